@@ -1,0 +1,47 @@
+"""perfscore: score Chinese budget performance self-evaluations (预算绩效自评) exactly.
+
+Load a ruleset, score a unit's indicator data, read an itemized result::
+
+    import perfscore
+
+    ruleset = perfscore.load("rulesets/department-liwan-2023.toml")
+    result = ruleset.score(perfscore.read_units("examples/liwan-2023.toml")[0].values)
+    print(result.total, result.grade.name)
+    for item in result.deductions:
+        print(item.explanation)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .data import Unit, read_units
+from .engine import Indicator, Ruleset
+from .errors import DataError, Location, PerfscoreError, Problem, RulesetError, RulesetFileError, ScoringError
+from .loader import load, loads
+from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
+
+try:
+    __version__ = version("perfscore")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"
+
+__all__ = [
+    "BatchResult",
+    "DataError",
+    "Indicator",
+    "LeafResult",
+    "Location",
+    "NodeResult",
+    "PerfscoreError",
+    "Problem",
+    "RulesetError",
+    "RulesetFileError",
+    "Ruleset",
+    "ScoreResult",
+    "ScoringError",
+    "Unit",
+    "UnitError",
+    "__version__",
+    "load",
+    "loads",
+    "read_units",
+]

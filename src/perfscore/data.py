@@ -1,0 +1,279 @@
+"""A unit's indicator data: reading data files and checking values against declared inputs.
+
+Every value is converted to what formulas compute with (Decimal, bool, date, text, or a
+rating's tier and score) and every problem with a unit's data is gathered before any is
+reported, so a typing mistake in three cells gives three messages at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, Location, Problem, RulesetFileError, suggest
+from .methods import find_tier
+from .model import InputSpec, Scale
+from .toml import parse_toml
+
+MAX_TEXT_LENGTH = 10_000
+MAX_EXPONENT = 30  # no budget has more than 30 digits before the point
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class _Invalid(Exception):
+    """A value that does not fit its input; the message says what was expected."""
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise _Invalid(f"expected a number, got {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _Invalid(f"expected a finite number, got {value!r}")
+        number = Decimal(repr(value))  # the float's shortest text, not its binary expansion
+    elif isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
+        number = Decimal(value.strip())
+    else:
+        raise _Invalid(f"expected a number, got {value!r}")
+    if not number.is_finite():
+        raise _Invalid(f"expected a finite number, got {value!r}")
+    if number and number.adjusted() > MAX_EXPONENT:
+        raise _Invalid(f"the number {value!r} is too large")
+    return number
+
+
+def _checked_range(spec: InputSpec, convert: Callable[[Any], Decimal]) -> Callable[[Any], Decimal]:
+    low, high, whole = spec.min, spec.max, spec.type == "count"
+    if low is None and spec.type == "count":
+        low = Decimal(0)
+
+    def check(value: Any) -> Decimal:
+        number = convert(value)
+        if whole and number != number.to_integral_value():
+            raise _Invalid(f"expected a whole number, got {value!r}")
+        if low is not None and number < low:
+            raise _Invalid(f"expected at least {low}, got {number}")
+        if high is not None and number > high:
+            raise _Invalid(f"expected at most {high}, got {number}")
+        return number
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _Invalid(f"expected true or false, got {value!r}")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"expected text, got {value!r}")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise _Invalid(f"text is longer than {MAX_TEXT_LENGTH} characters")
+    return value
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Invalid(f"expected a date such as 2023-12-31, got {value!r}")
+
+
+def _rating(scale: Scale, points: tuple[Decimal, ...]) -> Callable[[Any], tuple[Any, Decimal | None]]:
+    names = [tier.name for tier in scale.tiers]
+
+    def check(value: Any) -> tuple[Any, Decimal | None]:
+        text, score = value, None
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"tier", "score"}
+            if unknown or "tier" not in value:
+                raise _Invalid(f"expected a tier name or {{tier = …, score = …}}, got {value!r}")
+            text, score = value["tier"], value.get("score")
+        if not isinstance(text, str):
+            raise _Invalid(f"expected one of the tiers {', '.join(names)}, got {text!r}")
+        tier = find_tier(scale, text)
+        if tier is None:
+            hint = suggest(text, names)
+            raise _Invalid(f"expected one of the tiers {', '.join(names)}, got {text!r}" + (f" (did you mean '{hint}'?)" if hint else ""))
+        if score is None:
+            if tier.default is None:
+                raise _Invalid(f"the tier {tier.name} has no default score: give {{tier = …, score = …}}")
+            return tier, None
+        given = _number(score)
+        for worth in points:
+            if not tier.contains(given / worth if worth else Decimal(0)):
+                high = "]" if tier.max_inclusive else ")"
+                raise _Invalid(
+                    f"score {given} lies outside the tier {tier.name} "
+                    f"([{tier.min * worth}, {tier.max * worth}{high} of {worth} points)"
+                )
+        return tier, given
+
+    return check
+
+
+@dataclass(frozen=True)
+class InputCheck:
+    """A declared input, ready to check one unit's value."""
+
+    name: str
+    spec: InputSpec
+    required: bool
+    convert: Callable[[Any], Any]
+    default: Any = None
+
+
+def input_check(name: str, spec: InputSpec, required: bool, scale: Scale | None, points: tuple[Decimal, ...]) -> InputCheck:
+    """Build the converter for ``spec``; raises ``ValueError`` if its default does not fit."""
+    convert: Callable[[Any], Any]
+    if spec.type in ("number", "percent", "count"):
+        convert = _checked_range(spec, _number)
+    elif spec.type == "bool":
+        convert = _bool
+    elif spec.type == "text":
+        convert = _text
+    elif spec.type == "date":
+        convert = _date
+    else:
+        assert scale is not None
+        convert = _rating(scale, points)
+    default = None
+    if spec.default is not None:
+        try:
+            default = convert(spec.default)
+        except _Invalid as error:
+            raise ValueError(f"default does not fit the input: {error}") from None
+    return InputCheck(name, spec, required and default is None, convert, default)
+
+
+def validate(
+    checks: tuple[InputCheck, ...], values: Mapping[str, Any], source: str | None
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Converted values and the names left missing (allowed to be); DataError lists every problem."""
+    if not isinstance(values, Mapping):
+        raise DataError([Problem(Location(source), f"expected a table of input values, got {type(values).__name__}")], source)
+    env: dict[str, Any] = {}
+    missing: set[str] = set()
+    problems: list[Problem] = []
+    for check in checks:
+        value = values.get(check.name)
+        if value is None:
+            if check.default is not None:
+                env[check.name] = check.default
+            elif check.required:
+                label = check.spec.label
+                problems.append(Problem(Location(source, (check.name,)), f"missing required input ({label})"))
+            else:
+                missing.add(check.name)
+            continue
+        try:
+            env[check.name] = check.convert(value)
+        except _Invalid as error:
+            problems.append(Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})"))
+    if len(values) > len(env) + len(missing) + len(problems):
+        known = {check.name for check in checks}
+        for name in values:
+            if name not in known:
+                problems.append(Problem(Location(source, (str(name),)), "unknown input", suggest(str(name), known)))
+    if problems:
+        raise DataError(problems, source)
+    return env, frozenset(missing)
+
+
+# --- data files -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit's data as read from a file: an id, a display name and the input values."""
+
+    id: str
+    name: str | None
+    values: Mapping[str, Any]
+    source: str | None = None
+
+
+def read_units(path: str | Path) -> list[Unit]:
+    """Read a TOML or JSON data file: one unit (``[unit]`` + ``[data]``, or bare values) or
+    many (``[[units]]`` each with ``id``, ``name`` and a ``data`` table)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise RulesetFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
+    document = _parse_data(raw, str(path))
+    return units_from_document(document, str(path))
+
+
+def _parse_data(raw: bytes, source: str) -> Any:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError([Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})")], source) from None
+    if source.lower().endswith(".json"):
+        try:
+            return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        except json.JSONDecodeError as error:
+            where = Location(source, line=error.lineno, column=error.colno)
+            raise DataError([Problem(where, f"invalid JSON: {error.msg}")], source) from None
+        except ValueError as error:
+            raise DataError([Problem(Location(source), str(error))], source) from None
+    return parse_toml(text, source, DataError)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number perfscore accepts")
+
+
+def units_from_document(document: Any, source: str | None) -> list[Unit]:
+    """The units a parsed data document holds."""
+    if not isinstance(document, Mapping):
+        raise DataError([Problem(Location(source), "expected a table of input values")], source)
+    if "units" in document:
+        units = document["units"]
+        if not isinstance(units, list) or not all(isinstance(unit, Mapping) for unit in units):
+            raise DataError([Problem(Location(source, ("units",)), "expected an array of tables [[units]]")], source)
+        return [_unit(unit, source, (f"units[{index}]",), str(index + 1)) for index, unit in enumerate(units)]
+    if "data" in document:
+        meta = document.get("unit", {})
+        if not isinstance(meta, Mapping):
+            raise DataError([Problem(Location(source, ("unit",)), "expected a table with id and name")], source)
+        return [_unit({**meta, "data": document["data"]}, source, (), Path(source or "unit").stem)]
+    return [Unit(Path(source or "unit").stem, None, document, source)]
+
+
+def _unit(table: Mapping[str, Any], source: str | None, where: tuple[str, ...], fallback: str) -> Unit:
+    values = table.get("data")
+    if not isinstance(values, Mapping):
+        raise DataError([Problem(Location(source, (*where, "data")), "expected a table of input values")], source)
+    unit_id = table.get("id", fallback)
+    name = table.get("name")
+    label = f"{source}#{unit_id}" if source else str(unit_id)
+    return Unit(str(unit_id), None if name is None else str(name), values, label)
+
+
+def decimal_of(value: Any) -> Decimal:
+    """A number from the API caller, converted the same way data files are."""
+    try:
+        return _number(value)
+    except (_Invalid, InvalidOperation) as error:
+        raise ValueError(str(error)) from None

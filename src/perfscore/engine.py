@@ -1,0 +1,198 @@
+"""The compiled ruleset and scoring: validate a unit's data, evaluate, round, collect.
+
+Scoring is pure and deterministic: the same ruleset and data give the same result in any
+thread, because every computation runs in the pinned decimal context of
+:data:`perfscore.expressions.CONTEXT`. Nothing here parses: formulas were compiled at load.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .data import InputCheck, Unit, validate
+from .errors import PerfscoreError
+from .expressions import CONTEXT, Expression
+from .methods import Facts, Method
+from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale
+
+if TYPE_CHECKING:
+    from .result import BatchResult, ScoreResult
+
+_ROUNDING = {
+    "half-up": decimal.ROUND_HALF_UP,
+    "half-even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+}
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, eq=False)
+class Indicator:
+    """A node of the indicator tree: a group of indicators, or a leaf with a scoring method."""
+
+    key: str
+    path: tuple[str | int, ...]
+    name: str
+    name_en: str | None
+    points: Decimal
+    spec: Any = field(repr=False)
+    children: tuple[Indicator, ...] = field(default=(), repr=False)
+    method: Method | None = field(default=None, repr=False)
+    reads: tuple[str, ...] = ()
+    needs: frozenset[str] = field(default=frozenset(), repr=False)
+    first: int = field(default=0, repr=False)  # this node's leaves are leaves[first:end]
+    end: int = field(default=0, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The dotted key path under ``indicators``, e.g. ``output.quantity.cases``."""
+        return ".".join(str(part) for part in self.path)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.method is not None
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    def label(self, lang: str = "zh") -> str:
+        return self.name_en or self.name if lang == "en" else self.name
+
+    def walk(self) -> Iterator[Indicator]:
+        """This node and every node below it, parents before children."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, eq=False)
+class Derived:
+    """A named value computed from inputs (and earlier derived values) by a formula."""
+
+    name: str
+    spec: DerivedSpec
+    expression: Expression
+    needs: frozenset[str]
+
+
+class Ruleset:
+    """A compiled ruleset: immutable, picklable (it travels as its source text), reusable."""
+
+    def __init__(
+        self,
+        meta: Metadata,
+        inputs: Mapping[str, InputSpec],
+        checks: tuple[InputCheck, ...],
+        derived: tuple[Derived, ...],
+        roots: tuple[Indicator, ...],
+        leaves: tuple[Indicator, ...],
+        scales: Mapping[str, Scale],
+        text: str,
+        source: str | None,
+    ) -> None:
+        self.meta = meta
+        self.inputs = dict(inputs)
+        self.derived = derived
+        self.roots = roots
+        self.leaves = leaves
+        self.scales = dict(scales)
+        self.source = source
+        self._text = text
+        self._checks = checks
+        self._quantum = Decimal(1).scaleb(-meta.rounding.places)
+        self._rounding = _ROUNDING[meta.rounding.mode]
+        self._round_leaves = meta.rounding.stage == "leaf"
+        self._plan = tuple((leaf.method.score, leaf.needs) for leaf in leaves if leaf.method is not None)
+
+    # --- identity -------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @property
+    def total_points(self) -> Decimal:
+        return self.meta.total
+
+    @property
+    def text(self) -> str:
+        """The TOML source this ruleset was compiled from."""
+        return self._text
+
+    def indicators(self) -> Iterator[Indicator]:
+        """Every node of the tree, parents before children."""
+        for root in self.roots:
+            yield from root.walk()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from .loader import loads
+
+        return (loads, (self._text, self.source))
+
+    def __repr__(self) -> str:
+        return f"<Ruleset {self.meta.id} {self.meta.version} ({len(self.leaves)} indicators)>"
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def round(self, value: Decimal) -> Decimal:
+        """Round as the ruleset declares (by default half-up to 2 places)."""
+        return value.quantize(self._quantum, rounding=self._rounding)
+
+    def grade(self, total: Decimal) -> Grade:
+        for grade in self.meta.grades:
+            if total >= grade.min:
+                return grade
+        return self.meta.grades[-1]
+
+    def score(self, values: Mapping[str, Any], *, unit: str | None = None) -> ScoreResult:
+        """Score one unit's input values; raises DataError or ScoringError for bad data."""
+        from .result import ScoreResult
+
+        env, missing = validate(self._checks, values, unit)
+        outcomes: list[tuple[Decimal, Facts] | None] = []
+        with decimal.localcontext(CONTEXT):
+            for derived in self.derived:
+                if not (missing and derived.needs & missing):
+                    env[derived.name] = derived.expression.evaluate(env)
+            for score, needs in self._plan:
+                if missing and needs & missing:
+                    outcomes.append(None)  # scored 0: 未提供数据
+                else:
+                    outcomes.append(score(env))
+            raw = [ZERO if outcome is None else outcome[0] for outcome in outcomes]
+            if self._round_leaves:
+                quantum, rounding = self._quantum, self._rounding
+                scores = [value.quantize(quantum, rounding=rounding) for value in raw]
+                total = sum(scores, ZERO)
+            else:
+                scores = raw
+                total = self.round(sum(raw, ZERO))
+        return ScoreResult(self, unit, env, missing, outcomes, raw, scores, total, self.grade(total))
+
+    def score_many(self, units: Iterable[Unit | Mapping[str, Any]]) -> BatchResult:
+        """Score many units; a unit whose data is bad gets an error record, the rest are scored."""
+        from .result import BatchResult, UnitError
+
+        outcomes: list[ScoreResult | UnitError] = []
+        for index, unit in enumerate(units):
+            if not isinstance(unit, Unit):
+                unit = Unit(str(index + 1), None, unit)
+            try:
+                outcomes.append(self.score(unit.values, unit=unit.source or unit.id))
+            except PerfscoreError as error:
+                outcomes.append(UnitError(unit.id, unit.name, error))
+        return BatchResult(self, tuple(outcomes))

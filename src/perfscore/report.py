@@ -1,0 +1,200 @@
+"""Renderers: a result (or a ruleset) as text, Markdown or JSON. One signature each:
+``render_<format>(thing, lang) -> str``."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterator
+
+from .engine import Indicator, Ruleset
+from .result import BatchResult, NodeResult, ScoreResult, UnitError
+from .wording import SYMBOLS, band_text, plain
+
+WORDS = {
+    "zh": {
+        "unit": "单位", "total": "总分", "grade": "等级", "indicator": "指标", "points": "分值",
+        "score": "得分", "lost": "扣分", "deductions": "扣分说明（按扣分多少排序）", "none": "无扣分。",
+        "sources": "依据", "assumptions": "假设", "inputs": "输入数据", "derived": "计算值",
+        "rounding": "计分规则", "grades": "等级划分", "tree": "指标体系", "summary": "汇总",
+        "error": "错误",
+    },
+    "en": {
+        "unit": "Unit", "total": "Total", "grade": "Grade", "indicator": "Indicator", "points": "Points",
+        "score": "Score", "lost": "Lost", "deductions": "Deductions (largest first)", "none": "No points lost.",
+        "sources": "Sources", "assumptions": "Assumptions", "inputs": "Inputs", "derived": "Derived values",
+        "rounding": "Rounding", "grades": "Grades", "tree": "Indicators", "summary": "Summary",
+        "error": "error",
+    },
+}  # fmt: skip
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    space = " " * max(0, columns - width(text))
+    return space + text if right else text + space
+
+
+def _grade(result: ScoreResult, lang: str) -> str:
+    return result.grade.name if lang == "zh" else result.grade.name_en
+
+
+def _title(ruleset: Ruleset, lang: str) -> str:
+    title = ruleset.meta.title_en if lang == "en" and ruleset.meta.title_en else ruleset.title
+    return f"{title} ({ruleset.id} {ruleset.version})"
+
+
+def _rows(result: ScoreResult, lang: str) -> Iterator[tuple[int, NodeResult]]:
+    for root in result.tree:
+        for node in root.walk():
+            yield node.indicator.depth - 1, node
+
+
+def render_text(result: ScoreResult, lang: str = "zh") -> str:
+    """An itemized table for a terminal: total, grade, subtotals, each deduction explained."""
+    words = WORDS[lang]
+    lines = [_title(result.ruleset, lang)]
+    if result.unit:
+        lines.append(f"{words['unit']}: {result.unit}")
+    lines.append(f"{words['total']}: {result.total} / {plain(result.points)}    {words['grade']}: {_grade(result, lang)}")
+    rows = [(("  " * depth) + node.indicator.label(lang), plain(node.points), str(node.score),
+             str(node.lost) if node.lost else "") for depth, node in _rows(result, lang)]  # fmt: skip
+    head = (words["indicator"], words["points"], words["score"], words["lost"])
+    first = max(width(row[0]) for row in [head, *rows]) + 2
+    lines.append("")
+    for row in [head, *rows]:
+        lines.append(pad(row[0], first) + "".join(pad(cell, 8, right=True) for cell in row[1:]).rstrip())
+    lines += ["", words["deductions"]]
+    deductions = result.deductions
+    lines += [f"  {n}. −{item.lost}  {item.explain(lang)}" for n, item in enumerate(deductions, 1)] or [f"  {words['none']}"]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
+    """The same report as Markdown: a heading, a table of the tree, and the deductions."""
+    words = WORDS[lang]
+    lines = [f"# {_cell(_title(result.ruleset, lang))}", ""]
+    if result.unit:
+        lines.append(f"- {words['unit']}: {_cell(result.unit)}")
+    lines += [f"- **{words['total']}: {result.total}** / {plain(result.points)}",
+              f"- {words['grade']}: {_grade(result, lang)}", ""]  # fmt: skip
+    lines += [f"| {words['indicator']} | {words['points']} | {words['score']} | {words['lost']} |", "|---|---:|---:|---:|"]
+    for depth, node in _rows(result, lang):
+        name = _cell(node.indicator.label(lang))
+        name = f"**{name}**" if depth == 0 else "\u2003" * depth + name
+        lines.append(f"| {name} | {plain(node.points)} | {node.score} | {node.lost if node.lost else ''} |")
+    lines += ["", f"## {words['deductions']}", ""]
+    deductions = result.deductions
+    lines += [f"{n}. **−{item.lost}** {_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [words["none"]]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: ScoreResult, lang: str = "zh") -> str:
+    """Everything in the result; decimals as strings. Explanations come in both languages."""
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[ScoreResult, str], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}
+
+
+def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
+    """Many units: each unit's report, then a summary line per unit and the failures."""
+    if fmt == "json":
+        document = batch.to_dict()
+        document["units"] = [o.to_dict() for o in batch.outcomes]
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    words = WORDS[lang]
+    parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
+    lines = [f"{'## ' if fmt == 'markdown' else ''}{words['summary']}", ""]
+    for outcome in batch.outcomes:
+        if isinstance(outcome, UnitError):
+            lines.append(f"- {outcome.unit}: {words['error']}: {outcome.error}")
+        else:
+            lines.append(f"- {outcome.unit}: {outcome.total} {_grade(outcome, lang)}")
+    lines += ["", batch.summary()]
+    return "\n".join(parts + ["\n".join(lines) + "\n"])
+
+
+# --- a ruleset in words -----------------------------------------------------------------------
+
+
+def _how(indicator: Indicator, lang: str) -> str:
+    """How a leaf is scored, in one sentence."""
+    spec = indicator.spec
+    zh = lang == "zh"
+    method = indicator.method.name if indicator.method else ""
+    if method == "ratio":
+        op = SYMBOLS[spec.direction]
+        if spec.direction == "<=":
+            formula = ("目标值/实际值 × 分值" if spec.reverse == "inverse" else "(1 − (实际−目标)/目标) × 分值，实际 ≥ 2×目标 不得分") if zh \
+                else ("target / actual × points" if spec.reverse == "inverse" else "(1 − (actual − target) / target) × points, 0 at twice the target")  # fmt: skip
+            return f"比率法：实际 {spec.actual} 与目标 ≤ {spec.target} 比较，不超过目标得满分，超过按 {formula}" if zh \
+                else f"ratio: actual {spec.actual} against a target of ≤ {spec.target}; full marks at or below it, otherwise {formula}"  # fmt: skip
+        if spec.direction == "=" and spec.equal == "exact":
+            return f"相符法：实际 {spec.actual} 等于目标 {spec.target}（允差 {spec.tolerance}）得满分，否则 0 分" if zh \
+                else f"exact: actual {spec.actual} equal to {spec.target} (± {spec.tolerance}) earns full marks, otherwise 0"  # fmt: skip
+        text = f"比率法：实际 {spec.actual} 与目标 {op} {spec.target} 比较，达到目标得满分，否则按 实际/目标 × 分值" if zh \
+            else f"ratio: actual {spec.actual} against a target of {op} {spec.target}; full marks when met, otherwise actual / target × points"  # fmt: skip
+        if spec.over_target is not None:
+            over = spec.over_target
+            extra = (f"；超过目标 {over.above} 倍" + ("需说明原因" if over.action == "flag" else f"扣 {over.deduct} 分")) if zh \
+                else (f"; beyond {over.above} times the target " + ("is flagged" if over.action == "flag" else f"loses {over.deduct} points"))  # fmt: skip
+            text += extra
+        return text
+    if method == "bands":
+        bands = "; ".join(f"{band_text(b)} → " + (f"{plain(b.points)}" if b.points is not None else f"{plain(b.fraction * 100)}%")  # type: ignore[operator]
+                          for b in spec.bands)  # fmt: skip
+        return f"区间法：按 {spec.value} 所在区间得分（{bands}）" if zh else f"bands: scored by the band {spec.value} falls in ({bands})"
+    if method == "rating":
+        return f"定性分档：按 {spec.input} 的评定档次及自评分值计分" if zh else f"rating: scored by the tier (and score) given for {spec.input}"
+    if method == "deduction":
+        return f"扣分法：每计 1 项（{spec.count}）扣 {plain(spec.each)} 分，扣完为止" if zh \
+            else f"deduction: {plain(spec.each)} points off per unit of {spec.count}, floored at 0"  # fmt: skip
+    if method == "boolean":
+        return f"是否达成：{spec.value} 为真得满分，否则 0 分" if zh else f"boolean: full marks when {spec.value} holds, otherwise 0"
+    return f"公式：{spec.formula}（结果限制在 0 至分值之间）" if zh else f"formula: {spec.formula} (kept within 0 and the points)"
+
+
+def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
+    """The rule tree in words: what each indicator measures, its points and how it is scored."""
+    words = WORDS[lang]
+    meta = ruleset.meta
+    lines = [_title(ruleset, lang), ""]
+    lines += [f"{words['sources']}:"] + [f"  - {source}" for source in meta.sources]
+    if meta.assumptions:
+        lines += [f"{words['assumptions']}:"] + [f"  - {text}" for text in meta.assumptions]
+    rounding = meta.rounding
+    lines += ["", f"{words['rounding']}: {rounding.mode}, {rounding.places} "
+              + ("位小数，" if lang == "zh" else "places, ")
+              + (("逐项四舍五入后加总" if rounding.stage == "leaf" else "加总后取整") if lang == "zh"
+                 else ("each indicator rounded, then summed" if rounding.stage == "leaf" else "rounded once at the end"))]  # fmt: skip
+    lines.append(f"{words['grades']}: " + ", ".join(f"{g.name if lang == 'zh' else g.name_en} ≥ {plain(g.min)}" for g in meta.grades))
+    lines += ["", f"{words['inputs']}:"]
+    for name, spec in ruleset.inputs.items():
+        label = spec.label_en if lang == "en" and spec.label_en else spec.label
+        lines.append(f"  {name} ({spec.type}{', ' + spec.unit if spec.unit else ''}): {label}")
+    if ruleset.derived:
+        lines += [f"{words['derived']}:"] + [f"  {d.name} = {d.expression.text}" for d in ruleset.derived]
+    lines += ["", f"{words['tree']} ({words['points']} {plain(meta.total)}):"]
+    for root in ruleset.roots:
+        for node in root.walk():
+            indent = "  " * node.depth
+            lines.append(f"{indent}{node.label(lang)} [{node.id}] — {plain(node.points)}")
+            description = node.spec.description_en if lang == "en" else node.spec.description
+            if description:
+                lines.append(f"{indent}    {description}")
+            if node.is_leaf:
+                lines.append(f"{indent}    {_how(node, lang)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,320 @@
+"""Results: the total, the grade, every node's subtotal and every leaf's score and reason.
+
+A result is built cheaply at scoring time (scores and facts); the per-item objects and their
+explanation texts are made when first read, so scoring many units costs little more than
+computing their numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from .engine import Indicator, Ruleset
+from .errors import DataError, PerfscoreError
+from .methods import Facts
+from .model import Grade, Tier
+from .wording import BODIES, SENTENCES, Display, leaf_fields, render
+
+LANGS = ("zh", "en")
+
+
+def _plain_data(value: Any) -> Any:
+    """A value as JSON can hold it: decimals and dates as strings, tiers by name."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Tier):
+        return value.name
+    if isinstance(value, tuple):
+        tier, given = value
+        return {"tier": tier.name, "score": None if given is None else str(given)}
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class LeafResult:
+    """One leaf indicator's outcome: its score, what it lost, the data it used, and why."""
+
+    indicator: Indicator
+    score: Decimal
+    raw: Decimal
+    facts: Mapping[str, Any]
+    data: Mapping[str, Any]
+    missing: tuple[str, ...]
+    _result: ScoreResult
+
+    @property
+    def id(self) -> str:
+        return self.indicator.id
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def name_en(self) -> str | None:
+        return self.indicator.name_en
+
+    @property
+    def points(self) -> Decimal:
+        return self.indicator.points
+
+    @property
+    def lost(self) -> Decimal:
+        return self.indicator.points - self.score
+
+    @property
+    def method(self) -> str:
+        return self.indicator.method.name if self.indicator.method else ""
+
+    @property
+    def explanation(self) -> str:
+        """Why this leaf scored what it did, in Chinese."""
+        return self.explain("zh")
+
+    @property
+    def explanation_en(self) -> str:
+        return self.explain("en")
+
+    def explain(self, lang: str = "zh") -> str:
+        """The explanation in ``lang`` (``zh`` or ``en``): the ruleset's template or built-in wording."""
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        display = Display(self._result.ruleset, lang)
+        indicator = self.indicator
+        case = "missing" if self.missing else str(self.facts.get("case"))
+        method = "missing" if self.missing else self.method
+        if method == "deduction" and not self.facts.get("count"):
+            case = "none"
+        fields = leaf_fields(indicator, self.facts, self._result.values, display)
+        fields.update(
+            id=indicator.id, name=indicator.label(lang), name_en=indicator.name_en or indicator.name,
+            points=display.worth(indicator.points), score=display.points(self.score),
+            lost=display.points(self.lost), missing="、".join(self.missing) if lang == "zh" else ", ".join(self.missing),
+        )
+        zh, en = BODIES[(method, case)]
+        body = render(zh if lang == "zh" else en, fields)
+        if self.facts.get("negative"):
+            body += {"zh": "（实际值为负，按 0 计）", "en": " (a negative actual counts as 0)"}[lang]
+        fields["body"] = body
+        template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
+        if template is None or self.missing:
+            template = SENTENCES[(lang, self.lost == 0)]
+        return render(template, fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_en": self.name_en,
+            "method": self.method,
+            "points": str(self.points),
+            "score": str(self.score),
+            "raw": str(self.raw),
+            "lost": str(self.lost),
+            "data": {name: _plain_data(value) for name, value in self.data.items()},
+            "missing": list(self.missing),
+            "facts": {k: _plain_data(v) for k, v in self.facts.items() if k != "case"} | {"case": self.facts.get("case")},
+            "explanation": {lang: self.explain(lang) for lang in LANGS},
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class NodeResult:
+    """A group's subtotal (or a leaf's score) in the tree, with its children."""
+
+    indicator: Indicator
+    score: Decimal
+    children: tuple[NodeResult, ...]
+    leaf: LeafResult | None
+
+    @property
+    def id(self) -> str:
+        return self.indicator.id
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def points(self) -> Decimal:
+        return self.indicator.points
+
+    @property
+    def lost(self) -> Decimal:
+        return self.indicator.points - self.score
+
+    def walk(self) -> Iterator[NodeResult]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.leaf is not None:
+            return self.leaf.to_dict()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_en": self.indicator.name_en,
+            "points": str(self.points),
+            "score": str(self.score),
+            "lost": str(self.lost),
+            "children": [child.to_dict() for child in self.children],
+        }
+
+
+class ScoreResult:
+    """The scored self-evaluation of one unit under one ruleset."""
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        unit: str | None,
+        values: Mapping[str, Any],
+        missing: frozenset[str],
+        outcomes: list[tuple[Decimal, Facts] | None],
+        raw: list[Decimal],
+        scores: list[Decimal],
+        total: Decimal,
+        grade: Grade,
+    ) -> None:
+        self.ruleset = ruleset
+        self.unit = unit
+        self.values = values
+        self.missing = missing
+        self._outcomes = outcomes
+        self._raw = raw
+        self._scores = scores
+        self.total = total
+        self.grade = grade
+
+    @property
+    def points(self) -> Decimal:
+        """What the ruleset's total is out of (usually 100)."""
+        return self.ruleset.total_points
+
+    @cached_property
+    def items(self) -> tuple[LeafResult, ...]:
+        """Every leaf indicator's result, in the ruleset's order."""
+        items = []
+        for index, leaf in enumerate(self.ruleset.leaves):
+            outcome = self._outcomes[index]
+            data = {name: self.values[name] for name in leaf.reads if name in self.values}
+            missing = tuple(sorted(leaf.needs & self.missing)) if outcome is None else ()
+            facts = {} if outcome is None else outcome[1]
+            score = self._scores[index]
+            if not self.ruleset.meta.rounding.stage == "leaf":
+                score = self.ruleset.round(score)
+            items.append(LeafResult(leaf, score, self._raw[index], facts, data, missing, self))
+        return tuple(items)
+
+    @cached_property
+    def tree(self) -> tuple[NodeResult, ...]:
+        """The first-level indicators with their subtotals, down to the leaves."""
+        return tuple(self._node(root) for root in self.ruleset.roots)
+
+    def _node(self, indicator: Indicator) -> NodeResult:
+        if indicator.is_leaf:
+            leaf = self.items[indicator.first]
+            return NodeResult(indicator, leaf.score, (), leaf)
+        subtotal = sum(self._scores[indicator.first : indicator.end], Decimal(0))
+        if self.ruleset.meta.rounding.stage != "leaf":
+            subtotal = self.ruleset.round(subtotal)
+        return NodeResult(indicator, subtotal, tuple(self._node(child) for child in indicator.children), None)
+
+    @property
+    def subtotals(self) -> dict[str, Decimal]:
+        """Every group's subtotal by its id (``output``, ``output.quantity``, …)."""
+        return {node.id: node.score for root in self.tree for node in root.walk() if node.leaf is None}
+
+    @property
+    def deductions(self) -> tuple[LeafResult, ...]:
+        """Every leaf that lost points, the largest loss first (ties in the ruleset's order)."""
+        return tuple(sorted((item for item in self.items if item.lost > 0), key=lambda item: -item.lost))
+
+    @property
+    def lost(self) -> Decimal:
+        return self.points - self.total
+
+    def item(self, indicator_id: str) -> LeafResult:
+        """The result of the leaf with this id (e.g. ``budget.execution_rate``)."""
+        for item in self.items:
+            if item.id == indicator_id:
+                return item
+        raise KeyError(indicator_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything in the result as plain data; decimals as strings so nothing is lost."""
+        return {
+            "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version, "title": self.ruleset.title},
+            "unit": self.unit,
+            "total": str(self.total),
+            "points": str(self.points),
+            "grade": {"name": self.grade.name, "name_en": self.grade.name_en},
+            "indicators": [node.to_dict() for node in self.tree],
+            "deductions": [
+                {"id": item.id, "name": item.name, "lost": str(item.lost),
+                 "explanation": {lang: item.explain(lang) for lang in LANGS}}
+                for item in self.deductions
+            ],  # fmt: skip
+            "inputs": {name: _plain_data(value) for name, value in self.values.items()},
+        }
+
+    def __repr__(self) -> str:
+        return f"<ScoreResult {self.unit or ''} total={self.total} grade={self.grade.name}>"
+
+
+@dataclass(frozen=True)
+class UnitError:
+    """A unit that could not be scored, and why."""
+
+    unit: str
+    name: str | None
+    error: PerfscoreError
+
+    @property
+    def kind(self) -> str:
+        return "data" if isinstance(self.error, DataError) else "scoring"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "name": self.name, "error": self.kind, "message": str(self.error)}
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Many units scored in one call: each a result or an error, in the order given."""
+
+    ruleset: Ruleset
+    outcomes: tuple[ScoreResult | UnitError, ...]
+
+    @property
+    def results(self) -> tuple[ScoreResult, ...]:
+        return tuple(outcome for outcome in self.outcomes if isinstance(outcome, ScoreResult))
+
+    @property
+    def errors(self) -> tuple[UnitError, ...]:
+        return tuple(outcome for outcome in self.outcomes if isinstance(outcome, UnitError))
+
+    def summary(self) -> str:
+        """One line: how many were scored and how many failed, by kind of failure."""
+        failed = self.errors
+        text = f"{len(self.outcomes)} units: {len(self.results)} scored, {len(failed)} failed"
+        if failed:
+            kinds: dict[str, int] = {}
+            for error in failed:
+                kinds[error.kind] = kinds.get(error.kind, 0) + 1
+            text += " (" + ", ".join(f"{count} {kind} error{'s' if count > 1 else ''}" for kind, count in sorted(kinds.items())) + ")"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
+            "summary": self.summary(),
+            "units": [outcome.to_dict() for outcome in self.outcomes],
+        }
