@@ -7,6 +7,7 @@ user can cause is a PerfscoreError and is printed as one paragraph, never a trac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -22,7 +23,9 @@ EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED, EXIT_USAGE = 0, 1, 3, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="perfscore", description="Score budget performance self-evaluations (预算绩效自评).")
+    parser = argparse.ArgumentParser(
+        prog="perfscore", description="Score budget performance self-evaluations (预算绩效自评)."
+    )
     parser.add_argument("--version", action="version", version=f"perfscore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -42,8 +45,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line ``argv``; return the exit status."""
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed its usage message
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its usage message (or --help, --version)
         return int(exit_.code or 0)
     try:
         ruleset = load(args.ruleset)

@@ -18,13 +18,26 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Location, Problem, RulesetFileError, suggest
-from .methods import find_tier
-from .model import InputSpec, Scale
+from .model import InputSpec, Scale, Tier
 from .toml import parse_toml
+from .wording import plain
 
 MAX_TEXT_LENGTH = 10_000
 MAX_EXPONENT = 30  # no budget has more than 30 digits before the point
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it: 1.5 (not Decimal('1.5')), text in quotes, tables as tables."""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key} = {_shown(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return repr(value)
 
 
 class _Invalid(Exception):
@@ -32,36 +45,41 @@ class _Invalid(Exception):
 
 
 def _number(value: Any) -> Decimal:
+    # The common case first: TOML and JSON numbers are read as Decimal.
+    if type(value) is Decimal and value.is_finite() and (not value or value.adjusted() <= MAX_EXPONENT):
+        return value
     if isinstance(value, bool):
-        raise _Invalid(f"expected a number, got {value!r}")
+        raise _Invalid(f"expected a number, got {_shown(value)}")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise _Invalid(f"expected a finite number, got {value!r}")
+            raise _Invalid(f"expected a finite number, got {_shown(value)}")
         number = Decimal(repr(value))  # the float's shortest text, not its binary expansion
     elif isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
         number = Decimal(value.strip())
     else:
-        raise _Invalid(f"expected a number, got {value!r}")
+        raise _Invalid(f"expected a number, got {_shown(value)}")
     if not number.is_finite():
-        raise _Invalid(f"expected a finite number, got {value!r}")
+        raise _Invalid(f"expected a finite number, got {_shown(value)}")
     if number and number.adjusted() > MAX_EXPONENT:
-        raise _Invalid(f"the number {value!r} is too large")
+        raise _Invalid(f"the number {_shown(value)} is too large")
     return number
 
 
-def _checked_range(spec: InputSpec, convert: Callable[[Any], Decimal]) -> Callable[[Any], Decimal]:
-    low, high, whole = spec.min, spec.max, spec.type == "count"
-    if low is None and spec.type == "count":
-        low = Decimal(0)
+def _checked_range(spec: InputSpec) -> Callable[[Any], Decimal]:
+    whole = spec.type == "count"
+    low = Decimal(0) if spec.min is None and whole else spec.min
+    high = spec.max
+    if not whole and low is None and high is None:
+        return _number
 
     def check(value: Any) -> Decimal:
-        number = convert(value)
+        number = _number(value)
         if whole and number != number.to_integral_value():
-            raise _Invalid(f"expected a whole number, got {value!r}")
+            raise _Invalid(f"expected a whole number, got {_shown(value)}")
         if low is not None and number < low:
             raise _Invalid(f"expected at least {low}, got {number}")
         if high is not None and number > high:
@@ -74,12 +92,12 @@ def _checked_range(spec: InputSpec, convert: Callable[[Any], Decimal]) -> Callab
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise _Invalid(f"expected true or false, got {value!r}")
+    raise _Invalid(f"expected true or false, got {_shown(value)}")
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Invalid(f"expected text, got {value!r}")
+        raise _Invalid(f"expected text, got {_shown(value)}")
     if len(value) > MAX_TEXT_LENGTH:
         raise _Invalid(f"text is longer than {MAX_TEXT_LENGTH} characters")
     return value
@@ -95,36 +113,52 @@ def _date(value: Any) -> datetime.date:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise _Invalid(f"expected a date such as 2023-12-31, got {value!r}")
+    raise _Invalid(f"expected a date such as 2023-12-31, got {_shown(value)}")
+
+
+def plain_tiers(scale: Scale) -> dict[str, tuple[Tier, None]]:
+    """A rating given as just a tier's name, converted: the tier, with no score of its own."""
+    return {tier.name: (tier, None) for tier in scale.tiers if tier.default is not None}
 
 
 def _rating(scale: Scale, points: tuple[Decimal, ...]) -> Callable[[Any], tuple[Any, Decimal | None]]:
     names = [tier.name for tier in scale.tiers]
+    by_text = {}
+    for tier in reversed(scale.tiers):  # the first tier listed wins a shared alias
+        for text in (tier.name, tier.name_en, *tier.aliases):
+            by_text[text.strip().casefold()] = tier
+    tiers = plain_tiers(scale)
 
     def check(value: Any) -> tuple[Any, Decimal | None]:
+        if type(value) is str and value in tiers:
+            return tiers[value]
         text, score = value, None
         if isinstance(value, Mapping):
             unknown = set(value) - {"tier", "score"}
             if unknown or "tier" not in value:
-                raise _Invalid(f"expected a tier name or {{tier = …, score = …}}, got {value!r}")
+                raise _Invalid(f"expected a tier name or {{tier = …, score = …}}, got {_shown(value)}")
             text, score = value["tier"], value.get("score")
         if not isinstance(text, str):
-            raise _Invalid(f"expected one of the tiers {', '.join(names)}, got {text!r}")
-        tier = find_tier(scale, text)
+            raise _Invalid(f"expected one of the tiers {', '.join(names)}, got {_shown(text)}")
+        tier = by_text.get(text.strip().casefold())
         if tier is None:
             hint = suggest(text, names)
-            raise _Invalid(f"expected one of the tiers {', '.join(names)}, got {text!r}" + (f" (did you mean '{hint}'?)" if hint else ""))
+            raise _Invalid(
+                f"expected one of the tiers {', '.join(names)}, got {_shown(text)}"
+                + (f" (did you mean '{hint}'?)" if hint else "")
+            )
         if score is None:
             if tier.default is None:
                 raise _Invalid(f"the tier {tier.name} has no default score: give {{tier = …, score = …}}")
             return tier, None
         given = _number(score)
         for worth in points:
-            if not tier.contains(given / worth if worth else Decimal(0)):
-                high = "]" if tier.max_inclusive else ")"
+            low, high = tier.min * worth, tier.max * worth
+            if given < low or given > high or (given == high and not tier.max_inclusive):
+                bracket = "]" if tier.max_inclusive else ")"
                 raise _Invalid(
                     f"score {given} lies outside the tier {tier.name} "
-                    f"([{tier.min * worth}, {tier.max * worth}{high} of {worth} points)"
+                    f"([{plain(low)}, {plain(high)}{bracket} of {plain(worth)} points)"
                 )
         return tier, given
 
@@ -140,13 +174,16 @@ class InputCheck:
     required: bool
     convert: Callable[[Any], Any]
     default: Any = None
+    tiers: Mapping[str, tuple[Tier, None]] | None = None  # a rating's tier names → converted value
 
 
-def input_check(name: str, spec: InputSpec, required: bool, scale: Scale | None, points: tuple[Decimal, ...]) -> InputCheck:
+def input_check(
+    name: str, spec: InputSpec, required: bool, scale: Scale | None, points: tuple[Decimal, ...]
+) -> InputCheck:
     """Build the converter for ``spec``; raises ``ValueError`` if its default does not fit."""
     convert: Callable[[Any], Any]
     if spec.type in ("number", "percent", "count"):
-        convert = _checked_range(spec, _number)
+        convert = _checked_range(spec)
     elif spec.type == "bool":
         convert = _bool
     elif spec.type == "text":
@@ -162,7 +199,8 @@ def input_check(name: str, spec: InputSpec, required: bool, scale: Scale | None,
             default = convert(spec.default)
         except _Invalid as error:
             raise ValueError(f"default does not fit the input: {error}") from None
-    return InputCheck(name, spec, required and default is None, convert, default)
+    tiers = plain_tiers(scale) if scale is not None else None
+    return InputCheck(name, spec, required and default is None, convert, default, tiers)
 
 
 def validate(
@@ -170,10 +208,13 @@ def validate(
 ) -> tuple[dict[str, Any], frozenset[str]]:
     """Converted values and the names left missing (allowed to be); DataError lists every problem."""
     if not isinstance(values, Mapping):
-        raise DataError([Problem(Location(source), f"expected a table of input values, got {type(values).__name__}")], source)
+        raise DataError(
+            [Problem(Location(source), f"expected a table of input values, got {type(values).__name__}")], source
+        )
     env: dict[str, Any] = {}
     missing: set[str] = set()
     problems: list[Problem] = []
+    supplied = 0
     for check in checks:
         value = values.get(check.name)
         if value is None:
@@ -185,11 +226,12 @@ def validate(
             else:
                 missing.add(check.name)
             continue
+        supplied += 1
         try:
             env[check.name] = check.convert(value)
         except _Invalid as error:
             problems.append(Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})"))
-    if len(values) > len(env) + len(missing) + len(problems):
+    if len(values) > supplied:
         known = {check.name for check in checks}
         for name in values:
             if name not in known:
@@ -228,7 +270,9 @@ def _parse_data(raw: bytes, source: str) -> Any:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DataError([Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})")], source) from None
+        raise DataError(
+            [Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})")], source
+        ) from None
     if source.lower().endswith(".json"):
         try:
             return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)

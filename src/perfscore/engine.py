@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import codegen
 from .data import InputCheck, Unit, validate
-from .errors import PerfscoreError
-from .expressions import CONTEXT, Expression
+from .errors import Location, PerfscoreError, Problem, ScoringError
+from .expressions import CONTEXT, Expression, describe
 from .methods import Facts, Method
 from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale
 
@@ -29,6 +30,8 @@ _ROUNDING = {
     "up": decimal.ROUND_UP,
 }
 ZERO = Decimal(0)
+_NOTHING_MISSING: frozenset[str] = frozenset()
+Scored = tuple[list[Decimal], list[Decimal], Decimal]  # raw leaf scores, rounded leaf scores, total
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +111,13 @@ class Ruleset:
         self._quantum = Decimal(1).scaleb(-meta.rounding.places)
         self._rounding = _ROUNDING[meta.rounding.mode]
         self._round_leaves = meta.rounding.stage == "leaf"
-        self._plan = tuple((leaf.method.score, leaf.needs) for leaf in leaves if leaf.method is not None)
+        methods = [leaf.method for leaf in leaves if leaf.method is not None]
+        self._plan = tuple((method.score, leaf.needs) for method, leaf in zip(methods, leaves, strict=True))
+        reads = sorted(set().union(*(leaf.needs for leaf in leaves), *(d.needs for d in derived)))
+        self._fast_validate = codegen.build_validator(checks)
+        self._fast = codegen.build(
+            [(d.name, d.expression) for d in derived], methods, reads, self._quantum, self._rounding, self._round_leaves
+        )
 
     # --- identity -------------------------------------------------------------------------
 
@@ -162,26 +171,54 @@ class Ruleset:
         """Score one unit's input values; raises DataError or ScoringError for bad data."""
         from .result import ScoreResult
 
-        env, missing = validate(self._checks, values, unit)
-        outcomes: list[tuple[Decimal, Facts] | None] = []
+        env = None
+        if type(values) is dict:
+            try:
+                env = self._fast_validate(values)
+            except Exception:
+                env = None
+        missing = _NOTHING_MISSING
+        if env is None:
+            env, missing = validate(self._checks, values, unit)
         with decimal.localcontext(CONTEXT):
-            for derived in self.derived:
-                if not (missing and derived.needs & missing):
-                    env[derived.name] = derived.expression.evaluate(env)
-            for score, needs in self._plan:
-                if missing and needs & missing:
-                    outcomes.append(None)  # scored 0: 未提供数据
-                else:
-                    outcomes.append(score(env))
-            raw = [ZERO if outcome is None else outcome[0] for outcome in outcomes]
-            if self._round_leaves:
-                quantum, rounding = self._quantum, self._rounding
-                scores = [value.quantize(quantum, rounding=rounding) for value in raw]
-                total = sum(scores, ZERO)
+            if missing:
+                raw, scores, total = self._score_slowly(env, missing)
             else:
-                scores = raw
-                total = self.round(sum(raw, ZERO))
-        return ScoreResult(self, unit, env, missing, outcomes, raw, scores, total, self.grade(total))
+                try:
+                    raw, scores, total = self._fast(env)
+                except Exception:
+                    raw, scores, total = self._score_slowly(env, missing)
+        return ScoreResult(self, unit, env, missing, raw, scores, total, self.grade(total))
+
+    def _score_slowly(self, env: dict[str, Any], missing: frozenset[str]) -> Scored:
+        """The reference path: closures per formula and method, missing data scored 0."""
+        for derived in self.derived:
+            if not (missing and derived.needs & missing):
+                env[derived.name] = derived.expression.run(env)
+        raw = [
+            ZERO if missing and needs & missing else self._leaf_score(index, env)[0]
+            for index, (_, needs) in enumerate(self._plan)
+        ]
+        if self._round_leaves:
+            scores = [self.round(value) for value in raw]
+            return raw, scores, sum(scores, ZERO)
+        return raw, raw, self.round(sum(raw, ZERO))
+
+    def _leaf_score(self, index: int, env: Mapping[str, Any]) -> tuple[Decimal, Facts]:
+        """One leaf through its method; an arithmetic failure becomes a ScoringError at the leaf."""
+        try:
+            return self._plan[index][0](env)
+        except ScoringError:
+            raise
+        except (ArithmeticError, ValueError, TypeError) as error:
+            leaf = self.leaves[index]
+            message = f"{leaf.name} could not be scored: {describe(error)}"
+            raise ScoringError(Problem(Location(self.source, ("indicators", *leaf.path)), message)) from None
+
+    def facts(self, leaf: Indicator, env: Mapping[str, Any]) -> Facts:
+        """Why ``leaf`` scored what it did for the values in ``env`` (computed again, on demand)."""
+        with decimal.localcontext(CONTEXT):
+            return self._leaf_score(leaf.first, env)[1]
 
     def score_many(self, units: Iterable[Unit | Mapping[str, Any]]) -> BatchResult:
         """Score many units; a unit whose data is bad gets an error record, the rest are scored."""

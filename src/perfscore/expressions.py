@@ -110,6 +110,8 @@ def _power(base: Decimal, exponent: Decimal) -> Decimal:
     """Powers with small whole exponents only: ``9**9**9`` must not hang the process."""
     if exponent != exponent.to_integral_value() or abs(exponent) > MAX_POWER_EXPONENT:
         raise ValueError(f"exponents must be whole numbers from -{MAX_POWER_EXPONENT} to {MAX_POWER_EXPONENT}")
+    if not base and exponent < 0:
+        raise ZeroDivisionError  # Decimal would quietly give Infinity
     return base**exponent
 
 
@@ -178,7 +180,7 @@ class _Checker:
 
     def problem(self, node: ast.AST | None, message: str, suggestion: str | None = None) -> None:
         span = Span(self.text, 0, len(self.text))
-        if node is not None and hasattr(node, "col_offset"):
+        if isinstance(node, ast.expr):
             start, end = node.col_offset, node.end_col_offset or node.col_offset + 1
             span = Span(self.text, _char_offset(self.text, start), _char_offset(self.text, end))
         location = Location(self.location.file, self.location.path, span=span)
@@ -208,7 +210,9 @@ class _Checker:
             self._expect(node.test, self.kind(node.test, depth + 1), Kind.BOOL, "the condition of 'if'")
             body, orelse = self.kind(node.body, depth + 1), self.kind(node.orelse, depth + 1)
             if body and orelse and body is not orelse:
-                self.problem(node, f"both branches of 'if … else' must give the same kind of value, not {body} and {orelse}")
+                self.problem(
+                    node, f"both branches of 'if … else' must give the same kind of value, not {body} and {orelse}"
+                )
             return body or orelse
         if isinstance(node, ast.Call):
             return self._call(node, depth)
@@ -316,13 +320,14 @@ class _Exact(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.constants:
-            return ast.copy_location(ast.Constant(self.constants[node.id]), node)
+            return ast.copy_location(ast.Constant(self.constants[node.id]), node)  # type: ignore[arg-type]
         return node
 
     def visit_Constant(self, node: ast.Constant) -> ast.Constant:
         if isinstance(node.value, int | float) and not isinstance(node.value, bool):
             source = ast.get_source_segment(self.text, node) or repr(node.value)
-            return ast.copy_location(ast.Constant(Decimal(source.replace("_", ""))), node)
+            exact = Decimal(source.replace("_", ""))
+            return ast.copy_location(ast.Constant(exact), node)  # type: ignore[arg-type]
         return node
 
 
@@ -338,15 +343,19 @@ class Expression:
     kind: Kind
     names: frozenset[str]
     tree: ast.expr
-    evaluate: Evaluator
+    run: Evaluator  # the closures; the caller pins the decimal context (the engine does, once per unit)
 
     @property
     def bare_name(self) -> str | None:
         """The name when the formula is just one name (``actual = "cases"``)."""
         return self.tree.id if isinstance(self.tree, ast.Name) else None
 
-    def __call__(self, env: Env) -> Any:
-        return self.evaluate(env)
+    def evaluate(self, env: Env) -> Any:
+        """The formula's value for the names in ``env``, computed in perfscore's decimal context."""
+        with decimal.localcontext(CONTEXT):
+            return self.run(env)
+
+    __call__ = evaluate
 
     def evaluate_reference(self, env: Env) -> Any:
         """Evaluate through simpleeval, the slow reference the fast path is tested against."""
@@ -365,7 +374,7 @@ class Expression:
         return f"Expression({self.text!r})"
 
 
-def _describe(error: BaseException) -> str:
+def describe(error: BaseException) -> str:
     if isinstance(error, ZeroDivisionError | decimal.DivisionByZero | decimal.DivisionUndefined):
         return "division by zero"
     if isinstance(error, decimal.Overflow):
@@ -400,7 +409,8 @@ def compile_expression(
     try:
         tree = ast.parse(flat, mode="eval").body
     except SyntaxError as error:
-        offset = max(0, (error.offset or 1) - 1)
+        # Python gives offset 0 when the formula stops short: point just past its end then.
+        offset = (error.offset - 1) if error.offset else len(flat)
         span = Span(flat, min(offset, len(flat)), min(offset + 1, len(flat) + 1))
         where = Location(location.file, location.path, span=span)
         return None, [Problem(where, f"formula is not valid: {error.msg}")]
@@ -414,7 +424,10 @@ def compile_expression(
     exact = _Exact(flat, fixed).visit(tree)
     source = _Source(flat, location)
     evaluate = _compile(exact, source)
-    if not isinstance(exact, ast.Constant | ast.Name):
+    guarded_already = isinstance(exact, ast.Call) or (
+        isinstance(exact, ast.BinOp) and isinstance(exact.op, (*_DIVISIONS, ast.Pow))
+    )
+    if not (guarded_already or isinstance(exact, ast.Constant | ast.Name)):
         evaluate = _guarded(exact, source, evaluate)  # e.g. an overflow in a plain '*'
     return Expression(flat, location, kind, frozenset(checker.used - fixed.keys()), exact, evaluate), []
 
@@ -430,7 +443,7 @@ class _Source:
         start = _char_offset(self.text, getattr(node, "col_offset", 0))
         end = _char_offset(self.text, getattr(node, "end_col_offset", None) or len(self.text.encode()))
         location = Location(self.location.file, self.location.path, span=Span(self.text, start, end))
-        return ScoringError(Problem(location, f"formula failed: {_describe(error)}"))
+        return ScoringError(Problem(location, f"formula failed: {describe(error)}"))
 
 
 def _compile(node: ast.expr, owner: _Source) -> Evaluator:
@@ -519,24 +532,30 @@ def _guarded(node: ast.AST, owner: _Source, evaluate: Evaluator) -> Evaluator:
 # --- the reference evaluator ---------------------------------------------------------------
 
 
-def _checked_divide(left: Any, right: Any) -> Any:
-    if not right:
-        raise ZeroDivisionError
-    return left / right
+def _nonzero_divisor(base: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def divide(left: Any, right: Any) -> Any:
+        if not right:
+            raise ZeroDivisionError
+        return base(left, right)
+
+    return divide
 
 
 class _ReferenceEval(simpleeval.SimpleEval):  # type: ignore[misc]
     """simpleeval with nothing of its defaults: our operators, functions and names only."""
 
     def __init__(self, names: Env) -> None:
-        operators: dict[type[ast.AST], Callable[..., Any]] = {**_ARITHMETIC, **_COMPARISONS, **_UNARY}
+        operators: dict[type[ast.AST], Callable[..., Any]] = {}
+        for table in (_ARITHMETIC, _COMPARISONS, _UNARY):
+            operators.update(table)  # type: ignore[arg-type]
         for division in _DIVISIONS:
-            base = _ARITHMETIC[division]
-            operators[division] = lambda a, b, base=base: base(a, b) if b else _checked_divide(a, b)
+            operators[division] = _nonzero_divisor(_ARITHMETIC[division])
         functions = {name: function.call for name, function in FUNCTIONS.items()}
         super().__init__(operators=operators, functions=functions, names=dict(names))
         allowed = (ast.Name, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.Constant)
-        self.nodes = {node: handler for node, handler in self.nodes.items() if node in allowed}
+        self.nodes: dict[type[ast.AST], Callable[[Any], Any]] = {
+            node: handler for node, handler in self.nodes.items() if node in allowed
+        }
 
     def _eval_name(self, node: ast.Name) -> Any:
         if node.id in ("True", "False"):

@@ -23,7 +23,6 @@ from .expressions import FUNCTIONS, Expression, Kind, compile_expression
 from .methods import Bands, Boolean, Deduction, Formula, Method, Rating, Ratio
 from .model import (
     DEFAULT_SCALE,
-    GROUP_KEYS,
     LEAF_MODELS,
     NAME_PATTERN,
     TOP_LEVEL_KEYS,
@@ -90,6 +89,7 @@ class _Loader:
     def __init__(self, source: str | None) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.broken: set[str] = set()  # derived values with a reported mistake: readers stay quiet
 
     def at(self, path: KeyPath) -> Location:
         return Location(self.source, path)
@@ -136,10 +136,11 @@ class _Loader:
         if not isinstance(indicators, Mapping) or not indicators:
             self.problem(("indicators",), "expected a table of indicators")
         else:
-            walker = _TreeWalker(self, kinds, needs, inputs, leaves)
+            places = meta.rounding.places if meta is not None else 2
+            walker = _TreeWalker(self, kinds, needs, inputs, leaves, places)
             roots = walker.children(indicators, ("indicators",))
             if meta is not None:
-                self.add_up(("indicators",), meta.total, roots, "the declared total (ruleset.total)")
+                self.add_up(("indicators",), meta.total, indicators, "the declared total (ruleset.total)")
         checks = self.checks(inputs, scales, leaves, meta)
         if self.problems or meta is None:
             raise RulesetError(self.problems, self.source)
@@ -170,7 +171,9 @@ class _Loader:
 
     def valid_name(self, name: str, path: KeyPath) -> bool:
         if not _NAME.match(name):
-            self.problem(path, "names of inputs and derived values use letters a–z, digits and _ (not starting with a digit)")
+            self.problem(
+                path, "names of inputs and derived values use letters a–z, digits and _ (not starting with a digit)"
+            )
             return False
         if name in _RESERVED:
             self.problem(path, f"'{name}' is reserved (a function, keyword or 'points')")
@@ -184,7 +187,7 @@ class _Loader:
             return []
         specs: dict[str, DerivedSpec] = {}
         for name, table in raw.items():
-            path = ("derived", name)
+            path: KeyPath = ("derived", name)
             if not self.valid_name(name, path):
                 continue
             if name in inputs:
@@ -201,6 +204,7 @@ class _Loader:
             path = ("derived", name) if isinstance(raw[name], str) else ("derived", name, "formula")
             expression = self.formula(spec.formula, path, kinds, None)
             if expression is None:
+                self.broken.add(name)
                 continue
             kinds[name] = expression.kind
             need = frozenset().union(*(needs[used] for used in expression.names))
@@ -217,8 +221,9 @@ class _Loader:
             if state.get(name) == "done":
                 return
             if state.get(name) == "open":
-                cycle = trail[trail.index(name):] + [name]
+                cycle = [*trail[trail.index(name) :], name]
                 self.problem(("derived", name), f"derived values form a cycle: {' → '.join(cycle)}")
+                self.broken.update(cycle)
                 return
             state[name] = "open"
             for used in graph[name]:
@@ -231,9 +236,15 @@ class _Loader:
         return order
 
     def formula(
-        self, text: Any, path: KeyPath, kinds: Mapping[str, Kind], want: Kind | None,
+        self,
+        text: Any,
+        path: KeyPath,
+        kinds: Mapping[str, Kind],
+        want: Kind | None,
         constants: Mapping[str, Decimal] | None = None,
     ) -> Expression | None:
+        if isinstance(text, str) and _names_in(text) & self.broken:
+            return None  # it reads a derived value whose own mistake is already reported
         expression, problems = compile_expression(text, self.at(path), kinds, constants)
         self.problems.extend(problems)
         if expression is not None and want is not None and expression.kind is not want:
@@ -241,14 +252,27 @@ class _Loader:
             return None
         return expression
 
-    def add_up(self, path: KeyPath, points: Decimal, children: tuple[Indicator, ...], what: str) -> None:
-        total = sum((child.points for child in children), Decimal(0))
-        if children and total != points:
-            parts = " + ".join(str(child.points) for child in children)
-            self.problem(path, f"the points of its indicators add up to {total} ({parts}), not {what} {points}; difference {total - points}")
+    def add_up(self, path: KeyPath, points: Decimal, table: Mapping[str, Any], what: str) -> None:
+        """Children's declared points must add up to ``points`` (checked even when a child has
+        other mistakes; skipped when a child's points are themselves unreadable)."""
+        declared = [child.get("points") for child in table.values() if isinstance(child, Mapping)]
+        numbers = [Decimal(p) for p in declared if isinstance(p, Decimal | int) and not isinstance(p, bool)]
+        if not numbers or len(numbers) != len(declared):
+            return
+        total = sum(numbers, Decimal(0))
+        if total != points:
+            parts = " + ".join(str(p) for p in numbers)
+            self.problem(
+                path,
+                f"the points of its indicators add up to {total} ({parts}), not {what} {points}; difference {total - points}",
+            )
 
     def checks(
-        self, inputs: Mapping[str, InputSpec], scales: Mapping[str, Scale], leaves: list[Indicator], meta: Metadata | None
+        self,
+        inputs: Mapping[str, InputSpec],
+        scales: Mapping[str, Scale],
+        leaves: list[Indicator],
+        meta: Metadata | None,
     ) -> tuple[InputCheck, ...]:
         strict = meta is None or meta.missing == "error"
         rated: dict[str, list[Decimal]] = {}
@@ -262,8 +286,15 @@ class _Loader:
                 self.problem(("inputs", name, "scale"), f"unknown scale '{spec.scale}'", suggest(spec.scale, scales))
                 continue
             try:
-                checks.append(input_check(name, spec, strict if spec.required is None else spec.required,
-                                          scale, tuple(rated.get(name, ()))))
+                checks.append(
+                    input_check(
+                        name,
+                        spec,
+                        strict if spec.required is None else spec.required,
+                        scale,
+                        tuple(rated.get(name, ())),
+                    )
+                )
             except ValueError as error:
                 self.problem(("inputs", name, "default"), str(error))
         return tuple(checks)
@@ -280,10 +311,16 @@ class _TreeWalker:
     """Walks the indicator tree: a node with ``method`` is a leaf, other nodes hold children."""
 
     def __init__(
-        self, loader: _Loader, kinds: Mapping[str, Kind], needs: Mapping[str, frozenset[str]],
-        inputs: Mapping[str, InputSpec], leaves: list[Indicator],
+        self,
+        loader: _Loader,
+        kinds: Mapping[str, Kind],
+        needs: Mapping[str, frozenset[str]],
+        inputs: Mapping[str, InputSpec],
+        leaves: list[Indicator],
+        places: int,
     ) -> None:
         self.loader = loader
+        self.places = places
         self.kinds = kinds
         self.needs = needs
         self.inputs = inputs
@@ -305,25 +342,38 @@ class _TreeWalker:
         first = len(self.leaves)
         children = self.children(table, path)
         group = self.loader.model(Group, own, path)
-        if not children:
+        if len(own) == len(table):
             self.loader.problem(path, "an indicator needs either a 'method' (a leaf) or sub-indicators (tables)")
             return None
         if group is None:
             return None
-        self.loader.add_up(path, group.points, children, "its own points")
-        return Indicator(path[-1], path[1:], group.name, group.name_en, group.points, group, children,
+        self.check_places(group.points, path)
+        self.loader.add_up(path, group.points, table, "its own points")
+        return Indicator(str(path[-1]), path[1:], group.name, group.name_en, group.points, group, children,
                          first=first, end=len(self.leaves))  # fmt: skip
+
+    def check_places(self, points: Decimal, path: KeyPath) -> None:
+        """Points finer than the rounding could round a full score above them (2.55 → 2.6)."""
+        if points != round(points, self.places):
+            self.loader.problem(
+                (*path, "points"),
+                f"{points} has more decimal places than the ruleset rounds to ({self.places}, ruleset.rounding.places)",
+            )
 
     def leaf(self, table: Mapping[str, Any], path: KeyPath) -> Indicator | None:
         method_name = table["method"]
         model = LEAF_MODELS.get(method_name) if isinstance(method_name, str) else None
         if model is None:
-            self.loader.problem((*path, "method"), f"unknown method {_show(method_name)}; expected one of "
-                                + ", ".join(LEAF_MODELS), suggest(str(method_name), LEAF_MODELS))
+            self.loader.problem(
+                (*path, "method"),
+                f"unknown method {_show(method_name)}; expected one of " + ", ".join(LEAF_MODELS),
+                suggest(str(method_name), LEAF_MODELS),
+            )
             return None
         spec = self.loader.model(model, table, path)
         if spec is None:
             return None
+        self.check_places(spec.points, path)
         built = self.method(spec, path)
         if built is None:
             return None
@@ -333,7 +383,7 @@ class _TreeWalker:
             reads = [spec.input]
         needs = frozenset().union(*(self.needs[name] for name in reads))
         index = len(self.leaves)
-        leaf = Indicator(path[-1], path[1:], spec.name, spec.name_en, spec.points, spec, (), method,
+        leaf = Indicator(str(path[-1]), path[1:], spec.name, spec.name_en, spec.points, spec, (), method,
                          tuple(reads), needs, index, index + 1)  # fmt: skip
         self.leaves.append(leaf)
         return leaf
@@ -367,7 +417,10 @@ class _TreeWalker:
             method = Bands(spec, value, location) if value is not None else _BROKEN
             for index, band in enumerate(spec.bands):
                 if band.points is not None and band.points > spec.points:
-                    self.loader.problem((*path, "bands", index, "points"), f"a band gives {band.points} points, more than the indicator's {spec.points}")
+                    self.loader.problem(
+                        (*path, "bands", index, "points"),
+                        f"a band gives {band.points} points, more than the indicator's {spec.points}",
+                    )
         elif isinstance(spec, DeductionLeaf):
             count = need("count")
             method = Deduction(spec, count, location) if count is not None else _BROKEN
@@ -384,8 +437,11 @@ class _TreeWalker:
             declared = self.inputs.get(spec.input)
             if declared is None or declared.type != "rating":
                 what = "is not declared" if declared is None else f"is a {declared.type} input"
-                self.loader.problem((*path, "input"), f"'{spec.input}' {what}; a rating indicator reads a rating input",
-                                    suggest(spec.input, [n for n, s in self.inputs.items() if s.type == "rating"]))
+                self.loader.problem(
+                    (*path, "input"),
+                    f"'{spec.input}' {what}; a rating indicator reads a rating input",
+                    suggest(spec.input, [n for n, s in self.inputs.items() if s.type == "rating"]),
+                )
                 return None
             method = Rating(spec.points, spec.input)
         if method is _BROKEN:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from .errors import Location, Problem, ScoringError
 from .expressions import Env, Expression
-from .model import Band, BandsLeaf, DeductionLeaf, OverTarget, RatioLeaf, Scale, Tier
+from .model import Band, BandsLeaf, DeductionLeaf, OverTarget, RatioLeaf
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -37,7 +37,7 @@ def _reader(formula: Expression | Decimal) -> Callable[[Env], Any]:
     """A formula's evaluator, or a constant's."""
     if isinstance(formula, Decimal):
         return lambda env: formula
-    return formula.evaluate
+    return formula.run
 
 
 class Ratio:
@@ -47,6 +47,7 @@ class Ratio:
 
     def __init__(self, spec: RatioLeaf, actual: Expression | Decimal, target: Expression | Decimal) -> None:
         self.points = spec.points
+        self.actual_formula, self.target_formula = actual, target
         self.actual = _reader(actual)
         self.target = _reader(target)
         self.direction = spec.direction
@@ -58,31 +59,33 @@ class Ratio:
     def score(self, env: Env) -> Scored:
         actual, target = self.actual(env), self.target(env)
         facts: Facts = {"actual": actual, "target": target, "direction": self.direction}
-        if actual < 0:
-            facts["negative"] = True  # negative actuals count as 0
-            actual = ZERO
         points = self.points
-        if self.exact:
+        if self.exact:  # an exact match compares the values as given, negative ones included
             met = abs(actual - target) <= self.tolerance
             facts["case"] = "met" if met else "missed"
             facts["tolerance"] = self.tolerance
             return (points if met else ZERO), facts
+        if actual < 0:
+            facts["negative"] = True  # negative actuals count as 0
+            actual = ZERO
         if self.direction == "<=":
             return self._at_most(actual, target, points, facts)
         if target <= 0:  # '=' with target 0 means "none at all"; '>=' 0 is always met
             met = actual <= 0 if self.direction == "=" else True
             facts["case"] = "met" if met else "missed"
             return (points if met else ZERO), facts
-        rate = actual / target
-        facts["rate"] = rate
-        if rate < ONE:
+        if actual < target:
+            rate = actual / target
+            facts["rate"] = rate
             facts["case"] = "below"
             return rate * points, facts
-        facts["case"] = "met"
-        if self.over_target is not None and rate >= self.over_target.above:
-            facts["over_target"] = self.over_target.above
-            if self.over_target.deduct is not None:
-                penalty = min(self.over_target.deduct, points)
+        facts["case"] = "met"  # compared, not divided: a huge actual over a tiny target cannot overflow
+        over = self.over_target
+        if over is not None and actual >= over.above * target:
+            facts["over_target"] = over.above
+            facts["rate"] = actual / target
+            if over.deduct is not None:
+                penalty = min(over.deduct, points)
                 facts["case"] = "over-deducted"
                 facts["penalty"] = penalty
                 return points - penalty, facts
@@ -114,9 +117,11 @@ class Bands:
 
     def __init__(self, spec: BandsLeaf, value: Expression | Decimal, location: Location) -> None:
         self.points = spec.points
+        self.value_formula = value
         self.value = _reader(value)
         self.bands = [(band, self._award(band)) for band in spec.bands]
         self.location = location
+        self.name_zh = spec.name
 
     def _award(self, band: Band) -> Decimal:
         if band.points is not None:
@@ -132,7 +137,7 @@ class Bands:
             if band.max is not None and (value > band.max or (value == band.max and not band.max_inclusive)):
                 continue
             return award, {"value": value, "band": index, "case": "band"}
-        message = f"the value {value} falls in none of the bands"
+        message = f"the value {value} falls in none of the bands of {self.name_zh}"
         raise ScoringError(Problem(self.location, message))
 
 
@@ -155,15 +160,6 @@ class Rating:
         return given, facts
 
 
-def find_tier(scale: Scale, text: str) -> Tier | None:
-    """The tier a unit's text names (its name, English name or an alias)."""
-    wanted = text.strip().casefold()
-    for tier in scale.tiers:
-        if wanted in (tier.name.casefold(), tier.name_en.casefold(), *(a.casefold() for a in tier.aliases)):
-            return tier
-    return None
-
-
 class Deduction:
     """Points minus a fixed amount per finding (or per percentage point), 扣完为止."""
 
@@ -171,6 +167,7 @@ class Deduction:
 
     def __init__(self, spec: DeductionLeaf, count: Expression | Decimal, location: Location) -> None:
         self.points = spec.points
+        self.count_formula = count
         self.count = _reader(count)
         self.each = spec.each
         self.cap = self.points if spec.cap is None else min(spec.cap, self.points)
@@ -195,7 +192,8 @@ class Boolean:
 
     def __init__(self, points: Decimal, value: Expression) -> None:
         self.points = points
-        self.value = value.evaluate
+        self.value_formula = value
+        self.value = value.run
 
     def score(self, env: Env) -> Scored:
         met = bool(self.value(env))
@@ -210,7 +208,7 @@ class Formula:
     def __init__(self, points: Decimal, formula: Expression) -> None:
         self.points = points
         self.formula = formula
-        self.evaluate = formula.evaluate
+        self.evaluate = formula.run
 
     def score(self, env: Env) -> Scored:
         result = self.evaluate(env)

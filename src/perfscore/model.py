@@ -61,6 +61,10 @@ class Metadata(_Model):
 
     @model_validator(mode="after")
     def _grades_descend(self) -> Metadata:
+        if "grades" not in self.model_fields_set and self.total != 100:
+            # The default grades are shares of the total: 优 from 90%, 良 80%, 中 60%.
+            scaled = tuple(grade.model_copy(update={"min": grade.min * self.total / 100}) for grade in DEFAULT_GRADES)
+            object.__setattr__(self, "grades", scaled)
         floors = [grade.min for grade in self.grades]
         if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors):
             raise ValueError("grades must be listed from the highest 'min' to the lowest, each different")

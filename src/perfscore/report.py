@@ -60,7 +60,9 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     lines = [_title(result.ruleset, lang)]
     if result.unit:
         lines.append(f"{words['unit']}: {result.unit}")
-    lines.append(f"{words['total']}: {result.total} / {plain(result.points)}    {words['grade']}: {_grade(result, lang)}")
+    lines.append(
+        f"{words['total']}: {result.total} / {plain(result.points)}    {words['grade']}: {_grade(result, lang)}"
+    )
     rows = [(("  " * depth) + node.indicator.label(lang), plain(node.points), str(node.score),
              str(node.lost) if node.lost else "") for depth, node in _rows(result, lang)]  # fmt: skip
     head = (words["indicator"], words["points"], words["score"], words["lost"])
@@ -70,7 +72,9 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
         lines.append(pad(row[0], first) + "".join(pad(cell, 8, right=True) for cell in row[1:]).rstrip())
     lines += ["", words["deductions"]]
     deductions = result.deductions
-    lines += [f"  {n}. −{item.lost}  {item.explain(lang)}" for n, item in enumerate(deductions, 1)] or [f"  {words['none']}"]
+    lines += [f"  {n}. −{item.lost}  {item.explain(lang)}" for n, item in enumerate(deductions, 1)] or [
+        f"  {words['none']}"
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -86,14 +90,19 @@ def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
         lines.append(f"- {words['unit']}: {_cell(result.unit)}")
     lines += [f"- **{words['total']}: {result.total}** / {plain(result.points)}",
               f"- {words['grade']}: {_grade(result, lang)}", ""]  # fmt: skip
-    lines += [f"| {words['indicator']} | {words['points']} | {words['score']} | {words['lost']} |", "|---|---:|---:|---:|"]
+    lines += [
+        f"| {words['indicator']} | {words['points']} | {words['score']} | {words['lost']} |",
+        "|---|---:|---:|---:|",
+    ]
     for depth, node in _rows(result, lang):
         name = _cell(node.indicator.label(lang))
         name = f"**{name}**" if depth == 0 else "\u2003" * depth + name
         lines.append(f"| {name} | {plain(node.points)} | {node.score} | {node.lost if node.lost else ''} |")
     lines += ["", f"## {words['deductions']}", ""]
     deductions = result.deductions
-    lines += [f"{n}. **−{item.lost}** {_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [words["none"]]
+    lines += [f"{n}. **−{item.lost}** {_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
+        words["none"]
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -124,7 +133,7 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
         else:
             lines.append(f"- {outcome.unit}: {outcome.total} {_grade(outcome, lang)}")
     lines += ["", batch.summary()]
-    return "\n".join(parts + ["\n".join(lines) + "\n"])
+    return "\n".join([*parts, "\n".join(lines) + "\n"])
 
 
 # --- a ruleset in words -----------------------------------------------------------------------
@@ -154,17 +163,33 @@ def _how(indicator: Indicator, lang: str) -> str:
             text += extra
         return text
     if method == "bands":
-        bands = "; ".join(f"{band_text(b)} → " + (f"{plain(b.points)}" if b.points is not None else f"{plain(b.fraction * 100)}%")  # type: ignore[operator]
+        bands = "; ".join(f"{band_text(b)} → " + (f"{plain(b.points)}" if b.points is not None else f"{plain(b.fraction * 100)}%")
                           for b in spec.bands)  # fmt: skip
-        return f"区间法：按 {spec.value} 所在区间得分（{bands}）" if zh else f"bands: scored by the band {spec.value} falls in ({bands})"
+        return (
+            f"区间法：按 {spec.value} 所在区间得分（{bands}）"
+            if zh
+            else f"bands: scored by the band {spec.value} falls in ({bands})"
+        )
     if method == "rating":
-        return f"定性分档：按 {spec.input} 的评定档次及自评分值计分" if zh else f"rating: scored by the tier (and score) given for {spec.input}"
+        return (
+            f"定性分档：按 {spec.input} 的评定档次及自评分值计分"
+            if zh
+            else f"rating: scored by the tier (and score) given for {spec.input}"
+        )
     if method == "deduction":
         return f"扣分法：每计 1 项（{spec.count}）扣 {plain(spec.each)} 分，扣完为止" if zh \
             else f"deduction: {plain(spec.each)} points off per unit of {spec.count}, floored at 0"  # fmt: skip
     if method == "boolean":
-        return f"是否达成：{spec.value} 为真得满分，否则 0 分" if zh else f"boolean: full marks when {spec.value} holds, otherwise 0"
-    return f"公式：{spec.formula}（结果限制在 0 至分值之间）" if zh else f"formula: {spec.formula} (kept within 0 and the points)"
+        return (
+            f"是否达成：{spec.value} 为真得满分，否则 0 分"
+            if zh
+            else f"boolean: full marks when {spec.value} holds, otherwise 0"
+        )
+    return (
+        f"公式：{spec.formula}（结果限制在 0 至分值之间）"
+        if zh
+        else f"formula: {spec.formula} (kept within 0 and the points)"
+    )
 
 
 def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
@@ -180,7 +205,10 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
               + ("位小数，" if lang == "zh" else "places, ")
               + (("逐项四舍五入后加总" if rounding.stage == "leaf" else "加总后取整") if lang == "zh"
                  else ("each indicator rounded, then summed" if rounding.stage == "leaf" else "rounded once at the end"))]  # fmt: skip
-    lines.append(f"{words['grades']}: " + ", ".join(f"{g.name if lang == 'zh' else g.name_en} ≥ {plain(g.min)}" for g in meta.grades))
+    lines.append(
+        f"{words['grades']}: "
+        + ", ".join(f"{g.name if lang == 'zh' else g.name_en} ≥ {plain(g.min)}" for g in meta.grades)
+    )
     lines += ["", f"{words['inputs']}:"]
     for name, spec in ruleset.inputs.items():
         label = spec.label_en if lang == "en" and spec.label_en else spec.label

@@ -16,7 +16,6 @@ from typing import Any
 
 from .engine import Indicator, Ruleset
 from .errors import DataError, PerfscoreError
-from .methods import Facts
 from .model import Grade, Tier
 from .wording import BODIES, SENTENCES, Display, leaf_fields, render
 
@@ -94,9 +93,13 @@ class LeafResult:
             case = "none"
         fields = leaf_fields(indicator, self.facts, self._result.values, display)
         fields.update(
-            id=indicator.id, name=indicator.label(lang), name_en=indicator.name_en or indicator.name,
-            points=display.worth(indicator.points), score=display.points(self.score),
-            lost=display.points(self.lost), missing="、".join(self.missing) if lang == "zh" else ", ".join(self.missing),
+            id=indicator.id,
+            name=indicator.label(lang),
+            name_en=indicator.name_en or indicator.name,
+            points=display.worth(indicator.points),
+            score=display.points(self.score),
+            lost=display.points(self.lost),
+            missing=("、" if lang == "zh" else ", ").join(display.label(name) for name in self.missing),
         )
         zh, en = BODIES[(method, case)]
         body = render(zh if lang == "zh" else en, fields)
@@ -120,7 +123,8 @@ class LeafResult:
             "lost": str(self.lost),
             "data": {name: _plain_data(value) for name, value in self.data.items()},
             "missing": list(self.missing),
-            "facts": {k: _plain_data(v) for k, v in self.facts.items() if k != "case"} | {"case": self.facts.get("case")},
+            "facts": {k: _plain_data(v) for k, v in self.facts.items() if k != "case"}
+            | {"case": self.facts.get("case")},
             "explanation": {lang: self.explain(lang) for lang in LANGS},
         }
 
@@ -178,7 +182,6 @@ class ScoreResult:
         unit: str | None,
         values: Mapping[str, Any],
         missing: frozenset[str],
-        outcomes: list[tuple[Decimal, Facts] | None],
         raw: list[Decimal],
         scores: list[Decimal],
         total: Decimal,
@@ -188,7 +191,6 @@ class ScoreResult:
         self.unit = unit
         self.values = values
         self.missing = missing
-        self._outcomes = outcomes
         self._raw = raw
         self._scores = scores
         self.total = total
@@ -204,12 +206,11 @@ class ScoreResult:
         """Every leaf indicator's result, in the ruleset's order."""
         items = []
         for index, leaf in enumerate(self.ruleset.leaves):
-            outcome = self._outcomes[index]
             data = {name: self.values[name] for name in leaf.reads if name in self.values}
-            missing = tuple(sorted(leaf.needs & self.missing)) if outcome is None else ()
-            facts = {} if outcome is None else outcome[1]
+            missing = tuple(sorted(leaf.needs & self.missing))
+            facts = {} if missing else self.ruleset.facts(leaf, self.values)
             score = self._scores[index]
-            if not self.ruleset.meta.rounding.stage == "leaf":
+            if self.ruleset.meta.rounding.stage != "leaf":
                 score = self.ruleset.round(score)
             items.append(LeafResult(leaf, score, self._raw[index], facts, data, missing, self))
         return tuple(items)
@@ -259,10 +260,14 @@ class ScoreResult:
             "grade": {"name": self.grade.name, "name_en": self.grade.name_en},
             "indicators": [node.to_dict() for node in self.tree],
             "deductions": [
-                {"id": item.id, "name": item.name, "lost": str(item.lost),
-                 "explanation": {lang: item.explain(lang) for lang in LANGS}}
+                {
+                    "id": item.id,
+                    "name": item.name,
+                    "lost": str(item.lost),
+                    "explanation": {lang: item.explain(lang) for lang in LANGS},
+                }
                 for item in self.deductions
-            ],  # fmt: skip
+            ],
             "inputs": {name: _plain_data(value) for name, value in self.values.items()},
         }
 
@@ -309,7 +314,11 @@ class BatchResult:
             kinds: dict[str, int] = {}
             for error in failed:
                 kinds[error.kind] = kinds.get(error.kind, 0) + 1
-            text += " (" + ", ".join(f"{count} {kind} error{'s' if count > 1 else ''}" for kind, count in sorted(kinds.items())) + ")"
+            text += (
+                " ("
+                + ", ".join(f"{count} {kind} error{'s' if count > 1 else ''}" for kind, count in sorted(kinds.items()))
+                + ")"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ template cannot reach attributes or run anything.
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -22,6 +23,8 @@ FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 HUNDRED = Decimal(100)
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
 CENT = Decimal("0.01")
+SHOWN = Decimal("0.000001")
+WIDE = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)  # display only: never too narrow
 
 #: (zh, en) wording of each method's outcome, keyed by method and case.
 BODIES: Mapping[tuple[str, str], tuple[str, str]] = {
@@ -31,10 +34,10 @@ BODIES: Mapping[tuple[str, str], tuple[str, str]] = {
                          "actual {actual} against a target of {direction} {target}: {rate} achieved, scored in proportion"),
     ("ratio", "missed"): ("实际 {actual}，目标 {direction} {target}，未达到目标，不得分",
                           "actual {actual} against a target of {direction} {target}: not met, no points"),
-    ("ratio", "over-flagged"): ("实际 {actual}，为目标 {target} 的 {rate}，超过 {over_target} 倍，目标可能偏低，需说明原因",
-                                "actual {actual} is {rate} of the target {target}, beyond {over_target} times: the target may be too low and needs an explanation"),
-    ("ratio", "over-deducted"): ("实际 {actual}，为目标 {target} 的 {rate}，超过 {over_target} 倍，目标设置偏低，扣减 {penalty} 分",
-                                 "actual {actual} is {rate} of the target {target}, beyond {over_target} times: the target was set too low, {penalty} points deducted"),
+    ("ratio", "over-flagged"): ("实际 {actual}，为目标 {target} 的 {rate}，达到或超过 {over_target} 倍，目标可能偏低，需说明原因",
+                                "actual {actual} is {rate} of the target {target}, at or beyond {over_target} times: the target may be too low and needs an explanation"),
+    ("ratio", "over-deducted"): ("实际 {actual}，为目标 {target} 的 {rate}，达到或超过 {over_target} 倍，目标设置偏低，扣减 {penalty} 分",
+                                 "actual {actual} is {rate} of the target {target}, at or beyond {over_target} times: the target was set too low, {penalty} points deducted"),
     ("ratio", "above-linear"): ("实际 {actual}，目标 ≤ {target}，超出 {excess}，按 (1 − 超出值/目标值) × 分值 计分",
                                 "actual {actual} exceeds the target of ≤ {target} by {excess}: scored as (1 − excess / target) × points"),
     ("ratio", "above-inverse"): ("实际 {actual}，目标 ≤ {target}，超出 {excess}，按 目标值/实际值 × 分值 计分",
@@ -42,12 +45,12 @@ BODIES: Mapping[tuple[str, str], tuple[str, str]] = {
     ("ratio", "double"): ("实际 {actual} 达到目标 ≤ {target} 的两倍或以上，不得分",
                           "actual {actual} is at least twice the target of ≤ {target}: no points"),
     ("bands", "band"): ("{value} 属于区间 {band}", "{value} falls in the band {band}"),
-    ("rating", "rating"): ("评定为「{tier}」（该档 {low}–{high} 分），自评 {given} 分",
-                           "rated “{tier}” (band {low}–{high} points), self-assessed {given}"),
+    ("rating", "rating"): ("评定为「{tier}」（该档 {range} 分），自评 {given} 分",
+                           "rated “{tier}” (band {range} points), self-assessed {given}"),
     ("rating", "rating-default"): ("评定为「{tier}」，未填分值，按该档默认 {default} 计",
                                    "rated “{tier}” with no score given: the tier's default of {default} applies"),
     ("deduction", "deduction"): ("计 {count} 项（次），每项扣 {each} 分，扣完为止",
-                                 "{count} findings at {each} points each, floored at 0"),
+                                 "{count} × {each} points deducted, floored at 0"),
     ("deduction", "none"): ("未发现扣分事项", "nothing to deduct"),
     ("boolean", "met"): ("已达成", "met"),
     ("boolean", "missed"): ("未达成，不得分", "not met: no points"),
@@ -70,7 +73,7 @@ COMMON_FIELDS = frozenset({"name", "name_en", "points", "score", "lost", "body",
 METHOD_FIELDS: Mapping[str, frozenset[str]] = {
     "ratio": frozenset({"actual", "target", "direction", "rate", "excess", "over_target", "penalty", "tolerance"}),
     "bands": frozenset({"value", "band"}),
-    "rating": frozenset({"tier", "given", "low", "high", "default"}),
+    "rating": frozenset({"tier", "given", "low", "high", "range", "default"}),
     "deduction": frozenset({"count", "each", "deducted"}),
     "boolean": frozenset({"met"}),
     "formula": frozenset({"formula", "result"}),
@@ -95,16 +98,20 @@ def render(template: str, fields: Mapping[str, str]) -> str:
 
 
 def plain(value: Decimal) -> str:
-    """A decimal as people write it: no exponent, at most 4 decimals, trailing zeros kept short."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    if value.as_tuple().exponent < -4:  # type: ignore[operator]
-        value = value.quantize(Decimal("0.0001"))
-    return format(value.normalize(), "f")
+    """A decimal as people write it: no exponent, no trailing zeros; exact up to 6 decimals,
+    beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not."""
+    with decimal.localcontext(WIDE):
+        if value == value.to_integral_value():
+            return format(value.quantize(Decimal(1)), "f")
+        rounded = value.quantize(SHOWN)
+        text = format(rounded.normalize(), "f")
+    return text if rounded == value else f"≈{text}"
 
 
 def percent(fraction: Decimal) -> str:
-    return f"{(fraction * HUNDRED).quantize(CENT)}%"
+    """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%)."""
+    with decimal.localcontext(WIDE):
+        return f"{format((fraction * HUNDRED).quantize(CENT), 'f')}%"
 
 
 class Display:
@@ -121,6 +128,13 @@ class Display:
     def worth(self, value: Decimal) -> str:
         """An indicator's points as the ruleset wrote them (10, 2.5)."""
         return plain(value)
+
+    def label(self, name: str) -> str:
+        """An input's label in this language (its name if it has none)."""
+        spec = self.ruleset.inputs.get(name)
+        if spec is None:
+            return name
+        return (spec.label_en or spec.label) if self.lang == "en" else spec.label
 
     def named(self, name: str, value: Any) -> str:
         """A named input or derived value, with its unit."""
@@ -151,7 +165,9 @@ class Display:
         return str(value)
 
 
-def leaf_fields(indicator: Indicator, facts: Mapping[str, Any], env: Mapping[str, Any], display: Display) -> dict[str, str]:
+def leaf_fields(
+    indicator: Indicator, facts: Mapping[str, Any], env: Mapping[str, Any], display: Display
+) -> dict[str, str]:
     """The fields a leaf's explanation may use, formatted for reading."""
     spec = indicator.spec
     fields = {name: display.named(name, env[name]) for name in indicator.reads if name in env}
@@ -176,6 +192,7 @@ def leaf_fields(indicator: Indicator, facts: Mapping[str, Any], env: Mapping[str
             fields["tier"] = display.value(tier, None)
             fields["low"] = display.points(tier.min * indicator.points)
             fields["high"] = display.points(tier.max * indicator.points)
+            fields["range"] = f"[{fields['low']}, {fields['high']}{']' if tier.max_inclusive else ')'}"
             if tier.default is not None:
                 fields["default"] = display.points(tier.default * indicator.points)
         elif key == "given":
