@@ -149,7 +149,8 @@ _TEXT_CHOICES = ("完成", "未完成")
 def _ratio(draft: _Draft, i: int, points: Decimal) -> dict[str, Any]:
     draw = draft.draw
     direction = draw(st.sampled_from([">=", "<=", "="]))
-    x = draft.declare(f"x{i}", "number", **draw(st.sampled_from([{}, {"min": Decimal(0)}])))
+    low = draw(st.sampled_from([Decimal(-100), Decimal(0)]))  # negative actuals count as 0
+    x = draft.declare(f"x{i}", "number", min=low, max=Decimal(3000))  # the same scale as the targets
     actual: str = x
     style = draw(st.sampled_from(["name", "derived", "sum"]))
     if style == "derived":

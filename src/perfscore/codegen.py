@@ -162,8 +162,10 @@ def build_validator(checks: Sequence[InputCheck]) -> Callable[[dict[str, Any]], 
         elif spec.type == "bool":
             em.line("if type(v) is not bool: return None")
         elif check.tiers is not None:
-            em.line(f"v = {em.const(check.tiers)}.get(v) if type(v) is str else None")
-            em.line("if v is None: return None")
+            em.line("if type(v) is str:")
+            em.line(f"v = {em.const(check.tiers)}.get(v)", 2)
+            em.line("if v is None: return None", 2)
+            em.line(f"else: v = {em.const(check.convert)}(v)  # {{tier, score}}: checked as the slow path does")
         else:
             em.line("if v is None: return None")
             em.line(f"v = {em.const(check.convert)}(v)")

@@ -11,7 +11,7 @@ import decimal
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import codegen
 from .data import InputCheck, Unit, validate
@@ -19,9 +19,7 @@ from .errors import Location, PerfscoreError, Problem, ScoringError
 from .expressions import CONTEXT, Expression, describe
 from .methods import Facts, Method
 from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale
-
-if TYPE_CHECKING:
-    from .result import BatchResult, ScoreResult
+from .result import BatchResult, ScoreResult, UnitError
 
 _ROUNDING = {
     "half-up": decimal.ROUND_HALF_UP,
@@ -169,8 +167,6 @@ class Ruleset:
 
     def score(self, values: Mapping[str, Any], *, unit: str | None = None) -> ScoreResult:
         """Score one unit's input values; raises DataError or ScoringError for bad data."""
-        from .result import ScoreResult
-
         env = None
         if type(values) is dict:
             try:
@@ -222,8 +218,6 @@ class Ruleset:
 
     def score_many(self, units: Iterable[Unit | Mapping[str, Any]]) -> BatchResult:
         """Score many units; a unit whose data is bad gets an error record, the rest are scored."""
-        from .result import BatchResult, UnitError
-
         outcomes: list[ScoreResult | UnitError] = []
         for index, unit in enumerate(units):
             if not isinstance(unit, Unit):

@@ -103,6 +103,7 @@ FUNCTIONS: Mapping[str, _Function] = {
     "ceil": _Function(_ceil, (Kind.NUMBER,), Kind.NUMBER),
     "clamp": _Function(_clamp, (Kind.NUMBER, Kind.NUMBER, Kind.NUMBER), Kind.NUMBER),
     "days_between": _Function(_days_between, (Kind.DATE, Kind.DATE), Kind.NUMBER),
+    "date": _Function(datetime.date.fromisoformat, (Kind.TEXT,), Kind.DATE),
 }
 
 
@@ -283,6 +284,8 @@ class _Checker:
             return None
         if node.keywords:
             self.problem(node.keywords[0].value, f"{name}() takes no keyword arguments")
+        if name == "date":
+            return self._date(node)
         count = len(node.args)
         if function.variadic:
             wanted = [function.params[0]] * count
@@ -299,6 +302,18 @@ class _Checker:
         for arg, kind in zip(node.args, wanted, strict=False):
             self._expect(arg, self.kind(arg, depth + 1), kind, f"{name}()")
         return function.returns
+
+    def _date(self, node: ast.Call) -> Kind:
+        """date("2023-09-30"): a fixed date written in the ruleset, checked here once."""
+        arg = node.args[0] if len(node.args) == 1 else None
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            self.problem(node, 'date() takes one date written as text, such as date("2023-09-30")')
+            return Kind.DATE
+        try:
+            datetime.date.fromisoformat(arg.value)
+        except ValueError:
+            self.problem(arg, f"{arg.value!r} is not a date; write it as YYYY-MM-DD")
+        return Kind.DATE
 
     def _expect(self, node: ast.AST, got: Kind | None, wanted: Kind, where: str) -> None:
         if got is not None and got is not wanted:

@@ -15,6 +15,7 @@ WORDS = {
     "zh": {
         "unit": "单位", "total": "总分", "grade": "等级", "indicator": "指标", "points": "分值",
         "score": "得分", "lost": "扣分", "deductions": "扣分说明（按扣分多少排序）", "none": "无扣分。",
+        "notes": "提示（未扣分，需说明原因）",
         "sources": "依据", "assumptions": "假设", "inputs": "输入数据", "derived": "计算值",
         "rounding": "计分规则", "grades": "等级划分", "tree": "指标体系", "summary": "汇总",
         "error": "错误",
@@ -22,6 +23,7 @@ WORDS = {
     "en": {
         "unit": "Unit", "total": "Total", "grade": "Grade", "indicator": "Indicator", "points": "Points",
         "score": "Score", "lost": "Lost", "deductions": "Deductions (largest first)", "none": "No points lost.",
+        "notes": "Notes (no points lost; an explanation is needed)",
         "sources": "Sources", "assumptions": "Assumptions", "inputs": "Inputs", "derived": "Derived values",
         "rounding": "Rounding", "grades": "Grades", "tree": "Indicators", "summary": "Summary",
         "error": "error",
@@ -75,6 +77,8 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     lines += [f"  {n}. −{item.lost}  {item.explain(lang)}" for n, item in enumerate(deductions, 1)] or [
         f"  {words['none']}"
     ]
+    if result.notes:
+        lines += ["", words["notes"], *(f"  - {item.explain(lang)}" for item in result.notes)]
     return "\n".join(lines) + "\n"
 
 
@@ -103,6 +107,8 @@ def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     lines += [f"{n}. **−{item.lost}** {_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
         words["none"]
     ]
+    if result.notes:
+        lines += ["", f"## {words['notes']}", "", *(f"- {_cell(item.explain(lang))}" for item in result.notes)]
     return "\n".join(lines) + "\n"
 
 

@@ -12,12 +12,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine import Indicator, Ruleset
 from .errors import DataError, PerfscoreError
 from .model import Grade, Tier
 from .wording import BODIES, SENTENCES, Display, leaf_fields, render
+
+if TYPE_CHECKING:
+    from .engine import Indicator, Ruleset
 
 LANGS = ("zh", "en")
 
@@ -36,17 +38,51 @@ def _plain_data(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, eq=False)
 class LeafResult:
-    """One leaf indicator's outcome: its score, what it lost, the data it used, and why."""
+    """One leaf indicator's outcome: its score, what it lost, the data it used, and why.
 
-    indicator: Indicator
-    score: Decimal
-    raw: Decimal
-    facts: Mapping[str, Any]
-    data: Mapping[str, Any]
-    missing: tuple[str, ...]
-    _result: ScoreResult
+    The facts behind the score are worked out again from the unit's values when first read,
+    so a result that is only summed costs nothing for them.
+    """
+
+    __slots__ = ("_facts", "_missing", "_ruleset", "_values", "indicator", "raw", "score")
+
+    def __init__(
+        self,
+        indicator: Indicator,
+        score: Decimal,
+        raw: Decimal,
+        ruleset: Ruleset,
+        values: Mapping[str, Any],
+        missing: frozenset[str],
+    ) -> None:
+        self.indicator = indicator
+        self.score = score
+        self.raw = raw
+        self._ruleset = ruleset
+        self._values = values
+        self._missing = missing
+        self._facts: Mapping[str, Any] | None = None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The inputs this leaf needed but the unit did not supply (it then scores 0)."""
+        return tuple(sorted(self.indicator.needs & self._missing)) if self._missing else ()
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        """What the method found (actual, target, rate, tier, …), as used in the explanation."""
+        if self._facts is None:
+            self._facts = {} if self.missing else self._ruleset.facts(self.indicator, self._values)
+        return self._facts
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The values this leaf read (inputs and derived values)."""
+        return {name: self._values[name] for name in self.indicator.reads if name in self._values}
+
+    def __repr__(self) -> str:
+        return f"<LeafResult {self.id} {self.score}/{self.points}>"
 
     @property
     def id(self) -> str:
@@ -85,13 +121,13 @@ class LeafResult:
         """The explanation in ``lang`` (``zh`` or ``en``): the ruleset's template or built-in wording."""
         if lang not in LANGS:
             raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-        display = Display(self._result.ruleset, lang)
+        display = Display(self._ruleset, lang)
         indicator = self.indicator
         case = "missing" if self.missing else str(self.facts.get("case"))
         method = "missing" if self.missing else self.method
         if method == "deduction" and not self.facts.get("count"):
             case = "none"
-        fields = leaf_fields(indicator, self.facts, self._result.values, display)
+        fields = leaf_fields(indicator, self.facts, self._values, display)
         fields.update(
             id=indicator.id,
             name=indicator.label(lang),
@@ -204,16 +240,12 @@ class ScoreResult:
     @cached_property
     def items(self) -> tuple[LeafResult, ...]:
         """Every leaf indicator's result, in the ruleset's order."""
-        items = []
-        for index, leaf in enumerate(self.ruleset.leaves):
-            data = {name: self.values[name] for name in leaf.reads if name in self.values}
-            missing = tuple(sorted(leaf.needs & self.missing))
-            facts = {} if missing else self.ruleset.facts(leaf, self.values)
-            score = self._scores[index]
-            if self.ruleset.meta.rounding.stage != "leaf":
-                score = self.ruleset.round(score)
-            items.append(LeafResult(leaf, score, self._raw[index], facts, data, missing, self))
-        return tuple(items)
+        ruleset, values, missing = self.ruleset, self.values, self.missing
+        scores = self._scores if ruleset.meta.rounding.stage == "leaf" else [ruleset.round(s) for s in self._scores]
+        return tuple(
+            LeafResult(leaf, score, raw, ruleset, values, missing)
+            for leaf, score, raw in zip(ruleset.leaves, scores, self._raw, strict=True)
+        )
 
     @cached_property
     def tree(self) -> tuple[NodeResult, ...]:
@@ -238,6 +270,11 @@ class ScoreResult:
     def deductions(self) -> tuple[LeafResult, ...]:
         """Every leaf that lost points, the largest loss first (ties in the ruleset's order)."""
         return tuple(sorted((item for item in self.items if item.lost > 0), key=lambda item: -item.lost))
+
+    @property
+    def notes(self) -> tuple[LeafResult, ...]:
+        """Leaves that lost nothing but need a written explanation (a target far exceeded)."""
+        return tuple(item for item in self.items if item.facts.get("case") == "over-flagged")
 
     @property
     def lost(self) -> Decimal:
@@ -267,6 +304,10 @@ class ScoreResult:
                     "explanation": {lang: item.explain(lang) for lang in LANGS},
                 }
                 for item in self.deductions
+            ],
+            "notes": [
+                {"id": item.id, "name": item.name, "explanation": {lang: item.explain(lang) for lang in LANGS}}
+                for item in self.notes
             ],
             "inputs": {name: _plain_data(value) for name, value in self.values.items()},
         }
