@@ -101,7 +101,7 @@ class TestScoreSeedExample:
         assert "  Budget execution rate            10    9.95    0.05" in lines
         assert lines[-3:] == [
             "Deductions (largest first)",
-            "  1. −0.20  Management rules in place: 1 gaps in management rules at 0.2 points each;"
+            "  1. −0.20  Management rules in place: 1 gap(s) in management rules at 0.2 points each;"
             " 4.80 of 5 points, 0.20 lost.",
             "  2. −0.05  Budget execution rate: actual 99.49% against a target of ≥ 100.00%: 99.49% achieved,"
             " scored in proportion; 9.95 of 10 points, 0.05 lost.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -108,10 +109,15 @@ REFUSED = [
 ]  # fmt: skip
 
 
+def columns(text: str) -> int:
+    """Terminal columns: each Chinese character takes two, so carets line up on screen."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def under(text: str, part: str) -> str:
-    """The caret line that underlines the first ``part`` of ``text`` (counted in characters)."""
-    start = text.index(part)
-    return " " * start + "^" + "~" * (len(part) - 1)
+    """The caret line that underlines the first ``part`` of ``text`` (counted in terminal columns)."""
+    start = columns(text[: text.index(part)])
+    return " " * start + "^" + "~" * (columns(part) - 1)
 
 
 class TestRefused:
@@ -134,10 +140,11 @@ class TestRefused:
         )
 
     def test_chinese_text_keeps_the_caret_under_the_right_character(self) -> None:
-        """After a Chinese string literal the caret still sits under the first letter of the bad name."""
+        """After a Chinese string literal the caret still sits under the first letter of the bad name on screen:
+        '广州市' takes six columns, so the caret stands three columns right of the character index."""
         text = "status == '广州市' and budgt > 0"
         caret_line = problems_of(text).splitlines()[-1]
-        assert caret_line.index("^") - 4 == text.index("budgt")
+        assert caret_line.index("^") - 4 == text.index("budgt") + 3
 
     def test_incomplete_formula_points_at_its_end(self) -> None:
         """A formula that stops short ('budget +') has its caret after the last character, not at the start."""
@@ -358,8 +365,8 @@ class TestFailures:
         """After a Chinese string literal the caret still sits under the division."""
         text = "status == '完成' and executed / budget > 1"
         message = failure(text, budget=Decimal(0))
-        assert message == f"{PREFIX}formula failed: division by zero\n    {text}\n    {' ' * 19}^{'~' * 16}"
-        assert message.splitlines()[-1].index("^") - 4 == text.index("executed")
+        assert message == f"{PREFIX}formula failed: division by zero\n    {text}\n    {' ' * 21}^{'~' * 16}"
+        assert message.splitlines()[-1].index("^") - 4 == text.index("executed") + 2  # '完成' is 4 columns wide
 
     @pytest.mark.parametrize("text", ["x // budget", "x % budget", "0 / budget"])
     def test_other_divisions_by_zero(self, text: str) -> None:

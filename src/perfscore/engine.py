@@ -225,5 +225,5 @@ class Ruleset:
             try:
                 outcomes.append(self.score(unit.values, unit=unit.source or unit.id))
             except PerfscoreError as error:
-                outcomes.append(UnitError(unit.id, unit.name, error))
+                outcomes.append(UnitError(unit.id, unit.name, error, unit.source))
         return BatchResult(self, tuple(outcomes))

@@ -7,6 +7,7 @@ expression), what was found and what was expected; ``str()`` renders it for peop
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -39,9 +40,15 @@ class Span:
     end: int
 
     def render(self) -> str:
-        """The expression with ``^~~`` under the offending part."""
-        width = max(1, self.end - self.start)
-        return f"    {self.expression}\n    {' ' * self.start}^{'~' * (width - 1)}"
+        """The expression with ``^~~`` under the offending part (Chinese characters are two columns wide)."""
+        lead = columns(self.expression[: self.start])
+        width = max(1, columns(self.expression[self.start : self.end]))
+        return f"    {self.expression}\n    {' ' * lead}^{'~' * (width - 1)}"
+
+
+def columns(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import datetime
 import decimal
 import enum
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,6 +39,7 @@ CONTEXT = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 
+_DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
 MAX_EXPRESSION_LENGTH = 2000
 MAX_EXPRESSION_DEPTH = 40
 MAX_STRING_LITERAL = 200
@@ -178,6 +180,7 @@ class _Checker:
         self.names = names
         self.problems: list[Problem] = []
         self.used: set[str] = set()
+        self.too_deep = False
 
     def problem(self, node: ast.AST | None, message: str, suggestion: str | None = None) -> None:
         span = Span(self.text, 0, len(self.text))
@@ -190,7 +193,9 @@ class _Checker:
     def kind(self, node: ast.AST, depth: int = 0) -> Kind | None:
         """The kind of value ``node`` yields, or None after reporting why it has none."""
         if depth > MAX_EXPRESSION_DEPTH:
-            self.problem(node, f"formula is nested more than {MAX_EXPRESSION_DEPTH} levels deep")
+            if not self.too_deep:  # one message, however many branches go too deep
+                self.problem(node, f"formula is nested more than {MAX_EXPRESSION_DEPTH} levels deep")
+            self.too_deep = True
             return None
         if isinstance(node, ast.Constant):
             return self._constant(node)
@@ -226,6 +231,10 @@ class _Checker:
         if isinstance(value, bool):
             return Kind.BOOL
         if isinstance(value, int | float):
+            source = ast.get_source_segment(self.text, node) or ""
+            if not _DECIMAL_LITERAL.match(source):
+                self.problem(node, f"write numbers in decimal, such as 16 or 0.95 (not {source})")
+                return None
             return Kind.NUMBER
         if isinstance(value, str):
             if len(value) > MAX_STRING_LITERAL:

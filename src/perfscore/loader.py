@@ -138,6 +138,11 @@ class _Loader:
         else:
             places = meta.rounding.places if meta is not None else 2
             walker = _TreeWalker(self, kinds, needs, inputs, leaves, places)
+            for key, value in indicators.items():
+                if not isinstance(value, Mapping):
+                    self.problem(
+                        ("indicators", key), "[indicators] holds only indicator tables; the total is ruleset.total"
+                    )
             roots = walker.children(indicators, ("indicators",))
             if meta is not None:
                 self.add_up(("indicators",), meta.total, indicators, "the declared total (ruleset.total)")

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Iterator
 
 from .engine import Indicator, Ruleset
+from .errors import columns
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .wording import SYMBOLS, band_text, plain
 
@@ -33,7 +33,7 @@ WORDS = {
 
 def width(text: str) -> int:
     """Columns a string takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return columns(text)
 
 
 def pad(text: str, columns: int, right: bool = False) -> str:
@@ -135,7 +135,7 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     lines = [f"{'## ' if fmt == 'markdown' else ''}{words['summary']}", ""]
     for outcome in batch.outcomes:
         if isinstance(outcome, UnitError):
-            lines.append(f"- {outcome.unit}: {words['error']}: {outcome.error}")
+            lines.append(f"- {outcome.label}: {words['error']}: {outcome.error}")
         else:
             lines.append(f"- {outcome.unit}: {outcome.total} {_grade(outcome, lang)}")
     lines += ["", batch.summary()]

@@ -323,6 +323,11 @@ class UnitError:
     unit: str
     name: str | None
     error: PerfscoreError
+    source: str | None = None  # where the unit came from, e.g. units.toml#b
+
+    @property
+    def label(self) -> str:
+        return self.source or self.unit
 
     @property
     def kind(self) -> str:
