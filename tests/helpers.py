@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +35,12 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         raise TypeError(f"write {value!r} as a Decimal or a string so it stays exact")
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")  # no exponent: TOML does not read 1E+1
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Mapping):

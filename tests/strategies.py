@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -20,6 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from helpers import toml_value
 from perfscore.model import DEFAULT_SCALE, Tier
 
 DrawFn = Callable[[st.SearchStrategy[Any]], Any]
@@ -51,23 +51,6 @@ def _cents(value: Decimal, places: int) -> int:
 # --- TOML text --------------------------------------------------------------------------------------
 
 
-def toml_value(value: Any) -> str:
-    """A Python value as TOML text; decimals are written without an exponent so TOML reads them."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{key} = {toml_value(item)}" for key, item in value.items()) + " }"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    raise TypeError(f"no TOML form for {value!r}")
 
 
 def toml_document(document: Mapping[str, Any]) -> str:
