@@ -209,12 +209,12 @@ def test_zero_to_a_negative_power_is_a_division_by_zero() -> None:
 
 
 def test_a_formula_nested_too_deep_is_reported_once() -> None:
-    """expressions.md and errors.md: a sum of 42 names is too deep, and that mistake gives one message."""
+    """expressions.md and errors.md: a sum of 102 names is too deep, and that mistake gives one message."""
     text = CLAIM_HEADER + '\n[indicators.item]\nname = "指标"\npoints = 10\nmethod = "formula"\n'
-    text += 'formula = "' + " + ".join(["n"] * 42) + '"\n'
+    text += 'formula = "' + " + ".join(["n"] * 102) + '"\n'
     with pytest.raises(perfscore.RulesetError) as caught:
         perfscore.loads(text)
-    assert [problem.message for problem in caught.value.problems] == ["formula is nested more than 40 levels deep"]
+    assert [problem.message for problem in caught.value.problems] == ["formula is nested more than 100 levels deep"]
 
 
 @pytest.mark.parametrize("literal", ["0x10", "0o17", "0b11"])

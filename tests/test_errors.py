@@ -326,4 +326,4 @@ def test_error_classes() -> None:
     assert issubclass(DataError, ValueError) and issubclass(DataError, perfscore.PerfscoreError)
     assert issubclass(perfscore.RulesetError, ValueError)
     assert issubclass(ScoringError, ArithmeticError) and issubclass(ScoringError, perfscore.PerfscoreError)
-    assert issubclass(perfscore.RulesetFileError, OSError)
+    assert issubclass(perfscore.UnreadableFileError, OSError)

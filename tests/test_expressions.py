@@ -103,7 +103,7 @@ REFUSED = [
     ("x and ok", "'and'/'or' needs a bool value, got a number value", "x"),
     ("budget in executed", "the comparison In is not allowed", "budget in executed"),
     ("budget @ executed", "the operator MatMult is not allowed", "budget @ executed"),
-    ("None", "the literal None is not allowed; use numbers, true/false or text", "None"),
+    ("None", "the literal None is not allowed; use numbers, True/False or text", "None"),
     ("budget + * 2", "formula is not valid: invalid syntax", "*"),
     ("status == '广州市' and budgt > 0", "unknown name 'budgt' (did you mean 'budget'?)", "budgt"),
 ]  # fmt: skip
@@ -155,10 +155,10 @@ class TestRefused:
         assert problems_of("budget + " * 230 + "1") == f"{PREFIX}formula is longer than 2000 characters"
 
     def test_too_deep(self) -> None:
-        """A formula nested more than 40 levels deep is refused at the 41st level."""
-        text = "-" * 50 + "budget"
+        """A formula nested more than 100 levels deep is refused at the 101st level."""
+        text = "-" * 110 + "budget"
         assert problems_of(text) == (
-            f"{PREFIX}formula is nested more than 40 levels deep\n    {text}\n    {' ' * 41}^{'~' * 14}"
+            f"{PREFIX}formula is nested more than 100 levels deep\n    {text}\n    {' ' * 101}^{'~' * 14}"
         )
 
     def test_empty(self) -> None:

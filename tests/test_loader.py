@@ -9,7 +9,7 @@ import pytest
 
 import perfscore
 from helpers import HEADER, ROOT, one_leaf_text
-from perfscore import RulesetError, RulesetFileError
+from perfscore import RulesetError, UnreadableFileError
 
 X = {"x": "number"}
 
@@ -287,9 +287,9 @@ def test_ruleset_error_is_a_value_error_with_located_problems() -> None:
 
 
 def test_load_missing_file(tmp_path: Path) -> None:
-    """A file that is not there is a RulesetFileError (an OSError) naming the path."""
+    """A file that is not there is a UnreadableFileError (an OSError) naming the path."""
     path = tmp_path / "missing.toml"
-    with pytest.raises(RulesetFileError) as caught:
+    with pytest.raises(UnreadableFileError) as caught:
         perfscore.load(path)
     assert str(caught.value) == f"{path}: cannot read the ruleset (No such file or directory)"
     assert isinstance(caught.value, OSError)

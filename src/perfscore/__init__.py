@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .data import Unit, read_units
 from .engine import Indicator, Ruleset
-from .errors import DataError, Location, PerfscoreError, Problem, RulesetError, RulesetFileError, ScoringError
+from .errors import DataError, Location, PerfscoreError, Problem, RulesetError, ScoringError, UnreadableFileError
 from .loader import load, loads
 from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 
@@ -35,11 +35,11 @@ __all__ = [
     "Problem",
     "Ruleset",
     "RulesetError",
-    "RulesetFileError",
     "ScoreResult",
     "ScoringError",
     "Unit",
     "UnitError",
+    "UnreadableFileError",
     "__version__",
     "load",
     "loads",

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, Location, Problem, RulesetFileError, suggest
+from .errors import DataError, Location, Problem, UnreadableFileError, suggest
 from .model import InputSpec, Scale, Tier
 from .toml import parse_toml
 from .wording import plain
@@ -261,7 +261,7 @@ def read_units(path: str | Path) -> list[Unit]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise RulesetFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
+        raise UnreadableFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
     document = _parse_data(raw, str(path))
     return units_from_document(document, str(path))
 

@@ -177,13 +177,17 @@ class Ruleset:
         if env is None:
             env, missing = validate(self._checks, values, unit)
         with decimal.localcontext(CONTEXT):
-            if missing:
-                raw, scores, total = self._score_slowly(env, missing)
-            else:
+            try:
+                raw, scores, total = self._fast(env) if not missing else self._score_slowly(env, missing)
+            except ScoringError as error:
+                error.unit = unit  # say which unit, as a DataError does
+                raise
+            except Exception:  # the fast path only scores; the slow one says what went wrong, and where
                 try:
-                    raw, scores, total = self._fast(env)
-                except Exception:
                     raw, scores, total = self._score_slowly(env, missing)
+                except ScoringError as error:
+                    error.unit = unit
+                    raise
         return ScoreResult(self, unit, env, missing, raw, scores, total, self.grade(total))
 
     def _score_slowly(self, env: dict[str, Any], missing: frozenset[str]) -> Scored:

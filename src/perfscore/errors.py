@@ -127,10 +127,18 @@ class DataError(_ProblemsError, ValueError):
 class ScoringError(PerfscoreError, ArithmeticError):
     """Scoring could not finish for one unit (e.g. a formula divided by zero)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, unit: str | None = None) -> None:
         self.problem = problem
-        super().__init__(problem.render())
+        self.unit = unit
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        text = self.problem.render()
+        return f"{self.unit}: {text}" if self.unit else text
+
+    def __str__(self) -> str:
+        return self.render()
 
 
-class RulesetFileError(PerfscoreError, OSError):
-    """A ruleset or data file could not be read."""
+class UnreadableFileError(PerfscoreError, OSError):
+    """A ruleset or data file could not be read (missing, unreadable, too large)."""

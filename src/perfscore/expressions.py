@@ -41,7 +41,7 @@ CONTEXT = decimal.Context(
 
 _DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
 MAX_EXPRESSION_LENGTH = 2000
-MAX_EXPRESSION_DEPTH = 40
+MAX_EXPRESSION_DEPTH = 100
 MAX_STRING_LITERAL = 200
 MAX_POWER_EXPONENT = 64
 
@@ -240,7 +240,7 @@ class _Checker:
             if len(value) > MAX_STRING_LITERAL:
                 self.problem(node, f"text literals are limited to {MAX_STRING_LITERAL} characters")
             return Kind.TEXT
-        self.problem(node, f"the literal {value!r} is not allowed; use numbers, true/false or text")
+        self.problem(node, f"the literal {value!r} is not allowed; use numbers, True/False or text")
         return None
 
     def _name(self, node: ast.Name) -> Kind | None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .data import InputCheck, input_check
 from .engine import Derived, Indicator, Ruleset
-from .errors import KeyPath, Location, Problem, RulesetError, RulesetFileError, suggest
+from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
 from .expressions import FUNCTIONS, Expression, Kind, compile_expression
 from .methods import Bands, Boolean, Deduction, Formula, Method, Rating, Ratio
 from .model import (
@@ -39,6 +39,7 @@ from .model import (
     Scale,
 )
 from .toml import parse_toml
+from .wording import COMMON_FIELDS, METHOD_FIELDS, template_fields
 
 MAX_FILE_BYTES = 2_000_000
 _NAME = re.compile(NAME_PATTERN)
@@ -55,12 +56,12 @@ def load(path: str | Path) -> Ruleset:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise RulesetFileError(f"{path}: the ruleset file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+            raise UnreadableFileError(f"{path}: the ruleset file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
         raw = path.read_bytes()
     except OSError as error:
-        if isinstance(error, RulesetFileError):
+        if isinstance(error, UnreadableFileError):
             raise
-        raise RulesetFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
+        raise UnreadableFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -112,6 +113,8 @@ class _Loader:
                     self.problem(where, "unknown key", suggest(last, cls.model_fields))
                 elif kind == "missing":
                     self.problem(where, "missing required key")
+                elif kind == "too_short":
+                    self.problem(where, f"expected at least {detail['ctx']['min_length']} item(s), got none")
                 else:
                     message = detail["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
                     shown = "" if kind.startswith("value_error") else f", got {_show(detail['input'])}"
@@ -357,6 +360,17 @@ class _TreeWalker:
         return Indicator(str(path[-1]), path[1:], group.name, group.name_en, group.points, group, children,
                          first=first, end=len(self.leaves))  # fmt: skip
 
+    def check_templates(self, spec: Any, path: KeyPath, reads: list[str]) -> None:
+        """Every {field} in an explanation template must be one the leaf can fill."""
+        known = COMMON_FIELDS | METHOD_FIELDS[spec.method] | set(reads)
+        for key in ("explain", "explain_en"):
+            template = getattr(spec, key)
+            for field in template_fields(template or ""):
+                if field not in known:
+                    self.loader.problem(
+                        (*path, key), f"unknown field {{{field}}} in the template", suggest(field, known)
+                    )
+
     def check_places(self, points: Decimal, path: KeyPath) -> None:
         """Points finer than the rounding could round a full score above them (2.55 → 2.6)."""
         if points != round(points, self.places):
@@ -386,6 +400,7 @@ class _TreeWalker:
         reads = sorted({name for expression in expressions for name in expression.names})
         if isinstance(spec, RatingLeaf):
             reads = [spec.input]
+        self.check_templates(spec, path, reads)
         needs = frozenset().union(*(self.needs[name] for name in reads))
         index = len(self.leaves)
         leaf = Indicator(str(path[-1]), path[1:], spec.name, spec.name_en, spec.points, spec, (), method,

@@ -181,7 +181,8 @@ class Deduction:
         if self.rounding is not None:
             count = count.to_integral_value(rounding=self.rounding)
         deducted = min(count * self.each, self.cap)
-        facts: Facts = {"count": count, "each": self.each, "deducted": deducted, "case": "deduction"}
+        case = "deduction" if deducted == count * self.each else "capped"
+        facts: Facts = {"count": count, "each": self.each, "deducted": deducted, "case": case}
         return self.points - deducted, facts
 
 

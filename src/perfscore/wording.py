@@ -52,6 +52,8 @@ BODIES: Mapping[tuple[str, str], tuple[str, str]] = {
     ("deduction", "deduction"): ("计 {count} 项（次），每项扣 {each} 分，扣完为止",
                                  "{count} × {each} points deducted, floored at 0"),
     ("deduction", "none"): ("未发现扣分事项", "nothing to deduct"),
+    ("deduction", "capped"): ("计 {count} 项（次），每项扣 {each} 分，最多扣 {deducted} 分",
+                              "{count} × {each} points, capped at {deducted} deducted"),
     ("boolean", "met"): ("已达成", "met"),
     ("boolean", "missed"): ("未达成，不得分", "not met: no points"),
     ("formula", "formula"): ("按公式 {formula} 计得 {result}", "the formula {formula} gives {result}"),
