@@ -178,17 +178,19 @@ class Ruleset:
             env, missing = validate(self._checks, values, unit)
         with decimal.localcontext(CONTEXT):
             try:
-                raw, scores, total = self._fast(env) if not missing else self._score_slowly(env, missing)
+                raw, scores, total = self._compute(env, missing)
             except ScoringError as error:
                 error.unit = unit  # say which unit, as a DataError does
                 raise
-            except Exception:  # the fast path only scores; the slow one says what went wrong, and where
-                try:
-                    raw, scores, total = self._score_slowly(env, missing)
-                except ScoringError as error:
-                    error.unit = unit
-                    raise
         return ScoreResult(self, unit, env, missing, raw, scores, total, self.grade(total))
+
+    def _compute(self, env: dict[str, Any], missing: frozenset[str]) -> Scored:
+        if missing:
+            return self._score_slowly(env, missing)
+        try:
+            return self._fast(env)
+        except Exception:  # the fast path only scores; the slow one says what went wrong, and where
+            return self._score_slowly(env, missing)
 
     def _score_slowly(self, env: dict[str, Any], missing: frozenset[str]) -> Scored:
         """The reference path: closures per formula and method, missing data scored 0."""
