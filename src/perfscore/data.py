@@ -222,7 +222,9 @@ def validate(
                 env[check.name] = check.default
             elif check.required:
                 label = check.spec.label
-                problems.append(Problem(Location(source, (check.name,)), f"missing required input ({label})"))
+                problems.append(
+                    Problem(Location(source, (check.name,)), f"missing required input ({label})", code="missing-input")
+                )
             else:
                 missing.add(check.name)
             continue
@@ -230,12 +232,18 @@ def validate(
         try:
             env[check.name] = check.convert(value)
         except _Invalid as error:
-            problems.append(Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})"))
+            problems.append(
+                Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})", code="invalid-input")
+            )
     if len(values) > supplied:
         known = {check.name for check in checks}
         for name in values:
             if name not in known:
-                problems.append(Problem(Location(source, (str(name),)), "unknown input", suggest(str(name), known)))
+                problems.append(
+                    Problem(
+                        Location(source, (str(name),)), "unknown input", suggest(str(name), known), code="unknown-input"
+                    )
+                )
     if problems:
         raise DataError(problems, source)
     return env, frozenset(missing)
@@ -271,14 +279,14 @@ def _parse_data(raw: bytes, source: str) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DataError(
-            [Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})")], source
+            [Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})", code="encoding")], source
         ) from None
     if source.lower().endswith(".json"):
         try:
             return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
-            raise DataError([Problem(where, f"invalid JSON: {error.msg}")], source) from None
+            raise DataError([Problem(where, f"invalid JSON: {error.msg}", code="json-syntax")], source) from None
         except ValueError as error:
             raise DataError([Problem(Location(source), str(error))], source) from None
     return parse_toml(text, source, DataError)

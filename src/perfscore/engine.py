@@ -215,7 +215,8 @@ class Ruleset:
         except (ArithmeticError, ValueError, TypeError) as error:
             leaf = self.leaves[index]
             message = f"{leaf.name} could not be scored: {describe(error)}"
-            raise ScoringError(Problem(Location(self.source, ("indicators", *leaf.path)), message)) from None
+            where = Location(self.source, ("indicators", *leaf.path))
+            raise ScoringError(Problem(where, message, code="leaf-failed")) from None
 
     def facts(self, leaf: Indicator, env: Mapping[str, Any]) -> Facts:
         """Why ``leaf`` scored what it did for the values in ``env`` (computed again, on demand)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
 
@@ -77,7 +77,7 @@ class Problem:
     location: Location
     message: str
     suggestion: str | None = None
-    details: tuple[str, ...] = field(default=())
+    code: str = "invalid"  # a stable word for tools: "points-sum", "unknown-name", "missing-input", …
 
     def render(self) -> str:
         text = f"{self.location.render()}: {self.message}"

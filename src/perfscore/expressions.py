@@ -182,19 +182,21 @@ class _Checker:
         self.used: set[str] = set()
         self.too_deep = False
 
-    def problem(self, node: ast.AST | None, message: str, suggestion: str | None = None) -> None:
+    def problem(self, node: ast.AST | None, message: str, suggestion: str | None = None, *, code: str) -> None:
         span = Span(self.text, 0, len(self.text))
         if isinstance(node, ast.expr):
             start, end = node.col_offset, node.end_col_offset or node.col_offset + 1
             span = Span(self.text, _char_offset(self.text, start), _char_offset(self.text, end))
         location = Location(self.location.file, self.location.path, span=span)
-        self.problems.append(Problem(location, message, suggestion))
+        self.problems.append(Problem(location, message, suggestion, code=code))
 
     def kind(self, node: ast.AST, depth: int = 0) -> Kind | None:
         """The kind of value ``node`` yields, or None after reporting why it has none."""
         if depth > MAX_EXPRESSION_DEPTH:
             if not self.too_deep:  # one message, however many branches go too deep
-                self.problem(node, f"formula is nested more than {MAX_EXPRESSION_DEPTH} levels deep")
+                self.problem(
+                    node, f"formula is nested more than {MAX_EXPRESSION_DEPTH} levels deep", code="formula-too-deep"
+                )
             self.too_deep = True
             return None
         if isinstance(node, ast.Constant):
@@ -217,13 +219,15 @@ class _Checker:
             body, orelse = self.kind(node.body, depth + 1), self.kind(node.orelse, depth + 1)
             if body and orelse and body is not orelse:
                 self.problem(
-                    node, f"both branches of 'if … else' must give the same kind of value, not {body} and {orelse}"
+                    node,
+                    f"both branches of 'if … else' must give the same kind of value, not {body} and {orelse}",
+                    code="formula-type",
                 )
             return body or orelse
         if isinstance(node, ast.Call):
             return self._call(node, depth)
         reason = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed in a formula")
-        self.problem(node, reason)
+        self.problem(node, reason, code="formula-refused")
         return None
 
     def _constant(self, node: ast.Constant) -> Kind | None:
@@ -233,14 +237,20 @@ class _Checker:
         if isinstance(value, int | float):
             source = ast.get_source_segment(self.text, node) or ""
             if not _DECIMAL_LITERAL.match(source):
-                self.problem(node, f"write numbers in decimal, such as 16 or 0.95 (not {source})")
+                self.problem(
+                    node, f"write numbers in decimal, such as 16 or 0.95 (not {source})", code="formula-refused"
+                )
                 return None
             return Kind.NUMBER
         if isinstance(value, str):
             if len(value) > MAX_STRING_LITERAL:
-                self.problem(node, f"text literals are limited to {MAX_STRING_LITERAL} characters")
+                self.problem(
+                    node, f"text literals are limited to {MAX_STRING_LITERAL} characters", code="formula-refused"
+                )
             return Kind.TEXT
-        self.problem(node, f"the literal {value!r} is not allowed; use numbers, True/False or text")
+        self.problem(
+            node, f"the literal {value!r} is not allowed; use numbers, True/False or text", code="formula-refused"
+        )
         return None
 
     def _name(self, node: ast.Name) -> Kind | None:
@@ -248,14 +258,14 @@ class _Checker:
             return Kind.BOOL
         kind = self.names.get(node.id)
         if kind is None:
-            self.problem(node, f"unknown name '{node.id}'", suggest(node.id, self.names))
+            self.problem(node, f"unknown name '{node.id}'", suggest(node.id, self.names), code="unknown-name")
             return None
         self.used.add(node.id)
         return kind
 
     def _binop(self, node: ast.BinOp, depth: int) -> Kind | None:
         if type(node.op) not in _ARITHMETIC:
-            self.problem(node, f"the operator {type(node.op).__name__} is not allowed")
+            self.problem(node, f"the operator {type(node.op).__name__} is not allowed", code="formula-refused")
         symbol = _SYMBOLS.get(type(node.op), "?")
         for side in (node.left, node.right):
             self._expect(side, self.kind(side, depth + 1), Kind.NUMBER, f"'{symbol}'")
@@ -263,7 +273,7 @@ class _Checker:
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> Kind | None:
         if type(node.op) not in _UNARY:
-            self.problem(node, f"the operator {type(node.op).__name__} is not allowed")
+            self.problem(node, f"the operator {type(node.op).__name__} is not allowed", code="formula-refused")
             return None
         wanted = Kind.BOOL if isinstance(node.op, ast.Not) else Kind.NUMBER
         self._expect(node.operand, self.kind(node.operand, depth + 1), wanted, "this operator")
@@ -274,25 +284,25 @@ class _Checker:
         kinds = [self.kind(operand, depth + 1) for operand in operands]
         for op, left, right, lk, rk in zip(node.ops, operands, operands[1:], kinds, kinds[1:], strict=False):
             if type(op) not in _COMPARISONS:
-                self.problem(node, f"the comparison {type(op).__name__} is not allowed")
+                self.problem(node, f"the comparison {type(op).__name__} is not allowed", code="formula-refused")
                 continue
             if lk and rk and lk is not rk:
-                self.problem(right, f"cannot compare {lk} with {rk}")
+                self.problem(right, f"cannot compare {lk} with {rk}", code="formula-type")
             elif lk in (Kind.TEXT, Kind.BOOL) and not isinstance(op, ast.Eq | ast.NotEq):
-                self.problem(left, f"{lk} values can only be compared with == or !=")
+                self.problem(left, f"{lk} values can only be compared with == or !=", code="formula-type")
         return Kind.BOOL
 
     def _call(self, node: ast.Call, depth: int) -> Kind | None:
         if not isinstance(node.func, ast.Name):
-            self.problem(node.func, "only the built-in functions can be called (no methods)")
+            self.problem(node.func, "only the built-in functions can be called (no methods)", code="formula-refused")
             return None
         name = node.func.id
         function = FUNCTIONS.get(name)
         if function is None:
-            self.problem(node.func, f"unknown function '{name}'", suggest(name, FUNCTIONS))
+            self.problem(node.func, f"unknown function '{name}'", suggest(name, FUNCTIONS), code="unknown-function")
             return None
         if node.keywords:
-            self.problem(node.keywords[0].value, f"{name}() takes no keyword arguments")
+            self.problem(node.keywords[0].value, f"{name}() takes no keyword arguments", code="formula-arity")
         if name == "date":
             return self._date(node)
         count = len(node.args)
@@ -307,7 +317,7 @@ class _Checker:
             ok = low <= count <= high
             expected = f"{low} argument{'s' if low != 1 else ''}" if low == high else f"{low} to {high} arguments"
         if not ok:
-            self.problem(node, f"{name}() takes {expected}, got {count}")
+            self.problem(node, f"{name}() takes {expected}, got {count}", code="formula-arity")
         for arg, kind in zip(node.args, wanted, strict=False):
             self._expect(arg, self.kind(arg, depth + 1), kind, f"{name}()")
         return function.returns
@@ -316,17 +326,19 @@ class _Checker:
         """date("2023-09-30"): a fixed date written in the ruleset, checked here once."""
         arg = node.args[0] if len(node.args) == 1 else None
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            self.problem(node, 'date() takes one date written as text, such as date("2023-09-30")')
+            self.problem(
+                node, 'date() takes one date written as text, such as date("2023-09-30")', code="formula-arity"
+            )
             return Kind.DATE
         try:
             datetime.date.fromisoformat(arg.value)
         except ValueError:
-            self.problem(arg, f"{arg.value!r} is not a date; write it as YYYY-MM-DD")
+            self.problem(arg, f"{arg.value!r} is not a date; write it as YYYY-MM-DD", code="formula-type")
         return Kind.DATE
 
     def _expect(self, node: ast.AST, got: Kind | None, wanted: Kind, where: str) -> None:
         if got is not None and got is not wanted:
-            self.problem(node, f"{where} needs a {wanted} value, got a {got} value")
+            self.problem(node, f"{where} needs a {wanted} value, got a {got} value", code="formula-type")
 
 
 def _char_offset(text: str, byte_offset: int) -> int:
@@ -420,14 +432,16 @@ def compile_expression(
     load (such as a leaf's ``points``) and folded into the tree.
     """
     if not isinstance(text, str):
-        return None, [Problem(location, f"expected a formula (text), got {text!r}")]
+        return None, [Problem(location, f"expected a formula (text), got {text!r}", code="formula-kind")]
     if len(text) > MAX_EXPRESSION_LENGTH:
-        return None, [Problem(location, f"formula is longer than {MAX_EXPRESSION_LENGTH} characters")]
+        return None, [
+            Problem(location, f"formula is longer than {MAX_EXPRESSION_LENGTH} characters", code="formula-too-long")
+        ]
     # Newlines and tabs become spaces so positions keep pointing at the same characters.
     flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     stripped = flat.strip()
     if not stripped:
-        return None, [Problem(location, "formula is empty")]
+        return None, [Problem(location, "formula is empty", code="formula-syntax")]
     lead = len(flat) - len(flat.lstrip())
     flat = flat[lead:].rstrip()
     try:
@@ -437,9 +451,9 @@ def compile_expression(
         offset = (error.offset - 1) if error.offset else len(flat)
         span = Span(flat, min(offset, len(flat)), min(offset + 1, len(flat) + 1))
         where = Location(location.file, location.path, span=span)
-        return None, [Problem(where, f"formula is not valid: {error.msg}")]
+        return None, [Problem(where, f"formula is not valid: {error.msg}", code="formula-syntax")]
     except (ValueError, RecursionError, MemoryError):
-        return None, [Problem(location, "formula could not be parsed")]
+        return None, [Problem(location, "formula could not be parsed", code="formula-syntax")]
     fixed = dict(constants or {})
     checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)})
     kind = checker.kind(tree)
@@ -467,7 +481,7 @@ class _Source:
         start = _char_offset(self.text, getattr(node, "col_offset", 0))
         end = _char_offset(self.text, getattr(node, "end_col_offset", None) or len(self.text.encode()))
         location = Location(self.location.file, self.location.path, span=Span(self.text, start, end))
-        return ScoringError(Problem(location, f"formula failed: {describe(error)}"))
+        return ScoringError(Problem(location, f"formula failed: {describe(error)}", code="formula-failed"))
 
 
 def _compile(node: ast.expr, owner: _Source) -> Evaluator:

@@ -65,7 +65,7 @@ def load(path: str | Path) -> Ruleset:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        problem = Problem(Location(str(path)), f"the file is not UTF-8 text (byte {error.start})")
+        problem = Problem(Location(str(path)), f"the file is not UTF-8 text (byte {error.start})", code="encoding")
         raise RulesetError([problem], str(path)) from None
     return loads(text, source=str(path))
 
@@ -73,7 +73,10 @@ def load(path: str | Path) -> Ruleset:
 def loads(text: str, source: str | None = None) -> Ruleset:
     """Compile a ruleset from TOML text; ``source`` names it in error messages."""
     if len(text) > MAX_FILE_BYTES:
-        raise RulesetError([Problem(Location(source), f"the ruleset is over {MAX_FILE_BYTES} characters")], source)
+        raise RulesetError(
+            [Problem(Location(source), f"the ruleset is over {MAX_FILE_BYTES} characters", code="file-too-large")],
+            source,
+        )
     document = parse_toml(text.removeprefix("\ufeff"), source, RulesetError)
     return _Loader(source).build(document, text)
 
@@ -95,13 +98,13 @@ class _Loader:
     def at(self, path: KeyPath) -> Location:
         return Location(self.source, path)
 
-    def problem(self, path: KeyPath, message: str, suggestion: str | None = None) -> None:
-        self.problems.append(Problem(self.at(path), message, suggestion))
+    def problem(self, path: KeyPath, message: str, suggestion: str | None = None, *, code: str) -> None:
+        self.problems.append(Problem(self.at(path), message, suggestion, code=code))
 
     def model(self, cls: type[M], raw: Any, path: KeyPath) -> M | None:
         """Validate ``raw`` with ``cls``; each pydantic error becomes a located problem."""
         if not isinstance(raw, Mapping):
-            self.problem(path, f"expected a table, got {_show(raw)}")
+            self.problem(path, f"expected a table, got {_show(raw)}", code="not-a-table")
             return None
         try:
             return cls.model_validate(raw)
@@ -110,15 +113,19 @@ class _Loader:
                 where = (*path, *detail["loc"])
                 kind, last = detail["type"], str(detail["loc"][-1]) if detail["loc"] else ""
                 if kind == "extra_forbidden":
-                    self.problem(where, "unknown key", suggest(last, cls.model_fields))
+                    self.problem(where, "unknown key", suggest(last, cls.model_fields), code="unknown-key")
                 elif kind == "missing":
-                    self.problem(where, "missing required key")
+                    self.problem(where, "missing required key", code="missing-key")
                 elif kind == "too_short":
-                    self.problem(where, f"expected at least {detail['ctx']['min_length']} item(s), got none")
+                    self.problem(
+                        where,
+                        f"expected at least {detail['ctx']['min_length']} item(s), got none",
+                        code="invalid-value",
+                    )
                 else:
                     message = detail["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
                     shown = "" if kind.startswith("value_error") else f", got {_show(detail['input'])}"
-                    self.problem(where, message + shown)
+                    self.problem(where, message + shown, code="invalid-value")
             return None
 
     # --- the document, part by part ---------------------------------------------------------
@@ -126,7 +133,7 @@ class _Loader:
     def build(self, document: dict[str, Any], text: str) -> Ruleset:
         for key in document:
             if key not in TOP_LEVEL_KEYS:
-                self.problem((key,), "unknown top-level table", suggest(key, TOP_LEVEL_KEYS))
+                self.problem((key,), "unknown top-level table", suggest(key, TOP_LEVEL_KEYS), code="unknown-key")
         meta = self.model(Metadata, document.get("ruleset"), ("ruleset",))
         scales = self.scales(document.get("scales", {}))
         inputs = self.inputs(document.get("inputs", {}))
@@ -137,14 +144,16 @@ class _Loader:
         roots: tuple[Indicator, ...] = ()
         leaves: list[Indicator] = []
         if not isinstance(indicators, Mapping) or not indicators:
-            self.problem(("indicators",), "expected a table of indicators")
+            self.problem(("indicators",), "expected a table of indicators", code="not-a-table")
         else:
             places = meta.rounding.places if meta is not None else 2
             walker = _TreeWalker(self, kinds, needs, inputs, leaves, places)
             for key, value in indicators.items():
                 if not isinstance(value, Mapping):
                     self.problem(
-                        ("indicators", key), "[indicators] holds only indicator tables; the total is ruleset.total"
+                        ("indicators", key),
+                        "[indicators] holds only indicator tables; the total is ruleset.total",
+                        code="stray-key",
                     )
             roots = walker.children(indicators, ("indicators",))
             if meta is not None:
@@ -157,7 +166,7 @@ class _Loader:
     def scales(self, raw: Any) -> dict[str, Scale]:
         scales = {"default": DEFAULT_SCALE}
         if not isinstance(raw, Mapping):
-            self.problem(("scales",), "expected a table of named scales")
+            self.problem(("scales",), "expected a table of named scales", code="not-a-table")
             return scales
         for name, table in raw.items():
             scale = self.model(Scale, table, ("scales", name))
@@ -167,7 +176,7 @@ class _Loader:
 
     def inputs(self, raw: Any) -> dict[str, InputSpec]:
         if not isinstance(raw, Mapping):
-            self.problem(("inputs",), "expected a table of inputs")
+            self.problem(("inputs",), "expected a table of inputs", code="not-a-table")
             return {}
         inputs = {}
         for name, table in raw.items():
@@ -180,18 +189,20 @@ class _Loader:
     def valid_name(self, name: str, path: KeyPath) -> bool:
         if not _NAME.match(name):
             self.problem(
-                path, "names of inputs and derived values use letters a–z, digits and _ (not starting with a digit)"
+                path,
+                "names of inputs and derived values use letters a–z, digits and _ (not starting with a digit)",
+                code="bad-name",
             )
             return False
         if name in _RESERVED:
-            self.problem(path, f"'{name}' is reserved (a function, keyword or 'points')")
+            self.problem(path, f"'{name}' is reserved (a function, keyword or 'points')", code="reserved-name")
             return False
         return True
 
     def derived(self, raw: Any, kinds: dict[str, Kind], inputs: Mapping[str, InputSpec]) -> list[Derived]:
         """Compile derived values in dependency order; cycles are reported, not followed."""
         if not isinstance(raw, Mapping):
-            self.problem(("derived",), "expected a table of derived values")
+            self.problem(("derived",), "expected a table of derived values", code="not-a-table")
             return []
         specs: dict[str, DerivedSpec] = {}
         for name, table in raw.items():
@@ -199,7 +210,7 @@ class _Loader:
             if not self.valid_name(name, path):
                 continue
             if name in inputs:
-                self.problem(path, f"'{name}' is already declared as an input")
+                self.problem(path, f"'{name}' is already declared as an input", code="duplicate-name")
                 continue
             spec = self.model(DerivedSpec, {"formula": table} if isinstance(table, str) else table, path)
             if spec is not None:
@@ -230,7 +241,7 @@ class _Loader:
                 return
             if state.get(name) == "open":
                 cycle = [*trail[trail.index(name) :], name]
-                self.problem(("derived", name), f"derived values form a cycle: {' → '.join(cycle)}")
+                self.problem(("derived", name), f"derived values form a cycle: {' → '.join(cycle)}", code="cycle")
                 self.broken.update(cycle)
                 return
             state[name] = "open"
@@ -256,7 +267,9 @@ class _Loader:
         expression, problems = compile_expression(text, self.at(path), kinds, constants)
         self.problems.extend(problems)
         if expression is not None and want is not None and expression.kind is not want:
-            self.problem(path, f"expected a {want} formula, but this one gives a {expression.kind} value")
+            self.problem(
+                path, f"expected a {want} formula, but this one gives a {expression.kind} value", code="formula-kind"
+            )
             return None
         return expression
 
@@ -273,6 +286,7 @@ class _Loader:
             self.problem(
                 path,
                 f"the points of its indicators add up to {total} ({parts}), not {what} {points}; difference {total - points}",
+                code="points-sum",
             )
 
     def checks(
@@ -291,7 +305,12 @@ class _Loader:
         for name, spec in inputs.items():
             scale = scales.get(spec.scale) if spec.type == "rating" else None
             if spec.type == "rating" and scale is None:
-                self.problem(("inputs", name, "scale"), f"unknown scale '{spec.scale}'", suggest(spec.scale, scales))
+                self.problem(
+                    ("inputs", name, "scale"),
+                    f"unknown scale '{spec.scale}'",
+                    suggest(spec.scale, scales),
+                    code="unknown-scale",
+                )
                 continue
             try:
                 checks.append(
@@ -304,7 +323,7 @@ class _Loader:
                     )
                 )
             except ValueError as error:
-                self.problem(("inputs", name, "default"), str(error))
+                self.problem(("inputs", name, "default"), str(error), code="bad-default")
         return tuple(checks)
 
 
@@ -351,7 +370,9 @@ class _TreeWalker:
         children = self.children(table, path)
         group = self.loader.model(Group, own, path)
         if len(own) == len(table):
-            self.loader.problem(path, "an indicator needs either a 'method' (a leaf) or sub-indicators (tables)")
+            self.loader.problem(
+                path, "an indicator needs either a 'method' (a leaf) or sub-indicators (tables)", code="empty-indicator"
+            )
             return None
         if group is None:
             return None
@@ -368,7 +389,10 @@ class _TreeWalker:
             for field in template_fields(template or ""):
                 if field not in known:
                     self.loader.problem(
-                        (*path, key), f"unknown field {{{field}}} in the template", suggest(field, known)
+                        (*path, key),
+                        f"unknown field {{{field}}} in the template",
+                        suggest(field, known),
+                        code="template-field",
                     )
 
     def check_places(self, points: Decimal, path: KeyPath) -> None:
@@ -377,6 +401,7 @@ class _TreeWalker:
             self.loader.problem(
                 (*path, "points"),
                 f"{points} has more decimal places than the ruleset rounds to ({self.places}, ruleset.rounding.places)",
+                code="points-precision",
             )
 
     def leaf(self, table: Mapping[str, Any], path: KeyPath) -> Indicator | None:
@@ -387,6 +412,7 @@ class _TreeWalker:
                 (*path, "method"),
                 f"unknown method {_show(method_name)}; expected one of " + ", ".join(LEAF_MODELS),
                 suggest(str(method_name), LEAF_MODELS),
+                code="unknown-method",
             )
             return None
         spec = self.loader.model(model, table, path)
@@ -440,6 +466,7 @@ class _TreeWalker:
                     self.loader.problem(
                         (*path, "bands", index, "points"),
                         f"a band gives {band.points} points, more than the indicator's {spec.points}",
+                        code="band-points",
                     )
         elif isinstance(spec, DeductionLeaf):
             count = need("count")
@@ -461,6 +488,7 @@ class _TreeWalker:
                     (*path, "input"),
                     f"'{spec.input}' {what}; a rating indicator reads a rating input",
                     suggest(spec.input, [n for n, s in self.inputs.items() if s.type == "rating"]),
+                    code="rating-input",
                 )
                 return None
             method = Rating(spec.points, spec.input)

@@ -138,7 +138,7 @@ class Bands:
                 continue
             return award, {"value": value, "band": index, "case": "band"}
         message = f"the value {value} falls in none of the bands of {self.name_zh}"
-        raise ScoringError(Problem(self.location, message))
+        raise ScoringError(Problem(self.location, message, code="no-band"))
 
 
 class Rating:
@@ -177,7 +177,9 @@ class Deduction:
     def score(self, env: Env) -> Scored:
         count = self.count(env)
         if count < 0:
-            raise ScoringError(Problem(self.location, f"the count of findings is negative ({count})"))
+            raise ScoringError(
+                Problem(self.location, f"the count of findings is negative ({count})", code="negative-count")
+            )
         if self.rounding is not None:
             count = count.to_integral_value(rounding=self.rounding)
         deducted = min(count * self.each, self.cap)

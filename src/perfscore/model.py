@@ -87,6 +87,7 @@ class InputSpec(_Model):
     min: Decimal | None = None
     max: Decimal | None = None
     required: bool | None = None  # default: true unless the ruleset scores missing data as 0
+    better: Literal["higher", "lower"] | None = None  # which way is an improvement (checked by lint and testing)
     default: Any = None
     scale: str = "default"
 

@@ -29,4 +29,4 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
             line, column = int(found.group(1)), int(found.group(2))
             message = message[: found.start()]
         where = Location(source, line=line, column=column)
-        raise error([Problem(where, f"invalid TOML: {message}")], source) from None
+        raise error([Problem(where, f"invalid TOML: {message}", code="toml-syntax")], source) from None
