@@ -203,7 +203,7 @@ class TestManyUnits:
             "perfscore: units.toml#b: 2 problems in the data\n"
             "  units.toml#b: satisfaction: expected one of the tiers 达成, 部分达成, 未达成, got '优秀'"
             " (服务对象满意度（评定档次）)\n"
-            "  units.toml#b: disclosed: expected true or false, got 'yes' (预决算信息已按规定公开)\n"
+            "  units.toml#b: disclosed: expected true or false (是/否), got 'yes' (预决算信息已按规定公开)\n"
         )
         assert "Traceback" not in out + err
 
@@ -280,7 +280,7 @@ class TestBadInput:
         assert (status, out) == (1, "")
         assert err == (
             f"perfscore: {path}: 2 problems in the data\n"
-            f"  {path}: budget: expected a number, got 'lots' (全年预算数)\n"
+            f"  {path}: budget: expected a number such as 1234.5 or 1,234.5, got 'lots' (全年预算数)\n"
             f"  {path}: goals_completed: expected a whole number, got 7.5 (已完成绩效目标数)\n"
         )
         assert "Traceback" not in err

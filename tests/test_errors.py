@@ -100,18 +100,22 @@ def test_unknown_input_reported_when_a_defaulted_input_is_absent() -> None:
         pytest.param("budget", Decimal("NaN"), "expected a finite number, got NaN", id="Decimal NaN"),
         pytest.param("budget", Decimal("Infinity"), "expected a finite number, got Infinity",
                      id="Decimal Infinity"),
-        pytest.param("budget", "NaN", "expected a number, got 'NaN'", id="text NaN"),
-        pytest.param("budget", "Infinity", "expected a number, got 'Infinity'", id="text Infinity"),
+        pytest.param("budget", "NaN", "expected a number such as 1234.5 or 1,234.5, got 'NaN'", id="text NaN"),
+        pytest.param(
+            "budget", "Infinity", "expected a number such as 1234.5 or 1,234.5, got 'Infinity'", id="text Infinity"
+        ),
         pytest.param("budget", True, "expected a number, got true", id="bool for a number"),
-        pytest.param("budget", "1,000", "expected a number, got '1,000'", id="thousands separator"),
+        pytest.param("budget", "1,00", "expected a number such as 1234.5 or 1,234.5, got '1,00'", id="bad grouping"),
         pytest.param("budget", d("-1"), "expected at least 0, got -1", id="negative where min = 0"),
         pytest.param("n", -1, "expected at least 0, got -1", id="count below 0"),
         pytest.param("n", False, "expected a number, got false", id="bool for a count"),
         pytest.param("rate", d("100.1"), "expected at most 100, got 100.1", id="percent above max"),
-        pytest.param("ok", 1, "expected true or false, got 1", id="1 for a bool"),
-        pytest.param("ok", "true", "expected true or false, got 'true'", id="text for a bool"),
-        pytest.param("due", "2023-13-01", "expected a date such as 2023-12-31, got '2023-13-01'", id="month 13"),
-        pytest.param("due", 20231201, "expected a date such as 2023-12-31, got 20231201", id="number for a date"),
+        pytest.param("ok", 1, "expected true or false (是/否), got 1", id="1 for a bool"),
+        pytest.param("ok", "yes", "expected true or false (是/否), got 'yes'", id="text for a bool"),
+        pytest.param("due", "2023-13-01", "'2023-13-01' is not a date (month must be in 1..12)", id="month 13"),
+        pytest.param(
+            "due", 20231201, "expected a date such as 2023-09-30 or 2023年9月30日, got 20231201", id="number for a date"
+        ),
         pytest.param("note", 5, "expected text, got 5", id="number for text"),
     ],
 )

@@ -168,7 +168,7 @@ class TestFastRulesetPathMatchesClosures:
         ruleset, result = scored(case)
         env = {name: value for name, value in result.values.items() if name in ruleset.inputs}
         with decimal.localcontext(CONTEXT):
-            raw, scores, total = ruleset._score_slowly(env, frozenset(result.missing))  # the reference path
+            raw, scores, total = ruleset._score_slowly(env, frozenset(result.missing), [])  # the reference path
         assert [str(value) for value in raw] == [str(item.raw) for item in result.items]
         assert str(total) == str(result.total)
         if case[0].stage == "leaf":

@@ -144,6 +144,7 @@ def test_to_dict_is_plain_data_in_both_languages(small: perfscore.ScoreResult) -
             {"id": "c", "name": "丙", "lost": "0.32", "explanation": {"zh": C_ZH, "en": C_EN}},
         ],
         "notes": [],
+        "fallbacks": [],
         "inputs": {"x": "96.8", "n": "2"},
     }  # fmt: skip
     assert json.loads(json.dumps(small.to_dict(), ensure_ascii=False)) == small.to_dict()

@@ -149,9 +149,12 @@ def build_validator(checks: Sequence[InputCheck]) -> Callable[[dict[str, Any]], 
         key, spec = em.const(check.name), check.spec
         em.line(f"v = values[{key}]")
         if spec.type in ("number", "percent", "count"):
-            low = Decimal(0) if spec.min is None and spec.type == "count" else spec.min
+            low = spec.min if isinstance(spec.min, Decimal) else None
+            if low is None and spec.type == "count":
+                low = Decimal(0)
+            high = spec.max if isinstance(spec.max, Decimal) else None
             low_name = em.const(max(low, -_BIG)) if low is not None else "-BIG"
-            high_name = em.const(min(spec.max, _BIG)) if spec.max is not None else "BIG"
+            high_name = em.const(min(high, _BIG)) if high is not None else "BIG"
             em.line("if type(v) is Decimal:")
             # NaN fails (or raises on) the comparison; huge or infinite values fail the bounds.
             em.line(f"if not ({low_name} <= v <= {high_name}): return None", 2)
@@ -170,6 +173,10 @@ def build_validator(checks: Sequence[InputCheck]) -> Callable[[dict[str, Any]], 
             em.line("if v is None: return None")
             em.line(f"v = {em.const(check.convert)}(v)")
         em.line(f"env[{key}] = v")
+    for check in checks:  # bounds naming another input, once every value is read
+        for side, other in check.bounded_by:
+            op = ">" if side == "max" else "<"
+            em.line(f"if env[{em.const(check.name)}] {op} env[{em.const(other)}]: return None")
     em.line("return env")
     validator: Callable[[dict[str, Any]], dict[str, Any] | None] = em.compile("validate")
     return validator

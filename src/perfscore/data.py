@@ -11,6 +11,7 @@ import datetime
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,11 @@ from .wording import plain
 
 MAX_TEXT_LENGTH = 10_000
 MAX_EXPONENT = 30  # no budget has more than 30 digits before the point
+MAX_NUMBER_TEXT = 60
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")  # thousands separators, groups of three
+# 2023-09-30, 2023/9/30, 2023.9.30, 2023年9月30日 (or 号): year first, as Chinese documents write dates
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 
 def _shown(value: Any) -> str:
@@ -44,7 +49,7 @@ class _Invalid(Exception):
     """A value that does not fit its input; the message says what was expected."""
 
 
-def _number(value: Any) -> Decimal:
+def _number(value: Any, percent: bool = False) -> Decimal:
     # The common case first: TOML and JSON numbers are read as Decimal.
     if type(value) is Decimal and value.is_finite() and (not value or value.adjusted() <= MAX_EXPONENT):
         return value
@@ -58,8 +63,8 @@ def _number(value: Any) -> Decimal:
         if not math.isfinite(value):
             raise _Invalid(f"expected a finite number, got {_shown(value)}")
         number = Decimal(repr(value))  # the float's shortest text, not its binary expansion
-    elif isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
-        number = Decimal(value.strip())
+    elif isinstance(value, str):
+        number = _number_text(value, percent)
     else:
         raise _Invalid(f"expected a number, got {_shown(value)}")
     if not number.is_finite():
@@ -69,30 +74,57 @@ def _number(value: Any) -> Decimal:
     return number
 
 
+def _number_text(value: str, percent: bool) -> Decimal:
+    """Numbers typed as text, as spreadsheets hold them: 「１２３４．５」 and "1,234.5" read as 1234.5,
+    "95%" as 95 for a percent input (which holds percentage points). Anything else is refused."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if percent and text.endswith("%"):
+        text = text[:-1].rstrip()
+    if _GROUPED_NUMBER.match(text):
+        text = text.replace(",", "")
+    if not _PLAIN_NUMBER.match(text) or len(text) > MAX_NUMBER_TEXT:
+        hint = "a number such as 1234.5 or 1,234.5" + (" or 95%" if percent else "")
+        raise _Invalid(f"expected {hint}, got {_shown(value)}")
+    number = Decimal(text)
+    if number and number.adjusted() > MAX_EXPONENT:
+        raise _Invalid(f"the number {_shown(value)} is too large")
+    return number
+
+
 def _checked_range(spec: InputSpec) -> Callable[[Any], Decimal]:
+    """The input's own rules: whole for counts, and its fixed bounds (bounds naming another input
+    are checked once every value is read)."""
     whole = spec.type == "count"
-    low = Decimal(0) if spec.min is None and whole else spec.min
-    high = spec.max
-    if not whole and low is None and high is None:
+    percent = spec.type == "percent"
+    low = spec.min if isinstance(spec.min, Decimal) else None
+    high = spec.max if isinstance(spec.max, Decimal) else None
+    if low is None and whole:
+        low = Decimal(0)
+    if not whole and not percent and low is None and high is None:
         return _number
 
     def check(value: Any) -> Decimal:
-        number = _number(value)
+        number = _number(value, percent)
         if whole and number != number.to_integral_value():
             raise _Invalid(f"expected a whole number, got {_shown(value)}")
         if low is not None and number < low:
-            raise _Invalid(f"expected at least {low}, got {number}")
+            raise _Invalid(f"expected at least {plain(low)}, got {_shown(number)}")
         if high is not None and number > high:
-            raise _Invalid(f"expected at most {high}, got {number}")
+            raise _Invalid(f"expected at most {plain(high)}, got {_shown(number)}")
         return number
 
     return check
 
 
+_TRUE = {"true": True, "是": True, "false": False, "否": False}
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise _Invalid(f"expected true or false, got {_shown(value)}")
+    if isinstance(value, str) and value.strip().lower() in _TRUE:
+        return _TRUE[value.strip().lower()]
+    raise _Invalid(f"expected true or false (是/否), got {_shown(value)}")
 
 
 def _text(value: Any) -> str:
@@ -108,12 +140,14 @@ def _date(value: Any) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
+    found = _DATE.match(unicodedata.normalize("NFKC", value).strip()) if isinstance(value, str) else None
+    if found:
+        year, month, day = (int(part) for part in found.groups())
         try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _Invalid(f"expected a date such as 2023-12-31, got {_shown(value)}")
+            return datetime.date(year, month, day)
+        except ValueError as error:
+            raise _Invalid(f"{_shown(value)} is not a date ({error})") from None
+    raise _Invalid(f"expected a date such as 2023-09-30 or 2023年9月30日, got {_shown(value)}")
 
 
 def plain_tiers(scale: Scale) -> dict[str, tuple[Tier, None]]:
@@ -176,6 +210,13 @@ class InputCheck:
     default: Any = None
     tiers: Mapping[str, tuple[Tier, None]] | None = None  # a rating's tier names → converted value
 
+    @property
+    def bounded_by(self) -> tuple[tuple[str, str], ...]:
+        """Bounds naming another input: ("max", "budget") for executed ≤ budget."""
+        return tuple(
+            (side, bound) for side, bound in (("min", self.spec.min), ("max", self.spec.max)) if isinstance(bound, str)
+        )
+
 
 def input_check(
     name: str, spec: InputSpec, required: bool, scale: Scale | None, points: tuple[Decimal, ...]
@@ -235,6 +276,11 @@ def validate(
             problems.append(
                 Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})", code="invalid-input")
             )
+    for check in checks:
+        for side, other in check.bounded_by:
+            problem = _cross_bound(check, side, other, env)
+            if problem:
+                problems.append(Problem(Location(source, (check.name,)), problem, code="invalid-input"))
     if len(values) > supplied:
         known = {check.name for check in checks}
         for name in values:
@@ -247,6 +293,17 @@ def validate(
     if problems:
         raise DataError(problems, source)
     return env, frozenset(missing)
+
+
+def _cross_bound(check: InputCheck, side: str, other: str, env: Mapping[str, Any]) -> str | None:
+    """The message when a value breaks a bound set by another input (executed above budget)."""
+    value, limit = env.get(check.name), env.get(other)
+    if value is None or limit is None:
+        return None  # missing or already reported
+    if (side == "max" and value > limit) or (side == "min" and value < limit):
+        least = "at most" if side == "max" else "at least"
+        return f"expected {least} {other} ({plain(limit)}), got {plain(value)} ({check.spec.label})"
+    return None
 
 
 # --- data files -----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ _ROUNDING = {
 ZERO = Decimal(0)
 _NOTHING_MISSING: frozenset[str] = frozenset()
 Scored = tuple[list[Decimal], list[Decimal], Decimal]  # raw leaf scores, rounded leaf scores, total
+_NO_FALLBACKS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,27 +177,37 @@ class Ruleset:
         missing = _NOTHING_MISSING
         if env is None:
             env, missing = validate(self._checks, values, unit)
+        fallbacks: list[str] = []
         with decimal.localcontext(CONTEXT):
             try:
-                raw, scores, total = self._compute(env, missing)
+                raw, scores, total = self._compute(env, missing, fallbacks)
             except ScoringError as error:
                 error.unit = unit  # say which unit, as a DataError does
                 raise
-        return ScoreResult(self, unit, env, missing, raw, scores, total, self.grade(total))
+        used = tuple(fallbacks) if fallbacks else _NO_FALLBACKS
+        return ScoreResult(self, unit, env, missing, raw, scores, total, self.grade(total), used)
 
-    def _compute(self, env: dict[str, Any], missing: frozenset[str]) -> Scored:
+    def _compute(self, env: dict[str, Any], missing: frozenset[str], fallbacks: list[str]) -> Scored:
         if missing:
-            return self._score_slowly(env, missing)
+            return self._score_slowly(env, missing, fallbacks)
         try:
             return self._fast(env)
         except Exception:  # the fast path only scores; the slow one says what went wrong, and where
-            return self._score_slowly(env, missing)
+            return self._score_slowly(env, missing, fallbacks)
 
-    def _score_slowly(self, env: dict[str, Any], missing: frozenset[str]) -> Scored:
-        """The reference path: closures per formula and method, missing data scored 0."""
+    def _score_slowly(self, env: dict[str, Any], missing: frozenset[str], fallbacks: list[str]) -> Scored:
+        """The reference path: closures per formula and method, missing data scored 0, declared
+        fallbacks used (and listed in ``fallbacks``) where a derived value divides by zero."""
         for derived in self.derived:
-            if not (missing and derived.needs & missing):
+            if missing and derived.needs & missing:
+                continue
+            try:
                 env[derived.name] = derived.expression.run(env)
+            except ScoringError as error:
+                if derived.spec.fallback is None or error.problem.code != "division-by-zero":
+                    raise
+                env[derived.name] = derived.spec.fallback
+                fallbacks.append(derived.name)
         raw = [
             ZERO if missing and needs & missing else self._leaf_score(index, env)[0]
             for index, (_, needs) in enumerate(self._plan)

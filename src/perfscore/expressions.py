@@ -481,7 +481,9 @@ class _Source:
         start = _char_offset(self.text, getattr(node, "col_offset", 0))
         end = _char_offset(self.text, getattr(node, "end_col_offset", None) or len(self.text.encode()))
         location = Location(self.location.file, self.location.path, span=Span(self.text, start, end))
-        return ScoringError(Problem(location, f"formula failed: {describe(error)}", code="formula-failed"))
+        zero = isinstance(error, ZeroDivisionError | decimal.DivisionUndefined)
+        code = "division-by-zero" if zero else "formula-failed"
+        return ScoringError(Problem(location, f"formula failed: {describe(error)}", code=code))
 
 
 def _compile(node: ast.expr, owner: _Source) -> Evaluator:

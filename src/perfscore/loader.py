@@ -302,7 +302,17 @@ class _Loader:
             if isinstance(leaf.spec, RatingLeaf):
                 rated.setdefault(leaf.spec.input, []).append(leaf.points)
         checks = []
+        numeric = {name for name, spec in inputs.items() if spec.type in ("number", "percent", "count")}
         for name, spec in inputs.items():
+            for side in ("min", "max"):
+                bound = getattr(spec, side)
+                if isinstance(bound, str) and (bound not in numeric or bound == name):
+                    self.problem(
+                        ("inputs", name, side),
+                        f"'{bound}' is not another number input, so it cannot bound {name}",
+                        suggest(bound, numeric - {name}),
+                        code="bound-name",
+                    )
             scale = scales.get(spec.scale) if spec.type == "rating" else None
             if spec.type == "rating" and scale is None:
                 self.problem(

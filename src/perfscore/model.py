@@ -6,6 +6,7 @@ keys, so the tree cannot be one fixed model); each node's own keys are checked h
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -84,8 +85,8 @@ class InputSpec(_Model):
     label_en: str | None = None
     unit: str | None = None
     description: str | None = None
-    min: Decimal | None = None
-    max: Decimal | None = None
+    min: Decimal | str | None = None  # a number, or the name of another input (max = "budget")
+    max: Decimal | str | None = None
     required: bool | None = None  # default: true unless the ruleset scores missing data as 0
     better: Literal["higher", "lower"] | None = None  # which way is an improvement (checked by lint and testing)
     default: Any = None
@@ -96,7 +97,10 @@ class InputSpec(_Model):
         numeric = self.type in ("number", "percent", "count")
         if not numeric and (self.min is not None or self.max is not None):
             raise ValueError(f"min/max apply only to number, percent and count inputs, not {self.type}")
-        if self.min is not None and self.max is not None and self.min > self.max:
+        for bound in (self.min, self.max):
+            if isinstance(bound, str) and not re.match(NAME_PATTERN, bound):
+                raise ValueError(f"min and max are numbers or the name of another input, not {bound!r}")
+        if isinstance(self.min, Decimal) and isinstance(self.max, Decimal) and self.min > self.max:
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
         return self
 
@@ -105,6 +109,7 @@ class DerivedSpec(_Model):
     """One ``[derived.NAME]`` table (or just its formula as text)."""
 
     formula: str
+    fallback: Decimal | None = None  # used, and reported, when the formula divides by zero
     label: str | None = None
     label_en: str | None = None
     unit: str | None = None

@@ -77,8 +77,9 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     lines += [f"  {n}. −{item.lost}  {item.explain(lang)}" for n, item in enumerate(deductions, 1)] or [
         f"  {words['none']}"
     ]
-    if result.notes:
-        lines += ["", words["notes"], *(f"  - {item.explain(lang)}" for item in result.notes)]
+    notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
+    if notes:
+        lines += ["", words["notes"], *(f"  - {note}" for note in notes)]
     return "\n".join(lines) + "\n"
 
 
@@ -107,8 +108,9 @@ def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     lines += [f"{n}. **−{item.lost}** {_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
         words["none"]
     ]
-    if result.notes:
-        lines += ["", f"## {words['notes']}", "", *(f"- {_cell(item.explain(lang))}" for item in result.notes)]
+    notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
+    if notes:
+        lines += ["", f"## {words['notes']}", "", *(f"- {_cell(note)}" for note in notes)]
     return "\n".join(lines) + "\n"
 
 

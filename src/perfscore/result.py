@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, PerfscoreError
 from .model import Grade, Tier
-from .wording import BODIES, SENTENCES, Display, leaf_fields, render
+from .wording import BODIES, SENTENCES, Display, leaf_fields, plain, render
 
 if TYPE_CHECKING:
     from .engine import Indicator, Ruleset
@@ -222,7 +222,9 @@ class ScoreResult:
         scores: list[Decimal],
         total: Decimal,
         grade: Grade,
+        fallbacks: tuple[str, ...] = (),
     ) -> None:
+        self.fallbacks = fallbacks  # derived values that divided by zero and took their declared fallback
         self.ruleset = ruleset
         self.unit = unit
         self.values = values
@@ -276,6 +278,21 @@ class ScoreResult:
         """Leaves that lost nothing but need a written explanation (a target far exceeded)."""
         return tuple(item for item in self.items if item.facts.get("case") == "over-flagged")
 
+    def fallback_notes(self, lang: str = "zh") -> list[str]:
+        """One sentence per derived value that divided by zero and took its declared fallback."""
+        notes = []
+        for derived in self.ruleset.derived:
+            if derived.name in self.fallbacks:
+                label = (derived.spec.label_en if lang == "en" else derived.spec.label) or derived.name
+                value = plain(self.values[derived.name])
+                notes.append(
+                    f"计算值「{label}」（{derived.expression.text}）除数为零，按规则设定的备用值 {value} 计。"
+                    if lang == "zh"
+                    else f"The derived value {label} ({derived.expression.text}) divided by zero; "
+                    f"its declared fallback {value} was used."
+                )
+        return notes
+
     @property
     def lost(self) -> Decimal:
         return self.points - self.total
@@ -308,6 +325,10 @@ class ScoreResult:
             "notes": [
                 {"id": item.id, "name": item.name, "explanation": {lang: item.explain(lang) for lang in LANGS}}
                 for item in self.notes
+            ],
+            "fallbacks": [
+                dict(zip(LANGS, texts, strict=True))
+                for texts in zip(*(self.fallback_notes(lang) for lang in LANGS), strict=True)
             ],
             "inputs": {name: _plain_data(value) for name, value in self.values.items()},
         }
