@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .data import Unit, read_units
 from .engine import Indicator, Ruleset
 from .errors import DataError, Location, PerfscoreError, Problem, RulesetError, ScoringError, UnreadableFileError
+from .limits import Limits
 from .loader import load, loads
 from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 
@@ -29,6 +30,7 @@ __all__ = [
     "DataError",
     "Indicator",
     "LeafResult",
+    "Limits",
     "Location",
     "NodeResult",
     "PerfscoreError",

@@ -17,6 +17,7 @@ from . import codegen
 from .data import InputCheck, Unit, validate
 from .errors import Location, PerfscoreError, Problem, ScoringError
 from .expressions import CONTEXT, Expression, describe
+from .limits import DEFAULT_LIMITS, Limits
 from .methods import Facts, Method
 from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale
 from .result import BatchResult, ScoreResult, UnitError
@@ -107,6 +108,7 @@ class Ruleset:
         self.source = source
         self._text = text
         self._checks = checks
+        self.limits = DEFAULT_LIMITS  # the loader records the limits it loaded under
         self._quantum = Decimal(1).scaleb(-meta.rounding.places)
         self._rounding = _ROUNDING[meta.rounding.mode]
         self._round_leaves = meta.rounding.stage == "leaf"
@@ -147,9 +149,7 @@ class Ruleset:
             yield from root.walk()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        from .loader import loads
-
-        return (loads, (self._text, self.source))
+        return (_reload, (self._text, self.source, self.limits))
 
     def __repr__(self) -> str:
         return f"<Ruleset {self.meta.id} {self.meta.version} ({len(self.leaves)} indicators)>"
@@ -245,3 +245,10 @@ class Ruleset:
             except PerfscoreError as error:
                 outcomes.append(UnitError(unit.id, unit.name, error, unit.source))
         return BatchResult(self, tuple(outcomes))
+
+
+def _reload(text: str, source: str | None, limits: Limits) -> Ruleset:
+    """Unpickling compiles the source again: compiled functions do not travel."""
+    from .loader import loads
+
+    return loads(text, source, limits=limits)

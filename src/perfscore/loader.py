@@ -20,6 +20,7 @@ from .data import InputCheck, input_check
 from .engine import Derived, Indicator, Ruleset
 from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
 from .expressions import FUNCTIONS, Expression, Kind, compile_expression
+from .limits import DEFAULT_LIMITS, Limits, check_document
 from .methods import Bands, Boolean, Deduction, Formula, Method, Rating, Ratio
 from .model import (
     DEFAULT_SCALE,
@@ -41,7 +42,6 @@ from .model import (
 from .toml import parse_toml
 from .wording import COMMON_FIELDS, METHOD_FIELDS, template_fields
 
-MAX_FILE_BYTES = 2_000_000
 _NAME = re.compile(NAME_PATTERN)
 _RESERVED = {"points", "True", "False", *FUNCTIONS, *keyword.kwlist}
 _KINDS = {"number": Kind.NUMBER, "percent": Kind.NUMBER, "count": Kind.NUMBER, "bool": Kind.BOOL,
@@ -50,35 +50,40 @@ _KINDS = {"number": Kind.NUMBER, "percent": Kind.NUMBER, "count": Kind.NUMBER, "
 M = TypeVar("M", bound=BaseModel)
 
 
-def load(path: str | Path) -> Ruleset:
+def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Ruleset:
     """Load and compile the ruleset in the TOML file at ``path``."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFileError(f"{path}: the ruleset file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+        if size > limits.max_bytes:
+            message = f"{path}: the ruleset file is {size} bytes, over the {limits.max_bytes}-byte limit"
+            raise UnreadableFileError(message)
         raw = path.read_bytes()
+    except UnreadableFileError:
+        raise
     except OSError as error:
-        if isinstance(error, UnreadableFileError):
-            raise
         raise UnreadableFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         problem = Problem(Location(str(path)), f"the file is not UTF-8 text (byte {error.start})", code="encoding")
         raise RulesetError([problem], str(path)) from None
-    return loads(text, source=str(path))
+    return loads(text, source=str(path), limits=limits)
 
 
-def loads(text: str, source: str | None = None) -> Ruleset:
+def loads(text: str, source: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> Ruleset:
     """Compile a ruleset from TOML text; ``source`` names it in error messages."""
-    if len(text) > MAX_FILE_BYTES:
-        raise RulesetError(
-            [Problem(Location(source), f"the ruleset is over {MAX_FILE_BYTES} characters", code="file-too-large")],
-            source,
-        )
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limits.max_bytes:
+        message = f"the ruleset is {size} bytes, over the {limits.max_bytes}-byte limit"
+        raise RulesetError([Problem(Location(source), message, code="file-too-large")], source)
     document = parse_toml(text.removeprefix("\ufeff"), source, RulesetError)
-    return _Loader(source).build(document, text)
+    problems = check_document(document, source, limits)
+    if problems:
+        raise RulesetError(problems, source)
+    ruleset = _Loader(source).build(document, text)
+    ruleset.limits = limits
+    return ruleset
 
 
 def _show(value: Any) -> str:

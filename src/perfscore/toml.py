@@ -21,6 +21,9 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
     """Parse ``text``; syntax errors are raised as ``error`` with line and column."""
     try:
         return tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        where = Location(source)
+        raise error([Problem(where, "invalid TOML: nested too deeply", code="too-deep")], source) from None
     except tomllib.TOMLDecodeError as problem:
         message = str(problem)
         found = _POSITION.search(message)

@@ -1,0 +1,87 @@
+"""How large a ruleset may be, and which keys are refused as look-alikes.
+
+A ruleset is untrusted input: these bounds keep a hostile or broken file from exhausting
+memory, recursion or time before any rule is read. The defaults are generous for real
+frameworks (a few hundred indicators); tighten them for uploads from unknown sources.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import KeyPath, Location, Problem
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on a ruleset document, checked when it is loaded."""
+
+    max_bytes: int = 2_000_000  # the whole file
+    max_depth: int = 32  # tables and arrays nested in each other
+    max_indicators: int = 10_000  # tables under [indicators], at any level
+    max_string: int = 10_000  # characters in any one text value
+
+
+DEFAULT_LIMITS = Limits()
+
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def look_alike(key: str) -> str | None:
+    """Why a key could pass for another one (full-width letters, invisible characters, mixed
+    Latin/Cyrillic/Greek letters), or None when it reads as what it is."""
+    if any(unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") for char in key):
+        return "it contains an invisible or control character"
+    if unicodedata.normalize("NFKC", key) != key:
+        return f"it contains full-width or compatibility characters (reads as {unicodedata.normalize('NFKC', key)!r})"
+    scripts = {name.split()[0] for char in key if char.isalpha() for name in [unicodedata.name(char, "")]}
+    mixed = scripts & set(_SCRIPTS)
+    if len(mixed) > 1:
+        return f"it mixes {' and '.join(sorted(mixed)).lower()} letters that look alike"
+    return None
+
+
+def check_document(document: Mapping[str, Any], source: str | None, limits: Limits) -> list[Problem]:
+    """Problems with a parsed document's size and keys, found without recursion."""
+    problems: list[Problem] = []
+    indicators = 0
+    too_deep = False
+    for path, value, depth in _walk(document):
+        if depth > limits.max_depth:
+            if not too_deep:
+                message = f"tables and arrays are nested more than {limits.max_depth} levels deep"
+                problems.append(Problem(Location(source, path), message, code="too-deep"))
+            too_deep = True
+            continue
+        if path and isinstance(path[-1], str):
+            reason = look_alike(path[-1])
+            if reason:
+                problems.append(
+                    Problem(Location(source, path), f"the key {path[-1]!r} is refused: {reason}", code="look-alike-key")
+                )
+        if isinstance(value, str) and len(value) > limits.max_string:
+            message = f"text of {len(value)} characters is over the {limits.max_string}-character limit"
+            problems.append(Problem(Location(source, path), message, code="string-too-long"))
+        if isinstance(value, Mapping) and len(path) > 1 and path[0] == "indicators":
+            indicators += 1
+    if indicators > limits.max_indicators:
+        message = f"{indicators} indicator tables is over the limit of {limits.max_indicators}"
+        problems.append(Problem(Location(source, ("indicators",)), message, code="too-many-indicators"))
+    return problems
+
+
+def _walk(document: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Any, int]]:
+    """Every value with its key path and depth, parents first, using an explicit stack."""
+    stack: list[tuple[KeyPath, Any, int]] = [((), document, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        yield path, value, depth
+        if depth > 10_000:  # the caller stops at max_depth; this only guards the stack itself
+            continue
+        if isinstance(value, Mapping):
+            stack.extend(((*path, key), item, depth + 1) for key, item in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item, depth + 1) for index, item in reversed(list(enumerate(value))))
