@@ -32,17 +32,30 @@ _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")  # thousands se
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 
-def _shown(value: Any) -> str:
-    """A value as the user wrote it: 1.5 (not Decimal('1.5')), text in quotes, tables as tables."""
+def _shown(value: Any, depth: int = 0) -> str:
+    """A value as the user wrote it: 1.5 (not Decimal('1.5')), text in quotes, tables as tables;
+    shortened, so a hostile value cannot make a huge or endlessly nested message."""
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{key} = {_shown(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return repr(value)
+        text = str(value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, Mapping):
+        inner = (
+            "…"
+            if depth > 2
+            else ", ".join(f"{key} = {_shown(item, depth + 1)}" for key, item in list(value.items())[:10])
+        )
+        text = "{" + inner + "}"
+    elif isinstance(value, list | tuple):
+        inner = "…" if depth > 2 else ", ".join(_shown(item, depth + 1) for item in value[:10])
+        text = "[" + inner + "]"
+    elif isinstance(value, datetime.date):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = repr(value)
+    else:
+        text = type(value).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 class _Invalid(Exception):
@@ -346,6 +359,9 @@ def _parse_data(raw: bytes, source: str) -> Any:
             raise DataError([Problem(where, f"invalid JSON: {error.msg}", code="json-syntax")], source) from None
         except ValueError as error:
             raise DataError([Problem(Location(source), str(error))], source) from None
+        except RecursionError:
+            problem = Problem(Location(source), "invalid JSON: nested too deeply", code="too-deep")
+            raise DataError([problem], source) from None
     return parse_toml(text, source, DataError)
 
 

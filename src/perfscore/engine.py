@@ -19,7 +19,7 @@ from .errors import Location, PerfscoreError, Problem, ScoringError
 from .expressions import CONTEXT, Expression, describe
 from .limits import DEFAULT_LIMITS, Limits
 from .methods import Facts, Method
-from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale
+from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale, TablePolicy
 from .result import BatchResult, ScoreResult, UnitError
 
 _ROUNDING = {
@@ -109,6 +109,7 @@ class Ruleset:
         self._text = text
         self._checks = checks
         self.limits = DEFAULT_LIMITS  # the loader records the limits it loaded under
+        self.table_policy: TablePolicy | None = None  # the [tables] policy, when the ruleset has one
         self._quantum = Decimal(1).scaleb(-meta.rounding.places)
         self._rounding = _ROUNDING[meta.rounding.mode]
         self._round_leaves = meta.rounding.stage == "leaf"

@@ -38,6 +38,7 @@ from .model import (
     RatingLeaf,
     RatioLeaf,
     Scale,
+    TablePolicy,
 )
 from .toml import parse_toml
 from .wording import COMMON_FIELDS, METHOD_FIELDS, template_fields
@@ -164,9 +165,52 @@ class _Loader:
             if meta is not None:
                 self.add_up(("indicators",), meta.total, indicators, "the declared total (ruleset.total)")
         checks = self.checks(inputs, scales, leaves, meta)
+        policy = None
+        if "tables" in document:
+            policy = self.model(TablePolicy, document["tables"], ("tables",))
+            if policy is not None:
+                self.check_policy(policy, scales, roots)
         if self.problems or meta is None:
             raise RulesetError(self.problems, self.source)
-        return Ruleset(meta, inputs, checks, tuple(derived), roots, tuple(leaves), scales, text, self.source)
+        ruleset = Ruleset(meta, inputs, checks, tuple(derived), roots, tuple(leaves), scales, text, self.source)
+        ruleset.table_policy = policy
+        return ruleset
+
+    def check_policy(self, policy: TablePolicy, scales: Mapping[str, Scale], roots: tuple[Indicator, ...]) -> None:
+        """The [tables] policy may only name scales, tiers and first-level indicators that exist."""
+        scale = scales.get(policy.scale)
+        if scale is None:
+            self.problem(
+                ("tables", "scale"),
+                f"unknown scale '{policy.scale}'",
+                suggest(policy.scale, scales),
+                code="unknown-scale",
+            )
+        keys = [root.key for root in roots]
+        if policy.budget is not None and policy.budget not in keys:
+            self.problem(
+                ("tables", "budget"),
+                f"no first-level indicator '{policy.budget}'",
+                suggest(policy.budget, keys),
+                code="unknown-indicator",
+            )
+        for text, key in policy.level1.items():
+            if key not in keys:
+                self.problem(
+                    ("tables", "level1", text),
+                    f"no first-level indicator '{key}'",
+                    suggest(key, keys),
+                    code="unknown-indicator",
+                )
+        tiers = [tier.name for tier in scale.tiers] if scale else []
+        for text, tier in policy.vocabulary.items():
+            if scale and tier not in tiers:
+                self.problem(
+                    ("tables", "vocabulary", text),
+                    f"no tier '{tier}' in the scale",
+                    suggest(tier, tiers),
+                    code="unknown-tier",
+                )
 
     def scales(self, raw: Any) -> dict[str, Scale]:
         scales = {"default": DEFAULT_SCALE}

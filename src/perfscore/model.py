@@ -271,5 +271,23 @@ class Group(_Model):
     description_en: str | None = None
 
 
+class TablePolicy(_Model):
+    """The ``[tables]`` table: how a filled self-evaluation table (自评表) is scored under this ruleset.
+
+    The ruleset's first-level indicators give the weights (产出 50, 效益 30, …); each table brings its
+    own second- and third-level indicators, read from its rows under this policy.
+    """
+
+    budget: str | None = None  # the first-level key holding 预算执行率 (scored executed / adjusted budget)
+    reverse: Literal["linear", "inverse"] = "linear"  # how a ≤ target is scored when exceeded
+    equal: Literal["at-least", "exact"] = "at-least"  # how a = target reads
+    tolerance: NonNegative = Decimal(0)  # for equal = "exact"
+    over_target: OverTarget | None = None
+    unparseable: Literal["error", "zero", "reported"] = "error"  # a target or actual perfscore cannot read
+    scale: str = "default"  # the rating scale for qualitative rows
+    vocabulary: dict[str, str] = {}  # qualitative text → tier name, added to the built-in vocabulary
+    level1: dict[str, str] = {}  # a table's first-level name → first-level key, added to name matching
+
+
 GROUP_KEYS = frozenset(Group.model_fields)
-TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators")
+TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables")
