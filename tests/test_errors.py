@@ -312,8 +312,8 @@ def test_score_many_from_a_data_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"budget": NaN}', "NaN is not a number perfscore accepts"),
-        ('{"budget": Infinity}', "Infinity is not a number perfscore accepts"),
+        ('{"budget": NaN}', "invalid JSON: NaN is not a number perfscore accepts"),
+        ('{"budget": Infinity}', "invalid JSON: Infinity is not a number perfscore accepts"),
     ],
 )
 def test_json_data_refuses_nan_and_infinity(tmp_path: Path, text: str, expected: str) -> None:

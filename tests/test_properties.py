@@ -1,6 +1,7 @@
 """Properties that hold for every valid ruleset and its data, checked on random ones.
 
-Each class states its invariant in its docstring; the strategies live in tests/strategies.py.
+Each class states its invariant in its docstring. Random rulesets and their data come from
+perfscore.testing (wrapped in tests/strategies.py); tests/test_testing_kit.py checks the kit itself.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ import decimal
 import pickle
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from strategies import (
     FORMULA_NAMES,
     GeneratedRuleset,
     arbitrary_data,
+    compiled,
     decimals,
     formula_values,
     formulas,
@@ -35,11 +36,6 @@ from strategies import (
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 THOROUGH = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@lru_cache(maxsize=256)
-def compiled(text: str) -> Ruleset:
-    return perfscore.loads(text, source="generated.toml")
 
 
 def scored(case: tuple[GeneratedRuleset, dict[str, Any]]) -> tuple[Ruleset, ScoreResult]:
@@ -120,7 +116,12 @@ class TestTotalWithinPoints:
     def test_random_rulesets(self, case: tuple[GeneratedRuleset, dict[str, Any]]) -> None:
         """A random ruleset's total stays within its points and gets the grade whose floor it reaches."""
         ruleset, result = scored(case)
-        assert Decimal(0) <= result.total <= ruleset.total_points == case[0].total
+        assert (
+            Decimal(0)
+            <= result.total
+            <= ruleset.total_points
+            == sum((root.points for root in ruleset.roots), Decimal(0))
+        )
         reached = [grade for grade in ruleset.meta.grades if result.total >= grade.min]
         assert result.grade == reached[0]
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
+import json
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from . import __version__
 from .data import read_units
 from .engine import Ruleset
 from .errors import PerfscoreError
+from .lint import SEVERITIES, Diagnostic, load_and_lint
 from .loader import load
 from .report import RENDERERS, explain_ruleset, render_batch
 
@@ -38,6 +41,20 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print a ruleset's indicator tree and how each indicator is scored")
     explain.add_argument("ruleset", help="the ruleset (.toml)")
     explain.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    check = commands.add_parser("check", help="check rulesets for mistakes that load but score wrongly")
+    check.add_argument("rulesets", nargs="+", metavar="RULESET", help="the rulesets (.toml) to check")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    check.add_argument(
+        "--properties", action="store_true", help="also test properties on generated data (needs perfscore[testing])"
+    )
+    check.add_argument(
+        "--examples", type=int, default=100, metavar="N", help="generated units per property (default: 100)"
+    )
+    check.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the generated data (default: 0)")
+    check.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of the property report (default: zh)"
+    )
     return parser
 
 
@@ -49,6 +66,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message (or --help, --version)
         return int(exit_.code or 0)
+    if args.command == "check":
+        return _check(args, stdout, stderr)
     try:
         ruleset = load(args.ruleset)
         if args.command == "explain":
@@ -72,6 +91,82 @@ def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: T
     for failure in batch.errors:
         stderr.write(f"perfscore: {failure.error}\n")
     return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
+
+
+NO_HYPOTHESIS = (
+    "perfscore: the property checks need hypothesis, which is not installed; "
+    "install it with: pip install 'perfscore[testing]'\n"
+)
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Lint each ruleset; with --properties also test it on generated data. Exit 1 on any error."""
+    check_properties: Callable[..., Any] | None = None
+    if args.properties:
+        try:  # imported here so that the core command works without hypothesis installed
+            check_properties = importlib.import_module(".testing", __package__).check_properties
+        except ImportError:
+            stderr.write(NO_HYPOTHESIS)
+            return EXIT_INPUT
+    checked: list[_Checked] = []
+    stopped = 0
+    for path in args.rulesets:
+        ruleset, diagnostics = load_and_lint(path)
+        report = None
+        if check_properties is not None and ruleset is not None:
+            try:
+                report = check_properties(ruleset, examples=args.examples, seed=args.seed)
+            except Exception as error:  # a failure of the property runner is reported, never a traceback
+                stderr.write(f"perfscore: {path}: the property checks stopped ({type(error).__name__}: {error})\n")
+                stopped += 1
+        checked.append((path, diagnostics, report))
+    counts: dict[str, int] = {
+        severity: sum(d.severity == severity for _, found, _ in checked for d in found) for severity in SEVERITIES
+    }
+    failed = stopped + sum(report is not None and not report.ok for _, _, report in checked)
+    if args.format == "json":
+        stdout.write(_check_json(checked, counts, failed if args.properties else None))
+    else:
+        stdout.write(_check_text(checked, counts, args.lang))
+        if args.properties:
+            passed = sum(report is not None and report.ok for _, _, report in checked)
+            skipped = len(checked) - passed - failed  # rulesets that did not load
+            note = f", {skipped} not run (the ruleset did not load)" if skipped else ""
+            stdout.write(f"property checks: {passed} passed, {failed} failed{note}\n")
+    return EXIT_INPUT if counts["error"] or failed else EXIT_OK
+
+
+_Checked = tuple[str, list[Diagnostic], Any]  # a file, its diagnostics, its property report (or None)
+
+
+def _check_text(checked: list[_Checked], counts: dict[str, int], lang: str) -> str:
+    """Diagnostics grouped by file, each indented under it, then one summary line."""
+    lines = []
+    for path, diagnostics, report in checked:
+        lines.append(path if diagnostics or report is not None else f"{path}: no problems found")
+        lines += ["  " + diagnostic.render(file=False).replace("\n", "\n  ") for diagnostic in diagnostics]
+        if report is not None:
+            lines.append("  " + report.render(lang).rstrip("\n").replace("\n", "\n  "))
+
+    def count(number: int, noun: str) -> str:
+        return f"{number} {noun}{'' if number == 1 or noun == 'info' else 's'}"
+
+    found = ", ".join(count(counts[severity], severity) for severity in SEVERITIES)
+    lines.append(f"{count(len(checked), 'file')} checked: {found}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_json(checked: list[_Checked], counts: dict[str, int], failed: int | None) -> str:
+    files = []
+    for path, diagnostics, report in checked:
+        entry: dict[str, Any] = {"file": path, "diagnostics": [d.to_dict() for d in diagnostics]}
+        if report is not None:
+            entry["properties"] = report.to_dict()
+        files.append(entry)
+    summary = {"files": len(checked), "errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]}
+    if failed is not None:
+        summary["properties_failed"] = failed
+    return json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n"
 
 
 def main() -> None:

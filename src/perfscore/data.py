@@ -11,7 +11,6 @@ import datetime
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,16 +25,24 @@ from .wording import plain
 MAX_TEXT_LENGTH = 10_000
 MAX_EXPONENT = 30  # no budget has more than 30 digits before the point
 MAX_NUMBER_TEXT = 60
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")  # thousands separators, groups of three
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")  # thousands separators, groups of three
 # 2023-09-30, 2023/9/30, 2023.9.30, 2023年9月30日 (or 号): year first, as Chinese documents write dates
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_DATE = re.compile(r"([0-9]{4}) *[-/.年] *([0-9]{1,2}) *[-/.月] *([0-9]{1,2}) *[日号]?")
+# Full-width forms as typed with a Chinese input method (「１２．５」, 「－３」, 「９５％」), and nothing else:
+# superscripts, circled or Arabic-Indic digits are refused rather than read as something else.
+_FULL_WIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {"．": ".", "，": ",", "－": "-", "＋": "+", "％": "%", "\u3000": " ", "／": "/"}
+)
 
 
 def _shown(value: Any, depth: int = 0) -> str:
     """A value as the user wrote it: 1.5 (not Decimal('1.5')), text in quotes, tables as tables;
     shortened, so a hostile value cannot make a huge or endlessly nested message."""
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
+        text = f"a number of about {int(value.bit_length() * 0.30103)} digits"  # str() refuses past 4,300
+    elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         text = str(value)
     elif isinstance(value, bool):
         text = "true" if value else "false"
@@ -90,12 +97,12 @@ def _number(value: Any, percent: bool = False) -> Decimal:
 def _number_text(value: str, percent: bool) -> Decimal:
     """Numbers typed as text, as spreadsheets hold them: 「１２３４．５」 and "1,234.5" read as 1234.5,
     "95%" as 95 for a percent input (which holds percentage points). Anything else is refused."""
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = value.translate(_FULL_WIDTH).strip()
     if percent and text.endswith("%"):
         text = text[:-1].rstrip()
-    if _GROUPED_NUMBER.match(text):
+    if _GROUPED_NUMBER.fullmatch(text):
         text = text.replace(",", "")
-    if not _PLAIN_NUMBER.match(text) or len(text) > MAX_NUMBER_TEXT:
+    if not _PLAIN_NUMBER.fullmatch(text) or len(text) > MAX_NUMBER_TEXT:
         hint = "a number such as 1234.5 or 1,234.5" + (" or 95%" if percent else "")
         raise _Invalid(f"expected {hint}, got {_shown(value)}")
     number = Decimal(text)
@@ -153,7 +160,7 @@ def _date(value: Any) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    found = _DATE.match(unicodedata.normalize("NFKC", value).strip()) if isinstance(value, str) else None
+    found = _DATE.fullmatch(value.translate(_FULL_WIDTH).strip()) if isinstance(value, str) else None
     if found:
         year, month, day = (int(part) for part in found.groups())
         try:
@@ -353,16 +360,38 @@ def _parse_data(raw: bytes, source: str) -> Any:
         ) from None
     if source.lower().endswith(".json"):
         try:
-            return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+            return json.loads(
+                text,
+                parse_float=Decimal,
+                parse_int=_json_int,
+                parse_constant=_refuse_constant,
+                object_pairs_hook=_unique_keys,
+            )
         except json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
             raise DataError([Problem(where, f"invalid JSON: {error.msg}", code="json-syntax")], source) from None
         except ValueError as error:
-            raise DataError([Problem(Location(source), str(error))], source) from None
+            raise DataError([Problem(Location(source), f"invalid JSON: {error}", code="json-syntax")], source) from None
         except RecursionError:
             problem = Problem(Location(source), "invalid JSON: nested too deeply", code="too-deep")
             raise DataError([problem], source) from None
     return parse_toml(text, source, DataError)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows a key twice and keeps the last; a data file saying two things is refused instead."""
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        table[key] = value
+    return table
+
+
+def _json_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_TEXT:  # Python would refuse past 4,300 digits, with advice meant for programmers
+        raise ValueError(f"a number has {len(text)} digits")
+    return int(text)
 
 
 def _refuse_constant(name: str) -> Any:

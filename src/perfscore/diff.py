@@ -22,7 +22,7 @@ from .data import Unit, read_units
 from .engine import Indicator, Ruleset
 from .errors import PerfscoreError, columns
 from .loader import load
-from .model import Band, Grade, OverTarget, Scale, Tier
+from .model import Band, Grade, OverTarget, Scale, TablePolicy, Tier
 from .result import ScoreResult, UnitError
 from .wording import band_text, plain
 
@@ -37,7 +37,7 @@ NOT_PARAMETERS = frozenset(
 )
 #: Input keys compared (labels and descriptions are wording).
 INPUT_KEYS = ("type", "unit", "min", "max", "required", "default", "scale")
-DERIVED_KEYS = ("formula", "percent", "unit")
+DERIVED_KEYS = ("formula", "fallback", "percent", "unit")
 #: Keys whose list is compared item by item when both versions have as many items.
 LISTS = ("bands", "tiers")
 
@@ -289,7 +289,17 @@ def _settings(old: Ruleset, new: Ruleset) -> tuple[Change, ...]:
             "missing": meta.missing,
         }
 
-    return _changes(values(old), values(new))
+    return _changes(values(old), values(new)) + _policy_changes(old.table_policy, new.table_policy)
+
+
+def _policy_changes(old: TablePolicy | None, new: TablePolicy | None) -> tuple[Change, ...]:
+    """The ``[tables]`` policy key by key, or as a whole when only one version has one."""
+    if old is None or new is None:
+        return () if old is new else (Change("tables", old, new),)
+    keys = type(old).model_fields
+    return _changes(
+        {f"tables.{key}": getattr(old, key) for key in keys}, {f"tables.{key}": getattr(new, key) for key in keys}
+    )
 
 
 def _parameter_changes(old: Any, new: Any) -> tuple[Change, ...]:
@@ -377,7 +387,8 @@ class LeafMovement:
     @property
     def difference(self) -> Decimal:
         """New score minus old, a missing leaf counting as 0."""
-        return (self.new or Decimal(0)) - (self.old or Decimal(0))
+        zero = Decimal(0)
+        return (zero if self.new is None else self.new) - (zero if self.old is None else self.old)
 
     def label(self, lang: str) -> str:
         name = self.name_en or self.name if lang == "en" else self.name
@@ -404,7 +415,7 @@ class UnitMovement:
     unit: Unit
     old: Outcome
     new: Outcome
-    leaves: tuple[LeafMovement, ...] = field(default=())
+    leaves: tuple[LeafMovement, ...] = ()
 
     @property
     def label(self) -> str:
@@ -529,7 +540,7 @@ KEY_NAMES = {
     "required": "必填", "default": "默认值", "scale": "评定档次表", "percent": "按百分比显示",
     "tiers": "档次", "id": "规则编号", "title": "名称", "version": "版本", "total": "总分",
     "rounding.places": "保留小数位数", "rounding.mode": "舍入方式", "rounding.stage": "舍入时点",
-    "grades": "等级划分", "missing": "缺失数据处理",
+    "grades": "等级划分", "missing": "缺失数据处理", "fallback": "除以零时的替代值",
 }  # fmt: skip
 ITEM_NAMES = {"bands": ("分档（第 {n} 档）", "band {n}"), "tiers": ("档次（第 {n} 档）", "tier {n}")}
 METHOD_NAMES = {
@@ -575,6 +586,10 @@ def show(value: Any, lang: str = "zh") -> str:
         return template.format(above=plain(value.above), deduct=plain(value.deduct or Decimal(0)))
     if isinstance(value, list | tuple):
         return words["list"].join(show(item, lang) for item in value) if value else "—"
+    if isinstance(value, BaseModel):  # e.g. a whole [tables] policy: the keys it sets
+        return ", ".join(f"{key} = {show(getattr(value, key), lang)}" for key in sorted(value.model_fields_set)) or "{}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key} = {show(item, lang)}" for key, item in value.items()) or "{}"
     return str(value)
 
 
@@ -583,7 +598,11 @@ def key_name(change: Change, lang: str) -> str:
     if change.index is not None and change.key in ITEM_NAMES:
         zh, en = ITEM_NAMES[change.key]
         return (zh if lang == "zh" else en).format(n=change.index + 1)
-    return KEY_NAMES.get(change.key, change.key) if lang == "zh" else change.key
+    if lang == "en":
+        return change.key
+    if change.key == "tables" or change.key.startswith("tables."):  # the [tables] policy for filled 自评表
+        return " ".join(["自评表计分规则", *change.key.split(".")[1:]])
+    return KEY_NAMES.get(change.key, change.key)
 
 
 def signed(value: Decimal) -> str:

@@ -7,22 +7,31 @@ expression), what was found and what was expected; ``str()`` renders it for peop
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
+_PLAIN_KEY = re.compile(r"[^\s.\"'\[\]]+")
 
 
 def format_key_path(path: KeyPath) -> str:
-    """Render ``("indicators", "output", 0)`` as ``indicators.output[0]``."""
+    """Render ``("indicators", "output", 0)`` as ``indicators.output[0]``; a key with dots, spaces or
+    invisible characters is quoted and escaped, so it always reads as one key on one line."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else part
+            key = part if _PLAIN_KEY.fullmatch(part) and part.isprintable() else '"' + escape(part) + '"'
+            text += f".{key}" if text else key
     return text or "(top level)"
+
+
+def escape(text: str) -> str:
+    """Invisible and line-breaking characters as \\uXXXX, so text from a file cannot forge lines."""
+    return "".join(char if char.isprintable() and char not in '"\\' else f"\\u{ord(char):04x}" for char in text)
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:

@@ -241,6 +241,14 @@ class _Checker:
                     node, f"write numbers in decimal, such as 16 or 0.95 (not {source})", code="formula-refused"
                 )
                 return None
+            number = Decimal(source.replace("_", ""))
+            if number and not CONTEXT.Emin <= number.adjusted() <= CONTEXT.Emax:
+                size = "too large" if number.adjusted() > 0 else "too small"
+                self.problem(node, f"the number is {size} (beyond 10^±{CONTEXT.Emax})", code="formula-refused")
+                return None
+            if len(number.as_tuple().digits) > CONTEXT.prec:
+                self.problem(node, f"the number has more than {CONTEXT.prec} digits", code="formula-refused")
+                return None
             return Kind.NUMBER
         if isinstance(value, str):
             if len(value) > MAX_STRING_LITERAL:

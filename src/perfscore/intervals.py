@@ -59,10 +59,10 @@ class Interval:
         if self.whole:
             if low is not None:
                 ceiling = low.to_integral_value(rounding=ROUND_CEILING)
-                low, low_open = (ceiling + 1 if low_open and ceiling == low else ceiling), False
+                low, low_open = (_DOWN.add(ceiling, _ONE) if low_open and ceiling == low else ceiling), False
             if high is not None:
                 floor = high.to_integral_value(rounding=ROUND_FLOOR)
-                high, high_open = (floor - 1 if high_open and floor == high else floor), False
+                high, high_open = (_UP.subtract(floor, _ONE) if high_open and floor == high else floor), False
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
         object.__setattr__(self, "low_open", low_open and low is not None)
@@ -414,21 +414,39 @@ class Analysis:
         return self.exact and not self.sparse
 
     def bound(self) -> Bound:
-        """This analysis as the bound of a derived value that other formulas read."""
-        loose = [*self.loose, *(["a division by a value that may be 0"] if self.zero_divisors else [])]
-        return Bound(self.value, dict(self.uses), tuple(dict.fromkeys(loose)), tuple(dict.fromkeys(self.sparse)))
+        """This analysis as the bound of a derived value that other formulas read. (A unit whose
+        divisor is 0 cannot be scored, so the range rightly leaves it out.)"""
+        return Bound(self.value, dict(self.uses), tuple(dict.fromkeys(self.loose)), tuple(dict.fromkeys(self.sparse)))
 
 
-def analyse(tree: ast.expr, names: Mapping[str, Bound]) -> Analysis:
-    """The values ``tree`` can give when each name holds a value of its bound."""
+Relations = frozenset[tuple[str, str]]
+"""Pairs of inputs (a, b) where every unit's a is at most its b (``max = "budget"`` on a)."""
+
+
+def analyse(tree: ast.expr, names: Mapping[str, Bound], relations: Relations = frozenset()) -> Analysis:
+    """The values ``tree`` can give when each name holds a value of its bound (and each pair of
+    ``relations`` keeps its order)."""
     analysis = Analysis(None)
-    analysis.value = _Walker(analysis).value(tree, names)
+    analysis.value = _Walker(analysis, relations).value(tree, names)
+    for low, high in sorted(relations):
+        if analysis.uses[low] and analysis.uses[high]:
+            # the ranges are not independent: a ≤ b makes b − a ≥ 0 where intervals say less
+            analysis.loose.append(f"{low} and {high}, which bound each other")
     return analysis
 
 
 class _Walker:
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, relations: Relations = frozenset()) -> None:
         self.analysis = analysis
+        self.relations = relations
+
+    def related(self, node: ast.BinOp) -> int:
+        """+1 if the left operand is an input never below the right one, −1 if never above, else 0."""
+        if not (isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name)):
+            return 0
+        if (node.left.id, node.right.id) in self.relations:
+            return -1
+        return 1 if (node.right.id, node.left.id) in self.relations else 0
 
     def loose(self, reason: str) -> None:
         self.analysis.loose.append(reason)
@@ -487,7 +505,9 @@ class _Walker:
         if isinstance(op, ast.Add):
             return add(left, right)
         if isinstance(op, ast.Sub):
-            return subtract(left, right)
+            order = self.related(node)  # a − b for a ≤ b is at most 0
+            result = subtract(left, right)
+            return intersect(result, Interval(None, _ZERO) if order < 0 else Interval(_ZERO)) if order else result
         if isinstance(op, ast.Mult):
             if _steps(left, right) or _steps(right, left):
                 self.sparse("whole-number arithmetic")
@@ -503,6 +523,9 @@ class _Walker:
         if isinstance(op, ast.Div):
             if _steps(left, right) or (right.whole and right.value is None):
                 self.sparse("whole-number arithmetic")
+            order = self.related(node)  # a / b for a ≤ b and b > 0 is at most 1
+            if order and right.low is not None and right.low >= 0:
+                quotient = intersect(quotient, Interval(None, _ONE) if order < 0 else Interval(_ONE))
             return quotient
         if isinstance(op, ast.FloorDiv):
             self.loose("'//'")
@@ -554,7 +577,11 @@ class _Walker:
         return TRUE if all(outcome == TRUE for outcome in outcomes) else EITHER
 
     def choice(self, node: ast.IfExp, names: Mapping[str, Bound]) -> Value:
-        test = self.truth(node.test, names)
+        # The condition only picks a branch: the inputs it reads do not count as readings of the
+        # result (``x / b if b > 0 else 0`` reads b once), but its divisions are still divisions.
+        condition = Analysis(None)
+        test = _Walker(condition, self.relations).truth(node.test, names)
+        self.analysis.zero_divisors.extend(condition.zero_divisors)
         if test == TRUE:
             return self.value(node.body, refine(node.test, names, True))
         if test == FALSE:

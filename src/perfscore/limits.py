@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .errors import KeyPath, Location, Problem
@@ -33,7 +34,7 @@ _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 def look_alike(key: str) -> str | None:
     """Why a key could pass for another one (full-width letters, invisible characters, mixed
     Latin/Cyrillic/Greek letters), or None when it reads as what it is."""
-    if any(unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") for char in key):
+    if any(unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn", "Zl", "Zp") for char in key):
         return "it contains an invisible or control character"
     if unicodedata.normalize("NFKC", key) != key:
         return f"it contains full-width or compatibility characters (reads as {unicodedata.normalize('NFKC', key)!r})"
@@ -65,12 +66,48 @@ def check_document(document: Mapping[str, Any], source: str | None, limits: Limi
         if isinstance(value, str) and len(value) > limits.max_string:
             message = f"text of {len(value)} characters is over the {limits.max_string}-character limit"
             problems.append(Problem(Location(source, path), message, code="string-too-long"))
-        if isinstance(value, Mapping) and len(path) > 1 and path[0] == "indicators":
-            indicators += 1
+        if _oversized_number(value):
+            message = f"numbers in a ruleset are limited to {MAX_DIGITS} digits and magnitudes below 10^{MAX_MAGNITUDE}"
+            problems.append(Problem(Location(source, path), message, code="number-too-large"))
+        if isinstance(value, str) and _shown_as_lines(path) and _line_breaking(value):
+            message = "text shown in reports must be one line of visible characters (no line breaks or controls)"
+            problems.append(Problem(Location(source, path), message, code="control-character"))
+        if isinstance(value, Mapping) and len(path) > 1 and path[0] == "indicators" and "name" in value:
+            indicators += 1  # an indicator table has a name; bands and over_target tables do not count
     if indicators > limits.max_indicators:
         message = f"{indicators} indicator tables is over the limit of {limits.max_indicators}"
         problems.append(Problem(Location(source, ("indicators",)), message, code="too-many-indicators"))
     return problems
+
+
+MAX_DIGITS = 28  # the precision every score is computed with
+MAX_MAGNITUDE = 15  # points, targets and band edges in the trillions are typos, not rules
+
+
+def _oversized_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return False
+    number = Decimal(value) if isinstance(value, int) and abs(value) < 10**40 else value
+    if isinstance(number, int):
+        return True
+    if not number.is_finite():
+        return True
+    return bool(number) and (number.adjusted() >= MAX_MAGNITUDE or len(number.as_tuple().digits) > MAX_DIGITS)
+
+
+# Formulas may span lines (they are read as one); descriptions may have paragraphs.
+_MULTILINE_KEYS = frozenset({"formula", "actual", "target", "value", "count", "description", "description_en"})
+
+
+def _shown_as_lines(path: KeyPath) -> bool:
+    """Whether a string at ``path`` lands on a report line of its own (names, labels, templates…)."""
+    keys = [part for part in path if isinstance(part, str)]
+    return bool(keys) and keys[0] != "derived" and keys[-1] not in _MULTILINE_KEYS
+
+
+def _line_breaking(text: str) -> bool:
+    """Line breaks, other control characters and bidi overrides: they could forge report lines."""
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cf") for char in text)
 
 
 def _walk(document: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Any, int]]:

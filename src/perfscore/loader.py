@@ -41,7 +41,7 @@ from .model import (
     TablePolicy,
 )
 from .toml import parse_toml
-from .wording import COMMON_FIELDS, METHOD_FIELDS, template_fields
+from .wording import COMMON_FIELDS, METHOD_FIELDS, not_fields, template_fields
 
 _NAME = re.compile(NAME_PATTERN)
 _RESERVED = {"points", "True", "False", *FUNCTIONS, *keyword.kwlist}
@@ -445,6 +445,12 @@ class _TreeWalker:
         known = COMMON_FIELDS | METHOD_FIELDS[spec.method] | set(reads)
         for key in ("explain", "explain_en"):
             template = getattr(spec, key)
+            for odd in not_fields(template or ""):
+                self.loader.problem(
+                    (*path, key),
+                    f"{{{odd}}} is not a field: write {{name}}-style fields only, and {{{{ }}}} for braces",
+                    code="template-field",
+                )
             for field in template_fields(template or ""):
                 if field not in known:
                     self.loader.problem(

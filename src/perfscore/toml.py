@@ -33,3 +33,7 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
             message = message[: found.start()]
         where = Location(source, line=line, column=column)
         raise error([Problem(where, f"invalid TOML: {message}", code="toml-syntax")], source) from None
+    except ValueError:  # Python refuses to convert an integer of thousands of digits
+        where = Location(source)
+        message = "invalid TOML: a number has more than 4,000 digits"
+        raise error([Problem(where, message, code="toml-syntax")], source) from None

@@ -19,6 +19,7 @@ from .model import Band, Tier
 if TYPE_CHECKING:
     from .engine import Indicator, Ruleset
 
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 HUNDRED = Decimal(100)
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
@@ -82,6 +83,12 @@ METHOD_FIELDS: Mapping[str, frozenset[str]] = {
 }
 
 
+def not_fields(template: str) -> list[str]:
+    """Brace groups that are not plain ``{field}`` placeholders: ``{0}``, ``{name!r}``, ``{x.y}``."""
+    plain_text = template.replace("{{", "").replace("}}", "")
+    return [inner for inner in re.findall(r"\{([^{}]*)\}", plain_text) if not _FIELD_NAME.fullmatch(inner)]
+
+
 def template_fields(template: str) -> list[str]:
     """The field names a template uses."""
     return [match.group(1) for match in FIELD.finditer(template) if match.group(1)]
@@ -102,6 +109,8 @@ def render(template: str, fields: Mapping[str, str]) -> str:
 def plain(value: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros; exact up to 6 decimals,
     beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not."""
+    if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
+        return "≈" + format(value, ".6e")
     with decimal.localcontext(WIDE):
         if value == value.to_integral_value():
             return format(value.quantize(Decimal(1)), "f")
@@ -112,6 +121,8 @@ def plain(value: Decimal) -> str:
 
 def percent(fraction: Decimal) -> str:
     """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%)."""
+    if fraction and fraction.adjusted() > 40:
+        return f"≈{fraction * HUNDRED:.6e}%"
     with decimal.localcontext(WIDE):
         return f"{format((fraction * HUNDRED).quantize(CENT), 'f')}%"
 

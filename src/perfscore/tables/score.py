@@ -1,0 +1,720 @@
+"""Scoring a filled self-evaluation table (自评表) under a ruleset's ``[tables]`` policy.
+
+A table brings its own second- and third-level indicators; the ruleset brings the first-level
+indicators (matched by name or by the policy's aliases), the rounding, the grades and the policy
+for reading targets. :func:`score_table` writes the table's own ruleset as TOML text, compiles it
+with :func:`perfscore.loads` (so it pickles and explains like any other ruleset) and scores the
+actual values with it:
+
+- a numeric target (「≥50个」, 「≤2万元」, 「=100%」) becomes a ``ratio`` leaf; ``>`` is read as ``≥``
+  and ``<`` as ``≤`` (tables use them loosely; a strict reading would make a met target score
+  less than full marks), a target with no operator as ``≥``; the policy's ``reverse``, ``equal``,
+  ``tolerance`` and ``over_target`` apply;
+- a deadline (「2023年9月底前」) becomes a ``boolean`` leaf: ``finished <= date("2023-09-30")``;
+- a qualitative target (「效果明显」) becomes a ``rating`` leaf whose tier is read from the actual
+  text; the unit's own score is kept when it lies in that tier, otherwise the tier's default applies
+  (its lowest score when the scale gives no default), and the explanation says so;
+- the budget block becomes 预算执行率 = 全年执行数 / 全年预算数 against a target of 100%, worth the
+  block's points (the ruleset's weight when the table leaves 分值 empty);
+- a row whose 分值 is empty (a merged cell is read in its first row only) is worth 0 and scores 0,
+  listed in :attr:`TableScore.without_points` for the audit to report.
+
+Group points are the sums of the table's own rows, so the tree always adds up; whether they match
+the ruleset's first-level weights is for :func:`perfscore.tables.audit.audit_table` to say.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from ..engine import Indicator, Ruleset
+from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
+from ..expressions import CONTEXT
+from ..loader import loads
+from ..model import Scale, TablePolicy, Tier
+from ..result import LeafResult, ScoreResult
+from ..wording import plain
+from .model import BudgetBlock, Cell, IndicatorRow, Table
+from .targets import Measure, TextError, parse_actual, parse_target
+
+__all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_ref", "score_table"]
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+#: The table's column headers, as findings and messages name them (zh, en).
+COLUMNS: Mapping[str, tuple[str, str]] = {
+    "target": ("年度指标值", "target"),
+    "actual": ("实际完成值", "actual"),
+    "points": ("分值", "points"),
+    "reported": ("得分", "score"),
+    "level1": ("一级指标", "first-level indicator"),
+    "budget": ("预算执行情况", "budget block"),
+    "executed": ("全年执行数", "amount executed"),
+    "adjusted": ("全年预算数", "adjusted budget"),
+}
+
+RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
+BUDGET_NAMES = ("预算执行率", "预算执行")
+BUDGET_LEAF = "rate"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell perfscore could not read, and what the ruleset's policy did instead of stopping.
+
+    ``row`` is the index of the row in ``table.rows`` (None for the budget block); ``column`` is a
+    key of :data:`COLUMNS`; ``action`` is the policy applied: ``zero`` (scored 0) or ``reported``
+    (the unit's own score kept, to be checked by hand).
+    """
+
+    row: int | None
+    column: str
+    text: str
+    reason: str
+    cell: Cell
+    action: Literal["zero", "reported"]
+
+    def describe(self, lang: str = "zh") -> str:
+        """「年度指标值「≥五十个」无法识别：…」 / "target '≥五十个' cannot be read: …"."""
+        zh, en = COLUMNS[self.column]
+        text = _one_line(self.text)
+        if lang == "zh":
+            return f"{zh}「{text}」无法识别：{self.reason}"
+        return f"{en} ({zh}) {text!r} cannot be read: {self.reason}"
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """How one indicator row was turned into a leaf: its kind, the texts as read, its tier."""
+
+    index: int  # in table.rows
+    row: IndicatorRow
+    root: str  # the ruleset's first-level key the row belongs to
+    leaf: str  # the leaf's id in the table's ruleset
+    kind: RowKind
+    direction: Literal[">=", "<=", "="] | None = None  # ratio leaves
+    target: Measure | None = None
+    actual: Measure | None = None
+    tier: Tier | None = None  # rating leaves: the tier the actual text reads as
+    rated: Decimal | None = None  # rating leaves: the score given to the tier (None: its default)
+    unreadable: Unreadable | None = None
+
+
+@dataclass(frozen=True)
+class TableScore:
+    """A table scored under a ruleset: the result, which leaf each row became, what could not be read."""
+
+    table: Table
+    base: Ruleset  # the ruleset the table was scored under
+    ruleset: Ruleset  # the table's own ruleset, compiled from generated TOML
+    result: ScoreResult
+    plans: tuple[RowPlan, ...]
+    budget_root: str | None = None  # the first-level key of the budget block, when the table has one
+    budget_leaf: str | None = None  # its leaf id
+    unparseable: tuple[Unreadable, ...] = ()
+    level1: Mapping[str, str] = field(default_factory=dict)  # first-level text in the table → ruleset key
+    values: Mapping[str, Any] = field(default_factory=dict)  # the input values the table's ruleset scored
+
+    @property
+    def leaves(self) -> dict[int, str]:
+        """Row index (in ``table.rows``) → leaf id in the table's ruleset."""
+        return {plan.index: plan.leaf for plan in self.plans}
+
+    @property
+    def total(self) -> Decimal:
+        return self.result.total
+
+    @property
+    def without_points(self) -> tuple[int, ...]:
+        """Rows whose 分值 is empty (often a merged cell read in its first row only): scored 0."""
+        return tuple(plan.index for plan in self.plans if plan.kind == "no-points")
+
+    def item(self, row: int) -> LeafResult:
+        """The recomputed result of the row at index ``row``."""
+        return self.result.item(self.leaves[row])
+
+    @property
+    def budget_item(self) -> LeafResult | None:
+        return None if self.budget_leaf is None else self.result.item(self.budget_leaf)
+
+
+def cell_ref(cell: Cell, row: int | None = None) -> str:
+    """Where a cell is, as a finding names it: ``Sheet1!A12``, ``A12``, ``row 12``, or ``rows[3]`` (the
+    index in ``table.rows``) for a table built by hand; empty when nothing locates it."""
+    if cell.row is not None:
+        ref = f"{cell.column}{cell.row}" if cell.column else f"row {cell.row}"
+        return f"{cell.sheet}!{ref}" if cell.sheet else ref
+    return f"rows[{row}]" if row is not None else ""
+
+
+def _location(table: Table, cell: Cell, row: int | None, *, budget: bool = False) -> Location:
+    path: KeyPath
+    if cell.row is not None:
+        path = (cell_ref(cell),)
+    elif row is not None:
+        path = ("rows", row)
+    else:
+        path = ("budget",) if budget else ()
+    return Location(cell.source or table.source, path)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, surrogates replaced."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items() if v is not None) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    raise TypeError(f"no TOML form for {type(value).__name__}")  # pragma: no cover - only our own values
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _one_line(text: str) -> str:
+    """A cell's text on one line: a line break typed inside a cell (Alt+Enter) becomes a space."""
+    return " ".join(text.split())
+
+
+def _template(text: str) -> str:
+    """User text inside an explanation template: braces doubled so they are not read as fields."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class _Document:
+    """The table's ruleset as TOML text, one table at a time."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.paths: dict[KeyPath, tuple[Cell, int | None]] = {}  # for relocating load problems to cells
+
+    def table(self, path: Sequence[str], keys: Mapping[str, Any]) -> None:
+        lines = [f"[{'.'.join(_key(part) for part in path)}]"]
+        lines += [f"{_key(key)} = {_toml(value)}" for key, value in keys.items() if value is not None]
+        self.parts.append("\n".join(lines) + "\n")
+
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
+class _Builder:
+    def __init__(self, table: Table, ruleset: Ruleset) -> None:
+        self.table = table
+        self.base = ruleset
+        self.policy = ruleset.table_policy or TablePolicy()
+        self.scale: Scale = ruleset.scales[self.policy.scale]
+        self.problems: list[Problem] = []
+        self.unreadable: list[Unreadable] = []
+        self.roots = {root.key: root for root in ruleset.roots}
+        self.names = self._names()
+        self.places = ruleset.meta.rounding.places
+
+    # --- matching first-level indicators --------------------------------------------------
+
+    def _names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for root in self.base.roots:
+            for text in (root.key, root.name, root.name_en or ""):
+                if text:
+                    names.setdefault(_normal(text), root.key)
+        for text, key in self.policy.level1.items():
+            names[_normal(text)] = key
+        for text, key in list(names.items()):  # 产出 matches 产出指标, and the other way round
+            short = text.removesuffix("指标")
+            if short and short != text:
+                names.setdefault(short, key)
+        return names
+
+    def match(self, level1: str) -> str | None:
+        text = _normal(level1)
+        return self.names.get(text) or self.names.get(text.removesuffix("指标"))
+
+    def budget_key(self) -> str | None:
+        if self.policy.budget is not None:
+            return self.policy.budget
+        for root in self.base.roots:
+            if _normal(root.name) in BUDGET_NAMES:
+                return root.key
+        return None
+
+    # --- problems ---------------------------------------------------------------------------
+
+    def problem(self, cell: Cell, row: int | None, message: str, code: str, suggestion: str | None = None) -> None:
+        where = _location(self.table, cell, row, budget=row is None)
+        self.problems.append(Problem(where, message, suggestion, code=code))
+
+    def cannot_read(self, index: int | None, cell: Cell, column: str, text: str, reason: str) -> Unreadable | None:
+        """Apply the policy to an unreadable cell: a located problem (error), or a record."""
+        if self.policy.unparseable == "error":
+            zh, en = COLUMNS[column]
+            self.problem(cell, index, f"{en} ({zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
+            return None
+        record = Unreadable(index, column, text, reason, cell, self.policy.unparseable)
+        self.unreadable.append(record)
+        return record
+
+    # --- rows ---------------------------------------------------------------------------------
+
+    def check_points(self, points: Decimal | None, cell: Cell, index: int | None, what: str) -> bool:
+        if points is None:
+            self.problem(cell, index, f"{what} has no points (分值)", "missing-points")
+            return False
+        if not points.is_finite() or points < 0:
+            self.problem(cell, index, f"{what} has points {points}; points are 0 or more", "invalid-points")
+            return False
+        try:
+            finer = points != points.quantize(Decimal(1).scaleb(-self.places))
+        except decimal.InvalidOperation:  # more digits than the decimal context holds
+            self.problem(cell, index, f"{what} has points {points}, too large to score", "invalid-points")
+            return False
+        if finer:
+            self.problem(
+                cell,
+                index,
+                f"{what} has points {points}, with more decimal places than the ruleset rounds to ({self.places})",
+                "points-precision",
+            )
+            return False
+        return True
+
+    def plan_row(self, index: int, row: IndicatorRow, root: str, leaf: str) -> RowPlan:
+        if row.points is None:
+            return RowPlan(index, row, root, leaf, "no-points")
+        year, vocabulary = self.table.year, dict(self.policy.vocabulary) or None
+        plan = RowPlan(index, row, root, leaf, "unreadable")
+        try:
+            target = parse_target(row.target, year=year, vocabulary=vocabulary)
+        except TextError as error:
+            return self._unreadable(plan, "target", row.target, _reason(error))
+        try:
+            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary)
+        except TextError as error:
+            return self._unreadable(plan, "actual", row.actual, _reason(error), target=target)
+        if target.qualitative:
+            tier = self.tier(actual.tier)
+            if tier is None:
+                reason = (
+                    f"'{actual.tier}' is not a tier of the scale '{self.policy.scale}'"
+                    if actual.tier
+                    else "it does not say how far the target was reached"
+                )
+                return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
+            return self._rated(plan, target, actual, tier)
+        if target.deadline is not None:
+            if actual.deadline is None:
+                reason = f"a date is needed against the deadline {target.deadline.isoformat()}"
+                return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
+            return _replace(plan, kind="deadline", target=target, actual=actual)
+        if target.number is None:
+            reason = "it is neither a number, a date nor a qualitative target"
+            return self._unreadable(plan, "target", row.target, reason, target=target)
+        if actual.number is None:
+            reason = f"a number is needed against the target {row.target}"
+            return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
+        operator = target.operator
+        direction: Literal[">=", "<=", "="] = "<=" if operator in ("<=", "<") else "=" if operator == "=" else ">="
+        return _replace(plan, kind="ratio", direction=direction, target=target, actual=actual)
+
+    def _unreadable(self, plan: RowPlan, column: str, text: str, reason: str, **known: Any) -> RowPlan:
+        record = self.cannot_read(plan.index, plan.row.cell, column, text, reason)
+        return _replace(plan, unreadable=record, **known)
+
+    def tier(self, name: str | None) -> Tier | None:
+        if not name:
+            return None
+        wanted = _normal(name)
+        for tier in self.scale.tiers:
+            if wanted in {_normal(text) for text in (tier.name, tier.name_en, *tier.aliases)}:
+                return tier
+        return None
+
+    def _rated(self, plan: RowPlan, target: Measure, actual: Measure, tier: Tier) -> RowPlan:
+        points, reported = plan.row.points or ZERO, plan.row.reported
+        rated: Decimal | None = None
+        in_tier = reported is not None and points > 0 and tier.contains(reported / points)
+        if in_tier:
+            rated = reported
+        elif tier.default is None:
+            rated = tier.min * points  # no default: the tier's lowest score
+        return _replace(plan, kind="rating", target=target, actual=actual, tier=tier, rated=rated)
+
+    # --- the document -------------------------------------------------------------------------
+
+    def build(self) -> TableScore:
+        table = self.table
+        plans: list[RowPlan] = []
+        matched: dict[str, str] = {}
+        budget_key = self.budget_key()
+        groups: dict[str, dict[str, list[int]]] = {}  # root → level2 → row indexes ("" = directly under the root)
+        with decimal.localcontext(CONTEXT):
+            for index, row in enumerate(table.rows):
+                root_key = self.match(row.level1)
+                label = row.level3 or row.level2 or f"row {index + 1}"
+                # An empty 分值 (a merged cell read in its first row only) scores 0, for the audit to report.
+                points_ok = row.points is None or self.check_points(
+                    row.points, row.cell, index, f"the indicator {label!r}"
+                )
+                if root_key is None:
+                    known = [root.name for root in self.base.roots]
+                    self.problem(
+                        row.cell,
+                        index,
+                        f"first-level indicator (一级指标) {row.level1!r} matches none of the ruleset's: "
+                        f"{', '.join(known)}; add it to [tables] level1",
+                        "unknown-level1",
+                        suggest(row.level1, known),
+                    )
+                    continue
+                matched[row.level1] = root_key
+                level2 = row.level2.strip()
+                groups.setdefault(root_key, {}).setdefault(level2, []).append(index)
+                if points_ok:
+                    plans.append(self.plan_row(index, row, root_key, f"row_{index + 1}"))
+            budget = table.budget
+            budget_points: Decimal | None = None
+            budget_unreadable: Unreadable | None = None
+            if budget is not None:
+                if budget_key is None or budget_key not in self.roots:
+                    self.problem(
+                        budget.cell,
+                        None,
+                        "the ruleset has no first-level indicator for the budget block (预算执行率); set [tables] budget",
+                        "no-budget-indicator",
+                    )
+                else:
+                    budget_points = budget.points if budget.points is not None else self.roots[budget_key].points
+                    if self.check_points(budget_points, budget.cell, None, "the budget block"):
+                        budget_unreadable = self.read_budget(budget)
+                    groups.setdefault(budget_key, {})
+        if self.problems:
+            raise DataError(self.problems, table.source or table.id)
+        by_index = {plan.index: plan for plan in plans}
+        document = _Document()
+        values: dict[str, Any] = {}
+        self.write_meta(document, plans, budget_points)
+        document.parts.append(f"[scales.{_key(self.policy.scale)}]\ntiers = {_toml(self._tiers())}\n")
+        budget_leaf = None
+        final: list[RowPlan] = []
+        for root in self.base.roots:
+            if root.key not in groups:
+                continue
+            members = groups[root.key]
+            include_budget = root.key == budget_key and budget is not None and budget_points is not None
+            total = sum((by_index[i].row.points or ZERO for rows in members.values() for i in rows), ZERO)
+            if include_budget:
+                assert budget_points is not None
+                total += budget_points
+            document.table(("indicators", root.key), {"name": root.name, "name_en": root.name_en, "points": total})
+            if include_budget:
+                assert budget is not None and budget_points is not None
+                budget_leaf = f"{root.key}.{BUDGET_LEAF}"
+                self.write_budget(document, values, root, budget, budget_points, budget_unreadable)
+            for number, (level2, rows) in enumerate(members.items(), start=1):
+                path: tuple[str, ...] = ("indicators", root.key)
+                if level2:
+                    path = (*path, f"g{number}")
+                    points = sum((by_index[i].row.points or ZERO for i in rows), ZERO)
+                    document.table(path, {"name": _one_line(level2), "points": points})
+                    document.paths[path] = (by_index[rows[0]].row.cell, rows[0])
+                for index in rows:
+                    plan = by_index[index]
+                    plan = _replace(plan, leaf=".".join((*path[1:], plan.leaf)))
+                    final.append(plan)
+                    self.write_leaf(document, values, (*path, f"row_{index + 1}"), plan)
+        final.sort(key=lambda plan: plan.index)
+        compiled = self.compile(document)
+        try:
+            result = compiled.score(values, unit=table.id)
+        except DataError as error:
+            raise DataError([self.relocate(p, document) for p in error.problems], table.source or table.id) from None
+        except ScoringError as error:
+            raise ScoringError(self.relocate(error.problem, document), table.id) from None
+        return TableScore(
+            table,
+            self.base,
+            compiled,
+            result,
+            tuple(final),
+            budget_key if budget_leaf else None,
+            budget_leaf,
+            tuple(self.unreadable),
+            matched,
+            values,
+        )
+
+    def _tiers(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": tier.name,
+                "name_en": tier.name_en,
+                "aliases": list(tier.aliases),
+                "min": tier.min,
+                "max": tier.max,
+                "max_inclusive": tier.max_inclusive,
+                "default": tier.default,
+            }
+            for tier in self.scale.tiers
+        ]
+
+    def write_meta(self, document: _Document, plans: list[RowPlan], budget: Decimal | None) -> None:
+        base, table = self.base, self.table
+        meta = base.meta
+        total = sum((plan.row.points or ZERO for plan in plans), budget or ZERO)
+        if total <= 0:
+            message = "the table gives no points to score (分值 are all 0 or empty)"
+            self.problems.append(Problem(Location(table.source or table.id), message, code="no-points"))
+            raise DataError(self.problems, table.source or table.id)
+        title = _one_line(table.title or table.id)
+        source = table.source or table.id
+        ident = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{meta.id}.{table.id}").strip("-.") or meta.id
+        document.table(
+            ("ruleset",),
+            {
+                "id": ident,
+                "title": f"{title}（{meta.title}）",
+                "title_en": f"{title} ({meta.title_en or meta.title})",
+                "version": meta.version,
+                "sources": [*meta.sources, f"自评表 / self-evaluation table: {source}"],
+                "description": f"由自评表 {source} 按规则 {meta.id} {meta.version} 的 [tables] 规定生成。",
+                "description_en": f"Built from the table {source} under the [tables] policy of {meta.id} {meta.version}.",
+                "total": total,
+                "rounding": {"places": meta.rounding.places, "mode": meta.rounding.mode, "stage": meta.rounding.stage},
+                "grades": [{"name": g.name, "name_en": g.name_en, "min": g.min} for g in meta.grades],
+                "assumptions": [
+                    *meta.assumptions,
+                    "自评表中「>」按「≥」、「<」按「≤」计分；未写符号的数值目标读作「=」，按 [tables] equal 计分。",
+                    "定性指标按实际完成值的文字定档；单位自评分在该档内的保留，否则按该档默认分计。",
+                ],
+            },
+        )
+
+    def read_budget(self, budget: BudgetBlock) -> Unreadable | None:
+        if budget.adjusted is None or budget.executed is None:
+            column = "adjusted" if budget.adjusted is None else "executed"
+            return self.cannot_read(None, budget.cell, column, "", "the cell is empty; the rate needs both amounts")
+        if budget.adjusted <= 0:
+            return self.cannot_read(
+                None, budget.cell, "adjusted", plain(budget.adjusted), "the rate needs an adjusted budget above 0"
+            )
+        if budget.executed < 0:
+            return self.cannot_read(None, budget.cell, "executed", plain(budget.executed), "it is negative")
+        return None
+
+    def write_budget(
+        self,
+        document: _Document,
+        values: dict[str, Any],
+        root: Indicator,
+        budget: BudgetBlock,
+        points: Decimal,
+        unreadable: Unreadable | None,
+    ) -> None:
+        path = ("indicators", root.key, BUDGET_LEAF)
+        document.paths[path] = (budget.cell, None)
+        keys: dict[str, Any] = {"name": "预算执行率", "name_en": "Budget execution rate", "points": points}
+        if unreadable is not None:
+            document.table(path, {**keys, **self._fallback(unreadable, budget.reported)})
+            return
+        for name, label, label_en, value in (
+            ("budget_adjusted", "全年预算数", "Adjusted annual budget", budget.adjusted),
+            ("budget_executed", "全年执行数", "Amount executed", budget.executed),
+        ):
+            document.table(("inputs", name), {"type": "number", "label": label, "label_en": label_en, "min": 0})
+            document.paths[("inputs", name)] = (budget.cell, None)
+            values[name] = value
+        document.table(
+            ("derived", "execution_rate"),
+            {
+                "formula": "budget_executed / budget_adjusted",
+                "label": "预算执行率",
+                "label_en": "Budget execution rate",
+                "percent": True,
+            },
+        )
+        document.table(path, {**keys, "method": "ratio", "actual": "execution_rate", "target": 1})
+
+    def _fallback(self, record: Unreadable, reported: Decimal | None) -> dict[str, Any]:
+        """A formula leaf for an unreadable cell: 0, or the unit's own score, with the reason."""
+        zh_col, en_col = COLUMNS[record.column]
+        written = _template(_one_line(record.text))
+        reason = _template(_one_line(record.reason))
+        if record.action == "reported" and reported is not None:
+            return {
+                "method": "formula",
+                "formula": format(reported, "f"),
+                "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason}），保留单位自评分（待核实）；"
+                "得 {score} 分（满分 {points} 分）。",
+                "explain_en": f"{{name}}: the {en_col} {written!r} cannot be read ({reason}); the unit's own score "
+                "is kept, to be checked; {score} of {points} points.",
+            }
+        why_zh = "且未填自评得分，" if record.action == "reported" else ""
+        why_en = " and the unit gave no score" if record.action == "reported" else ""
+        return {
+            "method": "formula",
+            "formula": "0",
+            "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason}），{why_zh}按 0 分计；"
+            "得 {score} 分（满分 {points} 分），扣 {lost} 分。",
+            "explain_en": f"{{name}}: the {en_col} {written!r} cannot be read ({reason}){why_en}: scored 0; "
+            "{score} of {points} points, {lost} lost.",
+        }
+
+    def write_leaf(self, document: _Document, values: dict[str, Any], path: tuple[str, ...], plan: RowPlan) -> None:
+        row = plan.row
+        name = f"row_{plan.index + 1}"
+        document.paths[path] = (row.cell, plan.index)
+        document.paths[("inputs", name)] = (row.cell, plan.index)
+        label = _one_line(row.level3 or row.level2) or f"第 {plan.index + 1} 行"
+        keys: dict[str, Any] = {"name": label, "points": row.points or ZERO}
+        if plan.kind == "no-points":
+            document.table(
+                path,
+                {
+                    **keys,
+                    "method": "formula",
+                    "formula": "0",
+                    "explain": "{name}：未填分值，无法计分，按 0 分计。",
+                    "explain_en": "{name}: no points (分值) are given, so it cannot be scored: 0.",
+                },
+            )
+            return
+        if plan.kind == "unreadable":
+            assert plan.unreadable is not None
+            document.table(path, {**keys, **self._fallback(plan.unreadable, row.reported)})
+            return
+        assert plan.target is not None and plan.actual is not None
+        target, actual = plan.target, plan.actual
+        if plan.kind == "ratio":
+            assert target.number is not None and actual.number is not None and plan.direction is not None
+            percent = target.unit == "%"
+            spec = {
+                "type": "percent" if percent else "number",
+                "label": label,
+                "unit": None if percent else target.unit,
+            }
+            document.table(("inputs", name), spec)
+            values[name] = actual.number
+            keys |= {"method": "ratio", "actual": name, "target": target.number, "direction": plan.direction}
+            if plan.direction == "<=":
+                keys["reverse"] = self.policy.reverse
+            else:
+                over = self.policy.over_target
+                if over is not None:
+                    keys["over_target"] = {"above": over.above, "action": over.action, "deduct": over.deduct}
+            if plan.direction == "=":
+                keys |= {"equal": self.policy.equal, "tolerance": self.policy.tolerance}
+        elif plan.kind == "deadline":
+            assert target.deadline is not None and actual.deadline is not None
+            document.table(("inputs", name), {"type": "date", "label": label})
+            values[name] = actual.deadline
+            deadline = target.deadline.isoformat()
+            keys |= {
+                "method": "boolean",
+                "value": f'{name} <= date("{deadline}")',
+                "explain": f"{{name}}：计划 {deadline} 前完成，实际完成时间 {{{name}}}，{{body}}；"
+                "得 {score} 分（满分 {points} 分）。",
+                "explain_en": f"{{name}}: due by {deadline}, finished {{{name}}}: {{body}}; {{score}} of {{points}} points.",
+            }
+        else:
+            assert plan.tier is not None
+            tier = plan.tier
+            document.table(("inputs", name), {"type": "rating", "label": label, "scale": self.policy.scale})
+            values[name] = tier.name if plan.rated is None else {"tier": tier.name, "score": plan.rated}
+            keys |= {"method": "rating", "input": name}
+            written = _template(_one_line(row.actual))
+            if row.reported is not None and plan.rated != row.reported:
+                default = "{default}" if tier.default is not None else "该档最低分 {low}"
+                default_en = "the tier's default of {default}" if tier.default is not None else "its lowest, {low}"
+                reported = plain(row.reported)
+                keys |= {
+                    "explain": f"{{name}}：实际完成「{written}」评定为「{{tier}}」（该档 {{range}} 分），"
+                    f"自评 {reported} 分不在该档内，按 {default} 分计；得 {{score}} 分（满分 {{points}} 分）。",
+                    "explain_en": f"{{name}}: {written!r} is rated “{{tier}}” (band {{range}} points); the unit's "
+                    f"{reported} lies outside it, so {default_en} applies; {{score}} of {{points}} points.",
+                }
+            elif row.reported is None and tier.default is None:
+                keys |= {
+                    "explain": f"{{name}}：实际完成「{written}」评定为「{{tier}}」（该档 {{range}} 分），未填自评分，"
+                    "该档没有默认分，按该档最低分 {low} 计；得 {score} 分（满分 {points} 分）。",
+                    "explain_en": f"{{name}}: {written!r} is rated “{{tier}}” (band {{range}} points) with no score "
+                    "given and no default for the tier: its lowest, {low}, applies; {score} of {points} points.",
+                }
+        document.table(path, keys)
+
+    # --- compiling ----------------------------------------------------------------------------
+
+    def compile(self, document: _Document) -> Ruleset:
+        source = self.table.source or self.table.id
+        try:
+            return loads(document.text(), source=f"{source} (table ruleset)", limits=self.base.limits)
+        except RulesetError as error:
+            # A row's text can appear twice (a leaf's name and its input's label): one message each.
+            problems = list(dict.fromkeys(self.relocate(problem, document) for problem in error.problems))
+            raise DataError(problems, source) from None
+
+    def relocate(self, problem: Problem, document: _Document) -> Problem:
+        """A problem found in the generated ruleset, moved to the table cell it came from."""
+        path = problem.location.path
+        if path and path[0] not in ("inputs", "indicators", "derived"):  # a data problem names an input
+            path = ("inputs", *path)
+        for end in range(len(path), 0, -1):
+            found = document.paths.get(path[:end])
+            if found is not None:
+                cell, index = found
+                return Problem(_location(self.table, cell, index, budget=index is None), problem.message,
+                               problem.suggestion, code=problem.code)  # fmt: skip
+        return Problem(Location(self.table.source or self.table.id), problem.message, problem.suggestion,
+                       code=problem.code)  # fmt: skip
+
+
+def _reason(error: TextError) -> str:
+    """What was wrong with a text and what was expected (the text itself is quoted by the caller)."""
+    return f"{error.problem}; expected {error.expected}"
+
+
+def _replace(plan: RowPlan, **changes: Any) -> RowPlan:
+    return replace(plan, **changes)
+
+
+def score_table(table: Table, ruleset: Ruleset) -> TableScore:
+    """Score ``table`` under ``ruleset`` and its ``[tables]`` policy (the defaults when it has none).
+
+    Raises :class:`~perfscore.DataError` naming the cells when rows cannot be placed or read (a
+    first-level indicator the ruleset does not know, points that are negative or finer than the
+    rounding, or — under ``unparseable = "error"`` — a target or actual perfscore cannot read).
+    """
+    return _Builder(table, ruleset).build()
