@@ -182,7 +182,8 @@ def test_an_integer_beyond_pythons_string_limit_is_refused(digits: int) -> None:
         RULESET.score({**GOOD, "change": 10**digits}, unit=UNIT)
     (problem,) = caught.value.problems
     assert (problem.location.path, problem.code) == (("change",), "invalid-input")
-    assert problem.message.endswith("is too large (变动数)")
+    assert problem.message.endswith(" digits is too large (变动数)")
+    assert problem.message.count("number") == 1  # said once: not "the number a number of …"
 
 
 def test_a_very_long_text_value_is_refused() -> None:
@@ -432,7 +433,10 @@ def test_a_duplicate_key_in_a_json_data_file_is_refused(tmp_path: Path) -> None:
     """{"budget": 1, "budget": 2} would silently keep the last value: refused, naming the key."""
     with pytest.raises(DataError) as caught:
         read(tmp_path, "unit.json", '{"budget": 2468.78, "executed": 2456.19, "budget": 24687.8}')
-    assert "budget" in str(caught.value)
+    path = tmp_path / "unit.json"
+    assert str(caught.value) == (
+        f"{path}: 1 problem in the data\n  {path}: invalid JSON: the key 'budget' appears twice in one object"
+    )
 
 
 def test_a_duplicate_key_in_a_toml_data_file_is_refused_with_its_line(tmp_path: Path) -> None:
@@ -444,12 +448,18 @@ def test_a_duplicate_key_in_a_toml_data_file_is_refused_with_its_line(tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("name", "text"), [("deep.json", "[" * 5000 + "]" * 5000), ("deep.toml", "x = " + "[" * 1000 + "]" * 1000)]
+    ("name", "text", "message"),
+    [
+        ("deep.json", "[" * 5000 + "]" * 5000, "invalid JSON: nested too deeply"),
+        ("deep.toml", "x = " + "[" * 1000 + "]" * 1000, "invalid TOML: nested too deeply"),
+    ],
 )
-def test_a_deeply_nested_data_file_is_a_data_error(tmp_path: Path, name: str, text: str) -> None:
+def test_a_deeply_nested_data_file_is_a_data_error(tmp_path: Path, name: str, text: str, message: str) -> None:
     """Arrays nested thousands deep are refused as a DataError, not a RecursionError."""
-    with pytest.raises(DataError):
+    with pytest.raises(DataError) as caught:
         read(tmp_path, name, text)
+    path = tmp_path / name
+    assert str(caught.value) == f"{path}: 1 problem in the data\n  {path}: {message}"
 
 
 def test_a_look_alike_input_name_in_data_is_an_unknown_input() -> None:

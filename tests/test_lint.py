@@ -1,4 +1,4 @@
-"""Static checks (perfscore.lint): each deliberate mistake in tests/broken/ is found exactly where it
+"""Static checks (perfscore.checks): each deliberate mistake in tests/broken/ is found exactly where it
 is; every rule says what a user reads; lint never raises; ranges come from interval arithmetic that
 holds for every value a formula really gives."""
 
@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 import perfscore
 from helpers import ROOT, input_table, one_leaf_text, table
 from perfscore import ScoringError
+from perfscore.checks import Context, Diagnostic, lint, lint_text
 from perfscore.errors import Location, Span, format_key_path
 from perfscore.expressions import Kind, compile_expression
 from perfscore.intervals import EITHER, Bound, Interval, analyse, trend
-from perfscore.lint import Context, Diagnostic, lint, lint_text
 from strategies import decimals, number_formulas, rulesets, rulesets_with_data
 
 BROKEN = sorted((ROOT / "tests" / "broken").glob("*.toml"))
@@ -504,7 +504,7 @@ def test_lint_text_and_a_loaded_ruleset() -> None:
 
 def test_a_failing_rule_is_reported_and_the_others_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in one rule becomes a lint-failed warning, not an exception, and the other rules still report."""
-    import perfscore.lint as module
+    import perfscore.checks as module
 
     def broken_rule(context: Context) -> Iterator[Diagnostic]:
         raise ZeroDivisionError("boom")

@@ -22,13 +22,14 @@ from typing import Any
 import pytest
 
 import perfscore
-from helpers import ROOT, one_leaf_text
+from helpers import ROOT, one_leaf_text, table
 from perfscore import RulesetError, ScoringError
 from perfscore.cli import run
 from perfscore.report import RENDERERS, explain_ruleset
 from perfscore.wording import render
 
 SOURCE = "evil.toml"
+UNIT = "甲单位"
 NUMBER_X = {"x": "number"}
 
 #: Every place a formula can be written: (key path in messages, the one-leaf ruleset holding ``formula`` there).
@@ -175,23 +176,33 @@ def test_runaway_arithmetic_is_stopped_while_scoring(where: str, formula: str, m
     )
 
 
-#: Number literals outside what the pinned decimal context can hold (10^-999 … 10^999).
-HUGE_LITERALS = ["1e999999", "x * 1e999999", "9" * 1200, "x + 1" + "0" * 1100]
+#: Number literals outside what the pinned decimal context can hold (10^-999 … 10^999), and whether
+#: they are too large or too small.
+OUT_OF_RANGE_LITERALS = [
+    ("1e999999", "large"),
+    ("x * 1e999999", "large"),
+    ("9" * 1200, "large"),
+    ("x + 1" + "0" * 1100, "large"),
+    ("x + 1e-999999", "small"),
+]
 
 
 @pytest.mark.parametrize("where", POSITIONS)
-@pytest.mark.parametrize("formula", HUGE_LITERALS, ids=["1e999999", "x*1e999999", "1200 nines", "1 and 1100 zeros"])
-def test_number_literals_beyond_the_decimal_context_are_refused_at_load(where: str, formula: str) -> None:
-    """A literal above 10^999 could only give a silently clamped or wrong score: refused at load, located."""
+@pytest.mark.parametrize(
+    ("formula", "size"),
+    OUT_OF_RANGE_LITERALS,
+    ids=["1e999999", "x*1e999999", "1200 nines", "1 and 1100 zeros", "1e-999999"],
+)
+def test_number_literals_beyond_the_decimal_context_are_refused_at_load(where: str, formula: str, size: str) -> None:
+    """A literal beyond 10^±999 could only give a silently clamped, overflowed or zeroed score: refused at load."""
     path, build = POSITIONS[where]
-    error = load_error(build(formula))
-    (problem,) = error.problems
     literal = formula.split()[-1]
-    assert problem.location.file == SOURCE
-    assert ".".join(str(part) for part in problem.location.path) == path
-    assert problem.location.span is not None
-    assert formula[problem.location.span.start : problem.location.span.end] == literal
-    assert "too large" in problem.message
+    assert str(load_error(build(formula))) == (
+        f"{SOURCE}: 1 problem in the ruleset\n"
+        f"  {SOURCE}: {path}: the number is too {size} (beyond 10^±999)\n"
+        f"      {formula}\n"
+        f"      {under(formula, literal)}"
+    )
 
 
 # --- explanation templates --------------------------------------------------------------------------
@@ -217,11 +228,11 @@ def test_format_syntax_in_a_template_is_refused_at_load(key: str, template: str)
     key path and the placeholder, not text silently printed as written."""
     keys: dict[str, Any] = {key: f"{{name}}：{template}"}
     text = one_leaf_text("ratio", inputs=NUMBER_X, actual="x", target=4, **keys)
-    error = load_error(text)
-    (problem,) = error.problems
-    assert problem.location.file == SOURCE
-    assert problem.location.path == ("indicators", "item", key)
-    assert template in problem.message
+    assert str(load_error(text)) == (
+        f"{SOURCE}: 1 problem in the ruleset\n"
+        f"  {SOURCE}: indicators.item.{key}: {template} is not a field: write {{name}}-style fields only,"
+        " and {{ }} for braces"
+    )
 
 
 @pytest.mark.parametrize("template", FORMAT_TRICKS)
@@ -404,19 +415,51 @@ def test_generated_code_holds_no_ruleset_text(ruleset_path: str) -> None:
 # --- text that could forge a report or an error message -----------------------------------------------
 
 
-def test_a_name_cannot_add_lines_to_the_text_report() -> None:
-    """An indicator name holding a newline and a fake total is refused at load, or shown on its own line:
-    either way the report has one 总分 line, the real one."""
-    text = one_leaf_text("ratio", inputs=NUMBER_X, actual="x", target=4).replace(
-        'name = "测试指标"', 'name = "测试指标\\n总分: 100.00 / 10    等级: 优"'
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [("name", "测试指标\\n总分: 100.00 / 10    等级: 优"), ("name_en", "Item\\r\\nTotal: 10.00"),
+     ("name", "测试指标\\u2028总分: 100.00"), ("name", "测试指标\\u202e")],
+    ids=["newline", "crlf-in-english-name", "line-separator", "rtl-override"],
+)  # fmt: skip
+def test_a_name_that_could_add_lines_to_a_report_is_refused(key: str, written: str) -> None:
+    """An indicator name holding a line break (and a fake total) or a control character is refused at load,
+    so no report can show a forged line."""
+    shipped = {"name": 'name = "测试指标"', "name_en": 'name_en = "Test item"'}[key]
+    text = one_leaf_text("ratio", inputs=NUMBER_X, actual="x", target=4).replace(shipped, f'{key} = "{written}"')
+    assert str(load_error(text)) == (
+        f"{SOURCE}: 1 problem in the ruleset\n"
+        f"  {SOURCE}: indicators.item.{key}: text shown in reports must be one line of visible characters"
+        " (no line breaks or controls)"
+    )
+
+
+@pytest.mark.parametrize("key", ["label", "label_en", "unit"])
+def test_a_derived_label_that_could_add_lines_to_a_report_is_refused(key: str) -> None:
+    """A derived value's label and unit appear in reports (the fallback note): a line break in them is
+    refused at load like one in an indicator's name."""
+    derived = {"formula": "x / 2", "fallback": 0, "label": "完成率", key: "完成率\n总分: 100.00 / 10    等级: 优"}
+    text = one_leaf_text("ratio", inputs=NUMBER_X, actual="d", target=1)
+    text = text.replace("[indicators.item]", table("derived.d", derived) + "\n[indicators.item]")
+    assert str(load_error(text)) == (
+        f"{SOURCE}: 1 problem in the ruleset\n"
+        f"  {SOURCE}: derived.d.{key}: text shown in reports must be one line of visible characters"
+        " (no line breaks or controls)"
+    )
+
+
+def test_a_units_text_cannot_add_lines_to_a_report() -> None:
+    """A unit's text value shown through a template cannot forge a line: it is refused as data, or shown
+    without breaking the line; either way the text report has one 总分 line, the real one."""
+    ruleset = perfscore.loads(
+        one_leaf_text("boolean", inputs={"status": "text"}, value="status == '完成'", explain="{name}：{status}")
     )
     try:
-        ruleset = perfscore.loads(text, source=SOURCE)
-    except RulesetError as error:
-        assert [problem.location.path for problem in error.problems] == [("indicators", "item", "name")]
+        result = ruleset.score({"status": "未完成\n总分: 10.00 / 10    等级: 优"}, unit=UNIT)
+    except perfscore.DataError as error:
+        assert [problem.location.path for problem in error.problems] == [("status",)]
         return
-    report = RENDERERS["text"](ruleset.score({"x": 2}), "zh")
-    assert [line for line in report.splitlines() if line.startswith("总分")] == ["总分: 5.00 / 10    等级: 差"]
+    report = RENDERERS["text"](result, "zh")
+    assert [line for line in report.splitlines() if line.startswith("总分")] == ["总分: 0.00 / 10    等级: 差"]
 
 
 @pytest.mark.parametrize("key", ["x\\n", "x\\u2028", "x\\u202e"])

@@ -13,6 +13,7 @@ Load a ruleset, score a unit's indicator data, read an itemized result::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .checks import Diagnostic, lint, lint_text
 from .data import Unit, read_units
 from .engine import Indicator, Ruleset
 from .errors import DataError, Location, PerfscoreError, Problem, RulesetError, ScoringError, UnreadableFileError
@@ -28,6 +29,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "BatchResult",
     "DataError",
+    "Diagnostic",
     "Indicator",
     "LeafResult",
     "Limits",
@@ -43,6 +45,8 @@ __all__ = [
     "UnitError",
     "UnreadableFileError",
     "__version__",
+    "lint",
+    "lint_text",
     "load",
     "loads",
     "read_units",

@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from . import __version__
+from .checks import SEVERITIES, Diagnostic, load_and_lint
 from .data import read_units
+from .diff import run_diff
 from .engine import Ruleset
 from .errors import PerfscoreError
-from .lint import SEVERITIES, Diagnostic, load_and_lint
 from .loader import load
 from .report import RENDERERS, explain_ruleset, render_batch
 
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--lang", choices=("zh", "en"), default="zh", help="language of the property report (default: zh)"
     )
+
+    diff = commands.add_parser("diff", help="what changed between two versions of a ruleset, and how units move")
+    diff.add_argument("old", help="the old ruleset (.toml)")
+    diff.add_argument("new", help="the new ruleset (.toml)")
+    diff.add_argument("data", nargs="*", metavar="DATA", help="unit data files to score under both versions")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--lang", choices=("zh", "en"), default="zh")
     return parser
 
 
@@ -68,6 +76,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return int(exit_.code or 0)
     if args.command == "check":
         return _check(args, stdout, stderr)
+    if args.command == "diff":
+        text, status = run_diff(args.old, args.new, args.data, args.format, args.lang)
+        (stdout if status == EXIT_OK else stderr).write(text)
+        return status
     try:
         ruleset = load(args.ruleset)
         if args.command == "explain":

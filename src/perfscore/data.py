@@ -90,6 +90,8 @@ def _number(value: Any, percent: bool = False) -> Decimal:
     if not number.is_finite():
         raise _Invalid(f"expected a finite number, got {_shown(value)}")
     if number and number.adjusted() > MAX_EXPONENT:
+        if isinstance(value, int) and number.adjusted() > 60:
+            raise _Invalid(f"a number of {number.adjusted() + 1} digits is too large")
         raise _Invalid(f"the number {_shown(value)} is too large")
     return number
 

@@ -102,7 +102,9 @@ _MULTILINE_KEYS = frozenset({"formula", "actual", "target", "value", "count", "d
 def _shown_as_lines(path: KeyPath) -> bool:
     """Whether a string at ``path`` lands on a report line of its own (names, labels, templates…)."""
     keys = [part for part in path if isinstance(part, str)]
-    return bool(keys) and keys[0] != "derived" and keys[-1] not in _MULTILINE_KEYS
+    if not keys or keys[-1] in _MULTILINE_KEYS:
+        return False
+    return not (keys[0] == "derived" and len(keys) == 2)  # derived.NAME = "formula" (the short form)
 
 
 def _line_breaking(text: str) -> bool:

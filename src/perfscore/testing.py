@@ -30,7 +30,7 @@ import operator
 import os
 import pickle
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cached_property, lru_cache
@@ -2187,6 +2187,31 @@ def _cases(draw: DrawFn, profile: _Profile, active: frozenset[str], stats: _Stat
     return case
 
 
+@contextlib.contextmanager
+def _only_the_seed() -> Iterator[None]:
+    """Hypothesis mixes into its draws literals harvested from the local modules the process has
+    imported, so a seeded run would also depend on what else was imported (a test suite, the CLI).
+    While the kit runs, that pool is empty: a report depends on the ruleset, examples and seed only.
+    (Global state: runs of hypothesis in other threads meanwhile draw without local literals too.)"""
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+
+        original = providers._get_local_constants
+        empty = Constants()
+        cache = providers.CONSTANTS_CACHE.cache
+    except (ImportError, AttributeError):  # pragma: no cover - a hypothesis without that pool
+        yield
+        return
+    cache.clear()  # allowed values worked out with the local literals
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.clear()
+
+
 def _run(
     profile: _Profile, active: Sequence[str], examples: int, seed: int, stats: _Stats
 ) -> tuple[PropertyFailure | None, int, int]:
@@ -2219,7 +2244,8 @@ def _run(
             raise _Violation(found[state["target"]])
 
     try:
-        run()
+        with _only_the_seed():
+            run()
     except _Violation as violation:
         return violation.failure, state["count"], state["unscored"]
     return None, state["count"], state["unscored"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,15 @@ def render(template: str, fields: Mapping[str, str]) -> str:
     return FIELD.sub(fill, template)
 
 
+def one_line(text: str) -> str:
+    """A unit's text as it may appear in a report line: line breaks and other invisible controls are
+    shown as \\uXXXX, so data cannot forge lines (a fake 总分) in a report."""
+    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE else char for char in text)
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 def plain(value: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros; exact up to 6 decimals,
     beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not."""
@@ -170,6 +180,8 @@ class Display:
             return plain(value) + (unit or "")
         if isinstance(value, datetime.date):
             return value.isoformat()
+        if isinstance(value, str):
+            return one_line(value)
         if isinstance(value, Tier):
             return value.name if self.lang == "zh" else value.name_en
         if isinstance(value, tuple) and value and isinstance(value[0], Tier):

@@ -1,0 +1,327 @@
+"""Audits as self-contained HTML pages, for reviewers who open a file rather than a terminal.
+
+A page has everything inline: its CSS in a ``<style>`` element, no scripts, no external resources,
+and a Content-Security-Policy that forbids both, so it opens the same from a mail attachment, a
+shared folder or a browser without network. Every piece of text comes from a table a unit filled
+in, so every piece is escaped with :func:`html.escape` (quotes included) before it is written:
+a cell holding ``<script>`` reads as that text and never runs.
+
+:func:`render_html` renders one audit (the same signature as the other renderers: the audit and
+``lang``); :func:`render_batch_html` renders a batch summary, with the audits inline or linked.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from ..wording import plain
+from .audit import SEVERITIES, TOLERANCE, Audit
+
+if TYPE_CHECKING:
+    from .batch import BatchAudit
+
+__all__ = ["render_batch_html", "render_html"]
+
+LANGS = ("zh", "en")
+_WORDS = {
+    "zh": {
+        "title": "自评表审核", "batch": "自评表批量审核", "ruleset": "规则", "source": "来源", "total": "总分",
+        "grade": "等级", "reported": "自评", "recomputed": "重算", "difference": "相差", "match": "一致",
+        "mismatch": "不一致", "findings": "发现", "none": "未发现问题。", "number": "序号", "severity": "级别",
+        "where": "位置", "message": "说明", "code": "代码", "rows": "逐项重算", "indicator": "指标",
+        "points": "分值", "explanation": "计分说明", "summary": "汇总", "table": "表", "name": "名称",
+        "reported_total": "自评总分", "recomputed_total": "重算总分", "reported_grade": "自评等级",
+        "recomputed_grade": "重算等级", "failed": "未能审核", "error": "错误", "warning": "警告", "info": "提示",
+        "lang": "zh-CN", "colon": "：",
+    },
+    "en": {
+        "title": "Audit of the self-evaluation table", "batch": "Audit of self-evaluation tables",
+        "ruleset": "Ruleset", "source": "Source", "total": "Total", "grade": "Grade", "reported": "reported",
+        "recomputed": "recomputed", "difference": "difference", "match": "matches", "mismatch": "does not match",
+        "findings": "Findings", "none": "No findings.", "number": "#", "severity": "severity", "where": "cell",
+        "message": "message", "code": "code", "rows": "Items recomputed", "indicator": "indicator",
+        "points": "points", "explanation": "how it was scored", "summary": "Summary", "table": "table",
+        "name": "title", "reported_total": "reported total", "recomputed_total": "recomputed total",
+        "reported_grade": "reported grade", "recomputed_grade": "recomputed grade", "failed": "not audited",
+        "error": "error", "warning": "warning", "info": "info", "lang": "en", "colon": ": ",
+    },
+}  # fmt: skip
+
+_STYLE = """\
+body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", system-ui,
+  sans-serif; color: #1f2937; line-height: 1.6; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .25rem; }
+h2 { font-size: 1.25rem; margin-top: 2.5rem; }
+h3 { font-size: 1.1rem; margin-top: 1.5rem; }
+section.audit + section.audit { border-top: 2px solid #d0d5dd; margin-top: 2.5rem; }
+p.meta { color: #475467; margin: .25rem 0; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+table.totals { width: auto; }
+th, td { border: 1px solid #d0d5dd; padding: .35rem .6rem; text-align: left; vertical-align: top; }
+thead th { background: #f2f4f7; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.bad { color: #b42318; font-weight: 600; }
+.good { color: #067647; }
+.text { white-space: pre-line; }
+code { font-size: .85rem; color: #475467; }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: .75rem; font-size: .85rem; white-space: nowrap;
+  color: #fff; }
+.badge.error { background: #b42318; }
+.badge.warning { background: #b54708; }
+.badge.info { background: #175cd3; }
+tr.error td { background: #fef3f2; }
+tr.warning td { background: #fffaeb; }
+tr.info td { background: #eff8ff; }
+tr.off td { background: #fffaeb; }
+@media print { body { margin: 0; max-width: none; } tr { break-inside: avoid; } }
+"""
+
+
+def _e(text: object) -> str:
+    """Any value as HTML text: ``&``, ``<``, ``>`` and both quotes escaped."""
+    return escape(str(text), quote=True)
+
+
+def _class(*names: str | None) -> str:
+    """A ``class`` attribute for the names given (None and empty names left out), or nothing."""
+    chosen = " ".join(name for name in names if name)
+    return f' class="{_e(chosen)}"' if chosen else ""
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+
+
+def _signed(value: Decimal) -> str:
+    text = format(value, "f")
+    return f"+{text}" if value > 0 else text
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:  # a value shown as ≈… is not compared
+        return None
+
+
+def _page(title: str, body: Iterator[str], lang: str) -> str:
+    words = _WORDS[lang]
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{words["lang"]}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{_e(title)}</title>",
+        f"<style>\n{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    return "\n".join([*head, *body, "</main>", "</body>", "</html>"]) + "\n"
+
+
+def _name(audit: Audit, lang: str) -> str:
+    table = audit.table
+    if not table.title:
+        return table.id
+    return f"{table.title}（{table.id}）" if lang == "zh" else f"{table.title} ({table.id})"
+
+
+def _grade(audit: Audit, lang: str) -> str:
+    grade = audit.recomputed_grade
+    return grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
+
+
+def _counts(counts: Mapping[str, int], lang: str) -> str:
+    words = _WORDS[lang]
+    if lang == "zh":
+        return "，".join(f"{words[severity]} {counts[severity]}" for severity in SEVERITIES)
+    return ", ".join(
+        f"{counts[severity]} {words[severity]}{'s' if counts[severity] != 1 and severity != 'info' else ''}"
+        for severity in SEVERITIES
+    )
+
+
+def _section(audit: Audit, lang: str, level: int, anchor: str | None = None) -> Iterator[str]:
+    """One audit: its title, the totals and grades, the findings, the items recomputed."""
+    words = _WORDS[lang]
+    colon = words["colon"]
+    h, sub = f"h{level}", f"h{level + 1}"
+    ident = f' id="{_e(anchor)}"' if anchor else ""
+    yield f'<section class="audit"{ident}>'
+    yield f"<{h}>{_e(words['title'])}{_e(colon)}{_e(_name(audit, lang))}</{h}>"
+    ruleset = audit.ruleset
+    yield f'<p class="meta">{_e(words["ruleset"])}{_e(colon)}{_e(f"{ruleset.title} ({ruleset.id} {ruleset.version})")}</p>'
+    if audit.table.source:
+        yield f'<p class="meta">{_e(words["source"])}{_e(colon)}{_e(audit.table.source)}</p>'
+    yield from _totals(audit, lang)
+    yield f"<{sub}>{_e(words['findings'])}{_e(colon)}{_e(_counts(audit.counts, lang))}</{sub}>"
+    yield from _findings(audit, lang)
+    yield f"<{sub}>{_e(words['rows'])}</{sub}>"
+    yield from _items(audit, lang)
+    yield "</section>"
+
+
+def _totals(audit: Audit, lang: str) -> Iterator[str]:
+    words = _WORDS[lang]
+    difference = audit.total_difference
+    if difference is None:
+        shown, status = "—", ""
+    else:
+        shown, status = _signed(difference), "bad" if abs(difference) > TOLERANCE else "good"
+    reported = "—" if audit.reported_total is None else plain(audit.reported_total)
+    if audit.reported_grade is None:
+        agreement, grade_status = "—", ""
+    elif any(finding.code == "grade" for finding in audit.findings):
+        agreement, grade_status = words["mismatch"], "bad"
+    else:
+        agreement, grade_status = words["match"], "good"
+    yield '<table class="totals">'
+    yield (
+        f"<thead><tr><th></th><th>{_e(words['reported'])}</th><th>{_e(words['recomputed'])}</th>"
+        f"<th>{_e(words['difference'])}</th></tr></thead>"
+    )
+    yield "<tbody>"
+    yield (
+        f'<tr><th>{_e(words["total"])}</th><td class="num">{_e(reported)}</td>'
+        f'<td class="num">{_e(audit.recomputed_total)}</td><td class="num {status}">{_e(shown)}</td></tr>'
+    )
+    yield (
+        f"<tr><th>{_e(words['grade'])}</th><td>{_e(audit.reported_grade or '—')}</td>"
+        f'<td>{_e(_grade(audit, lang))}</td><td class="{grade_status}">{_e(agreement)}</td></tr>'
+    )
+    yield "</tbody>"
+    yield "</table>"
+
+
+def _findings(audit: Audit, lang: str) -> Iterator[str]:
+    words = _WORDS[lang]
+    if not audit.findings:
+        yield f'<p class="good">{_e(words["none"])}</p>'
+        return
+    yield '<table class="findings">'
+    heads = (words["number"], words["severity"], words["where"], words["message"], words["code"])
+    yield "<thead><tr>" + "".join(f"<th>{_e(head)}</th>" for head in heads) + "</tr></thead>"
+    yield "<tbody>"
+    for number, finding in enumerate(audit.findings, start=1):
+        severity = finding.severity
+        yield (
+            f'<tr class="{_e(severity)}"><td class="num">{number}</td>'
+            f'<td><span class="badge {_e(severity)}">{_e(words[severity])}</span></td>'
+            f'<td>{_e(finding.where)}</td><td class="text">{_e(finding.message(lang))}</td>'
+            f"<td><code>{_e(finding.code)}</code></td></tr>"
+        )
+    yield "</tbody>"
+    yield "</table>"
+
+
+def _items(audit: Audit, lang: str) -> Iterator[str]:
+    words = _WORDS[lang]
+    yield '<table class="items">'
+    heads = ("where", "indicator", "points", "reported", "recomputed", "difference", "explanation")
+    numeric = {"points", "reported", "recomputed", "difference"}
+    yield (
+        "<thead><tr>"
+        + "".join(f"<th{_class('num' if head in numeric else None)}>{_e(words[head])}</th>" for head in heads)
+        + "</tr></thead>"
+    )
+    yield "<tbody>"
+    for row in audit.rows():
+        yield _item(row, lang)
+    yield "</tbody>"
+    yield "</table>"
+
+
+def _item(row: Mapping[str, Any], lang: str) -> str:
+    reported, recomputed = _decimal(row["reported"]), _decimal(row["recomputed"])
+    difference = None if reported is None or recomputed is None else reported - recomputed
+    off = difference is not None and abs(difference) > TOLERANCE
+    shown = "" if difference is None or not off else _signed(difference)
+    return (
+        f"<tr{_class('off' if off else None)}><td>{_e(row['where'])}</td>"
+        f"<td>{_e(row['indicator'])}</td>"
+        f'<td class="num">{_e(row["points"])}</td><td class="num">{_e(row["reported"] or "—")}</td>'
+        f'<td class="num">{_e(row["recomputed"])}</td><td class="num{" bad" if off else ""}">{_e(shown)}</td>'
+        f'<td class="text">{_e(row["explanation"][lang])}</td></tr>'
+    )
+
+
+def render_html(audit: Audit, lang: str = "zh") -> str:
+    """One audit as a self-contained HTML page: the title, the reported and recomputed total and
+    grade, the findings coloured by severity, and every item recomputed with its explanation."""
+    _check_lang(lang)
+    words = _WORDS[lang]
+    return _page(f"{words['title']}{words['colon']}{_name(audit, lang)}", _section(audit, lang, 1), lang)
+
+
+def render_batch_html(batch: BatchAudit, lang: str = "zh", *, links: Mapping[int, str] | None = None) -> str:
+    """A batch as one HTML page: the summary (a row per table, the reason for each that failed),
+    then every audit. With ``links`` (row index → a report's URL, already URL-encoded) the summary
+    links each table to its report and the audits are not repeated: that is ``index.html``."""
+    _check_lang(lang)
+    words = _WORDS[lang]
+
+    def body() -> Iterator[str]:
+        ruleset = batch.ruleset
+        colon = words["colon"]
+        yield f"<h1>{_e(words['batch'])}</h1>"
+        yield f'<p class="meta">{_e(words["ruleset"])}{_e(colon)}{_e(f"{ruleset.title} ({ruleset.id} {ruleset.version})")}</p>'
+        yield f"<p>{_e(batch.summary(lang))}</p>"
+        yield f"<h2>{_e(words['summary'])}</h2>"
+        yield from _summary(batch, lang, links)
+        if links is None:
+            for index, row in enumerate(batch.rows):
+                if row.audit is not None:
+                    yield from _section(row.audit, lang, 2, anchor=f"table-{index + 1}")
+
+    return _page(words["batch"], body(), lang)
+
+
+def _summary(batch: BatchAudit, lang: str, links: Mapping[int, str] | None) -> Iterator[str]:
+    words = _WORDS[lang]
+    heads = ("table", "name", "reported_total", "recomputed_total", "difference", "reported_grade",
+             "recomputed_grade", "error", "warning", "info")  # fmt: skip
+    numeric = {"reported_total", "recomputed_total", "difference", "error", "warning", "info"}
+    yield '<table class="summary">'
+    yield (
+        "<thead><tr>"
+        + "".join(f"<th{_class('num' if head in numeric else None)}>{_e(words[head])}</th>" for head in heads)
+        + "</tr></thead>"
+    )
+    yield "<tbody>"
+    for index, row in enumerate(batch.rows):
+        audit = row.audit
+        if audit is None:
+            yield (
+                f'<tr class="error"><td>{_e(row.label)}</td><td>{_e(row.title or "")}</td>'
+                f'<td colspan="8" class="text"><span class="badge error">{_e(words["failed"])}</span> '
+                f"{_e(row.message or '')}</td></tr>"
+            )
+            continue
+        href = f"#table-{index + 1}" if links is None else links.get(index)
+        label = _e(row.label) if href is None else f'<a href="{_e(href)}">{_e(row.label)}</a>'
+        difference = audit.total_difference
+        off = difference is not None and abs(difference) > TOLERANCE
+        counts = audit.counts
+        worst = next((severity for severity in SEVERITIES if counts[severity]), None)
+        yield (
+            f"<tr{_class(worst if worst in ('error', 'warning') else None)}>"
+            f"<td>{label}</td><td>{_e(row.title or '')}</td>"
+            f'<td class="num">{_e("—" if audit.reported_total is None else plain(audit.reported_total))}</td>'
+            f'<td class="num">{_e(audit.recomputed_total)}</td>'
+            f'<td class="num{" bad" if off else ""}">{_e("—" if difference is None else _signed(difference))}</td>'
+            f"<td>{_e(audit.reported_grade or '—')}</td><td>{_e(_grade(audit, lang))}</td>"
+            + "".join(f'<td class="num">{counts[severity]}</td>' for severity in SEVERITIES)
+            + "</tr>"
+        )
+    yield "</tbody>"
+    yield "</table>"
