@@ -63,6 +63,23 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("data", nargs="*", metavar="DATA", help="unit data files to score under both versions")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     diff.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    audit = commands.add_parser(
+        "audit", help="audit self-evaluation tables (自评表): the unit's scores against the rules"
+    )
+    audit.add_argument("table", metavar="TABLE", help="a table file (.xlsx, .csv, .toml, .json) or a folder of them")
+    audit.add_argument(
+        "--ruleset", required=True, metavar="RULESET", help="the ruleset (.toml) with its [tables] policy"
+    )
+    audit.add_argument(
+        "--format", choices=("text", "markdown", "json", "html"), default="text", help="output format (default: text)"
+    )
+    audit.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
+    audit.add_argument("--mapping", metavar="MAP.toml", help="header names of your own: header = field, one a line")
+    audit.add_argument("--summary-csv", metavar="PATH", help="write a summary row per table as CSV (UTF-8 with BOM)")
+    audit.add_argument("--summary-xlsx", metavar="PATH", help="write the summary as .xlsx (needs perfscore[xlsx])")
+    audit.add_argument("--reports", metavar="DIR", help="write a Markdown and an HTML report per table, and index.html")
+    audit.add_argument("--progress", action="store_true", help="show progress on stderr even for a short run")
     return parser
 
 
@@ -80,6 +97,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         text, status = run_diff(args.old, args.new, args.data, args.format, args.lang)
         (stdout if status == EXIT_OK else stderr).write(text)
         return status
+    if args.command == "audit":
+        return _audit(args, stdout, stderr)
     try:
         ruleset = load(args.ruleset)
         if args.command == "explain":
@@ -103,6 +122,42 @@ def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: T
     for failure in batch.errors:
         stderr.write(f"perfscore: {failure.error}\n")
     return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
+
+
+def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Audit one table (its report) or many (each report, then a summary). Exit 0 when every table was
+    audited, 1 when none could be (or the ruleset, the mapping or an output file failed), 3 when some were."""
+    from .tables import batch as tables  # imported here: reading tables is not needed by the other commands
+
+    try:
+        ruleset = load(args.ruleset)
+        mapping = tables.read_mapping(args.mapping) if args.mapping else None
+        if args.summary_xlsx:
+            tables.require_openpyxl()  # before the run, not after auditing a thousand tables
+        bar = tables.ProgressBar(stderr, lang=args.lang, always=args.progress)
+        try:
+            audited = tables.audit_batch(args.table, ruleset, mapping=mapping, progress=bar)
+        finally:
+            bar.close()
+        rows = audited.rows
+        if len(rows) == 1 and rows[0].audit is not None:
+            stdout.write(tables.render_audit(rows[0].audit, args.format, args.lang))
+        elif audited.audited:
+            stdout.write(audited.render(args.format, args.lang))
+        for row in audited.failures:
+            stderr.write(f"perfscore: {row.message}\n")
+        if args.summary_csv:
+            tables.write_summary_csv(audited, args.summary_csv, lang=args.lang)
+        if args.summary_xlsx:
+            tables.write_summary_xlsx(audited, args.summary_xlsx, lang=args.lang)
+        if args.reports:
+            tables.write_reports(audited, args.reports, lang=args.lang)
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {error}\n")
+        return EXIT_INPUT
+    if not audited.audited:
+        return EXIT_INPUT
+    return EXIT_UNITS_FAILED if audited.failures else EXIT_OK
 
 
 NO_HYPOTHESIS = (
