@@ -653,3 +653,12 @@ def test_chinese_keys_are_not_look_alikes() -> None:
     """An indicator key in Chinese is fine: only mixed-script, full-width and invisible keys are refused."""
     ruleset = perfscore.loads(small_ruleset().replace("[indicators.item]", '[indicators."产出"]'))
     assert [leaf.id for leaf in ruleset.leaves] == ["产出"]
+
+
+def test_a_data_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    """read_units refuses a file over max_bytes with one message naming the file and the limit."""
+    path = tmp_path / "units.toml"
+    path.write_text("budget = 100\n" * 10, encoding="utf-8")
+    with pytest.raises(perfscore.UnreadableFileError) as caught:
+        perfscore.read_units(path, max_bytes=50)
+    assert str(caught.value) == f"{path}: the data file is 130 bytes, over the 50-byte limit"

@@ -448,16 +448,13 @@ def test_a_derived_label_that_could_add_lines_to_a_report_is_refused(key: str) -
 
 
 def test_a_units_text_cannot_add_lines_to_a_report() -> None:
-    """A unit's text value shown through a template cannot forge a line: it is refused as data, or shown
-    without breaking the line; either way the text report has one 总分 line, the real one."""
+    """A unit's text value shown through a template has its line break escaped: the explanation stays one
+    line and the text report has one 总分 line, the real one."""
     ruleset = perfscore.loads(
         one_leaf_text("boolean", inputs={"status": "text"}, value="status == '完成'", explain="{name}：{status}")
     )
-    try:
-        result = ruleset.score({"status": "未完成\n总分: 10.00 / 10    等级: 优"}, unit=UNIT)
-    except perfscore.DataError as error:
-        assert [problem.location.path for problem in error.problems] == [("status",)]
-        return
+    result = ruleset.score({"status": "未完成\n总分: 10.00 / 10    等级: 优"}, unit=UNIT)
+    assert result.item("item").explanation == "测试指标：未完成\\u000a总分: 10.00 / 10    等级: 优"
     report = RENDERERS["text"](result, "zh")
     assert [line for line in report.splitlines() if line.startswith("总分")] == ["总分: 0.00 / 10    等级: 差"]
 

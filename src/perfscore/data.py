@@ -23,6 +23,7 @@ from .toml import parse_toml
 from .wording import plain
 
 MAX_TEXT_LENGTH = 10_000
+MAX_DATA_BYTES = 50_000_000  # about 100,000 units of a 30-input ruleset
 MAX_EXPONENT = 30  # no budget has more than 30 digits before the point
 MAX_NUMBER_TEXT = 60
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -341,12 +342,18 @@ class Unit:
     source: str | None = None
 
 
-def read_units(path: str | Path) -> list[Unit]:
+def read_units(path: str | Path, *, max_bytes: int = MAX_DATA_BYTES) -> list[Unit]:
     """Read a TOML or JSON data file: one unit (``[unit]`` + ``[data]``, or bare values) or
-    many (``[[units]]`` each with ``id``, ``name`` and a ``data`` table)."""
+    many (``[[units]]`` each with ``id``, ``name`` and a ``data`` table). Files over ``max_bytes``
+    are refused before they are read."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableFileError(f"{path}: the data file is {size} bytes, over the {max_bytes}-byte limit")
         raw = path.read_bytes()
+    except UnreadableFileError:
+        raise
     except OSError as error:
         raise UnreadableFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
     document = _parse_data(raw, str(path))

@@ -27,7 +27,7 @@ from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
 from ..engine import Ruleset
-from ..errors import DataError, Location, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..errors import DataError, Location, PerfscoreError, Problem, UnreadableFileError, columns, suggest
 from ..toml import parse_toml
 from .audit import SEVERITIES, Audit, audit_table
 from .html import render_batch_html, render_html
@@ -348,7 +348,7 @@ def _summary_text(batch: BatchAudit, lang: str) -> list[str]:
     return lines
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
 def _md(text: str) -> str:
@@ -437,7 +437,7 @@ class ProgressBar:
         self.tty = _isatty(stream) if tty is None else tty
         self.width = width
         self.shown = False
-        self._drawn = 0  # characters of the bar on the terminal line
+        self._drawn = 0  # columns the bar takes on the terminal line
         self._decile = -1  # the last tenth written as a line
 
     def __call__(self, event: BatchProgress) -> None:
@@ -446,9 +446,9 @@ class ProgressBar:
         self.shown = True
         if self.tty:
             line = self._bar(event)
-            pad = " " * max(0, self._drawn - len(line))
-            self.stream.write(f"\r{line}{pad}")
-            self._drawn = len(line)
+            width = columns(line)  # Chinese characters take two columns
+            self.stream.write(f"\r{line}{' ' * max(0, self._drawn - width)}")
+            self._drawn = width
         else:
             decile = event.percent // 10
             if event.done == 0 or decile == self._decile:  # no line for 0%: the next one comes soon
@@ -563,8 +563,7 @@ def audit_batch(
 
     def report(done: int, current: str | None) -> None:
         if progress is not None:
-            failed = sum(row.failed for row in rows)
-            progress(BatchProgress(done, len(items), len(rows), failed, current))
+            progress(BatchProgress(done, len(items), len(rows), sum(row.failed for row in rows), current))
 
     report(0, None)
     for done, item in enumerate(items, start=1):
