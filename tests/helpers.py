@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Any
 
 import perfscore
 from perfscore import LeafResult, Ruleset
+from perfscore.toml import dumps_value as toml_value  # one TOML writer for tests and engine
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository root (rulesets/ and examples/ are under it)."""
@@ -29,25 +28,6 @@ LEAF_NAME = "测试指标"
 LEAF_NAME_EN = "Test item"
 
 
-def toml_value(value: Any) -> str:
-    """One Python value as TOML text; floats are refused so every number stays exact."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        raise TypeError(f"write {value!r} as a Decimal or a string so it stays exact")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")  # no exponent: TOML does not read 1E+1
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{key} = {toml_value(item)}" for key, item in value.items()) + " }"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    raise TypeError(f"no TOML form for {value!r}")
 
 
 def table(path: str, keys: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ an integer scaled by a power of ten, so no float is ever involved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 import perfscore
-from helpers import toml_value
 from perfscore import Ruleset, testing
 from perfscore.testing import decimals
+from perfscore.toml import dumps_document as toml_document
 
 __all__ = [
     "FORMULA_NAMES",
@@ -42,23 +42,6 @@ DrawFn = Callable[[st.SearchStrategy[Any]], Any]
 # --- TOML text --------------------------------------------------------------------------------------
 
 
-def toml_document(document: Mapping[str, Any]) -> str:
-    """Nested mappings as TOML: each mapping becomes a ``[dotted.header]`` table."""
-    lines: list[str] = []
-
-    def emit(header: str, table: Mapping[str, Any]) -> None:
-        if header:
-            lines.append(f"[{header}]")
-        for key, value in table.items():
-            if not isinstance(value, Mapping):
-                lines.append(f"{key} = {toml_value(value)}")
-        lines.append("")
-        for key, value in table.items():
-            if isinstance(value, Mapping):
-                emit(f"{header}.{key}" if header else key, value)
-
-    emit("", document)
-    return "\n".join(lines)
 
 
 # --- generated rulesets (perfscore.testing) -----------------------------------------------------------

@@ -16,7 +16,16 @@ from importlib.metadata import PackageNotFoundError, version
 from .checks import Diagnostic, lint, lint_text
 from .data import Unit, read_units
 from .engine import Indicator, Ruleset
-from .errors import DataError, Location, PerfscoreError, Problem, RulesetError, ScoringError, UnreadableFileError
+from .errors import (
+    DataError,
+    Location,
+    OutputError,
+    PerfscoreError,
+    Problem,
+    RulesetError,
+    ScoringError,
+    UnreadableFileError,
+)
 from .limits import Limits
 from .loader import load, loads
 from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
@@ -35,6 +44,7 @@ __all__ = [
     "Limits",
     "Location",
     "NodeResult",
+    "OutputError",
     "PerfscoreError",
     "Problem",
     "Ruleset",

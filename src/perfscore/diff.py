@@ -23,6 +23,7 @@ from .engine import Indicator, Ruleset
 from .errors import PerfscoreError, columns
 from .loader import load
 from .model import Band, Grade, OverTarget, Scale, TablePolicy, Tier
+from .report import markdown_cell
 from .result import ScoreResult, UnitError
 from .wording import band_text, plain
 
@@ -834,30 +835,26 @@ def render_text(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "z
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "zh") -> str:
     """The same comparison as Markdown: a heading per kind of change, lists and tables."""
-    lines = [f"# {WORDS[lang]['title']}", "", *(f"- {_cell(line)}" for line in _head(diff, lang))]
+    lines = [f"# {WORDS[lang]['title']}", "", *(f"- {markdown_cell(line)}" for line in _head(diff, lang))]
     if not diff.changed:
         lines += ["", WORDS[lang]["unchanged"]]
     for section in _sections(diff, moves, lang):
         lines += ["", f"## {section.heading}", ""]
         for text, under in section.items:
-            lines += [f"- {_cell(text)}", *(f"  - {_cell(line.strip())}" for line in under)]
+            lines += [f"- {markdown_cell(text)}", *(f"  - {markdown_cell(line.strip())}" for line in under)]
         if section.table is not None:
             table = section.table
             lines.append("| " + " | ".join(table.head) + " |")
             lines.append("|" + "|".join("---:" if right else "---" for right in table.right) + "|")
             for index, row in enumerate(table.rows):
-                first = _cell(row[0])
+                first = markdown_cell(row[0])
                 if index in table.strong:
                     first = f"**{first}**"
                 elif first.startswith("  "):
                     first = "\u2003" + first.strip()
-                lines.append("| " + " | ".join([first, *(_cell(cell) for cell in row[1:])]) + " |")
+                lines.append("| " + " | ".join([first, *(markdown_cell(cell) for cell in row[1:])]) + " |")
     return "\n".join(lines) + "\n"
 
 

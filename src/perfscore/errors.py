@@ -151,3 +151,8 @@ class ScoringError(PerfscoreError, ArithmeticError):
 
 class UnreadableFileError(PerfscoreError, OSError):
     """A ruleset or data file could not be read (missing, unreadable, too large)."""
+
+
+class OutputError(PerfscoreError, OSError):
+    """A summary or report file could not be written (a folder that cannot be made, a missing
+    optional dependency such as openpyxl for .xlsx)."""

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Callable, Iterator
 
 from .engine import Indicator, Ruleset
@@ -83,16 +85,21 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def markdown_cell(text: str) -> str:
+    """Text from a ruleset, a table or a unit, safe in a Markdown table cell or line: pipes escaped,
+    HTML-significant characters escaped (a cell holding <script> stays text), one line."""
+    return _LINE_BREAKS.sub(" ", html.escape(text, quote=False).replace("|", "\\|"))
 
 
 def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     """The same report as Markdown: a heading, a table of the tree, and the deductions."""
     words = WORDS[lang]
-    lines = [f"# {_cell(_title(result.ruleset, lang))}", ""]
+    lines = [f"# {markdown_cell(_title(result.ruleset, lang))}", ""]
     if result.unit:
-        lines.append(f"- {words['unit']}: {_cell(result.unit)}")
+        lines.append(f"- {words['unit']}: {markdown_cell(result.unit)}")
     lines += [f"- **{words['total']}: {result.total}** / {plain(result.points)}",
               f"- {words['grade']}: {_grade(result, lang)}", ""]  # fmt: skip
     lines += [
@@ -100,17 +107,17 @@ def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
         "|---|---:|---:|---:|",
     ]
     for depth, node in _rows(result, lang):
-        name = _cell(node.indicator.label(lang))
+        name = markdown_cell(node.indicator.label(lang))
         name = f"**{name}**" if depth == 0 else "\u2003" * depth + name
         lines.append(f"| {name} | {plain(node.points)} | {node.score} | {node.lost if node.lost else ''} |")
     lines += ["", f"## {words['deductions']}", ""]
     deductions = result.deductions
-    lines += [f"{n}. **−{item.lost}** {_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
+    lines += [f"{n}. **−{item.lost}** {markdown_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
         words["none"]
     ]
     notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
     if notes:
-        lines += ["", f"## {words['notes']}", "", *(f"- {_cell(note)}" for note in notes)]
+        lines += ["", f"## {words['notes']}", "", *(f"- {markdown_cell(note)}" for note in notes)]
     return "\n".join(lines) + "\n"
 
 

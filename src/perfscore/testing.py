@@ -50,6 +50,7 @@ from .loader import load, loads
 from .methods import Bands, Boolean, Deduction, Formula, Rating, Ratio
 from .model import Band, InputSpec, RatingLeaf, Tier
 from .result import ScoreResult
+from .toml import dumps_document, dumps_value
 
 __all__ = [
     "PROPERTIES",
@@ -1249,42 +1250,6 @@ def arbitrary_data_for(ruleset: Ruleset) -> st.SearchStrategy[dict[str, Any]]:
 # --- random rulesets ------------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    """One value as TOML text (numbers exactly as the Decimal holds them)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items()) + " }"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    raise TypeError(f"no TOML form for {value!r}")
-
-
-def _toml_document(document: Mapping[str, Any]) -> str:
-    """Nested mappings as TOML: each mapping becomes a ``[dotted.header]`` table."""
-    lines: list[str] = []
-
-    def emit(header: str, table: Mapping[str, Any]) -> None:
-        if header:
-            lines.append(f"[{header}]")
-        for key, value in table.items():
-            if not isinstance(value, Mapping):
-                lines.append(f"{key} = {_toml_value(value)}")
-        lines.append("")
-        for key, value in table.items():
-            if isinstance(value, Mapping):
-                emit(f"{header}.{key}" if header else key, value)
-
-    emit("", document)
-    return "\n".join(lines)
-
-
 @dataclass
 class _Draft:
     """What a ruleset being generated has declared so far."""
@@ -1315,7 +1280,7 @@ def _ratio_leaf(draft: _Draft, i: int, points: Decimal) -> dict[str, Any]:
         actual = f"r{i}"
         draft.derived[actual] = f"{x} / {divisor}"
     elif style == "sum":
-        actual = f"{x} + {_toml_value(draw(decimals(0, 10)))}"
+        actual = f"{x} + {dumps_value(draw(decimals(0, 10)))}"
     target: Any = draw(decimals(0, 1000))
     if draw(st.booleans()):
         target = draft.declare(f"t{i}", "number", min=ZERO, max=Decimal(1000))
@@ -1471,7 +1436,7 @@ def _generated(draw: DrawFn, max_depth: int | None) -> str:
         "derived": dict(draft.derived),
         "indicators": indicators,
     }
-    return _toml_document(document)
+    return dumps_document(document)
 
 
 def rulesets(max_depth: int | None = None) -> st.SearchStrategy[str]:

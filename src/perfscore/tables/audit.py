@@ -31,6 +31,7 @@ from ..engine import Indicator, Ruleset
 from ..errors import columns
 from ..expressions import CONTEXT
 from ..model import Grade, Tier
+from ..report import markdown_cell
 from ..result import LeafResult
 from ..wording import percent, plain
 from .model import BudgetBlock, Cell, Table
@@ -322,9 +323,9 @@ class Audit:
         words = _WORDS[lang]
         name, ruleset, _, _, found = self._heads(lang)
         colon = "：" if lang == "zh" else ": "
-        yield f"# {words['title']}{colon}{_cell(name)}"
+        yield f"# {words['title']}{colon}{markdown_cell(name)}"
         yield ""
-        yield f"{words['ruleset']}{colon}{_cell(ruleset)}"
+        yield f"{words['ruleset']}{colon}{markdown_cell(ruleset)}"
         yield ""
         grade = self.recomputed_grade
         shown = grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
@@ -333,7 +334,7 @@ class Audit:
         yield f"| | {words['reported']} | {words['recomputed']} | {words['difference']} |"
         yield "|---|---:|---:|---:|"
         yield f"| {words['total']} | {reported} | {self.recomputed_total} | {difference} |"
-        yield f"| {words['grade']} | {_cell(self.reported_grade or '—')} | {shown} | |"
+        yield f"| {words['grade']} | {markdown_cell(self.reported_grade or '—')} | {shown} | |"
         yield ""
         yield f"## {found}"
         yield ""
@@ -344,8 +345,8 @@ class Audit:
             yield "|---:|---|---|---|---|"
             for number, finding in enumerate(self.findings, start=1):
                 yield (
-                    f"| {number} | {words[finding.severity]} | {_cell(finding.where)} | `{finding.code}` "
-                    f"| {_cell(finding.message(lang))} |"
+                    f"| {number} | {words[finding.severity]} | {markdown_cell(finding.where)} | `{finding.code}` "
+                    f"| {markdown_cell(finding.message(lang))} |"
                 )
         yield ""
         yield f"## {words['rows']}"
@@ -357,7 +358,7 @@ class Audit:
         yield "|---|---|---:|---:|---:|"
         for row in self.rows():
             yield (
-                f"| {_cell(row['where'])} | {_cell(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
+                f"| {markdown_cell(row['where'])} | {markdown_cell(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
                 f"| {row['recomputed']} |"
             )
 
@@ -365,11 +366,6 @@ class Audit:
 def _flat(text: str) -> str:
     """A cell's text on one line (a line break typed in a cell becomes a space), so a finding stays one line."""
     return " ".join(text.split())
-
-
-def _cell(text: str) -> str:
-    """Text inside a Markdown table cell: pipes escaped, line breaks as spaces."""
-    return " ".join(text.replace("|", "\\|").split())
 
 
 def _row_dict(where: str, name: str, item: LeafResult, reported: Decimal | None) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
 from ..engine import Ruleset
-from ..errors import DataError, Location, PerfscoreError, Problem, UnreadableFileError, columns, suggest
+from ..errors import DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, columns, suggest
 from ..toml import parse_toml
 from .audit import SEVERITIES, Audit, audit_table
 from .html import render_batch_html, render_html
@@ -97,11 +97,6 @@ _WORDS = {
 XLSX_CELL_LIMIT = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel may run as a formula when it opens a CSV
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an .xlsx cannot hold
-
-
-class OutputError(PerfscoreError, OSError):
-    """A summary or report file could not be written (a folder that cannot be made, a missing
-    optional dependency such as openpyxl for .xlsx)."""
 
 
 # --- the rows -------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from ..expressions import CONTEXT
 from ..loader import loads
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
+from ..toml import dumps_key, dumps_value
 from ..wording import plain
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Measure, TextError, parse_actual, parse_target
@@ -169,43 +170,6 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped, surrogates replaced."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\u{code:04x}")
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append("\ufffd")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items() if v is not None) + " }"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    raise TypeError(f"no TOML form for {type(value).__name__}")  # pragma: no cover - only our own values
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
-
-
 def _one_line(text: str) -> str:
     """A cell's text on one line: a line break typed inside a cell (Alt+Enter) becomes a space."""
     return " ".join(text.split())
@@ -224,8 +188,8 @@ class _Document:
         self.paths: dict[KeyPath, tuple[Cell, int | None]] = {}  # for relocating load problems to cells
 
     def table(self, path: Sequence[str], keys: Mapping[str, Any]) -> None:
-        lines = [f"[{'.'.join(_key(part) for part in path)}]"]
-        lines += [f"{_key(key)} = {_toml(value)}" for key, value in keys.items() if value is not None]
+        lines = [f"[{'.'.join(dumps_key(part) for part in path)}]"]
+        lines += [f"{dumps_key(key)} = {dumps_value(value)}" for key, value in keys.items() if value is not None]
         self.parts.append("\n".join(lines) + "\n")
 
     def text(self) -> str:
@@ -427,7 +391,7 @@ class _Builder:
         document = _Document()
         values: dict[str, Any] = {}
         self.write_meta(document, plans, budget_points)
-        document.parts.append(f"[scales.{_key(self.policy.scale)}]\ntiers = {_toml(self._tiers())}\n")
+        document.parts.append(f"[scales.{dumps_key(self.policy.scale)}]\ntiers = {dumps_value(self._tiers())}\n")
         budget_leaf = None
         final: list[RowPlan] = []
         for root in self.base.roots:
