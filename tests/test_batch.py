@@ -100,10 +100,16 @@ def test_every_table_of_every_file_is_audited(folder: Path, audited: BatchAudit)
         ("broken.xlsx", None, None, None, None, None, None, None, None, "read"),
         ("chongqing-2023-management.csv", None, "chongqing-2023-management", D("98.56"), None, None, "优", None,
          None, "audit"),
-        ("guangzhou-liwan-2023.toml", None, "liwan-2023", D("99.75"), D("109.70"), D("-9.95"), "优", "优",
-         {"error": 1, "warning": 5, "info": 1}, None),
-        ("hubei-2023-workbook.xlsx", "项目1-道路养护", "hubei-2023-workbook/项目1-道路养护", D("96.1"), D("91.90"),
-         D("4.20"), "良", "优", {"error": 5, "warning": 4, "info": 2}, None),
+        # Liwan under the project template: the 预算执行 row (worth 50) scores budget execution, so the
+        # budget block (no 分值) only shows the amounts: 49.75 + 25 + 25 = 99.75, as reported (0.00);
+        # warnings: level1-points 预算执行率 50 of 10, nothing under 效益 (30) or 满意度 (10); 产出 50 = 50
+        ("guangzhou-liwan-2023.toml", None, "liwan-2023", D("99.75"), D("99.75"), D("0.00"), "优", "优",
+         {"error": 0, "warning": 3, "info": 0}, None),
+        # Hubei sheet 1: the block is not scored either (a 预算执行率 row): 20 + 20 + 0 + 10 + 12 + 10 + 9.95
+        # = 81.95, 良 (80 ≤ 81.95 < 90); 96.1 − 81.95 = +14.15; errors row-score, tier-band, total-sum
+        # (96.1 vs 96.90), total-score; warnings level1-points 产出, 效益; info no-note
+        ("hubei-2023-workbook.xlsx", "项目1-道路养护", "hubei-2023-workbook/项目1-道路养护", D("96.1"), D("81.95"),
+         D("14.15"), "良", "良", {"error": 4, "warning": 2, "info": 1}, None),
         ("hubei-2023-workbook.xlsx", "项目2-职业培训", "hubei-2023-workbook/项目2-职业培训", D("98.5"), D("98.44"),
          D("0.06"), "优", "优", {"error": 2, "warning": 2, "info": 0}, None),
         ("school-aid-2023.json", None, "school-a", D("99.38"), D("99.38"), D("0.00"), "优", "优",
@@ -125,7 +131,8 @@ def test_every_table_of_every_file_is_audited(folder: Path, audited: BatchAudit)
         f"{folder}/shandong-2023-project.csv",
     ]
     assert (len(audited.audited), len(audited.failures)) == (7, 2)
-    assert audited.counts == {"error": 12, "warning": 14, "info": 5}
+    # 2 + 0 + 4 + 2 + 0 + 0 + 2 errors, 0 + 3 + 2 + 2 + 0 + 3 + 0 warnings, 0 + 0 + 1 + 0 + 0 + 1 + 1 info
+    assert audited.counts == {"error": 10, "warning": 10, "info": 3}
 
 
 def test_each_row_is_the_audit_of_its_table(folder: Path, audited: BatchAudit) -> None:
@@ -381,7 +388,7 @@ def test_summary_csv(folder: Path, audited: BatchAudit, tmp_path: Path) -> None:
         f"{folder}/broken.xlsx: 1 problem in the data\n"
         f"  {folder}/broken.xlsx: not a readable .xlsx workbook (File is not a zip file)",
     ]  # fmt: skip
-    assert rows[4][3:9] == ["中共广州市荔湾区委政法委", "99.75", "109.70", "-9.95", "优", "优"]
+    assert rows[4][3:9] == ["中共广州市荔湾区委政法委", "99.75", "99.75", "0.00", "优", "优"]  # 49.75 + 25 + 25
     assert rows[8][3:9] == ["某某县第二小学", "", "99.00", "", "", "优"]
     assert len(rows) == 1 + len(audited.rows)
 
@@ -419,7 +426,8 @@ def test_summary_xlsx(folder: Path, audited: BatchAudit, tmp_path: Path) -> None
     assert [shown_number(cell.value, cell.number_format) for cell in totals] == ["96.48", "94.48", "2.00"]
     assert [cell.value for cell in anhui[7:]] == ["优", "优", 2, 0, 0, None]
     hubei = sheet[6]
-    assert [shown_number(cell.value, cell.number_format) for cell in hubei[4:7]] == ["96.10", "91.90", "4.20"]
+    # 20 + 20 + 0 + 10 + 12 + 10 + 9.95 = 81.95; 96.1 − 81.95 = 14.15
+    assert [shown_number(cell.value, cell.number_format) for cell in hubei[4:7]] == ["96.10", "81.95", "14.15"]
     broken = sheet[3]
     assert [cell.value for cell in broken[1:12]] == [None] * 11
     assert broken[12].value == (
@@ -483,10 +491,10 @@ def test_reports_for_every_audited_table(audited: BatchAudit, tmp_path: Path) ->
     assert "| 总分 | 96.48 | 94.48 | +2.00 |" in markdown
     page = (tmp_path / "reports" / "hubei-2023-workbook-项目1-道路养护.html").read_text(encoding="utf-8")
     assert (
-        '<tr><th>总分</th><td class="num">96.1</td><td class="num">91.90</td><td class="num bad">+4.20</td></tr>'
+        '<tr><th>总分</th><td class="num">96.1</td><td class="num">81.95</td><td class="num bad">+14.15</td></tr>'
         in page
     )
-    assert '<tr><th>等级</th><td>良</td><td>优</td><td class="bad">不一致</td></tr>' in page
+    assert '<tr><th>等级</th><td>良</td><td>良</td><td class="good">一致</td></tr>' in page  # 81.95 is 良
 
 
 def test_index_links_reports_and_explains_failures(folder: Path, audited: BatchAudit, tmp_path: Path) -> None:

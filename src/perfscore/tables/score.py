@@ -370,6 +370,15 @@ class _Builder:
                 if points_ok:
                     plans.append(self.plan_row(index, row, root_key, f"row_{index + 1}"))
             budget = table.budget
+            rows_points = sum((row.points or ZERO for row in table.rows), ZERO)
+            if (
+                budget is not None
+                and budget.points is None
+                and (budget_key in groups or rows_points >= self.base.total_points)
+            ):
+                # With no 分值 of its own the block only shows the amounts when the rows already score
+                # budget execution or already use up the total; otherwise it takes the ruleset's weight.
+                budget = None
             budget_points: Decimal | None = None
             budget_unreadable: Unreadable | None = None
             if budget is not None:

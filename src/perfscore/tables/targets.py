@@ -111,7 +111,6 @@ DEFAULT_VOCABULARY: Mapping[str, str] = MappingProxyType(
         "较差": NOT_ACHIEVED,
         "差": NOT_ACHIEVED,
         "不满意": NOT_ACHIEVED,
-        "无": NOT_ACHIEVED,
         "不明显": NOT_ACHIEVED,
     }
 )
