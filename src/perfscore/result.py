@@ -38,7 +38,35 @@ def _plain_data(value: Any) -> Any:
     return value
 
 
-class LeafResult:
+class _OfIndicator:
+    """What a scored node says about its indicator: id, names, points, and the points it lost."""
+
+    __slots__ = ()
+    indicator: Indicator
+    score: Decimal
+
+    @property
+    def id(self) -> str:
+        return self.indicator.id
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def name_en(self) -> str | None:
+        return self.indicator.name_en
+
+    @property
+    def points(self) -> Decimal:
+        return self.indicator.points
+
+    @property
+    def lost(self) -> Decimal:
+        return self.indicator.points - self.score
+
+
+class LeafResult(_OfIndicator):
     """One leaf indicator's outcome: its score, what it lost, the data it used, and why.
 
     The facts behind the score are worked out again from the unit's values when first read,
@@ -83,26 +111,6 @@ class LeafResult:
 
     def __repr__(self) -> str:
         return f"<LeafResult {self.id} {self.score}/{self.points}>"
-
-    @property
-    def id(self) -> str:
-        return self.indicator.id
-
-    @property
-    def name(self) -> str:
-        return self.indicator.name
-
-    @property
-    def name_en(self) -> str | None:
-        return self.indicator.name_en
-
-    @property
-    def points(self) -> Decimal:
-        return self.indicator.points
-
-    @property
-    def lost(self) -> Decimal:
-        return self.indicator.points - self.score
 
     @property
     def method(self) -> str:
@@ -166,29 +174,13 @@ class LeafResult:
 
 
 @dataclass(frozen=True, eq=False)
-class NodeResult:
+class NodeResult(_OfIndicator):
     """A group's subtotal (or a leaf's score) in the tree, with its children."""
 
     indicator: Indicator
     score: Decimal
     children: tuple[NodeResult, ...]
     leaf: LeafResult | None
-
-    @property
-    def id(self) -> str:
-        return self.indicator.id
-
-    @property
-    def name(self) -> str:
-        return self.indicator.name
-
-    @property
-    def points(self) -> Decimal:
-        return self.indicator.points
-
-    @property
-    def lost(self) -> Decimal:
-        return self.indicator.points - self.score
 
     def walk(self) -> Iterator[NodeResult]:
         yield self
