@@ -74,3 +74,18 @@ def score_leaf(ruleset: Ruleset, **values: Any) -> LeafResult:
 def d(text: str) -> Decimal:
     """Shorthand for exact decimals in case tables: ``d("8.33")``."""
     return Decimal(text)
+
+
+#: The Henan sample table's own headers (its template is not one perfscore knows).
+HENAN_MAPPING = {
+    "类别": "level1",
+    "子类": "level2",
+    "考核内容": "level3",
+    "2023年计划": "target",
+    "完成数": "actual",
+    "满分": "points",
+    "情况说明": "note",
+    "考核对象": "title",
+    "资金总额": "budget.adjusted",
+    "已支出": "budget.executed",
+}

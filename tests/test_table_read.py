@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from helpers import HENAN_MAPPING
 from perfscore import DataError, UnreadableFileError
 from perfscore.tables.model import BudgetBlock, Cell, IndicatorRow, Table
 from perfscore.tables.read import HeaderMatch, column_letter, find_header, parse_number, read_tables, shown_number
@@ -326,18 +327,7 @@ class TestMapping:
     """A template whose headers and labels perfscore does not know, read with the user's names for them."""
 
     path = TABLES / "custom" / "henan-2023-custom-headers.csv"
-    mapping: ClassVar[dict[str, str]] = {
-        "类别": "level1",
-        "子类": "level2",
-        "考核内容": "level3",
-        "2023年计划": "target",
-        "完成数": "actual",
-        "满分": "points",
-        "情况说明": "note",
-        "考核对象": "title",
-        "资金总额": "budget.adjusted",
-        "已支出": "budget.executed",
-    }
+    mapping: ClassVar[dict[str, str]] = HENAN_MAPPING
 
     def test_without_mapping(self) -> None:
         """Without the names no header is found, and the message says what a header needs."""

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 import perfscore
+from helpers import HENAN_MAPPING
 from perfscore import Ruleset
 from perfscore.tables.audit import Audit, Finding, audit_table
 from perfscore.tables.model import Table
@@ -44,19 +45,6 @@ DOC = ROOT / "docs" / "tables.md"
 PROJECT = "project-mof-2020"
 DEPARTMENT = "department-wide"
 
-#: The Henan sample's own headers (its template is not one perfscore knows), as in test_table_read.py.
-HENAN_MAPPING = {
-    "类别": "level1",
-    "子类": "level2",
-    "考核内容": "level3",
-    "2023年计划": "target",
-    "完成数": "actual",
-    "满分": "points",
-    "情况说明": "note",
-    "考核对象": "title",
-    "资金总额": "budget.adjusted",
-    "已支出": "budget.executed",
-}
 
 #: A finding as compared here: severity, code, where (the cell), row index, indicator, reported, recomputed.
 Expected = tuple[str, str, str, int | None, str | None, str | None, str | None]
