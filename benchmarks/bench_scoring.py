@@ -282,24 +282,94 @@ def run_perfscore_items(units: Sequence[Mapping[str, Any]], ruleset: perfscore.R
         score(unit).items  # noqa: B018 - builds the 30 LeafResult objects (explanations stay lazy)
 
 
+def run_perfscore_explained(units: Sequence[Mapping[str, Any]], ruleset: perfscore.Ruleset) -> None:
+    score = ruleset.score
+    for unit in units:
+        for item in score(unit).items:
+            item.explanation  # noqa: B018 - every leaf's sentence, in Chinese
+
+
+def run_perfscore_to_dict(units: Sequence[Mapping[str, Any]], ruleset: perfscore.Ruleset) -> None:
+    score = ruleset.score
+    for unit in units:
+        score(unit).to_dict()  # what `perfscore score --format json` writes for the unit
+
+
+def run_perfscore_floats(units: Sequence[Mapping[str, Any]], ruleset: perfscore.Ruleset) -> None:
+    score = ruleset.score
+    for unit in units:
+        score(unit).total  # noqa: B018 - the same units with their Decimal values given as floats
+
+
 RUNNERS: dict[str, Callable[[Sequence[Mapping[str, Any]], perfscore.Ruleset], None]] = {
     "hand-written": run_hand,
     "perfscore": run_perfscore,
     "perfscore+items": run_perfscore_items,
+    "+explanations": run_perfscore_explained,
+    "+to_dict": run_perfscore_to_dict,
+    "float inputs": run_perfscore_floats,
 }
+#: Runners timed on a share of the units only (they are slow); their rate is still units per second.
+SAMPLED = {"+explanations": 10, "+to_dict": 50}
+
+
+def as_floats(unit: Mapping[str, Any]) -> dict[str, Any]:
+    """The unit with every Decimal value (and tier score) given as a float, as a DataFrame would hold it."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, Mapping):
+            return {key: convert(item) for key, item in value.items()}
+        return value
+
+    return {name: convert(value) for name, value in unit.items()}
 
 
 def time_all(ruleset: perfscore.Ruleset, units: Sequence[Mapping[str, Any]], rounds: int) -> dict[str, float]:
-    """Best time of ``rounds`` for each runner, alternating them (and their order) round by round."""
+    """Best time per unit of ``rounds`` for each runner, alternating them (and their order) round by round."""
     best = dict.fromkeys(RUNNERS, float("inf"))
     names = list(RUNNERS)
+    floats = [as_floats(unit) for unit in units]
     for round_ in range(rounds):
         for name in names if round_ % 2 == 0 else reversed(names):
+            batch = floats if name == "float inputs" else units
+            batch = batch[: max(1, len(batch) // SAMPLED.get(name, 1))]
             gc.collect()
             start = time.perf_counter()
-            RUNNERS[name](units, ruleset)
-            best[name] = min(best[name], time.perf_counter() - start)
+            RUNNERS[name](batch, ruleset)
+            best[name] = min(best[name], (time.perf_counter() - start) / len(batch))
     return best
+
+
+def time_loading(sizes: Sequence[int]) -> list[tuple[int, str]]:
+    """Load (and score once) generated rulesets of ``sizes`` leaves: microseconds per indicator, or the error."""
+    figures = []
+    for size in sizes:
+        text = large_ruleset(size)
+        start = time.perf_counter()
+        try:
+            ruleset = perfscore.loads(text, source=f"generated-{size}.toml")
+            loaded = time.perf_counter() - start
+            ruleset.score({"x": Decimal(7)})
+        except Exception as error:  # reported as a figure: the point is to see it
+            figures.append((size, f"fails: {type(error).__name__}"))
+            continue
+        figures.append((size, f"{loaded / size * 1e6:7.0f} us per indicator to load ({loaded:.2f} s)"))
+    return figures
+
+
+def large_ruleset(indicators: int) -> str:
+    """A ruleset of ``indicators`` indicator tables: groups of 9 ratio leaves, each leaf reading one input ``x``."""
+    groups = indicators // 10
+    lines = ['[ruleset]', 'id = "large"', 'title = "大规则"', 'version = "1"', 'sources = ["benchmark"]',
+             f"total = {groups * 9}", "", "[inputs.x]", 'label = "x"', "min = 0", ""]  # fmt: skip
+    for group in range(groups):
+        lines += [f"[indicators.g{group}]", f'name = "组 {group}"', "points = 9", ""]
+        for leaf in range(9):
+            lines += [f"[indicators.g{group}.l{leaf}]", f'name = "指标 {group}-{leaf}"', "points = 1",
+                      'method = "ratio"', 'actual = "x"', f"target = {leaf + 5}", ""]  # fmt: skip
+    return "\n".join(lines)
 
 
 def profile(ruleset: perfscore.Ruleset, units: Sequence[Mapping[str, Any]], lines: int = 20) -> None:
@@ -319,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per scorer; the best counts (default 5)")
     parser.add_argument("--seed", type=int, default=2023, help="random seed for the generated units")
     parser.add_argument("--profile", action="store_true", help="also profile perfscore's side (cProfile, tottime)")
+    parser.add_argument("--load-sizes", type=int, nargs="*", default=[300, 3000, 10000], metavar="N",
+                        help="also time loading generated rulesets of N indicators (default 300 3000 10000)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.units < 1 or args.rounds < 1:
         parser.error("--units and --rounds must be at least 1")
@@ -332,14 +404,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"totals: min {totals[0]}, median {totals[len(totals) // 2]}, max {totals[-1]}")
 
     best = time_all(ruleset, units, args.rounds)
-    rate = {name: len(units) / seconds for name, seconds in best.items()}
+    rate = {name: 1 / seconds for name, seconds in best.items()}
     print(f"\nPython {platform.python_version()} ({platform.python_implementation()}), "
           f"{len(units)} units, best of {args.rounds} rounds")  # fmt: skip
     for name in RUNNERS:
-        print(f"  {name:<16} {rate[name]:>10,.0f} units/s   ({best[name] * 1000:8.1f} ms)")
-    ratio = rate["perfscore"] / rate["hand-written"]
-    print(f"\nratio perfscore / hand-written:       {ratio:.2f}x  (target >= 0.80x)")
-    print(f"ratio perfscore+items / hand-written: {rate['perfscore+items'] / rate['hand-written']:.2f}x")
+        share = f"(1/{SAMPLED[name]} of the units)" if name in SAMPLED else ""
+        print(f"  {name:<16} {rate[name]:>10,.0f} units/s   ({best[name] * 1e6:8.1f} us a unit) {share}")
+    print()
+    for name in RUNNERS:
+        if name != "hand-written":
+            ratio = rate[name] / rate["hand-written"]
+            target = "  (target >= 0.80x)" if name == "perfscore" else ""
+            print(f"ratio {name + ' / hand-written:':<32} {ratio:6.3f}x{target}")
+    if args.load_sizes:
+        print("\nloading generated rulesets (groups of 9 ratio leaves; N counts groups and leaves):")
+        for size, figure in time_loading(args.load_sizes):
+            print(f"  {size:>6} indicators: {figure}")
 
     if args.profile:
         profile(ruleset, units)
