@@ -14,6 +14,8 @@ Small one-leaf pairs then pin each kind of change, one row each.
 
 from __future__ import annotations
 
+import io
+
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -23,8 +25,9 @@ import pytest
 
 import perfscore
 from helpers import one_leaf_text
-from perfscore.diff import compare, movements, render_diff, run_diff
-from perfscore.errors import columns
+from perfscore.cli import run
+from perfscore.diff import compare, movements, render_diff
+from perfscore.text import columns
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = "rulesets/department-wide.toml"
@@ -39,6 +42,13 @@ TRAINING_UNITS = "tests/diff/training-units.toml"
 def in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from the repository root so file names in the output are short and stable."""
     monkeypatch.chdir(ROOT)
+
+
+def run_diff(old: str, new: str, data: list[str] = [], fmt: str = "text", lang: str = "zh") -> tuple[str, int]:  # noqa: B006
+    """``perfscore diff``: what it prints (standard output on success, standard error otherwise) and its status."""
+    out, err = io.StringIO(), io.StringIO()
+    status = run(["diff", old, new, *data, "--format", fmt, "--lang", lang], out, err)
+    return (out.getvalue() if status == 0 else err.getvalue()), status
 
 
 def diff_output(old: str, new: str, *data: str, fmt: str = "text", lang: str = "zh") -> str:

@@ -49,7 +49,7 @@ def found(diagnostics: list[Diagnostic]) -> list[tuple[str, str]]:
 
 def messages(text: str) -> list[str]:
     """What ``perfscore check`` prints for each diagnostic of a ruleset's text (without the file)."""
-    return [d.render(file=False) for d in lint_text(text)]
+    return [d.render(file=False, tagged=True) for d in lint_text(text)]
 
 
 def _id(path: Path) -> str:
@@ -79,7 +79,7 @@ def test_broken_ruleset_gives_exactly_its_diagnostic(path: Path) -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda path: str(path.relative_to(ROOT)))
 def test_shipped_rulesets_have_no_errors(path: Path) -> None:
     """The rulesets perfscore ships load and give no error-level diagnostic."""
-    assert [d.render() for d in lint(path) if d.severity == "error"] == []
+    assert [d.render(tagged=True) for d in lint(path) if d.severity == "error"] == []
 
 
 # --- the examples in docs/consistency.md --------------------------------------------------------
@@ -332,7 +332,7 @@ def test_a_reverse_indicator_scored_the_wrong_way_is_an_error(
         assert errors == []
         return
     way, fix = ("higher", "<=") if direction in (">=", "=") else ("lower", ">=")
-    assert [d.render(file=False) for d in errors] == [
+    assert [d.render(file=False, tagged=True) for d in errors] == [
         f"indicators.item: error[reversed-direction]: 测试指标 gives more points for a {way} actual, but the actual "
         f"{actual} {verdict} with inputs.carryover (carryover), for which lower is better: a reverse indicator "
         f'scored the wrong way; use direction = "{fix}"'
@@ -369,7 +369,7 @@ def test_a_higher_is_better_input_in_a_at_most_ratio_is_an_error() -> None:
 def test_an_indicator_that_can_never_lose_points(method: str, inputs: Any, keys: dict[str, Any], why: str) -> None:
     """never-loses-points: whatever the data within the declared ranges, the score is full."""
     diagnostics = [d for d in lint_text(one_leaf_text(method, inputs=inputs, **keys)) if d.code == "never-loses-points"]
-    assert [d.render(file=False) for d in diagnostics] == [
+    assert [d.render(file=False, tagged=True) for d in diagnostics] == [
         f"indicators.item: warning[never-loses-points]: 测试指标 can never lose points: {why}"
     ]
 
@@ -393,7 +393,7 @@ def test_an_indicator_that_can_never_lose_points(method: str, inputs: Any, keys:
 def test_an_indicator_that_can_never_earn_points(method: str, inputs: Any, keys: dict[str, Any], why: str) -> None:
     """never-earns-points: whatever the data within the declared ranges, the score is 0."""
     diagnostics = [d for d in lint_text(one_leaf_text(method, inputs=inputs, **keys)) if d.code == "never-earns-points"]
-    assert [d.render(file=False) for d in diagnostics] == [
+    assert [d.render(file=False, tagged=True) for d in diagnostics] == [
         f"indicators.item: warning[never-earns-points]: 测试指标 can never earn any points: {why}"
     ]
 
@@ -444,13 +444,13 @@ def test_duplicate_names_at_the_top_level() -> None:
 def test_diagnostic_renders_like_a_problem() -> None:
     """file: key path: severity[code]: message, then the suggestion and a caret under the span."""
     location = Location("r.toml", ("indicators", "item", "actual"), span=Span("rat / 2", 0, 3))
-    diagnostic = Diagnostic("unknown-name", "error", "unknown name 'rat'", location, "rate")
-    assert str(diagnostic) == (
+    diagnostic = Diagnostic(location, "unknown name 'rat'", "rate", code="unknown-name", severity="error")
+    assert diagnostic.render(tagged=True) == (
         "r.toml: indicators.item.actual: error[unknown-name]: unknown name 'rat' (did you mean 'rate'?)\n"
         "    rat / 2\n"
         "    ^~~"
     )
-    assert diagnostic.render(file=False).splitlines()[0] == (
+    assert diagnostic.render(file=False, tagged=True).splitlines()[0] == (
         "indicators.item.actual: error[unknown-name]: unknown name 'rat' (did you mean 'rate'?)"
     )
 
@@ -458,7 +458,7 @@ def test_diagnostic_renders_like_a_problem() -> None:
 def test_diagnostic_as_data() -> None:
     """to_dict() gives every field as plain JSON data: the key path as text and as its parts."""
     location = Location("r.toml", ("indicators", "item", "bands", 1), span=None)
-    assert Diagnostic("band-overlap", "warning", "overlap", location).to_dict() == {
+    assert Diagnostic(location, "overlap", code="band-overlap", severity="warning").to_dict() == {
         "code": "band-overlap",
         "severity": "warning",
         "message": "overlap",
@@ -470,14 +470,14 @@ def test_diagnostic_as_data() -> None:
         "column": None,
         "span": None,
     }
-    spanned = Diagnostic("x", "info", "m", Location(None, ("derived", "r"), span=Span("a / b", 4, 5)))
+    spanned = Diagnostic(Location(None, ("derived", "r"), span=Span("a / b", 4, 5)), "m", code="divisor-may-be-zero", severity="info")
     assert spanned.to_dict()["span"] == {"expression": "a / b", "start": 4, "end": 5}
 
 
 def test_a_file_that_cannot_be_read_is_one_diagnostic(tmp_path: Path) -> None:
     """A missing file, or a directory, gives one unreadable-file error; lint does not raise."""
     missing = tmp_path / "missing.toml"
-    assert [d.render() for d in lint(missing)] == [
+    assert [d.render(tagged=True) for d in lint(missing)] == [
         f"{missing}: error[unreadable-file]: cannot read the ruleset (No such file or directory)"
     ]
     assert [d.code for d in lint(tmp_path)] == ["unreadable-file"]
@@ -487,10 +487,10 @@ def test_a_file_that_does_not_parse_gives_the_loaders_problems(tmp_path: Path) -
     """Bad bytes and bad TOML become error diagnostics with the loader's codes, line and column."""
     (tmp_path / "bytes.toml").write_bytes(b"\xff\xfe")
     (tmp_path / "syntax.toml").write_text("[ruleset\nid = 1\n", encoding="utf-8")
-    assert [d.render(file=False) for d in lint(tmp_path / "bytes.toml")] == [
+    assert [d.render(file=False, tagged=True) for d in lint(tmp_path / "bytes.toml")] == [
         "(file): error[encoding]: the file is not UTF-8 text (byte 0)"
     ]
-    assert [d.render(file=False) for d in lint(tmp_path / "syntax.toml")] == [
+    assert [d.render(file=False, tagged=True) for d in lint(tmp_path / "syntax.toml")] == [
         "line 1, column 9: error[toml-syntax]: invalid TOML: Expected ']' at the end of a table declaration"
     ]
 
@@ -512,7 +512,7 @@ def test_a_failing_rule_is_reported_and_the_others_still_run(monkeypatch: pytest
 
     monkeypatch.setattr(module, "RULES", (broken_rule, module.zero_points))
     ruleset = perfscore.loads(one_leaf_text("ratio", inputs=RATE, actual="rate", target=90))
-    assert [d.render() for d in module.check(ruleset)] == [
+    assert [d.render(tagged=True) for d in module.check(ruleset)] == [
         "<string>: warning[lint-failed]: the check 'broken_rule' failed (ZeroDivisionError: boom); please report this"
     ]
 
@@ -528,7 +528,7 @@ class TestLintNeverRaises:
     @FAST
     @given(rulesets())
     def test_generated_rulesets_have_no_errors(self, generated: Any) -> None:
-        assert [d.render() for d in lint_text(generated.text) if d.severity == "error"] == []
+        assert [d.render(tagged=True) for d in lint_text(generated.text) if d.severity == "error"] == []
 
 
 class TestFixedScoresHoldForData:

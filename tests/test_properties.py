@@ -159,21 +159,22 @@ class TestDeterminism:
 
 
 class TestFastRulesetPathMatchesClosures:
-    """The generated scoring function (perfscore.codegen) gives exactly the raw scores, rounded
-    scores and total that the per-leaf closures give."""
+    """The compiled scoring pass (perfscore.compiler) gives exactly the raw scores, rounded scores,
+    total, facts and explanations that the reference path (each leaf on its own, formulas through
+    their closures) gives."""
 
     @FAST
     @given(rulesets_with_data())
     def test_random_rulesets(self, case: tuple[GeneratedRuleset, dict[str, Any]]) -> None:
-        """Re-scoring a unit through the closures reproduces the result of the fast path digit for digit."""
+        """Re-scoring a unit through the reference path reproduces the result of the fast path digit for digit."""
         ruleset, result = scored(case)
-        env = {name: value for name, value in result.values.items() if name in ruleset.inputs}
-        with decimal.localcontext(CONTEXT):
-            raw, scores, total = ruleset._score_slowly(env, frozenset(result.missing), [])  # the reference path
-        assert [str(value) for value in raw] == [str(item.raw) for item in result.items]
-        assert str(total) == str(result.total)
+        reference = ruleset.score_reference(case[1])
+        assert [str(item.raw) for item in reference.items] == [str(item.raw) for item in result.items]
+        assert str(reference.total) == str(result.total)
         if case[0].stage == "leaf":
-            assert [str(value) for value in scores] == [str(item.score) for item in result.items]
+            assert [str(item.score) for item in reference.items] == [str(item.score) for item in result.items]
+        assert [item.facts for item in reference.items] == [item.facts for item in result.items]
+        assert [item.explain("en") for item in reference.items] == [item.explain("en") for item in result.items]
 
 
 # --- ratio indicators are monotone ---------------------------------------------------------------------

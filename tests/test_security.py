@@ -353,7 +353,7 @@ def test_loading_from_text_opens_nothing_and_runs_only_generated_code() -> None:
         perfscore.loads(text)
     assert {event for event, _ in events} - HARMLESS - {"compile", "exec"} == set()
     executed = {args[0].co_filename for event, args in events if event == "exec"}
-    assert executed == {"<perfscore score>", "<perfscore validate>"}
+    assert executed == {"<perfscore score>"}  # the scoring pass; the others are made when first needed
 
 
 def test_the_command_line_opens_only_the_two_files_it_is_given() -> None:
@@ -368,15 +368,18 @@ def test_the_command_line_opens_only_the_two_files_it_is_given() -> None:
     assert {event for event, _ in events} - HARMLESS - {"open", "compile", "exec"} == set()
 
 
-#: The names generated code may use besides Python keywords and v_<declared name>, _kN, sN, qN.
-GENERATED_NAMES = {"score", "validate", "env", "values", "v", "a", "t", "c", "r", "x", "raw", "tier", "given",
-                   "default", "quantize", "to_integral_value", "rounding", "get", "min", "abs", "type", "int", "len",
-                   "Decimal", "str", "bool", "BIG", "ZERO", "ONE", "TWO"}  # fmt: skip
+#: The names generated code may use besides Python keywords and v_<declared name>, _kN, sN, qN, fN.
+GENERATED_NAMES = {"score", "leaf", "env", "values", "v", "a", "t", "c", "d", "e", "n", "r", "x", "rate", "raw",
+                   "rounded", "facts", "tier", "given", "default", "quantize", "to_integral_value", "rounding", "get", "int",
+                   "min", "max", "abs", "type", "len", "Decimal", "str", "bool", "ZERO",
+                   "ONE", "TWO", "missing", "fallbacks", "append", "REFUSED",
+                   "ZeroDivisionError"}  # fmt: skip
 
 
 def generated_sources(text: str) -> list[str]:
+    """Every source perfscore compiles for a ruleset: at load, and the functions it makes when first needed."""
     with audited() as events:
-        perfscore.loads(text, source=SOURCE)
+        perfscore.loads(text, source=SOURCE).generated_code()
     sources = [args[0] for event, args in events if event == "compile" and str(args[1]).startswith("<perfscore")]
     return [source.decode("utf-8") if isinstance(source, bytes) else source for source in sources]
 
@@ -389,7 +392,7 @@ def foreign_tokens(source: str, declared: set[str]) -> list[str]:
         if token.type == tokenize.STRING or (
             token.type == tokenize.NAME
             and token.string not in allowed
-            and not re.fullmatch(r"_k\d+|[sq]\d+", token.string)
+            and not re.fullmatch(r"_k\d+|[sqf]\d*|score_\d+", token.string)
         ):
             foreign.append(token.string)
     return foreign
@@ -408,8 +411,9 @@ def test_generated_code_holds_no_ruleset_text(ruleset_path: str) -> None:
     ruleset = perfscore.loads(text)
     declared = set(ruleset.inputs) | {derived.name for derived in ruleset.derived}
     sources = generated_sources(text)
-    assert len(sources) == 2  # the validator and the scorer
-    assert [foreign_tokens(source, declared) for source in sources] == [[], []]
+    assert len(sources) == 2 + len(ruleset.leaves)  # the two scoring passes and each leaf's reference function
+    assert sorted(sources) == sorted(ruleset.generated_code().values())
+    assert [foreign_tokens(source, declared) for source in sources] == [[]] * len(sources)
 
 
 # --- text that could forge a report or an error message -----------------------------------------------

@@ -231,7 +231,8 @@ class TestSeededFaultsAreCaught:
 
 
 def rescored(result: ScoreResult, raw: list[Decimal], scores: list[Decimal], total: Decimal) -> ScoreResult:
-    return ScoreResult(result.ruleset, result.unit, result.values, result.missing, raw, scores, total, result.grade)
+    facts = [item.recorded for item in result.items]
+    return ScoreResult(result.ruleset, result.unit, result.values, result.missing, raw, scores, facts, total, result.grade)
 
 
 def over_points(result: ScoreResult, calls: int, values: Any) -> ScoreResult:
@@ -291,13 +292,13 @@ class TestEngineFaultsAreCaught:
     ) -> None:
         """The broken scoring fails the property, with a sentence saying what was seen."""
         ruleset = perfscore.loads(RATIO)
-        score = ruleset.score
+        score = perfscore.Ruleset.score
         calls = itertools.count()
 
-        def broken(values: Any, *, unit: str | None = None) -> ScoreResult:
-            return fault(score(values, unit=unit), next(calls), values)
+        def broken(self: perfscore.Ruleset, values: Any, *, unit: str | None = None) -> ScoreResult:
+            return fault(score(self, values, unit=unit), next(calls), values)
 
-        monkeypatch.setattr(ruleset, "score", broken)
+        monkeypatch.setattr(perfscore.Ruleset, "score", broken)  # a Ruleset itself cannot be changed
         report = check_properties(ruleset, examples=20, seed=0, properties=[name])
         assert [failure.property for failure in report.failures] == [name]
         assert says in report.failures[0].message_zh
@@ -409,10 +410,10 @@ class TestWhatIsReported:
         """Valid data refused with a DataError would leave the properties unchecked: the report says so."""
         ruleset = perfscore.loads(RATIO)
 
-        def refuse(values: Any, *, unit: str | None = None) -> ScoreResult:
+        def refuse(self: perfscore.Ruleset, values: Any, *, unit: str | None = None) -> ScoreResult:
             raise DataError([Problem(Location(), "refused")])
 
-        monkeypatch.setattr(ruleset, "score", refuse)
+        monkeypatch.setattr(perfscore.Ruleset, "score", refuse)  # a Ruleset itself cannot be changed
         report = check_properties(ruleset, examples=5, seed=0, properties=["leaf-within-points"])
         assert report.data_error == "<string>: 1 problem in the data\n  <string>: refused"
         assert report.render("en").splitlines()[-2:] == [

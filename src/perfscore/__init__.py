@@ -4,7 +4,7 @@ Load a ruleset, score a unit's indicator data, read an itemized result::
 
     import perfscore
 
-    ruleset = perfscore.load("rulesets/department-liwan-2023.toml")
+    ruleset = perfscore.load("rulesets/department-wide.toml")
     result = ruleset.score(perfscore.read_units("examples/liwan-2023.toml")[0].values)
     print(result.total, result.grade.name)
     for item in result.deductions:
@@ -13,11 +13,11 @@ Load a ruleset, score a unit's indicator data, read an itemized result::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .checks import Diagnostic, lint, lint_text
-from .data import Unit, read_units
-from .engine import Indicator, Ruleset
+from .checks import lint, lint_text
 from .errors import (
     DataError,
+    Diagnostic,
+    InternalError,
     Location,
     OutputError,
     PerfscoreError,
@@ -29,6 +29,8 @@ from .errors import (
 from .limits import Limits
 from .loader import load, loads
 from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
+from .ruleset import Indicator, Ruleset
+from .units import Unit, read_units
 
 try:
     __version__ = version("perfscore")
@@ -40,6 +42,7 @@ __all__ = [
     "DataError",
     "Diagnostic",
     "Indicator",
+    "InternalError",
     "LeafResult",
     "Limits",
     "Location",
@@ -61,3 +64,7 @@ __all__ = [
     "loads",
     "read_units",
 ]
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from . import __version__
-from .checks import SEVERITIES, Diagnostic, load_and_lint
-from .data import read_units
-from .diff import run_diff
-from .engine import Ruleset
-from .errors import PerfscoreError
+from .checks import load_and_lint
+from .errors import SEVERITIES, Diagnostic, PerfscoreError
 from .loader import load
 from .report import RENDERERS, explain_ruleset, render_batch
+from .ruleset import Ruleset
+from .units import read_units
 
-EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED, EXIT_USAGE = 0, 1, 3, 2
+EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,9 +92,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.command == "check":
         return _check(args, stdout, stderr)
     if args.command == "diff":
-        text, status = run_diff(args.old, args.new, args.data, args.format, args.lang)
-        (stdout if status == EXIT_OK else stderr).write(text)
-        return status
+        return _diff(args, stdout, stderr)
     if args.command == "audit":
         return _audit(args, stdout, stderr)
     try:
@@ -122,6 +118,21 @@ def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: T
     for failure in batch.errors:
         stderr.write(f"perfscore: {failure.error}\n")
     return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
+
+
+def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``perfscore diff OLD NEW [DATA…]``: units that fail under one version are part of the report,
+    not an error of the command."""
+    from .diff import compare, movements, render_diff  # imported here: scoring does not need it
+
+    try:
+        old, new = load(args.old), load(args.new)
+        units = [unit for path in args.data for unit in read_units(path)]
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {error}\n")
+        return EXIT_INPUT
+    stdout.write(render_diff(compare(old, new), movements(old, new, units), args.format, args.lang))
+    return EXIT_OK
 
 
 def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -171,7 +182,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     check_properties: Callable[..., Any] | None = None
     if args.properties:
         try:  # imported here so that the core command works without hypothesis installed
-            check_properties = importlib.import_module(".testing", __package__).check_properties
+            from .testing import check_properties
         except ImportError:
             stderr.write(NO_HYPOTHESIS)
             return EXIT_INPUT
@@ -211,7 +222,7 @@ def _check_text(checked: list[_Checked], counts: dict[str, int], lang: str) -> s
     lines = []
     for path, diagnostics, report in checked:
         lines.append(path if diagnostics or report is not None else f"{path}: no problems found")
-        lines += ["  " + diagnostic.render(file=False).replace("\n", "\n  ") for diagnostic in diagnostics]
+        lines += ["  " + diagnostic.render(file=False, tagged=True).replace("\n", "\n  ") for diagnostic in diagnostics]
         if report is not None:
             lines.append("  " + report.render(lang).rstrip("\n").replace("\n", "\n  "))
 

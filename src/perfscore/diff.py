@@ -18,18 +18,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .data import Unit, read_units
-from .engine import Indicator, Ruleset
-from .errors import PerfscoreError, columns
-from .loader import load
-from .model import Band, Grade, OverTarget, Scale, TablePolicy, Tier
-from .report import markdown_cell
+from .exact import difference, pinned
+from .messages import LANGS, check_lang
+from .methods import METHODS, Method
+from .model import Grade, Scale, TablePolicy, Tier
 from .result import ScoreResult, UnitError
-from .wording import band_text, plain
+from .ruleset import Indicator, Ruleset
+from .text import columns, markdown_cell, plain, plain_data
+from .units import Unit
 
 FORMATS = ("text", "markdown", "json")
-LANGS = ("zh", "en")
-EXIT_OK, EXIT_INPUT = 0, 1
 
 #: Leaf keys that are not scoring parameters: names, points and method are compared on their
 #: own; descriptions, display units and explanation templates change wording, not scores.
@@ -109,7 +107,7 @@ class IndicatorPair:
     @property
     def difference(self) -> Decimal:
         """New points minus old points."""
-        return self.new.points - self.old.points
+        return difference(self.new.points, self.old.points)
 
 
 @dataclass(frozen=True, eq=False)
@@ -389,7 +387,7 @@ class LeafMovement:
     def difference(self) -> Decimal:
         """New score minus old, a missing leaf counting as 0."""
         zero = Decimal(0)
-        return (zero if self.new is None else self.new) - (zero if self.old is None else self.old)
+        return difference(zero if self.new is None else self.new, zero if self.old is None else self.old)
 
     def label(self, lang: str) -> str:
         name = self.name_en or self.name if lang == "en" else self.name
@@ -435,7 +433,7 @@ class UnitMovement:
         """New total minus old, when the unit was scored under both."""
         if self.old_total is None or self.new_total is None:
             return None
-        return self.new_total - self.old_total
+        return difference(self.new_total, self.old_total)
 
     @property
     def errors(self) -> tuple[tuple[str, UnitError], ...]:
@@ -532,24 +530,21 @@ WORDS = {
     },
 }  # fmt: skip
 
-#: What a key is called in Chinese (English shows the key as written in the ruleset).
+#: What a key is called in Chinese (English shows the key as written in the ruleset); a method's own
+#: keys are named by the method (``Method.key_names``).
 KEY_NAMES = {
-    "target": "目标值", "actual": "实际值", "direction": "比较方向", "reverse": "反向计分公式",
-    "equal": "等于的含义", "tolerance": "允差", "over_target": "超目标处理", "value": "取值",
-    "bands": "分档", "input": "评定输入", "count": "计数", "each": "每项扣分", "count_rounding": "计数取整",
-    "cap": "扣分上限", "formula": "公式", "type": "类型", "unit": "单位", "min": "最小值", "max": "最大值",
-    "required": "必填", "default": "默认值", "scale": "评定档次表", "percent": "按百分比显示",
+    "type": "类型", "unit": "单位", "min": "最小值", "max": "最大值",
+    "required": "必填", "default": "默认值", "scale": "评定档次表", "percent": "按百分比显示", "formula": "公式",
     "tiers": "档次", "id": "规则编号", "title": "名称", "version": "版本", "total": "总分",
     "rounding.places": "保留小数位数", "rounding.mode": "舍入方式", "rounding.stage": "舍入时点",
     "grades": "等级划分", "missing": "缺失数据处理", "fallback": "除以零时的替代值",
 }  # fmt: skip
 ITEM_NAMES = {"bands": ("分档（第 {n} 档）", "band {n}"), "tiers": ("档次（第 {n} 档）", "tier {n}")}
-METHOD_NAMES = {
-    "zh": {"ratio": "比率法", "bands": "区间法", "rating": "定性分档", "deduction": "扣分法", "boolean": "是否达成",
-           "formula": "公式", None: "指标组"},
-    "en": {"ratio": "ratio", "bands": "bands", "rating": "rating", "deduction": "deduction", "boolean": "boolean",
-           "formula": "formula", None: "group"},
-}  # fmt: skip
+GROUP = {"zh": "指标组", "en": "group"}
+
+
+def _method_title(node: Indicator, lang: str) -> str:
+    return node.method.title(lang) if node.method is not None else GROUP[lang]
 
 
 def show(value: Any, lang: str = "zh") -> str:
@@ -561,17 +556,10 @@ def show(value: Any, lang: str = "zh") -> str:
         return words["yes"] if value else words["no"]
     if isinstance(value, Decimal):
         return plain(value)
-    if isinstance(value, Band):
-        if value.points is not None:
-            award = words["points"].format(points=plain(value.points))
-        else:
-            assert value.fraction is not None  # a band gives points or a fraction (checked at load)
-            share = value.fraction * 100
-            if share in (0, 100):
-                award = words["full"] if share else words["none"]
-            else:
-                award = words["share"].format(share=plain(share))
-        return f"{band_text(value)} {award}"
+    for method in METHODS.values():  # a method's own parameters (a band, an over_target rule) in its words
+        said = method.show(value, lang)
+        if said is not None:
+            return said
     if isinstance(value, Tier):
         return words["tier"].format(
             name=value.name if lang == "zh" else value.name_en,
@@ -582,9 +570,6 @@ def show(value: Any, lang: str = "zh") -> str:
         )
     if isinstance(value, Grade):
         return f"{value.name if lang == 'zh' else value.name_en} ≥ {plain(value.min)}"
-    if isinstance(value, OverTarget):
-        template = words["flag"] if value.action == "flag" else words["deduct"]
-        return template.format(above=plain(value.above), deduct=plain(value.deduct or Decimal(0)))
     if isinstance(value, list | tuple):
         return words["list"].join(show(item, lang) for item in value) if value else "—"
     if isinstance(value, BaseModel):  # e.g. a whole [tables] policy: the keys it sets
@@ -594,7 +579,7 @@ def show(value: Any, lang: str = "zh") -> str:
     return str(value)
 
 
-def key_name(change: Change, lang: str) -> str:
+def key_name(change: Change, lang: str, *methods: Method | None) -> str:
     """What a changed key is called: ``目标值`` / ``target``; ``分档（第 2 档）`` / ``band 2``."""
     if change.index is not None and change.key in ITEM_NAMES:
         zh, en = ITEM_NAMES[change.key]
@@ -603,6 +588,9 @@ def key_name(change: Change, lang: str) -> str:
         return change.key
     if change.key == "tables" or change.key.startswith("tables."):  # the [tables] policy for filled 自评表
         return " ".join(["自评表计分规则", *change.key.split(".")[1:]])
+    for method in methods:  # an indicator's parameter is named by its method (the new one, then the old)
+        if method is not None and change.key in method.key_names:
+            return method.key_names[change.key](lang)
     return KEY_NAMES.get(change.key, change.key)
 
 
@@ -621,18 +609,12 @@ def _score(value: Decimal | None) -> str:
 
 
 def _json(value: Any) -> Any:
-    """A value as JSON holds it: decimals as strings, models as tables."""
-    if isinstance(value, Decimal):
-        return str(value)
+    """A value of a ruleset as JSON holds it: models as tables of all their keys, the rest as plain data."""
     if isinstance(value, BaseModel):
         return {key: _json(getattr(value, key)) for key in type(value).model_fields}
     if isinstance(value, list | tuple):
         return [_json(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): _json(item) for key, item in value.items()}
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+    return plain_data(value)
 
 
 def _identity(ruleset: Ruleset) -> dict[str, Any]:
@@ -683,19 +665,18 @@ def _label(node: Indicator, lang: str) -> str:
     return f"{node.label(lang)} [{node.id}]"
 
 
-def _changed_line(change: Change, lang: str) -> str:
-    return f"{key_name(change, lang)}{WORDS[lang]['colon']}{show(change.old, lang)} → {show(change.new, lang)}"
+def _changed_line(change: Change, lang: str, *methods: Method | None) -> str:
+    name = key_name(change, lang, *methods)
+    return f"{name}{WORDS[lang]['colon']}{show(change.old, lang)} → {show(change.new, lang)}"
 
 
 def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> list[_Section]:
     """The report's sections in reading order, each only when it has something to say."""
     words = WORDS[lang]
     colon = words["colon"]
-    methods = METHOD_NAMES[lang]
-
     def summary(node: Indicator) -> Item:
         worth = words["points"].format(points=plain(node.points))
-        return f"{_label(node, lang)}{colon}{worth}{words['comma']}{methods[_method(node)]}", []
+        return f"{_label(node, lang)}{colon}{worth}{words['comma']}{_method_title(node, lang)}", []
 
     def renaming(pair: IndicatorPair) -> Item:
         zh, en = (pair.old.name, pair.new.name), (pair.old.label("en"), pair.new.label("en"))
@@ -704,10 +685,10 @@ def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> li
         return f"[{pair.id}] {old} → {new}", []
 
     def method(pair: IndicatorPair) -> Item:
-        return f"{_label(pair.new, lang)}{colon}{methods[_method(pair.old)]} → {methods[_method(pair.new)]}", []
+        return f"{_label(pair.new, lang)}{colon}{_method_title(pair.old, lang)} → {_method_title(pair.new, lang)}", []
 
-    def changed(name: str, changes: Sequence[Change]) -> Item:
-        return name, [_changed_line(change, lang) for change in changes]
+    def changed(name: str, changes: Sequence[Change], *methods: Method | None) -> Item:
+        return name, [_changed_line(change, lang, *methods) for change in changes]
 
     def input_line(verb: str, ruleset: Ruleset, name: str) -> Item:
         spec = ruleset.inputs[name]
@@ -728,7 +709,10 @@ def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> li
         ("reweighted", []),  # a table, below
         ("renamed", [renaming(pair) for pair in diff.renamed]),
         ("method", [method(pair) for pair in diff.method_changed]),
-        ("parameters", [changed(_label(pair.new, lang), pair.parameters) for pair in diff.parameters_changed]),
+        (
+            "parameters",
+            [changed(_label(p.new, lang), p.parameters, p.new.method, p.old.method) for p in diff.parameters_changed],
+        ),
         (
             "inputs",
             [input_line("remove", diff.old, name) for name in diff.inputs_removed]
@@ -872,31 +856,9 @@ RENDERERS: dict[str, Callable[[RulesetDiff, Sequence[UnitMovement], str], str]] 
 }
 
 
+@pinned
 def render_diff(diff: RulesetDiff, moves: Sequence[UnitMovement] = (), fmt: str = "text", lang: str = "zh") -> str:
     """The comparison as ``text``, ``markdown`` or ``json``, in ``zh`` (default) or ``en``."""
     if fmt not in RENDERERS:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return RENDERERS[fmt](diff, moves, lang)
-
-
-def run_diff(
-    old_path: str | Path,
-    new_path: str | Path,
-    data_paths: Sequence[str | Path] = (),
-    fmt: str = "text",
-    lang: str = "zh",
-) -> tuple[str, int]:
-    """``perfscore diff OLD NEW [DATA…]``: the report and exit status 0, or an error message and 1.
-
-    The message (``perfscore: …``) is meant for standard error; units that fail under one
-    version are part of the report, not an error of the command.
-    """
-    try:
-        old, new = load(old_path), load(new_path)
-        units = [unit for path in data_paths for unit in read_units(path)]
-    except PerfscoreError as error:
-        return f"perfscore: {error}\n", EXIT_INPUT
-    diff = compare(old, new)
-    return render_diff(diff, movements(old, new, units), fmt, lang), EXIT_OK
+    return RENDERERS[fmt](diff, moves, check_lang(lang))

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .text import columns, escape
 
 KeyPath = tuple[str | int, ...]
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 _PLAIN_KEY = re.compile(r"[^\s.\"'\[\]]+")
 
 
@@ -27,11 +32,6 @@ def format_key_path(path: KeyPath) -> str:
             key = part if _PLAIN_KEY.fullmatch(part) and part.isprintable() else '"' + escape(part) + '"'
             text += f".{key}" if text else key
     return text or "(top level)"
-
-
-def escape(text: str) -> str:
-    """Invisible and line-breaking characters as \\uXXXX, so text from a file cannot forge lines."""
-    return "".join(char if char.isprintable() and char not in '"\\' else f"\\u{ord(char):04x}" for char in text)
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
@@ -55,11 +55,6 @@ class Span:
         return f"    {self.expression}\n    {' ' * lead}^{'~' * (width - 1)}"
 
 
-def columns(text: str) -> int:
-    """Columns a string takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 @dataclass(frozen=True)
 class Location:
     """Where a problem is: a file, a key path inside it, optionally a line or a span."""
@@ -78,24 +73,72 @@ class Location:
                 head += f":{self.column}"
         return f"{head}: {format_key_path(self.path)}" if self.path else head
 
+    def place(self) -> str:
+        """Where inside the file, without the file: the key path, or the line and column."""
+        if self.path:
+            return format_key_path(self.path)
+        if self.line is not None:
+            return f"line {self.line}" + (f", column {self.column}" if self.column is not None else "")
+        return "(file)"
+
+    def to_dict(self) -> dict[str, Any]:
+        span = self.span
+        return {
+            "file": self.file,
+            "path": format_key_path(self.path) if self.path else None,
+            "keys": list(self.path),
+            "line": self.line,
+            "column": self.column,
+            "span": None if span is None else {"expression": span.expression, "start": span.start, "end": span.end},
+        }
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One mistake found in a ruleset or in a unit's data."""
+    """One finding about a ruleset, a unit's data or a table: a stable code from :data:`CODES`, how
+    serious it is, what was found and where, and the known name probably meant.
+
+    Errors stop loading or scoring; warnings and infos come from ``perfscore check`` and audits.
+    """
 
     location: Location
     message: str
     suggestion: str | None = None
-    code: str = "invalid"  # a stable word for tools: "points-sum", "unknown-name", "missing-input", …
+    code: str = "invalid-value"
+    severity: Severity = "error"
 
-    def render(self) -> str:
-        text = f"{self.location.render()}: {self.message}"
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # the list is closed: a new code is documented before it is used
+            raise ValueError(f"unknown problem code {self.code!r}: add it to perfscore.errors.CODES and docs/errors.md")
+
+    def render(self, *, file: bool = True, tagged: bool = False) -> str:
+        """``file: key.path: message``, with a caret line under a span. ``tagged`` puts the severity
+        and code before the message (``error[points-sum]: …``), as ``perfscore check`` prints it;
+        ``file=False`` leaves the file out (for output grouped by file)."""
+        where = self.location.render() if file else self.location.place()
+        text = f"{where}: {self.severity}[{self.code}]: {self.message}" if tagged else f"{where}: {self.message}"
         if self.suggestion:
             text += f" (did you mean '{self.suggestion}'?)"
         if self.location.span is not None:
             text += "\n" + self.location.span.render()
         return text
 
+    def __str__(self) -> str:
+        return self.render()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the code, severity, message, suggestion and where (key path as text and parts)."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            **self.location.to_dict(),
+        }
+
+
+Diagnostic = Problem
+"""What ``perfscore check`` finds: the same record as every other problem (kept as a name for 0.1 code)."""
 
 class PerfscoreError(Exception):
     """Root of every error perfscore raises on purpose."""
@@ -156,3 +199,133 @@ class UnreadableFileError(PerfscoreError, OSError):
 class OutputError(PerfscoreError, OSError):
     """A summary or report file could not be written (a folder that cannot be made, a missing
     optional dependency such as openpyxl for .xlsx)."""
+
+
+class InternalError(PerfscoreError, RuntimeError):
+    """perfscore itself failed on a unit (a bug, never the data's fault): the unit is named and the
+    original exception is chained. Please report it."""
+
+    def __init__(self, message: str, unit: str | None = None) -> None:
+        self.unit = unit
+        super().__init__(f"{unit}: {message}" if unit else message)
+
+
+# --- the closed list of problem codes --------------------------------------------------------
+
+_CODES: dict[str, tuple[str, str]] = {
+    # reading a ruleset or a data file
+    "toml-syntax": ("不是有效的 TOML", "not valid TOML"),
+    "json-syntax": ("不是有效的 JSON", "not valid JSON"),
+    "encoding": ("文件不是 UTF-8 文本", "the file is not UTF-8 text"),
+    "file-too-large": ("文件超过大小限制", "the file is over the size limit"),
+    "too-deep": ("表格或数组嵌套过深", "tables or arrays nested too deeply"),
+    "look-alike-key": ("键名含有易混淆字符（全角、不可见或混合字母）", "a key holds look-alike, full-width or invisible characters"),
+    "string-too-long": ("文本超过长度限制", "a text value is over the length limit"),
+    "number-too-large": ("数字位数或数量级超过限制", "a number has too many digits or too large a magnitude"),
+    "control-character": ("显示在报告中的文本含有换行或控制字符", "text shown in reports holds a line break or control character"),
+    "too-many-indicators": ("指标数量超过限制", "more indicators than the limit"),
+    # the ruleset's shape
+    "unknown-key": ("未知的键", "an unknown key"),
+    "missing-key": ("缺少必填的键", "a required key is missing"),
+    "invalid-value": ("值的类型或范围不对", "a value of the wrong type or outside its range"),
+    "not-a-table": ("此处应为表格", "a table was expected here"),
+    "stray-key": ("[indicators] 下只能放指标表", "[indicators] holds only indicator tables"),
+    "empty-indicator": ("指标既无计分方法也无下级指标", "an indicator with neither a method nor sub-indicators"),
+    "unknown-method": ("未知的计分方法", "an unknown scoring method"),
+    "points-sum": ("下级指标分值之和不等于上级分值", "sub-indicators' points do not add up to their parent's"),
+    "points-precision": ("分值的小数位多于舍入位数", "points with more decimal places than the rounding keeps"),
+    "bad-name": ("名称不合规则（字母、数字、下划线）", "a name that is not letters, digits and _"),
+    "reserved-name": ("名称为保留字", "a reserved name"),
+    "duplicate-name": ("名称重复", "a name declared twice"),
+    "cycle": ("计算值相互引用成环", "derived values that depend on each other in a cycle"),
+    "bound-name": ("min/max 引用的不是另一个数值输入", "min or max names something that is not another number input"),
+    "unknown-scale": ("未知的评定档次表", "an unknown rating scale"),
+    "unknown-tier": ("未知的档次", "an unknown tier"),
+    "unknown-indicator": ("未知的一级指标", "an unknown first-level indicator"),
+    "bad-default": ("默认值不符合输入的要求", "a default that does not fit its input"),
+    "rating-input": ("定性分档指标须读取评定类输入", "a rating indicator must read a rating input"),
+    "band-points": ("区间给分超过指标分值", "a band gives more points than the indicator has"),
+    "template-field": ("说明模板中的字段无效", "an invalid field in an explanation template"),
+    # formulas
+    "formula-syntax": ("公式写法有误", "a formula that is not valid"),
+    "formula-refused": ("公式中使用了不允许的写法", "a construct not allowed in formulas"),
+    "formula-type": ("公式中值的类型不匹配", "values of mismatched kinds in a formula"),
+    "formula-kind": ("公式结果的类型不对", "a formula giving the wrong kind of value"),
+    "formula-arity": ("函数参数个数或写法不对", "a function called with the wrong arguments"),
+    "formula-too-long": ("公式超过长度限制", "a formula over the length limit"),
+    "formula-too-deep": ("公式嵌套过深", "a formula nested too deeply"),
+    "unknown-name": ("公式引用了未声明的名称", "a formula reads a name that is not declared"),
+    "unknown-function": ("未知的函数", "an unknown function"),
+    # a unit's data
+    "invalid-input": ("输入值不符合要求", "an input value that does not fit its input"),
+    "missing-input": ("缺少必填的输入", "a required input is missing"),
+    "unknown-input": ("未声明的输入", "an input the ruleset does not declare"),
+    "not-a-unit": ("数据文件的结构不对", "a data file that does not hold units"),
+    # scoring one unit
+    "division-by-zero": ("公式除以零", "a formula divided by zero"),
+    "formula-failed": ("公式无法计算", "a formula could not be computed"),
+    "leaf-failed": ("指标无法计分", "an indicator could not be scored"),
+    "no-band": ("值不在任何区间内", "a value in none of the bands"),
+    "negative-count": ("扣分项数为负", "a negative count of findings"),
+    "internal-error": ("perfscore 内部错误（请报告）", "perfscore itself failed (please report it)"),
+    # perfscore check
+    "unreadable-file": ("文件无法读取", "the file cannot be read"),
+    "lint-failed": ("检查本身出错（请报告）", "a check itself failed (please report it)"),
+    "unused-input": ("输入未被任何指标使用", "an input no indicator reads"),
+    "unused-derived": ("计算值未被任何指标使用", "a derived value no indicator reads"),
+    "unused-scale": ("评定档次表未被使用", "a rating scale no input uses"),
+    "band-gap": ("部分取值不在任何区间内", "values that fall in no band"),
+    "band-overlap": ("区间相互重叠", "bands that overlap"),
+    "band-unreachable": ("区间永远不会被用到", "a band no value reaches"),
+    "tier-gap": ("档次未覆盖 0–100%", "tiers that leave part of 0–100% uncovered"),
+    "tier-overlap": ("档次相互重叠", "tiers that overlap"),
+    "tier-empty": ("档次不含任何分值", "a tier that holds no score"),
+    "ratio-target-zero": ("比率法目标值为 0 或负数", "a ratio target of 0 or less"),
+    "target-out-of-range": ("目标值超出实际值可能的范围", "a target beyond every possible actual"),
+    "divisor-may-be-zero": ("除数可能为 0", "a divisor that may be 0"),
+    "formula-out-of-range": ("公式结果超出 0 至分值的范围", "a formula result outside 0 and the points"),
+    "formula-range-unproven": ("无法证明公式结果在 0 至分值之间", "a formula not proved to stay within 0 and the points"),
+    "reversed-direction": ("比率法的方向与输入的改善方向相反", "a ratio scored against its input's better direction"),
+    "not-monotone": ("输入改善时得分反而降低", "a score that falls as an input improves"),
+    "duplicate-indicator-name": ("同级指标重名", "sibling indicators with the same name"),
+    "never-loses-points": ("指标无论数据如何都得满分", "an indicator that never loses points"),
+    "never-earns-points": ("指标无论数据如何都得 0 分", "an indicator that never earns points"),
+    "zero-points": ("指标分值为 0", "an indicator worth 0 points"),
+    # self-evaluation tables: reading
+    "table-file": ("自评表文件无法读取", "a table file that cannot be read"),
+    "table-document": ("自评表文档结构不对", "a table document of the wrong shape"),
+    "table-number": ("单元格中的数字无法识别", "a number in a cell that cannot be read"),
+    "table-row": ("指标行无法识别", "an indicator row that cannot be read"),
+    "no-table": ("文件中没有找到自评表", "no self-evaluation table in the file"),
+    "no-tables": ("文件夹中没有自评表文件", "no table files in the folder"),
+    "unsaved-formula": ("公式单元格没有保存的计算结果", "a formula cell with no saved value"),
+    "wrong-type": ("值的类型不对", "a value of the wrong type"),
+    "not-text": ("此处应为文本", "text was expected here"),
+    "unknown-field": ("未知的表头字段", "an unknown header field"),
+    "unreadable-cell": ("单元格内容无法识别", "a cell that cannot be read"),
+    "missing-points": ("指标行没有填写分值", "an indicator row with no points"),
+    "invalid-points": ("指标行的分值无效", "an indicator row with invalid points"),
+    "unknown-level1": ("一级指标与规则中的都不匹配", "a first-level indicator that matches none of the ruleset's"),
+    "no-budget-indicator": ("规则没有可计预算执行率的一级指标", "no first-level indicator to score budget execution"),
+    # self-evaluation tables: audits
+    "unreadable": ("目标值或实际值无法识别", "a target or actual that cannot be read"),
+    "no-points": ("指标没有分值", "an indicator with no points"),
+    "no-score": ("指标没有填写得分", "an indicator with no score filled in"),
+    "row-score": ("自评得分与规则计算的不符", "a self-assessed score that departs from the rules"),
+    "above-points": ("得分超过分值", "a score above the points"),
+    "tier-band": ("定性指标得分不在所选档次内", "a qualitative score outside its tier"),
+    "over-target": ("实际值远超目标，需说明原因", "an actual far above its target, to be explained"),
+    "no-note": ("未达满分但未说明原因", "short of full marks with no explanation"),
+    "budget-points": ("预算执行率没有分值", "budget execution with no points"),
+    "budget-rate": ("填写的执行率与金额不符", "a written execution rate that departs from the amounts"),
+    "budget-score": ("预算执行得分与规则计算的不符", "a budget execution score that departs from the rules"),
+    "level1-points": ("一级指标分值与规则不符", "first-level points that depart from the ruleset"),
+    "total-points": ("各项分值之和不等于总分", "points that do not add up to the total"),
+    "total-sum": ("填写的总分不等于各项得分之和", "a written total that is not the sum of the scores"),
+    "total-score": ("总分与规则计算的不符", "a total that departs from the rules"),
+    "grade": ("填写的等级与总分不符", "a written grade that does not fit the total"),
+}  # fmt: skip
+CODES: Mapping[str, tuple[str, str]] = MappingProxyType(_CODES)
+"""Every problem code, with what it means in Chinese and English. The list is closed: a Problem
+with another code is refused when it is made, and ``docs/errors.md`` lists each one (a test
+holds the two to the same list)."""

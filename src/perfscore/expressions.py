@@ -7,9 +7,11 @@ functions in :data:`FUNCTIONS`. Attribute access, subscripts, lambdas, comprehen
 f-strings and every other construct are refused at load with their position. Number literals
 become :class:`~decimal.Decimal` from their source text, so ``0.1`` is exactly one tenth.
 
-A checked tree is turned into nested closures (the fast path used for scoring). The same
-tree can be evaluated by a locked-down :class:`simpleeval.SimpleEval` (the reference path);
-the tests hold the two to the same answers.
+A checked tree has three evaluators, all stated here from the same operator tables: nested
+closures (:attr:`Expression.run`, which locate a failure inside the formula), Python source
+for the compiled scoring pass (:func:`source`), and a locked-down :class:`simpleeval.SimpleEval`
+(:meth:`Expression.evaluate_reference`, an independent oracle). The tests hold the three to
+the same answers.
 """
 
 from __future__ import annotations
@@ -28,22 +30,12 @@ from typing import Any
 import simpleeval
 
 from .errors import Location, Problem, ScoringError, Span, suggest
-
-#: Every score and formula is computed in this context, whatever the caller's thread uses.
-#: Exponents are bounded so that no value can grow without limit.
-CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=999,
-    Emin=-999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
+from .exact import CONTEXT
+from .limits import DEFAULT_LIMITS, Limits
+from .text import shown
 
 _DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
-MAX_EXPRESSION_LENGTH = 2000
-MAX_EXPRESSION_DEPTH = 100
-MAX_STRING_LITERAL = 200
-MAX_POWER_EXPONENT = 64
+MAX_POWER_EXPONENT = 64  # a rule of the language (9**9**9 must not hang), not a size limit
 
 Env = Mapping[str, Any]
 Evaluator = Callable[[Env], Any]
@@ -174,10 +166,11 @@ _REFUSED = {
 class _Checker:
     """Walks a parsed formula once, collecting every problem with its span."""
 
-    def __init__(self, text: str, location: Location, names: Mapping[str, Kind]) -> None:
+    def __init__(self, text: str, location: Location, names: Mapping[str, Kind], limits: Limits) -> None:
         self.text = text
         self.location = location
         self.names = names
+        self.limits = limits
         self.problems: list[Problem] = []
         self.used: set[str] = set()
         self.too_deep = False
@@ -192,10 +185,12 @@ class _Checker:
 
     def kind(self, node: ast.AST, depth: int = 0) -> Kind | None:
         """The kind of value ``node`` yields, or None after reporting why it has none."""
-        if depth > MAX_EXPRESSION_DEPTH:
+        if depth > self.limits.max_formula_depth:
             if not self.too_deep:  # one message, however many branches go too deep
                 self.problem(
-                    node, f"formula is nested more than {MAX_EXPRESSION_DEPTH} levels deep", code="formula-too-deep"
+                    node,
+                    f"formula is nested more than {self.limits.max_formula_depth} levels deep",
+                    code="formula-too-deep",
                 )
             self.too_deep = True
             return None
@@ -251,9 +246,11 @@ class _Checker:
                 return None
             return Kind.NUMBER
         if isinstance(value, str):
-            if len(value) > MAX_STRING_LITERAL:
+            if len(value) > self.limits.max_formula_text:
                 self.problem(
-                    node, f"text literals are limited to {MAX_STRING_LITERAL} characters", code="formula-refused"
+                    node,
+                    f"text literals are limited to {self.limits.max_formula_text} characters",
+                    code="formula-refused",
                 )
             return Kind.TEXT
         self.problem(
@@ -399,8 +396,6 @@ class Expression:
         with decimal.localcontext(CONTEXT):
             return self.run(env)
 
-    __call__ = evaluate
-
     def evaluate_reference(self, env: Env) -> Any:
         """Evaluate through simpleeval, the slow reference the fast path is tested against."""
         evaluator = _ReferenceEval(env)
@@ -433,6 +428,7 @@ def compile_expression(
     location: Location,
     names: Mapping[str, Kind],
     constants: Mapping[str, Decimal] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Expression | None, list[Problem]]:
     """Parse and check ``text``; return the compiled expression or every problem found.
 
@@ -440,11 +436,10 @@ def compile_expression(
     load (such as a leaf's ``points``) and folded into the tree.
     """
     if not isinstance(text, str):
-        return None, [Problem(location, f"expected a formula (text), got {text!r}", code="formula-kind")]
-    if len(text) > MAX_EXPRESSION_LENGTH:
-        return None, [
-            Problem(location, f"formula is longer than {MAX_EXPRESSION_LENGTH} characters", code="formula-too-long")
-        ]
+        return None, [Problem(location, f"expected a formula (text), got {shown(text)}", code="formula-kind")]
+    if len(text) > limits.max_formula_length:
+        message = f"formula is longer than {limits.max_formula_length} characters"
+        return None, [Problem(location, message, code="formula-too-long")]
     # Newlines and tabs become spaces so positions keep pointing at the same characters.
     flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     stripped = flat.strip()
@@ -463,7 +458,7 @@ def compile_expression(
     except (ValueError, RecursionError, MemoryError):
         return None, [Problem(location, "formula could not be parsed", code="formula-syntax")]
     fixed = dict(constants or {})
-    checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)})
+    checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)}, limits)
     kind = checker.kind(tree)
     if checker.problems or kind is None:
         return None, checker.problems
@@ -609,3 +604,50 @@ class _ReferenceEval(simpleeval.SimpleEval):  # type: ignore[misc]
         if node.id in ("True", "False"):
             return node.id == "True"
         return self.names[node.id]
+
+
+# --- the same tree as Python source, for the compiled scoring pass ---------------------------
+
+_OPERATOR_SOURCE = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
+_COMPARISON_SOURCE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_UNARY_SOURCE = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not "}
+
+
+def _zero_divisor() -> Any:
+    raise ZeroDivisionError  # Decimal says InvalidOperation for 0/0 and x % 0: a divisor of 0 fails alike everywhere
+
+
+def source(node: ast.expr, const: Callable[[object], str], name: Callable[[str], str]) -> str:
+    """Python source computing a checked tree, for code that runs with no builtins: constants,
+    functions and helpers are referred to by the names ``const`` binds them to, and the names a
+    formula reads by ``name(…)``. Its results and failures are those of :attr:`Expression.run`
+    (without their locations; the engine finds those through the closures)."""
+    if isinstance(node, ast.Constant):
+        return const(node.value)
+    if isinstance(node, ast.Name):
+        return node.id if node.id in ("True", "False") else name(node.id)
+    if isinstance(node, ast.BinOp):
+        left, right = source(node.left, const, name), source(node.right, const, name)
+        if isinstance(node.op, ast.Pow):
+            return f"{const(_power)}({left}, {right})"
+        if isinstance(node.op, _DIVISIONS):
+            right = f"({right} or {const(_zero_divisor)}())"
+        return f"({left} {_OPERATOR_SOURCE[type(node.op)]} {right})"
+    if isinstance(node, ast.UnaryOp):
+        return f"({_UNARY_SOURCE[type(node.op)]}{source(node.operand, const, name)})"
+    if isinstance(node, ast.BoolOp):
+        joiner = " and " if isinstance(node.op, ast.And) else " or "
+        return "(" + joiner.join(source(value, const, name) for value in node.values) + ")"
+    if isinstance(node, ast.Compare):
+        parts = [source(node.left, const, name)]
+        for op, operand in zip(node.ops, node.comparators, strict=True):
+            parts += [_COMPARISON_SOURCE[type(op)], source(operand, const, name)]
+        return "(" + " ".join(parts) + ")"
+    if isinstance(node, ast.IfExp):
+        body, test, orelse = (source(part, const, name) for part in (node.body, node.test, node.orelse))
+        return f"({body} if {test} else {orelse})"
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        args = ", ".join(source(arg, const, name) for arg in node.args)
+        return f"{const(FUNCTIONS[node.func.id].call)}({args})"
+    raise AssertionError(f"unchecked node {type(node).__name__}")  # the checker refuses these

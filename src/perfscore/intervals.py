@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from .wording import plain
+from .text import plain
 
 _INF = Decimal("Infinity")
 _ZERO = Decimal(0)

@@ -1,8 +1,9 @@
-"""How large a ruleset may be, and which keys are refused as look-alikes.
+"""Every size bound perfscore applies, in one place, and which keys are refused as look-alikes.
 
-A ruleset is untrusted input: these bounds keep a hostile or broken file from exhausting
-memory, recursion or time before any rule is read. The defaults are generous for real
-frameworks (a few hundred indicators); tighten them for uploads from unknown sources.
+Rulesets, data files and tables are untrusted input: these bounds keep a hostile or broken file
+from exhausting memory, recursion or time before any rule is read. The defaults are generous
+for real frameworks (a few hundred indicators, tens of thousands of units); tighten them for
+uploads from unknown sources by passing your own :class:`Limits`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,29 @@ from .errors import KeyPath, Location, Problem
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on a ruleset document, checked when it is loaded."""
+    """Bounds on what perfscore reads, each checked before the work it guards."""
 
+    # a ruleset file
     max_bytes: int = 2_000_000  # the whole file
     max_depth: int = 32  # tables and arrays nested in each other
     max_indicators: int = 10_000  # tables under [indicators], at any level
     max_string: int = 10_000  # characters in any one text value
+    max_digits: int = 28  # digits of a number (the precision every score is computed with)
+    max_magnitude: int = 15  # points, targets and band edges in the trillions are typos, not rules
+    # a formula
+    max_formula_length: int = 2_000  # characters
+    max_formula_depth: int = 100  # operators and calls nested in each other
+    max_formula_text: int = 200  # characters of a text literal ("完成")
+    # a unit's data
+    max_data_bytes: int = 50_000_000  # a data file: about 100,000 units of a 30-input ruleset
+    max_text: int = 10_000  # characters of a text input's value
+    max_number_text: int = 60  # characters of a number written as text ("1,234.5")
+    max_exponent: int = 30  # no budget has more than 30 digits before the point
+    # a self-evaluation table
+    max_table_bytes: int = 20_000_000  # one table file; a real 自评表 is a few hundred kilobytes
+    max_table_rows: int = 5_000  # rows read from a sheet (formatting can make a sheet claim a million)
+    max_table_columns: int = 100
+    max_header_row: int = 200  # the indicator header starts within a sheet's first rows
 
 
 DEFAULT_LIMITS = Limits()
@@ -66,8 +84,11 @@ def check_document(document: Mapping[str, Any], source: str | None, limits: Limi
         if isinstance(value, str) and len(value) > limits.max_string:
             message = f"text of {len(value)} characters is over the {limits.max_string}-character limit"
             problems.append(Problem(Location(source, path), message, code="string-too-long"))
-        if _oversized_number(value):
-            message = f"numbers in a ruleset are limited to {MAX_DIGITS} digits and magnitudes below 10^{MAX_MAGNITUDE}"
+        if _oversized_number(value, limits):
+            message = (
+                f"numbers in a ruleset are limited to {limits.max_digits} digits "
+                f"and magnitudes below 10^{limits.max_magnitude}"
+            )
             problems.append(Problem(Location(source, path), message, code="number-too-large"))
         if isinstance(value, str) and _shown_as_lines(path) and _line_breaking(value):
             message = "text shown in reports must be one line of visible characters (no line breaks or controls)"
@@ -80,11 +101,7 @@ def check_document(document: Mapping[str, Any], source: str | None, limits: Limi
     return problems
 
 
-MAX_DIGITS = 28  # the precision every score is computed with
-MAX_MAGNITUDE = 15  # points, targets and band edges in the trillions are typos, not rules
-
-
-def _oversized_number(value: Any) -> bool:
+def _oversized_number(value: Any, limits: Limits) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return False
     number = Decimal(value) if isinstance(value, int) and abs(value) < 10**40 else value
@@ -92,7 +109,9 @@ def _oversized_number(value: Any) -> bool:
         return True
     if not number.is_finite():
         return True
-    return bool(number) and (number.adjusted() >= MAX_MAGNITUDE or len(number.as_tuple().digits) > MAX_DIGITS)
+    return bool(number) and (
+        number.adjusted() >= limits.max_magnitude or len(number.as_tuple().digits) > limits.max_digits
+    )
 
 
 # Formulas may span lines (they are read as one); descriptions may have paragraphs.

@@ -1,7 +1,8 @@
-"""TOML text → checked document → compiled :class:`~perfscore.engine.Ruleset`.
+"""TOML text → checked document → compiled :class:`~perfscore.ruleset.Ruleset`.
 
 The loader walks the document once, checks each part with its pydantic model, compiles every
-formula, and gathers *all* problems with their key paths before raising one RulesetError.
+formula, and gathers *all* problems with their key paths before raising one RulesetError. A
+leaf's keys are checked and built by its method (``perfscore.methods``), found by name.
 """
 
 from __future__ import annotations
@@ -16,32 +17,27 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .data import InputCheck, input_check
-from .engine import Derived, Indicator, Ruleset
 from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
+from .exact import pinned
 from .expressions import FUNCTIONS, Expression, Kind, compile_expression
+from .inputs import InputCheck, input_check
 from .limits import DEFAULT_LIMITS, Limits, check_document
-from .methods import Bands, Boolean, Deduction, Formula, Method, Rating, Ratio
+from .methods import METHODS, Method
 from .model import (
     DEFAULT_SCALE,
-    LEAF_MODELS,
     NAME_PATTERN,
     TOP_LEVEL_KEYS,
-    BandsLeaf,
-    BooleanLeaf,
-    DeductionLeaf,
     DerivedSpec,
-    FormulaLeaf,
     Group,
     InputSpec,
     Metadata,
-    RatingLeaf,
-    RatioLeaf,
     Scale,
     TablePolicy,
 )
+from .ruleset import Derived, Indicator, Ruleset
+from .text import shown
 from .toml import parse_toml
-from .wording import COMMON_FIELDS, METHOD_FIELDS, not_fields, template_fields
+from .wording import COMMON_FIELDS, not_fields, template_fields
 
 _NAME = re.compile(NAME_PATTERN)
 _RESERVED = {"points", "True", "False", *FUNCTIONS, *keyword.kwlist}
@@ -51,8 +47,10 @@ _KINDS = {"number": Kind.NUMBER, "percent": Kind.NUMBER, "count": Kind.NUMBER, "
 M = TypeVar("M", bound=BaseModel)
 
 
-def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Ruleset:
-    """Load and compile the ruleset in the TOML file at ``path``."""
+def load(
+    path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[str, Method] | None = None
+) -> Ruleset:
+    """Load and compile the ruleset in the TOML file at ``path`` (see :func:`loads`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -69,11 +67,22 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Ruleset:
     except UnicodeDecodeError as error:
         problem = Problem(Location(str(path)), f"the file is not UTF-8 text (byte {error.start})", code="encoding")
         raise RulesetError([problem], str(path)) from None
-    return loads(text, source=str(path), limits=limits)
+    return loads(text, source=str(path), limits=limits, methods=methods)
 
 
-def loads(text: str, source: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> Ruleset:
-    """Compile a ruleset from TOML text; ``source`` names it in error messages."""
+@pinned
+def loads(
+    text: str,
+    source: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    methods: Mapping[str, Method] | None = None,
+) -> Ruleset:
+    """Compile a ruleset from TOML text; ``source`` names it in error messages.
+
+    ``methods`` are the scoring methods its leaves may name (by default the built-in
+    :data:`perfscore.methods.METHODS`; pass an extended copy to add one of your own).
+    """
     size = len(text.encode("utf-8", errors="replace"))
     if size > limits.max_bytes:
         message = f"the ruleset is {size} bytes, over the {limits.max_bytes}-byte limit"
@@ -82,22 +91,19 @@ def loads(text: str, source: str | None = None, *, limits: Limits = DEFAULT_LIMI
     problems = check_document(document, source, limits)
     if problems:
         raise RulesetError(problems, source)
-    ruleset = _Loader(source).build(document, text)
-    ruleset.limits = limits
-    return ruleset
+    return _Loader(source, limits, methods).build(document, text)
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return "a table"
-    return repr(value)
+    return "a table" if isinstance(value, Mapping) else shown(value)
 
 
 class _Loader:
-    def __init__(self, source: str | None) -> None:
+    def __init__(self, source: str | None, limits: Limits, methods: Mapping[str, Method] | None) -> None:
         self.source = source
+        self.limits = limits
+        self.methods = methods  # None: the built-in ones
+        self.known: Mapping[str, Method] = METHODS if methods is None else methods
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # derived values with a reported mistake: readers stay quiet
 
@@ -172,9 +178,20 @@ class _Loader:
                 self.check_policy(policy, scales, roots)
         if self.problems or meta is None:
             raise RulesetError(self.problems, self.source)
-        ruleset = Ruleset(meta, inputs, checks, tuple(derived), roots, tuple(leaves), scales, text, self.source)
-        ruleset.table_policy = policy
-        return ruleset
+        return Ruleset(
+            meta,
+            inputs,
+            checks,
+            tuple(derived),
+            roots,
+            tuple(leaves),
+            scales,
+            text,
+            self.source,
+            limits=self.limits,
+            table_policy=policy,
+            methods=self.methods,
+        )
 
     def check_policy(self, policy: TablePolicy, scales: Mapping[str, Scale], roots: tuple[Indicator, ...]) -> None:
         """The [tables] policy may only name scales, tiers and first-level indicators that exist."""
@@ -313,7 +330,7 @@ class _Loader:
     ) -> Expression | None:
         if isinstance(text, str) and _names_in(text) & self.broken:
             return None  # it reads a derived value whose own mistake is already reported
-        expression, problems = compile_expression(text, self.at(path), kinds, constants)
+        expression, problems = compile_expression(text, self.at(path), kinds, constants, self.limits)
         self.problems.extend(problems)
         if expression is not None and want is not None and expression.kind is not want:
             self.problem(
@@ -348,8 +365,9 @@ class _Loader:
         strict = meta is None or meta.missing == "error"
         rated: dict[str, list[Decimal]] = {}
         for leaf in leaves:
-            if isinstance(leaf.spec, RatingLeaf):
-                rated.setdefault(leaf.spec.input, []).append(leaf.points)
+            for name in leaf.reads:  # the rating leaves reading each rating input: its scores fit their tiers
+                if name in inputs and inputs[name].type == "rating":
+                    rated.setdefault(name, []).append(leaf.points)
         checks = []
         numeric = {name for name, spec in inputs.items() if spec.type in ("number", "percent", "count")}
         for name, spec in inputs.items():
@@ -379,6 +397,7 @@ class _Loader:
                         strict if spec.required is None else spec.required,
                         scale,
                         tuple(rated.get(name, ())),
+                        self.limits,
                     )
                 )
             except ValueError as error:
@@ -438,11 +457,11 @@ class _TreeWalker:
         self.check_places(group.points, path)
         self.loader.add_up(path, group.points, table, "its own points")
         return Indicator(str(path[-1]), path[1:], group.name, group.name_en, group.points, group, children,
-                         first=first, end=len(self.leaves))  # fmt: skip
+                         first=first, end=len(self.leaves), location=self.loader.at(path))  # fmt: skip
 
-    def check_templates(self, spec: Any, path: KeyPath, reads: list[str]) -> None:
+    def check_templates(self, spec: Any, method: Method, path: KeyPath, reads: list[str]) -> None:
         """Every {field} in an explanation template must be one the leaf can fill."""
-        known = COMMON_FIELDS | METHOD_FIELDS[spec.method] | set(reads)
+        known = COMMON_FIELDS | method.template_fields | set(reads)
         for key in ("explain", "explain_en"):
             template = getattr(spec, key)
             for odd in not_fields(template or ""):
@@ -470,103 +489,58 @@ class _TreeWalker:
             )
 
     def leaf(self, table: Mapping[str, Any], path: KeyPath) -> Indicator | None:
-        method_name = table["method"]
-        model = LEAF_MODELS.get(method_name) if isinstance(method_name, str) else None
-        if model is None:
+        name = table["method"]
+        known = self.loader.known
+        method = known.get(name) if isinstance(name, str) else None
+        if method is None:
             self.loader.problem(
                 (*path, "method"),
-                f"unknown method {_show(method_name)}; expected one of " + ", ".join(LEAF_MODELS),
-                suggest(str(method_name), LEAF_MODELS),
+                f"unknown method {_show(name)}; expected one of " + ", ".join(known),
+                suggest(str(name), known),
                 code="unknown-method",
             )
             return None
-        spec = self.loader.model(model, table, path)
+        spec = self.loader.model(method.params, table, path)
         if spec is None:
             return None
         self.check_places(spec.points, path)
-        built = self.method(spec, path)
-        if built is None:
+        formulas = self.formulas(method, spec, path)
+        if formulas is None or not method.check(spec, _Site(self.loader, path, self.inputs)):
             return None
-        method, expressions = built
-        reads = sorted({name for expression in expressions for name in expression.names})
-        if isinstance(spec, RatingLeaf):
-            reads = [spec.input]
-        self.check_templates(spec, path, reads)
-        needs = frozenset().union(*(self.needs[name] for name in reads))
+        reads = method.reads(spec, formulas)
+        self.check_templates(spec, method, path, list(reads))
+        needs = frozenset().union(*(self.needs[name] for name in reads if name in self.needs))
         index = len(self.leaves)
-        leaf = Indicator(str(path[-1]), path[1:], spec.name, spec.name_en, spec.points, spec, (), method,
-                         tuple(reads), needs, index, index + 1)  # fmt: skip
+        leaf = Indicator(str(path[-1]), path[1:], spec.name, spec.name_en, spec.points, spec, (), method, formulas,
+                         reads, needs, index, index + 1, self.loader.at(path))  # fmt: skip
         self.leaves.append(leaf)
         return leaf
 
-    def number(self, value: Any, path: KeyPath) -> Expression | Decimal | None:
-        if isinstance(value, Decimal):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
-        return self.loader.formula(value, path, self.kinds, Kind.NUMBER)
-
-    def method(self, spec: Any, path: KeyPath) -> tuple[Method, list[Expression]] | None:
-        """Build the leaf's method; None when a formula in it had problems (already reported)."""
-        location = self.loader.at(path)
-        fields: dict[str, Expression | Decimal | None] = {}
-
-        def need(key: str, kind: Kind = Kind.NUMBER) -> Any:
+    def formulas(self, method: Method, spec: Any, path: KeyPath) -> dict[str, Expression | Decimal] | None:
+        """The method's formula keys compiled (numbers stay numbers); None when one had problems (reported)."""
+        compiled: dict[str, Expression | Decimal] = {}
+        for key, wanted in method.formulas.items():
             value = getattr(spec, key)
-            if kind is Kind.NUMBER:
-                fields[key] = self.number(value, (*path, key))
-            else:
-                fields[key] = self.loader.formula(value, (*path, key), self.kinds, kind)
-            return fields[key]
-
-        method: Method
-        if isinstance(spec, RatioLeaf):
-            actual, target = need("actual"), need("target")
-            method = Ratio(spec, actual, target) if actual is not None and target is not None else _BROKEN
-        elif isinstance(spec, BandsLeaf):
-            value = need("value")
-            method = Bands(spec, value, location) if value is not None else _BROKEN
-            for index, band in enumerate(spec.bands):
-                if band.points is not None and band.points > spec.points:
-                    self.loader.problem(
-                        (*path, "bands", index, "points"),
-                        f"a band gives {band.points} points, more than the indicator's {spec.points}",
-                        code="band-points",
-                    )
-        elif isinstance(spec, DeductionLeaf):
-            count = need("count")
-            method = Deduction(spec, count, location) if count is not None else _BROKEN
-        elif isinstance(spec, BooleanLeaf):
-            value = need("value", Kind.BOOL)
-            method = Boolean(spec.points, value) if isinstance(value, Expression) else _BROKEN
-        elif isinstance(spec, FormulaLeaf):
-            text = spec.formula if isinstance(spec.formula, str) else str(spec.formula)
-            formula = self.loader.formula(text, (*path, "formula"), self.kinds, Kind.NUMBER, {"points": spec.points})
-            fields["formula"] = formula
-            method = Formula(spec.points, formula) if formula is not None else _BROKEN
-        else:
-            assert isinstance(spec, RatingLeaf)
-            declared = self.inputs.get(spec.input)
-            if declared is None or declared.type != "rating":
-                what = "is not declared" if declared is None else f"is a {declared.type} input"
-                self.loader.problem(
-                    (*path, "input"),
-                    f"'{spec.input}' {what}; a rating indicator reads a rating input",
-                    suggest(spec.input, [n for n, s in self.inputs.items() if s.type == "rating"]),
-                    code="rating-input",
-                )
+            if wanted.text_only and isinstance(value, Decimal | int) and not isinstance(value, bool):
+                value = str(value)
+            if wanted.kind is Kind.NUMBER and isinstance(value, Decimal | int) and not isinstance(value, bool):
+                compiled[key] = Decimal(value)
+                continue
+            constants = {name: getattr(spec, name) for name in wanted.constants}
+            expression = self.loader.formula(value, (*path, key), self.kinds, wanted.kind, constants)
+            if expression is None:
                 return None
-            method = Rating(spec.points, spec.input)
-        if method is _BROKEN:
-            return None
-        return method, [value for value in fields.values() if isinstance(value, Expression)]
+            compiled[key] = expression
+        return compiled
 
 
-class _Broken:
-    name = "broken"
+class _Site:
+    """What a method's load-time checks see: the ruleset's inputs, and a place to report problems."""
 
-    def score(self, env: Any) -> Any:  # pragma: no cover - never part of a built ruleset
-        raise AssertionError("a broken method reached scoring")
+    def __init__(self, loader: _Loader, path: KeyPath, inputs: Mapping[str, InputSpec]) -> None:
+        self.loader = loader
+        self.path = path
+        self.inputs = inputs
 
-
-_BROKEN = _Broken()
+    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+        self.loader.problem((*self.path, *keys), message, suggestion, code=code)

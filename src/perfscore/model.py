@@ -1,19 +1,24 @@
 """Pydantic models of the ruleset document: shapes and values only, no behaviour.
 
 The indicator tree itself is walked by the loader (a node's children are its table-valued
-keys, so the tree cannot be one fixed model); each node's own keys are checked here.
+keys, so the tree cannot be one fixed model); each node's own keys are checked here. A leaf's
+keys are :class:`LeafParams` plus its method's own, modelled in the method's module
+(``perfscore.methods``).
 """
 
 from __future__ import annotations
 
+import decimal
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Formula = str | Decimal
-"""A formula (text) or a plain number."""
+from .exact import CONTEXT
+
+FormulaText = str | Decimal
+"""A formula key as written: a formula (text) or a plain number."""
 
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 NonNegative = Annotated[Decimal, Field(ge=0)]
@@ -60,12 +65,21 @@ class Metadata(_Model):
     missing: Literal["error", "zero"] = "error"
     assumptions: list[str] = []
 
+    @model_validator(mode="before")
+    @classmethod
+    def _scaled_grades(cls, raw: Any) -> Any:
+        """Without a ``grades`` list, the default grades are shares of the total: 优 from 90%, 良 80%, 中 60%."""
+        if not isinstance(raw, dict) or "grades" in raw:
+            return raw
+        total = raw.get("total", 100)
+        if not isinstance(total, Decimal | int) or isinstance(total, bool) or total <= 0 or total == 100:
+            return raw  # the total's own check reports a bad one
+        with decimal.localcontext(CONTEXT):
+            scaled = tuple(grade.model_copy(update={"min": grade.min * total / 100}) for grade in DEFAULT_GRADES)
+        return {**raw, "grades": scaled}
+
     @model_validator(mode="after")
     def _grades_descend(self) -> Metadata:
-        if "grades" not in self.model_fields_set and self.total != 100:
-            # The default grades are shares of the total: 优 from 90%, 良 80%, 中 60%.
-            scaled = tuple(grade.model_copy(update={"min": grade.min * self.total / 100}) for grade in DEFAULT_GRADES)
-            object.__setattr__(self, "grades", scaled)
         floors = [grade.min for grade in self.grades]
         if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors):
             raise ValueError("grades must be listed from the highest 'min' to the lowest, each different")
@@ -160,7 +174,8 @@ DEFAULT_SCALE = Scale(
 
 
 class OverTarget(_Model):
-    """What happens when a ≥ indicator's actual exceeds its target by a wide margin."""
+    """What happens when a ≥ indicator's actual exceeds its target by a wide margin (a ratio
+    leaf's ``over_target``, and the ``[tables]`` policy's)."""
 
     above: Annotated[Decimal, Field(gt=1)]
     action: Literal["flag", "deduct"] = "flag"
@@ -173,27 +188,8 @@ class OverTarget(_Model):
         return self
 
 
-class Band(_Model):
-    """A value range [min, max) by default; either end may be open or made inclusive/exclusive."""
-
-    min: Decimal | None = None
-    max: Decimal | None = None
-    min_inclusive: bool = True
-    max_inclusive: bool = False
-    points: NonNegative | None = None
-    fraction: Fraction | None = None
-
-    @model_validator(mode="after")
-    def _one_award(self) -> Band:
-        if (self.points is None) == (self.fraction is None):
-            raise ValueError("a band gives either 'points' or 'fraction', exactly one")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"band min ({self.min}) is greater than its max ({self.max})")
-        return self
-
-
-class _Leaf(_Model):
-    """Keys every leaf indicator has, whatever its method."""
+class LeafParams(_Model):
+    """Keys every leaf has, whatever its method (each method's model adds ``method`` and its own keys)."""
 
     name: str = Field(min_length=1)
     name_en: str | None = None
@@ -203,62 +199,6 @@ class _Leaf(_Model):
     unit: str | None = None
     explain: str | None = None
     explain_en: str | None = None
-
-
-class RatioLeaf(_Leaf):
-    method: Literal["ratio"]
-    actual: Formula
-    target: Formula
-    direction: Literal[">=", "<=", "="] = ">="
-    reverse: Literal["linear", "inverse"] = "linear"
-    equal: Literal["at-least", "exact"] = "at-least"
-    tolerance: NonNegative = Decimal(0)
-    over_target: OverTarget | None = None
-
-    @model_validator(mode="after")
-    def _over_target_direction(self) -> RatioLeaf:
-        if self.over_target is not None and self.direction == "<=":
-            raise ValueError("over_target applies to '>=' and '=' indicators, not '<='")
-        return self
-
-
-class BandsLeaf(_Leaf):
-    method: Literal["bands"]
-    value: Formula
-    bands: list[Band] = Field(min_length=1)
-
-
-class RatingLeaf(_Leaf):
-    method: Literal["rating"]
-    input: str = Field(pattern=NAME_PATTERN)
-
-
-class DeductionLeaf(_Leaf):
-    method: Literal["deduction"]
-    count: Formula
-    each: Annotated[Decimal, Field(gt=0)]
-    count_rounding: Literal["exact", "floor", "ceil"] = "exact"
-    cap: NonNegative | None = None
-
-
-class BooleanLeaf(_Leaf):
-    method: Literal["boolean"]
-    value: Formula
-
-
-class FormulaLeaf(_Leaf):
-    method: Literal["formula"]
-    formula: Formula
-
-
-LEAF_MODELS: dict[str, type[_Leaf]] = {
-    "ratio": RatioLeaf,
-    "bands": BandsLeaf,
-    "rating": RatingLeaf,
-    "deduction": DeductionLeaf,
-    "boolean": BooleanLeaf,
-    "formula": FormulaLeaf,
-}
 
 
 class Group(_Model):
@@ -288,6 +228,4 @@ class TablePolicy(_Model):
     vocabulary: dict[str, str] = {}  # qualitative text → tier name, added to the built-in vocabulary
     level1: dict[str, str] = {}  # a table's first-level name → first-level key, added to name matching
 
-
-GROUP_KEYS = frozenset(Group.model_fields)
 TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables")

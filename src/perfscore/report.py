@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Callable, Iterator
 
-from .engine import Indicator, Ruleset
-from .errors import columns
+from .exact import pinned
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
-from .wording import SYMBOLS, band_text, plain
+from .ruleset import Ruleset
+from .text import columns, markdown_cell, pad, plain
 
 WORDS = {
     "zh": {
@@ -33,16 +31,6 @@ WORDS = {
 }  # fmt: skip
 
 
-def width(text: str) -> int:
-    """Columns a string takes in a terminal: Chinese characters take two."""
-    return columns(text)
-
-
-def pad(text: str, columns: int, right: bool = False) -> str:
-    space = " " * max(0, columns - width(text))
-    return space + text if right else text + space
-
-
 def _grade(result: ScoreResult, lang: str) -> str:
     return result.grade.name if lang == "zh" else result.grade.name_en
 
@@ -58,6 +46,7 @@ def _rows(result: ScoreResult, lang: str) -> Iterator[tuple[int, NodeResult]]:
             yield node.indicator.depth - 1, node
 
 
+@pinned
 def render_text(result: ScoreResult, lang: str = "zh") -> str:
     """An itemized table for a terminal: total, grade, subtotals, each deduction explained."""
     words = WORDS[lang]
@@ -70,7 +59,7 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     rows = [(("  " * depth) + node.indicator.label(lang), plain(node.points), str(node.score),
              str(node.lost) if node.lost else "") for depth, node in _rows(result, lang)]  # fmt: skip
     head = (words["indicator"], words["points"], words["score"], words["lost"])
-    first = max(width(row[0]) for row in [head, *rows]) + 2
+    first = max(columns(row[0]) for row in [head, *rows]) + 2
     lines.append("")
     for row in [head, *rows]:
         lines.append(pad(row[0], first) + "".join(pad(cell, 8, right=True) for cell in row[1:]).rstrip())
@@ -85,15 +74,7 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-
-
-def markdown_cell(text: str) -> str:
-    """Text from a ruleset, a table or a unit, safe in a Markdown table cell or line: pipes escaped,
-    HTML-significant characters escaped (a cell holding <script> stays text), one line."""
-    return _LINE_BREAKS.sub(" ", html.escape(text, quote=False).replace("|", "\\|"))
-
-
+@pinned
 def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     """The same report as Markdown: a heading, a table of the tree, and the deductions."""
     words = WORDS[lang]
@@ -133,12 +114,11 @@ RENDERERS: dict[str, Callable[[ScoreResult, str], str]] = {
 }
 
 
+@pinned
 def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     """Many units: each unit's report, then a summary line per unit and the failures."""
     if fmt == "json":
-        document = batch.to_dict()
-        document["units"] = [o.to_dict() for o in batch.outcomes]
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2) + "\n"
     words = WORDS[lang]
     parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
     lines = [f"{'## ' if fmt == 'markdown' else ''}{words['summary']}", ""]
@@ -154,59 +134,7 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
 # --- a ruleset in words -----------------------------------------------------------------------
 
 
-def _how(indicator: Indicator, lang: str) -> str:
-    """How a leaf is scored, in one sentence."""
-    spec = indicator.spec
-    zh = lang == "zh"
-    method = indicator.method.name if indicator.method else ""
-    if method == "ratio":
-        op = SYMBOLS[spec.direction]
-        if spec.direction == "<=":
-            formula = ("目标值/实际值 × 分值" if spec.reverse == "inverse" else "(1 − (实际−目标)/目标) × 分值，实际 ≥ 2×目标 不得分") if zh \
-                else ("target / actual × points" if spec.reverse == "inverse" else "(1 − (actual − target) / target) × points, 0 at twice the target")  # fmt: skip
-            return f"比率法：实际 {spec.actual} 与目标 ≤ {spec.target} 比较，不超过目标得满分，超过按 {formula}" if zh \
-                else f"ratio: actual {spec.actual} against a target of ≤ {spec.target}; full marks at or below it, otherwise {formula}"  # fmt: skip
-        if spec.direction == "=" and spec.equal == "exact":
-            return f"相符法：实际 {spec.actual} 等于目标 {spec.target}（允差 {spec.tolerance}）得满分，否则 0 分" if zh \
-                else f"exact: actual {spec.actual} equal to {spec.target} (± {spec.tolerance}) earns full marks, otherwise 0"  # fmt: skip
-        text = f"比率法：实际 {spec.actual} 与目标 {op} {spec.target} 比较，达到目标得满分，否则按 实际/目标 × 分值" if zh \
-            else f"ratio: actual {spec.actual} against a target of {op} {spec.target}; full marks when met, otherwise actual / target × points"  # fmt: skip
-        if spec.over_target is not None:
-            over = spec.over_target
-            extra = (f"；超过目标 {over.above} 倍" + ("需说明原因" if over.action == "flag" else f"扣 {over.deduct} 分")) if zh \
-                else (f"; beyond {over.above} times the target " + ("is flagged" if over.action == "flag" else f"loses {over.deduct} points"))  # fmt: skip
-            text += extra
-        return text
-    if method == "bands":
-        bands = "; ".join(f"{band_text(b)} → " + (f"{plain(b.points)}" if b.points is not None else f"{plain(b.fraction * 100)}%")
-                          for b in spec.bands)  # fmt: skip
-        return (
-            f"区间法：按 {spec.value} 所在区间得分（{bands}）"
-            if zh
-            else f"bands: scored by the band {spec.value} falls in ({bands})"
-        )
-    if method == "rating":
-        return (
-            f"定性分档：按 {spec.input} 的评定档次及自评分值计分"
-            if zh
-            else f"rating: scored by the tier (and score) given for {spec.input}"
-        )
-    if method == "deduction":
-        return f"扣分法：每计 1 项（{spec.count}）扣 {plain(spec.each)} 分，扣完为止" if zh \
-            else f"deduction: {plain(spec.each)} points off per unit of {spec.count}, floored at 0"  # fmt: skip
-    if method == "boolean":
-        return (
-            f"是否达成：{spec.value} 为真得满分，否则 0 分"
-            if zh
-            else f"boolean: full marks when {spec.value} holds, otherwise 0"
-        )
-    return (
-        f"公式：{spec.formula}（结果限制在 0 至分值之间）"
-        if zh
-        else f"formula: {spec.formula} (kept within 0 and the points)"
-    )
-
-
+@pinned
 def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
     """The rule tree in words: what each indicator measures, its points and how it is scored."""
     words = WORDS[lang]
@@ -238,6 +166,6 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
             description = node.spec.description_en if lang == "en" else node.spec.description
             if description:
                 lines.append(f"{indent}    {description}")
-            if node.is_leaf:
-                lines.append(f"{indent}    {_how(node, lang)}")
+            if node.method is not None:
+                lines.append(f"{indent}    {node.method.describe(node, lang)}")
     return "\n".join(lines) + "\n"

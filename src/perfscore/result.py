@@ -1,41 +1,31 @@
 """Results: the total, the grade, every node's subtotal and every leaf's score and reason.
 
-A result is built cheaply at scoring time (scores and facts); the per-item objects and their
-explanation texts are made when first read, so scoring many units costs little more than
-computing their numbers.
+A result holds what the scoring pass computed: every leaf's raw and rounded score and the facts
+behind it. The per-item objects and their explanation texts are made from those when first
+read (never by scoring again), so scoring many units costs little more than computing their
+numbers. Every number a result computes on reading (lost points, subtotals) is computed in the
+pinned decimal context.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataError, PerfscoreError
-from .model import Grade, Tier
-from .wording import BODIES, SENTENCES, Display, leaf_fields, plain, render
+from .errors import DataError, InternalError, PerfscoreError
+from .exact import difference, pinned, total
+from .messages import LANGS, check_lang
+from .methods import facts_of
+from .model import Grade
+from .text import plain_data
+from .wording import explain, fallback_note
 
 if TYPE_CHECKING:
-    from .engine import Indicator, Ruleset
-
-LANGS = ("zh", "en")
-
-
-def _plain_data(value: Any) -> Any:
-    """A value as JSON can hold it: decimals and dates as strings, tiers by name."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Tier):
-        return value.name
-    if isinstance(value, tuple):
-        tier, given = value
-        return {"tier": tier.name, "score": None if given is None else str(given)}
-    return value
+    from .ruleset import Indicator, Ruleset
 
 
 class _OfIndicator:
@@ -63,51 +53,70 @@ class _OfIndicator:
 
     @property
     def lost(self) -> Decimal:
-        return self.indicator.points - self.score
+        return difference(self.indicator.points, self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """What every leaf result of one unit shares: the ruleset, the unit's values and what it left out."""
+
+    ruleset: Ruleset
+    values: Mapping[str, Any]
+    missing: frozenset[str]
 
 
 class LeafResult(_OfIndicator):
-    """One leaf indicator's outcome: its score, what it lost, the data it used, and why.
+    """One leaf indicator's outcome: its score, what it lost, the data it used, and why."""
 
-    The facts behind the score are worked out again from the unit's values when first read,
-    so a result that is only summed costs nothing for them.
-    """
-
-    __slots__ = ("_facts", "_missing", "_ruleset", "_values", "indicator", "raw", "score")
+    __slots__ = ("_cache", "_result", "indicator", "raw", "recorded", "score")
 
     def __init__(
-        self,
-        indicator: Indicator,
-        score: Decimal,
-        raw: Decimal,
-        ruleset: Ruleset,
-        values: Mapping[str, Any],
-        missing: frozenset[str],
+        self, indicator: Indicator, score: Decimal, raw: Decimal, recorded: tuple[Any, ...], unit: _Unit
     ) -> None:
         self.indicator = indicator
         self.score = score
         self.raw = raw
-        self._ruleset = ruleset
-        self._values = values
-        self._missing = missing
-        self._facts: Mapping[str, Any] | None = None
+        self.recorded = recorded  # what the scoring pass recorded: the method's case, then that case's facts
+        self._result = unit  # the unit's values (not its ScoreResult: no cycle, so a result is freed at once)
+        self._cache: dict[str, Any] | None = None  # facts and explanations, made when first read
 
     @property
     def missing(self) -> tuple[str, ...]:
         """The inputs this leaf needed but the unit did not supply (it then scores 0)."""
-        return tuple(sorted(self.indicator.needs & self._missing)) if self._missing else ()
+        missing = self._result.missing
+        return tuple(sorted(self.indicator.needs & missing)) if missing else ()
+
+    @property
+    def case(self) -> str:
+        """How the score came about, in the method's words for tools (``below``, ``capped``, ``missing``…)."""
+        return str(self.recorded[0].name)
+
+    @property
+    def note(self) -> bool:
+        """Whether the leaf lost nothing but needs the unit's explanation (a target far exceeded)."""
+        return bool(self.recorded[0].note)
+
+    def _cached(self) -> dict[str, Any]:
+        if self._cache is None:
+            self._cache = {}
+        return self._cache
 
     @property
     def facts(self) -> Mapping[str, Any]:
         """What the method found (actual, target, rate, tier, …), as used in the explanation."""
-        if self._facts is None:
-            self._facts = {} if self.missing else self._ruleset.facts(self.indicator, self._values)
-        return self._facts
+        cache = self._cached()
+        facts = cache.get("facts")
+        if facts is None:
+            method = self.indicator.method
+            assert method is not None
+            facts = cache["facts"] = {} if self.missing else method.facts(self.indicator, facts_of(self.recorded))
+        return facts
 
     @property
     def data(self) -> dict[str, Any]:
         """The values this leaf read (inputs and derived values)."""
-        return {name: self._values[name] for name in self.indicator.reads if name in self._values}
+        values = self._result.values
+        return {name: values[name] for name in self.indicator.reads if name in values}
 
     def __repr__(self) -> str:
         return f"<LeafResult {self.id} {self.score}/{self.points}>"
@@ -127,35 +136,16 @@ class LeafResult(_OfIndicator):
 
     def explain(self, lang: str = "zh") -> str:
         """The explanation in ``lang`` (``zh`` or ``en``): the ruleset's template or built-in wording."""
-        if lang not in LANGS:
-            raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-        display = Display(self._ruleset, lang)
-        indicator = self.indicator
-        case = "missing" if self.missing else str(self.facts.get("case"))
-        method = "missing" if self.missing else self.method
-        if method == "deduction" and not self.facts.get("count"):
-            case = "none"
-        fields = leaf_fields(indicator, self.facts, self._values, display)
-        fields.update(
-            id=indicator.id,
-            name=indicator.label(lang),
-            name_en=indicator.name_en or indicator.name,
-            points=display.worth(indicator.points),
-            score=display.points(self.score),
-            lost=display.points(self.lost),
-            missing=("、" if lang == "zh" else ", ").join(display.label(name) for name in self.missing),
-        )
-        zh, en = BODIES[(method, case)]
-        body = render(zh if lang == "zh" else en, fields)
-        if self.facts.get("negative"):
-            body += {"zh": "（实际值为负，按 0 计）", "en": " (a negative actual counts as 0)"}[lang]
-        fields["body"] = body
-        template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
-        if template is None or self.missing:
-            template = SENTENCES[(lang, self.lost == 0)]
-        return render(template, fields)
+        cache = self._cached()
+        said = cache.get(lang)
+        if said is None:
+            result = self._result
+            said = cache[check_lang(lang)] = explain(self, self.recorded[0], result.ruleset, result.values, lang)
+        return said
 
+    @pinned
     def to_dict(self) -> dict[str, Any]:
+        facts = self.facts
         return {
             "id": self.id,
             "name": self.name,
@@ -165,10 +155,10 @@ class LeafResult(_OfIndicator):
             "score": str(self.score),
             "raw": str(self.raw),
             "lost": str(self.lost),
-            "data": {name: _plain_data(value) for name, value in self.data.items()},
+            "data": {name: plain_data(value) for name, value in self.data.items()},
             "missing": list(self.missing),
-            "facts": {k: _plain_data(v) for k, v in self.facts.items() if k != "case"}
-            | {"case": self.facts.get("case")},
+            "facts": {key: plain_data(value) for key, value in facts.items() if key != "case"}
+            | {"case": facts.get("case", self.case)},
             "explanation": {lang: self.explain(lang) for lang in LANGS},
         }
 
@@ -212,6 +202,7 @@ class ScoreResult:
         missing: frozenset[str],
         raw: list[Decimal],
         scores: list[Decimal],
+        facts: list[tuple[Any, ...]],
         total: Decimal,
         grade: Grade,
         fallbacks: tuple[str, ...] = (),
@@ -222,7 +213,8 @@ class ScoreResult:
         self.values = values
         self.missing = missing
         self._raw = raw
-        self._scores = scores
+        self._scores = scores  # rounded as the ruleset declares
+        self._facts = facts
         self.total = total
         self.grade = grade
 
@@ -234,12 +226,8 @@ class ScoreResult:
     @cached_property
     def items(self) -> tuple[LeafResult, ...]:
         """Every leaf indicator's result, in the ruleset's order."""
-        ruleset, values, missing = self.ruleset, self.values, self.missing
-        scores = self._scores if ruleset.meta.rounding.stage == "leaf" else [ruleset.round(s) for s in self._scores]
-        return tuple(
-            LeafResult(leaf, score, raw, ruleset, values, missing)
-            for leaf, score, raw in zip(ruleset.leaves, scores, self._raw, strict=True)
-        )
+        unit = _Unit(self.ruleset, self.values, self.missing)
+        return tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
 
     @cached_property
     def tree(self) -> tuple[NodeResult, ...]:
@@ -250,9 +238,10 @@ class ScoreResult:
         if indicator.is_leaf:
             leaf = self.items[indicator.first]
             return NodeResult(indicator, leaf.score, (), leaf)
-        subtotal = sum(self._scores[indicator.first : indicator.end], Decimal(0))
-        if self.ruleset.meta.rounding.stage != "leaf":
-            subtotal = self.ruleset.round(subtotal)
+        if self.ruleset.meta.rounding.stage == "leaf":
+            subtotal = total(self._scores[indicator.first : indicator.end])
+        else:
+            subtotal = self.ruleset.round(total(self._raw[indicator.first : indicator.end]))
         return NodeResult(indicator, subtotal, tuple(self._node(child) for child in indicator.children), None)
 
     @property
@@ -263,31 +252,26 @@ class ScoreResult:
     @property
     def deductions(self) -> tuple[LeafResult, ...]:
         """Every leaf that lost points, the largest loss first (ties in the ruleset's order)."""
-        return tuple(sorted((item for item in self.items if item.lost > 0), key=lambda item: -item.lost))
+        lost = [item for item in self.items if item.lost > 0]
+        return tuple(sorted(lost, key=lambda item: item.lost, reverse=True))  # stable: ties keep their order
 
     @property
     def notes(self) -> tuple[LeafResult, ...]:
         """Leaves that lost nothing but need a written explanation (a target far exceeded)."""
-        return tuple(item for item in self.items if item.facts.get("case") == "over-flagged")
+        return tuple(item for item in self.items if item.note)
 
     def fallback_notes(self, lang: str = "zh") -> list[str]:
         """One sentence per derived value that divided by zero and took its declared fallback."""
-        notes = []
-        for derived in self.ruleset.derived:
-            if derived.name in self.fallbacks:
-                label = (derived.spec.label_en if lang == "en" else derived.spec.label) or derived.name
-                value = plain(self.values[derived.name])
-                notes.append(
-                    f"计算值「{label}」（{derived.expression.text}）除数为零，按规则设定的备用值 {value} 计。"
-                    if lang == "zh"
-                    else f"The derived value {label} ({derived.expression.text}) divided by zero; "
-                    f"its declared fallback {value} was used."
-                )
-        return notes
+        check_lang(lang)
+        return [
+            fallback_note(derived, self.values[derived.name], lang)
+            for derived in self.ruleset.derived
+            if derived.name in self.fallbacks
+        ]
 
     @property
     def lost(self) -> Decimal:
-        return self.points - self.total
+        return difference(self.points, self.total)
 
     def item(self, indicator_id: str) -> LeafResult:
         """The result of the leaf with this id (e.g. ``budget.execution_rate``)."""
@@ -296,6 +280,7 @@ class ScoreResult:
                 return item
         raise KeyError(indicator_id)
 
+    @pinned
     def to_dict(self) -> dict[str, Any]:
         """Everything in the result as plain data; decimals as strings so nothing is lost."""
         return {
@@ -322,7 +307,7 @@ class ScoreResult:
                 dict(zip(LANGS, texts, strict=True))
                 for texts in zip(*(self.fallback_notes(lang) for lang in LANGS), strict=True)
             ],
-            "inputs": {name: _plain_data(value) for name, value in self.values.items()},
+            "inputs": {name: plain_data(value) for name, value in self.values.items()},
         }
 
     def __repr__(self) -> str:
@@ -344,7 +329,10 @@ class UnitError:
 
     @property
     def kind(self) -> str:
-        return "data" if isinstance(self.error, DataError) else "scoring"
+        """``data`` (the unit's values), ``scoring`` (a formula failed for them) or ``internal`` (a bug)."""
+        if isinstance(self.error, DataError):
+            return "data"
+        return "internal" if isinstance(self.error, InternalError) else "scoring"
 
     def to_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "name": self.name, "error": self.kind, "message": str(self.error)}

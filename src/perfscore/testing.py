@@ -43,12 +43,15 @@ try:
 except ImportError as error:  # pragma: no cover - only without the extra installed
     raise ImportError("perfscore.testing needs hypothesis: pip install 'perfscore[testing]'") from error
 
-from .engine import Indicator, Ruleset
 from .errors import DataError, PerfscoreError, ScoringError, suggest
-from .expressions import CONTEXT, FUNCTIONS, Expression
+from .exact import CONTEXT
+from .expressions import FUNCTIONS, Expression
 from .loader import load, loads
-from .methods import Bands, Boolean, Deduction, Formula, Rating, Ratio
-from .model import Band, InputSpec, RatingLeaf, Tier
+from .methods import Band
+from .methods.bands import awards
+from .methods.deduction import cap_of
+from .model import InputSpec, Tier
+from .ruleset import Indicator, Ruleset
 from .result import ScoreResult
 from .toml import dumps_document, dumps_value
 
@@ -70,6 +73,44 @@ __all__ = [
 DrawFn = Callable[[st.SearchStrategy[Any]], Any]
 ZERO = Decimal(0)
 ONE = Decimal(1)
+
+
+class _Method:  # TEMPORARY view of a leaf's method for the kit, until it asks the methods' hooks
+    def __init__(self, leaf: Indicator) -> None:
+        spec, formulas = leaf.spec, leaf.formulas
+        self.leaf = leaf
+        self.name = leaf.method.name if leaf.method is not None else "?"
+        self.points = leaf.points
+        for key, value in formulas.items():
+            setattr(self, "formula" if key == "formula" else f"{key}_formula", value)
+        for key in ("direction", "reverse", "tolerance", "over_target", "input", "each"):
+            if hasattr(spec, key):
+                setattr(self, key, getattr(spec, key))
+        self.exact = getattr(spec, "direction", None) == "=" and getattr(spec, "equal", None) == "exact"
+        if hasattr(spec, "bands"):
+            self.bands = list(zip(spec.bands, awards(leaf), strict=True))
+        if hasattr(spec, "count_rounding"):
+            self.cap = cap_of(leaf)
+            self.rounding = {"floor": decimal.ROUND_FLOOR, "ceil": decimal.ROUND_CEILING}.get(spec.count_rounding)
+
+
+class Ratio(_Method): ...
+class Bands(_Method): ...
+class Rating(_Method): ...
+class Deduction(_Method): ...
+class Boolean(_Method): ...
+class Formula(_Method): ...
+
+
+_VIEWS = {"ratio": Ratio, "bands": Bands, "rating": Rating, "deduction": Deduction, "boolean": Boolean,
+          "formula": Formula}
+
+
+def _view(leaf: Indicator) -> Any:
+    assert leaf.method is not None
+    return _VIEWS[leaf.method.name](leaf)
+
+
 NUMERIC = ("number", "percent", "count")
 ORDERED = (*NUMERIC, "date", "bool")  # inputs whose values can be better or worse
 SPAN = Decimal(1_000_000)  # how far an input without a declared bound is drawn
@@ -140,7 +181,7 @@ def _places(value: Decimal) -> int:
 
 def _formulas(leaf: Indicator) -> list[Expression | Decimal]:
     """The formulas a leaf's method computes with (constants as Decimal)."""
-    method = leaf.method
+    method = _view(leaf)
     if isinstance(method, Ratio):
         return [method.actual_formula, method.target_formula]
     if isinstance(method, Bands):
@@ -176,7 +217,7 @@ def _landmarks(ruleset: Ruleset) -> tuple[list[Decimal], list[str], list[datetim
     dates: list[datetime.date] = []
     trees = [derived.expression.tree for derived in ruleset.derived]
     for leaf in ruleset.leaves:
-        method = leaf.method
+        method = _view(leaf)
         for formula in _formulas(leaf):
             if isinstance(formula, Decimal):
                 numbers.append(formula)
@@ -300,7 +341,7 @@ def _number_marks(numbers: Iterable[Decimal], low: Decimal, high: Decimal, place
 
 def _rating_worths(ruleset: Ruleset, name: str) -> list[Decimal]:
     """The points of every rating leaf that reads the input ``name``."""
-    return [leaf.points for leaf in ruleset.leaves if isinstance(leaf.spec, RatingLeaf) and leaf.spec.input == name]
+    return [leaf.points for leaf in ruleset.leaves if leaf.method is not None and leaf.method.name == 'rating' and leaf.spec.input == name]
 
 
 def _tier_grid(tier: Tier, worths: Sequence[Decimal], places: int) -> tuple[int, int] | None:
@@ -567,7 +608,7 @@ class _Profile:
 
     def _plan(self, leaf: Indicator) -> _Step:
         """How to put a unit at or beyond this leaf's target; raises _Unsupported with the reason."""
-        method = leaf.method
+        method = _view(leaf)
         if isinstance(method, Ratio):
             return self._ratio(method)
         if isinstance(method, Bands):
@@ -1168,7 +1209,7 @@ def _directions(ruleset: Ruleset) -> tuple[dict[str, tuple[str, str]], list[str]
     """Input → (better, "declared" or "inferred"), and the inputs whose ratio indicators disagree."""
     inferred: dict[str, set[str]] = {}
     for leaf in ruleset.leaves:
-        method = leaf.method
+        method = _view(leaf)
         if isinstance(method, Ratio) and isinstance(method.actual_formula, Expression):
             name = method.actual_formula.bare_name
             way = _ratio_way(method)
@@ -1501,7 +1542,7 @@ def _band_text(band: Band, award: Decimal) -> str:
 
 def _rule(leaf: Indicator) -> str:
     """A leaf's method and its key parameters, as the ruleset writes them."""
-    method = leaf.method
+    method = _view(leaf)
     if isinstance(method, Ratio):
         parts = [f"actual = {_formula_text(method.actual_formula)}", f"target = {_formula_text(method.target_formula)}",
                  f"direction = {method.direction}"]  # fmt: skip
@@ -1918,7 +1959,7 @@ class _Checker:
 
     def formula_within_points(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
         for leaf, item in zip(self.ruleset.leaves, result.items, strict=True):
-            if not isinstance(leaf.method, Formula) or item.missing:
+            if not isinstance(_view(leaf), Formula) or item.missing:
                 continue
             value = item.facts.get("result")
             if not isinstance(value, Decimal) or ZERO <= value <= item.points:
@@ -2032,7 +2073,7 @@ class _Checker:
         for leaf, before, after in zip(self.ruleset.leaves, low.items, high.items, strict=True):
             if after.raw >= before.raw:
                 continue
-            if isinstance(leaf.method, Ratio) and after.facts.get("case") == "over-deducted":
+            if isinstance(_view(leaf), Ratio) and after.facts.get("case") == "over-deducted":
                 exempt = True  # the ruleset's own over-target deduction: intended
                 continue
             others = [n for n in self.ruleset.inputs if n in leaf.needs and n != name]

@@ -1,87 +1,51 @@
-"""Explanations in words: built-in wording per method and case, templates, value display.
+"""Explanations in words, assembled from what the scoring pass recorded.
 
-A template is plain text with ``{field}`` placeholders (``{{`` and ``}}`` for braces). It is
-never passed to ``str.format``: fields are looked up by name in a fixed table, so a ruleset's
-template cannot reach attributes or run anything.
+A leaf's explanation is its method's wording for the case that applied (``perfscore.methods``),
+filled with the facts shown for reading, inside a sentence saying the score and what was lost
+(or the ruleset's own ``explain`` template). A template is plain text with ``{field}``
+placeholders (``{{`` and ``}}`` for braces). It is never passed to ``str.format``: fields are
+looked up by name in a fixed table, so a ruleset's template cannot reach attributes or run
+anything.
 """
 
 from __future__ import annotations
 
 import datetime
-import decimal
+import functools
 import re
-import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import Band, Tier
+from .messages import Text, words
+from .model import Tier
+from .text import one_line, percent, plain
 
 if TYPE_CHECKING:
-    from .engine import Indicator, Ruleset
+    from .methods import Case
+    from .result import LeafResult
+    from .ruleset import Derived, Indicator, Ruleset
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-HUNDRED = Decimal(100)
-SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
-CENT = Decimal("0.01")
-SHOWN = Decimal("0.000001")
-WIDE = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)  # display only: never too narrow
 
-#: (zh, en) wording of each method's outcome, keyed by method and case.
-BODIES: Mapping[tuple[str, str], tuple[str, str]] = {
-    ("ratio", "met"): ("实际 {actual}，目标 {direction} {target}，已达到目标",
-                       "actual {actual} against a target of {direction} {target}: met"),
-    ("ratio", "below"): ("实际 {actual}，目标 {direction} {target}，完成率 {rate}，按完成比例计分",
-                         "actual {actual} against a target of {direction} {target}: {rate} achieved, scored in proportion"),
-    ("ratio", "missed"): ("实际 {actual}，目标 {direction} {target}，未达到目标，不得分",
-                          "actual {actual} against a target of {direction} {target}: not met, no points"),
-    ("ratio", "over-flagged"): ("实际 {actual}，为目标 {target} 的 {rate}，达到或超过 {over_target} 倍，目标可能偏低，需说明原因",
-                                "actual {actual} is {rate} of the target {target}, at or beyond {over_target} times: the target may be too low and needs an explanation"),
-    ("ratio", "over-deducted"): ("实际 {actual}，为目标 {target} 的 {rate}，达到或超过 {over_target} 倍，目标设置偏低，扣减 {penalty} 分",
-                                 "actual {actual} is {rate} of the target {target}, at or beyond {over_target} times: the target was set too low, {penalty} points deducted"),
-    ("ratio", "above-linear"): ("实际 {actual}，目标 ≤ {target}，超出 {excess}，按 (1 − 超出值/目标值) × 分值 计分",
-                                "actual {actual} exceeds the target of ≤ {target} by {excess}: scored as (1 − excess / target) × points"),
-    ("ratio", "above-inverse"): ("实际 {actual}，目标 ≤ {target}，超出 {excess}，按 目标值/实际值 × 分值 计分",
-                                 "actual {actual} exceeds the target of ≤ {target} by {excess}: scored as target / actual × points"),
-    ("ratio", "double"): ("实际 {actual} 达到目标 ≤ {target} 的两倍或以上，不得分",
-                          "actual {actual} is at least twice the target of ≤ {target}: no points"),
-    ("bands", "band"): ("{value} 属于区间 {band}", "{value} falls in the band {band}"),
-    ("rating", "rating"): ("评定为「{tier}」（该档 {range} 分），自评 {given} 分",
-                           "rated “{tier}” (band {range} points), self-assessed {given}"),
-    ("rating", "rating-default"): ("评定为「{tier}」，未填分值，按该档默认 {default} 计",
-                                   "rated “{tier}” with no score given: the tier's default of {default} applies"),
-    ("deduction", "deduction"): ("计 {count} 项（次），每项扣 {each} 分，扣完为止",
-                                 "{count} × {each} points deducted, floored at 0"),
-    ("deduction", "none"): ("未发现扣分事项", "nothing to deduct"),
-    ("deduction", "capped"): ("计 {count} 项（次），每项扣 {each} 分，最多扣 {deducted} 分",
-                              "{count} × {each} points, capped at {deducted} deducted"),
-    ("boolean", "met"): ("已达成", "met"),
-    ("boolean", "missed"): ("未达成，不得分", "not met: no points"),
-    ("formula", "formula"): ("按公式 {formula} 计得 {result}", "the formula {formula} gives {result}"),
-    ("formula", "clamped"): ("按公式 {formula} 计得 {result}，超出 0–{points} 分范围，按 {score} 分计",
-                             "the formula {formula} gives {result}, outside 0–{points}, so {score} is kept"),
-    ("missing", "missing"): ("未提供数据（{missing}），按 0 分计", "no data supplied ({missing}): scored 0"),
-}  # fmt: skip
-
-SENTENCES = {
-    ("zh", False): "{name}：{body}；得 {score} 分（满分 {points} 分），扣 {lost} 分。",
-    ("zh", True): "{name}：{body}；得满分 {points} 分。",
-    ("en", False): "{name}: {body}; {score} of {points} points, {lost} lost.",
-    ("en", True): "{name}: {body}; full marks, {points} points.",
-}
-NEGATIVE_NOTE = {"zh": "（实际值为负，按 0 计）", "en": " (a negative actual counts as 0)"}
+SENTENCES = words(
+    "explanation",
+    {
+        "lost": ("{name}：{body}；得 {score} 分（满分 {points} 分），扣 {lost} 分。", "{name}: {body}; {score} of {points} points, {lost} lost."),
+        "full": ("{name}：{body}；得满分 {points} 分。", "{name}: {body}; full marks, {points} points."),
+        "fallback": (
+            "计算值「{label}」（{formula}）除数为零，按规则设定的备用值 {value} 计。",
+            "The derived value {label} ({formula}) divided by zero; its declared fallback {value} was used.",
+        ),
+        "yes": ("是", "yes"),
+        "no": ("否", "no"),
+        "list": ("、", ", "),
+    },
+)  # fmt: skip
 
 #: Fields every template may use, whatever the method.
 COMMON_FIELDS = frozenset({"name", "name_en", "points", "score", "lost", "body", "id"})
-METHOD_FIELDS: Mapping[str, frozenset[str]] = {
-    "ratio": frozenset({"actual", "target", "direction", "rate", "excess", "over_target", "penalty", "tolerance"}),
-    "bands": frozenset({"value", "band"}),
-    "rating": frozenset({"tier", "given", "low", "high", "range", "default"}),
-    "deduction": frozenset({"count", "each", "deducted"}),
-    "boolean": frozenset({"met"}),
-    "formula": frozenset({"formula", "result"}),
-}
 
 
 def not_fields(template: str) -> list[str]:
@@ -95,46 +59,77 @@ def template_fields(template: str) -> list[str]:
     return [match.group(1) for match in FIELD.finditer(template) if match.group(1)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template as (text, field) pieces, parsed once: ``"得 {score} 分"`` → ("得 ", "score"), (" 分", None)."""
+    pieces: list[tuple[str, str | None]] = []
+    text, start = "", 0
+    for match in FIELD.finditer(template):
+        text += template[start : match.start()]
+        start = match.end()
+        if match.group(1) is None:
+            text += match.group(0)[0]  # {{ or }}
+        else:
+            pieces.append((text, match.group(1)))
+            text = ""
+    pieces.append((text + template[start:], None))
+    return tuple(pieces)
+
+
 def render(template: str, fields: Mapping[str, str]) -> str:
     """Fill ``{field}`` placeholders; a field with no value reads as ``—``."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name is None:
-            return match.group(0)[0]
-        return fields.get(name, "—")
-
-    return FIELD.sub(fill, template)
+    return "".join([text + ("" if field is None else fields.get(field, "—")) for text, field in _pieces(template)])
 
 
-def one_line(text: str) -> str:
-    """A unit's text as it may appear in a report line: line breaks and other invisible controls are
-    shown as \\uXXXX, so data cannot forge lines (a fake 总分) in a report."""
-    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE else char for char in text)
+class _Fields(dict[str, str]):
+    """A leaf's fields, the values it read shown only when a template asks for one."""
+
+    def __init__(self, display: Display, values: Mapping[str, Any], reads: tuple[str, ...]) -> None:
+        super().__init__()
+        self.display, self.values, self.reads = display, values, reads
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        if key in self.reads and key in self.values:
+            return self.display.named(key, self.values[key])
+        return default
 
 
-_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+def explain(item: LeafResult, case: Case, ruleset: Ruleset, values: Mapping[str, Any], lang: str) -> str:
+    """A leaf's explanation in ``lang``: its method's wording for ``case``, filled from the facts.
+
+    Every number shown is computed in a context of its own (rounding, display), never the caller's."""
+    display = Display(ruleset, lang)
+    indicator = item.indicator
+    method = indicator.method
+    assert method is not None
+    facts = item.facts
+    fields = _Fields(display, values, indicator.reads)
+    fields.update(method.fields(indicator, facts, display))
+    lost = item.lost
+    fields.update(
+        id=indicator.id,
+        name=indicator.label(lang),
+        name_en=indicator.name_en or indicator.name,
+        points=plain(indicator.points),
+        score=display.points(item.score),
+        lost=display.points(lost),
+    )
+    if item.missing:
+        fields["missing"] = SENTENCES["list"](lang).join(display.label(name) for name in item.missing)
+    fields["body"] = render(case.wording(lang), fields) + ("" if item.missing else method.body_suffix(facts, lang))
+    template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
+    if template is None or item.missing:
+        template = SENTENCES["full" if lost == 0 else "lost"](lang)
+    return render(template, fields)
 
 
-def plain(value: Decimal) -> str:
-    """A decimal as people write it: no exponent, no trailing zeros; exact up to 6 decimals,
-    beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not."""
-    if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
-        return "≈" + format(value, ".6e")
-    with decimal.localcontext(WIDE):
-        if value == value.to_integral_value():
-            return format(value.quantize(Decimal(1)), "f")
-        rounded = value.quantize(SHOWN)
-        text = format(rounded.normalize(), "f")
-    return text if rounded == value else f"≈{text}"
-
-
-def percent(fraction: Decimal) -> str:
-    """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%)."""
-    if fraction and fraction.adjusted() > 40:
-        return f"≈{fraction * HUNDRED:.6e}%"
-    with decimal.localcontext(WIDE):
-        return f"{format((fraction * HUNDRED).quantize(CENT), 'f')}%"
+def fallback_note(derived: Derived, value: Decimal, lang: str) -> str:
+    """The sentence saying a derived value divided by zero and took its declared fallback."""
+    label = (derived.spec.label_en if lang == "en" else derived.spec.label) or derived.name
+    fields = {"label": label, "formula": derived.expression.text, "value": plain(value)}
+    return render(SENTENCES["fallback"](lang), fields)
 
 
 class Display:
@@ -147,10 +142,6 @@ class Display:
     def points(self, value: Decimal) -> str:
         """A score, rounded as the ruleset declares (9.95)."""
         return str(self.ruleset.round(value))
-
-    def worth(self, value: Decimal) -> str:
-        """An indicator's points as the ruleset wrote them (10, 2.5)."""
-        return plain(value)
 
     def label(self, name: str) -> str:
         """An input's label in this language (its name if it has none)."""
@@ -166,16 +157,25 @@ class Display:
             if spec.type == "percent" and isinstance(value, Decimal):
                 return f"{plain(value)}%"
             return self.value(value, spec.unit)
-        for derived in self.ruleset.derived:
-            if derived.name == name:
-                if derived.spec.percent and isinstance(value, Decimal):
-                    return percent(value)
-                return self.value(value, derived.spec.unit)
+        derived = self.ruleset.derived_value(name)
+        if derived is not None:
+            if derived.spec.percent and isinstance(value, Decimal):
+                return percent(value)
+            return self.value(value, derived.spec.unit)
+        return self.value(value, None)
+
+    def measure(self, leaf: Indicator, value: Decimal, measured: str | None) -> str:
+        """A value the leaf compares (an actual, a target): in the unit of the name it measures,
+        when its formula is one bare name, else in the leaf's own ``unit``."""
+        return self.named(measured, value) if measured else self.value(value, leaf.spec.unit)
+
+    def fact(self, leaf: Indicator, key: str, value: Any) -> str:
+        """Any other fact, plainly."""
         return self.value(value, None)
 
     def value(self, value: Any, unit: str | None) -> str:
         if isinstance(value, bool):
-            return ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
+            return SENTENCES["yes" if value else "no"](self.lang)
         if isinstance(value, Decimal):
             return plain(value) + (unit or "")
         if isinstance(value, datetime.date):
@@ -190,64 +190,4 @@ class Display:
         return str(value)
 
 
-def leaf_fields(
-    indicator: Indicator, facts: Mapping[str, Any], env: Mapping[str, Any], display: Display
-) -> dict[str, str]:
-    """The fields a leaf's explanation may use, formatted for reading."""
-    spec = indicator.spec
-    fields = {name: display.named(name, env[name]) for name in indicator.reads if name in env}
-    measured = _measured_name(spec)
-
-    def measure(value: Decimal) -> str:
-        return display.named(measured, value) if measured else display.value(value, spec.unit)
-
-    for key, value in facts.items():
-        if key in ("actual", "target", "value", "excess"):
-            fields[key] = measure(value)
-        elif key == "direction":
-            fields[key] = SYMBOLS[value]
-        elif key == "rate":
-            fields[key] = percent(value)
-        elif key in ("penalty", "deducted", "result", "each"):
-            fields[key] = plain(value)
-        elif key == "band":
-            fields[key] = band_text(spec.bands[value], measure)
-        elif key == "tier":
-            tier: Tier = value
-            fields["tier"] = display.value(tier, None)
-            fields["low"] = display.points(tier.min * indicator.points)
-            fields["high"] = display.points(tier.max * indicator.points)
-            fields["range"] = f"[{fields['low']}, {fields['high']}{']' if tier.max_inclusive else ')'}"
-            if tier.default is not None:
-                fields["default"] = display.points(tier.default * indicator.points)
-        elif key == "given":
-            if value is not None:
-                fields[key] = display.points(value)
-        elif isinstance(value, Decimal):
-            fields[key] = plain(value)
-        elif isinstance(value, bool):
-            fields[key] = display.value(value, None)
-        elif key != "case":
-            fields[key] = str(value)
-    return fields
-
-
-def _measured_name(spec: Any) -> str | None:
-    """When a ratio or bands leaf reads a bare name, its values show in that name's unit."""
-    text = getattr(spec, "actual", None) or getattr(spec, "value", None)
-    if isinstance(text, str) and re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*", text):
-        return text.strip()
-    return None
-
-
-def band_text(band: Band, show: Callable[[Decimal], str] = plain) -> str:
-    """A band as a reader sees it: ``≥ 95%``, ``[90%, 95%)``, ``< 90%``."""
-    low = None if band.min is None else show(band.min)
-    high = None if band.max is None else show(band.max)
-    if low is None and high is None:
-        return "(−∞, +∞)"
-    if high is None:
-        return f"{'≥' if band.min_inclusive else '>'} {low}"
-    if low is None:
-        return f"{'≤' if band.max_inclusive else '<'} {high}"
-    return f"{'[' if band.min_inclusive else '('}{low}, {high}{']' if band.max_inclusive else ')'}"
+__all__ = ["COMMON_FIELDS", "SENTENCES", "Display", "Text", "explain", "not_fields", "render", "template_fields"]

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..engine import Indicator, Ruleset
-from ..errors import columns
-from ..expressions import CONTEXT
+from ..ruleset import Indicator, Ruleset
+from ..text import columns
+from ..exact import CONTEXT
 from ..model import Grade, Tier
-from ..report import markdown_cell
+from ..text import markdown_cell
 from ..result import LeafResult
-from ..wording import percent, plain
+from ..text import percent, plain
 from .model import BudgetBlock, Cell, Table
 from .score import RowPlan, TableScore, Unreadable, cell_ref, score_table
 

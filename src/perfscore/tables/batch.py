@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from ..engine import Ruleset
-from ..errors import DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, columns, suggest
+from ..ruleset import Ruleset
+from ..errors import DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..text import columns
 from ..toml import parse_toml
 from .audit import SEVERITIES, Audit, audit_table
 from .html import render_batch_html, render_html

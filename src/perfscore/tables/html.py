@@ -18,7 +18,7 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..wording import plain
+from ..text import plain
 from .audit import SEVERITIES, TOLERANCE, Audit
 
 if TYPE_CHECKING:

@@ -1,0 +1,329 @@
+"""Generated code: the ruleset's scoring pass (with its quick data check) and each leaf's reference function.
+
+Each method states its arithmetic once, as lines written through :class:`~perfscore.methods.Code`
+(see ``perfscore.methods``). This module writes those lines twice:
+
+- into the **scoring pass**: plain functions over the whole ruleset — derived values, every
+  leaf's method with its formulas inlined (:func:`perfscore.expressions.source`), each leaf's
+  rounding — that return every leaf's score *and* its facts in one pass. The common case (every
+  value given) is one function that also checks and converts the values (:func:`build_quick`);
+  values already checked, perhaps with some left out, go through :func:`build_pass`. Large
+  rulesets are cut into functions of :data:`CHUNK` leaves, so no function or expression grows
+  with the ruleset;
+- into one **reference function** per leaf, the same method lines with each formula evaluated
+  by its closures, which say where inside the formula a failure is. The engine runs them to
+  locate a failure of the pass, and the tests use them as an oracle.
+
+Generated source is made only of perfscore's own tokens: names from a ruleset are identifiers
+already checked against ``[A-Za-z_][A-Za-z0-9_]*`` and prefixed ``v_``; every constant (numbers,
+text, functions, cases) is bound by reference under a generated name; the functions run with no
+builtins. No text from a ruleset is ever compiled. Each function keeps its source in ``__doc__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from .errors import Location, Problem, ScoringError
+from .exact import ONE, TWO, ZERO
+from .expressions import Expression, source
+from .inputs import NUMERIC, InputCheck
+from .methods import MISSING, Case
+from .reading import Unreadable
+
+if TYPE_CHECKING:
+    from .ruleset import Derived, Indicator
+
+CHUNK = 200  # leaves per generated function: compile time stays linear, and no function is huge
+_BIG = Decimal(10) ** 30  # the quick data check leaves larger numbers to the converters, which refuse them
+Facts = tuple[Any, ...]
+Pass = Callable[[dict[str, Any], frozenset[str], list[str]], tuple[list[Decimal], list[Decimal], list[Facts], Decimal]]
+LeafFunction = Callable[[dict[str, Any]], tuple[Decimal, Facts]]
+Quick = Callable[
+    [dict[str, Any], list[str]],
+    "tuple[dict[str, Any], list[Decimal], list[Decimal], list[Facts], Decimal] | None",
+]
+
+
+class _Emitter:
+    """Collects generated lines and the objects they refer to by generated names (the methods'
+    :class:`~perfscore.methods.Code`)."""
+
+    def __init__(self, inline: bool) -> None:
+        self.inline = inline  # formulas as inlined source (the pass), or through their closures
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {"__builtins__": {}, "ZERO": ZERO, "ONE": ONE, "TWO": TWO, "min": min,
+                                          "max": max, "abs": abs, "ZeroDivisionError": ZeroDivisionError}  # fmt: skip
+        self._names: dict[int, str] = {}
+        self._kept: list[Any] = []  # keep referenced objects alive so id() stays unique
+        self.depth = 1
+        self.leaf: Indicator | None = None
+        self.outputs = ("s", "f")
+
+    # --- the Code protocol ---------------------------------------------------------------
+
+    def const(self, value: object) -> str:
+        key = id(value)
+        if key not in self._names:
+            name = f"_k{len(self._names)}"
+            self._names[key] = name
+            self.namespace[name] = value
+            self._kept.append(value)
+        return self._names[key]
+
+    def value(self, formula: Expression | Decimal) -> str:
+        if isinstance(formula, Decimal):
+            return self.const(formula)
+        if self.inline:
+            return source(formula.tree, self.const, lambda name: f"v_{name}")
+        return f"{self.const(formula.run)}(env)"
+
+    def read(self, name: str) -> str:
+        return f"v_{name}" if self.inline else f"env[{self.const(name)}]"
+
+    def line(self, text: str, depth: int | None = None) -> None:
+        self.lines.append("    " * (self.depth if depth is None else depth) + text)
+
+    @contextmanager
+    def block(self, header: str) -> Iterator[None]:
+        self.line(header)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def result(self, score: str, case: Case, *facts: str) -> None:
+        if len(facts) != len(case.fields):
+            raise TypeError(f"{case!r} records {case.fields}, but {len(facts)} values were given")
+        score_name, facts_name = self.outputs
+        self.line(f"{score_name} = {score}")
+        self.line(f"{facts_name} = ({', '.join([self.const(case), *facts])},)")
+
+    def fail(self, code: str, message: Callable[..., str], *args: str) -> str:
+        assert self.leaf is not None
+        return f"{self.const(_stop(self.leaf.location, code, message))}({', '.join(args)})"
+
+    # --- building ------------------------------------------------------------------------
+
+    def compile(self, name: str) -> Any:
+        """Compile the lines as the function ``name`` and return it."""
+        text = "\n".join(self.lines) + "\n"
+        exec(compile(text, f"<perfscore {name}>", "exec"), self.namespace)  # our own tokens only: see the module doc
+        function = self.namespace[name]
+        function.__doc__ = text  # for anyone debugging: the generated code
+        return function
+
+
+def _stop(location: Location, code: str, message: Callable[..., str]) -> Callable[..., Any]:
+    """A function that stops scoring with a located ScoringError, its message made from the values."""
+
+    def stop(*values: Any) -> Any:
+        raise ScoringError(Problem(location, message(*values), code=code))
+
+    return stop
+
+
+# --- the scoring pass ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rounding:
+    quantum: Decimal
+    mode: str
+    each_leaf: bool  # round each leaf (then sum), or only the total
+
+
+def build_pass(
+    derived: Sequence[Derived],
+    leaves: Sequence[Indicator],
+    optional: frozenset[str],
+    rounding: Rounding,
+) -> Pass:
+    """The scoring pass over checked values: ``pass_(env, missing, fallbacks)`` fills ``env`` with the
+    derived values and returns every leaf's raw score, rounded score and facts, and the sum of the
+    rounded scores (of the raw ones when only the total is rounded). ``optional`` are the inputs a
+    unit may leave out: only what reads them is guarded by the ``missing`` test."""
+    chunks = _chunks(leaves)
+    em = _Emitter(inline=True)
+    em.line("def score(env, missing, fallbacks):", 0)
+    returned = _body(em, chunks[0], derived, optional, rounding, set())
+    _rest(em, chunks[1:], optional, rounding, returned)
+    scorer: Pass = em.compile("score")
+    return scorer
+
+
+def build_quick(
+    checks: Sequence[InputCheck], derived: Sequence[Derived], leaves: Sequence[Indicator], rounding: Rounding
+) -> Quick:
+    """The whole of scoring for the common case, in one function: ``quick(values, fallbacks)``
+    checks and converts every value (:func:`_validation`), then scores as
+    :func:`build_pass` does with the values already at hand, and returns ``(env, raw, rounded,
+    facts, total)``; None when a value is missing, unknown or refused, for the engine to check the
+    unit in full (:func:`perfscore.inputs.validate`) and say what is wrong."""
+    em = _Emitter(inline=True)
+    em.line("def score(values, fallbacks):", 0)
+    _validation(em, checks)
+    em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in checks) + "}")
+    chunks = _chunks(leaves)
+    returned = _body(em, chunks[0], derived, frozenset(), rounding, {check.name for check in checks})
+    _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
+    scorer: Quick = em.compile("score")
+    return scorer
+
+
+def _chunks(leaves: Sequence[Indicator]) -> list[Sequence[Indicator]]:
+    return [leaves[start : start + CHUNK] for start in range(0, len(leaves), CHUNK)] or [leaves[:0]]
+
+
+def _rest(
+    em: _Emitter,
+    chunks: Sequence[Sequence[Indicator]],
+    optional: frozenset[str],
+    rounding: Rounding,
+    first: tuple[str, str, str, str],
+    quick: bool = False,
+) -> None:
+    """The function's return: its own leaves' results, then those of each further chunk of leaves
+    (a function of its own, reading the values from ``env``)."""
+    env = "env, " if quick else ""
+    if not chunks:
+        em.line(f"return {env}{', '.join(first)}")
+        return
+    em.line(f"raw, rounded, facts, total = {', '.join(first)}")
+    for number, chunk in enumerate(chunks, 1):
+        part = _Emitter(inline=True)
+        part.line(f"def score_{number}(env, missing, fallbacks):", 0)
+        returned = _body(part, chunk, (), optional, rounding, set())
+        part.line(f"return {', '.join(returned)}")
+        em.line(f"r, q, f, t = {em.const(part.compile(f'score_{number}'))}(env, {'None' if quick else 'missing'}, fallbacks)")
+        em.line("raw += r")
+        em.line("rounded += q")
+        em.line("facts += f")
+        em.line("total += t")
+    em.line(f"return {env}raw, rounded, facts, total")
+
+
+def _body(
+    em: _Emitter,
+    leaves: Sequence[Indicator],
+    derived: Sequence[Derived],
+    optional: frozenset[str],
+    rounding: Rounding,
+    at_hand: set[str],
+) -> tuple[str, str, str, str]:
+    """The lines scoring ``leaves`` (after computing ``derived``); the expressions of their raw scores,
+    rounded scores, facts and total. Names in ``at_hand`` are locals already; the rest are read from ``env``."""
+    computed = {d.name for d in derived}
+    maybe_missing = optional | {d.name for d in derived if d.needs & optional}
+    read = sorted({name for d in derived for name in d.expression.names} | {n for leaf in leaves for n in leaf.reads})
+    for name in read:
+        if name not in computed and name not in at_hand:
+            key = em.const(name)
+            em.line(f"v_{name} = env.get({key})" if name in maybe_missing else f"v_{name} = env[{key}]")
+    for value in derived:
+        _derived(em, value, optional)
+    q, mode = em.const(rounding.quantum), em.const(rounding.mode)
+    for number, leaf in enumerate(leaves):
+        assert leaf.method is not None
+        em.leaf, em.outputs = leaf, (f"s{number}", f"f{number}")
+        if leaf.needs & optional:
+            with em.block(f"if missing and {em.const(leaf.needs)} & missing:"):
+                em.line(f"s{number} = ZERO")
+                em.line(f"f{number} = ({em.const(MISSING)},)")
+            with em.block("else:"):
+                leaf.method.emit(leaf, em)
+        else:
+            leaf.method.emit(leaf, em)
+        if rounding.each_leaf:
+            em.line(f"q{number} = s{number}.quantize({q}, {mode})")
+    numbers = range(len(leaves))
+    summed = "q" if rounding.each_leaf else "s"  # at most CHUNK terms: the expression stays shallow
+    total = " + ".join(f"{summed}{n}" for n in numbers) or "ZERO"
+    raws = f"[{', '.join(f's{n}' for n in numbers)}]"
+    if rounding.each_leaf:
+        rounded = f"[{', '.join(f'q{n}' for n in numbers)}]"
+    else:
+        em.line(f"r = {raws}")
+        raws = rounded = "r"
+    return raws, rounded, f"[{', '.join(f'f{n}' for n in numbers)}]", total
+
+
+def _derived(em: _Emitter, value: Derived, optional: frozenset[str]) -> None:
+    """``v_name = env[name] = …``; a declared fallback replaces a division by zero (and is listed)."""
+    key = em.const(value.name)
+    guard = value.needs & optional
+    if guard:
+        em.line(f"if not (missing and {em.const(value.needs)} & missing):")
+        em.depth += 1
+    computed = em.value(value.expression)
+    if value.spec.fallback is None:
+        em.line(f"v_{value.name} = env[{key}] = {computed}")
+    else:
+        with em.block("try:"):
+            em.line(f"v_{value.name} = {computed}")
+        with em.block("except ZeroDivisionError:"):  # what every evaluator raises for a divisor of 0
+            em.line(f"v_{value.name} = {em.const(value.spec.fallback)}")
+            em.line(f"fallbacks.append({key})")
+        em.line(f"env[{key}] = v_{value.name}")
+    if guard:
+        em.depth -= 1
+
+
+def build_reference(leaf: Indicator) -> LeafFunction:
+    """The leaf's method lines with formulas evaluated through their closures: ``leaf(env) -> (raw, facts)``."""
+    assert leaf.method is not None
+    em = _Emitter(inline=False)
+    em.leaf = leaf
+    em.line("def leaf(env):", 0)
+    leaf.method.emit(leaf, em)
+    em.line("return s, f")
+    function: LeafFunction = em.compile("leaf")
+    return function
+
+
+# --- the quick data check ------------------------------------------------------------------------
+
+
+def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> None:
+    """Lines converting each value to the local ``v_<name>`` by its input's converter, or returning None
+    (a value missing, unknown or refused). A value already a finite Decimal within the input's bounds
+    is taken as it is, and a whole number within them as its Decimal: exactly what its converter
+    would give back (the tests hold the two to the same values)."""
+    refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
+    em.namespace.update(type=type, int=int, Decimal=Decimal, bool=bool, str=str, len=len, REFUSED=refused)
+    em.line(f"if len(values) != {len(checks)}: return None")
+    if not checks:
+        return
+    em.line("try:")
+    em.depth += 1
+    for check in checks:
+        convert = em.const(check.convert)
+        em.line(f"v = values[{em.const(check.name)}]")
+        if check.spec.type in NUMERIC:
+            low = em.const(max(check.low, -_BIG)) if check.low is not None else em.const(-_BIG)
+            high = em.const(min(check.high, _BIG)) if check.high is not None else em.const(_BIG)
+            whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
+            # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds
+            with em.block("if type(v) is Decimal:"):
+                em.line(f"if not ({low} <= v <= {high}){whole}: v = {convert}(v)")
+            # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
+            em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
+            em.line(f"else: v = {convert}(v)")
+        elif check.spec.type == "bool":
+            em.line(f"if type(v) is not bool: v = {convert}(v)")
+        elif check.tiers is not None:
+            em.line(f"v = ({em.const(check.tiers)}.get(v) if type(v) is str else None) or {convert}(v)")
+        else:
+            em.line(f"v = {convert}(v)")
+        em.line(f"v_{check.name} = v")
+    for check in checks:  # bounds naming another input, once every value is read
+        for side, other in check.bounded_by:
+            em.line(f"if v_{check.name} {'>' if side == 'max' else '<'} v_{other}: return None")
+    em.depth -= 1
+    em.line("except REFUSED:")
+    em.line("    return None")

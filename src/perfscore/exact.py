@@ -1,0 +1,83 @@
+"""Exactness pinned in one place: the decimal context every score is computed in.
+
+Decimal arithmetic rounds to the *current thread's* context, which the calling program may have
+changed (``getcontext().prec = 3``, another rounding, traps). perfscore never uses it: every
+operation on scores — formulas, methods, rounding, subtotals, lost points, report and JSON
+numbers, audits — runs in :data:`CONTEXT`, either inside :func:`pinned` code or through the
+context's own methods (``CONTEXT.add``). Results are therefore the same in any caller and thread.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import ParamSpec, TypeVar
+
+#: Every score and formula is computed in this context, whatever the caller's thread uses.
+#: Exponents are bounded so that no value can grow without limit.
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999,
+    Emin=-999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+TWO = Decimal(2)
+HUNDRED = Decimal(100)
+
+#: The rounding modes a ruleset may declare (``[ruleset.rounding] mode``).
+ROUNDING = {
+    "half-up": decimal.ROUND_HALF_UP,
+    "half-even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+_OWN = threading.local()  # each thread's copy of CONTEXT (the flags a context collects are per thread)
+
+
+def pinned(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` in :data:`CONTEXT`, whatever context the calling thread has (and give the
+    caller's back after). Cheaper than ``decimal.localcontext``: each thread keeps one copy."""
+
+    @functools.wraps(function)
+    def in_context(*args: P.args, **kwargs: P.kwargs) -> R:
+        own = getattr(_OWN, "context", None)
+        if own is None:
+            own = _OWN.context = CONTEXT.copy()
+        saved = decimal.getcontext()
+        decimal.setcontext(own)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            decimal.setcontext(saved)
+
+    return in_context
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of ``values`` (in :data:`CONTEXT`)."""
+    result = ZERO
+    for value in values:
+        result = CONTEXT.add(result, value)
+    return result
+
+
+def difference(a: Decimal, b: Decimal) -> Decimal:
+    """``a − b`` in :data:`CONTEXT`."""
+    return CONTEXT.subtract(a, b)
+
+
+def rounded(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
+    """``value`` rounded to ``quantum`` (e.g. 0.01) by ``rounding``, in :data:`CONTEXT`."""
+    return value.quantize(quantum, rounding=rounding, context=CONTEXT)

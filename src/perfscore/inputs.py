@@ -1,0 +1,220 @@
+"""A unit's values checked against the ruleset's declared inputs.
+
+Each declared input becomes an :class:`InputCheck` at load: a converter to what formulas compute
+with (Decimal, bool, date, text, or a rating's :class:`Rated` tier and score), its default, and
+whether it may be left out. :func:`validate` gathers every problem with a unit's data before any
+is reported, so a typing mistake in three cells gives three messages at once.
+
+Each converter is the one statement of its input's rules. The compiled quick check (in
+:func:`perfscore.compiler.build_quick`) calls the same converters and only skips them for a value
+already in their output form (a finite Decimal within the bounds, or a whole number within them):
+the tests hold that shortcut to the converters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from .errors import DataError, Location, Problem, suggest
+from .exact import CONTEXT
+from .limits import DEFAULT_LIMITS, Limits
+from .model import InputSpec, Scale, Tier
+from .reading import Unreadable, read_bool, read_date, read_number, read_text
+from .text import plain, shown
+
+NUMERIC = ("number", "percent", "count")
+
+
+class Rated(NamedTuple):
+    """A rating input's value: the tier chosen and the score given inside it (None: the tier's default)."""
+
+    tier: Tier
+    given: Decimal | None
+
+    def plain_data(self) -> dict[str, Any]:
+        return {"tier": self.tier.name, "score": None if self.given is None else format(self.given, "f")}
+
+
+@dataclass(frozen=True)
+class InputCheck:
+    """A declared input, ready to check one unit's value."""
+
+    name: str
+    spec: InputSpec
+    required: bool
+    convert: Callable[[Any], Any]  # the value as formulas compute with it; raises Unreadable
+    default: Any = None
+    tiers: Mapping[str, Rated] | None = None  # a rating's tier names → their value (the quick check's shortcut)
+    low: Decimal | None = None  # a number input's fixed bounds (counts: from 0)
+    high: Decimal | None = None
+
+    @property
+    def bounded_by(self) -> tuple[tuple[str, str], ...]:
+        """Bounds naming another input: ("max", "budget") for executed ≤ budget."""
+        return tuple(
+            (side, bound) for side, bound in (("min", self.spec.min), ("max", self.spec.max)) if isinstance(bound, str)
+        )
+
+
+def input_check(
+    name: str,
+    spec: InputSpec,
+    required: bool,
+    scale: Scale | None,
+    points: tuple[Decimal, ...],
+    limits: Limits = DEFAULT_LIMITS,
+) -> InputCheck:
+    """Build the converter for ``spec``; raises ``ValueError`` if its default does not fit."""
+    convert: Callable[[Any], Any]
+    low = high = None
+    if spec.type in NUMERIC:
+        low = spec.min if isinstance(spec.min, Decimal) else (Decimal(0) if spec.type == "count" else None)
+        high = spec.max if isinstance(spec.max, Decimal) else None
+        convert = _number(spec, low, high, limits)
+    elif spec.type == "bool":
+        convert = read_bool
+    elif spec.type == "text":
+        convert = lambda value: read_text(value, limits)  # noqa: E731 - one line, named by its field
+    elif spec.type == "date":
+        convert = read_date
+    else:
+        assert scale is not None
+        convert = _rating(scale, points, limits)
+    default = None
+    if spec.default is not None:
+        try:
+            default = convert(spec.default)
+        except Unreadable as error:
+            raise ValueError(f"default does not fit the input: {error}") from None
+    tiers = {tier.name: Rated(tier, None) for tier in scale.tiers if tier.default is not None} if scale else None
+    return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high)
+
+
+def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: Limits) -> Callable[[Any], Decimal]:
+    """A number input's rules: any number or number text, whole for counts, within its fixed bounds
+    (bounds naming another input are checked once every value is read)."""
+    whole = spec.type == "count"
+    percent = spec.type == "percent"
+    suffixes = ("%",) if percent else ()
+    hint = "a number such as 1234.5 or 1,234.5" + (" or 95%" if percent else "")
+
+    def check(value: Any) -> Decimal:
+        number = read_number(value, suffixes=suffixes, hint=hint, limits=limits)
+        if whole and number != number.to_integral_value():
+            raise Unreadable(f"expected a whole number, got {shown(value)}")
+        if low is not None and number < low:
+            raise Unreadable(f"expected at least {plain(low)}, got {shown(number)}")
+        if high is not None and number > high:
+            raise Unreadable(f"expected at most {plain(high)}, got {shown(number)}")
+        return number
+
+    return check
+
+
+def _rating(scale: Scale, points: tuple[Decimal, ...], limits: Limits) -> Callable[[Any], Rated]:
+    names = [tier.name for tier in scale.tiers]
+    by_text = {}
+    for tier in reversed(scale.tiers):  # the first tier listed wins a shared alias
+        for text in (tier.name, tier.name_en, *tier.aliases):
+            by_text[text.strip().casefold()] = tier
+    bounds = {id(tier): [(CONTEXT.multiply(tier.min, worth), CONTEXT.multiply(tier.max, worth), worth)
+                         for worth in points] for tier in scale.tiers}  # fmt: skip
+
+    def check(value: Any) -> Rated:
+        text, score = value, None
+        if type(value) is dict or isinstance(value, Mapping):
+            if "tier" not in value or len(value) > (2 if "score" in value else 1):
+                raise Unreadable(f"expected a tier name or {{tier = …, score = …}}, got {shown(value)}")
+            text, score = value["tier"], value.get("score")
+        if not isinstance(text, str):
+            raise Unreadable(f"expected one of the tiers {', '.join(names)}, got {shown(text)}")
+        tier = by_text.get(text) or by_text.get(text.strip().casefold())
+        if tier is None:
+            hint = suggest(text, names)
+            raise Unreadable(
+                f"expected one of the tiers {', '.join(names)}, got {shown(text)}"
+                + (f" (did you mean '{hint}'?)" if hint else "")
+            )
+        if score is None:
+            if tier.default is None:
+                raise Unreadable(f"the tier {tier.name} has no default score: give {{tier = …, score = …}}")
+            return _rated(tier, None)
+        given = read_number(score, limits=limits)
+        for low, high, worth in bounds[id(tier)]:
+            if given < low or given > high or (given == high and not tier.max_inclusive):
+                bracket = "]" if tier.max_inclusive else ")"
+                raise Unreadable(
+                    f"score {given} lies outside the tier {tier.name} "
+                    f"([{plain(low)}, {plain(high)}{bracket} of {plain(worth)} points)"
+                )
+        return _rated(tier, given)
+
+    return check
+
+
+def _rated(tier: Tier, given: Decimal | None) -> Rated:
+    return tuple.__new__(Rated, (tier, given))  # as Rated(tier, given), without its slower constructor
+
+
+def validate(
+    checks: tuple[InputCheck, ...], values: Mapping[str, Any], source: str | None
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Converted values and the names left missing (allowed to be); DataError lists every problem."""
+    if not isinstance(values, Mapping):
+        message = f"expected a table of input values, got {type(values).__name__}"
+        raise DataError([Problem(Location(source), message, code="not-a-unit")], source)
+    env: dict[str, Any] = {}
+    missing: set[str] = set()
+    problems: list[Problem] = []
+    supplied = 0
+    for check in checks:
+        value = values.get(check.name)
+        if value is None:
+            if check.default is not None:
+                env[check.name] = check.default
+            elif check.required:
+                label = check.spec.label
+                problems.append(
+                    Problem(Location(source, (check.name,)), f"missing required input ({label})", code="missing-input")
+                )
+            else:
+                missing.add(check.name)
+            continue
+        supplied += 1
+        try:
+            env[check.name] = check.convert(value)
+        except Unreadable as error:
+            problems.append(
+                Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})", code="invalid-input")
+            )
+    for check in checks:
+        for side, other in check.bounded_by:
+            problem = _cross_bound(check, side, other, env)
+            if problem:
+                problems.append(Problem(Location(source, (check.name,)), problem, code="invalid-input"))
+    if len(values) > supplied:
+        known = {check.name for check in checks}
+        for name in values:
+            if name not in known:
+                problems.append(
+                    Problem(
+                        Location(source, (str(name),)), "unknown input", suggest(str(name), known), code="unknown-input"
+                    )
+                )
+    if problems:
+        raise DataError(problems, source)
+    return env, frozenset(missing)
+
+
+def _cross_bound(check: InputCheck, side: str, other: str, env: Mapping[str, Any]) -> str | None:
+    """The message when a value breaks a bound set by another input (executed above budget)."""
+    value, limit = env.get(check.name), env.get(other)
+    if value is None or limit is None:
+        return None  # missing or already reported
+    if (side == "max" and value > limit) or (side == "min" and value < limit):
+        least = "at most" if side == "max" else "at least"
+        return f"expected {least} {other} ({plain(limit)}), got {plain(value)} ({check.spec.label})"
+    return None

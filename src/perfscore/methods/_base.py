@@ -1,0 +1,257 @@
+"""What a scoring method is, and the vocabulary every method module is written in.
+
+A method is a stateless object registered under its ``method = "…"`` name. Everything perfscore
+knows about it lives in its module and is reached through these hooks, never through a list of
+method names elsewhere:
+
+==================  ==========================================================================
+load                ``params`` (the pydantic model of its keys), ``formulas`` (which keys are
+                    formulas and of what kind), ``check`` (further checks, with key paths)
+scoring             ``emit``: the one statement of its arithmetic, as code written through a
+                    :class:`Code`. The compiler inlines it into the ruleset's scoring function;
+                    the reference path compiles the same lines per leaf. Each outcome is a
+                    :class:`Case`; the facts it records are what the explanation says.
+explanation         ``cases`` (their zh/en wording), ``template_fields``, ``fields``, ``describe``
+``perfscore check``  ``lint``, ``outlook``, ``monotone``
+testing kit         ``landmarks``, ``full_marks``
+``perfscore diff``   ``title``, ``key_names``, ``show``
+==================  ==========================================================================
+
+``docs/architecture.md`` walks through adding a method.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from ..errors import Problem
+from ..expressions import Expression, Kind
+from ..messages import Text
+from ..model import LeafParams
+from ..text import plain
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..intervals import Interval
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+Formula = Expression | Decimal
+"""A formula key after loading: a compiled expression, or a plain number."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way a method's score comes about, with the facts it records and its wording.
+
+    ``fields`` name the values the method's code records for this case, in order; ``zh`` and
+    ``en`` are the explanation's body, with ``{field}`` placeholders. A ``note`` case loses no
+    points but still needs the unit's explanation (a target far exceeded).
+    """
+
+    name: str
+    fields: tuple[str, ...]
+    zh: str
+    en: str
+    note: bool = False
+
+    def __repr__(self) -> str:
+        return f"<case {self.name}>"
+
+    def wording(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+#: A leaf that could not be scored because the unit left one of its inputs out.
+MISSING = Case("missing", (), "未提供数据（{missing}），按 0 分计", "no data supplied ({missing}): scored 0")
+FactsTuple = tuple[Any, ...]
+"""What the scoring pass records for a leaf: its :class:`Case`, then that case's fields in order."""
+
+
+def facts_of(recorded: FactsTuple) -> dict[str, Any]:
+    """The recorded facts as a mapping (a field recorded as ``None`` is absent), with the case's name."""
+    case: Case = recorded[0]
+    facts = {name: value for name, value in zip(case.fields, recorded[1:], strict=True) if value is not None}
+    facts["case"] = case.name
+    return facts
+
+
+@dataclass(frozen=True)
+class FormulaKey:
+    """A key of a method whose value is a formula (or, for numbers, a plain number)."""
+
+    kind: Kind = Kind.NUMBER
+    constants: tuple[str, ...] = ()  # leaf keys usable as names in it, fixed at load (``points``)
+    text_only: bool = False  # a plain number is read as a formula too (its text is shown)
+
+
+class Code(Protocol):
+    """Where a method writes its arithmetic: plain Python statements over perfscore's own names.
+
+    Names the method's lines may use: the sources that :meth:`const`, :meth:`value`,
+    :meth:`read` and :meth:`fail` return; ``ZERO``, ``ONE``, ``TWO``, ``min``, ``max``, ``abs``;
+    and locals of its own, lowercase words (``a``, ``rate``). Text from a ruleset never
+    appears in the lines: constants are bound by reference.
+    """
+
+    def const(self, value: object) -> str:
+        """A name bound to ``value``."""
+        ...
+
+    def value(self, formula: Formula) -> str:
+        """An expression computing ``formula``'s value for the unit."""
+        ...
+
+    def read(self, name: str) -> str:
+        """An expression for the unit's value of the input (or derived value) ``name``."""
+        ...
+
+    def line(self, text: str) -> None:
+        """One statement."""
+        ...
+
+    def block(self, header: str) -> AbstractContextManager[None]:
+        """``header`` (``if a < t:``), and the lines written inside the ``with`` indented under it."""
+        ...
+
+    def result(self, score: str, case: Case, *facts: str) -> None:
+        """The leaf's score (an expression within [0, points]) and the case's facts, in order."""
+        ...
+
+    def fail(self, code: str, message: Callable[..., str], *args: str) -> str:
+        """A call that stops scoring with a ScoringError at the leaf: ``message(*values)`` says why."""
+        ...
+
+
+class LeafSite(Protocol):
+    """What a method's load-time checks may ask and report."""
+
+    inputs: Mapping[str, Any]  # the ruleset's declared inputs (InputSpec by name)
+
+    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+        """Report a problem at ``keys`` under the leaf (``("bands", 2, "points")``)."""
+        ...
+
+
+Outlook = tuple[str | None, str | None]
+"""Why a leaf always scores full points, and why it always scores 0 (``None``: it does not)."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How a leaf's score moves as one of its formula keys rises, the others fixed.
+
+    ``way`` is +1 (never falls), −1 (never rises), 0 (does not move) or None (either: then
+    ``against`` may hold a pair of key values ``(lower, higher)`` where the score falls as
+    the value rises, and ``toward`` one where it rises).
+    """
+
+    way: int | None
+    falls: tuple[Decimal, Decimal] | None = None
+    rises: tuple[Decimal, Decimal] | None = None
+
+
+class Method:
+    """A scoring method. Subclasses fill in the class attributes and override the hooks they need."""
+
+    name: ClassVar[str]
+    title: ClassVar[Text]  # 比率法 / ratio
+    params: ClassVar[type[LeafParams]]
+    formulas: ClassVar[Mapping[str, FormulaKey]] = {}
+    cases: ClassVar[tuple[Case, ...]]
+    template_fields: ClassVar[frozenset[str]]  # {field}s its explanation templates may use
+    key_names: ClassVar[Mapping[str, Text]] = {}  # its keys as ``perfscore diff`` names them
+
+    def __repr__(self) -> str:
+        return f"<method {self.name}>"
+
+    def __reduce__(self) -> str:
+        return self.name.upper()  # registered methods pickle by reference to their module's singleton
+
+    # --- load ----------------------------------------------------------------------------
+
+    def check(self, spec: Any, site: LeafSite) -> bool:
+        """Checks beyond the params model; False when the leaf cannot be built."""
+        return True
+
+    def reads(self, spec: Any, formulas: Mapping[str, Formula]) -> tuple[str, ...]:
+        """The inputs and derived values the leaf reads."""
+        return tuple(sorted({name for f in formulas.values() if isinstance(f, Expression) for name in f.names}))
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        """Write the leaf's arithmetic (see :class:`Code`)."""
+        raise NotImplementedError
+
+    def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
+        """The facts behind a leaf's score: what the scoring pass recorded, with what the rules add
+        (the direction, the formula's text). Nothing here computes a score."""
+        return recorded
+
+    # --- words ---------------------------------------------------------------------------
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        """The explanation's fields, shown for reading: numbers in the leaf's unit by default."""
+        return {key: display.fact(leaf, key, value) for key, value in facts.items() if key != "case"}
+
+    def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
+        """Words added after the case's wording (a negative actual counted as 0)."""
+        return ""
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        """How the leaf is scored, in one sentence (``perfscore explain``)."""
+        raise NotImplementedError
+
+    # --- perfscore check -------------------------------------------------------------------
+
+    def lint(self, leaf: Indicator, context: Context) -> Iterator[Problem]:
+        """Mistakes in this leaf's rules that load but score wrongly."""
+        return iter(())
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        """Whether the leaf's score is fixed at full or at 0 over every possible unit."""
+        return None, None
+
+    def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
+        """How the score moves as the value of the formula ``key`` rises."""
+        return Trend(None)
+
+    # --- the testing kit -----------------------------------------------------------------
+
+    def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
+        """Values of each formula key where the score changes its rule (targets, band edges)."""
+        return {}
+
+    def full_marks(self, leaf: Indicator, context: Context | None) -> dict[str, Interval] | None:
+        """Values of formula keys that earn full points (all of them at once), or None if unknown."""
+        return None
+
+    # --- perfscore diff --------------------------------------------------------------------
+
+    def show(self, value: Any, lang: str) -> str | None:
+        """One of this method's own parameter values (a band, an over_target rule) in words for
+        ``perfscore diff``; None for any other value."""
+        return None
+
+
+def formula_text(formula: Formula) -> str:
+    """A formula as the ruleset wrote it (a number as people write it)."""
+    return formula.text if isinstance(formula, Expression) else plain(formula)
+
+
+_BARE = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*")
+
+
+def measured_name(formula: Any) -> str | None:
+    """When a formula is one bare name, its values show in that name's unit."""
+    if isinstance(formula, Expression):
+        return formula.bare_name
+    if isinstance(formula, str) and _BARE.fullmatch(formula):
+        return formula.strip()
+    return None

@@ -1,0 +1,298 @@
+"""``bands`` (区间法): the value's range decides the points.
+
+Each band is a range of the value (``[min, max)`` unless its ends say otherwise) with the points
+it gives, or a share of the indicator's points. The first band that holds the value applies;
+a value in no band stops scoring with an error, so bands should cover every possible value
+(``perfscore check`` says where they do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, model_validator
+
+from ..errors import Problem, Severity
+from ..exact import CONTEXT
+from ..intervals import Interval, intersect, uncovered
+from ..messages import Text
+from ..model import Fraction, FormulaText, LeafParams, NonNegative, _Model
+from ..text import plain
+from ._base import Case, Code, FormulaKey, LeafSite, Method, Outlook, Trend, formula_text, measured_name
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+
+class Band(_Model):
+    """A value range [min, max) by default; either end may be open or made inclusive/exclusive."""
+
+    min: Decimal | None = None
+    max: Decimal | None = None
+    min_inclusive: bool = True
+    max_inclusive: bool = False
+    points: NonNegative | None = None
+    fraction: Fraction | None = None
+
+    @model_validator(mode="after")
+    def _one_award(self) -> Band:
+        if (self.points is None) == (self.fraction is None):
+            raise ValueError("a band gives either 'points' or 'fraction', exactly one")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"band min ({self.min}) is greater than its max ({self.max})")
+        return self
+
+    def interval(self) -> Interval:
+        """The values the band holds."""
+        return Interval(self.min, self.max, not self.min_inclusive, not self.max_inclusive)
+
+
+class BandsParams(LeafParams):
+    method: Literal["bands"]
+    value: FormulaText
+    bands: list[Band] = Field(min_length=1)
+
+
+IN_BAND = Case("band", ("value", "band"), "{value} 属于区间 {band}", "{value} falls in the band {band}")
+
+
+class Bands(Method):
+    name = "bands"
+    title = Text("区间法", "bands")
+    params = BandsParams
+    formulas = {"value": FormulaKey()}
+    cases = (IN_BAND,)
+    template_fields = frozenset({"value", "band"})
+    key_names = {"value": Text("取值", "value"), "bands": Text("分档", "bands")}
+
+    def check(self, spec: BandsParams, site: LeafSite) -> bool:
+        for index, band in enumerate(spec.bands):
+            if band.points is not None and band.points > spec.points:
+                site.problem(
+                    ("bands", index, "points"),
+                    f"a band gives {band.points} points, more than the indicator's {spec.points}",
+                    code="band-points",
+                )
+        return True
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        code.line(f"x = {code.value(leaf.formulas['value'])}")
+        keyword = "if"
+        for index, (band, award) in enumerate(zip(leaf.spec.bands, awards(leaf), strict=True)):
+            tests = []
+            if band.min is not None:
+                tests.append(f"x {'>=' if band.min_inclusive else '>'} {code.const(band.min)}")
+            if band.max is not None:
+                tests.append(f"x {'<=' if band.max_inclusive else '<'} {code.const(band.max)}")
+            with code.block(f"{keyword} {' and '.join(tests) or 'True'}:"):
+                code.result(code.const(award), IN_BAND, "x", code.const(index))
+            keyword = "elif"
+        name = leaf.name
+        with code.block("else:"):
+            code.line(code.fail("no-band", lambda value: f"the value {value} falls in none of the bands of {name}", "x"))
+
+    # --- words ---------------------------------------------------------------------------
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        measured = measured_name(leaf.formulas["value"])
+
+        def measure(value: Decimal) -> str:
+            return display.measure(leaf, value, measured)
+
+        shown = {}
+        if "value" in facts:
+            shown["value"] = measure(facts["value"])
+        if "band" in facts:
+            shown["band"] = band_text(leaf.spec.bands[facts["band"]], measure)
+        return shown
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        spec: BandsParams = leaf.spec
+        bands = "; ".join(f"{band_text(band)} → {_award_text(band)}" for band in spec.bands)
+        value = formula_text(leaf.formulas["value"])
+        if lang == "zh":
+            return f"区间法：按 {value} 所在区间得分（{bands}）"
+        return f"bands: scored by the band {value} falls in ({bands})"
+
+    # --- perfscore check -------------------------------------------------------------------
+
+    def lint(self, leaf: Indicator, context: Context) -> Iterator[Problem]:
+        """Bands should cover every value the indicator's value can take, each value once."""
+        formula = leaf.formulas["value"]
+        analysis = context.analyse(formula)
+        values = context.number(formula)
+        pieces = [band.interval() for band in leaf.spec.bands]
+        for index, piece in enumerate(pieces):
+            reachable = intersect(piece, values)
+            if not uncovered(reachable, pieces[:index]):
+                why = (
+                    f"lies outside the value's possible range {values}"
+                    if reachable.empty
+                    else "is covered by the bands before it (the first band that matches wins)"
+                )
+                yield Problem(
+                    context.leaf_at(leaf, "bands", index),
+                    f"bands[{index}] {piece} {why}: it can never apply",
+                    code="band-unreachable",
+                    severity="warning",
+                )
+                continue
+            for earlier, other in enumerate(pieces[:index]):
+                shared = intersect(reachable, other)
+                if not shared.empty:
+                    yield Problem(
+                        context.leaf_at(leaf, "bands", index),
+                        f"bands[{index}] {piece} overlaps bands[{earlier}] {other} on {shared}; "
+                        f"the first band listed wins there",
+                        code="band-overlap",
+                        severity="warning",
+                    )
+        gaps = uncovered(values, pieces)
+        if gaps:
+            message = (
+                f"values in {_joined(gaps)} fall in no band, and scoring a unit whose value is there fails; "
+                f"the value {formula_text(formula)} ranges over {values}"
+            )
+            severity: Severity = "error"
+            if not analysis.connected:
+                severity = "warning"
+                reasons = [*analysis.reasons, *dict.fromkeys(analysis.sparse)]
+                message += f" (whether it can fall in the gap is not certain: the formula uses {', '.join(reasons)})"
+            yield Problem(context.leaf_at(leaf, "bands"), message, code="band-gap", severity=severity)
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        formula = leaf.formulas["value"]
+        reached = [award for _, award in _pieces(leaf, context.number(formula))]
+        if not reached:
+            return None, None
+        said = f"(the value {formula_text(formula)} ranges over {context.number(formula)})"
+        return (
+            f"every band its value can reach gives all {plain(leaf.points)} points {said}"
+            if all(award >= leaf.points for award in reached)
+            else None,
+            f"every band its value can reach gives 0 points {said}" if all(award <= 0 for award in reached) else None,
+        )
+
+    def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
+        """Up or down with the value when the awards only rise (or fall) from band to band; otherwise
+        the first pair of neighbouring values where they fall, and one where they rise."""
+        pieces = sorted(_pieces(leaf, context.number(leaf.formulas["value"])), key=lambda found: _low(found[0]))
+        falls = rises = None
+        for (lower, low_award), (upper, high_award) in zip(pieces, pieces[1:], strict=False):
+            pair = (_inside(lower), _inside(upper))
+            if high_award < low_award and falls is None:
+                falls = pair
+            if high_award > low_award and rises is None:
+                rises = pair
+        if falls is None:
+            return Trend(1 if rises else 0)
+        return Trend(-1, falls=falls) if rises is None else Trend(None, falls=falls, rises=rises)
+
+    # --- the testing kit -----------------------------------------------------------------
+
+    def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
+        edges = {edge for band in leaf.spec.bands for edge in (band.min, band.max) if edge is not None}
+        return {"value": sorted(edges)}
+
+    def best(self, leaf: Indicator) -> list[Interval]:
+        """The bands' ranges, the best award first (the first listed among equals)."""
+        order = sorted(range(len(leaf.spec.bands)), key=lambda index: -awards(leaf)[index])
+        return [leaf.spec.bands[index].interval() for index in order]
+
+    # --- perfscore diff --------------------------------------------------------------------
+
+    def show(self, value: Any, lang: str) -> str | None:
+        if isinstance(value, Band):
+            return f"{band_text(value)} {_award_words(value, lang)}"
+        return None
+
+
+def awards(leaf: Indicator) -> list[Decimal]:
+    """What each band gives: its points (at most the indicator's), or its share of them."""
+    points: Decimal = leaf.points
+    return [
+        min(band.points, points) if band.points is not None else CONTEXT.multiply(band.fraction or 0, points)
+        for band in leaf.spec.bands
+    ]
+
+
+def band_of(leaf: Indicator, value: Decimal) -> int | None:
+    """The index of the band that holds ``value`` (the first listed), or None."""
+    return next((index for index, band in enumerate(leaf.spec.bands) if band.interval().contains(value)), None)
+
+
+def _pieces(leaf: Indicator, values: Interval) -> list[tuple[Interval, Decimal]]:
+    """The parts of the value's range where each band applies (the first listed wins), with its award."""
+    bands = [band.interval() for band in leaf.spec.bands]
+    found = []
+    for index, (band, award) in enumerate(zip(bands, awards(leaf), strict=True)):
+        for part in uncovered(intersect(band, values), bands[:index]):
+            found.append((part, award))
+    return found
+
+
+def _low(interval: Interval) -> Decimal:
+    return Decimal("-Infinity") if interval.low is None else interval.low
+
+
+def _inside(interval: Interval) -> Decimal:
+    """A value inside the interval: its low end when included, else a point just inside."""
+    if interval.low is not None and not interval.low_open:
+        return interval.low
+    if interval.low is not None and interval.high is not None:
+        return CONTEXT.divide(CONTEXT.add(interval.low, interval.high), 2)
+    if interval.low is not None:
+        return CONTEXT.add(interval.low, 1)
+    if interval.high is not None:
+        return interval.high if not interval.high_open else CONTEXT.subtract(interval.high, 1)
+    return Decimal(0)
+
+
+def _joined(intervals: list[Interval]) -> str:
+    texts = [str(interval) for interval in intervals]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def band_text(band: Band, show: Callable[[Decimal], str] = plain) -> str:
+    """A band as a reader sees it: ``≥ 95%``, ``[90%, 95%)``, ``< 90%``."""
+    low = None if band.min is None else show(band.min)
+    high = None if band.max is None else show(band.max)
+    if low is None and high is None:
+        return "(−∞, +∞)"
+    if high is None:
+        return f"{'≥' if band.min_inclusive else '>'} {low}"
+    if low is None:
+        return f"{'≤' if band.max_inclusive else '<'} {high}"
+    return f"{'[' if band.min_inclusive else '('}{low}, {high}{']' if band.max_inclusive else ')'}"
+
+
+def _award_text(band: Band) -> str:
+    if band.points is not None:
+        return plain(band.points)
+    return f"{plain(CONTEXT.multiply(band.fraction or 0, 100))}%"
+
+
+_AWARDS = {
+    "points": Text("{points} 分", "{points} points"),
+    "full": Text("满分", "full marks"),
+    "none": Text("0 分", "no points"),
+    "share": Text("分值的 {share}%", "{share}% of the points"),
+}
+
+
+def _award_words(band: Band, lang: str) -> str:
+    if band.points is not None:
+        return _AWARDS["points"](lang).replace("{points}", plain(band.points))
+    share = CONTEXT.multiply(band.fraction or 0, 100)
+    if share in (0, 100):
+        return _AWARDS["full" if share else "none"](lang)
+    return _AWARDS["share"](lang).replace("{share}", plain(share))
+
+
+BANDS = Bands()

@@ -1,0 +1,70 @@
+"""``boolean`` (是否达成): all the points when a condition holds, none when it does not."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..expressions import Kind
+from ..intervals import FALSE, TRUE
+from ..messages import Text
+from ..model import FormulaText, LeafParams
+from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+
+class BooleanParams(LeafParams):
+    method: Literal["boolean"]
+    value: FormulaText
+
+
+MET = Case("met", ("met",), "已达成", "met")
+MISSED = Case("missed", ("met",), "未达成，不得分", "not met: no points")
+
+
+class Boolean(Method):
+    name = "boolean"
+    title = Text("是否达成", "boolean")
+    params = BooleanParams
+    formulas = {"value": FormulaKey(Kind.BOOL)}
+    cases = (MET, MISSED)
+    template_fields = frozenset({"met"})
+    key_names = {"value": Text("取值", "value")}
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        with code.block(f"if {code.value(leaf.formulas['value'])}:"):
+            code.result(code.const(leaf.points), MET, "True")
+        with code.block("else:"):
+            code.result("ZERO", MISSED, "False")
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        return {"met": display.value(facts["met"], None)} if "met" in facts else {}
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        value = formula_text(leaf.formulas["value"])
+        if lang == "zh":
+            return f"是否达成：{value} 为真得满分，否则 0 分"
+        return f"boolean: full marks when {value} holds, otherwise 0"
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        formula = leaf.formulas["value"]
+        truth = context.analyse(formula).value
+        condition = f"its condition {formula_text(formula)} is always"
+        return (
+            f"{condition} true over the declared input ranges" if truth == TRUE else None,
+            f"{condition} false over the declared input ranges" if truth == FALSE else None,
+        )
+
+    def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
+        return Trend(1)  # true earns the points, false none
+
+    def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
+        return {}
+
+
+BOOLEAN = Boolean()

@@ -1,0 +1,123 @@
+"""``deduction`` (扣分法): points off per finding, 扣完为止.
+
+Score: W − min(count × each, cap), never below 0; ``count_rounding`` may first round a
+fractional count (percentage points) down or up. A negative count stops scoring for the unit:
+it is never a bonus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field
+
+from ..exact import CONTEXT
+from ..intervals import Interval, intersect
+from ..messages import Text
+from ..model import FormulaText, LeafParams, NonNegative
+from ..text import plain
+from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+ZERO = Decimal(0)
+_ROUNDINGS = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
+
+
+class DeductionParams(LeafParams):
+    method: Literal["deduction"]
+    count: FormulaText
+    each: Annotated[Decimal, Field(gt=0)]
+    count_rounding: Literal["exact", "floor", "ceil"] = "exact"
+    cap: NonNegative | None = None
+
+
+DEDUCTED = Case("deduction", ("count", "deducted"), "计 {count} 项（次），每项扣 {each} 分，扣完为止",
+                "{count} × {each} points deducted, floored at 0")  # fmt: skip
+NOTHING = Case("none", ("count", "deducted"), "未发现扣分事项", "nothing to deduct")
+CAPPED = Case("capped", ("count", "deducted"), "计 {count} 项（次），每项扣 {each} 分，最多扣 {deducted} 分",
+              "{count} × {each} points, capped at {deducted} deducted")  # fmt: skip
+
+
+class Deduction(Method):
+    name = "deduction"
+    title = Text("扣分法", "deduction")
+    params = DeductionParams
+    formulas = {"count": FormulaKey()}
+    cases = (DEDUCTED, NOTHING, CAPPED)
+    template_fields = frozenset({"count", "each", "deducted"})
+    key_names = {
+        "count": Text("计数", "count"),
+        "each": Text("每项扣分", "each"),
+        "count_rounding": Text("计数取整", "count_rounding"),
+        "cap": Text("扣分上限", "cap"),
+    }
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        spec: DeductionParams = leaf.spec
+        w, each, cap = code.const(leaf.points), code.const(spec.each), code.const(cap_of(leaf))
+        code.line(f"c = {code.value(leaf.formulas['count'])}")
+        with code.block("if c < ZERO:"):
+            code.line(code.fail("negative-count", lambda count: f"the count of findings is negative ({count})", "c"))
+        if spec.count_rounding in _ROUNDINGS:
+            code.line(f"c = c.to_integral_value(rounding={code.const(_ROUNDINGS[spec.count_rounding])})")
+        code.line(f"d = c * {each}")
+        with code.block(f"if d > {cap}:"):
+            code.result(f"{w} - {cap}", CAPPED, "c", cap)
+        with code.block("elif c == ZERO:"):
+            code.result(w, NOTHING, "c", "d")
+        with code.block("else:"):
+            code.result(f"{w} - d", DEDUCTED, "c", "d")
+
+    def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
+        return {**recorded, "each": leaf.spec.each}
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        return {key: plain(value) for key, value in facts.items() if key != "case"}
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        count, each = formula_text(leaf.formulas["count"]), plain(leaf.spec.each)
+        if lang == "zh":
+            return f"扣分法：每计 1 项（{count}）扣 {each} 分，扣完为止"
+        return f"deduction: {each} points off per unit of {count}, floored at 0"
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        spec: DeductionParams = leaf.spec
+        formula = leaf.formulas["count"]
+        counts = intersect(context.number(formula), Interval(ZERO))  # a negative count fails scoring
+        text = formula_text(formula)
+        cap = cap_of(leaf)
+        if cap <= 0:
+            return "its cap is 0", None
+        full = f"its count {text} is always 0" if counts.high is not None and counts.high <= 0 else None
+        least = counts.low
+        if least is not None and spec.count_rounding in _ROUNDINGS:
+            least = least.to_integral_value(rounding=_ROUNDINGS[spec.count_rounding])
+        nothing = None
+        if least is not None and least * spec.each >= cap:
+            nothing = (
+                f"its count {text} is at least {plain(least)}, and {plain(least)} × {plain(spec.each)} "
+                f"takes all {plain(cap)} points it can lose"
+            )
+        return full, nothing
+
+    def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
+        return Trend(-1)  # each finding more takes points off, never adds any
+
+    def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
+        cap, each = cap_of(leaf), leaf.spec.each
+        return {"count": [ZERO, Decimal(1), CONTEXT.divide(cap, each).to_integral_value(rounding=ROUND_CEILING)]}
+
+
+def cap_of(leaf: Indicator) -> Decimal:
+    """The most the leaf can lose: its cap, at most its points."""
+    cap = leaf.spec.cap
+    return leaf.points if cap is None else min(cap, leaf.points)
+
+
+DEDUCTION = Deduction()

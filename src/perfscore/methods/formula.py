@@ -1,0 +1,106 @@
+"""``formula`` (公式): the ruleset's own formula for the points, kept within [0, points].
+
+``points`` in the formula is the leaf's own points. A result below 0 or above the points is
+clamped, and the explanation says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import Problem
+from ..messages import Text
+from ..model import FormulaText, LeafParams
+from ..text import plain
+from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+
+
+class FormulaParams(LeafParams):
+    method: Literal["formula"]
+    formula: FormulaText
+
+
+COMPUTED = Case("formula", ("result",), "按公式 {formula} 计得 {result}", "the formula {formula} gives {result}")
+CLAMPED = Case("clamped", ("result",), "按公式 {formula} 计得 {result}，超出 0–{points} 分范围，按 {score} 分计",
+               "the formula {formula} gives {result}, outside 0–{points}, so {score} is kept")  # fmt: skip
+
+
+class Formula(Method):
+    name = "formula"
+    title = Text("公式", "formula")
+    params = FormulaParams
+    formulas = {"formula": FormulaKey(constants=("points",), text_only=True)}
+    cases = (COMPUTED, CLAMPED)
+    template_fields = frozenset({"formula", "result"})
+    key_names = {"formula": Text("公式", "formula")}
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        w = code.const(leaf.points)
+        code.line(f"r = {code.value(leaf.formulas['formula'])}")
+        with code.block("if r < ZERO:"):
+            code.result("ZERO", CLAMPED, "r")
+        with code.block(f"elif r > {w}:"):
+            code.result(w, CLAMPED, "r")
+        with code.block("else:"):
+            code.result("r", COMPUTED, "r")
+
+    def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
+        return {**recorded, "formula": formula_text(leaf.formulas["formula"])}
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        shown = {"formula": facts["formula"]} if "formula" in facts else {}
+        if "result" in facts:
+            shown["result"] = plain(facts["result"])
+        return shown
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        formula = formula_text(leaf.formulas["formula"])
+        if lang == "zh":
+            return f"公式：{formula}（结果限制在 0 至分值之间）"
+        return f"formula: {formula} (kept within 0 and the points)"
+
+    def lint(self, leaf: Indicator, context: Context) -> Iterator[Problem]:
+        """The result should stay within [0, points] (it is clamped otherwise)."""
+        formula = leaf.formulas["formula"]
+        analysis = context.analyse(formula)
+        result = context.number(formula)
+        points = leaf.points
+        if result.within(points - points, points):
+            return
+        where = context.leaf_at(leaf, "formula")
+        if analysis.exact:
+            message = (
+                f"over the declared input ranges the formula gives values in {result}, outside [0, {plain(points)}]; "
+                f"such results are clamped to [0, {plain(points)}]"
+            )
+            if not result.bounded:
+                message += " (declare min and max on its inputs, or clamp the formula)"
+            yield Problem(where, message, code="formula-out-of-range", severity="warning")
+        else:
+            yield Problem(
+                where,
+                f"could not prove the formula stays within [0, {plain(points)}] over the declared input ranges "
+                f"(it may range over {result}; the formula uses {', '.join(analysis.reasons)})",
+                code="formula-range-unproven",
+                severity="info",
+            )
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        result = context.number(leaf.formulas["formula"])
+        said = f"over the declared input ranges its formula gives {result}"
+        full = result.low is not None and result.low >= leaf.points
+        nothing = result.high is not None and result.high <= 0
+        return (said if full else None, said if nothing else None)
+
+    def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
+        return Trend(1)  # the clamp to [0, points] keeps the formula's own direction
+
+
+FORMULA = Formula()

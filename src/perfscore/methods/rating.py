@@ -1,0 +1,100 @@
+"""``rating`` (定性分档): a qualitative indicator scored by the tier a unit chooses.
+
+The unit names a tier of its rating input's scale (by default 财预〔2020〕10号's 达成 80%–100%,
+部分达成 60%–80%, 未达成 0–60% of the points) and may give a score inside it; a tier named
+without a score earns the tier's default share. Scores outside their tier are refused with the
+unit's data, before anything is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from ..errors import suggest
+from ..exact import CONTEXT
+from ..messages import Text
+from ..model import NAME_PATTERN, LeafParams, Tier
+from ._base import Case, Code, Formula, LeafSite, Method, Outlook
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+
+class RatingParams(LeafParams):
+    method: Literal["rating"]
+    input: str = Field(pattern=NAME_PATTERN)
+
+
+RATED = Case("rating", ("tier", "given"), "评定为「{tier}」（该档 {range} 分），自评 {given} 分",
+             "rated “{tier}” (band {range} points), self-assessed {given}")  # fmt: skip
+RATED_DEFAULT = Case("rating-default", ("tier", "given"), "评定为「{tier}」，未填分值，按该档默认 {default} 计",
+                     "rated “{tier}” with no score given: the tier's default of {default} applies")  # fmt: skip
+
+
+class Rating(Method):
+    name = "rating"
+    title = Text("定性分档", "rating")
+    params = RatingParams
+    cases = (RATED, RATED_DEFAULT)
+    template_fields = frozenset({"tier", "given", "low", "high", "range", "default"})
+    key_names = {"input": Text("评定输入", "input")}
+
+    def check(self, spec: RatingParams, site: LeafSite) -> bool:
+        declared = site.inputs.get(spec.input)
+        if declared is not None and declared.type == "rating":
+            return True
+        what = "is not declared" if declared is None else f"is a {declared.type} input"
+        site.problem(
+            ("input",),
+            f"'{spec.input}' {what}; a rating indicator reads a rating input",
+            suggest(spec.input, [name for name, other in site.inputs.items() if other.type == "rating"]),
+            code="rating-input",
+        )
+        return False
+
+    def reads(self, spec: RatingParams, formulas: Mapping[str, Formula]) -> tuple[str, ...]:
+        return (spec.input,)
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        code.line(f"tier, given = {code.read(leaf.spec.input)}")  # checked against the tier with the data
+        with code.block("if given is None:"):
+            code.result(f"tier.default * {code.const(leaf.points)}", RATED_DEFAULT, "tier", "None")
+        with code.block("else:"):
+            code.result("given", RATED, "tier", "given")
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        shown = {}
+        tier: Tier | None = facts.get("tier")
+        if tier is not None:
+            points = leaf.points
+            shown["tier"] = display.value(tier, None)
+            shown["low"] = display.points(CONTEXT.multiply(tier.min, points))
+            shown["high"] = display.points(CONTEXT.multiply(tier.max, points))
+            shown["range"] = f"[{shown['low']}, {shown['high']}{']' if tier.max_inclusive else ')'}"
+            if tier.default is not None:
+                shown["default"] = display.points(CONTEXT.multiply(tier.default, points))
+        if facts.get("given") is not None:
+            shown["given"] = display.points(facts["given"])
+        return shown
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        name = leaf.spec.input
+        if lang == "zh":
+            return f"定性分档：按 {name} 的评定档次及自评分值计分"
+        return f"rating: scored by the tier (and score) given for {name}"
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        name = context.ruleset.inputs[leaf.spec.input].scale
+        tiers = context.ruleset.scales[name].tiers
+        return (
+            f"every tier of the scale '{name}' gives all the points" if all(t.min >= 1 for t in tiers) else None,
+            f"every tier of the scale '{name}' gives 0" if all(t.max <= 0 for t in tiers) else None,
+        )
+
+
+RATING = Rating()

@@ -1,0 +1,448 @@
+"""``ratio`` (比率法): actual against target, the quantitative rule of 财预〔2020〕10号.
+
+With A the target, B the actual (a negative B counts as 0, except for an exact match) and W the
+points:
+
+- ``>=`` (正向): B ≥ A earns W, below it B / A × W; a target of 0 or less is always met. With
+  ``over_target = {above = R}``, B ≥ R × A is flagged (the target may be too low) or, with
+  ``action = "deduct"``, loses ``deduct`` points.
+- ``=``: read as ``>=`` (``equal = "at-least"``), except that a target of 0 or less means
+  "none at all" (B ≤ 0 earns W, anything else 0); with ``equal = "exact"``, |B − A| ≤ tolerance
+  earns W and anything else 0.
+- ``<=`` (反向): B ≤ A earns W; above it ``reverse = "linear"`` gives (1 − (B − A) / A) × W, 0
+  from twice the target, and ``reverse = "inverse"`` gives A / B × W; a target of 0 or less
+  earns 0 for any B above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import model_validator
+
+from ..errors import Problem
+from ..expressions import Expression
+from ..intervals import Interval, at_most, below, largest, multiply, subtract, trend
+from ..messages import Text
+from ..model import FormulaText, LeafParams, NonNegative, OverTarget
+from ..text import percent, plain
+from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text, measured_name
+
+if TYPE_CHECKING:
+    from ..checks import Context
+    from ..ruleset import Indicator
+    from ..wording import Display
+
+ZERO = Decimal(0)
+SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
+
+
+class RatioParams(LeafParams):
+    method: Literal["ratio"]
+    actual: FormulaText
+    target: FormulaText
+    direction: Literal[">=", "<=", "="] = ">="
+    reverse: Literal["linear", "inverse"] = "linear"
+    equal: Literal["at-least", "exact"] = "at-least"
+    tolerance: NonNegative = Decimal(0)
+    over_target: OverTarget | None = None
+
+    @model_validator(mode="after")
+    def _over_target_direction(self) -> RatioParams:
+        if self.over_target is not None and self.direction == "<=":
+            raise ValueError("over_target applies to '>=' and '=' indicators, not '<='")
+        return self
+
+
+_COMPARED = ("actual", "target")
+MET = Case("met", _COMPARED, "实际 {actual}，目标 {direction} {target}，已达到目标",
+           "actual {actual} against a target of {direction} {target}: met")  # fmt: skip
+MISSED = Case("missed", _COMPARED, "实际 {actual}，目标 {direction} {target}，未达到目标，不得分",
+              "actual {actual} against a target of {direction} {target}: not met, no points")  # fmt: skip
+BELOW = Case("below", (*_COMPARED, "rate"), "实际 {actual}，目标 {direction} {target}，完成率 {rate}，按完成比例计分",
+             "actual {actual} against a target of {direction} {target}: {rate} achieved, scored in proportion")  # fmt: skip
+OVER_FLAGGED = Case(
+    "over-flagged", (*_COMPARED, "rate", "over_target"),
+    "实际 {actual}，为目标 {target} 的 {rate}，达到或超过 {over_target} 倍，目标可能偏低，需说明原因",
+    "actual {actual} is {rate} of the target {target}, at or beyond {over_target} times: "
+    "the target may be too low and needs an explanation",
+    note=True,
+)  # fmt: skip
+OVER_DEDUCTED = Case(
+    "over-deducted", (*_COMPARED, "rate", "over_target", "penalty"),
+    "实际 {actual}，为目标 {target} 的 {rate}，达到或超过 {over_target} 倍，目标设置偏低，扣减 {penalty} 分",
+    "actual {actual} is {rate} of the target {target}, at or beyond {over_target} times: "
+    "the target was set too low, {penalty} points deducted",
+)  # fmt: skip
+ABOVE_LINEAR = Case(
+    "above-linear", (*_COMPARED, "excess"),
+    "实际 {actual}，目标 ≤ {target}，超出 {excess}，按 (1 − 超出值/目标值) × 分值 计分",
+    "actual {actual} exceeds the target of ≤ {target} by {excess}: scored as (1 − excess / target) × points",
+)  # fmt: skip
+ABOVE_INVERSE = Case(
+    "above-inverse", (*_COMPARED, "excess"),
+    "实际 {actual}，目标 ≤ {target}，超出 {excess}，按 目标值/实际值 × 分值 计分",
+    "actual {actual} exceeds the target of ≤ {target} by {excess}: scored as target / actual × points",
+)  # fmt: skip
+DOUBLE = Case("double", (*_COMPARED, "excess"), "实际 {actual} 达到目标 ≤ {target} 的两倍或以上，不得分",
+              "actual {actual} is at least twice the target of ≤ {target}: no points")  # fmt: skip
+NEGATIVE = Text("（实际值为负，按 0 计）", " (a negative actual counts as 0)")
+
+
+class Ratio(Method):
+    name = "ratio"
+    title = Text("比率法", "ratio")
+    params = RatioParams
+    formulas = {"actual": FormulaKey(), "target": FormulaKey()}
+    cases = (MET, MISSED, BELOW, OVER_FLAGGED, OVER_DEDUCTED, ABOVE_LINEAR, ABOVE_INVERSE, DOUBLE)
+    template_fields = frozenset(
+        {"actual", "target", "direction", "rate", "excess", "over_target", "penalty", "tolerance"}
+    )
+    key_names = {
+        "actual": Text("实际值", "actual"),
+        "target": Text("目标值", "target"),
+        "direction": Text("比较方向", "direction"),
+        "reverse": Text("反向计分公式", "reverse"),
+        "equal": Text("等于的含义", "equal"),
+        "tolerance": Text("允差", "tolerance"),
+        "over_target": Text("超目标处理", "over_target"),
+    }
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def emit(self, leaf: Indicator, code: Code) -> None:
+        spec: RatioParams = leaf.spec
+        w = code.const(leaf.points)
+        code.line(f"a = {code.value(leaf.formulas['actual'])}")
+        target = leaf.formulas["target"]
+        positive = isinstance(target, Decimal) and target > 0  # a constant target above 0 folds the branches on it
+        t = code.value(target)
+        if not isinstance(target, Decimal):
+            code.line(f"t = {t}")
+            t = "t"
+        if _exact(spec):  # an exact match compares the values as given, negative ones included
+            with code.block(f"if abs(a - {t}) <= {code.const(spec.tolerance)}:"):
+                code.result(w, MET, "a", t)
+            with code.block("else:"):
+                code.result("ZERO", MISSED, "a", t)
+            return
+        if positive:  # a negative actual cannot meet a target above 0: it is counted as 0 only below it
+            (self._at_most_positive if spec.direction == "<=" else self._at_least_positive)(spec, code, w, t, leaf.points)
+            return
+        code.line("c = ZERO if a < ZERO else a")  # a negative actual counts as 0 (and the explanation says so)
+        if spec.direction == "<=":
+            self._at_most(spec, code, w, t)
+        else:
+            self._at_least(spec, code, w, t, leaf.points)
+
+    def _at_most(self, spec: RatioParams, code: Code, w: str, t: str) -> None:
+        with code.block(f"if c <= {t}:"):
+            code.result(w, MET, "a", t)
+        with code.block(f"elif {t} <= ZERO:"):
+            code.result("ZERO", MISSED, "a", t)
+        with code.block("else:"):
+            self._above(spec, code, w, t)
+
+    def _at_most_positive(self, spec: RatioParams, code: Code, w: str, t: str, points: Decimal) -> None:
+        with code.block(f"if a <= {t}:"):  # a negative actual is below a positive target: met
+            code.result(w, MET, "a", t)
+        with code.block("else:"):
+            self._above(spec, code, w, t, "a")  # above a positive target: the actual is positive
+
+    def _above(self, spec: RatioParams, code: Code, w: str, t: str, c: str = "c") -> None:
+        code.line(f"e = {c} - {t}")
+        if spec.reverse == "inverse":
+            code.result(f"{t} / {c} * {w}", ABOVE_INVERSE, "a", t, "e")
+            return
+        with code.block(f"if {c} >= TWO * {t}:"):
+            code.result("ZERO", DOUBLE, "a", t, "e")
+        with code.block("else:"):
+            code.result(f"(ONE - e / {t}) * {w}", ABOVE_LINEAR, "a", t, "e")
+
+    def _at_least(self, spec: RatioParams, code: Code, w: str, t: str, points: Decimal) -> None:
+        with code.block(f"if {t} <= ZERO:"):  # '>=' 0 is always met; '=' 0 means "none at all"
+            if spec.direction == ">=":
+                code.result(w, MET, "a", t)
+            else:
+                with code.block("if c <= ZERO:"):
+                    code.result(w, MET, "a", t)
+                with code.block("else:"):
+                    code.result("ZERO", MISSED, "a", t)
+        with code.block(f"elif c < {t}:"):
+            code.line(f"rate = c / {t}")
+            code.result(f"rate * {w}", BELOW, "a", t, "rate")
+        self._reached(spec, code, w, t, points)
+
+    def _at_least_positive(self, spec: RatioParams, code: Code, w: str, t: str, points: Decimal) -> None:
+        with code.block(f"if a < {t}:"):
+            code.line(f"rate = (ZERO if a < ZERO else a) / {t}")
+            code.result(f"rate * {w}", BELOW, "a", t, "rate")
+        self._reached(spec, code, w, t, points, "a")  # at or above a positive target: the actual is positive
+
+    def _reached(self, spec: RatioParams, code: Code, w: str, t: str, points: Decimal, c: str = "c") -> None:
+        """The actual is at or above the target: met, unless it is far above it."""
+        over = spec.over_target
+        if over is not None:  # compared, not divided: a huge actual over a tiny target cannot overflow
+            above = code.const(over.above)
+            with code.block(f"elif {c} >= {above} * {t}:"):
+                code.line(f"rate = {c} / {t}")
+                if over.deduct is None:
+                    code.result(w, OVER_FLAGGED, "a", t, "rate", above)
+                else:
+                    penalty = code.const(min(over.deduct, points))
+                    code.result(f"{w} - {penalty}", OVER_DEDUCTED, "a", t, "rate", above, penalty)
+        with code.block("else:"):
+            code.result(w, MET, "a", t)
+
+    def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
+        spec: RatioParams = leaf.spec
+        facts = {**recorded, "direction": spec.direction}
+        if _exact(spec):
+            facts["tolerance"] = spec.tolerance
+        elif facts["actual"] < 0:
+            facts["negative"] = True  # counted as 0
+        return facts
+
+    # --- words ---------------------------------------------------------------------------
+
+    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+        measured = measured_name(leaf.formulas["actual"])
+        shown = {}
+        for key, value in facts.items():
+            if key in ("actual", "target", "excess"):
+                shown[key] = display.measure(leaf, value, measured)
+            elif key == "direction":
+                shown[key] = SYMBOLS[value]
+            elif key == "rate":
+                shown[key] = percent(value)
+            elif key != "case":
+                shown[key] = display.fact(leaf, key, value)
+        return shown
+
+    def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
+        return NEGATIVE(lang) if facts.get("negative") else ""
+
+    def describe(self, leaf: Indicator, lang: str) -> str:
+        spec: RatioParams = leaf.spec
+        zh = lang == "zh"
+        actual, target = formula_text(leaf.formulas["actual"]), formula_text(leaf.formulas["target"])
+        if spec.direction == "<=":
+            if spec.reverse == "inverse":
+                formula = "目标值/实际值 × 分值" if zh else "target / actual × points"
+            else:
+                formula = ("(1 − (实际−目标)/目标) × 分值，实际 ≥ 2×目标 不得分" if zh
+                           else "(1 − (actual − target) / target) × points, 0 at twice the target")  # fmt: skip
+            return (f"比率法：实际 {actual} 与目标 ≤ {target} 比较，不超过目标得满分，超过按 {formula}" if zh
+                    else f"ratio: actual {actual} against a target of ≤ {target}; full marks at or below it, otherwise {formula}")  # fmt: skip
+        if _exact(spec):
+            return (f"相符法：实际 {actual} 等于目标 {target}（允差 {spec.tolerance}）得满分，否则 0 分" if zh
+                    else f"exact: actual {actual} equal to {target} (± {spec.tolerance}) earns full marks, otherwise 0")  # fmt: skip
+        op = SYMBOLS[spec.direction]
+        text = (f"比率法：实际 {actual} 与目标 {op} {target} 比较，达到目标得满分，否则按 实际/目标 × 分值" if zh
+                else f"ratio: actual {actual} against a target of {op} {target}; full marks when met, otherwise actual / target × points")  # fmt: skip
+        over = spec.over_target
+        if over is not None:
+            if zh:
+                text += f"；超过目标 {over.above} 倍" + ("需说明原因" if over.action == "flag" else f"扣 {over.deduct} 分")
+            else:
+                text += f"; beyond {over.above} times the target " + (
+                    "is flagged" if over.action == "flag" else f"loses {over.deduct} points"
+                )
+        return text
+
+    # --- perfscore check -------------------------------------------------------------------
+
+    def lint(self, leaf: Indicator, context: Context) -> Iterator[Problem]:
+        yield from self._targets(leaf, context)
+        yield from self._direction(leaf, context)
+
+    def _targets(self, leaf: Indicator, context: Context) -> Iterator[Problem]:
+        """A target should be above 0 and within reach of the actual."""
+        spec: RatioParams = leaf.spec
+        target = context.number(leaf.formulas["target"])
+        actual = context.number(leaf.formulas["actual"])
+        where = context.leaf_at(leaf, "target")
+        if _target_zero(spec, target):
+            if spec.direction == ">=":
+                message = (
+                    f"a target of {target} is always met: the indicator gives all its points whatever the actual; "
+                    'give the real target, or use direction = "=" if the target means "none at all"'
+                )
+            else:
+                message = (
+                    f"with a target of {target} the '<=' formula never applies: an actual above it scores 0; "
+                    'use direction = "=" (target 0 means "none at all") or give the real target'
+                )
+            yield Problem(where, message, code="ratio-target-zero", severity="warning")
+            return
+        if _exact(spec) or self.outlook(leaf, context)[1] is not None:
+            return  # never-earns-points says it
+        counted = largest(actual, Interval.point(ZERO))  # negative actuals count as 0
+        rewards = _rewards(spec, target)
+        text = formula_text(leaf.formulas["actual"])
+        if (rewards == 1 and below(counted, target)) or (rewards == -1 and below(target, counted)):
+            side = "above" if rewards == 1 else "below"
+            yield Problem(
+                where,
+                f"the target {target} is {side} every possible actual ({text} ranges over {actual}): "
+                "the indicator can never earn full points",
+                code="target-out-of-range",
+                severity="warning",
+            )
+
+    def _direction(self, leaf: Indicator, context: Context) -> Iterator[Problem]:
+        """The ratio must reward its actual moving the way its inputs' ``better`` says is better."""
+        spec: RatioParams = leaf.spec
+        actual = leaf.formulas["actual"]
+        if not isinstance(actual, Expression):
+            return
+        rewards = _rewards(spec, context.number(leaf.formulas["target"]))
+        if rewards is None:
+            return
+        for name in sorted(leaf.needs):
+            input_spec = context.ruleset.inputs[name]
+            if input_spec.better is None:
+                continue
+            moves = trend(actual.tree, name, context.names, context.formulas)
+            better = 1 if input_spec.better == "higher" else -1
+            if moves in (1, -1) and rewards * moves == -better:
+                way = "higher" if rewards == 1 else "lower"
+                rises = "rises" if moves == 1 else "falls"
+                fix = "<=" if rewards == 1 else ">="
+                yield Problem(
+                    context.leaf_at(leaf),
+                    f"{leaf.name} gives more points for a {way} actual, but the actual {actual.text} "
+                    f"{rises} with inputs.{name} ({input_spec.label}), for which {input_spec.better} is better: a reverse "
+                    f'indicator scored the wrong way; use direction = "{fix}"',
+                    code="reversed-direction",
+                )
+
+    def outlook(self, leaf: Indicator, context: Context) -> Outlook:
+        spec: RatioParams = leaf.spec
+        actual, target = context.number(leaf.formulas["actual"]), context.number(leaf.formulas["target"])
+        if _target_zero(spec, target):
+            return None, None  # ratio-target-zero says it
+        said = f"the actual {formula_text(leaf.formulas['actual'])} ranges over {actual} and the target is {target}"
+        if _exact(spec):
+            tolerance = Interval(-spec.tolerance, spec.tolerance)
+            gap = subtract(actual, target)
+            met = gap.within(-spec.tolerance, spec.tolerance)
+            missed = below(gap, tolerance) or below(tolerance, gap)
+            return (said if met else None, said if missed else None)
+        counted = largest(actual, Interval.point(ZERO))  # negative actuals count as 0
+        if spec.direction == "<=":
+            if at_most(counted, target):
+                return said, None
+            if below(target, counted) and target.high is not None and target.high <= 0:
+                return None, said
+            twice = multiply(target, Interval.point(Decimal(2)))
+            if spec.reverse == "linear" and target.low is not None and target.low > 0 and at_most(twice, counted):
+                return None, f"{said}, so the actual is always at least twice the target"
+            return None, None
+        if target.high is not None and target.high <= 0:
+            if spec.direction == ">=":
+                return said, None
+            zero = Interval.point(ZERO)  # '=' 0: met only by none at all
+            return (said if at_most(counted, zero) else None, said if below(zero, counted) else None)
+        if target.low is None or target.low <= 0:
+            return None, None
+        over = spec.over_target
+        deducts = (
+            over is not None
+            and over.deduct is not None
+            and not below(counted, multiply(Interval.point(over.above), target))
+        )
+        full = at_most(target, counted) and not deducts
+        nothing = counted.high is not None and counted.high <= 0
+        return (said if full else None, f"{said} (negative actuals count as 0)" if nothing else None)
+
+    def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
+        spec: RatioParams = leaf.spec
+        target = leaf.formulas["target"]
+        fixed = target if isinstance(target, Decimal) else None
+        if _exact(spec):
+            if key == "actual" and fixed is not None:
+                step = spec.tolerance + 1
+                return Trend(None, falls=(fixed, fixed + step), rises=(fixed - step, fixed))
+            return Trend(None)
+        if key == "actual":
+            if spec.direction == "<=":
+                return Trend(-1)
+            if spec.direction == "=" and (fixed is None or fixed <= 0):
+                return Trend(-1) if fixed is not None else Trend(None)
+            over = spec.over_target
+            if over is not None and over.deduct and fixed is not None and fixed > 0:
+                return Trend(None, falls=(fixed, over.above * fixed))  # full marks, then the deduction
+            return Trend(None) if over is not None and over.deduct else Trend(1)
+        if key == "target":
+            if spec.direction == "<=":
+                return Trend(1)
+            if spec.direction == ">=" and not (spec.over_target and spec.over_target.deduct):
+                return Trend(-1)
+        return Trend(None)
+
+    # --- the testing kit -----------------------------------------------------------------
+
+    def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
+        spec: RatioParams = leaf.spec
+        target = leaf.formulas["target"]
+        if not isinstance(target, Decimal):
+            return {}
+        marks = [target, target - spec.tolerance, target + spec.tolerance, 2 * target]
+        if spec.over_target is not None:
+            marks.append(spec.over_target.above * target)
+        return {"actual": sorted(set(marks))}
+
+    def goal(self, leaf: Indicator, target: Decimal) -> Interval:
+        """The actuals that earn full points against the target ``target`` (the empty interval if none)."""
+        spec: RatioParams = leaf.spec
+        if _exact(spec):
+            return Interval(target - spec.tolerance, target + spec.tolerance)
+        if spec.direction == "<=":
+            return Interval(None, target)
+        if target <= 0:
+            return Interval(None, None) if spec.direction == ">=" else Interval(None, ZERO)
+        over = spec.over_target
+        if over is not None and over.deduct:
+            return Interval(target, over.above * target, high_open=True)
+        return Interval(target, None)
+
+    # --- perfscore diff --------------------------------------------------------------------
+
+    def show(self, value: Any, lang: str) -> str | None:
+        if isinstance(value, OverTarget):
+            if value.action == "flag":
+                return (f"超过目标 {plain(value.above)} 倍需说明原因" if lang == "zh"
+                        else f"flagged beyond {plain(value.above)} × the target")  # fmt: skip
+            deduct = plain(value.deduct or ZERO)
+            return (f"超过目标 {plain(value.above)} 倍扣 {deduct} 分" if lang == "zh"
+                    else f"{deduct} points deducted beyond {plain(value.above)} × the target")  # fmt: skip
+        return None
+
+
+def _exact(spec: RatioParams) -> bool:
+    return spec.direction == "=" and spec.equal == "exact"
+
+
+def _rewards(spec: RatioParams, target: Interval) -> int | None:
+    """+1 if the ratio gives more points for a higher actual, −1 for a lower one."""
+    if _exact(spec):
+        return None
+    if spec.direction == ">=":
+        return 1
+    if spec.direction == "<=":
+        return -1
+    if target.low is not None and target.low > 0:
+        return 1  # '=' scored as at least the target
+    if target.high is not None and target.high <= 0:
+        return -1  # '=' 0: none at all
+    return None
+
+
+def _target_zero(spec: RatioParams, target: Interval) -> bool:
+    return spec.direction in (">=", "<=") and target.value is not None and target.value <= 0
+
+
+RATIO = Ratio()

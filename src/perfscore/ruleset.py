@@ -1,0 +1,223 @@
+"""The compiled ruleset: the indicator tree, its inputs and derived values, ready to score.
+
+A :class:`Ruleset` is what :func:`perfscore.load` returns. It is immutable and picklable (it
+travels as its source text and is compiled again on arrival). Scoring itself lives in
+:mod:`perfscore.engine`; this module holds the data every other module reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from decimal import Decimal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from . import engine
+from .errors import Location
+from .exact import rounded
+from .expressions import Expression
+from .inputs import InputCheck
+from .limits import DEFAULT_LIMITS, Limits
+from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale, TablePolicy
+
+if TYPE_CHECKING:
+    from .methods import Method
+    from .result import BatchResult, ScoreResult
+    from .units import Unit
+
+
+@dataclass(frozen=True, eq=False)
+class Indicator:
+    """A node of the indicator tree: a group of indicators, or a leaf with a scoring method."""
+
+    key: str
+    path: tuple[str | int, ...]
+    name: str
+    name_en: str | None
+    points: Decimal
+    spec: Any = field(repr=False)  # the node's checked keys (its method's params model, or Group)
+    children: tuple[Indicator, ...] = field(default=(), repr=False)
+    method: Method | None = field(default=None, repr=False)
+    formulas: Mapping[str, Expression | Decimal] = field(default_factory=dict, repr=False)
+    reads: tuple[str, ...] = ()
+    needs: frozenset[str] = field(default=frozenset(), repr=False)
+    first: int = field(default=0, repr=False)  # this node's leaves are leaves[first:end]
+    end: int = field(default=0, repr=False)
+    location: Location = field(default=Location(), repr=False)
+
+    @cached_property
+    def id(self) -> str:
+        """The dotted key path under ``indicators``, e.g. ``output.quantity.cases``."""
+        return ".".join(str(part) for part in self.path)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.method is not None
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    def label(self, lang: str = "zh") -> str:
+        return self.name_en or self.name if lang == "en" else self.name
+
+    def walk(self) -> Iterator[Indicator]:
+        """This node and every node below it, parents before children."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, eq=False)
+class Derived:
+    """A named value computed from inputs (and earlier derived values) by a formula."""
+
+    name: str
+    spec: DerivedSpec
+    expression: Expression
+    needs: frozenset[str]
+
+
+class Ruleset:
+    """A compiled ruleset: immutable, picklable (it travels as its source text), reusable."""
+
+    __slots__ = (
+        "_engine",
+        "_frozen",
+        "_text",
+        "checks",
+        "derived",
+        "inputs",
+        "leaves",
+        "limits",
+        "meta",
+        "methods",
+        "roots",
+        "scales",
+        "source",
+        "table_policy",
+    )
+
+    def __init__(
+        self,
+        meta: Metadata,
+        inputs: Mapping[str, InputSpec],
+        checks: tuple[InputCheck, ...],
+        derived: tuple[Derived, ...],
+        roots: tuple[Indicator, ...],
+        leaves: tuple[Indicator, ...],
+        scales: Mapping[str, Scale],
+        text: str,
+        source: str | None,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        table_policy: TablePolicy | None = None,
+        methods: Mapping[str, Method] | None = None,
+    ) -> None:
+        self.meta = meta
+        self.inputs: Mapping[str, InputSpec] = MappingProxyType(dict(inputs))
+        self.checks = checks
+        self.derived = derived
+        self.roots = roots
+        self.leaves = leaves
+        self.scales: Mapping[str, Scale] = MappingProxyType(dict(scales))
+        self.source = source
+        self.limits = limits  # what it was loaded under
+        self.table_policy = table_policy  # the [tables] policy, when the ruleset has one
+        self.methods = methods  # the methods it was loaded with, when not the built-in ones
+        self._text = text
+        self._engine = engine.Engine(self)
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"a Ruleset cannot be changed (setting {name!r}); load a new one instead")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Ruleset cannot be changed (deleting {name!r})")
+
+    # --- identity -------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @property
+    def total_points(self) -> Decimal:
+        return self.meta.total
+
+    @property
+    def text(self) -> str:
+        """The TOML source this ruleset was compiled from."""
+        return self._text
+
+    def indicators(self) -> Iterator[Indicator]:
+        """Every node of the tree, parents before children."""
+        for root in self.roots:
+            yield from root.walk()
+
+    def derived_value(self, name: str) -> Derived | None:
+        """The derived value ``name``, if the ruleset declares one."""
+        return next((derived for derived in self.derived if derived.name == name), None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_reload, (self._text, self.source, self.limits, self.methods))
+
+    def __repr__(self) -> str:
+        return f"<Ruleset {self.meta.id} {self.meta.version} ({len(self.leaves)} indicators)>"
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def round(self, value: Decimal) -> Decimal:
+        """Round as the ruleset declares (by default half-up to 2 places)."""
+        rounding = self._engine.rounding
+        return rounded(value, rounding.quantum, rounding.mode)
+
+    def grade(self, total: Decimal) -> Grade:
+        for grade in self.meta.grades:
+            if total >= grade.min:
+                return grade
+        return self.meta.grades[-1]
+
+    def score(self, values: Mapping[str, Any], *, unit: str | None = None) -> ScoreResult:
+        """Score one unit's input values: an itemized, exact result.
+
+        Raises DataError (the values do not fit the inputs, every problem listed), ScoringError
+        (a formula failed for these values, located) or InternalError (a bug in perfscore, with
+        the unit named); nothing else.
+        """
+        return self._engine.score(values, unit)
+
+    def score_many(self, units: Iterable[Unit | Mapping[str, Any]]) -> BatchResult:
+        """Score many units; a unit whose data is bad gets an error record, the rest are scored."""
+        return self._engine.score_many(units)
+
+    def generated_code(self) -> dict[str, str]:
+        """The Python source perfscore generated to score this ruleset, by function, for review: the
+        scoring pass for a unit's values as given (``score``), the pass for checked values with some
+        left out (``pass``) and each leaf's reference function (by its id). It holds only
+        perfscore's own names; every constant is bound by reference (see ``perfscore.compiler``)."""
+        return self._engine.sources()
+
+    def score_reference(self, values: Mapping[str, Any], *, unit: str | None = None) -> ScoreResult:
+        """Score through the reference path only (each formula through its closures, each leaf on
+        its own): the oracle the compiled pass is tested against. Slower; same results."""
+        return self._engine.score(values, unit, reference=True)
+
+
+def _reload(text: str, source: str | None, limits: Limits, methods: Mapping[str, Method] | None) -> Ruleset:
+    """Unpickling compiles the source again: compiled functions do not travel."""
+    from .loader import loads
+
+    return loads(text, source, limits=limits, methods=methods)
