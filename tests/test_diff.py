@@ -15,7 +15,6 @@ Small one-leaf pairs then pin each kind of change, one row each.
 from __future__ import annotations
 
 import io
-
 import json
 from decimal import Decimal
 from pathlib import Path

@@ -223,8 +223,13 @@ def unused_inputs(context: Context) -> Iterator[Diagnostic]:
     read = set().union(*(leaf.needs for leaf in context.ruleset.leaves))
     for name, spec in context.ruleset.inputs.items():
         if name not in read:
-            yield Problem(context.at("inputs", name), f"inputs.{name} ({spec.label}) is not read by any indicator, directly or through a derived value; "
-                "score it or remove it", code="unused-input", severity="warning")
+            yield Problem(
+                context.at("inputs", name),
+                f"inputs.{name} ({spec.label}) is not read by any indicator, directly or through a derived value; "
+                "score it or remove it",
+                code="unused-input",
+                severity="warning",
+            )
 
 
 def unused_derived(context: Context) -> Iterator[Diagnostic]:
@@ -235,7 +240,12 @@ def unused_derived(context: Context) -> Iterator[Diagnostic]:
             read |= derived.expression.names
     for derived in context.ruleset.derived:
         if derived.name not in read:
-            yield Problem(context.at("derived", derived.name), f"derived.{derived.name} is not read by any indicator; score it or remove it", code="unused-derived", severity="warning")
+            yield Problem(
+                context.at("derived", derived.name),
+                f"derived.{derived.name} is not read by any indicator; score it or remove it",
+                code="unused-derived",
+                severity="warning",
+            )
 
 
 def unused_scales(context: Context) -> Iterator[Diagnostic]:
@@ -243,7 +253,12 @@ def unused_scales(context: Context) -> Iterator[Diagnostic]:
     used = {spec.scale for spec in context.ruleset.inputs.values() if spec.type == "rating"}
     for name in context.ruleset.scales:
         if name != "default" and name not in used:
-            yield Problem(context.at("scales", name), f'scales.{name} is not used by any rating input (set scale = "{name}" on one, or remove it)', code="unused-scale", severity="warning")
+            yield Problem(
+                context.at("scales", name),
+                f'scales.{name} is not used by any rating input (set scale = "{name}" on one, or remove it)',
+                code="unused-scale",
+                severity="warning",
+            )
 
 
 # --- scales and bands: do the pieces cover the range once? ---------------------------------------
@@ -255,18 +270,33 @@ def scale_tiers(context: Context) -> Iterator[Diagnostic]:
         pieces = [_tier(tier) for tier in scale.tiers]
         for index, (tier, piece) in enumerate(zip(scale.tiers, pieces, strict=True)):
             if piece.empty:
-                yield Problem(context.at("scales", name, "tiers", index), f"the tier {tier.name} holds no score: min = max = {plain(tier.min)} and max is not included "
-                    "(set max_inclusive = true or widen it)", code="tier-empty", severity="warning")
+                yield Problem(
+                    context.at("scales", name, "tiers", index),
+                    f"the tier {tier.name} holds no score: min = max = {plain(tier.min)} and max is not included "
+                    "(set max_inclusive = true or widen it)",
+                    code="tier-empty",
+                    severity="warning",
+                )
                 continue
             for earlier, other in enumerate(pieces[:index]):
                 shared = intersect(piece, other)
                 if not shared.empty:
-                    yield Problem(context.at("scales", name, "tiers", index), f"the tier {tier.name} {piece} overlaps the tier {scale.tiers[earlier].name} {other} "
-                        f"on {shared}: a score there fits both", code="tier-overlap", severity="warning")
+                    yield Problem(
+                        context.at("scales", name, "tiers", index),
+                        f"the tier {tier.name} {piece} overlaps the tier {scale.tiers[earlier].name} {other} "
+                        f"on {shared}: a score there fits both",
+                        code="tier-overlap",
+                        severity="warning",
+                    )
         gaps = uncovered(Interval(ZERO, ONE), pieces)
         if gaps:
-            yield Problem(context.at("scales", name, "tiers"), f"no tier covers {_joined(gaps)} (shares of the points): no score there can be given; "
-                "make each tier's max the next tier's min, and include 1 in the top tier (max_inclusive = true)", code="tier-gap", severity="warning")
+            yield Problem(
+                context.at("scales", name, "tiers"),
+                f"no tier covers {_joined(gaps)} (shares of the points): no score there can be given; "
+                "make each tier's max the next tier's min, and include 1 in the top tier (max_inclusive = true)",
+                code="tier-gap",
+                severity="warning",
+            )
 
 
 def leaf_rules(context: Context) -> Iterator[Diagnostic]:
@@ -324,14 +354,24 @@ def duplicate_names(context: Context) -> Iterator[Diagnostic]:
         for child in children:
             first = seen.setdefault(child.name, child)
             if first is not child:
-                yield Problem(context.leaf_at(child, "name"), f"indicators.{first.id} {where} is also named {child.name}: reports cannot tell the two apart", code="duplicate-indicator-name", severity="warning")
+                yield Problem(
+                    context.leaf_at(child, "name"),
+                    f"indicators.{first.id} {where} is also named {child.name}: reports cannot tell the two apart",
+                    code="duplicate-indicator-name",
+                    severity="warning",
+                )
 
 
 def zero_points(context: Context) -> Iterator[Diagnostic]:
     """A leaf worth 0 points can never change a total."""
     for leaf in context.ruleset.leaves:
         if leaf.points == 0:
-            yield Problem(context.leaf_at(leaf, "points"), f"{leaf.name} is worth 0 points, so it can never change a total; give it points or remove it", code="zero-points", severity="warning")
+            yield Problem(
+                context.leaf_at(leaf, "points"),
+                f"{leaf.name} is worth 0 points, so it can never change a total; give it points or remove it",
+                code="zero-points",
+                severity="warning",
+            )
 
 
 def fixed_scores(context: Context) -> Iterator[Diagnostic]:

@@ -200,7 +200,9 @@ def _rest(
         part.line(f"def score_{number}(env, missing, fallbacks):", 0)
         returned = _body(part, chunk, (), optional, rounding, set())
         part.line(f"return {', '.join(returned)}")
-        em.line(f"r, q, f, t = {em.const(part.compile(f'score_{number}'))}(env, {'None' if quick else 'missing'}, fallbacks)")
+        em.line(
+            f"r, q, f, t = {em.const(part.compile(f'score_{number}'))}(env, {'None' if quick else 'missing'}, fallbacks)"
+        )
         em.line("raw += r")
         em.line("rounded += q")
         em.line("facts += f")

@@ -8,18 +8,16 @@ each unit's total and grade under both versions with the indicators that moved i
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from .exact import difference, pinned
-from .messages import LANGS, check_lang
+from .messages import check_lang
 from .methods import METHODS, Method
 from .model import Grade, Scale, TablePolicy, Tier
 from .result import ScoreResult, UnitError
@@ -674,6 +672,7 @@ def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> li
     """The report's sections in reading order, each only when it has something to say."""
     words = WORDS[lang]
     colon = words["colon"]
+
     def summary(node: Indicator) -> Item:
         worth = words["points"].format(points=plain(node.points))
         return f"{_label(node, lang)}{colon}{worth}{words['comma']}{_method_title(node, lang)}", []

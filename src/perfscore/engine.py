@@ -14,7 +14,6 @@ reference path scores the unit, or the pass failed in any other way, perfscore h
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cached_property
@@ -61,7 +60,10 @@ class Engine:
     def sources(self) -> dict[str, str]:
         """The source of every generated function (building those made only when needed)."""
         code = {"score": str(self.quick.__doc__), "pass": str(self.run_pass.__doc__)}
-        code.update((leaf.id, str(function.__doc__)) for leaf, function in zip(self.ruleset.leaves, self.references, strict=True))
+        code.update(
+            (leaf.id, str(function.__doc__))
+            for leaf, function in zip(self.ruleset.leaves, self.references, strict=True)
+        )
         return code
 
     # --- one unit ------------------------------------------------------------------------

@@ -140,6 +140,7 @@ class Problem:
 Diagnostic = Problem
 """What ``perfscore check`` finds: the same record as every other problem (kept as a name for 0.1 code)."""
 
+
 class PerfscoreError(Exception):
     """Root of every error perfscore raises on purpose."""
 

@@ -47,9 +47,7 @@ _KINDS = {"number": Kind.NUMBER, "percent": Kind.NUMBER, "count": Kind.NUMBER, "
 M = TypeVar("M", bound=BaseModel)
 
 
-def load(
-    path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[str, Method] | None = None
-) -> Ruleset:
+def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[str, Method] | None = None) -> Ruleset:
     """Load and compile the ruleset in the TOML file at ``path`` (see :func:`loads`)."""
     path = Path(path)
     try:

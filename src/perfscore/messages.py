@@ -40,7 +40,7 @@ def check_lang(lang: str) -> Lang:
     """``lang`` when it is one of :data:`LANGS`; ValueError otherwise."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 def words(name: str, entries: Mapping[str, tuple[str, str]]) -> Mapping[str, Text]:

@@ -228,4 +228,5 @@ class TablePolicy(_Model):
     vocabulary: dict[str, str] = {}  # qualitative text → tier name, added to the built-in vocabulary
     level1: dict[str, str] = {}  # a table's first-level name → first-level key, added to name matching
 
+
 TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables")

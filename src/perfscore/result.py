@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import repeat
 from decimal import Decimal
 from functools import cached_property
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, InternalError, PerfscoreError

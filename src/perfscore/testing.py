@@ -51,8 +51,8 @@ from .methods import Band
 from .methods.bands import awards
 from .methods.deduction import cap_of
 from .model import InputSpec, Tier
-from .ruleset import Indicator, Ruleset
 from .result import ScoreResult
+from .ruleset import Indicator, Ruleset
 from .toml import dumps_document, dumps_value
 
 __all__ = [
@@ -95,15 +95,31 @@ class _Method:  # TEMPORARY view of a leaf's method for the kit, until it asks t
 
 
 class Ratio(_Method): ...
+
+
 class Bands(_Method): ...
+
+
 class Rating(_Method): ...
+
+
 class Deduction(_Method): ...
+
+
 class Boolean(_Method): ...
+
+
 class Formula(_Method): ...
 
 
-_VIEWS = {"ratio": Ratio, "bands": Bands, "rating": Rating, "deduction": Deduction, "boolean": Boolean,
-          "formula": Formula}
+_VIEWS = {
+    "ratio": Ratio,
+    "bands": Bands,
+    "rating": Rating,
+    "deduction": Deduction,
+    "boolean": Boolean,
+    "formula": Formula,
+}
 
 
 def _view(leaf: Indicator) -> Any:
@@ -341,7 +357,11 @@ def _number_marks(numbers: Iterable[Decimal], low: Decimal, high: Decimal, place
 
 def _rating_worths(ruleset: Ruleset, name: str) -> list[Decimal]:
     """The points of every rating leaf that reads the input ``name``."""
-    return [leaf.points for leaf in ruleset.leaves if leaf.method is not None and leaf.method.name == 'rating' and leaf.spec.input == name]
+    return [
+        leaf.points
+        for leaf in ruleset.leaves
+        if leaf.method is not None and leaf.method.name == "rating" and leaf.spec.input == name
+    ]
 
 
 def _tier_grid(tier: Tier, worths: Sequence[Decimal], places: int) -> tuple[int, int] | None:

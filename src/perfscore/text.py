@@ -79,7 +79,11 @@ def shown(value: Any, depth: int = 0) -> str:
     elif isinstance(value, datetime.date):
         text = value.isoformat()
     elif isinstance(value, Mapping):
-        inner = "…" if depth > 2 else ", ".join(f"{key} = {shown(item, depth + 1)}" for key, item in list(value.items())[:10])
+        inner = (
+            "…"
+            if depth > 2
+            else ", ".join(f"{key} = {shown(item, depth + 1)}" for key, item in list(value.items())[:10])
+        )
         text = "{" + inner + "}"
     elif isinstance(value, list | tuple):
         inner = "…" if depth > 2 else ", ".join(shown(item, depth + 1) for item in value[:10])

@@ -18,6 +18,7 @@ from .errors import DataError, Location, Problem, UnreadableFileError
 from .limits import DEFAULT_LIMITS, Limits
 from .toml import parse_toml
 
+
 @dataclass(frozen=True)
 class Unit:
     """One unit's data as read from a file: an id, a display name and the input values."""
@@ -86,7 +87,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _json_int(text: str) -> int:
-    if len(text) > DEFAULT_LIMITS.max_number_text:  # Python would refuse past 4,300 digits, with advice meant for programmers
+    if (
+        len(text) > DEFAULT_LIMITS.max_number_text
+    ):  # Python would refuse past 4,300 digits, with advice meant for programmers
         raise ValueError(f"a number has {len(text)} digits")
     return int(text)
 

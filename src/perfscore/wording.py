@@ -86,13 +86,13 @@ class _Fields(dict[str, str]):
 
     def __init__(self, display: Display, values: Mapping[str, Any], reads: tuple[str, ...]) -> None:
         super().__init__()
-        self.display, self.values, self.reads = display, values, reads
+        self.display, self.read, self.reads = display, values, reads
 
     def get(self, key: str, default: Any = None) -> Any:
         if key in self:
             return self[key]
-        if key in self.reads and key in self.values:
-            return self.display.named(key, self.values[key])
+        if key in self.reads and key in self.read:
+            return self.display.named(key, self.read[key])
         return default
 
 

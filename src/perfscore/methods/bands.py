@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -18,7 +19,7 @@ from ..errors import Problem, Severity
 from ..exact import CONTEXT
 from ..intervals import Interval, intersect, uncovered
 from ..messages import Text
-from ..model import Fraction, FormulaText, LeafParams, NonNegative, _Model
+from ..model import FormulaText, Fraction, LeafParams, NonNegative, _Model
 from ..text import plain
 from ._base import Case, Code, FormulaKey, LeafSite, Method, Outlook, Trend, formula_text, measured_name
 
@@ -64,10 +65,10 @@ class Bands(Method):
     name = "bands"
     title = Text("区间法", "bands")
     params = BandsParams
-    formulas = {"value": FormulaKey()}
+    formulas: ClassVar[Mapping[str, FormulaKey]] = {"value": FormulaKey()}
     cases = (IN_BAND,)
     template_fields = frozenset({"value", "band"})
-    key_names = {"value": Text("取值", "value"), "bands": Text("分档", "bands")}
+    key_names: ClassVar[Mapping[str, Text]] = {"value": Text("取值", "value"), "bands": Text("分档", "bands")}
 
     def check(self, spec: BandsParams, site: LeafSite) -> bool:
         for index, band in enumerate(spec.bands):
@@ -95,7 +96,9 @@ class Bands(Method):
             keyword = "elif"
         name = leaf.name
         with code.block("else:"):
-            code.line(code.fail("no-band", lambda value: f"the value {value} falls in none of the bands of {name}", "x"))
+            code.line(
+                code.fail("no-band", lambda value: f"the value {value} falls in none of the bands of {name}", "x")
+            )
 
     # --- words ---------------------------------------------------------------------------
 
@@ -184,7 +187,7 @@ class Bands(Method):
         the first pair of neighbouring values where they fall, and one where they rise."""
         pieces = sorted(_pieces(leaf, context.number(leaf.formulas["value"])), key=lambda found: _low(found[0]))
         falls = rises = None
-        for (lower, low_award), (upper, high_award) in zip(pieces, pieces[1:], strict=False):
+        for (lower, low_award), (upper, high_award) in pairwise(pieces):
             pair = (_inside(lower), _inside(upper))
             if high_award < low_award and falls is None:
                 falls = pair

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..expressions import Kind
 from ..intervals import FALSE, TRUE
@@ -31,10 +31,10 @@ class Boolean(Method):
     name = "boolean"
     title = Text("是否达成", "boolean")
     params = BooleanParams
-    formulas = {"value": FormulaKey(Kind.BOOL)}
+    formulas: ClassVar[Mapping[str, FormulaKey]] = {"value": FormulaKey(Kind.BOOL)}
     cases = (MET, MISSED)
     template_fields = frozenset({"met"})
-    key_names = {"value": Text("取值", "value")}
+    key_names: ClassVar[Mapping[str, Text]] = {"value": Text("取值", "value")}
 
     def emit(self, leaf: Indicator, code: Code) -> None:
         with code.block(f"if {code.value(leaf.formulas['value'])}:"):

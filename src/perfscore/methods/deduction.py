@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -48,10 +48,10 @@ class Deduction(Method):
     name = "deduction"
     title = Text("扣分法", "deduction")
     params = DeductionParams
-    formulas = {"count": FormulaKey()}
+    formulas: ClassVar[Mapping[str, FormulaKey]] = {"count": FormulaKey()}
     cases = (DEDUCTED, NOTHING, CAPPED)
     template_fields = frozenset({"count", "each", "deducted"})
-    key_names = {
+    key_names: ClassVar[Mapping[str, Text]] = {
         "count": Text("计数", "count"),
         "each": Text("每项扣分", "each"),
         "count_rounding": Text("计数取整", "count_rounding"),

@@ -7,7 +7,7 @@ clamped, and the explanation says so.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..errors import Problem
 from ..messages import Text
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from ..checks import Context
     from ..ruleset import Indicator
     from ..wording import Display
-
 
 
 class FormulaParams(LeafParams):
@@ -36,10 +35,10 @@ class Formula(Method):
     name = "formula"
     title = Text("公式", "formula")
     params = FormulaParams
-    formulas = {"formula": FormulaKey(constants=("points",), text_only=True)}
+    formulas: ClassVar[Mapping[str, FormulaKey]] = {"formula": FormulaKey(constants=("points",), text_only=True)}
     cases = (COMPUTED, CLAMPED)
     template_fields = frozenset({"formula", "result"})
-    key_names = {"formula": Text("公式", "formula")}
+    key_names: ClassVar[Mapping[str, Text]] = {"formula": Text("公式", "formula")}
 
     def emit(self, leaf: Indicator, code: Code) -> None:
         w = code.const(leaf.points)

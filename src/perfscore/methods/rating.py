@@ -9,7 +9,7 @@ unit's data, before anything is scored.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -42,7 +42,7 @@ class Rating(Method):
     params = RatingParams
     cases = (RATED, RATED_DEFAULT)
     template_fields = frozenset({"tier", "given", "low", "high", "range", "default"})
-    key_names = {"input": Text("评定输入", "input")}
+    key_names: ClassVar[Mapping[str, Text]] = {"input": Text("评定输入", "input")}
 
     def check(self, spec: RatingParams, site: LeafSite) -> bool:
         declared = site.inputs.get(spec.input)

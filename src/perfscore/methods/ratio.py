@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import model_validator
 
@@ -95,12 +95,12 @@ class Ratio(Method):
     name = "ratio"
     title = Text("比率法", "ratio")
     params = RatioParams
-    formulas = {"actual": FormulaKey(), "target": FormulaKey()}
+    formulas: ClassVar[Mapping[str, FormulaKey]] = {"actual": FormulaKey(), "target": FormulaKey()}
     cases = (MET, MISSED, BELOW, OVER_FLAGGED, OVER_DEDUCTED, ABOVE_LINEAR, ABOVE_INVERSE, DOUBLE)
     template_fields = frozenset(
         {"actual", "target", "direction", "rate", "excess", "over_target", "penalty", "tolerance"}
     )
-    key_names = {
+    key_names: ClassVar[Mapping[str, Text]] = {
         "actual": Text("实际值", "actual"),
         "target": Text("目标值", "target"),
         "direction": Text("比较方向", "direction"),
@@ -129,7 +129,9 @@ class Ratio(Method):
                 code.result("ZERO", MISSED, "a", t)
             return
         if positive:  # a negative actual cannot meet a target above 0: it is counted as 0 only below it
-            (self._at_most_positive if spec.direction == "<=" else self._at_least_positive)(spec, code, w, t, leaf.points)
+            (self._at_most_positive if spec.direction == "<=" else self._at_least_positive)(
+                spec, code, w, t, leaf.points
+            )
             return
         code.line("c = ZERO if a < ZERO else a")  # a negative actual counts as 0 (and the explanation says so)
         if spec.direction == "<=":
@@ -245,7 +247,9 @@ class Ratio(Method):
         over = spec.over_target
         if over is not None:
             if zh:
-                text += f"；超过目标 {over.above} 倍" + ("需说明原因" if over.action == "flag" else f"扣 {over.deduct} 分")
+                text += f"；超过目标 {over.above} 倍" + (
+                    "需说明原因" if over.action == "flag" else f"扣 {over.deduct} 分"
+                )
             else:
                 text += f"; beyond {over.above} times the target " + (
                     "is flagged" if over.action == "flag" else f"loses {over.deduct} points"

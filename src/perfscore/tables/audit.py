@@ -27,13 +27,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..ruleset import Indicator, Ruleset
-from ..text import columns
 from ..exact import CONTEXT
 from ..model import Grade, Tier
-from ..text import markdown_cell
 from ..result import LeafResult
-from ..text import percent, plain
+from ..ruleset import Indicator, Ruleset
+from ..text import columns, markdown_cell, percent, plain
 from .model import BudgetBlock, Cell, Table
 from .score import RowPlan, TableScore, Unreadable, cell_ref, score_table
 

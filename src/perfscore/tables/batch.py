@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from ..ruleset import Ruleset
 from ..errors import DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..ruleset import Ruleset
 from ..text import columns
 from ..toml import parse_toml
 from .audit import SEVERITIES, Audit, audit_table

@@ -33,14 +33,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..ruleset import Indicator, Ruleset
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
 from ..exact import CONTEXT
 from ..loader import loads
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
-from ..toml import dumps_key, dumps_value
+from ..ruleset import Indicator, Ruleset
 from ..text import plain
+from ..toml import dumps_key, dumps_value
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Measure, TextError, parse_actual, parse_target
 
