@@ -15,12 +15,15 @@ here are about the ruleset as a whole.
 from __future__ import annotations
 
 import ast
+import datetime
 import decimal
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from .errors import SEVERITIES, Diagnostic, Location, PerfscoreError, Problem, RulesetError, Severity, Span
 from .expressions import Expression
@@ -33,6 +36,7 @@ from .intervals import (
     analyse,
     hull,
     intersect,
+    trend,
     uncovered,
 )
 from .loader import load, loads
@@ -397,6 +401,176 @@ def fixed_scores(context: Context) -> Iterator[Diagnostic]:
             )
 
 
+# --- monotonicity: a better input never costs points ----------------------------------------------
+
+ORDERED = ("number", "percent", "count", "date", "bool")  # inputs whose values can be better or worse
+
+
+def better_directions(ruleset: Ruleset) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Input → (``higher`` or ``lower`` is better, ``declared`` or ``inferred``), and the inputs whose
+    indicators disagree. An input without ``better`` is inferred from the indicators that read it
+    bare where their rules reward one way (a ratio's actual)."""
+    inferred: dict[str, set[str]] = {}
+    for leaf in ruleset.leaves:
+        assert leaf.method is not None
+        rewarded = leaf.method.rewards(leaf)
+        if rewarded is None:
+            continue
+        key, way = rewarded
+        formula = leaf.formulas.get(key)
+        name = formula.bare_name if isinstance(formula, Expression) else None
+        if name is not None and name in ruleset.inputs:
+            inferred.setdefault(name, set()).add("higher" if way > 0 else "lower")
+    directions: dict[str, tuple[str, str]] = {}
+    conflicts: list[str] = []
+    for name, spec in ruleset.inputs.items():
+        if spec.type not in ORDERED:
+            continue
+        if spec.better is not None:
+            directions[name] = (spec.better, "declared")
+        elif len(inferred.get(name, ())) == 1:
+            directions[name] = (next(iter(inferred[name])), "inferred")
+        elif name in inferred:
+            conflicts.append(name)
+    return directions, conflicts
+
+
+def leaf_trend(context: Context, leaf: Indicator, name: str) -> int | None:
+    """+1 if the leaf's score never falls as input ``name`` rises (the others fixed), −1 if it never
+    rises, 0 if it does not move, None when the analysis cannot tell: each formula's own trend in
+    the input (interval analysis), times the method's trend in that formula's value."""
+    assert leaf.method is not None
+    parts = []
+    for key, formula in leaf.formulas.items():
+        if not isinstance(formula, Expression):
+            continue
+        moves = trend(formula.tree, name, context.names, context.formulas)
+        if moves == 0:
+            continue
+        way = leaf.method.trend(leaf, key, context).way
+        if moves is None or way is None:
+            return None
+        parts.append(moves * way)
+    moving = set(parts) - {0}
+    return 0 if not moving else (moving.pop() if len(moving) == 1 else None)
+
+
+def monotone(context: Context) -> Iterator[Diagnostic]:
+    """Improving an input (the way its ``better`` says, declared or inferred) never lowers a leaf's
+    score: proved by analysis, or a pair of values shows where it does (bands that pay less for
+    more, a formula that falls as a higher-is-better input rises)."""
+    ruleset = context.ruleset
+    directions, _ = better_directions(ruleset)
+    probe = _Probe(context)
+    for leaf in ruleset.leaves:
+        assert leaf.method is not None
+        for name in sorted(leaf.needs & directions.keys()):
+            better, origin = directions[name]
+            want = 1 if better == "higher" else -1
+            way = leaf_trend(context, leaf, name)
+            if way is not None and (way * want >= 0 or leaf.method.rewards(leaf) is not None):
+                continue  # proved, or the method states its own direction mistakes (reversed-direction)
+            found = probe.counterexample(leaf, name, want)
+            if found is None:
+                continue
+            (worse, worse_score), (improved, improved_score), others = found
+            origin_words = "declared" if origin == "declared" else "inferred from its ratio indicators"
+            rest = f" (with {', '.join(f'{key} = {_value(v)}' for key, v in others.items())})" if others else ""
+            yield Problem(
+                context.leaf_at(leaf),
+                f"{leaf.name} falls as inputs.{name} improves: {name} is better {better} ({origin_words}), yet "
+                f"{name} = {_value(worse)} scores {plain(worse_score)} and {name} = {_value(improved)} scores "
+                f"only {plain(improved_score)}{rest}",
+                code="not-monotone",
+            )
+
+
+def _value(value: Any) -> str:
+    return plain(value) if isinstance(value, Decimal) else str(value)
+
+
+class _Probe:
+    """Scores one leaf at chosen values of one input, the others held at values within their bounds."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.ruleset = context.ruleset
+        self.base: dict[str, Any] = {}
+        for name, spec in self.ruleset.inputs.items():
+            if spec.type in ("number", "percent", "count"):
+                self.base[name] = _typical(context.names[name].value, spec.type == "count")
+            elif spec.type == "bool":
+                self.base[name] = True
+            elif spec.type == "date":
+                self.base[name] = datetime.date(2023, 12, 31)
+        for name, spec in self.ruleset.inputs.items():  # executed ≤ budget, and the like
+            if isinstance(spec.max, str) and name in self.base and spec.max in self.base:
+                self.base[name] = min(self.base[name], self.base[spec.max])
+            if isinstance(spec.min, str) and name in self.base and spec.min in self.base:
+                self.base[name] = max(self.base[name], self.base[spec.min])
+
+    def counterexample(
+        self, leaf: Indicator, name: str, want: int
+    ) -> tuple[tuple[Any, Decimal], tuple[Any, Decimal], dict[str, Any]] | None:
+        """Two values of ``name``, the worse first, where the better one scores less; and the others' values."""
+        if not leaf.needs <= self.base.keys():
+            return None  # it reads text or a rating: held values would be guesses
+        others = {key: self.base[key] for key in sorted(leaf.needs) if key != name}
+        scored = []
+        for value in self.candidates(leaf, name):
+            try:
+                scored.append((value, self.ruleset.score_leaf(leaf, {**others, name: value})))
+            except PerfscoreError:
+                continue  # such a unit cannot be scored (a division by zero): other checks say so
+        scored.sort(key=lambda pair: pair[0], reverse=want < 0)  # from worse to better
+        for (worse, worse_score), (improved, improved_score) in pairwise(scored):
+            if improved_score < worse_score:
+                return (worse, worse_score), (improved, improved_score), others
+        return None
+
+    def candidates(self, leaf: Indicator, name: str) -> list[Any]:
+        """Values of the input worth trying: its bounds, where the leaf's rules change (a target, a band's
+        edge) when it reads the input bare, just beside them, and a spread over its range."""
+        spec = self.ruleset.inputs[name]
+        if spec.type == "bool":
+            return [False, True]
+        if spec.type == "date":
+            return []
+        declared = self.context.names[name].value
+        assert isinstance(declared, Interval) and leaf.method is not None
+        marks = {self.base[name], ZERO, ONE}
+        for key, values in leaf.method.landmarks(leaf).items():
+            formula = leaf.formulas.get(key)
+            if isinstance(formula, Expression) and formula.bare_name == name:
+                for mark in values:
+                    marks.update((mark, mark - _STEP, mark + _STEP))
+        low, high = declared.low, declared.high
+        if low is not None and high is not None:
+            marks.update(low + (high - low) * share / 10 for share in range(11))
+        else:
+            centre = low if low is not None else high if high is not None else ZERO
+            marks.update(centre + sign * 10**power for sign in (-1, 1) for power in range(4))
+        whole = spec.type == "count"
+        return sorted(mark for mark in marks if declared.contains(mark) and (not whole or mark == int(mark)))
+
+
+_STEP = Decimal("0.01")
+
+
+def _typical(declared: Any, whole: bool) -> Decimal:
+    """A value well inside an input's declared range (the middle, or 100 past its one bound)."""
+    low, high = (declared.low, declared.high) if isinstance(declared, Interval) else (None, None)
+    if low is not None and high is not None:
+        middle = (low + high) / 2
+    elif low is not None:
+        middle = low + 100
+    elif high is not None:
+        middle = high - 100
+    else:
+        middle = Decimal(100)
+    return middle.to_integral_value() if whole else middle
+
+
 RULES: tuple[Rule, ...] = (
     unused_inputs,
     unused_derived,
@@ -407,5 +581,6 @@ RULES: tuple[Rule, ...] = (
     zero_points,
     leaf_rules,
     fixed_scores,
+    monotone,
 )
 """The rules :func:`check` runs, in this order."""

@@ -150,6 +150,26 @@ class Engine:
             return raw, rounded, facts, sum(rounded, ZERO)
         return raw, raw, facts, sum(raw, ZERO)
 
+    @pinned
+    def score_leaf(self, leaf: Any, values: Mapping[str, Any]) -> Decimal:
+        env = dict(values)
+        for derived in self.ruleset.derived:
+            if derived.needs <= env.keys() and derived.name not in env:
+                try:
+                    env[derived.name] = derived.expression.run(env)
+                except ScoringError as error:
+                    if derived.spec.fallback is None or error.problem.code != "division-by-zero":
+                        raise
+                    env[derived.name] = derived.spec.fallback
+        try:
+            raw: Decimal = self.references[leaf.first](env)[0]
+        except PerfscoreError:
+            raise
+        except (ArithmeticError, ValueError, TypeError) as error:
+            message = f"{leaf.name} could not be scored: {describe(error)}"
+            raise ScoringError(Problem(leaf.location, message, code="leaf-failed")) from None
+        return raw
+
     # --- many units ----------------------------------------------------------------------
 
     def score_many(self, units: Iterable[Any]) -> BatchResult:

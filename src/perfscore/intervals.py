@@ -705,7 +705,8 @@ def _narrow(value: Interval, op: ast.cmpop, other: Interval) -> Interval:
 def trend(tree: ast.expr, name: str, names: Mapping[str, Bound], formulas: Mapping[str, ast.expr]) -> int | None:
     """+1 if the formula never falls as input ``name`` rises (others fixed), −1 if it never rises,
     0 if it does not read it, None when that cannot be told. ``formulas`` are the derived
-    values' trees, followed through."""
+    values' trees, followed through. A condition "rises" from false to true (``x >= 10`` rises
+    with x; ``x <= 10`` falls)."""
 
     def sign(node: ast.expr) -> int | None:
         value = analyse(node, names).value
@@ -743,6 +744,19 @@ def trend(tree: ast.expr, name: str, names: Mapping[str, Bound], formulas: Mappi
             if _reads(node.test, name, formulas):
                 return None
             return _together([walk(node.body), walk(node.orelse)])
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = walk(node.operand)
+            return None if inner is None else -inner
+        if isinstance(node, ast.BoolOp):  # and/or rise with each of their parts
+            return _together([walk(value) for value in node.values])
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = walk(node.left), walk(node.comparators[0])
+            if left is None or right is None:
+                return None
+            if isinstance(node.ops[0], ast.Gt | ast.GtE):
+                return _together([left, -right])
+            if isinstance(node.ops[0], ast.Lt | ast.LtE):
+                return _together([-left, right])
         return 0 if not _reads(node, name, formulas) else None
 
     def binop(node: ast.BinOp) -> int | None:

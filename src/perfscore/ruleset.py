@@ -203,6 +203,12 @@ class Ruleset:
         """Score many units; a unit whose data is bad gets an error record, the rest are scored."""
         return self._engine.score_many(units)
 
+    def score_leaf(self, leaf: Indicator, values: Mapping[str, Any]) -> Decimal:
+        """One leaf's raw score for checked ``values`` of the inputs it needs (its derived values are
+        computed from them): a probe for the consistency checks. Raises ScoringError when a formula
+        fails for these values."""
+        return self._engine.score_leaf(leaf, values)
+
     def generated_code(self) -> dict[str, str]:
         """The Python source perfscore generated to score this ruleset, by function, for review: the
         scoring pass for a unit's values as given (``score``), the pass for checked values with some

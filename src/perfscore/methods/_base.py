@@ -222,6 +222,11 @@ class Method:
         """How the score moves as the value of the formula ``key`` rises."""
         return Trend(None)
 
+    def rewards(self, leaf: Indicator) -> tuple[str, int] | None:
+        """The formula key whose rise this leaf's rules reward (+1) or penalize (−1) throughout, if
+        any: an input read bare there is inferred to be better higher (or lower)."""
+        return None
+
     # --- the testing kit -----------------------------------------------------------------
 
     def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:

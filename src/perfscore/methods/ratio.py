@@ -376,16 +376,17 @@ class Ratio(Method):
                 return Trend(-1)
             if spec.direction == "=" and (fixed is None or fixed <= 0):
                 return Trend(-1) if fixed is not None else Trend(None)
-            over = spec.over_target
-            if over is not None and over.deduct and fixed is not None and fixed > 0:
-                return Trend(None, falls=(fixed, over.above * fixed))  # full marks, then the deduction
-            return Trend(None) if over is not None and over.deduct else Trend(1)
+            return Trend(1)  # an over_target deduction is the ruleset's own, deliberate exception
         if key == "target":
             if spec.direction == "<=":
                 return Trend(1)
             if spec.direction == ">=" and not (spec.over_target and spec.over_target.deduct):
                 return Trend(-1)
         return Trend(None)
+
+    def rewards(self, leaf: Indicator) -> tuple[str, int] | None:
+        way = _rewards(leaf.spec, _constant(leaf.formulas["target"]))
+        return None if way is None else ("actual", way)
 
     # --- the testing kit -----------------------------------------------------------------
 
@@ -443,6 +444,10 @@ def _rewards(spec: RatioParams, target: Interval) -> int | None:
     if target.high is not None and target.high <= 0:
         return -1  # '=' 0: none at all
     return None
+
+
+def _constant(formula: Expression | Decimal) -> Interval:
+    return Interval.point(formula) if isinstance(formula, Decimal) else Interval()
 
 
 def _target_zero(spec: RatioParams, target: Interval) -> bool:
