@@ -11,8 +11,6 @@ Load a ruleset, score a unit's indicator data, read an itemized result::
         print(item.explanation)
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .checks import lint, lint_text
 from .errors import (
     DataError,
@@ -31,11 +29,7 @@ from .loader import load, loads
 from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .units import Unit, read_units
-
-try:
-    __version__ = version("perfscore")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+from .version import __version__
 
 __all__ = [
     "BatchResult",

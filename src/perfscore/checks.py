@@ -539,18 +539,19 @@ class _Probe:
         declared = self.context.names[name].value
         assert isinstance(declared, Interval) and leaf.method is not None
         marks = {self.base[name], ZERO, ONE}
+        whole = spec.type == "count"
+        step = ONE if whole else _STEP  # just beside a landmark: the next whole count, or a cent
         for key, values in leaf.method.landmarks(leaf).items():
             formula = leaf.formulas.get(key)
             if isinstance(formula, Expression) and formula.bare_name == name:
                 for mark in values:
-                    marks.update((mark, mark - _STEP, mark + _STEP))
+                    marks.update((mark, mark - step, mark + step))
         low, high = declared.low, declared.high
         if low is not None and high is not None:
             marks.update(low + (high - low) * share / 10 for share in range(11))
         else:
             centre = low if low is not None else high if high is not None else ZERO
             marks.update(centre + sign * 10**power for sign in (-1, 1) for power in range(4))
-        whole = spec.type == "count"
         return sorted(mark for mark in marks if declared.contains(mark) and (not whole or mark == int(mark)))
 
 

@@ -13,13 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from . import __version__
 from .checks import load_and_lint
 from .errors import SEVERITIES, Diagnostic, PerfscoreError
 from .loader import load
 from .report import RENDERERS, explain_ruleset, render_batch
 from .ruleset import Ruleset
 from .units import read_units
+from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
 

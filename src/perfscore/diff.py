@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .exact import difference, pinned
-from .messages import check_lang
+from .messages import check_lang, in_lang, words
 from .methods import METHODS, Method
 from .model import Grade, Scale, TablePolicy, Tier
 from .result import ScoreResult, UnitError
@@ -492,41 +492,53 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
 
 # --- showing values -----------------------------------------------------------------------
 
-WORDS = {
-    "zh": {
-        "title": "规则版本对比", "old": "旧版", "new": "新版", "unchanged": "计分规则没有变化。",
-        "settings": "规则信息变化", "removed": "删除指标", "added": "新增指标", "moved": "位置变动",
-        "reweighted": "分值调整", "renamed": "名称变更", "method": "计分方法变更", "parameters": "计分参数变更",
-        "inputs": "输入数据变化", "derived": "计算值变化", "scales": "评定档次变化",
-        "units": "单位得分变化", "failed": "无法评分的单位",
-        "indicator": "指标", "old_points": "旧分值", "new_points": "新分值", "difference": "差",
-        "unit": "单位", "old_total": "旧总分", "new_total": "新总分", "old_grade": "旧等级", "new_grade": "新等级",
-        "error": "错误", "add": "新增", "remove": "删除", "change": "修改", "points": "{points} 分",
-        "full": "满分", "none": "0 分", "share": "分值的 {share}%", "colon": "：", "list": "；", "comma": "，", "kind": "（{kind}）",
-        "flag": "超过目标 {above} 倍需说明原因", "deduct": "超过目标 {above} 倍扣 {deduct} 分",
-        "tier": "{name} [{low}, {high}{bracket}，默认 {default}", "under": "（{side}）",
-        "old_side": "旧版", "new_side": "新版",
-        "yes": "是", "no": "否",
+WORDS = words(
+    "diff",
+    {
+        "title": ("规则版本对比", "Comparing ruleset versions"),
+        "old": ("旧版", "Old"),
+        "new": ("新版", "New"),
+        "unchanged": ("计分规则没有变化。", "The scoring rules have not changed."),
+        "settings": ("规则信息变化", "Ruleset settings changed"),
+        "removed": ("删除指标", "Indicators removed"),
+        "added": ("新增指标", "Indicators added"),
+        "moved": ("位置变动", "Indicators moved"),
+        "reweighted": ("分值调整", "Points changed"),
+        "renamed": ("名称变更", "Indicators renamed"),
+        "method": ("计分方法变更", "Scoring method changed"),
+        "parameters": ("计分参数变更", "Scoring parameters changed"),
+        "inputs": ("输入数据变化", "Inputs changed"),
+        "derived": ("计算值变化", "Derived values changed"),
+        "scales": ("评定档次变化", "Rating scales changed"),
+        "units": ("单位得分变化", "Unit scores"),
+        "failed": ("无法评分的单位", "Units that could not be scored"),
+        "indicator": ("指标", "Indicator"),
+        "old_points": ("旧分值", "Old"),
+        "new_points": ("新分值", "New"),
+        "difference": ("差", "Change"),
+        "unit": ("单位", "Unit"),
+        "old_total": ("旧总分", "Old total"),
+        "new_total": ("新总分", "New total"),
+        "old_grade": ("旧等级", "Old grade"),
+        "new_grade": ("新等级", "New grade"),
+        "error": ("错误", "error"),
+        "add": ("新增", "added"),
+        "remove": ("删除", "removed"),
+        "change": ("修改", "changed"),
+        "points": ("{points} 分", "{points} points"),
+        "colon": ("：", ": "),
+        "list": ("；", "; "),
+        "comma": ("，", ", "),
+        "kind": ("（{kind}）", " ({kind})"),
+        "tier": ("{name} [{low}, {high}{bracket}，默认 {default}", "{name} [{low}, {high}{bracket}, default {default}"),
+        "under": ("（{side}）", " (under the {side} version)"),
+        "old_side": ("旧版", "old"),
+        "new_side": ("新版", "new"),
+        "yes": ("是", "yes"),
+        "group": ("指标组", "group"),
+        "no": ("否", "no"),
     },
-    "en": {
-        "title": "Comparing ruleset versions", "old": "Old", "new": "New",
-        "unchanged": "The scoring rules have not changed.",
-        "settings": "Ruleset settings changed", "removed": "Indicators removed", "added": "Indicators added",
-        "moved": "Indicators moved", "reweighted": "Points changed", "renamed": "Indicators renamed",
-        "method": "Scoring method changed", "parameters": "Scoring parameters changed",
-        "inputs": "Inputs changed", "derived": "Derived values changed", "scales": "Rating scales changed",
-        "units": "Unit scores", "failed": "Units that could not be scored",
-        "indicator": "Indicator", "old_points": "Old", "new_points": "New", "difference": "Change",
-        "unit": "Unit", "old_total": "Old total", "new_total": "New total", "old_grade": "Old grade",
-        "new_grade": "New grade", "error": "error", "add": "added", "remove": "removed", "change": "changed",
-        "points": "{points} points", "full": "full marks", "none": "no points", "share": "{share}% of the points",
-        "colon": ": ", "list": "; ", "comma": ", ", "kind": " ({kind})", "flag": "flagged beyond {above} × the target",
-        "deduct": "{deduct} points deducted beyond {above} × the target",
-        "tier": "{name} [{low}, {high}{bracket}, default {default}", "under": " (under the {side} version)",
-        "old_side": "old", "new_side": "new",
-        "yes": "yes", "no": "no",
-    },
-}  # fmt: skip
+)  # fmt: skip
 
 #: What a key is called in Chinese (English shows the key as written in the ruleset); a method's own
 #: keys are named by the method (``Method.key_names``).
@@ -538,16 +550,15 @@ KEY_NAMES = {
     "grades": "等级划分", "missing": "缺失数据处理", "fallback": "除以零时的替代值",
 }  # fmt: skip
 ITEM_NAMES = {"bands": ("分档（第 {n} 档）", "band {n}"), "tiers": ("档次（第 {n} 档）", "tier {n}")}
-GROUP = {"zh": "指标组", "en": "group"}
 
 
 def _method_title(node: Indicator, lang: str) -> str:
-    return node.method.title(lang) if node.method is not None else GROUP[lang]
+    return node.method.title(lang) if node.method is not None else WORDS["group"](lang)
 
 
 def show(value: Any, lang: str = "zh") -> str:
     """A value from a ruleset as a reader sees it: ``—`` when not set, bands and grades in words."""
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -665,12 +676,12 @@ def _label(node: Indicator, lang: str) -> str:
 
 def _changed_line(change: Change, lang: str, *methods: Method | None) -> str:
     name = key_name(change, lang, *methods)
-    return f"{name}{WORDS[lang]['colon']}{show(change.old, lang)} → {show(change.new, lang)}"
+    return f"{name}{WORDS['colon'](lang)}{show(change.old, lang)} → {show(change.new, lang)}"
 
 
 def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> list[_Section]:
     """The report's sections in reading order, each only when it has something to say."""
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     colon = words["colon"]
 
     def summary(node: Indicator) -> Item:
@@ -749,7 +760,7 @@ def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> li
 
 
 def _unit_sections(moves: Sequence[UnitMovement], lang: str) -> list[_Section]:
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     head = (
         words["unit"],
         words["old_total"],
@@ -789,7 +800,7 @@ def _unit_sections(moves: Sequence[UnitMovement], lang: str) -> list[_Section]:
 
 
 def _head(diff: RulesetDiff, lang: str) -> list[str]:
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     colon = ": "
     return [f"{words['old']}{colon}{_title(diff.old, lang)}", f"{words['new']}{colon}{_title(diff.new, lang)}"]
 
@@ -801,9 +812,9 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def render_text(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "zh") -> str:
     """The comparison for a terminal: one section per kind of change, tables aligned in Chinese columns."""
-    lines = [WORDS[lang]["title"], *(f"  {line}" for line in _head(diff, lang))]
+    lines = [WORDS["title"](lang), *(f"  {line}" for line in _head(diff, lang))]
     if not diff.changed:
-        lines += ["", WORDS[lang]["unchanged"]]
+        lines += ["", WORDS["unchanged"](lang)]
     for section in _sections(diff, moves, lang):
         lines += ["", section.heading]
         for text, under in section.items:
@@ -820,9 +831,9 @@ def render_text(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "z
 
 def render_markdown(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "zh") -> str:
     """The same comparison as Markdown: a heading per kind of change, lists and tables."""
-    lines = [f"# {WORDS[lang]['title']}", "", *(f"- {markdown_cell(line)}" for line in _head(diff, lang))]
+    lines = [f"# {WORDS['title'](lang)}", "", *(f"- {markdown_cell(line)}" for line in _head(diff, lang))]
     if not diff.changed:
-        lines += ["", WORDS[lang]["unchanged"]]
+        lines += ["", WORDS["unchanged"](lang)]
     for section in _sections(diff, moves, lang):
         lines += ["", f"## {section.heading}", ""]
         for text, under in section.items:

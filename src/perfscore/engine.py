@@ -26,6 +26,7 @@ from .expressions import describe
 from .inputs import validate
 from .methods import MISSING
 from .result import BatchResult, ScoreResult, UnitError
+from .units import Unit
 
 if TYPE_CHECKING:
     from .ruleset import Ruleset
@@ -173,8 +174,6 @@ class Engine:
     # --- many units ----------------------------------------------------------------------
 
     def score_many(self, units: Iterable[Any]) -> BatchResult:
-        from .units import Unit
-
         outcomes: list[ScoreResult | UnitError] = []
         for index, unit in enumerate(units):
             if not isinstance(unit, Unit):

@@ -118,7 +118,6 @@ def show(number: Decimal) -> str:
 
 
 EVERYTHING = Interval()
-NON_NEGATIVE = Interval(_ZERO)
 Truth = frozenset[bool]
 TRUE: Truth = frozenset({True})
 FALSE: Truth = frozenset({False})

@@ -7,28 +7,35 @@ import json
 from collections.abc import Callable, Iterator
 
 from .exact import pinned
+from .messages import in_lang, words
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Ruleset
 from .text import columns, markdown_cell, pad, plain
 
-WORDS = {
-    "zh": {
-        "unit": "单位", "total": "总分", "grade": "等级", "indicator": "指标", "points": "分值",
-        "score": "得分", "lost": "扣分", "deductions": "扣分说明（按扣分多少排序）", "none": "无扣分。",
-        "notes": "提示（未扣分，需说明原因）",
-        "sources": "依据", "assumptions": "假设", "inputs": "输入数据", "derived": "计算值",
-        "rounding": "计分规则", "grades": "等级划分", "tree": "指标体系", "summary": "汇总",
-        "error": "错误",
+WORDS = words(
+    "report",
+    {
+        "unit": ("单位", "Unit"),
+        "total": ("总分", "Total"),
+        "grade": ("等级", "Grade"),
+        "indicator": ("指标", "Indicator"),
+        "points": ("分值", "Points"),
+        "score": ("得分", "Score"),
+        "lost": ("扣分", "Lost"),
+        "deductions": ("扣分说明（按扣分多少排序）", "Deductions (largest first)"),
+        "none": ("无扣分。", "No points lost."),
+        "notes": ("提示（未扣分，需说明原因）", "Notes (no points lost; an explanation is needed)"),
+        "sources": ("依据", "Sources"),
+        "assumptions": ("假设", "Assumptions"),
+        "inputs": ("输入数据", "Inputs"),
+        "derived": ("计算值", "Derived values"),
+        "rounding": ("计分规则", "Rounding"),
+        "grades": ("等级划分", "Grades"),
+        "tree": ("指标体系", "Indicators"),
+        "summary": ("汇总", "Summary"),
+        "error": ("错误", "error"),
     },
-    "en": {
-        "unit": "Unit", "total": "Total", "grade": "Grade", "indicator": "Indicator", "points": "Points",
-        "score": "Score", "lost": "Lost", "deductions": "Deductions (largest first)", "none": "No points lost.",
-        "notes": "Notes (no points lost; an explanation is needed)",
-        "sources": "Sources", "assumptions": "Assumptions", "inputs": "Inputs", "derived": "Derived values",
-        "rounding": "Rounding", "grades": "Grades", "tree": "Indicators", "summary": "Summary",
-        "error": "error",
-    },
-}  # fmt: skip
+)  # fmt: skip
 
 
 def _grade(result: ScoreResult, lang: str) -> str:
@@ -49,7 +56,7 @@ def _rows(result: ScoreResult, lang: str) -> Iterator[tuple[int, NodeResult]]:
 @pinned
 def render_text(result: ScoreResult, lang: str = "zh") -> str:
     """An itemized table for a terminal: total, grade, subtotals, each deduction explained."""
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     lines = [_title(result.ruleset, lang)]
     if result.unit:
         lines.append(f"{words['unit']}: {result.unit}")
@@ -77,7 +84,7 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
 @pinned
 def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     """The same report as Markdown: a heading, a table of the tree, and the deductions."""
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     lines = [f"# {markdown_cell(_title(result.ruleset, lang))}", ""]
     if result.unit:
         lines.append(f"- {words['unit']}: {markdown_cell(result.unit)}")
@@ -119,7 +126,7 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     """Many units: each unit's report, then a summary line per unit and the failures."""
     if fmt == "json":
         return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
     lines = [f"{'## ' if fmt == 'markdown' else ''}{words['summary']}", ""]
     for outcome in batch.outcomes:
@@ -137,7 +144,7 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
 @pinned
 def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
     """The rule tree in words: what each indicator measures, its points and how it is scored."""
-    words = WORDS[lang]
+    words = in_lang(WORDS, lang)
     meta = ruleset.meta
     lines = [_title(ruleset, lang), ""]
     lines += [f"{words['sources']}:"] + [f"  - {source}" for source in meta.sources]

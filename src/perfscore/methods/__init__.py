@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ._base import MISSING, Case, Code, FormulaKey, LeafSite, Method, Outlook, Trend, facts_of, formula_text
+from ._base import (
+    MISSING,
+    Case,
+    Code,
+    FormulaKey,
+    LeafSite,
+    Method,
+    Outlook,
+    Trend,
+    facts_of,
+    formula_text,
+    measured_name,
+)
 from .bands import BANDS, Band
 from .boolean import BOOLEAN
 from .deduction import DEDUCTION
@@ -44,4 +56,5 @@ __all__ = [
     "Trend",
     "facts_of",
     "formula_text",
+    "measured_name",
 ]

@@ -225,11 +225,6 @@ def awards(leaf: Indicator) -> list[Decimal]:
     ]
 
 
-def band_of(leaf: Indicator, value: Decimal) -> int | None:
-    """The index of the band that holds ``value`` (the first listed), or None."""
-    return next((index for index, band in enumerate(leaf.spec.bands) if band.interval().contains(value)), None)
-
-
 def _pieces(leaf: Indicator, values: Interval) -> list[tuple[Interval, Decimal]]:
     """The parts of the value's range where each band applies (the first listed wins), with its award."""
     bands = [band.interval() for band in leaf.spec.bands]
