@@ -64,8 +64,8 @@ def test_imports_go_down_the_layers(path: Path) -> None:
 
 def test_no_module_outside_the_methods_names_a_method() -> None:
     """Only methods/ knows the methods: no other module compares a method's name or imports a method class."""
-    method_names = ("ratio", "bands", "rating", "deduction", "boolean", "formula")
-    pattern = re.compile(r"""(\.name\s*==\s*["'](%s)["']|import[^\n]*\b(Ratio|Bands|Rating|Deduction|Boolean)\b)""" % "|".join(method_names))
+    names = "ratio|bands|rating|deduction|boolean|formula"
+    pattern = re.compile(rf"""\.name\s*==\s*["']({names})["']|import[^\n]*\b(Ratio|Bands|Rating|Deduction|Boolean)\b""")
     offenders = [
         f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
         for path in SOURCES
