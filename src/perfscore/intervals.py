@@ -104,17 +104,10 @@ class Interval:
         if self.empty:
             return "(no value)"
         if self.value is not None:
-            return show(self.value)
-        left = "(−∞" if self.low is None else f"{'(' if self.low_open else '['}{show(self.low)}"
-        right = "+∞)" if self.high is None else f"{show(self.high)}{')' if self.high_open else ']'}"
+            return plain(self.value)
+        left = "(−∞" if self.low is None else f"{'(' if self.low_open else '['}{plain(self.low)}"
+        right = "+∞)" if self.high is None else f"{plain(self.high)}{')' if self.high_open else ']'}"
         return f"{left}, {right}"
-
-
-def show(number: Decimal) -> str:
-    """A number as people write it (2468.78, ≈0.333333); huge ones in scientific notation."""
-    if number.is_finite() and number.adjusted() <= 30:
-        return plain(number)
-    return format(number.normalize(), "E")
 
 
 EVERYTHING = Interval()
