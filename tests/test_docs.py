@@ -323,3 +323,19 @@ input = "effect"
         ("未达成", Decimal(0), Decimal("0.6"), False, Decimal(0)),
     ]
     assert ruleset.score({"n": 1, "effect": "部分完成"}).total == Decimal("6.00")
+
+
+def test_methods_page_lists_every_case_of_every_method() -> None:
+    """docs/methods.md's table of cases names exactly the cases each method records, with their facts."""
+    from perfscore.methods import METHODS, MISSING
+
+    text = (DOCS / "methods.md").read_text(encoding="utf-8")
+    section = text.split("## Cases, as results name them")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| (`\w+`|\(any\)) \| `([\w-]+)` \| [^|]+ \| ([^|]+) \|$", section, re.MULTILINE)
+    documented = {(method.strip("`"), case, facts.strip()) for method, case, facts in rows}
+    expected = {
+        (name, case.name, ", ".join(case.fields) or "—")
+        for name, method in METHODS.items()
+        for case in method.cases
+    } | {("(any)", MISSING.name, "—")}
+    assert documented == expected

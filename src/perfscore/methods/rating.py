@@ -32,7 +32,7 @@ class RatingParams(LeafParams):
 
 RATED = Case("rating", ("tier", "given"), "评定为「{tier}」（该档 {range} 分），自评 {given} 分",
              "rated “{tier}” (band {range} points), self-assessed {given}")  # fmt: skip
-RATED_DEFAULT = Case("rating-default", ("tier", "given"), "评定为「{tier}」，未填分值，按该档默认 {default} 计",
+RATED_DEFAULT = Case("rating-default", ("tier",), "评定为「{tier}」，未填分值，按该档默认 {default} 计",
                      "rated “{tier}” with no score given: the tier's default of {default} applies")  # fmt: skip
 
 
@@ -63,7 +63,7 @@ class Rating(Method):
     def emit(self, leaf: Indicator, code: Code) -> None:
         code.line(f"tier, given = {code.read(leaf.spec.input)}")  # checked against the tier with the data
         with code.block("if given is None:"):
-            code.result(f"tier.default * {code.const(leaf.points)}", RATED_DEFAULT, "tier", "None")
+            code.result(f"tier.default * {code.const(leaf.points)}", RATED_DEFAULT, "tier")
         with code.block("else:"):
             code.result("given", RATED, "tier", "given")
 
