@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 from ..errors import Problem, Severity
 from ..exact import CONTEXT
 from ..intervals import Interval, intersect, uncovered
-from ..messages import Text
+from ..messages import Text, words
 from ..model import FormulaText, Fraction, LeafParams, NonNegative, _Model
 from ..text import plain
 from ._base import Case, Code, FormulaKey, LeafSite, Method, Outlook, Trend, formula_text, measured_name
@@ -276,12 +276,15 @@ def _award_text(band: Band) -> str:
     return f"{plain(CONTEXT.multiply(band.fraction or 0, 100))}%"
 
 
-_AWARDS = {
-    "points": Text("{points} 分", "{points} points"),
-    "full": Text("满分", "full marks"),
-    "none": Text("0 分", "no points"),
-    "share": Text("分值的 {share}%", "{share}% of the points"),
-}
+_AWARDS = words(
+    "methods.bands",
+    {
+        "points": ("{points} 分", "{points} points"),
+        "full": ("满分", "full marks"),
+        "none": ("0 分", "no points"),
+        "share": ("分值的 {share}%", "{share}% of the points"),
+    },
+)
 
 
 def _award_words(band: Band, lang: str) -> str:
