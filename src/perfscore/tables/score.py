@@ -279,14 +279,14 @@ class _Builder:
     def plan_row(self, index: int, row: IndicatorRow, root: str, leaf: str) -> RowPlan:
         if row.points is None:
             return RowPlan(index, row, root, leaf, "no-points")
-        year, vocabulary = self.table.year, dict(self.policy.vocabulary) or None
+        year, vocabulary, limits = self.table.year, dict(self.policy.vocabulary) or None, self.base.limits
         plan = RowPlan(index, row, root, leaf, "unreadable")
         try:
-            target = parse_target(row.target, year=year, vocabulary=vocabulary)
+            target = parse_target(row.target, year=year, vocabulary=vocabulary, limits=limits)
         except TextError as error:
             return self._unreadable(plan, "target", row.target, _reason(error))
         try:
-            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary)
+            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary, limits=limits)
         except TextError as error:
             return self._unreadable(plan, "actual", row.actual, _reason(error), target=target)
         if target.qualitative:
