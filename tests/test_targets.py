@@ -290,6 +290,10 @@ EXPECTED_OPERATOR = "≥, ≤, =, >, < or 不低于, 不超过, 达到, 低于, 
         ),
         ("≥≥95%", f"target '≥≥95%': '≥≥' before the number is not a comparison; expected {EXPECTED_OPERATOR}"),
         ("1,2345个", f"target '1,2345个': perfscore cannot read this; expected {EXPECTED_TARGET}"),
+        (
+            "≥1 234个",
+            "target '≥1 234个': a space splits the number; expected the number written without spaces, such as 1234",
+        ),
         ("95.%", f"target '95.%': '.%' is not a unit perfscore knows; expected {EXPECTED_UNIT}"),
         ("五十个", f"target '五十个': these words are not in the vocabulary; expected {EXPECTED_TARGET}"),
         ("社会效益显著", f"target '社会效益显著': these words are not in the vocabulary; expected {EXPECTED_TARGET}"),
@@ -342,7 +346,8 @@ def test_the_bounds_come_from_limits() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "digit"), [("≥1²个", "²"), ("①0", "①"), ("١٢", "١"), ("≥5⒈5%", "⒈"), ("٩月前", "٩"), ("2023年١٢月底前", "١")]
+    ("text", "digit"),
+    [("≥1²个", "²"), ("①0", "①"), ("١٢", "١"), ("≥5⒈5%", "⒈"), ("٩月前", "٩"), ("2023年١٢月底前", "١")],
 )
 def test_only_the_digits_0_to_9_are_read(text: str, digit: str) -> None:
     """Superscripts, circled and Arabic-Indic digits are refused, never read as other numbers or dates (「≥1²个」 is not ≥12)."""

@@ -311,6 +311,7 @@ _NUMBER = re.compile(
     r"(?P<unit>[^0-9]*?)(?P<trail>及以上|以上|及以下|以下|以内)?$"
 )
 _DIGIT = re.compile(r"[0-9]")
+_SPACED_DIGITS = re.compile(r"[0-9][.,]?\s+[.,]?[0-9]")  # 「1 234」: one number or two? Not guessed.
 _ABOUT_BEFORE = re.compile(r"(大约|约为|约|将近|接近|近)-?[0-9]")
 _ABOUT_AFTER = re.compile(r"[0-9][^0-9]*?(左右|上下|余|多)")
 _RANGE = re.compile(r"[0-9][^0-9]*?(至|到|~|-|—|–)[^0-9]*?[0-9]")
@@ -375,16 +376,21 @@ def _quote(text: str) -> str:
 
 
 def _normal(text: str) -> str:
-    """Full-width forms as ASCII (NFKC: 「＞＝５０」 is >=50, and 「−」 is -, as reading folds it), no
-    spaces or invisible characters, no closing full stop. A character NFKC would make digits of
-    (「²」, 「①」, 「⒈」) is kept as written, to be refused: only 0–9 are digits."""
+    """The text folded (:func:`_folded`), without spaces or invisible characters or a closing full stop."""
+    return "".join(_folded(text).split()).rstrip("。.;!")
+
+
+def _folded(text: str) -> str:
+    """Full-width forms as ASCII (NFKC: 「＞＝５０」 is >=50, and 「−」 is -, as reading folds it),
+    invisible characters dropped. A character NFKC would make digits of (「²」, 「①」, 「⒈」) is kept as
+    written, to be refused: only 0–9 are digits."""
     for symbol, unit in _SYMBOL_UNITS.items():
         text = text.replace(symbol, unit)
     wide = normal_width(text)
-    normal = unicodedata.normalize("NFKC", wide)
-    if len(_DIGIT.findall(normal)) != len(_DIGIT.findall(wide)):
-        normal = "".join(map(_fold, wide))
-    return "".join(normal.translate(_INVISIBLE).split()).rstrip("。.;!")
+    folded = unicodedata.normalize("NFKC", wide)
+    if len(_DIGIT.findall(folded)) != len(_DIGIT.findall(wide)):
+        folded = "".join(map(_fold, wide))
+    return folded.translate(_INVISIBLE)
 
 
 def _fold(char: str) -> str:
@@ -405,11 +411,13 @@ def _prepared(text: str, role: Role, limits: Limits) -> str:
 
 
 def _plain_digits(text: str, normal: str, role: Role) -> None:
-    """Refuse a digit other than 0–9 (full-width ０–９ are already folded): 「1²」, 「①0」 or 「١٢」
-    would otherwise read as another number, or a date."""
+    """Refuse a digit other than 0–9 (full-width ０–９ are already folded) and a space inside a
+    number: 「1²」, 「①0」, 「١٢」 or 「1 234」 would otherwise read as another number, or a date."""
     odd = next((char for char in normal if char.isdigit() and not _DIGIT.match(char)), None)
     if odd is not None:
         raise TextError(text, f"'{odd}' is not one of the digits 0–9", "a number written with the digits 0–9", role)
+    if _SPACED_DIGITS.search(_folded(text)):
+        raise TextError(text, "a space splits the number", "the number written without spaces, such as 1234", role)
 
 
 def _words(vocabulary: Mapping[str, str] | None) -> Mapping[str, str]:
