@@ -735,9 +735,7 @@ _ROW_KEYS = COLUMN_FIELDS
 _BUDGET_KEYS = _BUDGET_FIELDS
 
 
-def _document_tables(
-    document: Any, source: str, stem: str, problems: list[Problem], limits: Limits
-) -> list[Table]:
+def _document_tables(document: Any, source: str, stem: str, problems: list[Problem], limits: Limits) -> list[Table]:
     if not isinstance(document, Mapping):
         problems.append(Problem(Location(source), "expected a table (or [[tables]])", code="table-document"))
         return []
@@ -964,9 +962,7 @@ def _read_file(path: Path, lexicon: _Lexicon, limits: Limits) -> list[Table]:
         tables = _document_tables(_parse_document(raw, source), source, path.stem, problems, limits)
     else:
         grids = _xlsx_grids(path, source, limits) if suffix == ".xlsx" else [_csv_grid(raw, source, limits)]
-        found = [
-            (grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header
-        ]
+        found = [(grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header]
         if not found:
             where = " in any sheet" if suffix == ".xlsx" else ""
             message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
