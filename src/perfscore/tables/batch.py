@@ -697,7 +697,7 @@ def write_summary_xlsx(batch: BatchAudit, path: str | Path, *, lang: str = "zh")
     openpyxl = require_openpyxl()
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "汇总" if lang == "zh" else "Summary"
+    sheet.title = PAGE_WORDS["summary"](lang)
     for column, head in enumerate(_headers(lang), start=1):
         cell = sheet.cell(1, column)
         _put(cell, head)

@@ -36,6 +36,7 @@ from typing import Any, Literal
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
 from ..exact import pinned
 from ..loader import loads
+from ..messages import check_lang, words
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
@@ -49,17 +50,20 @@ __all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_location", "c
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
-#: The table's column headers, as findings and messages name them (zh, en).
-COLUMNS: Mapping[str, tuple[str, str]] = {
-    "target": ("年度指标值", "target"),
-    "actual": ("实际完成值", "actual"),
-    "points": ("分值", "points"),
-    "reported": ("得分", "score"),
-    "level1": ("一级指标", "first-level indicator"),
-    "budget": ("预算执行情况", "budget block"),
-    "executed": ("全年执行数", "amount executed"),
-    "adjusted": ("全年预算数", "adjusted budget"),
-}
+#: The table's column headers, as findings and messages name them (a :class:`~perfscore.messages.Text` each).
+COLUMNS = words(
+    "tables.columns",
+    {
+        "target": ("年度指标值", "target"),
+        "actual": ("实际完成值", "actual"),
+        "points": ("分值", "points"),
+        "reported": ("得分", "score"),
+        "level1": ("一级指标", "first-level indicator"),
+        "budget": ("预算执行情况", "budget block"),
+        "executed": ("全年执行数", "amount executed"),
+        "adjusted": ("全年预算数", "adjusted budget"),
+    },
+)
 
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
@@ -84,11 +88,10 @@ class Unreadable:
 
     def describe(self, lang: str = "zh") -> str:
         """「年度指标值「≥五十个」无法识别：…」 / "target '≥五十个' cannot be read: …"."""
-        zh, en = COLUMNS[self.column]
-        text = flat(self.text)
-        if lang == "zh":
-            return f"{zh}「{text}」无法识别：{self.reason}"
-        return f"{en} ({zh}) {text!r} cannot be read: {self.reason}"
+        column, text = COLUMNS[self.column], flat(self.text)
+        if check_lang(lang) == "zh":
+            return f"{column.zh}「{text}」无法识别：{self.reason}"
+        return f"{column.en} ({column.zh}) {text!r} cannot be read: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,8 @@ class _Builder:
     def cannot_read(self, index: int | None, cell: Cell, column: str, text: str, reason: str) -> Unreadable | None:
         """Apply the policy to an unreadable cell: a located problem (error), or a record."""
         if self.policy.unparseable == "error":
-            zh, en = COLUMNS[column]
-            self.problem(cell, index, f"{en} ({zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
+            named = COLUMNS[column]
+            self.problem(cell, index, f"{named.en} ({named.zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
             return None
         record = Unreadable(index, column, text, reason, cell, self.policy.unparseable)
         self.unreadable.append(record)
@@ -542,7 +545,7 @@ class _Builder:
 
     def _fallback(self, record: Unreadable, reported: Decimal | None) -> dict[str, Any]:
         """A formula leaf for an unreadable cell: 0, or the unit's own score, with the reason."""
-        zh_col, en_col = COLUMNS[record.column]
+        zh_col, en_col = COLUMNS[record.column].zh, COLUMNS[record.column].en
         written = _template(flat(record.text))
         reason = _template(flat(record.reason))
         if record.action == "reported" and reported is not None:

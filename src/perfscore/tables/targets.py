@@ -320,6 +320,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 def _quantity(text: str, normal: str, role: Role, limits: Limits) -> tuple[Operator | None, Decimal, str | None]:
     """The comparison, number and normalized unit of 「≥1,234.5万元」 or 「95%以上」."""
+    if _SPACED_DIGITS.search(_folded(text)):  # spaces are dropped before reading: 「1 234」 would read 1234
+        raise TextError(text, "a space splits the number", "the number written without spaces, such as 1234", role)
     about = _ABOUT_BEFORE.search(normal) or _ABOUT_AFTER.search(normal)
     if about:
         example = "≥50个" if role == "target" else "52个"
@@ -411,13 +413,11 @@ def _prepared(text: str, role: Role, limits: Limits) -> str:
 
 
 def _plain_digits(text: str, normal: str, role: Role) -> None:
-    """Refuse a digit other than 0–9 (full-width ０–９ are already folded) and a space inside a
-    number: 「1²」, 「①0」, 「١٢」 or 「1 234」 would otherwise read as another number, or a date."""
+    """Refuse a digit other than 0–9 (full-width ０–９ are already folded): 「1²」, 「①0」 or 「١٢」
+    would otherwise read as another number, or a date."""
     odd = next((char for char in normal if char.isdigit() and not _DIGIT.match(char)), None)
     if odd is not None:
         raise TextError(text, f"'{odd}' is not one of the digits 0–9", "a number written with the digits 0–9", role)
-    if _SPACED_DIGITS.search(_folded(text)):
-        raise TextError(text, "a space splits the number", "the number written without spaces, such as 1234", role)
 
 
 def _words(vocabulary: Mapping[str, str] | None) -> Mapping[str, str]:
