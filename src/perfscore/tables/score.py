@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
-from ..exact import pinned
+from ..exact import ZERO, pinned
 from ..loader import loads
 from ..messages import check_lang, words
 from ..model import Scale, TablePolicy, Tier
@@ -46,9 +46,6 @@ from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Measure, TextError, parse_actual, parse_target
 
 __all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_location", "cell_ref", "flat", "score_table"]
-
-ZERO = Decimal(0)
-ONE = Decimal(1)
 
 #: The table's column headers, as findings and messages name them (a :class:`~perfscore.messages.Text` each).
 COLUMNS = words(
