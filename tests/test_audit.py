@@ -6,7 +6,9 @@ each case. Differences of 0.01 or less are rounding, not findings.
 
 from __future__ import annotations
 
+import decimal
 import json
+import pickle
 import re
 import sys
 from decimal import Decimal
@@ -17,7 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfscore import DataError
+from perfscore.errors import CODES, SEVERITIES, Location, Problem
 from perfscore.tables.audit import Audit, Finding, audit_table
+from perfscore.tables.batch import audit_batch
+from perfscore.tables.html import render_batch_html, render_html
 from perfscore.tables.model import BudgetBlock, Cell, Table
 from perfscore.tables.score import score_table
 from test_table_score import MOF, ROOT, SHEET, base, one_row, row, training
@@ -482,6 +487,56 @@ def test_render_json_and_to_dict() -> None:
     assert third["message"]["en"].startswith("培训人次: self-scored 50")
     assert data["rows"][0]["leaf"] == "output.g1.row_1"
     assert data["rows"][0]["explanation"]["zh"].startswith("培训人次：实际 480人次，目标 ≥ 500人次")
+
+
+def reports(audit: Audit) -> list[str]:
+    """Everything an audit shows: its data, and its report in every format and language (one batch too)."""
+    batch = audit_batch([audit.table], audit.ruleset)
+    shown = [json.dumps(audit.to_dict(), ensure_ascii=False), json.dumps(batch.to_dict(), ensure_ascii=False)]
+    for lang in ("zh", "en"):
+        shown += [audit.render(fmt, lang) for fmt in ("text", "markdown", "json")]
+        shown += [render_html(audit, lang), batch.render("text", lang), batch.render("markdown", lang)]
+        shown += [render_batch_html(batch, lang)]
+    shown += [str(finding) for finding in audit.findings]
+    return shown
+
+
+@pytest.mark.parametrize("rounding", [decimal.ROUND_FLOOR, decimal.ROUND_CEILING])
+def test_an_audit_is_exact_in_any_callers_decimal_context(rounding: str) -> None:
+    """A caller's context of 3 digits rounding down (or up) changes no digit of the audit, of its data or of any
+    report: scores, rates, differences and totals are computed and shown in perfscore's pinned context."""
+    tables = [training(), seed_budget("99.85", "10")]
+    expected = [reports(audit_table(table, MOF)) for table in tables]
+    made_before = [audit_table(table, MOF) for table in tables]
+    with decimal.localcontext() as context:
+        context.prec = 3
+        context.rounding = rounding
+        assert [reports(audit_table(table, MOF)) for table in tables] == expected
+        assert [reports(audit) for audit in made_before] == expected
+        assert made_before[0].total_difference == D("13.40")  # 92.67 − 79.27, four digits
+        assert only(made_before[1], "budget-rate").difference == D("0.36")  # 99.85 − 99.49
+        assert decimal.getcontext().prec == 3  # and the caller's context is given back
+
+
+def test_a_finding_is_a_problem() -> None:
+    """Every finding is the one problem record: a code from CODES, a severity, a location naming the file and
+    the cell, the English message (and the Chinese one); it renders and pickles as a Problem."""
+    findings = audit_table(training(), MOF).findings
+    for finding in findings:
+        assert isinstance(finding, Problem)
+        assert finding.code in CODES
+        assert finding.severity in SEVERITIES
+        assert (finding.message, finding.message_zh) == (finding.message("en"), finding.message("zh"))
+        assert finding.message_en == finding.message
+    first, last = findings[0], findings[-1]
+    assert first.location == Location("t.xlsx", ("自评表!A8",))
+    assert str(first) == f"t.xlsx: 自评表!A8: {first.message_en}"
+    assert first.render(tagged=True).startswith("t.xlsx: 自评表!A8: error[row-score]: 培训人次: self-scored 10")
+    assert last.location == Location("t.xlsx")  # the grade: the table as a whole
+    assert first.to_dict()["message"] == {"zh": first.message_zh, "en": first.message_en}
+    copy = pickle.loads(pickle.dumps(first))
+    assert copy == first
+    assert copy.message("zh") == first.message_zh
 
 
 def test_render_refuses_unknown_formats_and_languages() -> None:

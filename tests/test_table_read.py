@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from helpers import HENAN_MAPPING
 from perfscore import DataError, UnreadableFileError
+from perfscore.limits import Limits
 from perfscore.tables.model import BudgetBlock, Cell, IndicatorRow, Table
 from perfscore.tables.read import HeaderMatch, column_letter, find_header, parse_number, read_tables, shown_number
 
@@ -859,12 +860,9 @@ def test_missing_folder(tmp_path: Path) -> None:
     assert str(caught.value) == f"{tmp_path / '2023自评表'}: cannot read the table file (No such file or directory)"
 
 
-def test_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A table file over the size limit is refused before it is read."""
-    import perfscore.tables.read as read
-
-    monkeypatch.setattr(read, "MAX_BYTES", 10)
+def test_file_too_large(tmp_path: Path) -> None:
+    """A table file over the size limit (``Limits.max_table_bytes``) is refused before it is read."""
     path = write_csv(tmp_path / "big.csv", "三级指标,年度指标值,分值,得分\n")
     with pytest.raises(UnreadableFileError) as caught:
-        read_tables(path)
+        read_tables(path, limits=Limits(max_table_bytes=10))
     assert str(caught.value) == f"{path}: the table file is 43 bytes, over the 10-byte limit"

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfscore.errors import PerfscoreError
+from perfscore.limits import Limits
 from perfscore.tables.targets import (
     DEFAULT_VOCABULARY,
     Measure,
@@ -289,10 +290,17 @@ EXPECTED_OPERATOR = "≥, ≤, =, >, < or 不低于, 不超过, 达到, 低于, 
         ),
         ("≥≥95%", f"target '≥≥95%': '≥≥' before the number is not a comparison; expected {EXPECTED_OPERATOR}"),
         ("1,2345个", f"target '1,2345个': perfscore cannot read this; expected {EXPECTED_TARGET}"),
+        (
+            "≥1 234个",
+            "target '≥1 234个': a space splits the number; expected the number written without spaces, such as 1234",
+        ),
         ("95.%", f"target '95.%': '.%' is not a unit perfscore knows; expected {EXPECTED_UNIT}"),
         ("五十个", f"target '五十个': these words are not in the vocabulary; expected {EXPECTED_TARGET}"),
         ("社会效益显著", f"target '社会效益显著': these words are not in the vocabulary; expected {EXPECTED_TARGET}"),
-        ("1" * 41, f"target '{'1' * 41}': the number has more than 40 digits; expected a budget-sized number"),
+        (
+            "1" * 41,
+            f"target '{'1' * 41}': the number has more than 31 digits before the point; expected a budget-sized number",
+        ),
         ("2月30日前", "target '2月30日前': 2023年2月 has no day 30; expected a day from 1 to 28"),
         ("2024年2月30日前", "target '2024年2月30日前': 2024年2月 has no day 30; expected a day from 1 to 29"),
         ("13月前", "target '13月前': there is no month 13; expected a month from 1 to 12"),
@@ -319,6 +327,34 @@ def test_a_long_text_is_refused_and_quoted_short() -> None:
     assert refusal(parse_target, text) == (
         f"target '{'好' * 59}…': the text is longer than 200 characters; expected {EXPECTED_TARGET}"
     )
+
+
+def test_the_bounds_come_from_limits() -> None:
+    """The length of a cell's text and the size of its number are read from the Limits given."""
+    tight = Limits(max_cell_text=6, max_number_text=4, max_exponent=2)
+    assert parse_target("≥999个", limits=tight).number == Decimal(999)
+    assert refusal(parse_target, "≥1000个", limits=tight) == (
+        "target '≥1000个': the number has more than 3 digits before the point; expected a budget-sized number"
+    )
+    assert refusal(parse_target, "1.234", limits=tight) == (
+        "target '1.234': the number is longer than 4 characters; expected a budget-sized number"
+    )
+    assert refusal(parse_actual, "部分达成年度指标", parse_target("达成"), limits=tight) == (
+        "actual '部分达成年度指标': the text is longer than 6 characters; expected a number with its unit (52个, 96.5%), "
+        "a date (9月20日) or words from the vocabulary"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "digit"),
+    [("≥1²个", "²"), ("①0", "①"), ("١٢", "١"), ("≥5⒈5%", "⒈"), ("٩月前", "٩"), ("2023年١٢月底前", "١")],
+)
+def test_only_the_digits_0_to_9_are_read(text: str, digit: str) -> None:
+    """Superscripts, circled and Arabic-Indic digits are refused, never read as other numbers or dates (「≥1²个」 is not ≥12)."""
+    assert refusal(parse_target, text, year=YEAR) == (
+        f"target {text!r}: '{digit}' is not one of the digits 0–9; expected a number written with the digits 0–9"
+    )
+    assert refusal(parse_actual, text, parse_target("≥1个"), year=YEAR).startswith(f"actual {text!r}: ")
 
 
 def test_text_is_required() -> None:

@@ -106,6 +106,7 @@ class Problem:
     suggestion: str | None = None
     code: str = "invalid-value"
     severity: Severity = "error"
+    message_zh: str | None = None  # the message in Chinese, for problems that are shown in both languages (audits)
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # the list is closed: a new code is documented before it is used

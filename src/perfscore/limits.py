@@ -42,6 +42,8 @@ class Limits:
     max_table_rows: int = 5_000  # rows read from a sheet (formatting can make a sheet claim a million)
     max_table_columns: int = 100
     max_header_row: int = 200  # the indicator header starts within a sheet's first rows
+    max_cell_text: int = 200  # characters of a target or actual (年度指标值, 实际完成值): a few words, not a paragraph
+    max_file_name: int = 60  # characters of a report file named after a table (well under 255 bytes in UTF-8)
 
 
 DEFAULT_LIMITS = Limits()

@@ -25,50 +25,46 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from ..exact import CONTEXT
+from ..errors import SEVERITIES, Location, Problem, Severity
+from ..exact import CONTEXT, HUNDRED, ZERO, pinned
+from ..messages import LANGS, Text, check_lang, in_lang, words
 from ..model import Grade, Tier
 from ..result import LeafResult
 from ..ruleset import Indicator, Ruleset
-from ..text import columns, markdown_cell, percent, plain
+from ..text import columns, markdown_cell, pad, percent, plain
 from .model import BudgetBlock, Cell, Table
-from .score import RowPlan, TableScore, Unreadable, cell_ref, score_table
+from .score import RowPlan, TableScore, Unreadable, cell_location, cell_ref, flat, score_table
 
-__all__ = ["TOLERANCE", "Audit", "Finding", "audit_table"]
+__all__ = ["TOLERANCE", "Audit", "Bilingual", "Finding", "audit_table"]
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-LANGS = ("zh", "en")
 FORMATS = ("text", "markdown", "json")
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 
 #: The largest difference that is still rounding, not a finding.
 TOLERANCE = Decimal("0.01")
 
-_WORDS = {
-    "zh": {
-        "error": "错误", "warning": "警告", "info": "提示", "title": "自评表审核", "ruleset": "规则",
-        "total": "总分", "grade": "等级", "reported": "自评", "recomputed": "重算", "difference": "相差",
-        "findings": "发现", "none": "未发现问题。", "where": "位置", "code": "代码", "message": "说明",
-        "severity": "级别", "rows": "逐项重算", "indicator": "指标", "points": "分值", "budget": "预算执行率",
+#: The words of an audit's report (its headings, severities and columns), in both languages.
+WORDS = words(
+    "tables.audit",
+    {
+        "error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info"),
+        "title": ("自评表审核", "Audit of the self-evaluation table"), "ruleset": ("规则", "Ruleset"),
+        "total": ("总分", "Total"), "grade": ("等级", "Grade"), "reported": ("自评", "reported"),
+        "recomputed": ("重算", "recomputed"), "difference": ("相差", "difference"), "findings": ("发现", "Findings"),
+        "none": ("未发现问题。", "No findings."), "where": ("位置", "cell"), "code": ("代码", "code"),
+        "message": ("说明", "message"), "severity": ("级别", "severity"), "rows": ("逐项重算", "Items recomputed"),
+        "indicator": ("指标", "indicator"), "points": ("分值", "points"),
+        "budget": ("预算执行率", "Budget execution rate"),
     },
-    "en": {
-        "error": "error", "warning": "warning", "info": "info", "title": "Audit of the self-evaluation table",
-        "ruleset": "Ruleset", "total": "Total", "grade": "Grade", "reported": "reported",
-        "recomputed": "recomputed", "difference": "difference", "findings": "Findings", "none": "No findings.",
-        "where": "cell", "code": "code", "message": "message", "severity": "severity", "rows": "Items recomputed",
-        "indicator": "indicator", "points": "points", "budget": "Budget execution rate",
-    },
-}  # fmt: skip
+)  # fmt: skip
 
 
 def _score(value: Decimal) -> str:
     """A score as tables show it, with at least two decimals: 9.60, 10.00, 0.125."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= -2:
-        return str(value.quantize(TOLERANCE))
+        return str(value.quantize(TOLERANCE, context=CONTEXT))
     return plain(value)
 
 
@@ -86,30 +82,57 @@ def _points_word(value: Decimal) -> str:
     return "point" if value == 1 else "points"
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One place where the table departs from the rules.
+class Bilingual(str):
+    """A finding's message: the English text, as every :class:`~perfscore.errors.Problem`'s ``message``
+    is, that also gives either language when called: ``finding.message("zh")``."""
 
-    ``reported`` is what the table says (a score, a sum of points, a rate in percentage points),
-    ``recomputed`` what the rules give; ``difference`` is reported − recomputed. ``row`` is the
-    index in ``table.rows`` (None for the budget block and for the table as a whole).
+    text: Text
+
+    def __new__(cls, text: Text) -> Bilingual:
+        said = super().__new__(cls, text.en)
+        said.text = text
+        return said
+
+    def __call__(self, lang: str = "zh") -> str:
+        return self.text(check_lang(lang))
+
+    def __getnewargs__(self) -> tuple[Text]:  # type: ignore[override]  # pickled with both languages
+        return (self.text,)
+
+
+@dataclass(frozen=True)
+class Finding(Problem):
+    """One place where the table departs from the rules: a :class:`~perfscore.errors.Problem` (its
+    ``location``, ``code`` from :data:`~perfscore.errors.CODES` and ``severity``) with the cell and
+    the numbers.
+
+    ``message`` is the English text and, called, either language (``message("zh")``);
+    ``message_zh`` and ``message_en`` are the two texts. ``reported`` is what the table says (a
+    score, a sum of points, a rate in percentage points), ``recomputed`` what the rules give;
+    ``difference`` is reported − recomputed. ``row`` is the index in ``table.rows`` (None for the
+    budget block and for the table as a whole).
     """
 
-    severity: Severity
-    code: str
-    message_zh: str
-    message_en: str
+    message: Bilingual
     cell: Cell | None = None
     row: int | None = None
     indicator: str | None = None
     reported: Decimal | None = None
     recomputed: Decimal | None = None
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "message_zh", self.message.text.zh)
+
+    @property
+    def message_en(self) -> str:
+        return str(self.message)
+
     @property
     def difference(self) -> Decimal | None:
         if self.reported is None or self.recomputed is None:
             return None
-        return self.reported - self.recomputed
+        return CONTEXT.subtract(self.reported, self.recomputed)
 
     @property
     def where(self) -> str:
@@ -118,10 +141,6 @@ class Finding:
         if self.cell is None:
             return ""
         return cell_ref(self.cell, self.row) or "budget"
-
-    def message(self, lang: str = "zh") -> str:
-        _check_lang(lang)
-        return self.message_zh if lang == "zh" else self.message_en
 
     def to_dict(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
@@ -142,11 +161,6 @@ class Finding:
             "difference": text(self.difference),
             "message": {"zh": self.message_zh, "en": self.message_en},
         }
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
 
 
 def _grade_matches(text: str, grade: Grade) -> bool:
@@ -183,7 +197,7 @@ class Audit:
     @property
     def total_difference(self) -> Decimal | None:
         reported = self.table.reported_total
-        return None if reported is None else reported - self.score.total
+        return None if reported is None else CONTEXT.subtract(reported, self.score.total)
 
     @property
     def reported_grade(self) -> str | None:
@@ -214,10 +228,11 @@ class Audit:
             items.append(_row_dict(cell_ref(budget.cell) or "budget", "预算执行率", item, budget.reported))
         for plan in self.score.plans:
             item = self.score.result.item(plan.leaf)
-            name = _flat(plan.row.level3 or plan.row.level2)
+            name = flat(plan.row.level3 or plan.row.level2)
             items.append(_row_dict(cell_ref(plan.row.cell, plan.index), name, item, plan.row.reported))
         return items
 
+    @pinned
     def to_dict(self) -> dict[str, Any]:
         """Everything in the audit as plain data; decimals as strings."""
         grade = self.recomputed_grade
@@ -244,9 +259,10 @@ class Audit:
             "rows": self.rows(),
         }
 
+    @pinned
     def render(self, fmt: str = "text", lang: str = "zh") -> str:
         """The audit as ``text``, ``markdown`` or ``json`` (JSON holds both languages)."""
-        _check_lang(lang)
+        check_lang(lang)
         if fmt == "json":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
         if fmt == "text":
@@ -258,7 +274,7 @@ class Audit:
     # --- rendering ----------------------------------------------------------------------------
 
     def _heads(self, lang: str) -> tuple[str, str, str, str, str]:
-        words = _WORDS[lang]
+        words = in_lang(WORDS, lang)
         table = self.table
         name = f"{table.title}（{table.id}）" if table.title and lang == "zh" else table.title or table.id
         if table.title and lang == "en":
@@ -288,7 +304,7 @@ class Audit:
         return name, ruleset, total, grades, found
 
     def _text(self, lang: str) -> Iterator[str]:
-        words = _WORDS[lang]
+        words = in_lang(WORDS, lang)
         name, ruleset, total, grades, found = self._heads(lang)
         colon = "：" if lang == "zh" else ": "
         yield f"{words['title']}{colon}{name}"
@@ -311,14 +327,11 @@ class Audit:
         ]
         widths = [max(columns(line[i]) for line in [heads, *body]) for i in range(len(heads))]
         for line in [heads, *body]:
-            cells = []
-            for i, text in enumerate(line):
-                pad = " " * (widths[i] - columns(text))
-                cells.append(text + pad if i < 2 else pad + text)
+            cells = [pad(text, widths[i], right=i >= 2) for i, text in enumerate(line)]
             yield "  " + "  ".join(cells).rstrip()
 
     def _markdown(self, lang: str) -> Iterator[str]:
-        words = _WORDS[lang]
+        words = in_lang(WORDS, lang)
         name, ruleset, _, _, found = self._heads(lang)
         colon = "：" if lang == "zh" else ": "
         yield f"# {words['title']}{colon}{markdown_cell(name)}"
@@ -361,11 +374,6 @@ class Audit:
             )
 
 
-def _flat(text: str) -> str:
-    """A cell's text on one line (a line break typed in a cell becomes a space), so a finding stays one line."""
-    return " ".join(text.split())
-
-
 def _row_dict(where: str, name: str, item: LeafResult, reported: Decimal | None) -> dict[str, Any]:
     return {
         "where": where,
@@ -385,16 +393,22 @@ class _Auditor:
         self.base = score.base
         self.findings: list[Finding] = []
 
-    def add(self, severity: Severity, code: str, zh: str, en: str, **where: Any) -> None:
-        self.findings.append(Finding(severity, code, zh, en, **where))
+    def add(self, severity: Severity, code: str, zh: str, en: str, *, cell: Cell | None = None, **known: Any) -> None:
+        """A finding at ``cell`` (the table as a whole when None), with its message in both languages."""
+        table, row = self.table, known.get("row")
+        where = cell_location(table, cell or Cell(), row, budget=cell is not None)
+        location = Location(where.file or table.id, where.path)
+        message = Bilingual(Text(zh, en))
+        self.findings.append(Finding(location, message, code=code, severity=severity, cell=cell, **known))
 
     def run(self) -> tuple[Finding, ...]:
-        with decimal.localcontext(CONTEXT):
-            self.points()
-            self.budget()
-            for plan in self.score.plans:
-                self.row(plan)
-            self.totals()
+        """Every finding, in the order of the table: points, the budget block, the rows, the totals
+        (in :data:`~perfscore.exact.CONTEXT`: :func:`audit_table` is pinned to it)."""
+        self.points()
+        self.budget()
+        for plan in self.score.plans:
+            self.row(plan)
+        self.totals()
         return tuple(self.findings)
 
     # --- points ---------------------------------------------------------------------------------
@@ -515,7 +529,7 @@ class _Auditor:
     def row(self, plan: RowPlan) -> None:
         row = plan.row
         item = self.score.result.item(plan.leaf)
-        name = _flat(row.level3 or row.level2) or f"第 {plan.index + 1} 行"
+        name = flat(row.level3 or row.level2) or f"第 {plan.index + 1} 行"
         where: dict[str, Any] = {"cell": row.cell, "row": plan.index, "indicator": name}
         if plan.kind == "no-points":
             written = "" if row.reported is None else f"（自评 {plain(row.reported)} 分）"
@@ -582,8 +596,8 @@ class _Auditor:
             assert plan.tier is not None
             tier = plan.tier
             return (
-                f"实际完成「{_flat(plan.row.actual)}」属「{tier.name}」档",
-                f"{_flat(plan.row.actual)!r} is in the tier “{tier.name_en}”",
+                f"实际完成「{flat(plan.row.actual)}」属「{tier.name}」档",
+                f"{flat(plan.row.actual)!r} is in the tier “{tier.name_en}”",
             ), (
                 "在该档内计分",
                 "scored within the tier",
@@ -684,9 +698,9 @@ class _Auditor:
         self.add(
             "error" if difference > 0 else "warning",
             "tier-band",
-            f"{name}：实际完成「{_flat(plan.row.actual)}」属「{tier.name}」档（{band} 分），自评 {plain(reported)} 分不在该档内；"
+            f"{name}：实际完成「{flat(plan.row.actual)}」属「{tier.name}」档（{band} 分），自评 {plain(reported)} 分不在该档内；"
             f"按该档{given} {_score(rule)} 分计，相差 {_signed(difference)} 分。",
-            f"{name}: the actual {_flat(plan.row.actual)!r} is in the tier “{tier.name_en}” ({band} points) but the "
+            f"{name}: the actual {flat(plan.row.actual)!r} is in the tier “{tier.name_en}” ({band} points) but the "
             f"self-score {plain(reported)} lies outside it; the tier's {given_en} of {_score(rule)} applies, "
             f"a difference of {_signed(difference)}.",
             reported=reported,
@@ -801,6 +815,7 @@ def _band(tier: Tier, points: Decimal) -> str:
     return f"[{low}, {high}{']' if tier.max_inclusive else ')'}"
 
 
+@pinned
 def audit_table(table: Table, ruleset: Ruleset) -> Audit:
     """Score ``table`` under ``ruleset`` and compare every self-score with the rules.
 

@@ -26,12 +26,15 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from ..errors import DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..errors import SEVERITIES, DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..limits import DEFAULT_LIMITS, Limits
+from ..messages import check_lang, in_lang, words
 from ..ruleset import Ruleset
-from ..text import columns
+from ..text import columns, plain_data
 from ..toml import parse_toml
-from .audit import SEVERITIES, Audit, audit_table
-from .html import render_batch_html, render_html
+from .audit import Audit, audit_table
+from .html import WORDS as PAGE_WORDS
+from .html import render_batch_html, render_html, signed
 from .model import Table
 from .read import MAPPING_FIELDS, SUFFIXES, read_tables, table_files
 
@@ -56,7 +59,6 @@ __all__ = [
 
 #: The formats one audit (and a batch) renders as.
 AUDIT_FORMATS = ("text", "markdown", "json", "html")
-LANGS = ("zh", "en")
 
 Stage = Literal["unreadable", "read", "audit", "internal"]
 TableSource = str | Path | Table
@@ -77,40 +79,33 @@ SUMMARY_COLUMNS = (
     "info",
     "error",
 )
-_HEADERS = {
-    "zh": ("文件", "工作表", "表", "名称", "自评总分", "重算总分", "相差", "自评等级", "重算等级",
-           "错误", "警告", "提示", "未能审核的原因"),
-    "en": ("file", "sheet", "table", "title", "reported total", "recomputed total", "difference",
-           "reported grade", "recomputed grade", "errors", "warnings", "info", "why it was not audited"),
-}  # fmt: skip
-_WORDS = {
-    "zh": {
-        "summary": "汇总", "failed": "未能审核", "reported": "自评", "recomputed": "重算", "difference": "相差",
-        "grade": "等级", "findings": "发现", "table": "表", "title": "名称",
+#: The summary's column headers, by column.
+HEADERS = words(
+    "tables.summary",
+    {
+        "source": ("文件", "file"), "sheet": ("工作表", "sheet"), "id": ("表", "table"), "title": ("名称", "title"),
+        "reported_total": ("自评总分", "reported total"), "recomputed_total": ("重算总分", "recomputed total"),
+        "difference": ("相差", "difference"), "reported_grade": ("自评等级", "reported grade"),
+        "recomputed_grade": ("重算等级", "recomputed grade"), "errors": ("错误", "errors"),
+        "warnings": ("警告", "warnings"), "info": ("提示", "info"), "error": ("未能审核的原因", "why it was not audited"),
     },
-    "en": {
-        "summary": "Summary", "failed": "not audited", "reported": "reported", "recomputed": "recomputed",
-        "difference": "difference", "grade": "grade", "findings": "findings", "table": "table", "title": "title",
-    },
-}  # fmt: skip
+)  # fmt: skip
+# A summary line's words: a page's, with the grade in lower case inside a line.
+_WORDS = {**PAGE_WORDS, **words("tables.batch", {"grade": ("等级", "grade")})}
 
-#: Excel keeps at most this many characters in a cell.
+
+def _headers(lang: str) -> tuple[str, ...]:
+    return tuple(HEADERS[column](lang) for column in SUMMARY_COLUMNS)
+
+
+#: Excel keeps at most this many characters in a cell: the file format's limit, not a bound perfscore
+#: sets on what it reads (so not a :class:`~perfscore.limits.Limits` field).
 XLSX_CELL_LIMIT = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel may run as a formula when it opens a CSV
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an .xlsx cannot hold
 
 
 # --- the rows -------------------------------------------------------------------------------
-
-
-def _text(value: Decimal) -> str:
-    """A decimal as text, never in exponent form: 94.48, 100, 0.00."""
-    return format(value, "f")
-
-
-def _signed(value: Decimal) -> str:
-    text = _text(value)
-    return f"+{text}" if value > 0 else text
 
 
 @dataclass(frozen=True)
@@ -212,7 +207,7 @@ class BatchRow:
     def to_dict(self) -> dict[str, Any]:
         """The row as plain data, decimals as strings; ``audit`` holds the whole audit (None on failure)."""
         data: dict[str, Any] = {
-            key: _text(value) if isinstance(value, Decimal) else value
+            key: plain_data(value) if isinstance(value, Decimal) else value
             for key, value in self.summary().items()
             if key not in ("errors", "warnings", "info", "error")
         }
@@ -248,7 +243,7 @@ class BatchAudit:
 
     def summary(self, lang: str = "zh") -> str:
         """One line: how many tables, how many audited and failed, the findings by severity."""
-        _check_lang(lang)
+        check_lang(lang)
         total, audited, failed, counts = len(self.rows), len(self.audited), len(self.failures), self.counts
         if lang == "zh":
             return (
@@ -276,7 +271,7 @@ class BatchAudit:
 
     def render(self, fmt: str = "text", lang: str = "zh") -> str:
         """Each audited table's report, then the summary: ``text``, ``markdown``, ``json`` or ``html``."""
-        _check_lang(lang)
+        check_lang(lang)
         if fmt == "json":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if fmt == "html":
@@ -295,11 +290,6 @@ def _plural(count: int, noun: str) -> str:
     return noun if count == 1 else f"{noun}s"
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-
-
 def render_audit(audit: Audit, fmt: str = "text", lang: str = "zh") -> str:
     """One audit as ``text``, ``markdown``, ``json`` or ``html``, ending with a line break."""
     if fmt == "html":
@@ -316,7 +306,7 @@ def _indented(text: str) -> str:
 
 
 def _summary_text(batch: BatchAudit, lang: str) -> list[str]:
-    words = _WORDS[lang]
+    words = in_lang(_WORDS, lang)
     colon, sep, semi = ("：", "，", "；") if lang == "zh" else (": ", ", ", "; ")
     lines = [words["summary"]]
     for row in batch.rows:
@@ -324,8 +314,8 @@ def _summary_text(batch: BatchAudit, lang: str) -> list[str]:
             lines.append(f"  {row.label}{colon}{words['failed']}{colon}{_indented(row.message or '')}")
             continue
         audit = row.audit
-        reported = "—" if audit.reported_total is None else _text(audit.reported_total)
-        difference = "—" if audit.total_difference is None else _signed(audit.total_difference)
+        reported = "—" if audit.reported_total is None else plain_data(audit.reported_total)
+        difference = "—" if audit.total_difference is None else signed(audit.total_difference)
         counts = audit.counts
         if lang == "zh":
             found = f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
@@ -337,7 +327,7 @@ def _summary_text(batch: BatchAudit, lang: str) -> list[str]:
         name = f"{colon}{' '.join(row.title.split())}" if row.title else ""
         lines.append(
             f"  {row.label}{name}{colon}{words['reported']} {reported}{sep}{words['recomputed']} "
-            f"{_text(audit.recomputed_total)}{sep}{words['difference']} {difference}{semi}{words['grade']} "
+            f"{plain_data(audit.recomputed_total)}{sep}{words['difference']} {difference}{semi}{words['grade']} "
             f"{audit.reported_grade or '—'} → {audit.recomputed_grade.name}{semi}{found}"
         )
     lines += ["", batch.summary(lang)]
@@ -349,15 +339,18 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 def _md(text: str) -> str:
     """Untrusted text inside a Markdown table cell: one line, Markdown syntax and HTML escaped, so a
-    cell can neither break the table, make a link nor inject markup."""
+    cell can neither break the table, make a link nor inject markup.
+
+    Not :func:`perfscore.text.markdown_cell`, which escapes pipes and HTML only: a summary also
+    escapes emphasis, code and link syntax (a file name such as ``[a](b).csv``)."""
     flat = " ".join(text.split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def _summary_markdown(batch: BatchAudit, lang: str) -> list[str]:
-    words = _WORDS[lang]
-    heads = _HEADERS[lang]
+    words = in_lang(_WORDS, lang)
+    heads = _headers(lang)
     colon = "：" if lang == "zh" else ": "
     lines = [f"## {words['summary']}", ""]
     lines.append(f"| {words['table']} | {heads[3]} | {' | '.join(heads[4:12])} |")
@@ -371,9 +364,9 @@ def _summary_markdown(batch: BatchAudit, lang: str) -> list[str]:
             continue
         audit = row.audit
         values = [
-            "—" if audit.reported_total is None else _text(audit.reported_total),
-            _text(audit.recomputed_total),
-            "—" if audit.total_difference is None else _signed(audit.total_difference),
+            "—" if audit.reported_total is None else plain_data(audit.reported_total),
+            plain_data(audit.recomputed_total),
+            "—" if audit.total_difference is None else signed(audit.total_difference),
             _md(audit.reported_grade or "—"),
             audit.recomputed_grade.name,
             *(str(audit.counts[severity]) for severity in SEVERITIES),
@@ -425,7 +418,7 @@ class ProgressBar:
         tty: bool | None = None,
         width: int = 24,
     ) -> None:
-        _check_lang(lang)
+        check_lang(lang)
         self.stream = stream
         self.lang = lang
         self.always = always
@@ -521,10 +514,10 @@ def _audit_one(table: Table, ruleset: Ruleset, *, shared: bool) -> BatchRow:
         return BatchRow(source, sheet, table, error=error, stage="internal", shared=shared)
 
 
-def _audit_file(path: Path, ruleset: Ruleset, mapping: Mapping[str, str] | None) -> list[BatchRow]:
+def _audit_file(path: Path, ruleset: Ruleset, mapping: Mapping[str, str] | None, limits: Limits) -> list[BatchRow]:
     source = str(path)
     try:
-        tables = read_tables(path, mapping=mapping)
+        tables = read_tables(path, mapping=mapping, limits=limits)
     except UnreadableFileError as error:
         return [BatchRow(source, error=error, stage="unreadable")]
     except PerfscoreError as error:
@@ -541,6 +534,7 @@ def audit_batch(
     *,
     mapping: Mapping[str, str] | None = None,
     progress: Callable[[BatchProgress], None] | None = None,
+    limits: Limits | None = None,
 ) -> BatchAudit:
     """Audit every table of every file, folder or :class:`~.model.Table` given, under ``ruleset``.
 
@@ -550,8 +544,10 @@ def audit_batch(
     files gives an error row. ``mapping`` is passed to :func:`~.read.read_tables` (it is checked
     first: a bad mapping raises :class:`~perfscore.DataError` before anything is read).
     ``progress`` is called with a :class:`BatchProgress` at the start and after each file (or each
-    table given as an object).
+    table given as an object). ``limits`` bounds the files read (by default the ruleset's limits,
+    which also bound each target and actual when the table is scored).
     """
+    limits = ruleset.limits if limits is None else limits
     if mapping:
         _check_mapping(mapping, "mapping")
     items = _items(paths_or_tables)
@@ -572,7 +568,7 @@ def audit_batch(
             rows.append(BatchRow(str(item.path), error=DataError([problem], str(item.path)), stage="read"))
             current = str(item.path)
         else:
-            rows.extend(_audit_file(item, ruleset, mapping))
+            rows.extend(_audit_file(item, ruleset, mapping, limits))
             current = str(item)
         report(done, current)
     return BatchAudit(ruleset, tuple(rows))
@@ -621,7 +617,8 @@ def _csv_text(value: str | Decimal | int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return _text(value)
+        text: str = plain_data(value)  # its exact digits, never an exponent: 94.48
+        return text
     if isinstance(value, int):
         return str(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
@@ -640,12 +637,12 @@ def write_summary_csv(batch: BatchAudit, path: str | Path, *, lang: str = "zh") 
     """The summary as CSV: one row per table, headers in ``lang``, UTF-8 with a BOM (so Excel reads
     Chinese correctly), decimals as their text (``94.48``). A text cell that Excel could take for a
     formula (starting with ``=``, ``+``, ``-``, ``@``) is written with a leading ``'``."""
-    _check_lang(lang)
+    check_lang(lang)
     target = _prepare(path)
     try:
         with target.open("w", encoding="utf-8-sig", newline="") as stream:
             writer = csv.writer(stream)
-            writer.writerow(_HEADERS[lang])
+            writer.writerow(_headers(lang))
             for row in batch.rows:
                 values = row.summary()
                 writer.writerow([_csv_text(values[key]) for key in SUMMARY_COLUMNS])
@@ -683,7 +680,7 @@ def _put(cell: Any, value: str | Decimal | int | None) -> None:
     if value is None:
         return
     if isinstance(value, Decimal):
-        cell.value = _text(value)
+        cell.value = plain_data(value)
         cell.data_type = "n"  # the number is written as the decimal's own text: no float on the way
         cell.number_format = _number_format(value)
     elif isinstance(value, int):
@@ -696,12 +693,12 @@ def _put(cell: Any, value: str | Decimal | int | None) -> None:
 def write_summary_xlsx(batch: BatchAudit, path: str | Path, *, lang: str = "zh") -> Path:
     """The summary as an .xlsx workbook (needs openpyxl: ``pip install 'perfscore[xlsx]'``): one
     sheet, headers in ``lang``, totals as number cells in the format ``0.00``, counts as integers."""
-    _check_lang(lang)
+    check_lang(lang)
     openpyxl = require_openpyxl()
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "汇总" if lang == "zh" else "Summary"
-    for column, head in enumerate(_HEADERS[lang], start=1):
+    sheet.title = PAGE_WORDS["summary"](lang)
+    for column, head in enumerate(_headers(lang), start=1):
         cell = sheet.cell(1, column)
         _put(cell, head)
         cell.font = openpyxl.styles.Font(bold=True)
@@ -727,14 +724,14 @@ _UNSAFE_CHARACTERS = frozenset('<>:"/\\|?*')
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
 )
-MAX_NAME = 60  # characters: a Chinese name stays well under the 255 bytes file systems allow
 
 
-def safe_file_name(text: str) -> str:
+def safe_file_name(text: str, *, limits: Limits = DEFAULT_LIMITS) -> str:
     """A file name made from untrusted text: full-width forms folded; path separators, characters
     Windows refuses, spaces and invisible or control characters (including bidirectional overrides)
-    replaced by ``_``; no leading dots; at most 60 characters; Windows' reserved device names
-    (``CON``, ``NUL``, ``COM1``, …) prefixed with ``_``; ``table`` when nothing is left."""
+    replaced by ``_``; no leading dots; at most ``limits.max_file_name`` (60) characters; Windows'
+    reserved device names (``CON``, ``NUL``, ``COM1``, …) prefixed with ``_``; ``table`` when nothing
+    is left."""
     folded = unicodedata.normalize("NFKC", text)
     name = "".join(
         "_"
@@ -742,7 +739,7 @@ def safe_file_name(text: str) -> str:
         else char
         for char in folded
     )
-    name = re.sub(r"_+", "_", name).strip("._ ")[:MAX_NAME].rstrip("._ ")
+    name = re.sub(r"_+", "_", name).strip("._ ")[: limits.max_file_name].rstrip("._ ")
     if not name:
         return "table"
     if name.split(".")[0].upper() in _RESERVED:
@@ -750,7 +747,7 @@ def safe_file_name(text: str) -> str:
     return name
 
 
-def report_names(batch: BatchAudit) -> dict[int, str]:
+def report_names(batch: BatchAudit, *, limits: Limits = DEFAULT_LIMITS) -> dict[int, str]:
     """The report file name (without suffix) of each row, by its index in ``batch.rows``: the source
     file's stem, then the sheet (or, in a file of several tables, the table's id), made safe with
     :func:`safe_file_name`; a name taken already (compared without case) gets ``-2``, ``-3``, …;
@@ -760,7 +757,7 @@ def report_names(batch: BatchAudit) -> dict[int, str]:
     for index, row in enumerate(batch.rows):
         stem = Path(row.source).stem if row.source else (row.id or "table")
         part = row.sheet or (row.id if row.shared else None)
-        base = safe_file_name(f"{stem}-{part}" if part else stem)
+        base = safe_file_name(f"{stem}-{part}" if part else stem, limits=limits)
         name, number = base, 1
         while name.casefold() in taken:
             number += 1
@@ -770,17 +767,20 @@ def report_names(batch: BatchAudit) -> dict[int, str]:
     return names
 
 
-def write_reports(batch: BatchAudit, folder: str | Path, *, lang: str = "zh") -> list[Path]:
+def write_reports(
+    batch: BatchAudit, folder: str | Path, *, lang: str = "zh", limits: Limits | None = None
+) -> list[Path]:
     """One Markdown and one HTML report per audited table in ``folder`` (made when missing), named
-    by :func:`report_names`, and ``index.html``: the summary with a link to each report and the
-    reason each failed table was not audited. Returns the files written, the index last."""
-    _check_lang(lang)
+    by :func:`report_names` (within ``limits``, by default the ruleset's), and ``index.html``: the
+    summary with a link to each report and the reason each failed table was not audited. Returns
+    the files written, the index last."""
+    check_lang(lang)
     target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"{target}: cannot create the reports folder ({error.strerror or error})") from None
-    names = report_names(batch)
+    names = report_names(batch, limits=batch.ruleset.limits if limits is None else limits)
     pages: list[tuple[Path, str]] = []
     for index, row in enumerate(batch.rows):
         if row.audit is None:

@@ -18,37 +18,33 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SEVERITIES
+from ..exact import CONTEXT, pinned
+from ..messages import check_lang, in_lang, words
 from ..text import plain
-from .audit import SEVERITIES, TOLERANCE, Audit
+from .audit import TOLERANCE, Audit
+from .audit import WORDS as AUDIT_WORDS
 
 if TYPE_CHECKING:
     from .batch import BatchAudit
 
-__all__ = ["render_batch_html", "render_html"]
+__all__ = ["render_batch_html", "render_html", "signed"]
 
-LANGS = ("zh", "en")
-_WORDS = {
-    "zh": {
-        "title": "自评表审核", "batch": "自评表批量审核", "ruleset": "规则", "source": "来源", "total": "总分",
-        "grade": "等级", "reported": "自评", "recomputed": "重算", "difference": "相差", "match": "一致",
-        "mismatch": "不一致", "findings": "发现", "none": "未发现问题。", "number": "序号", "severity": "级别",
-        "where": "位置", "message": "说明", "code": "代码", "rows": "逐项重算", "indicator": "指标",
-        "points": "分值", "explanation": "计分说明", "summary": "汇总", "table": "表", "name": "名称",
-        "reported_total": "自评总分", "recomputed_total": "重算总分", "reported_grade": "自评等级",
-        "recomputed_grade": "重算等级", "failed": "未能审核", "error": "错误", "warning": "警告", "info": "提示",
-        "lang": "zh-CN", "colon": "：",
-    },
-    "en": {
-        "title": "Audit of the self-evaluation table", "batch": "Audit of self-evaluation tables",
-        "ruleset": "Ruleset", "source": "Source", "total": "Total", "grade": "Grade", "reported": "reported",
-        "recomputed": "recomputed", "difference": "difference", "match": "matches", "mismatch": "does not match",
-        "findings": "Findings", "none": "No findings.", "number": "#", "severity": "severity", "where": "cell",
-        "message": "message", "code": "code", "rows": "Items recomputed", "indicator": "indicator",
-        "points": "points", "explanation": "how it was scored", "summary": "Summary", "table": "table",
-        "name": "title", "reported_total": "reported total", "recomputed_total": "recomputed total",
-        "reported_grade": "reported grade", "recomputed_grade": "recomputed grade", "failed": "not audited",
-        "error": "error", "warning": "warning", "info": "info", "lang": "en", "colon": ": ",
-    },
+#: The words of a page: an audit's report words and the page's own, in both languages.
+WORDS = {
+    **AUDIT_WORDS,
+    **words(
+        "tables.html",
+        {
+            "batch": ("自评表批量审核", "Audit of self-evaluation tables"), "source": ("来源", "Source"),
+            "match": ("一致", "matches"), "mismatch": ("不一致", "does not match"), "number": ("序号", "#"),
+            "explanation": ("计分说明", "how it was scored"), "summary": ("汇总", "Summary"), "table": ("表", "table"),
+            "name": ("名称", "title"), "reported_total": ("自评总分", "reported total"),
+            "recomputed_total": ("重算总分", "recomputed total"), "reported_grade": ("自评等级", "reported grade"),
+            "recomputed_grade": ("重算等级", "recomputed grade"), "failed": ("未能审核", "not audited"),
+            "lang": ("zh-CN", "en"), "colon": ("：", ": "),
+        },
+    ),
 }  # fmt: skip
 
 _STYLE = """\
@@ -92,12 +88,8 @@ def _class(*names: str | None) -> str:
     return f' class="{_e(chosen)}"' if chosen else ""
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-
-
-def _signed(value: Decimal) -> str:
+def signed(value: Decimal) -> str:
+    """A difference as summaries show it: its exact digits with a sign, +2.00, -0.5."""
     text = format(value, "f")
     return f"+{text}" if value > 0 else text
 
@@ -112,7 +104,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def _page(title: str, body: Iterator[str], lang: str) -> str:
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     head = [
         "<!DOCTYPE html>",
         f'<html lang="{words["lang"]}">',
@@ -142,7 +134,7 @@ def _grade(audit: Audit, lang: str) -> str:
 
 
 def _counts(counts: Mapping[str, int], lang: str) -> str:
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     if lang == "zh":
         return "，".join(f"{words[severity]} {counts[severity]}" for severity in SEVERITIES)
     return ", ".join(
@@ -153,7 +145,7 @@ def _counts(counts: Mapping[str, int], lang: str) -> str:
 
 def _section(audit: Audit, lang: str, level: int, anchor: str | None = None) -> Iterator[str]:
     """One audit: its title, the totals and grades, the findings, the items recomputed."""
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     colon = words["colon"]
     h, sub = f"h{level}", f"h{level + 1}"
     ident = f' id="{_e(anchor)}"' if anchor else ""
@@ -172,12 +164,12 @@ def _section(audit: Audit, lang: str, level: int, anchor: str | None = None) -> 
 
 
 def _totals(audit: Audit, lang: str) -> Iterator[str]:
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     difference = audit.total_difference
     if difference is None:
         shown, status = "—", ""
     else:
-        shown, status = _signed(difference), "bad" if abs(difference) > TOLERANCE else "good"
+        shown, status = signed(difference), "bad" if difference.copy_abs() > TOLERANCE else "good"
     reported = "—" if audit.reported_total is None else plain(audit.reported_total)
     if audit.reported_grade is None:
         agreement, grade_status = "—", ""
@@ -204,7 +196,7 @@ def _totals(audit: Audit, lang: str) -> Iterator[str]:
 
 
 def _findings(audit: Audit, lang: str) -> Iterator[str]:
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     if not audit.findings:
         yield f'<p class="good">{_e(words["none"])}</p>'
         return
@@ -225,7 +217,7 @@ def _findings(audit: Audit, lang: str) -> Iterator[str]:
 
 
 def _items(audit: Audit, lang: str) -> Iterator[str]:
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     yield '<table class="items">'
     heads = ("where", "indicator", "points", "reported", "recomputed", "difference", "explanation")
     numeric = {"points", "reported", "recomputed", "difference"}
@@ -243,9 +235,9 @@ def _items(audit: Audit, lang: str) -> Iterator[str]:
 
 def _item(row: Mapping[str, Any], lang: str) -> str:
     reported, recomputed = _decimal(row["reported"]), _decimal(row["recomputed"])
-    difference = None if reported is None or recomputed is None else reported - recomputed
-    off = difference is not None and abs(difference) > TOLERANCE
-    shown = "" if difference is None or not off else _signed(difference)
+    difference = None if reported is None or recomputed is None else CONTEXT.subtract(reported, recomputed)
+    off = difference is not None and difference.copy_abs() > TOLERANCE
+    shown = "" if difference is None or not off else signed(difference)
     return (
         f"<tr{_class('off' if off else None)}><td>{_e(row['where'])}</td>"
         f"<td>{_e(row['indicator'])}</td>"
@@ -255,20 +247,22 @@ def _item(row: Mapping[str, Any], lang: str) -> str:
     )
 
 
+@pinned
 def render_html(audit: Audit, lang: str = "zh") -> str:
     """One audit as a self-contained HTML page: the title, the reported and recomputed total and
     grade, the findings coloured by severity, and every item recomputed with its explanation."""
-    _check_lang(lang)
-    words = _WORDS[lang]
+    check_lang(lang)
+    words = in_lang(WORDS, lang)
     return _page(f"{words['title']}{words['colon']}{_name(audit, lang)}", _section(audit, lang, 1), lang)
 
 
+@pinned
 def render_batch_html(batch: BatchAudit, lang: str = "zh", *, links: Mapping[int, str] | None = None) -> str:
     """A batch as one HTML page: the summary (a row per table, the reason for each that failed),
     then every audit. With ``links`` (row index → a report's URL, already URL-encoded) the summary
     links each table to its report and the audits are not repeated: that is ``index.html``."""
-    _check_lang(lang)
-    words = _WORDS[lang]
+    check_lang(lang)
+    words = in_lang(WORDS, lang)
 
     def body() -> Iterator[str]:
         ruleset = batch.ruleset
@@ -287,7 +281,7 @@ def render_batch_html(batch: BatchAudit, lang: str = "zh", *, links: Mapping[int
 
 
 def _summary(batch: BatchAudit, lang: str, links: Mapping[int, str] | None) -> Iterator[str]:
-    words = _WORDS[lang]
+    words = in_lang(WORDS, lang)
     heads = ("table", "name", "reported_total", "recomputed_total", "difference", "reported_grade",
              "recomputed_grade", "error", "warning", "info")  # fmt: skip
     numeric = {"reported_total", "recomputed_total", "difference", "error", "warning", "info"}
@@ -310,7 +304,7 @@ def _summary(batch: BatchAudit, lang: str, links: Mapping[int, str] | None) -> I
         href = f"#table-{index + 1}" if links is None else links.get(index)
         label = _e(row.label) if href is None else f'<a href="{_e(href)}">{_e(row.label)}</a>'
         difference = audit.total_difference
-        off = difference is not None and abs(difference) > TOLERANCE
+        off = difference is not None and difference.copy_abs() > TOLERANCE
         counts = audit.counts
         worst = next((severity for severity in SEVERITIES if counts[severity]), None)
         yield (
@@ -318,7 +312,7 @@ def _summary(batch: BatchAudit, lang: str, links: Mapping[int, str] | None) -> I
             f"<td>{label}</td><td>{_e(row.title or '')}</td>"
             f'<td class="num">{_e("—" if audit.reported_total is None else plain(audit.reported_total))}</td>'
             f'<td class="num">{_e(audit.recomputed_total)}</td>'
-            f'<td class="num{" bad" if off else ""}">{_e("—" if difference is None else _signed(difference))}</td>'
+            f'<td class="num{" bad" if off else ""}">{_e("—" if difference is None else signed(difference))}</td>'
             f"<td>{_e(audit.reported_grade or '—')}</td><td>{_e(_grade(audit, lang))}</td>"
             + "".join(f'<td class="num">{counts[severity]}</td>' for severity in SEVERITIES)
             + "</tr>"

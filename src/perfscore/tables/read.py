@@ -8,7 +8,9 @@ does not add up is read as written, for the audit to report. Every value keeps i
 Numbers in .xlsx files are read as the table shows them: the cell's value to Excel's 15
 significant digits, then rounded half-up to the decimals its number format shows (``0.00`` → 2,
 ``0.00%`` → 2 after ×100); a cell in the General format keeps its 15 digits. Numbers typed as
-text (「10」, 「9.5分」, 「１０」, 「2,468.78万元」, 「99.49%」) are read the same way as numbers.
+text (「10」, 「9.5分」, 「１０」, 「2,468.78万元」, 「99.49%」) are read by :mod:`perfscore.reading`, as
+unit data is: the same digits read as the same number, and 「1²」, 「①0」 or 「١٢」 are refused.
+Every size bound comes from a :class:`~perfscore.limits.Limits` (``limits=``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Location, Problem, UnreadableFileError, suggest
+from ..limits import DEFAULT_LIMITS, Limits
+from ..reading import Unreadable, normal_width, number_text, read_number
 from ..toml import parse_toml
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 
@@ -47,12 +51,6 @@ __all__ = [
 ]
 
 SUFFIXES = (".xlsx", ".csv", ".toml", ".json")
-MAX_BYTES = 20_000_000  # one table file; a real 自评表 is a few hundred kilobytes at most
-MAX_ROWS = 5_000  # rows read from a sheet (formatting can make a sheet claim a million)
-MAX_COLUMNS = 100
-MAX_HEADER_ROW = 200  # the indicator header starts within a sheet's first 200 rows
-MAX_NUMBER_TEXT = 60
-MAX_EXPONENT = 30
 _WIDE = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, Emax=999, Emin=-999)
 
 #: The indicator block's columns, in the model's names (:class:`~.model.IndicatorRow`).
@@ -94,10 +92,9 @@ _BUDGET_ROLES = frozenset(f"budget.{name}" for name in ("initial", "adjusted", "
 _BUDGET_ROW_ROLES = frozenset(f"budget.{name}" for name in _BUDGET_FIELDS)
 _BLANK = frozenset({"", "-", "--", "—", "——", "–", "/", "//", "\\"})  # "not applicable" in a number cell
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_YEAR_VALUE = re.compile(r"^\s*((?:19|20)\d{2})\s*(年度?)?\s*$")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+# Years are ASCII digits once full-width forms are folded (「２０２３年」): 「²⁰²³」 is not a year.
+_YEAR_VALUE = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*(年度?)?\s*$")
+_TITLE_YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年度?")
 
 
 # --- recognising names ----------------------------------------------------------------------
@@ -204,20 +201,23 @@ class HeaderMatch:
         return "level3" in self.columns and len({"target", "actual", "points", "reported"} & set(self.columns)) >= 2
 
 
-def find_header(rows: Sequence[Sequence[str]], *, mapping: Mapping[str, str] | None = None) -> HeaderMatch | None:
+def find_header(
+    rows: Sequence[Sequence[str]], *, mapping: Mapping[str, str] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> HeaderMatch | None:
     """The indicator block's header in a sheet's rows of cell texts, or None when there is none.
 
     The header is the row (or pair of rows, for a header spanning two lines) that names the most
     fields; it must name 三级指标 (or 指标名称) and two of 年度指标值, 实际完成值, 分值, 得分.
     A second header line is one made only of column names (「一级指标 | 二级指标 | 三级指标」 under
-    a merged 「绩效指标」). Ties go to the one-line header, then to the earliest.
+    a merged 「绩效指标」). Ties go to the one-line header, then to the earliest; only the first
+    ``limits.max_header_row`` rows are looked at.
     """
-    return _find_header(rows, _lexicon(mapping))
+    return _find_header(rows, _lexicon(mapping), limits)
 
 
-def _find_header(rows: Sequence[Sequence[str]], lexicon: _Lexicon) -> HeaderMatch | None:
+def _find_header(rows: Sequence[Sequence[str]], lexicon: _Lexicon, limits: Limits) -> HeaderMatch | None:
     best: HeaderMatch | None = None
-    for index, row in enumerate(rows[:MAX_HEADER_ROW]):
+    for index, row in enumerate(rows[: limits.max_header_row]):
         candidates = [_match(lexicon, index, [row])]
         if index + 1 < len(rows) and _header_like(lexicon, rows[index + 1]):
             candidates.append(_match(lexicon, index, [row, rows[index + 1]]))
@@ -278,10 +278,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-class _Invalid(Exception):
-    """A cell that does not hold what its column needs; the message says what was expected."""
-
-
 _EXAMPLES = {
     "score": "a number such as 10 or 9.5分",
     "money": "an amount such as 2468.78 or 2,468.78万元",
@@ -290,50 +286,34 @@ _EXAMPLES = {
 _UNITS = {"score": ("分",), "money": ("万元", "元"), "rate": ("%",)}
 
 
-def parse_number(text: str, kind: str = "score") -> Decimal | None:
+def parse_number(text: str, kind: str = "score", *, limits: Limits = DEFAULT_LIMITS) -> Decimal | None:
     """A number as a table writes it, or None for an empty or not-applicable cell (「—」, 「/」).
 
     ``kind`` is ``score`` (points and scores: 「10」, 「9.5分」, 「１０」), ``money`` (「2,468.78」,
     「2468.78万元」) or ``rate`` (percentage points: 「99.49%」 and 「99.49」 both read as 99.49).
-    Raises ValueError with the message a user reads.
+    The number itself is read by :func:`perfscore.reading.number_text`, as unit data reads it.
+    Raises ValueError (:class:`~perfscore.reading.Unreadable`) with the message a user reads.
     """
-    try:
-        return _number(text, kind)
-    except _Invalid as error:
-        raise ValueError(str(error)) from None
-
-
-def _number(text: str, kind: str) -> Decimal | None:
-    plain = "".join(unicodedata.normalize("NFKC", text).split())
-    if plain in _BLANK:
+    if _key(text) in _BLANK:  # a marker, matched as words: not a number to read
         return None
-    for unit in _UNITS[kind]:
-        if plain.endswith(unit):
-            plain = plain[: -len(unit)]
-            break
-    if _GROUPED_NUMBER.match(plain):
-        plain = plain.replace(",", "")
-    if len(plain) > MAX_NUMBER_TEXT or not _PLAIN_NUMBER.match(plain):
-        raise _Invalid(f"expected {_EXAMPLES[kind]}, got {_shown(text)}")
-    number = Decimal(plain)
-    if number and number.adjusted() > MAX_EXPONENT:
-        raise _Invalid(f"the number {_shown(text)} is too large")
-    return number
-
-
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:59] + "…")
+    return number_text(text, suffixes=_UNITS[kind], hint=_EXAMPLES[kind], limits=limits)
 
 
 def _plain(number: Decimal) -> Decimal:
-    """Without trailing zeros after the point, and never in exponent form: 0.30 → 0.3, 1E+2 → 100."""
-    if number == number.to_integral_value():
+    """Without trailing zeros after the point, and never in exponent form: 0.30 → 0.3, 1E+2 → 100.
+
+    Not :func:`perfscore.text.plain`: a General cell shows all its (up to 15) digits, where ``plain``
+    rounds beyond 6 decimals and marks the value ``≈``."""
+    if number == number.to_integral_value(context=_WIDE):
         return number.quantize(Decimal(1), context=_WIDE)
     return number.normalize(_WIDE)
 
 
 def shown_number(value: int | float | Decimal, number_format: str = "General") -> str:
     """A spreadsheet number as its cell shows it, without thousands separators.
+
+    Not a :mod:`perfscore.text` helper: it applies the cell's own number format (Excel's 15 digits,
+    the format's decimals rounded half-up, ×100 for %), so a cell reads as the person filling it saw it.
 
     A float is taken from its shortest repr, cut to Excel's 15 significant digits (so a formula's
     99.49000000000001 is 99.49); a format with fixed decimals rounds half-up to them (``0.00``:
@@ -344,7 +324,7 @@ def shown_number(value: int | float | Decimal, number_format: str = "General") -
     if not number.is_finite() or (number and number.adjusted() >= 40):
         return str(value)  # no table holds such a number: shown as is, refused where a number is needed
     if isinstance(value, float) and len(number.as_tuple().digits) > 15:
-        number = number.quantize(Decimal(1).scaleb(number.adjusted() - 14), context=_WIDE)
+        number = number.quantize(Decimal(1).scaleb(number.adjusted() - 14, _WIDE), context=_WIDE)
     section = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", number_format.split(";")[0])
     percent = "%" in section
     if percent:
@@ -352,7 +332,7 @@ def shown_number(value: int | float | Decimal, number_format: str = "General") -
     if re.search(r"[0#?]", section):
         decimals = re.search(r"\.([0#?]*)", section)
         places = len(decimals.group(1)) if decimals else 0
-        number = number.quantize(Decimal(1).scaleb(-places), context=_WIDE)
+        number = number.quantize(Decimal(1).scaleb(-places, _WIDE), context=_WIDE)
     else:
         number = _plain(number)
     return format(number, "f") + ("%" if percent else "")
@@ -385,7 +365,7 @@ class _Grid:
         return Location(self.source, (f"{self.sheet}!{ref}" if self.sheet else ref,))
 
 
-def _xlsx_grids(path: Path, source: str) -> list[_Grid]:
+def _xlsx_grids(path: Path, source: str, limits: Limits) -> list[_Grid]:
     try:
         openpyxl = importlib.import_module("openpyxl")
     except ImportError:
@@ -409,8 +389,8 @@ def _xlsx_grids(path: Path, source: str) -> list[_Grid]:
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        rows = min(sheet.max_row, MAX_ROWS)
-        columns = min(sheet.max_column, MAX_COLUMNS)
+        rows = min(sheet.max_row, limits.max_table_rows)
+        columns = min(sheet.max_column, limits.max_table_columns)
         raw = [
             [_xlsx_text(cell.value, cell.number_format) for cell in line]
             for line in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns)
@@ -446,7 +426,7 @@ def _xlsx_text(value: Any, number_format: str) -> str:
     return str(value).strip()
 
 
-def _csv_grid(raw_bytes: bytes, source: str) -> _Grid:
+def _csv_grid(raw_bytes: bytes, source: str, limits: Limits) -> _Grid:
     """A CSV file: UTF-8 (with or without BOM), else GB18030 (what Chinese Excel saves as «CSV»)."""
     try:
         text = raw_bytes.decode("utf-8-sig")
@@ -464,7 +444,7 @@ def _csv_grid(raw_bytes: bytes, source: str) -> _Grid:
         raise DataError(
             [Problem(Location(source), f"not a readable CSV file ({error})", code="table-file")], source
         ) from None
-    rows = [line[:MAX_COLUMNS] for line in rows[:MAX_ROWS]]
+    rows = [line[: limits.max_table_columns] for line in rows[: limits.max_table_rows]]
     return _Grid(source, None, rows, rows)
 
 
@@ -474,7 +454,7 @@ _FOOTER = re.compile(
     r"^(填表人|填报人|制表人|填表说明|说明|注\d*|备注|联系电话|联系人|审核人|负责人|单位负责人|财务负责人|"
     r"填表日期|填报日期|单位\(盖章\)|单位盖章)(:|$)"
 )
-_YEAR_ONLY = re.compile(r"^[(\[【]?((?:19|20)\d{2})年度?[)\]】]?$")
+_YEAR_ONLY = re.compile(r"^[(（\[【]?((?:19|20)[0-9]{2})年度?[)）\]】]?$")
 
 
 @dataclass(frozen=True)
@@ -488,8 +468,10 @@ class _Label:
     inline: str | None
 
 
-def _read_grid(grid: _Grid, header: HeaderMatch, lexicon: _Lexicon, table_id: str, problems: list[Problem]) -> Table:
-    reader = _GridReader(grid, lexicon, header, problems)
+def _read_grid(
+    grid: _Grid, header: HeaderMatch, lexicon: _Lexicon, table_id: str, problems: list[Problem], limits: Limits
+) -> Table:
+    reader = _GridReader(grid, lexicon, header, problems, limits)
     return Table(
         id=table_id,
         title=reader.title(),
@@ -508,6 +490,7 @@ class _GridReader:
     lexicon: _Lexicon
     header: HeaderMatch
     problems: list[Problem]
+    limits: Limits
 
     # cells
 
@@ -530,8 +513,8 @@ class _GridReader:
 
     def parsed(self, text: str, row: int, column: int, label: str, kind: str) -> Decimal | None:
         try:
-            return _number(text, kind)
-        except _Invalid as error:
+            return parse_number(text, kind, limits=self.limits)
+        except Unreadable as error:
             self.problems.append(Problem(self.grid.location(row, column), f"{label}: {error}", code="table-number"))
             return None
 
@@ -596,12 +579,12 @@ class _GridReader:
         """The value of a 年度 label, else the year in the title (「2023年度项目支出绩效自评表」, 「（2023年度）」)."""
         for label in self.labels(range(self.header.first), {"year"}):
             value = self.value_of(label, below=True)
-            found = _YEAR_VALUE.match(unicodedata.normalize("NFKC", value[0])) if value else None
+            found = _YEAR_VALUE.match(normal_width(value[0])) if value else None
             if found:
                 return int(found.group(1))
         for row in range(self.header.first):
             for text in self.grid.raw[row]:
-                plain = _key(text)
+                plain = "".join(normal_width(text).split())  # full-width digits folded, 「²⁰²³」 left as it is
                 found = _TITLE_YEAR.search(plain)
                 if found and ("绩效" in plain or "自评" in plain or _YEAR_ONLY.match(plain)):
                     return int(found.group(1))
@@ -752,7 +735,7 @@ _ROW_KEYS = COLUMN_FIELDS
 _BUDGET_KEYS = _BUDGET_FIELDS
 
 
-def _document_tables(document: Any, source: str, stem: str, problems: list[Problem]) -> list[Table]:
+def _document_tables(document: Any, source: str, stem: str, problems: list[Problem], limits: Limits) -> list[Table]:
     if not isinstance(document, Mapping):
         problems.append(Problem(Location(source), "expected a table (or [[tables]])", code="table-document"))
         return []
@@ -766,10 +749,10 @@ def _document_tables(document: Any, source: str, stem: str, problems: list[Probl
             problems.append(Problem(where, "expected an array of tables [[tables]]", code="wrong-type"))
             return []
         return [
-            _document_table(item, source, ("tables", index), f"{stem}-{index + 1}", problems)
+            _document_table(item, source, ("tables", index), f"{stem}-{index + 1}", problems, limits)
             for index, item in enumerate(items)
         ]
-    return [_document_table(document, source, (), stem, problems)]
+    return [_document_table(document, source, (), stem, problems, limits)]
 
 
 def _unknown_key(source: str, path: tuple[str | int, ...], known: Sequence[str]) -> Problem:
@@ -778,7 +761,12 @@ def _unknown_key(source: str, path: tuple[str | int, ...], known: Sequence[str])
 
 
 def _document_table(
-    item: Mapping[str, Any], source: str, path: tuple[str | int, ...], default_id: str, problems: list[Problem]
+    item: Mapping[str, Any],
+    source: str,
+    path: tuple[str | int, ...],
+    default_id: str,
+    problems: list[Problem],
+    limits: Limits,
 ) -> Table:
     """One table written as the model is (``id``, ``title``, ``year``, ``[budget]``, ``[[rows]]``,
     ``reported_total``, ``reported_grade``); a row's omitted level1/level2 continue from the row above."""
@@ -793,17 +781,13 @@ def _document_table(
             message = f"expected {_EXAMPLES[kind]}, got {type(raw).__name__}"
             problems.append(Problem(Location(source, where), message, code="wrong-type"))
             return None
-        if isinstance(raw, str):
-            try:
-                return _number(raw, kind)
-            except _Invalid as error:
-                problems.append(Problem(Location(source, where), str(error), code="table-number"))
-                return None
-        number = Decimal(raw)
-        if not number.is_finite() or (number and number.adjusted() > MAX_EXPONENT):
-            problems.append(Problem(Location(source, where), f"the number {raw} is not accepted", code="table-number"))
+        try:
+            if isinstance(raw, str):
+                return parse_number(raw, kind, limits=limits)
+            return read_number(raw, limits=limits)
+        except Unreadable as error:
+            problems.append(Problem(Location(source, where), str(error), code="table-number"))
             return None
-        return number
 
     def text(where: tuple[str | int, ...], raw: Any) -> str | None:
         if raw is None:
@@ -922,14 +906,17 @@ def table_files(path: str | Path) -> list[Path]:
     )
 
 
-def read_tables(path: str | Path, *, mapping: Mapping[str, str] | None = None) -> list[Table]:
+def read_tables(
+    path: str | Path, *, mapping: Mapping[str, str] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> list[Table]:
     """Every self-evaluation table in a file or folder.
 
     An .xlsx workbook gives one table per visible sheet that has an indicator header (sheets
     without one, such as instructions, are passed over); a .csv file gives one table; a .toml or
     .json file gives one table, or many under ``[[tables]]``; a folder gives those of every such
     file inside it, file by file in name order. ``mapping`` names headers and labels the built-in
-    names miss: ``{"指标值(2023)": "target", "调整预算": "budget.adjusted"}``.
+    names miss: ``{"指标值(2023)": "target", "调整预算": "budget.adjusted"}``. ``limits`` bounds what is
+    read: a file's bytes, a sheet's rows and columns, where the header may start, a number's text.
 
     Raises :class:`~perfscore.DataError` with every problem found (a cell that is not a number, a
     row without its indicator, a file with no table) and :class:`~perfscore.UnreadableFileError`
@@ -938,12 +925,12 @@ def read_tables(path: str | Path, *, mapping: Mapping[str, str] | None = None) -
     path = Path(path)
     lexicon = _lexicon(mapping)
     if not path.is_dir():
-        return _read_file(path, lexicon)
+        return _read_file(path, lexicon, limits)
     tables: list[Table] = []
     problems: list[Problem] = []
     for item in table_files(path):
         try:
-            tables.extend(_read_file(item, lexicon))
+            tables.extend(_read_file(item, lexicon, limits))
         except DataError as error:
             problems.extend(error.problems)
         except UnreadableFileError as error:
@@ -953,7 +940,7 @@ def read_tables(path: str | Path, *, mapping: Mapping[str, str] | None = None) -
     return tables
 
 
-def _read_file(path: Path, lexicon: _Lexicon) -> list[Table]:
+def _read_file(path: Path, lexicon: _Lexicon, limits: Limits) -> list[Table]:
     source = str(path)
     suffix = path.suffix.lower()
     try:
@@ -963,25 +950,28 @@ def _read_file(path: Path, lexicon: _Lexicon) -> list[Table]:
     if suffix not in SUFFIXES:
         message = f"not a table file: expected one of {', '.join(SUFFIXES)}"
         raise DataError([Problem(Location(source), message, code="table-file")], source)
-    if size > MAX_BYTES:
-        raise UnreadableFileError(f"{source}: the table file is {size} bytes, over the {MAX_BYTES}-byte limit")
+    if size > limits.max_table_bytes:
+        message = f"{source}: the table file is {size} bytes, over the {limits.max_table_bytes}-byte limit"
+        raise UnreadableFileError(message)
     try:
         raw = b"" if suffix == ".xlsx" else path.read_bytes()
     except OSError as error:
         raise UnreadableFileError(f"{source}: cannot read the table file ({error.strerror or error})") from None
     problems: list[Problem] = []
     if suffix in (".toml", ".json"):
-        tables = _document_tables(_parse_document(raw, source), source, path.stem, problems)
+        tables = _document_tables(_parse_document(raw, source), source, path.stem, problems, limits)
     else:
-        grids = _xlsx_grids(path, source) if suffix == ".xlsx" else [_csv_grid(raw, source)]
-        found = [(grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon)] if header]
+        grids = _xlsx_grids(path, source, limits) if suffix == ".xlsx" else [_csv_grid(raw, source, limits)]
+        found = [(grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header]
         if not found:
             where = " in any sheet" if suffix == ".xlsx" else ""
             message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
                        "年度指标值, 实际完成值, 分值, 得分")  # fmt: skip
             raise DataError([Problem(Location(source), message, code="no-table")], source)
         tables = [
-            _read_grid(grid, header, lexicon, path.stem if len(found) == 1 else f"{path.stem}/{grid.sheet}", problems)
+            _read_grid(
+                grid, header, lexicon, path.stem if len(found) == 1 else f"{path.stem}/{grid.sheet}", problems, limits
+            )
             for grid, header in found
         ]
     if problems:

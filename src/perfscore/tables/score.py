@@ -34,8 +34,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
-from ..exact import CONTEXT
+from ..exact import ZERO, pinned
 from ..loader import loads
+from ..messages import check_lang, words
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
@@ -44,22 +45,22 @@ from ..toml import dumps_key, dumps_value
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Measure, TextError, parse_actual, parse_target
 
-__all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_ref", "score_table"]
+__all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_location", "cell_ref", "flat", "score_table"]
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
-
-#: The table's column headers, as findings and messages name them (zh, en).
-COLUMNS: Mapping[str, tuple[str, str]] = {
-    "target": ("年度指标值", "target"),
-    "actual": ("实际完成值", "actual"),
-    "points": ("分值", "points"),
-    "reported": ("得分", "score"),
-    "level1": ("一级指标", "first-level indicator"),
-    "budget": ("预算执行情况", "budget block"),
-    "executed": ("全年执行数", "amount executed"),
-    "adjusted": ("全年预算数", "adjusted budget"),
-}
+#: The table's column headers, as findings and messages name them (a :class:`~perfscore.messages.Text` each).
+COLUMNS = words(
+    "tables.columns",
+    {
+        "target": ("年度指标值", "target"),
+        "actual": ("实际完成值", "actual"),
+        "points": ("分值", "points"),
+        "reported": ("得分", "score"),
+        "level1": ("一级指标", "first-level indicator"),
+        "budget": ("预算执行情况", "budget block"),
+        "executed": ("全年执行数", "amount executed"),
+        "adjusted": ("全年预算数", "adjusted budget"),
+    },
+)
 
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
@@ -84,11 +85,10 @@ class Unreadable:
 
     def describe(self, lang: str = "zh") -> str:
         """「年度指标值「≥五十个」无法识别：…」 / "target '≥五十个' cannot be read: …"."""
-        zh, en = COLUMNS[self.column]
-        text = _one_line(self.text)
-        if lang == "zh":
-            return f"{zh}「{text}」无法识别：{self.reason}"
-        return f"{en} ({zh}) {text!r} cannot be read: {self.reason}"
+        column, text = COLUMNS[self.column], flat(self.text)
+        if check_lang(lang) == "zh":
+            return f"{column.zh}「{text}」无法识别：{self.reason}"
+        return f"{column.en} ({column.zh}) {text!r} cannot be read: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,9 @@ def cell_ref(cell: Cell, row: int | None = None) -> str:
     return f"rows[{row}]" if row is not None else ""
 
 
-def _location(table: Table, cell: Cell, row: int | None, *, budget: bool = False) -> Location:
+def cell_location(table: Table, cell: Cell, row: int | None, *, budget: bool = False) -> Location:
+    """Where a cell is, as a problem's location: the file and the cell (``Sheet1!A12``), or
+    ``rows[3]`` for a table built by hand, ``budget`` for its budget block."""
     path: KeyPath
     if cell.row is not None:
         path = (cell_ref(cell),)
@@ -170,7 +172,7 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
-def _one_line(text: str) -> str:
+def flat(text: str) -> str:
     """A cell's text on one line: a line break typed inside a cell (Alt+Enter) becomes a space."""
     return " ".join(text.split())
 
@@ -239,14 +241,14 @@ class _Builder:
     # --- problems ---------------------------------------------------------------------------
 
     def problem(self, cell: Cell, row: int | None, message: str, code: str, suggestion: str | None = None) -> None:
-        where = _location(self.table, cell, row, budget=row is None)
+        where = cell_location(self.table, cell, row, budget=row is None)
         self.problems.append(Problem(where, message, suggestion, code=code))
 
     def cannot_read(self, index: int | None, cell: Cell, column: str, text: str, reason: str) -> Unreadable | None:
         """Apply the policy to an unreadable cell: a located problem (error), or a record."""
         if self.policy.unparseable == "error":
-            zh, en = COLUMNS[column]
-            self.problem(cell, index, f"{en} ({zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
+            named = COLUMNS[column]
+            self.problem(cell, index, f"{named.en} ({named.zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
             return None
         record = Unreadable(index, column, text, reason, cell, self.policy.unparseable)
         self.unreadable.append(record)
@@ -279,14 +281,14 @@ class _Builder:
     def plan_row(self, index: int, row: IndicatorRow, root: str, leaf: str) -> RowPlan:
         if row.points is None:
             return RowPlan(index, row, root, leaf, "no-points")
-        year, vocabulary = self.table.year, dict(self.policy.vocabulary) or None
+        year, vocabulary, limits = self.table.year, dict(self.policy.vocabulary) or None, self.base.limits
         plan = RowPlan(index, row, root, leaf, "unreadable")
         try:
-            target = parse_target(row.target, year=year, vocabulary=vocabulary)
+            target = parse_target(row.target, year=year, vocabulary=vocabulary, limits=limits)
         except TextError as error:
             return self._unreadable(plan, "target", row.target, _reason(error))
         try:
-            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary)
+            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary, limits=limits)
         except TextError as error:
             return self._unreadable(plan, "actual", row.actual, _reason(error), target=target)
         if target.qualitative:
@@ -345,55 +347,52 @@ class _Builder:
         matched: dict[str, str] = {}
         budget_key = self.budget_key()
         groups: dict[str, dict[str, list[int]]] = {}  # root → level2 → row indexes ("" = directly under the root)
-        with decimal.localcontext(CONTEXT):
-            for index, row in enumerate(table.rows):
-                root_key = self.match(row.level1)
-                label = row.level3 or row.level2 or f"row {index + 1}"
-                # An empty 分值 (a merged cell read in its first row only) scores 0, for the audit to report.
-                points_ok = row.points is None or self.check_points(
-                    row.points, row.cell, index, f"the indicator {label!r}"
+        for index, row in enumerate(table.rows):
+            root_key = self.match(row.level1)
+            label = row.level3 or row.level2 or f"row {index + 1}"
+            # An empty 分值 (a merged cell read in its first row only) scores 0, for the audit to report.
+            points_ok = row.points is None or self.check_points(row.points, row.cell, index, f"the indicator {label!r}")
+            if root_key is None:
+                known = [root.name for root in self.base.roots]
+                self.problem(
+                    row.cell,
+                    index,
+                    f"first-level indicator (一级指标) {row.level1!r} matches none of the ruleset's: "
+                    f"{', '.join(known)}; add it to [tables] level1",
+                    "unknown-level1",
+                    suggest(row.level1, known),
                 )
-                if root_key is None:
-                    known = [root.name for root in self.base.roots]
-                    self.problem(
-                        row.cell,
-                        index,
-                        f"first-level indicator (一级指标) {row.level1!r} matches none of the ruleset's: "
-                        f"{', '.join(known)}; add it to [tables] level1",
-                        "unknown-level1",
-                        suggest(row.level1, known),
-                    )
-                    continue
-                matched[row.level1] = root_key
-                level2 = row.level2.strip()
-                groups.setdefault(root_key, {}).setdefault(level2, []).append(index)
-                if points_ok:
-                    plans.append(self.plan_row(index, row, root_key, f"row_{index + 1}"))
-            budget = table.budget
-            rows_points = sum((row.points or ZERO for row in table.rows), ZERO)
-            if (
-                budget is not None
-                and budget.points is None
-                and (budget_key in groups or rows_points >= self.base.total_points)
-            ):
-                # With no 分值 of its own the block only shows the amounts when the rows already score
-                # budget execution or already use up the total; otherwise it takes the ruleset's weight.
-                budget = None
-            budget_points: Decimal | None = None
-            budget_unreadable: Unreadable | None = None
-            if budget is not None:
-                if budget_key is None or budget_key not in self.roots:
-                    self.problem(
-                        budget.cell,
-                        None,
-                        "the ruleset has no first-level indicator for the budget block (预算执行率); set [tables] budget",
-                        "no-budget-indicator",
-                    )
-                else:
-                    budget_points = budget.points if budget.points is not None else self.roots[budget_key].points
-                    if self.check_points(budget_points, budget.cell, None, "the budget block"):
-                        budget_unreadable = self.read_budget(budget)
-                    groups.setdefault(budget_key, {})
+                continue
+            matched[row.level1] = root_key
+            level2 = row.level2.strip()
+            groups.setdefault(root_key, {}).setdefault(level2, []).append(index)
+            if points_ok:
+                plans.append(self.plan_row(index, row, root_key, f"row_{index + 1}"))
+        budget = table.budget
+        rows_points = sum((row.points or ZERO for row in table.rows), ZERO)
+        if (
+            budget is not None
+            and budget.points is None
+            and (budget_key in groups or rows_points >= self.base.total_points)
+        ):
+            # With no 分值 of its own the block only shows the amounts when the rows already score
+            # budget execution or already use up the total; otherwise it takes the ruleset's weight.
+            budget = None
+        budget_points: Decimal | None = None
+        budget_unreadable: Unreadable | None = None
+        if budget is not None:
+            if budget_key is None or budget_key not in self.roots:
+                self.problem(
+                    budget.cell,
+                    None,
+                    "the ruleset has no first-level indicator for the budget block (预算执行率); set [tables] budget",
+                    "no-budget-indicator",
+                )
+            else:
+                budget_points = budget.points if budget.points is not None else self.roots[budget_key].points
+                if self.check_points(budget_points, budget.cell, None, "the budget block"):
+                    budget_unreadable = self.read_budget(budget)
+                groups.setdefault(budget_key, {})
         if self.problems:
             raise DataError(self.problems, table.source or table.id)
         by_index = {plan.index: plan for plan in plans}
@@ -422,7 +421,7 @@ class _Builder:
                 if level2:
                     path = (*path, f"g{number}")
                     points = sum((by_index[i].row.points or ZERO for i in rows), ZERO)
-                    document.table(path, {"name": _one_line(level2), "points": points})
+                    document.table(path, {"name": flat(level2), "points": points})
                     document.paths[path] = (by_index[rows[0]].row.cell, rows[0])
                 for index in rows:
                     plan = by_index[index]
@@ -472,7 +471,7 @@ class _Builder:
             message = "the table gives no points to score (分值 are all 0 or empty)"
             self.problems.append(Problem(Location(table.source or table.id), message, code="no-points"))
             raise DataError(self.problems, table.source or table.id)
-        title = _one_line(table.title or table.id)
+        title = flat(table.title or table.id)
         source = table.source or table.id
         ident = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{meta.id}.{table.id}").strip("-.") or meta.id
         document.table(
@@ -543,9 +542,9 @@ class _Builder:
 
     def _fallback(self, record: Unreadable, reported: Decimal | None) -> dict[str, Any]:
         """A formula leaf for an unreadable cell: 0, or the unit's own score, with the reason."""
-        zh_col, en_col = COLUMNS[record.column]
-        written = _template(_one_line(record.text))
-        reason = _template(_one_line(record.reason))
+        zh_col, en_col = COLUMNS[record.column].zh, COLUMNS[record.column].en
+        written = _template(flat(record.text))
+        reason = _template(flat(record.reason))
         if record.action == "reported" and reported is not None:
             return {
                 "method": "formula",
@@ -571,7 +570,7 @@ class _Builder:
         name = f"row_{plan.index + 1}"
         document.paths[path] = (row.cell, plan.index)
         document.paths[("inputs", name)] = (row.cell, plan.index)
-        label = _one_line(row.level3 or row.level2) or f"第 {plan.index + 1} 行"
+        label = flat(row.level3 or row.level2) or f"第 {plan.index + 1} 行"
         keys: dict[str, Any] = {"name": label, "points": row.points or ZERO}
         if plan.kind == "no-points":
             document.table(
@@ -628,7 +627,7 @@ class _Builder:
             document.table(("inputs", name), {"type": "rating", "label": label, "scale": self.policy.scale})
             values[name] = tier.name if plan.rated is None else {"tier": tier.name, "score": plan.rated}
             keys |= {"method": "rating", "input": name}
-            written = _template(_one_line(row.actual))
+            written = _template(flat(row.actual))
             if row.reported is not None and plan.rated != row.reported:
                 default = "{default}" if tier.default is not None else "该档最低分 {low}"
                 default_en = "the tier's default of {default}" if tier.default is not None else "its lowest, {low}"
@@ -668,7 +667,7 @@ class _Builder:
             found = document.paths.get(path[:end])
             if found is not None:
                 cell, index = found
-                return Problem(_location(self.table, cell, index, budget=index is None), problem.message,
+                return Problem(cell_location(self.table, cell, index, budget=index is None), problem.message,
                                problem.suggestion, code=problem.code)  # fmt: skip
         return Problem(Location(self.table.source or self.table.id), problem.message, problem.suggestion,
                        code=problem.code)  # fmt: skip
@@ -683,11 +682,13 @@ def _replace(plan: RowPlan, **changes: Any) -> RowPlan:
     return replace(plan, **changes)
 
 
+@pinned
 def score_table(table: Table, ruleset: Ruleset) -> TableScore:
     """Score ``table`` under ``ruleset`` and its ``[tables]`` policy (the defaults when it has none).
 
     Raises :class:`~perfscore.DataError` naming the cells when rows cannot be placed or read (a
     first-level indicator the ruleset does not know, points that are negative or finer than the
     rounding, or — under ``unparseable = "error"`` — a target or actual perfscore cannot read).
+    Every sum and rate is computed in :data:`~perfscore.exact.CONTEXT`, whatever the caller's context.
     """
     return _Builder(table, ruleset).build()

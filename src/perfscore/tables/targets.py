@@ -2,7 +2,9 @@
 
 A text is read in exactly one way or refused with a :class:`TextError` that says what was written
 and what was expected; nothing is guessed. Full-width forms read as ASCII (NFKC), but every
-:class:`Measure` keeps the text as it was written. docs/tables.md lists every accepted form.
+:class:`Measure` keeps the text as it was written. The number itself is read by
+:func:`perfscore.reading.number_text`, as unit data reads it: only 0–9 (and full-width ０–９) are
+digits, so 「≥1²个」, 「①0」 and 「١٢」 are refused. docs/tables.md lists every accepted form.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from ..errors import PerfscoreError
+from ..limits import DEFAULT_LIMITS, Limits
+from ..reading import Unreadable, normal_width, number_text
 
 __all__ = [
     "DEFAULT_VOCABULARY",
@@ -33,9 +37,7 @@ __all__ = [
 Operator = Literal[">=", "<=", "=", ">", "<"]
 Role = Literal["target", "actual"]
 
-MAX_TEXT_LENGTH = 200  # a target or actual cell is a few words; anything longer is a sentence, not a value
-MAX_DIGITS = 40  # no budget figure has more digits than this
-SHOWN_LENGTH = 60  # how much of a long text an error message quotes
+SHOWN_LENGTH = 60  # how much of a long text an error message quotes (a display length, not a bound on input)
 
 
 @dataclass(frozen=True)
@@ -240,9 +242,10 @@ def convert(number: Decimal, unit: str, to_unit: str) -> Decimal | None:
     if source is None or target is None or source[0] != target[0]:
         return None
     shift = source[1] - target[1]
-    # Multiplying or dividing by a power of ten is exact when the precision exceeds the number's digits.
+    # Multiplying or dividing by a power of ten is exact when the precision exceeds the number's digits
+    # (this context, never the caller's).
     context = decimal.Context(prec=len(number.as_tuple().digits) + 20, rounding=decimal.ROUND_HALF_UP)
-    factor = Decimal(10) ** abs(shift)
+    factor = Decimal(10 ** abs(shift))
     return context.multiply(number, factor) if shift >= 0 else context.divide(number, factor)
 
 
@@ -250,15 +253,15 @@ def convert(number: Decimal, unit: str, to_unit: str) -> Decimal | None:
 
 _LEAD = r"(?:已经?)?(?:于|在)?"  # 「已于9月完成」
 _TAIL = r"(?:之?前|以前)?(?:已?完成)?"  # 「9月底前完成」
-_YEAR = r"(?:(?P<year>\d{4})年度?)?"
+_YEAR = r"(?:(?P<year>[0-9]{4})年度?)?"  # digits are 0–9 only, here and below: 「١٢月」 is not December
 _MONTH_DAY = re.compile(
-    rf"^{_LEAD}{_YEAR}(?P<month>\d{{1,2}})月份?(?:(?P<day>\d{{1,2}})[日号]|(?P<part>底|末|上旬|中旬|下旬))?{_TAIL}$"
+    rf"^{_LEAD}{_YEAR}(?P<month>[0-9]{{1,2}})月份?(?:(?P<day>[0-9]{{1,2}})[日号]|(?P<part>底|末|上旬|中旬|下旬))?{_TAIL}$"
 )
 _DASHED = re.compile(
-    rf"^{_LEAD}(?P<year>\d{{4}})(?P<sep>[-/])(?P<month>\d{{1,2}})(?:(?P=sep)(?P<day>\d{{1,2}}))?{_TAIL}$"
+    rf"^{_LEAD}(?P<year>[0-9]{{4}})(?P<sep>[-/])(?P<month>[0-9]{{1,2}})(?:(?P=sep)(?P<day>[0-9]{{1,2}}))?{_TAIL}$"
 )
-_DOTTED = re.compile(rf"^{_LEAD}(?P<year>\d{{4}})\.(?P<month>\d{{1,2}})\.(?P<day>\d{{1,2}}){_TAIL}$")
-_YEAR_END = re.compile(rf"^{_LEAD}(?:(?P<year>\d{{4}})|本|当)?年度?(?:底|末|终|内){_TAIL}$")
+_DOTTED = re.compile(rf"^{_LEAD}(?P<year>[0-9]{{4}})\.(?P<month>[0-9]{{1,2}})\.(?P<day>[0-9]{{1,2}}){_TAIL}$")
+_YEAR_END = re.compile(rf"^{_LEAD}(?:(?P<year>[0-9]{{4}})|本|当)?年度?(?:底|末|终|内){_TAIL}$")
 _PERIOD = re.compile(rf"^{_LEAD}{_YEAR}(?:(?P<half>上|下)半年|第?(?P<quarter>[一二三四1-4])季度)(?:末|底)?{_TAIL}$")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _TENTHS = {"上旬": 10, "中旬": 20}  # the last day of the first and middle ten days of a month
@@ -302,17 +305,23 @@ def _day(text: str, role: Role, written: str | None, year: int | None, month: in
 
 # --- numbers --------------------------------------------------------------------------------------
 
+# The number is found here and read by perfscore.reading: 「1,234.5」 (groups of three), 「1234.5」, 「1e5」.
 _NUMBER = re.compile(
-    r"^(?P<lead>\D*?)(?P<number>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>\D*?)(?P<trail>及以上|以上|及以下|以下|以内)?$"
+    r"^(?P<lead>[^0-9]*?)(?P<number>-?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))"
+    r"(?P<unit>[^0-9]*?)(?P<trail>及以上|以上|及以下|以下|以内)?$"
 )
-_ABOUT_BEFORE = re.compile(r"(大约|约为|约|将近|接近|近)-?\d")
-_ABOUT_AFTER = re.compile(r"\d\D*?(左右|上下|余|多)")
-_RANGE = re.compile(r"\d[^\d]*?(至|到|~|-|—|–)[^\d]*?\d")
+_DIGIT = re.compile(r"[0-9]")
+_SPACED_DIGITS = re.compile(r"[0-9][.,]?\s+[.,]?[0-9]")  # 「1 234」: one number or two? Not guessed.
+_ABOUT_BEFORE = re.compile(r"(大约|约为|约|将近|接近|近)-?[0-9]")
+_ABOUT_AFTER = re.compile(r"[0-9][^0-9]*?(左右|上下|余|多)")
+_RANGE = re.compile(r"[0-9][^0-9]*?(至|到|~|-|—|–)[^0-9]*?[0-9]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
-def _quantity(text: str, normal: str, role: Role) -> tuple[Operator | None, Decimal, str | None]:
+def _quantity(text: str, normal: str, role: Role, limits: Limits) -> tuple[Operator | None, Decimal, str | None]:
     """The comparison, number and normalized unit of 「≥1,234.5万元」 or 「95%以上」."""
+    if _SPACED_DIGITS.search(_folded(text)):  # spaces are dropped before reading: 「1 234」 would read 1234
+        raise TextError(text, "a space splits the number", "the number written without spaces, such as 1234", role)
     about = _ABOUT_BEFORE.search(normal) or _ABOUT_AFTER.search(normal)
     if about:
         example = "≥50个" if role == "target" else "52个"
@@ -323,8 +332,15 @@ def _quantity(text: str, normal: str, role: Role) -> tuple[Operator | None, Deci
             raise TextError(text, "a range is not one value", "one number with a comparison such as ≥90%", role)
         raise TextError(text, "perfscore cannot read this", _EXPECTED[role], role)
     lead, digits, written, trail = found["lead"], found["number"].replace(",", ""), found["unit"], found["trail"]
-    if sum(char.isdigit() for char in digits) > MAX_DIGITS:
-        raise TextError(text, f"the number has more than {MAX_DIGITS} digits", "a budget-sized number", role)
+    try:
+        number = number_text(found["number"], limits=limits)
+    except Unreadable:  # the text matched a number: it can only be too long or too large
+        problem = (
+            f"the number is longer than {limits.max_number_text} characters"
+            if len(found["number"]) > limits.max_number_text
+            else f"the number has more than {limits.max_exponent + 1} digits before the point"
+        )
+        raise TextError(text, problem, "a budget-sized number", role) from None
     before: Operator | None = None
     if lead and not (role == "actual" and lead in _ACTUAL_LEADS):
         if lead not in _PREFIX_OPERATORS:
@@ -343,7 +359,7 @@ def _quantity(text: str, normal: str, role: Role) -> tuple[Operator | None, Deci
         raise TextError(
             text, f"'{written}' is not a unit perfscore knows", "a unit such as 个, 人次, 万元, %, 天 or 元/人", role
         )
-    return before or after, Decimal(digits), unit
+    return before or after, number, unit
 
 
 _EXPECTED: Mapping[Role, str] = {
@@ -357,26 +373,51 @@ _EXPECTED_OPERATOR = "≥, ≤, =, >, < or 不低于, 不超过, 达到, 低于,
 
 
 def _quote(text: str) -> str:
+    # Not perfscore.text.shown: a target is quoted inside a sentence, so only its first 59 characters.
     return repr(text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…")
 
 
 def _normal(text: str) -> str:
-    """NFKC (full-width forms become ASCII), no spaces or invisible characters, no closing full stop."""
+    """The text folded (:func:`_folded`), without spaces or invisible characters or a closing full stop."""
+    return "".join(_folded(text).split()).rstrip("。.;!")
+
+
+def _folded(text: str) -> str:
+    """Full-width forms as ASCII (NFKC: 「＞＝５０」 is >=50, and 「−」 is -, as reading folds it),
+    invisible characters dropped. A character NFKC would make digits of (「²」, 「①」, 「⒈」) is kept as
+    written, to be refused: only 0–9 are digits."""
     for symbol, unit in _SYMBOL_UNITS.items():
         text = text.replace(symbol, unit)
-    normal = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    return "".join(normal.split()).rstrip("。.;!")
+    wide = normal_width(text)
+    folded = unicodedata.normalize("NFKC", wide)
+    if len(_DIGIT.findall(folded)) != len(_DIGIT.findall(wide)):
+        folded = "".join(map(_fold, wide))
+    return folded.translate(_INVISIBLE)
 
 
-def _prepared(text: str, role: Role) -> str:
+def _fold(char: str) -> str:
+    """One character in NFKC form, unless that form holds a digit the character is not."""
+    folded = unicodedata.normalize("NFKC", char)
+    return char if folded != char and _DIGIT.search(folded) else folded
+
+
+def _prepared(text: str, role: Role, limits: Limits) -> str:
     if not isinstance(text, str):
         raise TypeError(f"a {role} is text, not {type(text).__name__}")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise TextError(text, f"the text is longer than {MAX_TEXT_LENGTH} characters", _EXPECTED[role], role)
+    if len(text) > limits.max_cell_text:
+        raise TextError(text, f"the text is longer than {limits.max_cell_text} characters", _EXPECTED[role], role)
     normal = _normal(text)
     if not normal:
         raise TextError(text, "the text is empty", _EXPECTED[role], role)
     return normal
+
+
+def _plain_digits(text: str, normal: str, role: Role) -> None:
+    """Refuse a digit other than 0–9 (full-width ０–９ are already folded): 「1²」, 「①0」 or 「١٢」
+    would otherwise read as another number, or a date."""
+    odd = next((char for char in normal if char.isdigit() and not _DIGIT.match(char)), None)
+    if odd is not None:
+        raise TextError(text, f"'{odd}' is not one of the digits 0–9", "a number written with the digits 0–9", role)
 
 
 def _words(vocabulary: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -391,32 +432,48 @@ def _words(vocabulary: Mapping[str, str] | None) -> Mapping[str, str]:
     return words
 
 
-def parse_target(text: str, *, year: int | None = None, vocabulary: Mapping[str, str] | None = None) -> Measure:
-    """Read a 年度指标值: a comparison with a number, a deadline, or qualitative words (a plain number means =)."""
-    normal = _prepared(text, "target")
+def parse_target(
+    text: str,
+    *,
+    year: int | None = None,
+    vocabulary: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Measure:
+    """Read a 年度指标值: a comparison with a number, a deadline, or qualitative words (a plain number means =).
+
+    ``limits`` bounds the text (``max_cell_text``) and the number (``max_number_text``, ``max_exponent``).
+    """
+    normal = _prepared(text, "target", limits)
     tier = _words(vocabulary).get(normal)
     if tier is not None:
         return Measure(text, None, None, None, None, tier, qualitative=True)
+    _plain_digits(text, normal, "target")
     deadline = _date(text, normal, year, "target")
     if deadline is not None:
         return Measure(text, "<=", None, None, deadline, None, qualitative=False)
-    if not any(char.isdigit() for char in normal):
+    if not _DIGIT.search(normal):
         raise TextError(text, "these words are not in the vocabulary", _EXPECTED["target"], "target")
-    operator, number, unit = _quantity(text, normal, "target")
+    operator, number, unit = _quantity(text, normal, "target", limits)
     return Measure(text, operator or "=", number, unit, None, None, qualitative=False)
 
 
 def parse_actual(
-    text: str, target: Measure, *, year: int | None = None, vocabulary: Mapping[str, str] | None = None
+    text: str,
+    target: Measure,
+    *,
+    year: int | None = None,
+    vocabulary: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Measure:
     """Read a 实际完成值 the way its target is written: words, a date, or a number in the target's unit."""
-    normal = _prepared(text, "actual")
+    normal = _prepared(text, "actual", limits)
     words = _words(vocabulary)
     if target.qualitative:
         if normal not in words:
             expected = f"words from the vocabulary such as 达成预期指标 or 部分达成, as the target {_quote(target.text)} is written in words"
             raise TextError(text, "these words are not in the vocabulary", expected, "actual")
         return Measure(text, None, None, None, None, words[normal], qualitative=True)
+    _plain_digits(text, normal, "actual")
     if target.deadline is not None:
         done = _date(text, normal, year, "actual")
         if done is None:
@@ -425,10 +482,10 @@ def parse_actual(
         return Measure(text, None, None, None, done, None, qualitative=False)
     if target.number is None:
         raise ValueError(f"the target {_quote(target.text)} has no number, date or tier: read it with parse_target")
-    if normal in words or not any(char.isdigit() for char in normal):
+    if normal in words or not _DIGIT.search(normal):
         expected = f"a number such as {_example(target)}, as the target {_quote(target.text)} is a number"
         raise TextError(text, "this is written in words", expected, "actual")
-    operator, number, unit = _quantity(text, normal, "actual")
+    operator, number, unit = _quantity(text, normal, "actual", limits)
     if operator is not None:
         expected = f"the value reached, such as {number}{unit or ''}"
         raise TextError(text, "an actual is what was reached, not a comparison", expected, "actual")
