@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import perfscore.diff  # noqa: F401 - each module registers its catalog when imported
+import perfscore.diff
 import perfscore.report  # noqa: F401
 from perfscore.messages import CATALOGS, LANGS, Text, check_lang
 from perfscore.methods import METHODS, MISSING
