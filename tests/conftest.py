@@ -21,7 +21,7 @@ failures that say nothing about perfscore.
 
 A test that deliberately needs another count says so itself with ``@settings(max_examples=…)``;
 everything else it leaves to the profile (settings made in a test module inherit the loaded
-profile, because this file is imported first).
+profile, because this file loads it before any test module is imported).
 """
 
 from __future__ import annotations
@@ -41,7 +41,20 @@ settings.register_profile("quick", _COMMON, max_examples=10)
 
 PROFILES = ("default", "ci", "quick")
 
-_chosen = os.environ.get(PROFILE_VARIABLE, "").strip() or "default"
-if _chosen not in PROFILES:
-    raise pytest.UsageError(f"{PROFILE_VARIABLE}={_chosen!r} is not a profile; expected one of {', '.join(PROFILES)}")
-settings.load_profile(_chosen)
+
+def chosen_profile() -> str:
+    """The profile ``HYPOTHESIS_PROFILE`` names, or ``default`` when it is unset or empty."""
+    return os.environ.get(PROFILE_VARIABLE, "").strip() or "default"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the chosen profile before any test module is imported; refuse a name that is not one."""
+    name = chosen_profile()
+    if name not in PROFILES:
+        raise pytest.UsageError(f"{PROFILE_VARIABLE}={name!r} is not a profile; expected one of {', '.join(PROFILES)}")
+    settings.load_profile(name)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say in the run's header which profile the property tests used."""
+    return f"hypothesis profile: {chosen_profile()} (set {PROFILE_VARIABLE} to change it)"
