@@ -71,10 +71,6 @@ class Case:
     values: Mapping[str, Any]
     expected: Mapping[str, Any]
 
-    @property
-    def name(self) -> str:
-        return shown_path(self.path)
-
 
 def shown_path(path: Path) -> str:
     """A path as a reader finds it: from the repository root when it is inside it."""
