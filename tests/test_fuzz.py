@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import perfscore
@@ -34,7 +34,6 @@ from perfscore import DataError, PerfscoreError, Ruleset, RulesetError, ScoreRes
 from perfscore.report import RENDERERS, explain_ruleset
 from strategies import rulesets_with_data
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 
 #: (ruleset, example data) pairs shipped with perfscore: the seeds every mutation starts from.
@@ -197,14 +196,12 @@ class TestMutatedRulesets:
     """Mutated shipped rulesets either load and then score their example data (or refuse it) with
     PerfscoreError only, or are refused with a RulesetError: nothing else escapes."""
 
-    @FUZZ
     @given(mutated_rulesets())
     def test_loading_and_scoring_raise_only_perfscore_errors(self, case: tuple[str, str]) -> None:
         """loads, score, explain, to_dict and every report format raise nothing but PerfscoreError."""
         text, data_path = case
         exercise(text, [shipped_values(data_path), {}])
 
-    @FUZZ
     @given(mutated_rulesets())
     def test_a_ruleset_that_loads_survives_pickling(self, case: tuple[str, str]) -> None:
         """A mutated ruleset that loads pickles and unpickles to the same scores (it travels as its text)."""
@@ -228,7 +225,6 @@ class TestRandomFormulas:
     """A formula drawn from allowed and forbidden tokens, in every place a formula goes, is refused
     with a RulesetError or compiles and then scores with PerfscoreError only."""
 
-    @FUZZ
     @given(
         formula=random_formulas(),
         where=st.sampled_from(["derived", "actual", "target", "value", "count", "formula"]),
@@ -312,7 +308,6 @@ class TestRandomData:
     """Any JSON-like values in a unit's data give a result or a DataError/ScoringError, never
     another exception; a result can be read in full."""
 
-    @FUZZ
     @given(shipped_with_data())
     def test_scoring_any_values_raises_only_data_or_scoring_errors(self, case: tuple[str, dict[Any, Any]]) -> None:
         """score() either succeeds (and the result is readable) or raises DataError or ScoringError."""
@@ -324,7 +319,6 @@ class TestRandomData:
             return
         use_result(result)
 
-    @FUZZ
     @given(json_like())
     def test_any_value_for_every_input_at_once(self, value: Any) -> None:
         """The same odd value given for every input of every shipped ruleset is refused cleanly or scored."""
@@ -333,7 +327,6 @@ class TestRandomData:
             with contextlib.suppress(DataError, ScoringError):
                 use_result(ruleset.score(dict.fromkeys(ruleset.inputs, value)))
 
-    @FUZZ
     @given(st.one_of(json_like(), st.lists(json_like(), max_size=3)))
     def test_score_many_takes_any_units(self, units: Any) -> None:
         """score_many records a bad unit as an error and goes on; only PerfscoreError escapes it."""
@@ -361,7 +354,6 @@ class TestRandomFiles:
     """Random bytes as a ruleset file or a data file (TOML or JSON) are read or refused with a
     PerfscoreError; nothing else escapes ``load`` or ``read_units``."""
 
-    @FUZZ
     @given(
         raw=st.one_of(
             st.binary(max_size=200),
@@ -379,7 +371,6 @@ class TestRandomFiles:
         with written(raw, ".toml") as path, contextlib.suppress(PerfscoreError):
             perfscore.load(path)
 
-    @FUZZ
     @given(
         suffix=st.sampled_from([".toml", ".json"]),
         raw=st.one_of(
@@ -433,7 +424,6 @@ class TestScoringIsBounded:
     """Scoring a loaded ruleset costs a number of function calls bounded by the size of the ruleset,
     whatever the data: no formula or value can make it loop, recurse or grow without limit."""
 
-    @FUZZ
     @given(rulesets_with_data())
     def test_scoring_valid_data_is_bounded(self, case: Any) -> None:
         """Scoring (and explaining) a random valid ruleset stays within CALLS_PER_PART per part."""
@@ -448,7 +438,6 @@ class TestScoringIsBounded:
 
         assert python_calls(score_and_explain) <= CALLS_PER_PART * parts
 
-    @FUZZ
     @given(shipped_with_data())
     def test_scoring_any_data_is_bounded(self, case: tuple[str, dict[Any, Any]]) -> None:
         """Scoring a shipped ruleset with odd data (refused or not) stays within the same bound."""
