@@ -269,7 +269,6 @@ _CODES: dict[str, tuple[str, str]] = {
     "leaf-failed": ("指标无法计分", "an indicator could not be scored"),
     "no-band": ("值不在任何区间内", "a value in none of the bands"),
     "negative-count": ("扣分项数为负", "a negative count of findings"),
-    "internal-error": ("perfscore 内部错误（请报告）", "perfscore itself failed (please report it)"),
     # perfscore check
     "unreadable-file": ("文件无法读取", "the file cannot be read"),
     "lint-failed": ("检查本身出错（请报告）", "a check itself failed (please report it)"),

@@ -934,7 +934,7 @@ def read_tables(
         except DataError as error:
             problems.extend(error.problems)
         except UnreadableFileError as error:
-            problems.append(Problem(Location(str(item)), str(error).removeprefix(f"{item}: "), code="unreadable"))
+            problems.append(Problem(Location(str(item)), str(error).removeprefix(f"{item}: "), code="table-file"))
     if problems:
         raise DataError(problems, str(path))
     return tables
