@@ -70,6 +70,7 @@ def input_check(
     """Build the converter for ``spec``; raises ``ValueError`` if its default does not fit."""
     convert: Callable[[Any], Any]
     low = high = None
+    tiers: dict[str, Rated] | None = None
     if spec.type in NUMERIC:
         low = spec.min if isinstance(spec.min, Decimal) else (Decimal(0) if spec.type == "count" else None)
         high = spec.max if isinstance(spec.max, Decimal) else None
@@ -82,14 +83,19 @@ def input_check(
         convert = read_date
     else:
         assert scale is not None
-        convert = _rating(scale, points, limits)
+        convert = rating = _rating(scale, points, limits)
+        tiers = {}
+        for tier in scale.tiers:  # each tier's name as the converter reads it (it may be an earlier tier's alias)
+            try:
+                tiers[tier.name] = rating(tier.name)
+            except Unreadable:  # the tier it names has no default score: a score must be given
+                continue
     default = None
     if spec.default is not None:
         try:
             default = convert(spec.default)
         except Unreadable as error:
             raise ValueError(f"default does not fit the input: {error}") from None
-    tiers = {tier.name: Rated(tier, None) for tier in scale.tiers if tier.default is not None} if scale else None
     return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high)
 
 
