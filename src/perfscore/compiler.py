@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from .ruleset import Derived, Indicator
 
 CHUNK = 200  # leaves per generated function: compile time stays linear, and no function is huge
-_BIG = Decimal(10) ** 30  # the quick data check leaves larger numbers to the converters, which refuse them
 Facts = tuple[Any, ...]
 Pass = Callable[[dict[str, Any], frozenset[str], list[str]], tuple[list[Decimal], list[Decimal], list[Facts], Decimal]]
 LeafFunction = Callable[[dict[str, Any]], tuple[Decimal, Facts]]
@@ -307,8 +306,11 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> None:
         convert = em.const(check.convert)
         em.line(f"v = values[{em.const(check.name)}]")
         if check.spec.type in NUMERIC:
-            low = em.const(max(check.low, -_BIG)) if check.low is not None else em.const(-_BIG)
-            high = em.const(min(check.high, _BIG)) if check.high is not None else em.const(_BIG)
+            # larger numbers are left to the converter, which refuses those beyond the ruleset's limits
+            assert check.largest is not None
+            big = check.largest
+            low = em.const(max(check.low, -big)) if check.low is not None else em.const(-big)
+            high = em.const(min(check.high, big)) if check.high is not None else em.const(big)
             whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
             # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds
             with em.block("if type(v) is Decimal:"):

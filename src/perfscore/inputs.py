@@ -50,6 +50,7 @@ class InputCheck:
     tiers: Mapping[str, Rated] | None = None  # a rating's tier names → their value (the quick check's shortcut)
     low: Decimal | None = None  # a number input's fixed bounds (counts: from 0)
     high: Decimal | None = None
+    largest: Decimal | None = None  # a number input's values up to this size are never too large for ``convert``
 
     @property
     def bounded_by(self) -> tuple[tuple[str, str], ...]:
@@ -69,12 +70,13 @@ def input_check(
 ) -> InputCheck:
     """Build the converter for ``spec``; raises ``ValueError`` if its default does not fit."""
     convert: Callable[[Any], Any]
-    low = high = None
+    low = high = largest = None
     tiers: dict[str, Rated] | None = None
     if spec.type in NUMERIC:
         low = spec.min if isinstance(spec.min, Decimal) else (Decimal(0) if spec.type == "count" else None)
         high = spec.max if isinstance(spec.max, Decimal) else None
         convert = _number(spec, low, high, limits)
+        largest = Decimal((0, (1,), limits.max_exponent))  # 10^max_exponent, built exactly (no context)
     elif spec.type == "bool":
         convert = read_bool
     elif spec.type == "text":
@@ -96,7 +98,7 @@ def input_check(
             default = convert(spec.default)
         except Unreadable as error:
             raise ValueError(f"default does not fit the input: {error}") from None
-    return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high)
+    return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high, largest)
 
 
 def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: Limits) -> Callable[[Any], Decimal]:
