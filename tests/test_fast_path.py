@@ -36,6 +36,7 @@ from helpers import input_table, table
 from perfscore import DataError, InternalError, Limits, PerfscoreError, Ruleset, ScoreResult, ScoringError
 from perfscore import engine as engine_module
 from perfscore.cli import run
+from perfscore.compiler import CHUNK
 from perfscore.exact import pinned
 from perfscore.inputs import Rated, validate
 
@@ -625,3 +626,53 @@ def test_the_compiled_pass_and_the_reference_path_agree_on_shipped_rulesets(rule
         assert seen["reference"] == seen["quick"]
         scored += isinstance(seen["quick"], dict)
     assert scored > 0
+
+
+# --- many inputs: the quick check is cut into chunks ------------------------------------------------
+
+MANY = 2 * CHUNK + 50  # inputs x0 … x449: the first CHUNK checked in the main function, the rest in two more
+
+
+def many_inputs_text() -> str:
+    """x0 … x449 (numbers ≥ 0); ``late`` (the last input, in the third chunk) at most x0; x1 at least ``late``."""
+    header = table("ruleset", {"id": "many", "title": "多输入", "version": "1", "sources": ["测试"], "total": 10})
+    inputs = "".join(input_table(f"x{n}", {"type": "number", "min": "late" if n == 1 else 0}) for n in range(MANY))
+    inputs += input_table("late", {"type": "number", "max": "x0"})
+    leaf = {"name": "合计", "points": 10, "method": "formula", "formula": f"points * (late + x{MANY - 1}) / 1000"}
+    return header + inputs + table("indicators.item", leaf)
+
+
+MANY_VALUES = {**{f"x{n}": Decimal(n) for n in range(MANY)}, "x0": Decimal(500), "x1": Decimal(600), "late": 300}
+
+#: Changes to the good values above; the names that validate then reports.
+MANY_CASES = [
+    pytest.param({}, [], id="all good: taken by the quick check"),
+    pytest.param({"late": Decimal(501)}, ["late"], id="late above x0 (a bound across chunks)"),
+    pytest.param({"x1": Decimal(299)}, ["x1"], id="x1 below late (a bound across chunks)"),
+    pytest.param({f"x{MANY - 1}": "五十"}, [f"x{MANY - 1}"], id="a refused value in the last chunk"),
+    pytest.param({f"x{CHUNK + 7}": Decimal("NaN")}, [f"x{CHUNK + 7}"], id="NaN in the second chunk"),
+    pytest.param({f"x{CHUNK}": -1, "x3": -1}, ["x3", f"x{CHUNK}"], id="below min in two chunks"),
+]
+
+
+@pytest.mark.parametrize(("change", "refused"), MANY_CASES)
+def test_inputs_beyond_the_first_chunk_are_checked_as_the_first_are(
+    change: dict[str, Any], refused: list[str], validations: list[Any]
+) -> None:
+    """With more inputs than one chunk, the quick check takes and refuses exactly what validate does,
+    bounds naming an input in another chunk included; good values never reach validate."""
+    ruleset = perfscore.loads(many_inputs_text(), source="many.toml")
+    assert len(ruleset.checks) == MANY + 1
+    values = {**MANY_VALUES, **change}
+    quick = pinned(ruleset._engine.quick)(dict(values), [])
+    if not refused:
+        checked, _ = pinned(validate)(ruleset.checks, values, None)
+        assert quick is not None and all(same(quick[0][name], checked[name]) for name in checked)
+        validations.clear()
+        assert str(ruleset.score(values).total) == "7.49"  # 10 × (300 + 449) / 1000
+        assert validations == []
+    else:
+        assert quick is None
+        with pytest.raises(DataError) as caught:
+            ruleset.score(values)
+        assert [problem.location.path[0] for problem in caught.value.problems] == refused
