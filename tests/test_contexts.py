@@ -34,7 +34,9 @@ from hypothesis import strategies as st
 import perfscore
 from helpers import one_leaf
 from perfscore import BatchResult, PerfscoreError, Ruleset, ScoreResult, Unit, UnitError
-from perfscore.diff import compare, movements, render_diff
+from perfscore.diff import compare, movements, render_diff, show, signed
+from perfscore.methods.bands import Band
+from perfscore.model import DEFAULT_GRADES, DEFAULT_SCALE
 from perfscore.report import explain_ruleset, render_batch, render_json, render_markdown, render_text
 from perfscore.tables.audit import Audit, audit_table
 from perfscore.tables.read import read_tables
@@ -361,6 +363,26 @@ def test_diffs_are_the_same_in_any_caller(context: decimal.Context) -> None:
     expected = in_default(seen_diffs)
     assert '"difference": "-2.83"' in expected[0]["rendered"][4]  # 99.75 → 96.92, worked out in test_diff.py
     assert in_caller(context, seen_diffs) == expected
+
+
+def seen_diff_words() -> list[str]:
+    """Values in the words ``perfscore diff`` uses, called directly: tiers, bands, grades, signed differences."""
+    values: list[Any] = [
+        *DEFAULT_SCALE.tiers,
+        *DEFAULT_GRADES,
+        Band(min=Decimal("0.01"), max=Decimal("0.03"), points=3),
+    ]
+    values += [Band(min=Decimal("0.05"), min_inclusive=False, fraction=Decimal("0.25")), Decimal("0.012345678")]
+    shown = [show(value, lang) for value in values for lang in ("zh", "en")]
+    return shown + [signed(Decimal(text)) for text in ("-2.83", "-0.05", "15.00", "0.00", "-123456.78", "99.75")]
+
+
+@pytest.mark.parametrize("context", CALLER_CONTEXTS)
+def test_diff_words_are_the_same_in_any_caller(context: decimal.Context) -> None:
+    """``perfscore.diff.show`` and ``signed``, used directly by a caller, give the same words in any context."""
+    expected = in_default(seen_diff_words)
+    assert "−2.83" in expected and "−123456.78" in expected
+    assert in_caller(context, seen_diff_words) == expected
 
 
 def seen_audit(sample: Sample) -> dict[str, Any]:
