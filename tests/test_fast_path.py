@@ -272,15 +272,22 @@ def test_a_failing_formula_is_a_scoring_error_in_a_batch(case: Failing) -> None:
 
 # --- every number type takes the fast path -------------------------------------------------------
 
-SEED_AS = {
-    "Decimal": lambda value: value,
-    "float": lambda value: float(value) if isinstance(value, Decimal) else value,
-    "int": lambda value: int(value) if isinstance(value, Decimal) and value == value.to_integral_value() else value,
-    "number text": lambda value: format(value, ",f") if isinstance(value, Decimal) else value,
-    "full-width text": lambda value: (
-        format(value, "f").translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
-        if isinstance(value, Decimal)
-        else value
+
+def _number(value: Any) -> bool:
+    return isinstance(value, Decimal | int) and not isinstance(value, bool)
+
+
+FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+#: The seed unit's numbers (Decimals and ints as TOML gives them) written another way, and the type they then have.
+SEED_AS: dict[str, tuple[Callable[[Any], Any], type]] = {
+    "Decimal": (lambda value: Decimal(value) if _number(value) else value, Decimal),
+    "float": (lambda value: float(value) if _number(value) else value, float),
+    "int where whole": (lambda value: int(value) if _number(value) and value == int(value) else value, int),
+    "number text": (lambda value: format(Decimal(value), ",f") if _number(value) else value, str),
+    "full-width text": (
+        lambda value: format(Decimal(value), ",f").translate(FULL_WIDTH) if _number(value) else value,
+        str,
     ),
 }
 
@@ -304,10 +311,13 @@ def test_numbers_of_every_type_take_the_fast_path(
 ) -> None:
     """The seed unit given with its numbers as Decimals, floats, ints or text is scored without the full
     data check, to the same 99.75."""
-    values = {name: SEED_AS[form](value) for name, value in seed_values.items()}
-    assert any(type(value).__name__ == form.split()[-1] for value in values.values()) or "text" in form
-    assert str(department.score(values).total) == "99.75"
+    written, kind = SEED_AS[form]
+    values = {name: written(value) for name, value in seed_values.items()}
+    assert sum(type(value) is kind for value in values.values()) >= 8  # budget, executed, …, the counts
+    result = department.score(values)
     assert validations == []
+    assert str(result.total) == "99.75"
+    assert result.values == department.score(seed_values).values  # the same numbers (9 == 9.0)
 
 
 #: Units that need the full check: (what is wrong, values), each changing the seed unit.
