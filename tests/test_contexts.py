@@ -431,7 +431,7 @@ def mismatches(seen: Callable[[], dict[str, Any]], expected: dict[str, Any]) -> 
 #: not this helper's to change): each is also pinned on its own by a test below.
 TABLE_BUGS = (
     "tables/ computes in the caller's context: read.py:347 Decimal(1).scaleb(...) without a context; "
-    "score.py:470 sum(...) of the rows' points; audit.py:111 Finding.difference and audit.py:186 "
+    "score.py:470 sum(...) of the rows' points; audit.py:112 Finding.difference and audit.py:186 "
     "Audit.total_difference (reported - recomputed: -0.00 under ROUND_FLOOR, rounded under prec=3); "
     "audit.py:71 _score's quantize (InvalidOperation under prec=2)"
 )
@@ -489,7 +489,7 @@ def differences(audit: Audit) -> list[Any]:
     return exactly([audit.total_difference, *(finding.difference for finding in audit.findings)])
 
 
-@pytest.mark.xfail(strict=True, reason="tables/audit.py:111 and :186: reported - recomputed in the caller's context")
+@pytest.mark.xfail(strict=True, reason="tables/audit.py:112 and :186: reported - recomputed in the caller's context")
 @pytest.mark.parametrize(
     ("context", "label"),
     [
