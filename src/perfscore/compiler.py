@@ -8,8 +8,8 @@ Each method states its arithmetic once, as lines written through :class:`~perfsc
   rounding — that return every leaf's score *and* its facts in one pass. The common case (every
   value given) is one function that also checks and converts the values (:func:`build_quick`);
   values already checked, perhaps with some left out, go through :func:`build_pass`. Large
-  rulesets are cut into functions of :data:`CHUNK` leaves, so no function or expression grows
-  with the ruleset;
+  rulesets are cut into functions of :data:`CHUNK` leaves (and of :data:`CHUNK` inputs checked),
+  so no function or expression grows with the ruleset;
 - into one **reference function** per leaf, the same method lines with each formula evaluated
   by its closures, which say where inside the formula a failure is. The engine runs them to
   locate a failure of the pass, and the tests use them as an oracle.
@@ -38,8 +38,7 @@ from .reading import Unreadable
 if TYPE_CHECKING:
     from .ruleset import Derived, Indicator
 
-CHUNK = 200  # leaves per generated function: compile time stays linear, and no function is huge
-_BIG = Decimal(10) ** 30  # the quick data check leaves larger numbers to the converters, which refuse them
+CHUNK = 200  # leaves (or inputs checked) per generated function: compile time stays linear, no function is huge
 Facts = tuple[Any, ...]
 Pass = Callable[[dict[str, Any], frozenset[str], list[str]], tuple[list[Decimal], list[Decimal], list[Facts], Decimal]]
 LeafFunction = Callable[[dict[str, Any]], tuple[Decimal, Facts]]
@@ -167,10 +166,9 @@ def build_quick(
     unit in full (:func:`perfscore.inputs.validate`) and say what is wrong."""
     em = _Emitter(inline=True)
     em.line("def score(values, fallbacks):", 0)
-    _validation(em, checks)
-    em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in checks) + "}")
+    at_hand = _validation(em, checks)
     chunks = _chunks(leaves)
-    returned = _body(em, chunks[0], derived, frozenset(), rounding, {check.name for check in checks})
+    returned = _body(em, chunks[0], derived, frozenset(), rounding, at_hand)
     _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
     scorer: Quick = em.compile("score")
     return scorer
@@ -291,41 +289,74 @@ def build_reference(leaf: Indicator) -> LeafFunction:
 # --- the quick data check ------------------------------------------------------------------------
 
 
-def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> None:
-    """Lines converting each value to the local ``v_<name>`` by its input's converter, or returning None
-    (a value missing, unknown or refused). A value already a finite Decimal within the input's bounds
-    is taken as it is, and a whole number within them as its Decimal: exactly what its converter
-    would give back (the tests hold the two to the same values)."""
-    refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
-    em.namespace.update(type=type, int=int, Decimal=Decimal, bool=bool, str=str, len=len, REFUSED=refused)
+def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
+    """Lines converting each value by its input's converter into ``env``, or returning None (a value
+    missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
+    inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
+    function grows with the number of inputs). A value already a finite Decimal within the input's
+    bounds is taken as it is, and a whole number within them as its Decimal: exactly what its
+    converter would give back (the tests hold the two to the same values)."""
+    em.namespace.update(len=len)
     em.line(f"if len(values) != {len(checks)}: return None")
-    if not checks:
-        return
-    em.line("try:")
-    em.depth += 1
-    for check in checks:
-        convert = em.const(check.convert)
-        em.line(f"v = values[{em.const(check.name)}]")
-        if check.spec.type in NUMERIC:
-            low = em.const(max(check.low, -_BIG)) if check.low is not None else em.const(-_BIG)
-            high = em.const(min(check.high, _BIG)) if check.high is not None else em.const(_BIG)
-            whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
-            # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds
-            with em.block("if type(v) is Decimal:"):
-                em.line(f"if not ({low} <= v <= {high}){whole}: v = {convert}(v)")
-            # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
-            em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
-            em.line(f"else: v = {convert}(v)")
-        elif check.spec.type == "bool":
-            em.line(f"if type(v) is not bool: v = {convert}(v)")
-        elif check.tiers is not None:
-            em.line(f"v = ({em.const(check.tiers)}.get(v) if type(v) is str else None) or {convert}(v)")
-        else:
-            em.line(f"v = {convert}(v)")
-        em.line(f"v_{check.name} = v")
-    for check in checks:  # bounds naming another input, once every value is read
-        for side, other in check.bounded_by:
-            em.line(f"if v_{check.name} {'>' if side == 'max' else '<'} v_{other}: return None")
-    em.depth -= 1
+    first, rest = checks[:CHUNK], checks[CHUNK:]
+    if first:
+        with _refusing(em, "return None"):
+            for check in first:
+                _convert(em, check, f"v_{check.name}")
+    em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
+    for number, start in enumerate(range(0, len(rest), CHUNK), 1):
+        part = _Emitter(inline=True)
+        part.line(f"def check_{number}(values, env):", 0)
+        with _refusing(part, "return False"):
+            for check in rest[start : start + CHUNK]:
+                _convert(part, check, f"env[{part.const(check.name)}]")
+        part.line("return True")
+        em.line(f"if not {em.const(part.compile(f'check_{number}'))}(values, env): return None")
+    at_hand = {check.name for check in first}
+    bounds = [(check.name, side, other) for check in checks for side, other in check.bounded_by]
+    if bounds:  # bounds naming another input, once every value is read
+
+        def value(name: str) -> str:
+            return f"v_{name}" if name in at_hand else f"env[{em.const(name)}]"
+
+        with _refusing(em, "return None"):
+            for name, side, other in bounds:
+                em.line(f"if {value(name)} {'>' if side == 'max' else '<'} {value(other)}: return None")
+    return at_hand
+
+
+@contextmanager
+def _refusing(em: _Emitter, give_up: str) -> Iterator[None]:
+    """The lines written inside, in a ``try`` that gives up (``give_up``) when a value is refused."""
+    refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
+    em.namespace.update(type=type, int=int, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
+    with em.block("try:"):
+        yield
     em.line("except REFUSED:")
-    em.line("    return None")
+    em.line(f"    {give_up}")
+
+
+def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
+    """Lines converting ``values[name]`` by the input's converter (or taking it as it is), into ``target``."""
+    convert = em.const(check.convert)
+    em.line(f"v = values[{em.const(check.name)}]")
+    if check.spec.type in NUMERIC:
+        # larger numbers are left to the converter, which refuses those beyond the ruleset's limits
+        assert check.largest is not None
+        big = check.largest
+        low = em.const(max(check.low, -big)) if check.low is not None else em.const(-big)
+        high = em.const(min(check.high, big)) if check.high is not None else em.const(big)
+        whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
+        # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds
+        with em.block("if type(v) is Decimal:"):
+            em.line(f"if not ({low} <= v <= {high}){whole}: v = {convert}(v)")
+        # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
+        em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
+        em.line(f"else: v = {convert}(v)")
+    elif check.spec.type == "bool":
+        em.line(f"if type(v) is not bool: v = {convert}(v)")
+    elif check.tiers is not None:
+        em.line(f"v = ({em.const(check.tiers)}.get(v) if type(v) is str else None) or {convert}(v)")
+    else:
+        em.line(f"v = {convert}(v)")
+    em.line(f"{target} = v")

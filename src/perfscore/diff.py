@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .exact import difference, pinned
+from .exact import CONTEXT, difference, pinned
 from .messages import check_lang, in_lang, words
 from .methods import METHODS, Method
 from .model import Grade, Scale, TablePolicy, Tier
@@ -572,10 +572,10 @@ def show(value: Any, lang: str = "zh") -> str:
     if isinstance(value, Tier):
         return words["tier"].format(
             name=value.name if lang == "zh" else value.name_en,
-            low=f"{plain(value.min * 100)}%",
-            high=f"{plain(value.max * 100)}%",
+            low=f"{plain(CONTEXT.multiply(value.min, 100))}%",
+            high=f"{plain(CONTEXT.multiply(value.max, 100))}%",
             bracket="]" if value.max_inclusive else ")",
-            default="—" if value.default is None else f"{plain(value.default * 100)}%",
+            default="—" if value.default is None else f"{plain(CONTEXT.multiply(value.default, 100))}%",
         )
     if isinstance(value, Grade):
         return f"{value.name if lang == 'zh' else value.name_en} ≥ {plain(value.min)}"
@@ -608,7 +608,7 @@ def signed(value: Decimal) -> str:
     if value > 0:
         return f"+{value}"
     if value < 0:
-        return f"−{-value}"
+        return f"−{value.copy_negate()}"  # exact: unary minus would round in the caller's context
     return str(value)
 
 

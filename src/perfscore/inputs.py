@@ -50,6 +50,7 @@ class InputCheck:
     tiers: Mapping[str, Rated] | None = None  # a rating's tier names → their value (the quick check's shortcut)
     low: Decimal | None = None  # a number input's fixed bounds (counts: from 0)
     high: Decimal | None = None
+    largest: Decimal | None = None  # a number input's values up to this size are never too large for ``convert``
 
     @property
     def bounded_by(self) -> tuple[tuple[str, str], ...]:
@@ -69,11 +70,13 @@ def input_check(
 ) -> InputCheck:
     """Build the converter for ``spec``; raises ``ValueError`` if its default does not fit."""
     convert: Callable[[Any], Any]
-    low = high = None
+    low = high = largest = None
+    tiers: dict[str, Rated] | None = None
     if spec.type in NUMERIC:
         low = spec.min if isinstance(spec.min, Decimal) else (Decimal(0) if spec.type == "count" else None)
         high = spec.max if isinstance(spec.max, Decimal) else None
         convert = _number(spec, low, high, limits)
+        largest = Decimal((0, (1,), limits.max_exponent))  # 10^max_exponent, built exactly (no context)
     elif spec.type == "bool":
         convert = read_bool
     elif spec.type == "text":
@@ -82,15 +85,20 @@ def input_check(
         convert = read_date
     else:
         assert scale is not None
-        convert = _rating(scale, points, limits)
+        convert = rating = _rating(scale, points, limits)
+        tiers = {}
+        for tier in scale.tiers:  # each tier's name as the converter reads it (it may be an earlier tier's alias)
+            try:
+                tiers[tier.name] = rating(tier.name)
+            except Unreadable:  # the tier it names has no default score: a score must be given
+                continue
     default = None
     if spec.default is not None:
         try:
             default = convert(spec.default)
         except Unreadable as error:
             raise ValueError(f"default does not fit the input: {error}") from None
-    tiers = {tier.name: Rated(tier, None) for tier in scale.tiers if tier.default is not None} if scale else None
-    return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high)
+    return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high, largest)
 
 
 def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: Limits) -> Callable[[Any], Decimal]:

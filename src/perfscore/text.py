@@ -26,6 +26,8 @@ _CENT = Decimal("0.01")
 _SHOWN = Decimal("0.000001")
 # Display only, never too narrow for a number a ruleset or unit can hold (whatever the caller's context).
 _WIDE = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_UP, Emax=999_999, Emin=-999_999, traps=[])
+# Seven significant digits for a huge number's size (format() alone would round in the caller's context).
+_SEVEN = decimal.Context(prec=7, rounding=decimal.ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[])
 _MOST = 200  # characters of a value shown in a message
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
@@ -40,7 +42,7 @@ def plain(value: Decimal) -> str:
     if not value.is_finite():
         return str(value)
     if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
-        return "≈" + format(value, ".6e")
+        return "≈" + _scientific(value)
     text = format(value, "f")
     if "." not in text:
         return text
@@ -52,11 +54,16 @@ def plain(value: Decimal) -> str:
     return text if rounded == value else f"≈{text}"
 
 
+def _scientific(value: Decimal) -> str:
+    """A huge number by its first seven digits, 1.234568e+41, the same in any caller."""
+    return format(_SEVEN.plus(value), ".6e")
+
+
 def percent(fraction: Decimal) -> str:
     """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%)."""
     scaled = _WIDE.multiply(fraction, HUNDRED)
     if fraction and fraction.adjusted() > 40:
-        return f"≈{scaled:.6e}%"
+        return f"≈{_scientific(scaled)}%"
     return f"{format(scaled.quantize(_CENT, context=_WIDE), 'f')}%"
 
 
@@ -71,7 +78,7 @@ def shown(value: Any, depth: int = 0) -> str:
     elif isinstance(value, int) and abs(value) > 10**60:
         text = f"a number of about {int(value.bit_length() * 0.30103)} digits"  # str() refuses past 4,300
     elif isinstance(value, Decimal) and value.is_finite() and value and value.adjusted() > 60:
-        text = format(value, ".6e")
+        text = _scientific(value)
     elif isinstance(value, Decimal | int | float):
         text = str(value)
     elif isinstance(value, str):
