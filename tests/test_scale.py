@@ -176,18 +176,6 @@ def test_it_pickles_and_scores_the_same_after(ruleset: Ruleset, result: ScoreRes
     assert [item.score for item in scored.items] == [item.score for item in result.items]
 
 
-def generated_functions(ruleset: Ruleset) -> dict[str, str]:
-    """The source of every generated function: those ``generated_code()`` lists, and the functions the
-    two passes call for further chunks of leaves and inputs (bound as constants in their namespaces)."""
-    sources = dict(ruleset.generated_code())
-    for main in (ruleset._engine.quick, ruleset._engine.run_pass):
-        for value in main.__globals__.values():
-            doc = getattr(value, "__doc__", None)
-            if value is not main and callable(value) and isinstance(doc, str) and doc.startswith("def "):
-                sources[f"{'score' if main is ruleset._engine.quick else 'pass'}/{value.__name__}"] = doc
-    return sources
-
-
 def depth(tree: ast.AST) -> int:
     """How deeply the syntax tree's nodes nest (a chain of n additions nests n deep)."""
     deepest, stack = 0, [(tree, 1)]
@@ -201,14 +189,31 @@ def depth(tree: ast.AST) -> int:
 def test_no_generated_function_grows_with_the_ruleset(ruleset: Ruleset) -> None:
     """No generated function is longer than a few thousand lines and no expression nests deeper than a
     chunk's sum: functions hold at most CHUNK leaves and CHUNK inputs' checks, whatever the ruleset's size."""
-    sources = generated_functions(ruleset)
+    sources = ruleset.generated_code()  # every generated function, the chunks the passes call included
     longest = max(sources, key=lambda name: sources[name].count("\n"))
     assert sources[longest].count("\n") <= 25 * CHUNK, f"{longest} has {sources[longest].count(chr(10))} lines"
-    chunks = sorted(name for name in sources if "/" in name)
+    chunks = sorted(name for name in sources if name.startswith(("score.", "pass.")))
     # the first CHUNK leaves (and inputs) are in the main functions; each further CHUNK in a function of its own
     assert len(chunks) == 2 * (GROUPS * LEAVES // CHUNK - 1) + (4 * GROUPS // CHUNK - 1)
     # every chunk of a kind is written by the same code: the main functions and the first chunk of each kind
     sampled = ["score", "pass", *{name.rstrip("0123456789"): name for name in reversed(chunks)}.values()]
-    assert len(sampled) == 5  # score, pass, score/score_…, score/check_…, pass/score_…
+    assert len(sampled) == 5  # score, pass, score.score_…, score.check_…, pass.score_…
     for name in sampled:
         assert depth(ast.parse(sources[name])) <= CHUNK + 20, name  # the sum of a chunk's CHUNK scores
+
+
+def test_many_derived_values_are_computed_in_chunks_of_their_own() -> None:
+    """Derived values beyond one chunk are computed by functions of their own: 3 × CHUNK derived values,
+    each with a fallback, score correctly (d_i = x / i, the last one read by the leaf) in short functions."""
+    count = 3 * CHUNK
+    derived = "\n".join(f'[derived.d{i}]\nformula = "x / {i}"\nfallback = 0\n' for i in range(1, count + 1))
+    text = (
+        '[ruleset]\nid = "derived"\ntitle = "计算值"\nversion = "1"\nsources = ["test"]\ntotal = 10\n\n'
+        '[inputs.x]\nlabel = "x"\nmin = 0\n\n' + derived + "\n"
+        f'[indicators.item]\nname = "指标"\npoints = 10\nmethod = "formula"\nformula = "min(points, d{count} * {count})"\n'
+    )
+    ruleset = perfscore.loads(text)
+    assert ruleset.score({"x": 7}).total == Decimal("7.00")  # d_600 = 7 / 600, × 600 = 7
+    sources = ruleset.generated_code()
+    assert max(source.count("\n") for source in sources.values()) <= 25 * CHUNK
+    assert len([name for name in sources if ".derive_" in name]) == 2 * 3  # 3 chunks, in both passes

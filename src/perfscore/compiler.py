@@ -167,6 +167,7 @@ def build_quick(
     em = _Emitter(inline=True)
     em.line("def score(values, fallbacks):", 0)
     at_hand = _validation(em, checks)
+    em.line("missing = None")  # every value is given on this path
     chunks = _chunks(leaves)
     returned = _body(em, chunks[0], derived, frozenset(), rounding, at_hand)
     _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
@@ -218,13 +219,17 @@ def _body(
 ) -> tuple[str, str, str, str]:
     """The lines scoring ``leaves`` (after computing ``derived``); the expressions of their raw scores,
     rounded scores, facts and total. Names in ``at_hand`` are locals already; the rest are read from ``env``."""
-    computed = {d.name for d in derived}
-    maybe_missing = optional | {d.name for d in derived if d.needs & optional}
-    read = sorted({name for d in derived for name in d.expression.names} | {n for leaf in leaves for n in leaf.reads})
-    for name in read:
-        if name not in computed and name not in at_hand:
-            key = em.const(name)
-            em.line(f"v_{name} = env.get({key})" if name in maybe_missing else f"v_{name} = env[{key}]")
+    maybe_missing = optional | frozenset(d.name for d in derived if d.needs & optional)
+    if len(derived) > CHUNK:  # many derived values: functions of their own, writing into env
+        for number, start in enumerate(range(0, len(derived), CHUNK)):
+            part = _Emitter(inline=True)
+            part.line(f"def derive_{number}(env, missing, fallbacks):", 0)
+            _read(part, derived[start : start + CHUNK], (), maybe_missing, set())
+            for value in derived[start : start + CHUNK]:
+                _derived(part, value, optional)
+            em.line(f"{em.const(part.compile(f'derive_{number}'))}(env, missing, fallbacks)")
+        derived = ()
+    _read(em, derived, leaves, maybe_missing, at_hand)
     for value in derived:
         _derived(em, value, optional)
     q, mode = em.const(rounding.quantum), em.const(rounding.mode)
@@ -251,6 +256,22 @@ def _body(
         em.line(f"r = {raws}")
         raws = rounded = "r"
     return raws, rounded, f"[{', '.join(f'f{n}' for n in numbers)}]", total
+
+
+def _read(
+    em: _Emitter,
+    derived: Sequence[Derived],
+    leaves: Sequence[Indicator],
+    maybe_missing: frozenset[str],
+    at_hand: set[str],
+) -> None:
+    """``v_<name> = env[name]`` for the names the derived values and leaves read that are not at hand
+    (``env.get`` for those a unit may leave out)."""
+    computed = {d.name for d in derived}
+    read = {name for d in derived for name in d.expression.names} | {n for leaf in leaves for n in leaf.reads}
+    for name in sorted(read - computed - at_hand):
+        key = em.const(name)
+        em.line(f"v_{name} = env.get({key})" if name in maybe_missing else f"v_{name} = env[{key}]")
 
 
 def _derived(em: _Emitter, value: Derived, optional: frozenset[str]) -> None:
@@ -360,3 +381,19 @@ def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
     else:
         em.line(f"v = {convert}(v)")
     em.line(f"{target} = v")
+
+
+def generated(function: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
+    """A generated function and every generated function it calls (its chunks), each once."""
+    seen: set[int] = set()
+    stack = [function]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for value in getattr(current, "__globals__", {}).values():
+            code = getattr(value, "__code__", None)
+            if code is not None and code.co_filename.startswith("<perfscore"):
+                stack.append(value)

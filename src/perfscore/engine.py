@@ -59,8 +59,11 @@ class Engine:
         return tuple(compiler.build_reference(leaf) for leaf in self.ruleset.leaves)
 
     def sources(self) -> dict[str, str]:
-        """The source of every generated function (building those made only when needed)."""
-        code = {"score": str(self.quick.__doc__), "pass": str(self.run_pass.__doc__)}
+        """The source of every generated function (building those made only when needed), by name."""
+        code = {}
+        for name, function in (("score", self.quick), ("pass", self.run_pass)):
+            for part in compiler.generated(function):
+                code[name if part is function else f"{name}.{part.__code__.co_filename[11:-1]}"] = str(part.__doc__)
         code.update(
             (leaf.id, str(function.__doc__))
             for leaf, function in zip(self.ruleset.leaves, self.references, strict=True)

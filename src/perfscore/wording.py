@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .exact import pinned
 from .messages import Text, words
 from .model import Tier
 from .text import one_line, percent, plain
@@ -96,10 +97,10 @@ class _Fields(dict[str, str]):
         return default
 
 
+@pinned
 def explain(item: LeafResult, case: Case, ruleset: Ruleset, values: Mapping[str, Any], lang: str) -> str:
-    """A leaf's explanation in ``lang``: its method's wording for ``case``, filled from the facts.
-
-    Every number shown is computed in a context of its own (rounding, display), never the caller's."""
+    """A leaf's explanation in ``lang``: its method's wording for ``case``, filled from the facts (in the
+    pinned context: results cache their explanations, so none may depend on its first reader's context)."""
     display = Display(ruleset, lang)
     indicator = item.indicator
     method = indicator.method
