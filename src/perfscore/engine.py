@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import compiler
-from .errors import InternalError, Location, PerfscoreError, Problem, ScoringError
+from .errors import InternalError, PerfscoreError, Problem, ScoringError
 from .exact import CONTEXT, ROUNDING, ZERO, pinned
 from .expressions import describe
 from .inputs import validate
@@ -29,7 +29,7 @@ from .result import BatchResult, ScoreResult, UnitError
 from .units import Unit
 
 if TYPE_CHECKING:
-    from .ruleset import Ruleset
+    from .ruleset import Derived, Indicator, Ruleset
 
 _NOTHING_MISSING: frozenset[str] = frozenset()
 _FAILED_FORMULA = (ArithmeticError, ValueError)  # what a formula or a method's arithmetic raises on bad values
@@ -123,30 +123,11 @@ class Engine:
         """The reference path: derived values through their closures (a declared fallback replaces a
         division by zero, and is listed), then each leaf's reference function."""
         ruleset = self.ruleset
-        for derived in ruleset.derived:
-            if missing and derived.needs & missing:
-                continue
-            try:
-                env[derived.name] = derived.expression.run(env)
-            except ScoringError as error:
-                if derived.spec.fallback is None or error.problem.code != "division-by-zero":
-                    raise
-                env[derived.name] = derived.spec.fallback
-                fallbacks.append(derived.name)
+        self._derive(env, [d for d in ruleset.derived if not (missing and d.needs & missing)], fallbacks)
         raw: list[Any] = []
         facts: list[Any] = []
         for leaf, function in zip(ruleset.leaves, self.references, strict=True):
-            if missing and leaf.needs & missing:
-                score, found = ZERO, (MISSING,)
-            else:
-                try:
-                    score, found = function(env)
-                except ScoringError:
-                    raise
-                except (ArithmeticError, ValueError, TypeError) as error:
-                    message = f"{leaf.name} could not be scored: {describe(error)}"
-                    where = Location(ruleset.source, ("indicators", *leaf.path))
-                    raise ScoringError(Problem(where, message, code="leaf-failed")) from None
+            score, found = (ZERO, (MISSING,)) if missing and leaf.needs & missing else self._leaf(leaf, function, env)
             raw.append(score)
             facts.append(found)
         if self.rounding.each_leaf:
@@ -157,22 +138,33 @@ class Engine:
     @pinned
     def score_leaf(self, leaf: Any, values: Mapping[str, Any]) -> Decimal:
         env = dict(values)
-        for derived in self.ruleset.derived:
-            if derived.needs <= env.keys() and derived.name not in env:
-                try:
-                    env[derived.name] = derived.expression.run(env)
-                except ScoringError as error:
-                    if derived.spec.fallback is None or error.problem.code != "division-by-zero":
-                        raise
-                    env[derived.name] = derived.spec.fallback
+        self._derive(env, [d for d in self.ruleset.derived if d.needs <= env.keys() and d.name not in env], [])
+        raw: Decimal = self._leaf(leaf, self.references[leaf.first], env)[0]
+        return raw
+
+    @staticmethod
+    def _derive(env: dict[str, Any], derived: Iterable[Derived], fallbacks: list[str]) -> None:
+        """Derived values through their closures, into ``env``; a declared fallback replaces a division
+        by zero (and is listed in ``fallbacks``)."""
+        for value in derived:
+            try:
+                env[value.name] = value.expression.run(env)
+            except ScoringError as error:
+                if value.spec.fallback is None or error.problem.code != "division-by-zero":
+                    raise
+                env[value.name] = value.spec.fallback
+                fallbacks.append(value.name)
+
+    @staticmethod
+    def _leaf(leaf: Indicator, function: compiler.LeafFunction, env: dict[str, Any]) -> tuple[Decimal, Any]:
+        """A leaf's reference function; a failure of its method's arithmetic is a ScoringError at the leaf."""
         try:
-            raw: Decimal = self.references[leaf.first](env)[0]
+            return function(env)
         except PerfscoreError:
             raise
         except (ArithmeticError, ValueError, TypeError) as error:
             message = f"{leaf.name} could not be scored: {describe(error)}"
             raise ScoringError(Problem(leaf.location, message, code="leaf-failed")) from None
-        return raw
 
     # --- many units ----------------------------------------------------------------------
 
