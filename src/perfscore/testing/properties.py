@@ -82,13 +82,14 @@ class Profile:
 
     @pinned
     def _stops(self, name: str) -> list[Decimal]:
-        """Where the leaves that read the input ``name`` bare change their rule (a target, a band's
-        edge), with a step either side: a score that falls between two values falls at one of these."""
+        """Values of the input ``name`` where a score may change: those its data is drawn around (the
+        numbers the ruleset mentions, a step either side) and every target and band edge of the leaves
+        that read it bare, a step either side. A score that falls between two values falls at one of these."""
         value = self.inputs.values[name]
         if not value.numeric:
             return []
         step = ONE if value.whole else ONE.scaleb(-value.places)
-        marks: set[Decimal] = set()
+        marks: set[Decimal] = {Decimal(choice) for choice in value.choices}
         for leaf in self.ruleset.leaves:
             assert leaf.method is not None
             for key, landmarks in leaf.method.landmarks(leaf).items():
@@ -98,6 +99,16 @@ class Profile:
         declared = value.declared()
         return sorted(m for m in marks if declared.contains(m) and (not value.whole or m == m.to_integral_value()))
 
+    def across(self, probe: tuple[str, Any, Any]) -> tuple[str, Any, Any]:
+        """A probe (input, worse value, better value) pushed out past every stop of its input."""
+        name, worse, better = probe
+        stops = self.stops[name]
+        if not stops:
+            return probe
+        if self.directions[name][0] == "higher":
+            return name, min(worse, stops[0]), max(better, stops[-1])
+        return name, max(worse, stops[-1]), min(better, stops[0])
+
 
 @dataclass
 class Stats:
@@ -106,6 +117,7 @@ class Stats:
     scoring_error: str | None = None
     data_error: str | None = None
     constructed: set[int] = field(default_factory=set)  # leaves some unit reached the target of
+    falls_across: bool = False  # some walk across all of an input's stops found a score falling
     missed: dict[int, Text] = field(default_factory=dict)  # why a leaf's target was not reached
 
 
@@ -245,6 +257,9 @@ class Checker:
                 found["key-order"] = self.key_order(case.unit, case.order, outcome)
         if "monotone" in active and case.probe is not None:
             found["monotone"] = self.monotone(case.unit, case.probe, crashes)
+            if found["monotone"] is None and not self.stats.falls_across:  # a fall the two values do not span?
+                across = self.monotone(case.unit, self.profile.across(case.probe), crashes)
+                self.stats.falls_across = across is not None
         if "full-marks" in active and case.best is not None:
             found["full-marks"] = self.full_marks(case.best, case.verifies, crashes)
         if "own-errors" in active and crashes:
