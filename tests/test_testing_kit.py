@@ -266,7 +266,9 @@ class TestMonotoneStopsAtTheRulesEdges:
         ids=["bands", "formula"],
     )  # fmt: skip
     @pytest.mark.parametrize("seed", [0, 1, 2])
-    def test_found_in_twenty_examples(self, text: str, changed: tuple[str, Decimal, Decimal], says: str, seed: int) -> None:
+    def test_found_in_twenty_examples(
+        self, text: str, changed: tuple[str, Decimal, Decimal], says: str, seed: int
+    ) -> None:
         """Whatever the seed, 20 examples find the fall: the property, the leaf and the two values either side of it."""
         report = check_properties(perfscore.loads(text), examples=20, seed=seed)
         assert [failure.property for failure in report.failures] == ["monotone"]

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from ..errors import suggest
 from ..loader import load
 from ..ruleset import Ruleset
+from ._build import Chooser
 from .properties import Case, Checker, Profile, Stats
 from .report import PROPERTIES, ConsistencyError, PropertyFailure, PropertyReport, Undetermined
-from .solve import REASONS, Chooser
+from .solve import REASONS
 
 DrawFn = Callable[[st.SearchStrategy[Any]], Any]
 
