@@ -232,6 +232,8 @@ class Method:
         """Values of each formula key where the score changes its rule (targets, band edges)."""
         return {}
 
+    # FullMarks and Draft live in Method, so a method module reaches them through the Method it imports.
+
     @dataclass(frozen=True)
     class FullMarks:
         """What earns a leaf its most points, in the values its rules read: ``key`` (a formula key, or

@@ -447,6 +447,7 @@ class Ratio(Method):
 
     def rule(self, leaf: Indicator) -> dict[str, Any]:
         spec: RatioParams = leaf.spec
+        # reverse, equal and tolerance are shown only where they take part in the score
         apply = {"reverse": spec.direction == "<=", "equal": spec.direction == "=", "tolerance": _exact(spec)}
         return {key: value for key, value in super().rule(leaf).items() if apply.get(key, True)}
 

@@ -164,9 +164,11 @@ class Build:
         self.leaf = 0
 
     def save(self) -> Saved:
+        """What has been built so far, to go back to when a leaf's target is missed."""
         return dict(self.values), dict(self.bounds), {name: set(leaves) for name, leaves in self.owners.items()}
 
     def restore(self, saved: Saved) -> None:
+        """Go back to what save gave."""
         self.values, self.bounds, self.owners = saved
 
     def fix(self, name: str) -> Any:

@@ -54,22 +54,27 @@ class InputValues:
 
     @property
     def name(self) -> str:
+        """The input's name."""
         return self.check.name
 
     @property
     def type(self) -> str:
+        """The input's type (number, percent, count, bool, date, text, rating)."""
         return self.check.spec.type
 
     @property
     def default(self) -> Any:
+        """The declared default as a unit would give it (None if there is none)."""
         return unit_value(self.check.default)
 
     @property
     def numeric(self) -> bool:
+        """Whether its values are numbers."""
         return self.type in NUMERIC
 
     @property
     def whole(self) -> bool:
+        """Whether its values are whole numbers (a count)."""
         return self.type == "count"
 
     def declared(self, values: Mapping[str, Any] | None = None) -> Interval:

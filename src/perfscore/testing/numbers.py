@@ -60,6 +60,7 @@ def grid(interval: Interval, places: int) -> tuple[int, int] | None:
     assert interval.low is not None and interval.high is not None
 
     def on_grid(value: Decimal) -> Decimal:
+        """The value in units of 10^-places, snapped to a whole one when within 10^-12 of it."""
         exact = value.scaleb(places)
         nearest = exact.to_integral_value()
         return nearest if abs(exact - nearest) < _SNAP else exact

@@ -194,12 +194,14 @@ class Checker:
 
     def leaf_failure(self, name: str, leaf: Indicator, data: Mapping[str, Any], said: Text, expected: str, got: str,
                      changed: tuple[str, Any, Any] | None = None) -> PropertyFailure:  # fmt: skip
+        """A failure at leaf: its id, name and rule with the counterexample and the words."""
         return PropertyFailure(name, dict(data), said.zh, said.en, expected, got, leaf.id, leaf.name, rule_text(leaf),
                                changed)  # fmt: skip
 
     # --- scoring ---
 
     def attempt(self, values: Mapping[str, Any], ruleset: Ruleset | None = None) -> Outcome:
+        """Score values: the result, perfscore's own error, or a crash."""
         try:
             return (ruleset or self.ruleset).score(values)
         except PerfscoreError as error:
@@ -270,6 +272,7 @@ class Checker:
         return {name: failure for name, failure in found.items() if failure is not None}
 
     def leaf_within_points(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
+        """Every leaf scores between 0 and its points, before rounding and after."""
         for leaf, item in zip(self.ruleset.leaves, result.items, strict=True):
             for value in (item.raw, item.score):
                 if ZERO <= value <= item.points:
@@ -282,6 +285,7 @@ class Checker:
         return None
 
     def formula_within_points(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
+        """A leaf's own formula gives a result between 0 and its points: the engine never has to cut it."""
         for leaf, item in zip(self.ruleset.leaves, result.items, strict=True):
             assert leaf.method is not None
             if leaf.method.unclamped is None or item.missing:
@@ -297,6 +301,7 @@ class Checker:
         return None
 
     def totals_add_up(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
+        """Every subtotal and the total are the sums of their items under the ruleset's rounding."""
         ruleset = self.ruleset
         rounding = ruleset.meta.rounding
         by_leaf = rounding.stage == "leaf"
@@ -329,6 +334,7 @@ class Checker:
         return None
 
     def total_within_points(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
+        """The total lies between 0 and the ruleset's total."""
         points = self.ruleset.total_points
         if ZERO <= result.total <= points:
             return None
@@ -337,6 +343,7 @@ class Checker:
         return PropertyFailure("total-within-points", dict(unit), said.zh, said.en, f"0 ≤ total ≤ {most}", shown)
 
     def deterministic(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
+        """Scoring again, or with a pickled copy of the ruleset, gives the same result, and leaves the data as it was."""
         before = copy.deepcopy(dict(unit))
         expected = _fingerprint(result)
         for ruleset, how in ((self.ruleset, SAID["twice"]), (self.copy, SAID["pickled"])):
@@ -352,6 +359,7 @@ class Checker:
         return None
 
     def key_order(self, unit: Mapping[str, Any], order: Sequence[str], result: ScoreResult) -> PropertyFailure | None:
+        """The same data with its keys in another order gives the same result."""
         shuffled = {name: unit[name] for name in order}
         expected, got = _fingerprint(result), _fingerprint(self.attempt(shuffled))
         if got == expected:
@@ -417,6 +425,7 @@ class Checker:
 
     def fall_words(self, changed: tuple[str, Any, Any], leaf: str | None, before: Decimal, after: Decimal,
                    data: Mapping[str, Any], others: Sequence[str]) -> tuple[Text, str, str]:  # fmt: skip
+        """The sentence for a fall, what was expected and what was got."""
         name, worse, better = changed
         way, origin = self.profile.directions[name]
         shown_before, shown_after = self.points(before, after), self.points(after, before)
@@ -429,6 +438,7 @@ class Checker:
     def full_marks(
         self, unit: dict[str, Any], verifies: Mapping[int, Verify], crashes: Crashes
     ) -> PropertyFailure | None:
+        """Each leaf the unit really brought to its target scores its full points."""
         outcome = self.attempt(unit)
         if isinstance(outcome, Crash):
             crashes.append((unit, outcome))

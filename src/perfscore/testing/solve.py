@@ -175,6 +175,7 @@ class Solver:
         key_name = leaf.method.key_names.get(aim.key, Text(aim.key, aim.key))
 
         def step(build: Build) -> Verify:
+            """Brings the unit to the leaf's best reachable value; how to tell it got there."""
             choices = aim.best({key: self._fixed(build, formula) for key, formula in given.items()})
             missed: Missed | None = None
             for index, choice in enumerate(choices):
@@ -435,6 +436,7 @@ def _options(parts: Iterable[Any], plan: Callable[[Any], Move]) -> list[Move]:
 
 def _every(moves: Sequence[Move]) -> Move:
     def every(build: Build) -> None:
+        """Each move in turn."""
         for move in moves:
             move(build)
 
