@@ -252,7 +252,7 @@ class TestSeededFaultsAreCaught:
 
 class TestMonotoneStopsAtTheRulesEdges:
     """Between the worse and the better value drawn, monotone also scores each value where the rules
-    change (band edges and targets, a step either side, and the values data is drawn around): a
+    change (the band edges and targets of the leaves reading the input bare, a step either side): a
     score that falls only between two band edges is found in a few examples, not left to chance."""
 
     @pytest.mark.parametrize(

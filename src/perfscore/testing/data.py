@@ -77,11 +77,20 @@ class InputValues:
         """Whether its values are whole numbers (a count)."""
         return self.type == "count"
 
+    @cached_property
+    def _fixed(self) -> Interval:
+        return Interval(self.check.low, self.check.high)
+
+    @cached_property
+    def crossed(self) -> tuple[tuple[str, str], ...]:
+        """Bounds naming another input: ("max", "budget") for executed ≤ budget."""
+        return self.check.bounded_by
+
     def declared(self, values: Mapping[str, Any] | None = None) -> Interval:
         """The range the ruleset allows (counts from 0 unless their min says otherwise); a bound naming
         another input counts when ``values`` holds that input."""
-        allowed = Interval(self.check.low, self.check.high)
-        for side, other in self.check.bounded_by:
+        allowed = self._fixed
+        for side, other in self.crossed:
             limit = (values or {}).get(other)
             if isinstance(limit, Decimal):
                 allowed = intersect(allowed, Interval(limit) if side == "min" else Interval(None, limit))
@@ -98,6 +107,7 @@ class Inputs:
         order = list(ruleset.inputs)
         required = {name: value.strategy for name, value in self.values.items() if value.check.required}
         optional = {name: value.strategy for name, value in self.values.items() if not value.check.required}
+        self._crossed = [(value, side, other) for value in self.values.values() for side, other in value.crossed]
         self.data: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(required, optional=optional).map(
             lambda drawn: self.within_each_other({name: drawn[name] for name in order if name in drawn})
         )
@@ -132,7 +142,7 @@ class Inputs:
 
     def within_each_other(self, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` with each input moved inside the bounds that name other inputs (executed ≤ budget)."""
-        crossed = [(value, side, other) for value in self.values.values() for side, other in value.check.bounded_by]
+        crossed = self._crossed
         for _ in range(len(crossed)):
             moved = False
             for value, side, other in crossed:

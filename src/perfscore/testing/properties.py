@@ -82,14 +82,13 @@ class Profile:
 
     @pinned
     def _stops(self, name: str) -> list[Decimal]:
-        """Values of the input ``name`` where a score may change: those its data is drawn around (the
-        numbers the ruleset mentions, a step either side) and every target and band edge of the leaves
-        that read it bare, a step either side. A score that falls between two values falls at one of these."""
+        """Values of the input ``name`` where a leaf that reads it bare changes its rule (a target, a
+        band's edge), and a step either side: where a score that falls between two values falls."""
         value = self.inputs.values[name]
         if not value.numeric:
             return []
         step = ONE if value.whole else ONE.scaleb(-value.places)
-        marks: set[Decimal] = {Decimal(choice) for choice in value.choices}
+        marks: set[Decimal] = set()
         for leaf in self.ruleset.leaves:
             assert leaf.method is not None
             for key, landmarks in leaf.method.landmarks(leaf).items():
@@ -259,9 +258,9 @@ class Checker:
                 found["key-order"] = self.key_order(case.unit, case.order, outcome)
         if "monotone" in active and case.probe is not None:
             found["monotone"] = self.monotone(case.unit, case.probe, crashes)
-            if found["monotone"] is None and not self.stats.falls_across:  # a fall the two values do not span?
-                across = self.monotone(case.unit, self.profile.across(case.probe), crashes)
-                self.stats.falls_across = across is not None
+            across = self.profile.across(case.probe)  # a fall beyond the two values, which run() then shrinks
+            if found["monotone"] is None and not self.stats.falls_across and across != case.probe:
+                self.stats.falls_across = self.monotone(case.unit, across, crashes) is not None
         if "full-marks" in active and case.best is not None:
             found["full-marks"] = self.full_marks(case.best, case.verifies, crashes)
         if "own-errors" in active and crashes:
