@@ -89,6 +89,23 @@ TOP_TIER_FAULT = one_leaf_text("rating", inputs={"effect": {"type": "rating", "s
     },
 )  # fmt: skip
 
+#: Bands that pay 9 points from 80% but only 8 from 88%, on a pass rate declared better higher: two
+#: values drawn at random seldom fall either side of 88%.
+DIP_BANDS_FAULT = one_leaf_text(
+    "bands",
+    inputs={"pass_rate": {"type": "percent", "min": 0, "max": 100, "better": "higher"}},
+    value="pass_rate",
+    bands=[{"max": 80, "points": 0}, {"min": 80, "max": 88, "points": 9}, {"min": 88, "max": 90, "points": 8},
+           {"min": 90, "points": 10}],
+)  # fmt: skip
+
+#: A formula that takes points off as satisfaction, declared better higher, rises.
+FALLING_FORMULA_FAULT = one_leaf_text(
+    "formula",
+    inputs={"satisfaction": {"type": "percent", "min": 0, "max": 100, "better": "higher"}},
+    formula="points - satisfaction / 10",
+)
+
 #: A sound ratio indicator: executed / budget against 100%.
 RATIO = one_leaf_text(
     "ratio",
@@ -130,6 +147,12 @@ SEEDED_FAULTS = [
      lambda failure: carryover_rate(failure.data) <= Decimal("0.01")),
     ("top tier below the points", TOP_TIER_FAULT, "full-marks", "rating: input = effect",
      lambda failure: failure.data == {"effect": {"tier": "好", "score": 9}}),
+    ("bands pay less past an edge", DIP_BANDS_FAULT, "monotone",
+     "bands: value = pass_rate, bands: (-∞, 80) → 0; [80, 88) → 9; [88, 90) → 8; [90, +∞) → 10",
+     lambda failure: failure.changed == ("pass_rate", Decimal("87.99"), 88)),
+    ("formula falls as its input improves", FALLING_FORMULA_FAULT, "monotone",
+     "formula: formula = points - satisfaction / 10",
+     lambda failure: failure.changed == ("satisfaction", 0, Decimal("0.01"))),
 ]  # fmt: skip
 
 
@@ -225,6 +248,57 @@ class TestSeededFaultsAreCaught:
                 "en": "beneficiaries is better higher (declared), yet changing it from 0 to 1001 lowers 测试指标 from 10.00 to 9.99",
             },
         }  # fmt: skip
+
+
+class TestMonotoneStopsAtTheRulesEdges:
+    """Between the worse and the better value drawn, monotone also scores each value where the rules
+    change (the band edges and targets of the leaves reading the input bare, a step either side): a
+    score that falls only between two band edges is found in a few examples, not left to chance."""
+
+    @pytest.mark.parametrize(
+        ("text", "changed", "says"),
+        [
+            (DIP_BANDS_FAULT, ("pass_rate", Decimal("87.99"), Decimal(88)),
+             "pass_rate is better higher (declared), yet changing it from 87.99 to 88 lowers 测试指标 from 9.00 to 8.00"),
+            (FALLING_FORMULA_FAULT, ("satisfaction", Decimal(0), Decimal("0.01")),
+             "satisfaction is better higher (declared), yet changing it from 0 to 0.01 lowers 测试指标 from 10 to 9.999"),
+        ],
+        ids=["bands", "formula"],
+    )  # fmt: skip
+    @pytest.mark.parametrize("seed", [0, 1, 2])
+    def test_found_in_twenty_examples(
+        self, text: str, changed: tuple[str, Decimal, Decimal], says: str, seed: int
+    ) -> None:
+        """Whatever the seed, 20 examples find the fall: the property, the leaf and the two values either side of it."""
+        report = check_properties(perfscore.loads(text), examples=20, seed=seed)
+        assert [failure.property for failure in report.failures] == ["monotone"]
+        failure = report.failures[0]
+        assert (failure.indicator, failure.indicator_name, failure.changed) == ("item", "测试指标", changed)
+        assert failure.message("en") == says
+
+    def test_found_among_many_inputs(self) -> None:
+        """Beside six sound ratio indicators, each reading its own input, the bands that pay less past 88% are still found."""
+        sound = [input_table(f"x{i}", {"type": "number", "min": 0}) for i in range(6)]
+        sound += [table(f"indicators.r{i}", {"name": f"R{i}", "points": 10, "method": "ratio", "actual": f"x{i}",
+                                             "target": 50}) for i in range(6)]  # fmt: skip
+        text = DIP_BANDS_FAULT.replace("total = 10", "total = 70") + "".join(sound)
+        report = check_properties(perfscore.loads(text), examples=100, seed=0, properties=["monotone"])
+        assert [(failure.indicator, failure.changed) for failure in report.failures] == [
+            ("item", ("pass_rate", Decimal("87.99"), Decimal(88)))
+        ]
+
+    def test_dip_report(self) -> None:
+        """The failure as a bureau reads it: the two values either side of the band edge, and both scores."""
+        assert report_of(DIP_BANDS_FAULT).failures[0].render("zh") == (
+            "✗ monotone（改善一项输入不会降低任何指标的得分或总分）\n"
+            "  指标：item 测试指标\n"
+            "  规则：bands: value = pass_rate, bands: (-∞, 80) → 0; [80, 88) → 9; [88, 90) → 8; [90, +∞) → 10\n"
+            "  反例：pass_rate = 87.99\n"
+            "  改变：pass_rate: 87.99 → 88\n"
+            "  期望：≥ 9.00\n"
+            "  实际：8.00\n"
+            "  pass_rate 越高越好（声明），但 pass_rate 从 87.99 改为 88 时，测试指标从 9.00 分降为 8.00 分"
+        )
 
 
 # --- faults in scoring itself (the engine's own guarantees) ------------------------------------------------

@@ -37,7 +37,6 @@ from ..text import plain
 
 if TYPE_CHECKING:
     from ..checks import Context
-    from ..intervals import Interval
     from ..ruleset import Indicator
     from ..wording import Display
 
@@ -233,9 +232,83 @@ class Method:
         """Values of each formula key where the score changes its rule (targets, band edges)."""
         return {}
 
-    def full_marks(self, leaf: Indicator, context: Context | None) -> dict[str, Interval] | None:
-        """Values of formula keys that earn full points (all of them at once), or None if unknown."""
+    # FullMarks and Draft live in Method, so a method module reaches them through the Method it imports.
+
+    @dataclass(frozen=True)
+    class FullMarks:
+        """What earns a leaf its most points, in the values its rules read: ``key`` (a formula key, or
+        an input the method reads itself) takes one of ``best(values)``, best first. ``values`` holds
+        the leaf's other formula keys for the unit (a ratio's target). A number's best is an
+        :class:`Interval`, a condition's :data:`~perfscore.intervals.TRUE`, an input's a value of it."""
+
+        key: str
+        best: Callable[[Mapping[str, Any]], list[Any]]
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks | Text:
+        """What a unit at or beyond every target gives the leaf (the kit expects it to earn full
+        points), or why that is not known."""
+        return Text(
+            f"{self.title.zh}指标未说明如何得满分", f"the {self.title.en} method does not say what earns full marks"
+        )
+
+    class Draft(Protocol):
+        """What :meth:`example` draws a random leaf with, so that method modules need no hypothesis:
+        each call draws one value, and ``declare``/``derive`` add to the ruleset being drawn."""
+
+        index: int  # the leaf's number, for the names of its own inputs (x3, t3)
+        points: Decimal  # the leaf's points
+
+        def choice(self, options: tuple[Any, ...]) -> Any:
+            """One of ``options``."""
+            ...
+
+        def boolean(self) -> bool:
+            """True or False."""
+            ...
+
+        def decimal(self, low: Decimal | int | str, high: Decimal | int | str) -> Decimal:
+            """An exact decimal in [low, high] with at most 2 places."""
+            ...
+
+        def decimals(self, low: Decimal | int | str, high: Decimal | int | str, most: int) -> list[Decimal]:
+            """Up to ``most`` different such decimals, ascending."""
+            ...
+
+        def award(self) -> Decimal:
+            """Points from 0 to the leaf's, as precise as the ruleset rounds."""
+            ...
+
+        def declare(self, name: str, type_: str, **keys: Any) -> str:
+            """Declare the input ``name`` of type ``type_`` with ``keys`` (min, max…); returns its name."""
+            ...
+
+        def derive(self, name: str, formula: str) -> str:
+            """Declare the derived value ``name``; returns its name."""
+            ...
+
+    def example(self, draft: Method.Draft) -> dict[str, Any] | None:
+        """The keys of a random leaf of this method (beyond name, points and method) for the kit's
+        generated rulesets, drawn through ``draft``; None: such leaves are not drawn."""
         return None
+
+    def rule(self, leaf: Indicator) -> dict[str, Any]:
+        """The leaf's rule as the kit's failure reports show it: its method's own keys that are set
+        (formulas as written). A list is shown as its items."""
+        own = [key for key in type(leaf.spec).model_fields if key not in LeafParams.model_fields and key != "method"]
+        values = {key: getattr(leaf.spec, key) for key in own}
+        return {
+            key: formula_text(leaf.formulas[key]) if key in leaf.formulas else value
+            for key, value in values.items()
+            if value is not None
+        }
+
+    unclamped: ClassVar[str | None] = None
+    """The fact holding what the leaf's own formula gave before its score was kept within [0, points]
+    (the ``formula-within-points`` property), if the method has one."""
+
+    deliberate: ClassVar[frozenset[str]] = frozenset()
+    """Cases whose score the leaf's rule lowers on purpose (an over-target deduction): a better input
+    that lands in one is not a ``monotone`` failure."""
 
     # --- perfscore diff --------------------------------------------------------------------
 

@@ -204,9 +204,32 @@ class Bands(Method):
         return {"value": sorted(edges)}
 
     def best(self, leaf: Indicator) -> list[Interval]:
-        """The bands' ranges, the best award first (the first listed among equals)."""
-        order = sorted(range(len(leaf.spec.bands)), key=lambda index: -awards(leaf)[index])
-        return [leaf.spec.bands[index].interval() for index in order]
+        """Where each band applies (the first listed wins where bands overlap), the best award first
+        (the first listed among equals)."""
+        return [piece for piece, _ in sorted(_pieces(leaf, Interval()), key=lambda found: -found[1])]
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
+        return Method.FullMarks("value", lambda values: self.best(leaf))
+
+    def example(self, draft: Method.Draft) -> dict[str, Any]:
+        value = draft.declare(f"v{draft.index}", "number", min=Decimal(-100), max=Decimal(200))
+        bands: list[dict[str, Any]] = [{}]
+        for cut in draft.decimals(-100, 200, 3):  # contiguous bands cover every value; each cut belongs to one side
+            closed_left = draft.boolean()
+            bands[-1] |= {"max": cut} if closed_left else {"max": cut, "max_inclusive": True}
+            bands.append({"min": cut} if closed_left else {"min": cut, "min_inclusive": False})
+        for band in bands:
+            band |= {"points": draft.award()} if draft.boolean() else {"fraction": draft.decimal(0, 1)}
+        return {"value": value, "bands": bands}
+
+    def rule(self, leaf: Indicator) -> dict[str, Any]:
+        def text(band: Band, award: Decimal) -> str:  # the ends as written, open or closed: [90, +∞) → 10
+            low = "(-∞" if band.min is None else f"{'[' if band.min_inclusive else '('}{band.min:f}"
+            high = "+∞)" if band.max is None else f"{band.max:f}{']' if band.max_inclusive else ')'}"
+            return f"{low}, {high} → {award:f}"
+
+        bands = [text(band, award) for band, award in zip(leaf.spec.bands, awards(leaf), strict=True)]
+        return {"value": formula_text(leaf.formulas["value"]), "bands": bands}
 
     # --- perfscore diff --------------------------------------------------------------------
 

@@ -63,8 +63,26 @@ class Boolean(Method):
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
         return Trend(1)  # true earns the points, false none
 
+    # --- the testing kit -----------------------------------------------------------------
+
     def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
         return {}
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
+        return Method.FullMarks("value", lambda values: [TRUE])
+
+    def example(self, draft: Method.Draft) -> dict[str, Any]:
+        i = draft.index
+        kind = draft.choice(("bool", "not", "compare", "text", "and"))
+        if kind in ("bool", "not", "and"):
+            draft.declare(f"b{i}", "bool")
+        if kind in ("compare", "and"):
+            draft.declare(f"x{i}", "number")
+        if kind == "text":
+            draft.declare(f"s{i}", "text")
+        value = {"bool": f"b{i}", "not": f"not b{i}", "compare": f"x{i} >= 0", "text": f's{i} == "完成"',
+                 "and": f"b{i} and 0 <= x{i} < 100"}[kind]  # fmt: skip
+        return {"value": value}
 
 
 BOOLEAN = Boolean()

@@ -109,9 +109,26 @@ class Deduction(Method):
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
         return Trend(-1)  # each finding more takes points off, never adds any
 
+    # --- the testing kit -----------------------------------------------------------------
+
     def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
         cap, each = cap_of(leaf), leaf.spec.each
         return {"count": [ZERO, Decimal(1), CONTEXT.divide(cap, each).to_integral_value(rounding=ROUND_CEILING)]}
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
+        return Method.FullMarks("count", lambda values: [Interval(ZERO, ZERO)])  # nothing found
+
+    def example(self, draft: Method.Draft) -> dict[str, Any]:
+        count = f"n{draft.index}"
+        keys: dict[str, Any] = {"each": draft.decimal("0.01", 5)}
+        if draft.boolean():
+            keys["count"] = draft.declare(count, "count", max=Decimal(50))
+        else:
+            keys["count"] = draft.declare(count, "number", min=ZERO, max=Decimal(50))
+            keys["count_rounding"] = draft.choice(("exact", "floor", "ceil"))
+        if draft.boolean():
+            keys["cap"] = draft.decimal(0, 2 * draft.points)
+        return keys
 
 
 def cap_of(leaf: Indicator) -> Decimal:

@@ -101,5 +101,31 @@ class Formula(Method):
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
         return Trend(1)  # the clamp to [0, points] keeps the formula's own direction
 
+    # --- the testing kit -----------------------------------------------------------------
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Text:
+        return Text(
+            "公式法指标没有统一的“达到目标”，无法构造满分数据", "a formula indicator has no general target to meet"
+        )
+
+    def example(self, draft: Method.Draft) -> dict[str, Any]:
+        i = draft.index
+        kind = draft.choice(("share", "minus", "if", "days", "round", "clamp"))
+        if kind in ("share", "round", "clamp"):
+            draft.declare(f"x{i}", "number")
+        if kind == "minus":
+            draft.declare(f"n{i}", "count", max=50)
+        if kind == "if":
+            draft.declare(f"b{i}", "bool")
+        if kind == "days":
+            draft.declare(f"due{i}", "date")
+            draft.declare(f"done{i}", "date")
+        formula = {"share": f"points * x{i} / 100", "minus": f"points - 0.5 * n{i}",
+                   "if": f"points if b{i} else points / 2", "days": f"points - days_between(due{i}, done{i}) * 0.1",
+                   "round": f"round(x{i} * points / 100, 1)", "clamp": f"clamp(x{i}, 0, points) ** 1"}[kind]  # fmt: skip
+        return {"formula": formula}
+
+    unclamped = "result"
+
 
 FORMULA = Formula()

@@ -96,5 +96,20 @@ class Rating(Method):
             f"every tier of the scale '{name}' gives 0" if all(t.max <= 0 for t in tiers) else None,
         )
 
+    # --- the testing kit -----------------------------------------------------------------
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
+        """Its input rated by name in a tier whose default is all the points; else the highest score
+        the best tier allows."""
+        tiers = context.ruleset.scales[context.ruleset.inputs[leaf.spec.input].scale].tiers
+        best: list[Any] = [tier.name for tier in tiers if tier.default == 1]
+        top = max(tiers, key=lambda tier: (tier.max, tier.max_inclusive))
+        if top.max_inclusive:
+            best.append({"tier": top.name, "score": CONTEXT.multiply(top.max, leaf.points)})
+        return Method.FullMarks(leaf.spec.input, lambda values: best)
+
+    def example(self, draft: Method.Draft) -> dict[str, Any]:
+        return {"input": draft.declare(f"g{draft.index}", "rating")}
+
 
 RATING = Rating()

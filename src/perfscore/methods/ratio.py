@@ -405,14 +405,53 @@ class Ratio(Method):
         spec: RatioParams = leaf.spec
         if _exact(spec):
             return Interval(target - spec.tolerance, target + spec.tolerance)
-        if spec.direction == "<=":
-            return Interval(None, target)
+        if spec.direction == "<=":  # a negative actual counts as 0, so a target below 0 is never met
+            return Interval(None, target) if target >= 0 else Interval(ZERO, target)
         if target <= 0:
             return Interval(None, None) if spec.direction == ">=" else Interval(None, ZERO)
         over = spec.over_target
         if over is not None and over.deduct:
             return Interval(target, over.above * target, high_open=True)
         return Interval(target, None)
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
+        return Method.FullMarks("actual", lambda values: [self.goal(leaf, values["target"])])
+
+    def example(self, draft: Method.Draft) -> dict[str, Any]:
+        i = draft.index
+        direction = draft.choice((">=", "<=", "="))
+        low = draft.choice((Decimal(-100), ZERO))  # negative actuals count as 0
+        actual = x = draft.declare(f"x{i}", "number", min=low, max=Decimal(3000))  # the targets' scale
+        style = draft.choice(("name", "derived", "sum"))
+        if style == "derived":
+            divisor = draft.declare(f"d{i}", "number", min=Decimal(1), max=Decimal(10_000))
+            actual = draft.derive(f"r{i}", f"{x} / {divisor}")
+        elif style == "sum":
+            actual = f"{x} + {draft.decimal(0, 10):f}"
+        target: Any = draft.decimal(0, 1000)
+        if draft.boolean():
+            target = draft.declare(f"t{i}", "number", min=ZERO, max=Decimal(1000))
+        keys: dict[str, Any] = {"actual": actual, "target": target, "direction": direction}
+        if direction == "<=":
+            keys["reverse"] = draft.choice(("linear", "inverse"))
+        if direction == "=":
+            keys["equal"] = draft.choice(("at-least", "exact"))
+            if keys["equal"] == "exact":
+                keys["tolerance"] = draft.decimal(0, 5)
+        if direction != "<=" and draft.boolean():
+            over: dict[str, Any] = {"above": draft.decimal("1.01", 3)}
+            if draft.boolean():
+                over |= {"action": "deduct", "deduct": draft.decimal(0, draft.points)}
+            keys["over_target"] = over
+        return keys
+
+    def rule(self, leaf: Indicator) -> dict[str, Any]:
+        spec: RatioParams = leaf.spec
+        # reverse, equal and tolerance are shown only where they take part in the score
+        apply = {"reverse": spec.direction == "<=", "equal": spec.direction == "=", "tolerance": _exact(spec)}
+        return {key: value for key, value in super().rule(leaf).items() if apply.get(key, True)}
+
+    deliberate = frozenset({OVER_DEDUCTED.name})
 
     # --- perfscore diff --------------------------------------------------------------------
 
