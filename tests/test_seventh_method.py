@@ -14,6 +14,8 @@ import pytest
 import perfscore
 from helpers import d, one_leaf_text
 from perfscore.checks import Context
+from perfscore.intervals import Interval
+from perfscore.testing import check_properties
 from perfscore.messages import Text
 from perfscore.methods import METHODS, Case, Code, FormulaKey, Method, Trend, formula_text, measured_name
 from perfscore.model import FormulaText, Fraction, LeafParams
@@ -74,6 +76,9 @@ class Threshold(Method):
 
     def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
         return {"value": [leaf.spec.threshold]}
+
+    def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
+        return Method.FullMarks("value", lambda values: [Interval(leaf.spec.threshold, None)])
 
 
 THRESHOLD = Threshold()  # methods pickle by reference to their module's singleton, named after them
@@ -166,3 +171,19 @@ def test_a_ruleset_using_it_pickles_with_its_methods() -> None:
     ruleset = threshold_ruleset()
     copied = pickle.loads(pickle.dumps(ruleset))
     assert copied.score({"trained": 99}).to_dict() == ruleset.score({"trained": 99}).to_dict()
+
+
+def test_the_property_kit_checks_it() -> None:
+    """``perfscore check --properties`` works on it: full marks are built from its ``full_marks`` (the value
+    at or above the threshold) and checked, and every property passes."""
+    report = check_properties(threshold_ruleset(better="higher"), examples=50, seed=0)
+    assert report.ok, report.render("en")
+    assert report.undetermined == ()
+
+
+def test_the_property_kit_finds_it_falling_as_its_input_improves() -> None:
+    """Declared better lower, reaching the threshold raises the score: the monotone property finds it."""
+    report = check_properties(threshold_ruleset(better="lower"), examples=50, seed=0, properties=["monotone"])
+    (failure,) = report.failures
+    assert (failure.property, failure.indicator) == ("monotone", "item")
+    assert "lowers 测试指标 from 10.00 to 6.00" in failure.message("en")

@@ -11,9 +11,10 @@ scoring             ``emit``: the one statement of its arithmetic, as code writt
                     :class:`Code`. The compiler inlines it into the ruleset's scoring function;
                     the reference path compiles the same lines per leaf. Each outcome is a
                     :class:`Case`; the facts it records are what the explanation says.
-explanation         ``cases`` (their zh/en wording), ``template_fields``, ``fields``, ``describe``
-``perfscore check``  ``lint``, ``outlook``, ``monotone``
-testing kit         ``landmarks``, ``full_marks``
+explanation         ``cases`` (their zh/en wording), ``facts``, ``fields``, ``body_suffix``,
+                    ``template_fields``, ``describe``
+``perfscore check``  ``lint``, ``outlook``, ``trend`` (for monotonicity), ``rewards``
+testing kit         ``landmarks``, ``full_marks``, ``example``, ``rule``, ``unclamped``, ``deliberate``
 ``perfscore diff``   ``title``, ``key_names``, ``show``
 ==================  ==========================================================================
 
