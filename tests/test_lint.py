@@ -684,3 +684,70 @@ class TestIntervalsHoldEveryValue:
             return
         assert isinstance(analysis.value, Interval)
         assert within_rounding(value, analysis.value), (formula, values, str(analysis.value))
+
+
+# --- monotonicity: a better input never costs points --------------------------------------------------
+
+PERCENT_BETTER_HIGHER = {"rate": {"type": "percent", "min": 0, "max": 100, "better": "higher"}}
+
+
+@pytest.mark.parametrize(
+    ("bands", "expected"),
+    [
+        pytest.param(
+            [{"max": 80, "points": 0}, {"min": 80, "max": 88, "points": 9}, {"min": 88, "max": 90, "points": 8},
+             {"min": 90, "points": 10}],
+            ["indicators.item: error[not-monotone]: 测试指标 falls as inputs.rate improves: rate is better higher "
+             "(declared), yet rate = 87.99 scores 9 and rate = 88 scores only 8"],
+            id="9 points for 80–88, 8 for 88–90",
+        ),
+        pytest.param(
+            [{"max": 80, "points": 0}, {"min": 80, "max": 90, "points": 8}, {"min": 90, "points": 10}],
+            [],
+            id="rising bands: proved",
+        ),
+    ],
+)  # fmt: skip
+def test_bands_that_pay_less_for_more_are_found_with_the_two_values(bands: list[dict[str, Any]], expected: list[str]) -> None:
+    """A higher-is-better rate in bands that pay less for more: the two values either side of the edge, and their scores."""
+    text = one_leaf_text("bands", inputs=PERCENT_BETTER_HIGHER, value="rate", bands=bands)
+    assert messages(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("formula", "better", "expected"),
+    [
+        ("points - rate / 10", "higher", "rate = 0 scores 10 and rate = 1 scores only 9.9"),
+        ("rate / 10", "lower", "rate = 100 scores 10 and rate = 90 scores only 9"),
+        ("rate / 10", "higher", None),
+        ("points - max(0, rate - 90)", "lower", None),
+    ],
+)
+def test_a_formula_that_falls_as_a_better_input_rises_is_found(formula: str, better: str, expected: str | None) -> None:
+    """A formula leaf's trend in a better input is proved by interval analysis, or a counterexample pair is reported."""
+    inputs = {"rate": {**PERCENT_BETTER_HIGHER["rate"], "better": better}}
+    found_here = [d for d in lint_text(one_leaf_text("formula", inputs=inputs, formula=formula)) if d.code == "not-monotone"]
+    assert [d.message.split("yet ")[-1] for d in found_here] == ([] if expected is None else [expected])
+
+
+def test_a_better_direction_inferred_from_a_ratio_is_checked_in_other_leaves() -> None:
+    """An input without ``better``, read bare as a ``>=`` ratio's actual, is better higher; a bands leaf that pays
+    less for more of it is found, and says the direction was inferred."""
+    text = one_leaf_text("ratio", inputs={"rate": {"type": "percent", "min": 0, "max": 100}}, actual="rate", target=90)
+    text = text.replace("total = 10", "total = 20") + table(
+        "indicators.again",
+        {"name": "分档", "points": 10, "method": "bands", "value": "rate",
+         "bands": [{"max": 50, "points": 10}, {"min": 50, "points": 5}]},
+    )  # fmt: skip
+    (problem,) = [d for d in lint_text(text) if d.code == "not-monotone"]
+    assert "rate is better higher (inferred from its ratio indicators)" in problem.message
+    assert "rate = 49.99 scores 10 and rate = 50 scores only 5" in problem.message
+
+
+def test_a_deliberate_over_target_deduction_is_not_a_monotonicity_mistake() -> None:
+    """A ratio's over_target deduction lowers the score of a far-exceeded target on purpose: not reported."""
+    text = one_leaf_text(
+        "ratio", inputs={"cases": {"type": "count", "better": "higher"}}, actual="cases", target=100,
+        over_target={"above": Decimal("1.3"), "action": "deduct", "deduct": 2},
+    )  # fmt: skip
+    assert [d.code for d in lint_text(text) if d.code == "not-monotone"] == []

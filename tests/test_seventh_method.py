@@ -15,12 +15,12 @@ import perfscore
 from helpers import d, one_leaf_text
 from perfscore.checks import Context
 from perfscore.intervals import Interval
-from perfscore.testing import check_properties
 from perfscore.messages import Text
 from perfscore.methods import METHODS, Case, Code, FormulaKey, Method, Trend, formula_text, measured_name
 from perfscore.model import FormulaText, Fraction, LeafParams
 from perfscore.report import explain_ruleset
 from perfscore.ruleset import Indicator
+from perfscore.testing import check_properties
 from perfscore.text import plain
 from perfscore.wording import Display
 
