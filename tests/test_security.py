@@ -346,12 +346,16 @@ def test_scoring_touches_no_file_socket_or_process(ruleset_path: str, data_path:
 
 
 def test_loading_from_text_opens_nothing_and_runs_only_generated_code() -> None:
-    """loads() opens no file and no socket; the only code it executes is perfscore's generated functions."""
+    """loads() opens no file and no socket and executes nothing; scoring executes only perfscore's generated
+    scoring pass (compiled when first needed)."""
     text = (ROOT / SHIPPED[0][0]).read_text(encoding="utf-8")
     perfscore.loads(text)
     with audited() as events:
-        perfscore.loads(text)
-    assert {event for event, _ in events} - HARMLESS - {"compile", "exec"} == set()
+        ruleset = perfscore.loads(text)
+    assert {event for event, _ in events} - HARMLESS - {"compile"} == set()
+    with audited() as events:
+        ruleset.score(perfscore.read_units(ROOT / SHIPPED[0][1])[0].values)
+    assert {event for event, _ in events} - HARMLESS - {"open", "compile", "exec"} == set()
     executed = {args[0].co_filename for event, args in events if event == "exec"}
     assert executed == {"<perfscore score>"}  # the scoring pass; the others are made when first needed
 

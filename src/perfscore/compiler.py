@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from .errors import Location, Problem, ScoringError
-from .exact import ONE, TWO, ZERO
+from .exact import CONTEXT, ONE, TWO, ZERO
 from .expressions import Expression, source
 from .inputs import NUMERIC, InputCheck
 from .methods import MISSING, Case
@@ -62,6 +62,8 @@ class _Emitter:
         self.depth = 1
         self.leaf: Indicator | None = None
         self.outputs = ("s", "f")
+        self.rounded: str | None = None  # where result() also puts the leaf's rounded score, if it does
+        self.rounding: Rounding | None = None
 
     # --- the Code protocol ---------------------------------------------------------------
 
@@ -100,8 +102,22 @@ class _Emitter:
         if len(facts) != len(case.fields):
             raise TypeError(f"{case!r} records {case.fields}, but {len(facts)} values were given")
         score_name, facts_name = self.outputs
-        self.line(f"{score_name} = {score}")
-        self.line(f"{facts_name} = ({', '.join([self.const(case), *facts])},)")
+        recorded = f"({', '.join([self.const(case), *facts])},)"
+        if self.rounded is None or self.rounding is None:
+            self.line(f"{score_name}, {facts_name} = {score}, {recorded}")
+            return
+        rounding = self.rounding
+        constant = ZERO if score == "ZERO" else self._constant(score)
+        if isinstance(constant, Decimal):  # a fixed score is rounded once, here, not for every unit
+            shown = self.const(constant.quantize(rounding.quantum, rounding=rounding.mode, context=CONTEXT))
+            self.line(f"{score_name}, {facts_name}, {self.rounded} = {score}, {recorded}, {shown}")
+        else:
+            self.line(f"{score_name}, {facts_name} = {score}, {recorded}")
+            self.line(f"{self.rounded} = {score_name}.quantize({self.const(rounding.quantum)}, {self.const(rounding.mode)})")
+
+    def _constant(self, source: str) -> object:
+        """The value a generated name stands for, when ``source`` is one bound by :meth:`const`."""
+        return self.namespace.get(source) if source.startswith("_k") and source[2:].isdigit() else None
 
     def fail(self, code: str, message: Callable[..., str], *args: str) -> str:
         assert self.leaf is not None
@@ -232,20 +248,19 @@ def _body(
     _read(em, derived, leaves, maybe_missing, at_hand)
     for value in derived:
         _derived(em, value, optional)
-    q, mode = em.const(rounding.quantum), em.const(rounding.mode)
+    em.rounding = rounding
     for number, leaf in enumerate(leaves):
         assert leaf.method is not None
         em.leaf, em.outputs = leaf, (f"s{number}", f"f{number}")
+        em.rounded = f"q{number}" if rounding.each_leaf else None  # each leaf rounded where it is scored
         if leaf.needs & optional:
             with em.block(f"if missing and {em.const(leaf.needs)} & missing:"):
-                em.line(f"s{number} = ZERO")
-                em.line(f"f{number} = ({em.const(MISSING)},)")
+                em.result("ZERO", MISSING)
             with em.block("else:"):
                 leaf.method.emit(leaf, em)
         else:
             leaf.method.emit(leaf, em)
-        if rounding.each_leaf:
-            em.line(f"q{number} = s{number}.quantize({q}, {mode})")
+    em.rounded = None
     numbers = range(len(leaves))
     summed = "q" if rounding.each_leaf else "s"  # at most CHUNK terms: the expression stays shallow
     total = " + ".join(f"{summed}{n}" for n in numbers) or "ZERO"

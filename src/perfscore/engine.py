@@ -44,7 +44,15 @@ class Engine:
         quantum = Decimal(1).scaleb(-meta.rounding.places, CONTEXT)
         rounding = compiler.Rounding(quantum, ROUNDING[meta.rounding.mode], meta.rounding.stage == "leaf")
         self.rounding = rounding
-        self.quick = compiler.build_quick(ruleset.checks, ruleset.derived, ruleset.leaves, rounding)
+
+    # Each generated function is compiled the first time it is needed: loading a ruleset to check,
+    # explain or compare it compiles nothing, and a ruleset unpickled in a worker compiles on first use.
+
+    @cached_property
+    def quick(self) -> compiler.Quick:
+        """The scoring pass for a unit's values as given."""
+        ruleset = self.ruleset
+        return compiler.build_quick(ruleset.checks, ruleset.derived, ruleset.leaves, self.rounding)
 
     @cached_property
     def run_pass(self) -> compiler.Pass:

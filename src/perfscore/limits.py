@@ -54,6 +54,8 @@ _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 def look_alike(key: str) -> str | None:
     """Why a key could pass for another one (full-width letters, invisible characters, mixed
     Latin/Cyrillic/Greek letters), or None when it reads as what it is."""
+    if key.isascii() and key.isprintable():
+        return None  # the common case: plain ASCII cannot look like anything else
     if any(unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn", "Zl", "Zp") for char in key):
         return "it contains an invisible or control character"
     if unicodedata.normalize("NFKC", key) != key:

@@ -326,7 +326,7 @@ class _Loader:
         want: Kind | None,
         constants: Mapping[str, Decimal] | None = None,
     ) -> Expression | None:
-        if isinstance(text, str) and _names_in(text) & self.broken:
+        if self.broken and isinstance(text, str) and _names_in(text) & self.broken:
             return None  # it reads a derived value whose own mistake is already reported
         expression, problems = compile_expression(text, self.at(path), kinds, constants, self.limits)
         self.problems.extend(problems)
