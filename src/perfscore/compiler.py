@@ -113,7 +113,9 @@ class _Emitter:
             self.line(f"{score_name}, {facts_name}, {self.rounded} = {score}, {recorded}, {shown}")
         else:
             self.line(f"{score_name}, {facts_name} = {score}, {recorded}")
-            self.line(f"{self.rounded} = {score_name}.quantize({self.const(rounding.quantum)}, {self.const(rounding.mode)})")
+            self.line(
+                f"{self.rounded} = {score_name}.quantize({self.const(rounding.quantum)}, {self.const(rounding.mode)})"
+            )
 
     def _constant(self, source: str) -> object:
         """The value a generated name stands for, when ``source`` is one bound by :meth:`const`."""
