@@ -105,15 +105,19 @@ def test_json_output_parses() -> None:
     assert document["files"][0]["diagnostics"] == [
         {
             "code": "band-gap",
+            "meaning": {"zh": "部分取值不在任何区间内", "en": "values that fall in no band"},
             "severity": "error",
-            "message": "values in [60, 70) fall in no band, and scoring a unit whose value is there fails; the value "
-            "rate ranges over [0, 100]",
+            "message": {
+                "zh": None,
+                "en": "values in [60, 70) fall in no band, and scoring a unit whose value is there fails; the value "
+                "rate ranges over [0, 100]",
+            },
             "suggestion": None,
             "file": BAND_GAP,
             "path": "indicators.item.bands",
             "keys": ["indicators", "item", "bands"],
-            "line": None,
-            "column": None,
+            "line": 21,  # bands = [ …
+            "column": 1,
             "span": None,
         }
     ]

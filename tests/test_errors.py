@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 import perfscore
-from helpers import HEADER, d, input_table, one_leaf
+from helpers import HEADER, d, input_table, one_leaf, one_leaf_text
 from perfscore import DataError, ScoringError
 
 INPUTS = {
@@ -279,6 +280,21 @@ def test_score_many_scores_the_good_units_and_reports_the_bad_one() -> None:
         "name": None,
         "error": "data",
         "message": "2: 1 problem in the data\n  2: n: expected at least 0, got -1 (事项数)",
+        "problems": [
+            {
+                "code": "invalid-input",
+                "meaning": {"zh": "输入值不符合要求", "en": "an input value that does not fit its input"},
+                "severity": "error",
+                "message": {"zh": None, "en": "expected at least 0, got -1 (事项数)"},
+                "suggestion": None,
+                "file": "2",
+                "path": "n",
+                "keys": ["n"],
+                "line": None,
+                "column": None,
+                "span": None,
+            }
+        ],
     }
     assert batch.summary() == "3 units: 2 scored, 1 failed (1 data error)"
 
@@ -331,3 +347,39 @@ def test_error_classes() -> None:
     assert issubclass(perfscore.RulesetError, ValueError)
     assert issubclass(ScoringError, ArithmeticError) and issubclass(ScoringError, perfscore.PerfscoreError)
     assert issubclass(perfscore.UnreadableFileError, OSError)
+
+
+# --- errors as data ---------------------------------------------------------------------------------
+
+
+DIVIDES = perfscore.loads(one_leaf_text("formula", inputs={"x": "number", "y": "number"}, formula="x / y"))
+
+
+def error_of(action: Any) -> perfscore.PerfscoreError:
+    """The PerfscoreError ``action()`` raises."""
+    with pytest.raises(perfscore.PerfscoreError) as caught:
+        action()
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("kind", "action", "codes"),
+    [
+        ("RulesetError", lambda: perfscore.loads("[ruleset]\nid = 1", source="r.toml"), ["invalid-value", "missing-key", "missing-key", "missing-key", "not-a-table"]),
+        ("DataError", lambda: policy(None).score({"budget": d("100"), "executed": "九十", "n": 1}, unit="u1"), ["invalid-input"]),
+        ("ScoringError", lambda: DIVIDES.score({"x": 1, "y": 0}, unit="u1"), ["division-by-zero"]),
+        ("UnreadableFileError", lambda: perfscore.load("no-such-file.toml"), []),
+    ],
+    ids=["ruleset", "data", "scoring", "unreadable"],
+)
+def test_every_error_is_data(kind: str, action: Any, codes: list[str] | None) -> None:
+    """Every PerfscoreError has to_dict(): its kind, its whole message, and each located problem as data (JSON as it stands)."""
+    error = error_of(action)
+    data = json.loads(json.dumps(error.to_dict(), ensure_ascii=False))
+    assert (data["error"], data["message"]) == (kind, str(error))
+    if codes is not None:
+        assert [problem["code"] for problem in data["problems"]] == codes
+    for problem in data["problems"]:
+        assert set(problem) == {"code", "meaning", "severity", "message", "suggestion", "file", "path", "keys", "line",
+                                "column", "span"}  # fmt: skip
+        assert problem["meaning"]["zh"] and problem["meaning"]["en"] and problem["message"]["en"]

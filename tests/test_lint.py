@@ -459,8 +459,9 @@ def test_diagnostic_as_data() -> None:
     location = Location("r.toml", ("indicators", "item", "bands", 1), span=None)
     assert Diagnostic(location, "overlap", code="band-overlap", severity="warning").to_dict() == {
         "code": "band-overlap",
+        "meaning": {"zh": "区间相互重叠", "en": "bands that overlap"},
         "severity": "warning",
-        "message": "overlap",
+        "message": {"zh": None, "en": "overlap"},
         "suggestion": None,
         "file": "r.toml",
         "path": "indicators.item.bands[1]",

@@ -41,6 +41,7 @@ from .intervals import (
 )
 from .loader import load, loads
 from .model import InputSpec, Tier
+from .positions import Positions
 from .ruleset import Indicator, Ruleset
 from .text import plain
 
@@ -104,7 +105,7 @@ def check(ruleset: Ruleset) -> list[Diagnostic]:
             except Exception as error:  # one broken rule must not hide what the others find
                 message = f"the check '{rule.__name__}' failed ({type(error).__name__}: {error}); please report this"
                 found.append(Problem(Location(ruleset.source), message, code="lint-failed", severity="warning"))
-    return found
+    return Positions(ruleset.text).locate(found)  # each also says the line and column of its key
 
 
 # Whatever context the caller's thread has, the checks compare and multiply ruleset numbers in a wide

@@ -66,12 +66,16 @@ class Location:
     span: Span | None = None
 
     def render(self) -> str:
+        """``file: key.path`` when the key path is known (its line and column are data, in
+        :meth:`to_dict`), else ``file:line:column`` (a TOML syntax error)."""
         head = self.file or "<string>"
+        if self.path:
+            return f"{head}: {format_key_path(self.path)}"
         if self.line is not None:
             head += f":{self.line}"
             if self.column is not None:
                 head += f":{self.column}"
-        return f"{head}: {format_key_path(self.path)}" if self.path else head
+        return head
 
     def place(self) -> str:
         """Where inside the file, without the file: the key path, or the line and column."""
@@ -128,11 +132,15 @@ class Problem:
         return self.render()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: the code, severity, message, suggestion and where (key path as text and parts)."""
+        """Plain data for JSON: the code and what it means (zh, en), the severity, the message (zh when
+        perfscore has it in Chinese, else null; en), the suggestion, and where: the file, the key path
+        as text and as its parts, the line and column of the key, the span inside a formula."""
+        zh, en = CODES[self.code]
         return {
             "code": self.code,
+            "meaning": {"zh": zh, "en": en},
             "severity": self.severity,
-            "message": self.message,
+            "message": {"zh": self.message_zh, "en": self.message},
             "suggestion": self.suggestion,
             **self.location.to_dict(),
         }
@@ -144,6 +152,17 @@ Diagnostic = Problem
 
 class PerfscoreError(Exception):
     """Root of every error perfscore raises on purpose."""
+
+    problems: tuple[Problem, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain data for JSON: its kind (the class's name), the whole message, and each
+        located problem (see :meth:`Problem.to_dict`)."""
+        return {
+            "error": type(self).__name__,
+            "message": str(self),
+            "problems": [problem.to_dict() for problem in self.problems],
+        }
 
 
 class _ProblemsError(PerfscoreError):
@@ -165,6 +184,9 @@ class _ProblemsError(PerfscoreError):
     def __str__(self) -> str:
         return self.render()
 
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "source": self.source}
+
 
 class RulesetError(_ProblemsError, ValueError):
     """The ruleset document is malformed or inconsistent; raised at load time."""
@@ -183,8 +205,12 @@ class ScoringError(PerfscoreError, ArithmeticError):
 
     def __init__(self, problem: Problem, unit: str | None = None) -> None:
         self.problem = problem
+        self.problems = (problem,)
         self.unit = unit
         super().__init__(self.render())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "unit": self.unit}
 
     def render(self) -> str:
         text = self.problem.render()
@@ -210,6 +236,9 @@ class InternalError(PerfscoreError, RuntimeError):
     def __init__(self, message: str, unit: str | None = None) -> None:
         self.unit = unit
         super().__init__(f"{unit}: {message}" if unit else message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "unit": self.unit}
 
 
 # --- the closed list of problem codes --------------------------------------------------------

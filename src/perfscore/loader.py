@@ -34,6 +34,7 @@ from .model import (
     Scale,
     TablePolicy,
 )
+from .positions import Positions
 from .ruleset import Derived, Indicator, Ruleset
 from .text import shown
 from .toml import parse_toml
@@ -86,10 +87,13 @@ def loads(
         message = f"the ruleset is {size} bytes, over the {limits.max_bytes}-byte limit"
         raise RulesetError([Problem(Location(source), message, code="file-too-large")], source)
     document = parse_toml(text.removeprefix("\ufeff"), source, RulesetError)
-    problems = check_document(document, source, limits)
-    if problems:
-        raise RulesetError(problems, source)
-    return _Loader(source, limits, methods).build(document, text)
+    try:
+        problems = check_document(document, source, limits)
+        if problems:
+            raise RulesetError(problems, source)
+        return _Loader(source, limits, methods).build(document, text)
+    except RulesetError as error:  # each problem also says the line and column of its key
+        raise RulesetError(Positions(text).locate(error.problems), source) from None
 
 
 def _show(value: Any) -> str:

@@ -335,7 +335,14 @@ class UnitError:
         return "internal" if isinstance(self.error, InternalError) else "scoring"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit, "name": self.name, "error": self.kind, "message": str(self.error)}
+        problems = [problem.to_dict() for problem in self.error.problems]
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "error": self.kind,
+            "message": str(self.error),
+            "problems": problems,
+        }
 
 
 @dataclass(frozen=True)
