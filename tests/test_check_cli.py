@@ -214,3 +214,13 @@ def test_properties_are_not_run_on_a_ruleset_that_does_not_load() -> None:
         "1 file checked: 1 error, 0 warnings, 0 info\n"
         "property checks: 0 passed, 0 failed, 1 not run (the ruleset did not load)\n"
     )
+
+
+def test_the_json_shown_in_the_docs_is_what_check_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/consistency.md's --format json example: its first diagnostic is exactly what check gives for gap.toml."""
+    page = (ROOT / "docs" / "consistency.md").read_text(encoding="utf-8")
+    (tmp_path / "gap.toml").write_text(page.split("```toml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    shown = page.split('"diagnostics": [\n', 1)[1].split("        },\n        …", 1)[0] + "}"
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = check("--format", "json", "gap.toml")
+    assert json.loads(out)["files"][0]["diagnostics"][0] == json.loads(shown)
