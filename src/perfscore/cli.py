@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--progress", action="store_true", help="show progress on stderr even for a short run")
 
     listing = commands.add_parser("rulesets", help="list the rulesets shipped with perfscore (usable by id)")
-    listing.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    listing.add_argument("--format", choices=("json", "text"), default="text", help="output format (default: text)")
     listing.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the titles (default: zh)")
     return parser
 

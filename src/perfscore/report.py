@@ -9,7 +9,7 @@ from typing import Any
 
 from .exact import pinned
 from .messages import LANGS, in_lang, words
-from .model import Group
+from .model import Group, InputSpec
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset
@@ -197,11 +197,12 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
 @pinned
 def explain_data(ruleset: Ruleset) -> dict[str, Any]:
     """The rule tree as plain data (what ``perfscore explain --format json`` writes): the ruleset's
-    identity, sources, assumptions, rounding, grades, inputs, derived values, scales and the
-    indicator tree, each node with its id, names, points and, for a leaf, its method, the sentence
+    identity, sources, assumptions, rounding, grades, inputs, derived values, the rating scales it
+    declares or uses and the indicator tree, each node with its id, names, points and, for a leaf, its method, the sentence
     saying how it is scored in Chinese and English and its parameters (defaults included). Decimals
     are text, exactly; descriptions and titles in both languages where the ruleset gives them."""
     meta = ruleset.meta
+    used = {spec.scale for spec in ruleset.inputs.values() if spec.type == "rating"}
     data = {
         "id": meta.id,
         "title": meta.title,
@@ -216,13 +217,15 @@ def explain_data(ruleset: Ruleset) -> dict[str, Any]:
         "rounding": {**meta.rounding.model_dump(), "describe": _both(lambda lang: _rounding(ruleset, lang))},
         "missing": meta.missing,
         "grades": [grade.model_dump() for grade in meta.grades],
-        "inputs": [{"name": name, **spec.model_dump(exclude_none=True)} for name, spec in ruleset.inputs.items()],
+        "inputs": [_input(name, spec) for name, spec in ruleset.inputs.items()],
         "derived": [
             {"name": item.name, **item.spec.model_dump(exclude_none=True), "formula": item.expression.text}
             for item in ruleset.derived
         ],
         "scales": {
-            name: [tier.model_dump(exclude_none=True) for tier in scale.tiers] for name, scale in ruleset.scales.items()
+            name: [tier.model_dump(exclude_none=True) for tier in scale.tiers]
+            for name, scale in ruleset.scales.items()
+            if name in used or name != "default"
         },
         "indicators": [_node(root) for root in ruleset.roots],
     }
@@ -237,6 +240,11 @@ def explain_json(ruleset: Ruleset, lang: str = "zh") -> str:
 
 # What every node shows of itself; a leaf's other keys are its parameters.
 _NODE_KEYS = frozenset(Group.model_fields) | {"method"}
+
+
+def _input(name: str, spec: InputSpec) -> dict[str, Any]:
+    shown = spec.model_dump(exclude_none=True, exclude=set() if spec.type == "rating" else {"scale"})
+    return {"name": name, **shown}
 
 
 def _node(node: Indicator) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def plain_document(
     root: dict[str, Any] = {}
     top = (id(document),)
     stack: list[tuple[KeyPath, Any, dict[str, Any] | list[Any], tuple[int, ...]]] = [
-        (path, value, root, top) for path, value in reversed(_pairs(document, (), source, problems))
+        (path, value, root, top) for path, value in reversed(_pairs(document, ()))
     ]
     count = 0
     deep = False  # reported once
@@ -138,6 +138,9 @@ def plain_document(
             message = f"the document holds more than {max_values} values, more than a ruleset within the size limit can"
             problems.append(Problem(Location(source), message, code="file-too-large"))
             break
+        if isinstance(value, _Refused):
+            problems.append(Problem(Location(source, where), value.why))
+            continue
         if isinstance(value, Mapping | list | tuple):
             child: Any = {} if isinstance(value, Mapping) else []
             if id(value) in above:
@@ -145,7 +148,7 @@ def plain_document(
                 problems.append(Problem(Location(source, where), message, code="too-deep"))
                 continue
             if len(where) <= max_depth:
-                items = _pairs(value, where, source, problems)
+                items = _pairs(value, where)
                 inner = (*above, id(value))
                 stack.extend((path, item, child, inner) for path, item in reversed(items))
             elif refuse_deeper and not deep:
@@ -164,15 +167,22 @@ def plain_document(
     return root, problems
 
 
-def _pairs(container: Any, path: KeyPath, source: str | None, problems: list[Problem]) -> list[tuple[KeyPath, Any]]:
-    """A table's or an array's items with their key paths; a key that is not text is a problem."""
+class _Refused:
+    """A key TOML cannot hold, in the walk where its value would be (so problems keep document order)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _pairs(container: Any, path: KeyPath) -> list[tuple[KeyPath, Any]]:
+    """A table's or an array's items with their key paths; a key that is not text is refused."""
     if not isinstance(container, Mapping):
         return [((*path, index), item) for index, item in enumerate(container)]
     pairs: list[tuple[KeyPath, Any]] = []
     for key, item in container.items():
         name, why = _text(key) if isinstance(key, str) else (None, f"keys are text, got {shown(key)}")
         if name is None:
-            problems.append(Problem(Location(source, (*path, str(key))), f"invalid key: {why}"))
+            pairs.append(((*path, str(key)), _Refused(f"invalid key: {why}")))
         else:
             pairs.append(((*path, name), item))
     return pairs
