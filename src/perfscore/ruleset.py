@@ -1,7 +1,8 @@
 """The compiled ruleset: the indicator tree, its inputs and derived values, ready to score.
 
 A :class:`Ruleset` is what :func:`perfscore.load` returns. It is immutable and picklable (it
-travels as its source text and is compiled again on arrival). Scoring itself lives in
+travels as its source text, or as its document when it was loaded from one, and is compiled again
+on arrival). Scoring itself lives in
 :mod:`perfscore.engine`; this module holds the data every other module reads.
 """
 
@@ -83,7 +84,7 @@ class Derived:
 
 
 class Ruleset:
-    """A compiled ruleset: immutable, picklable (it travels as its source text), reusable."""
+    """A compiled ruleset: immutable, picklable (it travels as its source text or document), reusable."""
 
     __slots__ = (
         "_document",

@@ -117,8 +117,8 @@ def plain_document(
     A table or array nested deeper than ``max_depth`` is a problem, or with ``refuse_deeper=False``
     is kept empty (for ``limits.check_document`` to report, as it would in a file); past
     ``max_values`` values the walk stops with one problem.
-    The walk uses no recursion and goes in document order, so a mapping that contains itself ends
-    at ``max_depth`` and problems come in the order of the keys.
+    The walk uses no recursion and goes in document order (problems come in the order of the
+    keys); a table or array that contains itself is a problem, not an endless walk.
     """
     if not isinstance(document, Mapping):
         message = f"a document is a mapping (dict) of keys to values, got {type(document).__name__}"
