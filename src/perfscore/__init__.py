@@ -4,7 +4,7 @@ Load a ruleset, score a unit's indicator data, read an itemized result::
 
     import perfscore
 
-    ruleset = perfscore.load("rulesets/department-wide.toml")
+    ruleset = perfscore.load("department-wide")  # a shipped ruleset by id, or a path to a .toml file
     result = ruleset.score(perfscore.read_units("examples/liwan-2023.toml")[0].values)
     print(result.total, result.grade.name)
     for item in result.deductions:
@@ -25,9 +25,11 @@ from .errors import (
     UnreadableFileError,
 )
 from .limits import Limits
-from .loader import load, loads
+from .loader import load, loads, loads_dict
 from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
+from .shipped import ShippedRuleset, shipped
+from .toml import dumps_toml
 from .units import Unit, read_units
 from .version import __version__
 
@@ -48,15 +50,19 @@ __all__ = [
     "RulesetError",
     "ScoreResult",
     "ScoringError",
+    "ShippedRuleset",
     "Unit",
     "UnitError",
     "UnreadableFileError",
     "__version__",
+    "dumps_toml",
     "lint",
     "lint_text",
     "load",
     "loads",
+    "loads_dict",
     "read_units",
+    "shipped",
 ]
 
 

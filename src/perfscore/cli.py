@@ -1,5 +1,8 @@
 """The ``perfscore`` command: score a unit's data, or explain a ruleset in words.
 
+Every RULESET argument is a file or the id of a ruleset shipped with perfscore (``perfscore
+rulesets`` lists them); a file of that name wins.
+
 ``main()`` exits with ``run()``'s status, so ``run`` is what the tests call. Every error a
 user can cause is a PerfscoreError and is printed as one paragraph, never a traceback.
 """
@@ -16,12 +19,15 @@ from typing import Any, TextIO
 from .checks import load_and_lint
 from .errors import SEVERITIES, Diagnostic, PerfscoreError
 from .loader import load
-from .report import RENDERERS, explain_ruleset, render_batch
+from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
 from .ruleset import Ruleset
+from .shipped import shipped
 from .units import read_units
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
+RULESET = "the ruleset: a .toml file, or the id of a shipped one (perfscore rulesets)"
+EXPLAINERS: dict[str, Callable[[Ruleset, str], str]] = {"text": explain_ruleset, "json": explain_json}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,17 +38,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     score = commands.add_parser("score", help="score a unit's data under a ruleset and print the itemized result")
-    score.add_argument("ruleset", help="the ruleset (.toml)")
+    score.add_argument("ruleset", help=RULESET)
     score.add_argument("data", help="the unit's data (.toml or .json); may hold many units as [[units]]")
     score.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
     score.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanations (default: zh)")
 
     explain = commands.add_parser("explain", help="print a ruleset's indicator tree and how each indicator is scored")
-    explain.add_argument("ruleset", help="the ruleset (.toml)")
+    explain.add_argument("ruleset", help=RULESET)
+    explain.add_argument(
+        "--format",
+        choices=sorted(EXPLAINERS),
+        default="text",
+        help="output format (default: text; json: both languages)",
+    )
     explain.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     check = commands.add_parser("check", help="check rulesets for mistakes that load but score wrongly")
-    check.add_argument("rulesets", nargs="+", metavar="RULESET", help="the rulesets (.toml) to check")
+    check.add_argument(
+        "rulesets", nargs="+", metavar="RULESET", help="the rulesets to check (.toml files or shipped ids)"
+    )
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     check.add_argument(
         "--properties", action="store_true", help="also test properties on generated data (needs perfscore[testing])"
@@ -56,8 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     diff = commands.add_parser("diff", help="what changed between two versions of a ruleset, and how units move")
-    diff.add_argument("old", help="the old ruleset (.toml)")
-    diff.add_argument("new", help="the new ruleset (.toml)")
+    diff.add_argument("old", help="the old ruleset (.toml, or a shipped id)")
+    diff.add_argument("new", help="the new ruleset (.toml, or a shipped id)")
     diff.add_argument("data", nargs="*", metavar="DATA", help="unit data files to score under both versions")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     diff.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -67,7 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("table", metavar="TABLE", help="a table file (.xlsx, .csv, .toml, .json) or a folder of them")
     audit.add_argument(
-        "--ruleset", required=True, metavar="RULESET", help="the ruleset (.toml) with its [tables] policy"
+        "--ruleset",
+        required=True,
+        metavar="RULESET",
+        help="the ruleset (.toml, or a shipped id) with its [tables] policy",
     )
     audit.add_argument(
         "--format", choices=("text", "markdown", "json", "html"), default="text", help="output format (default: text)"
@@ -78,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--summary-xlsx", metavar="PATH", help="write the summary as .xlsx (needs perfscore[xlsx])")
     audit.add_argument("--reports", metavar="DIR", help="write a Markdown and an HTML report per table, and index.html")
     audit.add_argument("--progress", action="store_true", help="show progress on stderr even for a short run")
+
+    listing = commands.add_parser("rulesets", help="list the rulesets shipped with perfscore (usable by id)")
+    listing.add_argument("--format", choices=("json", "text"), default="text", help="output format (default: text)")
+    listing.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the titles (default: zh)")
     return parser
 
 
@@ -96,9 +117,12 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.command == "audit":
         return _audit(args, stdout, stderr)
     try:
+        if args.command == "rulesets":
+            stdout.write(render_shipped(shipped(), args.format, args.lang))
+            return EXIT_OK
         ruleset = load(args.ruleset)
         if args.command == "explain":
-            stdout.write(explain_ruleset(ruleset, args.lang))
+            stdout.write(EXPLAINERS[args.format](ruleset, args.lang))
             return EXIT_OK
         return _score(ruleset, args, stdout, stderr)
     except PerfscoreError as error:

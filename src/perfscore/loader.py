@@ -1,4 +1,5 @@
-"""TOML text → checked document → compiled :class:`~perfscore.ruleset.Ruleset`.
+"""TOML text (or the same document as Python data) → checked document → compiled
+:class:`~perfscore.ruleset.Ruleset`.
 
 The loader walks the document once, checks each part with its pydantic model, compiles every
 formula, and gathers *all* problems with their key paths before raising one RulesetError. A
@@ -36,8 +37,9 @@ from .model import (
 )
 from .positions import Positions
 from .ruleset import Derived, Indicator, Ruleset
+from .shipped import find_shipped, looks_like_id, unknown
 from .text import shown
-from .toml import parse_toml
+from .toml import parse_toml, plain_document, write_plain
 from .wording import COMMON_FIELDS, not_fields, template_fields
 
 _NAME = re.compile(NAME_PATTERN)
@@ -49,7 +51,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[str, Method] | None = None) -> Ruleset:
-    """Load and compile the ruleset in the TOML file at ``path`` (see :func:`loads`)."""
+    """Load and compile the ruleset in the TOML file at ``path`` (see :func:`loads`).
+
+    When no file ``path`` exists, ``path`` may be the id of a ruleset shipped with perfscore
+    (``perfscore.load("department-wide")``, see :func:`perfscore.shipped`); a file always wins.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -59,6 +65,15 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[
         raw = path.read_bytes()
     except UnreadableFileError:
         raise
+    except FileNotFoundError as error:
+        entry = find_shipped(str(path))
+        if entry is not None:
+            return load(entry.file, limits=limits, methods=methods)
+        if looks_like_id(str(path)):
+            message, closest = unknown(str(path))
+            hint = f" (did you mean '{closest}'?)" if closest else ""
+            raise UnreadableFileError(f"{path}: cannot read the ruleset: {message}{hint}") from None
+        raise UnreadableFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
     except OSError as error:
         raise UnreadableFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
     try:
@@ -82,10 +97,7 @@ def loads(
     ``methods`` are the scoring methods its leaves may name (by default the built-in
     :data:`perfscore.methods.METHODS`; pass an extended copy to add one of your own).
     """
-    size = len(text.encode("utf-8", errors="replace"))
-    if size > limits.max_bytes:
-        message = f"the ruleset is {size} bytes, over the {limits.max_bytes}-byte limit"
-        raise RulesetError([Problem(Location(source), message, code="file-too-large")], source)
+    _check_size(text, source, limits, "")
     document = parse_toml(text.removeprefix("\ufeff"), source, RulesetError)
     try:
         problems = check_document(document, source, limits)
@@ -94,6 +106,44 @@ def loads(
         return _Loader(source, limits, methods).build(document, text)
     except RulesetError as error:  # each problem also says the line and column of its key
         raise RulesetError(Positions(text).locate(error.problems), source) from None
+
+
+@pinned
+def loads_dict(
+    document: Mapping[str, Any],
+    source: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    methods: Mapping[str, Method] | None = None,
+) -> Ruleset:
+    """Compile a ruleset from a Python mapping shaped like the TOML document (what
+    :meth:`Ruleset.to_dict` gives back): tables as mappings, arrays as lists or tuples, numbers as
+    ``int`` or ``Decimal``. A float is read by its shortest text (``0.1`` is ``Decimal("0.1")``,
+    as in a TOML file); compute numbers as Decimals, not floats.
+
+    The checks and the located errors are those of :func:`loads` for the same document written
+    as TOML (size, depth and look-alike keys included); a value TOML cannot hold (``None``, an
+    object, a key that is not text) is a located problem too. The ruleset keeps a copy of the
+    document: changing ``document`` afterwards changes nothing.
+    """
+    plain, problems = plain_document(
+        document, source, max_depth=limits.max_depth, max_values=limits.max_bytes // 2, refuse_deeper=False
+    )
+    if problems:
+        raise RulesetError(problems, source)
+    text = write_plain(plain)
+    _check_size(text, source, limits, " (written as TOML)")
+    problems = check_document(plain, source, limits)
+    if problems:
+        raise RulesetError(problems, source)
+    return _Loader(source, limits, methods).build(plain, text, kept=plain)
+
+
+def _check_size(text: str, source: str | None, limits: Limits, how: str) -> None:
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limits.max_bytes:
+        message = f"the ruleset is {size} bytes{how}, over the {limits.max_bytes}-byte limit"
+        raise RulesetError([Problem(Location(source), message, code="file-too-large")], source)
 
 
 def _show(value: Any) -> str:
@@ -144,7 +194,8 @@ class _Loader:
 
     # --- the document, part by part ---------------------------------------------------------
 
-    def build(self, document: dict[str, Any], text: str) -> Ruleset:
+    def build(self, document: dict[str, Any], text: str, kept: dict[str, Any] | None = None) -> Ruleset:
+        """The compiled ruleset; ``kept`` is the document it keeps when it was not read from ``text``."""
         for key in document:
             if key not in TOP_LEVEL_KEYS:
                 self.problem((key,), "unknown top-level table", suggest(key, TOP_LEVEL_KEYS), code="unknown-key")
@@ -193,6 +244,7 @@ class _Loader:
             limits=self.limits,
             table_policy=policy,
             methods=self.methods,
+            document=kept,
         )
 
     def check_policy(self, policy: TablePolicy, scales: Mapping[str, Scale], roots: tuple[Indicator, ...]) -> None:

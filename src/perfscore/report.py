@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from .exact import pinned
-from .messages import in_lang, words
+from .messages import LANGS, in_lang, words
+from .model import Group, InputSpec
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
-from .ruleset import Ruleset
-from .text import columns, markdown_cell, pad, plain
+from .ruleset import Indicator, Ruleset
+from .shipped import ShippedRuleset
+from .text import columns, markdown_cell, pad, plain, plain_data
 
 WORDS = words(
     "report",
@@ -34,8 +37,25 @@ WORDS = words(
         "tree": ("指标体系", "Indicators"),
         "summary": ("汇总", "Summary"),
         "error": ("错误", "error"),
+        "places": ("位小数", "places"),
+        "stage-leaf": ("逐项四舍五入后加总", "each indicator rounded, then summed"),
+        "stage-total": ("加总后取整", "rounded once at the end"),
+        "id": ("id", "id"),
+        "version": ("版本", "version"),
+        "title": ("名称", "title"),
+        "shipped-use": ("在需要规则文件（RULESET）的地方都可以写 id，例如：perfscore explain {id}",
+                        "Use an id wherever a RULESET file is expected, e.g. perfscore explain {id}"),
+        "shipped-where": ("文件位置：{folder}", "Installed in: {folder}"),
+        "shipped-none": ("本次安装没有内置规则。", "This installation has no shipped rulesets."),
     },
 )  # fmt: skip
+
+
+def _rounding(ruleset: Ruleset, lang: str) -> str:
+    """How the ruleset rounds, in words: ``half-up, 2 位小数，逐项四舍五入后加总``."""
+    rounding = ruleset.meta.rounding
+    comma = "，" if lang == "zh" else ", "
+    return f"{rounding.mode}, {rounding.places} {WORDS['places'](lang)}{comma}{WORDS['stage-' + rounding.stage](lang)}"
 
 
 def _grade(result: ScoreResult, lang: str) -> str:
@@ -150,11 +170,7 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
     lines += [f"{words['sources']}:"] + [f"  - {source}" for source in meta.sources]
     if meta.assumptions:
         lines += [f"{words['assumptions']}:"] + [f"  - {text}" for text in meta.assumptions]
-    rounding = meta.rounding
-    lines += ["", f"{words['rounding']}: {rounding.mode}, {rounding.places} "
-              + ("位小数，" if lang == "zh" else "places, ")
-              + (("逐项四舍五入后加总" if rounding.stage == "leaf" else "加总后取整") if lang == "zh"
-                 else ("each indicator rounded, then summed" if rounding.stage == "leaf" else "rounded once at the end"))]  # fmt: skip
+    lines += ["", f"{words['rounding']}: {_rounding(ruleset, lang)}"]
     lines.append(
         f"{words['grades']}: "
         + ", ".join(f"{g.name if lang == 'zh' else g.name_en} ≥ {plain(g.min)}" for g in meta.grades)
@@ -175,4 +191,105 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
                 lines.append(f"{indent}    {description}")
             if node.method is not None:
                 lines.append(f"{indent}    {node.method.describe(node, lang)}")
+    return "\n".join(lines) + "\n"
+
+
+@pinned
+def explain_data(ruleset: Ruleset) -> dict[str, Any]:
+    """The rule tree as plain data (what ``perfscore explain --format json`` writes): the ruleset's
+    identity, sources, assumptions, rounding, grades, inputs, derived values, the rating scales it
+    declares or uses and the indicator tree, each node with its id, names, points and, for a leaf, its method, the sentence
+    saying how it is scored in Chinese and English and its parameters (defaults included). Decimals
+    are text, exactly; descriptions and titles in both languages where the ruleset gives them."""
+    meta = ruleset.meta
+    used = {spec.scale for spec in ruleset.inputs.values() if spec.type == "rating"}
+    data = {
+        "id": meta.id,
+        "title": meta.title,
+        "title_en": meta.title_en,
+        "version": meta.version,
+        "description": meta.description,
+        "description_en": meta.description_en,
+        "file": ruleset.source,
+        "total": meta.total,
+        "sources": meta.sources,
+        "assumptions": meta.assumptions,
+        "rounding": {**meta.rounding.model_dump(), "describe": _both(lambda lang: _rounding(ruleset, lang))},
+        "missing": meta.missing,
+        "grades": [grade.model_dump() for grade in meta.grades],
+        "inputs": [_input(name, spec) for name, spec in ruleset.inputs.items()],
+        "derived": [
+            {"name": item.name, **item.spec.model_dump(exclude_none=True), "formula": item.expression.text}
+            for item in ruleset.derived
+        ],
+        "scales": {
+            name: [tier.model_dump(exclude_none=True) for tier in scale.tiers]
+            for name, scale in ruleset.scales.items()
+            if name in used or name != "default"
+        },
+        "indicators": [_node(root) for root in ruleset.roots],
+    }
+    plain: dict[str, Any] = plain_data(data)
+    return plain
+
+
+def explain_json(ruleset: Ruleset, lang: str = "zh") -> str:
+    """:func:`explain_data` as JSON (both languages are in it; ``lang`` is for the one signature)."""
+    return json.dumps(explain_data(ruleset), ensure_ascii=False, indent=2) + "\n"
+
+
+# What every node shows of itself; a leaf's other keys are its parameters.
+_NODE_KEYS = frozenset(Group.model_fields) | {"method"}
+
+
+def _input(name: str, spec: InputSpec) -> dict[str, Any]:
+    shown = spec.model_dump(exclude_none=True, exclude=set() if spec.type == "rating" else {"scale"})
+    return {"name": name, **shown}
+
+
+def _node(node: Indicator) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": node.id,
+        "key": node.key,
+        "name": node.name,
+        "name_en": node.name_en,
+        "points": node.points,
+        "description": node.spec.description,
+        "description_en": node.spec.description_en,
+        "method": None if node.method is None else node.method.name,
+    }
+    method = node.method
+    if method is None:
+        data["children"] = [_node(child) for child in node.children]
+        return data
+    data["method_title"] = {"zh": method.title.zh, "en": method.title.en}
+    data["describe"] = _both(lambda lang: method.describe(node, lang))
+    data["reads"] = list(node.reads)
+    data["params"] = node.spec.model_dump(exclude_none=True, exclude=set(_NODE_KEYS))
+    return data
+
+
+def _both(say: Callable[[str], str]) -> dict[str, str]:
+    return {lang: say(lang) for lang in LANGS}
+
+
+@pinned
+def render_shipped(entries: Sequence[ShippedRuleset], fmt: str = "text", lang: str = "zh") -> str:
+    """The rulesets shipped with perfscore: id, version and title, and how to use an id."""
+    if fmt == "json":
+        rows = [{"id": e.id, "title": e.title, "title_en": e.title_en, "version": e.version, "file": str(e.file)}
+                for e in entries]  # fmt: skip
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    words = in_lang(WORDS, lang)
+    if not entries:
+        return words["shipped-none"] + "\n"
+    table = [(words["id"], words["version"], words["title"])] + [(e.id, e.version, e.label(lang)) for e in entries]
+    widths = [max(columns(row[index]) for row in table) + 2 for index in range(2)]
+    lines = [(pad(row[0], widths[0]) + pad(row[1], widths[1]) + row[2]).rstrip() for row in table]
+    folders = sorted({str(e.file.parent) for e in entries})
+    lines += [
+        "",
+        words["shipped-use"].format(id=entries[0].id),
+        words["shipped-where"].format(folder=", ".join(folders)),
+    ]
     return "\n".join(lines) + "\n"

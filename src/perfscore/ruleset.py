@@ -1,12 +1,14 @@
 """The compiled ruleset: the indicator tree, its inputs and derived values, ready to score.
 
 A :class:`Ruleset` is what :func:`perfscore.load` returns. It is immutable and picklable (it
-travels as its source text and is compiled again on arrival). Scoring itself lives in
+travels as its source text, or as its document when it was loaded from one, and is compiled again
+on arrival). Scoring itself lives in
 :mod:`perfscore.engine`; this module holds the data every other module reads.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,12 +17,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from . import engine
-from .errors import Location
+from .errors import Location, RulesetError
 from .exact import rounded
 from .expressions import Expression
 from .inputs import InputCheck
 from .limits import DEFAULT_LIMITS, Limits
 from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale, TablePolicy
+from .toml import parse_toml
 
 if TYPE_CHECKING:
     from .methods import Method
@@ -81,9 +84,10 @@ class Derived:
 
 
 class Ruleset:
-    """A compiled ruleset: immutable, picklable (it travels as its source text), reusable."""
+    """A compiled ruleset: immutable, picklable (it travels as its source text or document), reusable."""
 
     __slots__ = (
+        "_document",
         "_engine",
         "_frozen",
         "_text",
@@ -115,6 +119,7 @@ class Ruleset:
         limits: Limits = DEFAULT_LIMITS,
         table_policy: TablePolicy | None = None,
         methods: Mapping[str, Method] | None = None,
+        document: Mapping[str, Any] | None = None,
     ) -> None:
         self.meta = meta
         self.inputs: Mapping[str, InputSpec] = MappingProxyType(dict(inputs))
@@ -128,6 +133,7 @@ class Ruleset:
         self.table_policy = table_policy  # the [tables] policy, when the ruleset has one
         self.methods = methods  # the methods it was loaded with, when not the built-in ones
         self._text = text
+        self._document = document  # the document, when it was given as data (else: ``text`` parsed)
         self._engine = engine.Engine(self)
         self._frozen = True
 
@@ -159,8 +165,19 @@ class Ruleset:
 
     @property
     def text(self) -> str:
-        """The TOML source this ruleset was compiled from."""
+        """The TOML source this ruleset was compiled from (for one loaded from a mapping with
+        :func:`perfscore.loads_dict`, that document written as TOML)."""
         return self._text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document this ruleset was loaded from, as plain Python data: tables as ``dict`` (keys
+        in the order written), arrays as ``list``, numbers as ``int`` or ``Decimal`` exactly as
+        written, text, booleans and dates. A fresh copy each call: change it and load it again with
+        :func:`perfscore.loads_dict` (the same document scores the same), or write it with
+        :func:`perfscore.dumps_toml`. It is the document, not a compiled form: defaults stay unsaid."""
+        if self._document is None:
+            return parse_toml(self._text.removeprefix("\ufeff"), self.source, RulesetError)
+        return copy.deepcopy(dict(self._document))
 
     def indicators(self) -> Iterator[Indicator]:
         """Every node of the tree, parents before children."""
@@ -172,6 +189,8 @@ class Ruleset:
         return next((derived for derived in self.derived if derived.name == name), None)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if self._document is not None:  # loaded from data: the data travels, exactly as it was given
+            return (_reload_document, (self._document, self.source, self.limits, self.methods))
         return (_reload, (self._text, self.source, self.limits, self.methods))
 
     def __repr__(self) -> str:
@@ -227,3 +246,12 @@ def _reload(text: str, source: str | None, limits: Limits, methods: Mapping[str,
     from .loader import loads
 
     return loads(text, source, limits=limits, methods=methods)
+
+
+def _reload_document(
+    document: Mapping[str, Any], source: str | None, limits: Limits, methods: Mapping[str, Method] | None
+) -> Ruleset:
+    """Unpickling a ruleset loaded from a mapping loads that mapping again."""
+    from .loader import loads_dict
+
+    return loads_dict(document, source, limits=limits, methods=methods)

@@ -1,16 +1,23 @@
-"""TOML in and out: reading with numbers exact (Decimal, never float), and writing the documents
-perfscore builds itself (a table's own ruleset, generated rulesets for tests)."""
+"""TOML in and out: reading with numbers exact (Decimal, never float), and writing documents
+exactly (:func:`dumps_toml`: a ruleset's document, a table's own ruleset, generated rulesets).
+
+What TOML can hold is stated once, in :func:`plain_document`: the writer refuses the rest with
+located problems, and :func:`perfscore.loads_dict` checks a Python mapping with the same walk.
+"""
 
 from __future__ import annotations
 
 import datetime
+import numbers
+import operator
 import re
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .errors import DataError, Location, Problem, RulesetError
+from .errors import DataError, KeyPath, Location, Problem, RulesetError
+from .text import shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,6 +25,10 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_INT64 = range(-(2**63), 2**63)
+_WRITE_DEPTH = 100  # tables and arrays nested deeper are refused by the writer (a ruleset allows 32)
+_LINE = 100  # an array longer than this on one line is written one item per line
 
 
 def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[DataError]) -> dict[str, Any]:
@@ -42,6 +53,256 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
         raise error([Problem(where, message, code="toml-syntax")], source) from None
 
 
+# --- what TOML can hold -------------------------------------------------------------------------
+
+_EXPECTED = "expected text, a number, true/false, a date or time, a table (mapping) or an array (list)"
+
+
+def _scalar(value: Any) -> tuple[Any, str | None]:
+    """``value`` as TOML reads it back, or why TOML cannot hold it.
+
+    A float becomes the Decimal of its shortest round-trip text (``0.1`` → ``Decimal("0.1")``, what
+    the same number typed in a TOML file gives), never the float's binary value.
+    """
+    if isinstance(value, bool):
+        return bool(value), None
+    if isinstance(value, Decimal):
+        return Decimal(value), None
+    if isinstance(value, float):
+        return Decimal(float.__repr__(value)), None  # float.__repr__: numpy's repr is "np.float64(…)"
+    if isinstance(value, numbers.Integral):  # int, and integer types such as numpy's
+        number = operator.index(value)
+        if number not in _INT64:
+            return None, "TOML integers are 64-bit (±9,223,372,036,854,775,807): write a larger number as a Decimal"
+        return number, None
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, datetime.datetime):
+        offset = value.utcoffset()
+        if offset is not None and offset % datetime.timedelta(minutes=1):
+            return None, f"TOML offsets are whole minutes, got a datetime offset of {offset}"
+        return value, None
+    if isinstance(value, datetime.date):
+        return value, None
+    if isinstance(value, datetime.time):
+        if value.tzinfo is not None:
+            return None, "TOML times have no time zone: use a datetime, or a time without tzinfo"
+        return value, None
+    if value is None:
+        return None, "TOML has no null (None): leave the key out"
+    return None, f"{_EXPECTED}; got {type(value).__name__}"
+
+
+def _text(value: str) -> tuple[str | None, str | None]:
+    """Text as UTF-8 can hold it: a lone surrogate (from a broken decode) cannot be written."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return None, f"the text holds a lone surrogate (\\u{ord(value[error.start]):04x}), which UTF-8 cannot hold"
+    return str(value), None
+
+
+def plain_document(
+    document: Any,
+    source: str | None = None,
+    *,
+    max_depth: int = _WRITE_DEPTH,
+    max_values: int | None = None,
+    refuse_deeper: bool = True,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """``document`` as plain TOML data (``dict``, ``list``, ``str``, ``int``, ``Decimal``, ``bool``,
+    dates and times; keys in order), and a located problem for each value TOML cannot hold.
+
+    Floats become Decimals by their shortest text; tuples become lists; any mapping becomes a dict.
+    A table or array nested deeper than ``max_depth`` is a problem, or with ``refuse_deeper=False``
+    is kept empty (for ``limits.check_document`` to report, as it would in a file); past
+    ``max_values`` values the walk stops with one problem.
+    The walk uses no recursion and goes in document order (problems come in the order of the
+    keys); a table or array that contains itself is a problem, not an endless walk.
+    """
+    if not isinstance(document, Mapping):
+        message = f"a document is a mapping (dict) of keys to values, got {type(document).__name__}"
+        return {}, [Problem(Location(source), message, code="not-a-table")]
+    problems: list[Problem] = []
+    root: dict[str, Any] = {}
+    top = (id(document),)
+    stack: list[tuple[KeyPath, Any, dict[str, Any] | list[Any], tuple[int, ...]]] = [
+        (path, value, root, top) for path, value in reversed(_pairs(document, ()))
+    ]
+    count = 0
+    deep = False  # reported once
+    while stack:
+        where, value, target, above = stack.pop()
+        count += 1
+        if max_values is not None and count > max_values:
+            message = f"the document holds more than {max_values} values, more than a ruleset within the size limit can"
+            problems.append(Problem(Location(source), message, code="file-too-large"))
+            break
+        if isinstance(value, _Refused):
+            problems.append(Problem(Location(source, where), value.why))
+            continue
+        if isinstance(value, Mapping | list | tuple):
+            child: Any = {} if isinstance(value, Mapping) else []
+            if id(value) in above:
+                message = "the table or array contains itself: TOML cannot hold a cycle"
+                problems.append(Problem(Location(source, where), message, code="too-deep"))
+                continue
+            if len(where) <= max_depth:
+                items = _pairs(value, where)
+                inner = (*above, id(value))
+                stack.extend((path, item, child, inner) for path, item in reversed(items))
+            elif refuse_deeper and not deep:
+                message = f"tables and arrays are nested more than {max_depth} levels deep"
+                problems.append(Problem(Location(source, where), message, code="too-deep"))
+                deep = True
+        else:
+            child, why = _scalar(value)
+            if why is not None:
+                problems.append(Problem(Location(source, where), why))
+                continue
+        if isinstance(target, dict):
+            target[str(where[-1])] = child
+        else:
+            target.append(child)
+    return root, problems
+
+
+class _Refused:
+    """A key TOML cannot hold, in the walk where its value would be (so problems keep document order)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _pairs(container: Any, path: KeyPath) -> list[tuple[KeyPath, Any]]:
+    """A table's or an array's items with their key paths; a key that is not text is refused."""
+    if not isinstance(container, Mapping):
+        return [((*path, index), item) for index, item in enumerate(container)]
+    pairs: list[tuple[KeyPath, Any]] = []
+    for key, item in container.items():
+        name, why = _text(key) if isinstance(key, str) else (None, f"keys are text, got {shown(key)}")
+        if name is None:
+            pairs.append(((*path, str(key)), _Refused(f"invalid key: {why}")))
+        else:
+            pairs.append(((*path, name), item))
+    return pairs
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def dumps_toml(document: Mapping[str, Any]) -> str:
+    """``document`` as TOML text that reads back exactly: decimals keep their digits and exponent,
+    text is escaped, tables and arrays of tables get headers, inline tables are used inside arrays
+    and where a header would change the order of keys.
+
+    Raises :class:`~perfscore.RulesetError`, with the key path of each, for what TOML cannot hold:
+    ``None``, lone surrogates, integers beyond 64 bits, times with a time zone, other types.
+    Floats are written by their shortest text (``0.1``), tuples as arrays.
+    """
+    plain, problems = plain_document(document)
+    if problems:
+        raise RulesetError(problems)
+    return write_plain(plain)
+
+
+def write_plain(document: Mapping[str, Any]) -> str:
+    """The TOML text of a document already made plain (:func:`plain_document`)."""
+    lines: list[str] = []
+    _table(lines, (), document, array=False)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _is_tables(value: Any) -> bool:
+    """A list written as ``[[array.of.tables]]``: tables that hold tables of their own."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, Mapping) for item in value)
+        and any(_nested(item) for item in value)
+    )
+
+
+def _nested(table: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(value, Mapping) or (isinstance(value, list) and any(isinstance(item, Mapping) for item in value))
+        for value in table.values()
+    )
+
+
+def _table(lines: list[str], path: tuple[str, ...], table: Mapping[str, Any], *, array: bool) -> None:
+    """A table in header form: its own keys, then its tables and arrays of tables, order kept (a
+    table or array of tables that comes before one of the table's own values is written inline)."""
+    keys = list(table)
+    kinds = ["table" if isinstance(v, Mapping) else "tables" if _is_tables(v) else "value" for v in table.values()]
+    last_value = max((index for index, kind in enumerate(kinds) if kind == "value"), default=-1)
+    inline = [key for index, key in enumerate(keys) if kinds[index] == "value" or index < last_value]
+    header = ".".join(dumps_key(part) for part in path)
+    if array:
+        lines.append(f"[[{header}]]")
+    elif path and (inline or not keys):
+        lines.append(f"[{header}]")
+    lines.extend(f"{dumps_key(key)} = {_value(table[key], top=True)}" for key in inline)
+    if inline or array or (path and not keys):
+        lines.append("")
+    for index, key in enumerate(keys):
+        if index <= last_value:
+            continue
+        if kinds[index] == "table":
+            _table(lines, (*path, key), table[key], array=False)
+        else:
+            for item in table[key]:
+                _table(lines, (*path, key), item, array=True)
+
+
+def _value(value: Any, *, top: bool = False) -> str:
+    """A value written inline; at the top of a key an array may take a line per item."""
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{dumps_key(key)} = {_value(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        items = [_value(item) for item in value]
+        one_line = "[" + ", ".join(items) + "]"
+        if top and len(items) > 1 and (any(isinstance(item, Mapping) for item in value) or len(one_line) > _LINE):
+            return "[\n" + "".join(f"  {item},\n" for item in items) + "]"
+        return one_line
+    return _scalar_text(value)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, str):
+        return dumps_string(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+def _decimal_text(value: Decimal) -> str:
+    """A decimal that TOML reads back as the same digits and exponent: ``12.50`` as written,
+    ``1E+2`` (not ``100``), ``inf`` and ``nan``. A whole number with no exponent is a TOML integer
+    (it reads back as an ``int`` of the same value) unless it is -0 or past 64 bits."""
+    if value.is_nan():
+        return "-nan" if value.is_signed() else "nan"
+    if value.is_infinite():
+        return "-inf" if value.is_signed() else "inf"
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent > 0:
+        return str(value)  # 1E+2: the exponent kept, a TOML float
+    if exponent == 0 and ((value.is_signed() and not value) or int(value) not in _INT64):
+        return f"{value}E+0"  # -0, or beyond a TOML integer: a float with the same digits
+    return format(value, "f")
+
+
 def dumps_string(text: str) -> str:
     """A TOML basic string: quotes, backslashes and control characters escaped, surrogates replaced."""
     out = ['"']
@@ -61,44 +322,21 @@ def dumps_string(text: str) -> str:
 
 def dumps_key(key: str) -> str:
     """A bare key when TOML allows one, else a quoted key."""
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else dumps_string(key)
+    return key if _BARE_KEY.fullmatch(key) else dumps_string(key)
 
 
 def dumps_value(value: Any) -> str:
-    """One value as TOML text: decimals exactly as held (no exponent), tables inline, None left out."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, str):
-        return dumps_string(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    """One value as TOML text, inline (tables on one line); ``None`` in a table is left out."""
+    return _value(_without_none(value))
+
+
+def _without_none(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{dumps_key(k)} = {dumps_value(v)}" for k, v in value.items() if v is not None) + " }"
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(dumps_value(item) for item in value) + "]"
-    raise TypeError(f"no TOML form for {type(value).__name__}")
+        return [_without_none(item) for item in value]
+    return value
 
 
-def dumps_document(document: Mapping[str, Any]) -> str:
-    """Nested mappings as TOML: each mapping becomes a ``[dotted.header]`` table."""
-    lines: list[str] = []
-
-    def emit(header: str, table: Mapping[str, Any]) -> None:
-        if header:
-            lines.append(f"[{header}]")
-        lines.extend(
-            f"{dumps_key(key)} = {dumps_value(value)}"
-            for key, value in table.items()
-            if value is not None and not isinstance(value, Mapping)
-        )
-        lines.append("")
-        for key, value in table.items():
-            if isinstance(value, Mapping):
-                emit(f"{header}.{dumps_key(key)}" if header else dumps_key(key), value)
-
-    emit("", document)
-    return "\n".join(lines)
+dumps_document = dumps_toml
+"""The name this writer had before it was public (kept for perfscore's own callers)."""
