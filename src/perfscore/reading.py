@@ -108,8 +108,9 @@ def read_number(
     ``Fraction`` when it has an exact decimal (1/8 is 0.125; 1/3 is refused), numpy and pandas
     integers as their int. A float is taken from its shortest text (0.1 is one tenth), never from
     its binary expansion: ``repr(float(x))`` for a Python or numpy float64, and for numpy's other
-    floats the shortest text at their own precision (a float32 0.1 is 0.1, not 0.100000001). Any
-    other ``numbers.Real`` is read as its float. Booleans are not numbers.
+    floats the shortest text at their own precision (a float32 0.1 is 0.1, not 0.100000001; a
+    long double holding a float64's value as that float64). Any other ``numbers.Real`` is read as
+    its float. Booleans are not numbers.
 
     ``suffixes`` may end the text and are dropped (``("%",)`` for percentages, ``("万元", "元")``
     for amounts); ``hint`` says what was expected when the text is not a number. Whatever a
@@ -155,6 +156,8 @@ def _real(value: numbers.Real, limits: Limits) -> Decimal:
             return _rational(operator.index(value.numerator), operator.index(value.denominator), limits)
         numpy = sys.modules.get("numpy") if _foreign(value) else None
         if numpy is not None:  # float32, float16, longdouble: the shortest text at their own precision
+            if getattr(value, "itemsize", 8) > 8 and float(value) == value:  # a long double holding a double
+                return Decimal(repr(float(value)))  # was made from a float: 0.7, not 0.6999999999999999556
             return Decimal(numpy.format_float_positional(value, unique=True, trim="-"))  # "nan", "inf" too
         return Decimal(repr(float(value)))
     except Unreadable:
