@@ -457,3 +457,14 @@ def test_indicator_ids_that_clash_with_the_unit_columns_are_an_output_error() ->
     batch = ruleset.score_many([{"budget": 1, "executed": 1, "satisfaction": 1, "disclosed": True}])
     with pytest.raises(OutputError, match=r"give two columns the same name \(total\)"):
         batch.to_records()
+
+
+def test_the_frame_messages_say_the_same_in_both_languages() -> None:
+    """Each message of perfscore.frames has Chinese and English with the same {fields} (test_messages walks
+    only the catalogs it imports)."""
+    from perfscore.frames import WORDS
+    from perfscore.wording import template_fields
+
+    assert WORDS
+    for text in WORDS.values():
+        assert set(template_fields(text.zh)) == set(template_fields(text.en))

@@ -107,6 +107,8 @@ REFUSED = [
     (Fraction(1, 3), "1/3 has no exact decimal; give it as a decimal"),
     (Fraction(2, 7), "2/7 has no exact decimal; give it as a decimal"),
     (Fraction(1, 2**70), "1/1180591620717411303424 has more than 60 decimal places"),
+    (Fraction(1, 5**62), f"1/{5**62} has more than 60 decimal places"),
+    (Fraction(1, 2**300), "this fraction has no decimal of at most 60 places; give it as a decimal"),
     (np.True_, "expected a number, got true"),
     (np.bool_(False), "expected a number, got false"),
     (np.complex128(1), "expected a number, got complex128"),

@@ -120,8 +120,8 @@ def read_number(
         return value  # the common case first: TOML and JSON numbers are read as Decimal
     if isinstance(value, str):
         return number_text(value, suffixes=suffixes, hint=hint, limits=limits)
-    if isinstance(value, bool) or _numpy_bool(value) is not None:
-        raise Unreadable(f"expected a number, got {shown(bool(value))}")
+    if isinstance(value, bool):
+        raise Unreadable(f"expected a number, got {shown(value)}")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -133,6 +133,8 @@ def read_number(
         if not math.isfinite(value):
             raise Unreadable(f"expected a finite number, got {text}")
         number = Decimal(text)
+    elif _numpy_bool(value) is not None:
+        raise Unreadable(f"expected a number, got {shown(bool(value))}")
     elif isinstance(value, numbers.Real):
         value = number = _real(value, limits)  # shown as the number it is, not by its type's name
     else:
@@ -167,22 +169,26 @@ def _real(value: numbers.Real, limits: Limits) -> Decimal:
 
 
 def _rational(numerator: int, denominator: int, limits: Limits) -> Decimal:
-    """numerator / denominator as an exact Decimal: only when the denominator is made of 2s and 5s."""
+    """numerator / denominator as an exact Decimal: only when the denominator is made of 2s and 5s,
+    with at most ``limits.max_number_text`` decimal places (as many as a number typed as text)."""
     if denominator == 1:
         return Decimal(numerator)
+    most = limits.max_number_text
+    shown_as = f"{numerator}/{denominator}" if denominator.bit_length() < 200 else "this fraction"
+    if denominator.bit_length() > 4 * most:  # 2^a·5^b with a, b ≤ most has fewer bits: no need to factor it
+        raise Unreadable(f"{shown_as} has no decimal of at most {most} places; give it as a decimal")
     rest = denominator
     twos = (rest & -rest).bit_length() - 1
     rest >>= twos
     fives = 0
-    while rest % 5 == 0 and fives <= limits.max_number_text:
+    while rest % 5 == 0:
         rest //= 5
         fives += 1
-    places = max(twos, fives)
-    shown_as = f"{numerator}/{denominator}" if denominator.bit_length() < 200 else "this fraction"
     if rest != 1:
         raise Unreadable(f"{shown_as} has no exact decimal; give it as a decimal")
-    if places > limits.max_number_text:
-        raise Unreadable(f"{shown_as} has more than {limits.max_number_text} decimal places")
+    places = max(twos, fives)
+    if places > most:
+        raise Unreadable(f"{shown_as} has more than {most} decimal places")
     return Decimal(f"{numerator * (10**places // denominator)}E-{places}")  # built from text: exact, in no context
 
 

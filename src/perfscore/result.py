@@ -353,7 +353,7 @@ class BatchResult:
     outcomes: tuple[ScoreResult | UnitError, ...]
     units: tuple[tuple[str, str | None], ...] = ()  # each outcome's unit id and name, when the caller gave them
 
-    def identity(self, index: int) -> tuple[str, str | None]:
+    def _identity(self, index: int) -> tuple[str, str | None]:
         """The id and name of the unit of ``outcomes[index]``."""
         if self.units:
             return self.units[index]
@@ -390,7 +390,7 @@ class BatchResult:
         names = self.columns(explanations=explanations)
         rows = []
         for index, outcome in enumerate(self.outcomes):
-            unit_id, name = self.identity(index)
+            unit_id, name = self._identity(index)
             row: dict[str, Any] = dict.fromkeys(names)
             row["id"], row["name"] = unit_id, name
             if isinstance(outcome, UnitError):
