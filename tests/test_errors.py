@@ -96,9 +96,9 @@ def test_unknown_input_reported_when_a_defaulted_input_is_absent() -> None:
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        pytest.param("budget", float("nan"), "expected a finite number, got nan", id="float nan"),
+        pytest.param("budget", float("nan"), "missing required input", id="float nan (a blank)"),
         pytest.param("budget", float("inf"), "expected a finite number, got inf", id="float infinity"),
-        pytest.param("budget", Decimal("NaN"), "expected a finite number, got NaN", id="Decimal NaN"),
+        pytest.param("budget", Decimal("NaN"), "missing required input", id="Decimal NaN (a blank)"),
         pytest.param("budget", Decimal("Infinity"), "expected a finite number, got Infinity",
                      id="Decimal Infinity"),
         pytest.param("budget", "NaN", "expected a number such as 1234.5 or 1,234.5, got 'NaN'", id="text NaN"),

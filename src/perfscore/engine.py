@@ -178,11 +178,13 @@ class Engine:
 
     def score_many(self, units: Iterable[Any]) -> BatchResult:
         outcomes: list[ScoreResult | UnitError] = []
+        identities: list[tuple[str, str | None]] = []
         for index, unit in enumerate(units):
             if not isinstance(unit, Unit):
                 unit = Unit(str(index + 1), None, unit)
+            identities.append((unit.id, unit.name))
             try:
                 outcomes.append(self.score(unit.values, unit.source or unit.id))
             except PerfscoreError as error:
                 outcomes.append(UnitError(unit.id, unit.name, error, unit.source))
-        return BatchResult(self.ruleset, tuple(outcomes))
+        return BatchResult(self.ruleset, tuple(outcomes), tuple(identities))

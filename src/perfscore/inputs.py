@@ -9,6 +9,11 @@ Each converter is the one statement of its input's rules. The compiled quick che
 :func:`perfscore.compiler.build_quick`) calls the same converters and only skips them for a value
 already in their output form (a finite Decimal within the bounds, or a whole number within them):
 the tests hold that shortcut to the converters.
+
+A missing value (``None``, NaN, ``pandas.NA``, ``NaT``: :func:`perfscore.reading.is_missing`) is
+never converted: every converter refuses one, so the quick check leaves such a unit to
+:func:`validate`, which applies the ruleset's missing-data policy (a default, an input not
+required, or a "missing required input" problem).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from .errors import DataError, Location, Problem, suggest
 from .exact import CONTEXT
 from .limits import DEFAULT_LIMITS, Limits
 from .model import InputSpec, Scale, Tier
-from .reading import Unreadable, read_bool, read_date, read_number, read_text
+from .reading import Unreadable, is_missing, read_bool, read_date, read_number, read_text
 from .text import plain, shown
 
 NUMERIC = ("number", "percent", "count")
@@ -112,7 +117,7 @@ def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: 
     def check(value: Any) -> Decimal:
         number = read_number(value, suffixes=suffixes, hint=hint, limits=limits)
         if whole and number != number.to_integral_value():
-            raise Unreadable(f"expected a whole number, got {shown(value)}")
+            raise Unreadable(f"expected a whole number, got {shown(value if isinstance(value, str) else number)}")
         if low is not None and number < low:
             raise Unreadable(f"expected at least {plain(low)}, got {shown(number)}")
         if high is not None and number > high:
@@ -180,7 +185,7 @@ def validate(
     supplied = 0
     for check in checks:
         value = values.get(check.name)
-        if value is None:
+        if value is None or is_missing(value):
             if check.default is not None:
                 env[check.name] = check.default
             elif check.required:

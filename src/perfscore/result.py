@@ -16,7 +16,7 @@ from functools import cached_property
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataError, InternalError, PerfscoreError
+from .errors import DataError, InternalError, OutputError, PerfscoreError
 from .exact import difference, pinned, total
 from .messages import LANGS, check_lang
 from .methods import facts_of
@@ -25,7 +25,14 @@ from .text import plain_data
 from .wording import explain, fallback_note
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .ruleset import Indicator, Ruleset
+
+UNIT_COLUMNS = ("id", "name", "total", "grade", "error")
+"""The first columns of a batch as a table (:meth:`BatchResult.to_records`, :meth:`BatchResult.to_frame`);
+each indicator's columns follow, named by its id: ``<id>`` its score or subtotal, ``<id>:lost`` and
+``<id>:explanation`` a leaf's lost points and explanation."""
 
 
 class _OfIndicator:
@@ -351,6 +358,73 @@ class BatchResult:
 
     ruleset: Ruleset
     outcomes: tuple[ScoreResult | UnitError, ...]
+    units: tuple[tuple[str, str | None], ...] = ()  # each outcome's unit id and name, when the caller gave them
+
+    def _identity(self, index: int) -> tuple[str, str | None]:
+        """The id and name of the unit of ``outcomes[index]``."""
+        if self.units:
+            return self.units[index]
+        outcome = self.outcomes[index]
+        if isinstance(outcome, UnitError):
+            return outcome.unit, outcome.name
+        return outcome.unit or str(index + 1), None
+
+    def columns(self, *, explanations: bool = False) -> list[str]:
+        """The columns of :meth:`to_records` and :meth:`to_frame`: :data:`UNIT_COLUMNS`, then for each
+        indicator, parents before children, its score (``<id>``), and for a leaf its lost points
+        (``<id>:lost``) and, when asked, its explanation (``<id>:explanation``)."""
+        names = list(UNIT_COLUMNS)
+        for node in self.ruleset.indicators():
+            names.append(node.id)
+            if node.is_leaf:
+                names.append(f"{node.id}:lost")
+                if explanations:
+                    names.append(f"{node.id}:explanation")
+        if len(set(names)) < len(names):
+            clash = sorted({name for name in names if names.count(name) > 1})
+            raise OutputError(
+                f"the indicator ids of {self.ruleset.id} give two columns the same name ({', '.join(clash)}); "
+                "use to_dict() for this ruleset"
+            )
+        return names
+
+    @pinned
+    def rows(self, *, explanations: bool = False, lang: str = "zh") -> list[dict[str, Any]]:
+        """One row per unit, in order, keyed by :meth:`columns`: scores as exact Decimals, the grade's
+        and the explanations' words in ``lang``; a unit that failed has its error's message and None
+        for every score."""
+        check_lang(lang)
+        names = self.columns(explanations=explanations)
+        rows = []
+        for index, outcome in enumerate(self.outcomes):
+            unit_id, name = self._identity(index)
+            row: dict[str, Any] = dict.fromkeys(names)
+            row["id"], row["name"] = unit_id, name
+            if isinstance(outcome, UnitError):
+                row["error"] = str(outcome.error)
+            else:
+                row["total"] = outcome.total
+                row["grade"] = outcome.grade.name_en if lang == "en" else outcome.grade.name
+                row.update(outcome.subtotals)
+                for item in outcome.items:
+                    row[item.id] = item.score
+                    row[f"{item.id}:lost"] = item.lost
+                    if explanations:
+                        row[f"{item.id}:explanation"] = item.explain(lang)
+            rows.append(row)
+        return rows
+
+    def to_records(self, *, explanations: bool = False, lang: str = "zh") -> list[dict[str, Any]]:
+        """:meth:`rows` as plain data for other tools (JSON, CSV writers, databases): decimals as
+        text written out in full (``"49.75"``, never float), missing scores as None."""
+        rows = self.rows(explanations=explanations, lang=lang)
+        return [{key: plain_data(value) for key, value in row.items()} for row in rows]
+
+    def to_frame(self, *, explanations: bool = False, lang: str = "zh") -> pd.DataFrame:
+        """The batch as a pandas DataFrame (needs the ``pandas`` extra): see :func:`perfscore.frames.to_frame`."""
+        from .frames import to_frame  # frames needs pandas, an optional extra: imported only when asked
+
+        return to_frame(self, explanations=explanations, lang=lang)
 
     @property
     def results(self) -> tuple[ScoreResult, ...]:
