@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import perfscore.diff  # noqa: F401 - each module registers its words when imported
-import perfscore.frames  # noqa: F401
-import perfscore.report  # noqa: F401
-import perfscore.shipped  # noqa: F401
-import perfscore.tables  # noqa: F401
+import perfscore.diff  # each module below registers its words (CATALOGS) when imported
+import perfscore.frames
+import perfscore.report
+import perfscore.shipped
+import perfscore.tables
 import perfscore.testing  # noqa: F401
 from perfscore.messages import CATALOGS, LANGS, Text, check_lang
 from perfscore.methods import METHODS, MISSING
