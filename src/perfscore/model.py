@@ -53,7 +53,7 @@ class Rounding(_Model):
 class Grade(_Model):
     """A grade (等级) and the lowest total that earns it."""
 
-    name: str = Field(min_length=1, description="等级名称，如「优」/ the grade's name, e.g. 优")
+    name: str = Field(min_length=1, description="等级名称，如「优」 / the grade's name, e.g. 优")
     name_en: str = Field(
         min_length=1, description="等级英文名称，如 Excellent / the grade's English name, e.g. Excellent"
     )
@@ -156,7 +156,7 @@ class InputSpec(_Model):
     label_en: str | None = Field(default=None, description="数据英文名称 / the figure's name in English")
     unit: str | None = Field(
         default=None,
-        description="单位，写在数值后面，如 万元（percent 显示 %）/ the unit written after the value, e.g. 万元 (percent inputs show %)",
+        description="单位，写在数值后面，如 万元（percent 显示 %） / the unit written after the value, e.g. 万元 (percent inputs show %)",
     )
     description: str | None = Field(default=None, description="说明 / a note for people reading the ruleset")
     min: Decimal | str | None = Field(
@@ -209,7 +209,7 @@ class DerivedSpec(_Model):
     )
     fallback: Decimal | None = Field(
         default=None,
-        description="公式除以零时改用的值（报告中注明）/ the value used, and reported, when the formula divides by zero",
+        description="公式除以零时改用的值（报告中注明） / the value used, and reported, when the formula divides by zero",
     )
     label: str | None = Field(default=None, description="名称 / its name in Chinese")
     label_en: str | None = Field(default=None, description="英文名称 / its name in English")
@@ -227,7 +227,7 @@ class Tier(_Model):
         min_length=1, description="档次名称，单位数据中这样填写 / the tier's Chinese name, as units write it"
     )
     name_en: str = Field(
-        min_length=1, description="档次英文名称（数据中也可用）/ its English name (also accepted in data)"
+        min_length=1, description="档次英文名称（数据中也可用） / its English name (also accepted in data)"
     )
     aliases: list[str] = Field(
         default=[], description="别名：单位也可以这样填写 / other words a unit may write for this tier"
@@ -240,7 +240,7 @@ class Tier(_Model):
     )
     max_inclusive: bool = Field(
         default=False,
-        description="max 本身是否属于该档（最高档用 true）/ whether max itself belongs to this tier (true for the top one)",
+        description="max 本身是否属于该档（最高档用 true） / whether max itself belongs to this tier (true for the top one)",
     )
     default: Fraction | None = Field(
         default=None,

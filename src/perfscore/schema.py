@@ -164,7 +164,9 @@ def _inlined(schema: Any, defs: Mapping[str, Any]) -> Any:
     if not isinstance(schema, dict):
         return schema
     if "$ref" in schema:
-        definition = {k: v for k, v in defs[schema["$ref"].removeprefix(_DEFS)].items() if k not in ("title", "description")}
+        definition = {
+            k: v for k, v in defs[schema["$ref"].removeprefix(_DEFS)].items() if k not in ("title", "description")
+        }
         return _inlined({**definition, **{k: v for k, v in schema.items() if k != "$ref"}}, defs)
     out: dict[str, Any] = {}
     for key, value in schema.items():
@@ -302,7 +304,9 @@ class FactsData(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    case: str = _about("得分情形，如 met、below、capped、missing", "how the score came about: met, below, capped, missing, …")
+    case: str = _about(
+        "得分情形，如 met、below、capped、missing", "how the score came about: met, below, capped, missing, …"
+    )
 
 
 class LeafResultData(_Data):
@@ -317,7 +321,9 @@ class LeafResultData(_Data):
     raw: Exact = _about("舍入前的得分", "its score before rounding")
     lost: Exact = _about("扣分", "the points lost")
     data: dict[str, Any] = _about("用到的数据（数值为文本）", "the values it read (numbers as text)")
-    missing: list[str] = _about("缺失的输入（此时计 0 分）", "the inputs it needed that the unit left out (it then scores 0)")
+    missing: list[str] = _about(
+        "缺失的输入（此时计 0 分）", "the inputs it needed that the unit left out (it then scores 0)"
+    )
     facts: FactsData = _about("计分依据", "what its method found")
     explanation: ExplanationData = _about("扣分说明", "why it scored what it did")
 
@@ -374,10 +380,16 @@ class ScoreResultData(_Data):
     total: Exact = _about("总分", "the total")
     points: Exact = _about("满分", "what the total is out of")
     grade: GradeData = _about("等级", "the grade")
-    indicators: list[LeafResultData | GroupResultData] = _about("一级指标及其下级指标", "the first-level indicators, down to the leaves")
-    deductions: list[DeductionData] = _about("扣分项，扣分多者在前", "the leaves that lost points, the largest loss first")
+    indicators: list[LeafResultData | GroupResultData] = _about(
+        "一级指标及其下级指标", "the first-level indicators, down to the leaves"
+    )
+    deductions: list[DeductionData] = _about(
+        "扣分项，扣分多者在前", "the leaves that lost points, the largest loss first"
+    )
     notes: list[NoteData] = _about("未扣分但需说明原因的指标", "leaves that lost nothing but need an explanation")
-    fallbacks: list[ExplanationData] = _about("除以零而改用 fallback 的计算值", "derived values that divided by zero and took their fallback")
+    fallbacks: list[ExplanationData] = _about(
+        "除以零而改用 fallback 的计算值", "derived values that divided by zero and took their fallback"
+    )
     inputs: dict[str, Any] = _about("单位的数据（数值为文本）", "the unit's values (numbers as text)")
 
 

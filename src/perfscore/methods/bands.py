@@ -46,11 +46,11 @@ class Band(_Model):
     )
     points: NonNegative | None = Field(
         default=None,
-        description="该档的得分（与 fraction 二选一）/ the points this band gives (give points or fraction)",
+        description="该档的得分（与 fraction 二选一） / the points this band gives (give points or fraction)",
     )
     fraction: Fraction | None = Field(
         default=None,
-        description="该档得分占分值的比例，0–1（与 points 二选一）/ the share of the indicator's points this band gives, 0 to 1 (or points)",
+        description="该档得分占分值的比例，0–1（与 points 二选一） / the share of the indicator's points this band gives, 0 to 1 (or points)",
     )
 
     @model_validator(mode="after")

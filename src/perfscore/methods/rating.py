@@ -31,7 +31,7 @@ class RatingParams(LeafParams):
     method: Literal["rating"]
     input: str = Field(
         pattern=NAME_PATTERN,
-        description='定性输入的名称（该输入 type = "rating"）/ the name of a rating input (type = "rating")',
+        description='定性输入的名称（该输入 type = "rating"） / the name of a rating input (type = "rating")',
     )
 
 
