@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from decimal import Decimal
 from fnmatch import fnmatch
@@ -529,3 +530,77 @@ def test_taplo_reads_the_directive_and_finds_the_mistake(tmp_path: Path) -> None
     bad = subprocess.run([TAPLO, "lint", "--colors", "never", "bad.toml"], capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 1
     assert '23 │ method = "ratoi"\n   │          ^^^^^^^ "ratoi" is not one of' in bad.stdout + bad.stderr
+
+
+# --- docs/editor.md shows what the tools do ------------------------------------------------------
+
+EDITOR = ROOT / "docs" / "editor.md"
+FENCED = re.compile(r"^( *)```(\w+)\n(.*?)^\1```$", re.MULTILINE | re.DOTALL)
+FIXES = (("version = 2023", 'version = "2023"'), ('"percentage"', '"percent"'), ('"≥"', '">="'))
+"""The three corrections the page makes to its example."""
+
+
+def editor_block(kind: str, start: str) -> str:
+    """The fenced block of docs/editor.md of this kind whose text starts with ``start``."""
+    blocks = [(lang, textwrap.dedent(body)) for _, lang, body in FENCED.findall(EDITOR.read_text(encoding="utf-8"))]
+    (text,) = [body for lang, body in blocks if lang == kind and body.startswith(start)]
+    return text
+
+
+def test_the_page_s_example_has_the_mistakes_it_says() -> None:
+    """The example ruleset on docs/editor.md has exactly three mistakes of shape, and once they are fixed, none."""
+    text = editor_block("toml", "#:schema ./ruleset.schema.json\n")
+    assert problems(text) == [
+        ("indicators.satisfaction.direction", "'≥' is not one of ['>=', '<=', '=']"),
+        (
+            "inputs.satisfaction.type",
+            "'percentage' is not one of ['number', 'percent', 'count', 'bool', 'rating', 'text', 'date']",
+        ),
+        ("ruleset.version", "2023 is not of type 'string'"),
+    ]
+    for old, new in FIXES:
+        text = text.replace(old, new)
+    assert problems(text) == []
+
+
+def test_the_page_s_check_output_is_perfscore_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the page's three corrections, `perfscore check training.toml` prints what the page shows."""
+    from perfscore.cli import run
+
+    text = editor_block("toml", "#:schema ./ruleset.schema.json\n")
+    for old, new in FIXES:
+        text = text.replace(old, new)
+    (tmp_path / "training.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert run(["check", "training.toml"], out, io.StringIO()) == 1
+    assert editor_block("text", "$ perfscore check") == f"$ perfscore check training.toml\n{out.getvalue()}"
+
+
+def test_the_page_s_schema_command_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m perfscore.schema .` prints what the page shows, and writes both files there."""
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert main(["."], out) == 0
+    assert editor_block("text", "$ python -m perfscore.schema .") == f"$ python -m perfscore.schema .\n{out.getvalue()}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(FILES)
+
+
+def test_the_page_s_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's Python example validates a real result against the shipped result schema (from the repository root)."""
+    monkeypatch.chdir(ROOT)
+    exec(compile(editor_block("python", "import json"), str(EDITOR), "exec"), {})
+
+
+@pytest.mark.skipif(TAPLO is None, reason="taplo is not installed (npm install -g @taplo/cli)")
+def test_the_page_s_taplo_output_is_taplo_s(tmp_path: Path) -> None:
+    """`taplo lint training.toml` prints what docs/editor.md shows (run in /tmp/demo there, here in a temporary folder)."""
+    assert TAPLO is not None
+    (tmp_path / "training.toml").write_text(editor_block("toml", "#:schema ./ruleset.schema.json\n"), encoding="utf-8")
+    main([str(tmp_path)], io.StringIO())
+    run = subprocess.run(
+        [TAPLO, "lint", "--colors", "never", "training.toml"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert run.returncode == 1
+    shown = f"$ taplo lint training.toml\n{run.stdout}{run.stderr}".replace(str(tmp_path), "/tmp/demo")
+    assert editor_block("text", "$ taplo lint") == shown

@@ -134,7 +134,8 @@ class _TomlSchema(GenerateJsonSchema):
 
 
 def _number(value: Any) -> Any:
-    """A decimal as the JSON number it is (whole numbers as integers); any other value as it is."""
+    """A decimal as the JSON number it is (whole numbers as integers); any other value as it is.
+    Only bounds and defaults written into a schema pass here, never a score."""
     if not isinstance(value, Decimal):
         return value
     numerator, denominator = value.as_integer_ratio()
@@ -152,9 +153,9 @@ def _plain(value: Any) -> Any:
     return _number(value)
 
 
-_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "propertyNames", "contains")
-_SUBSCHEMAS = ("anyOf", "oneOf", "allOf", "prefixItems")
-_NAMED = ("properties", "patternProperties", "$defs")
+_SUBSCHEMA = ("items", "additionalProperties")  # the keywords holding schemas that pydantic writes
+_SUBSCHEMAS = ("anyOf", "oneOf", "allOf")
+_NAMED = ("properties",)
 
 
 def _inlined(schema: Any, defs: Mapping[str, Any]) -> Any:
@@ -221,7 +222,7 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
     en = ", ".join(key if each.title.en == key else f"{key} ({each.title.en})" for key, each in known.items())
     group = _table(Group)  # described, like the leaves, by the node
     group["additionalProperties"] = {"$ref": _DEFS + "indicator"}
-    derived = _table(DerivedSpec, _said("derived"))
+    derived = _table(DerivedSpec)
     formula = {"type": "string", "description": derived["properties"]["formula"]["description"]}
     defs: dict[str, Any] = {
         "indicator": {
@@ -245,8 +246,8 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
         "method": {"enum": list(known), "description": f"{method.zh}：{zh} / {method.en}: {en}"},
         **{f"leaf-{key}": _leaf(each) for key, each in known.items()},
     }
-    tables: dict[str, Any] = {
-        "ruleset": _table(Metadata, _said("ruleset")),
+    tables: dict[str, Any] = {  # described below, from the catalog
+        "ruleset": _table(Metadata),
         "inputs": {
             "type": "object",
             "propertyNames": name,
@@ -259,15 +260,14 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
         },
         "scales": {"type": "object", "additionalProperties": _table(Scale, _said("scale"))},
         "indicators": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": _DEFS + "indicator"}},
-        "tables": _table(TablePolicy, _said("tables")),
+        "tables": _table(TablePolicy),
     }
-    assert set(tables) == set(TOP_LEVEL_KEYS), "every top-level table the loader reads is in the schema"
     return {
         "$schema": DIALECT,
         "title": _said("title"),
         "description": _said("document"),
         "type": "object",
-        "properties": {key: {**tables[key], "description": _said(key)} for key in TOP_LEVEL_KEYS},
+        "properties": {key: {"description": _said(key), **tables[key]} for key in TOP_LEVEL_KEYS},
         "required": ["ruleset", "indicators"],
         "additionalProperties": False,
         "$defs": defs,
