@@ -303,18 +303,25 @@ class OverTarget(_Model):
         return self
 
 
+_NAMED = {
+    "name": "指标名称 / the indicator's name, in Chinese",
+    "name_en": "指标英文名称 / its English name",
+    "description": "指标说明，perfscore explain 显示 / a description, shown by perfscore explain",
+    "description_en": "英文说明 / a description in English",
+}
+"""The descriptions of the keys every indicator has, leaf or group."""
+
+
 class LeafParams(_Model):
     """Keys every leaf has, whatever its method (each method's model adds ``method`` and its own keys)."""
 
-    name: str = Field(min_length=1, description="指标名称 / the indicator's name, in Chinese")
-    name_en: str | None = Field(default=None, description="指标英文名称 / its English name")
+    name: str = Field(min_length=1, description=_NAMED["name"])
+    name_en: str | None = Field(default=None, description=_NAMED["name_en"])
     points: NonNegative = Field(
         description="分值：0 或以上，小数位数不多于舍入位数 / the points it is worth: 0 or more, no more decimals than the rounding keeps"
     )
-    description: str | None = Field(
-        default=None, description="指标说明，perfscore explain 显示 / a description, shown by perfscore explain"
-    )
-    description_en: str | None = Field(default=None, description="英文说明 / a description in English")
+    description: str | None = Field(default=None, description=_NAMED["description"])
+    description_en: str | None = Field(default=None, description=_NAMED["description_en"])
     unit: str | None = Field(
         default=None,
         description="被测值为公式时，说明中显示的单位 / the measured value's unit in explanations, when it is a formula rather than an input's name",
@@ -329,15 +336,13 @@ class LeafParams(_Model):
 class Group(_Model):
     """Keys of an inner node of the indicator tree (its children are validated one by one)."""
 
-    name: str = Field(min_length=1, description="指标名称 / the indicator's name, in Chinese")
-    name_en: str | None = Field(default=None, description="指标英文名称 / its English name")
+    name: str = Field(min_length=1, description=_NAMED["name"])
+    name_en: str | None = Field(default=None, description=_NAMED["name_en"])
     points: NonNegative = Field(
         description="分值：须等于下级指标分值之和 / the points it is worth: its sub-indicators' points add up to them"
     )
-    description: str | None = Field(
-        default=None, description="指标说明，perfscore explain 显示 / a description, shown by perfscore explain"
-    )
-    description_en: str | None = Field(default=None, description="英文说明 / a description in English")
+    description: str | None = Field(default=None, description=_NAMED["description"])
+    description_en: str | None = Field(default=None, description=_NAMED["description_en"])
 
 
 class TablePolicy(_Model):

@@ -309,17 +309,25 @@ class FactsData(BaseModel):
     )
 
 
-class LeafResultData(_Data):
-    """One leaf indicator's result (``LeafResult.to_dict()``)."""
-
+class _Indicator(_Data):
     id: str = _about("指标编号（键路径）", "the indicator's id (its key path)")
     name: str = _about("指标名称", "its name")
+
+
+class _Node(_Indicator):
     name_en: str | None = _about("指标英文名称", "its English name")
-    method: str = _about("计分方法", "its scoring method")
     points: Exact = _about("分值", "its points")
-    score: Exact = _about("得分（已按规则舍入）", "its score, rounded as the ruleset says")
-    raw: Exact = _about("舍入前的得分", "its score before rounding")
+    score: Exact = _about(
+        "得分（已按规则舍入；指标组为小计）", "its score, rounded as the ruleset says (a group's: its subtotal)"
+    )
     lost: Exact = _about("扣分", "the points lost")
+
+
+class LeafResultData(_Node):
+    """One leaf indicator's result (``LeafResult.to_dict()``)."""
+
+    method: str = _about("计分方法", "its scoring method")
+    raw: Exact = _about("舍入前的得分", "its score before rounding")
     data: dict[str, Any] = _about("用到的数据（数值为文本）", "the values it read (numbers as text)")
     missing: list[str] = _about(
         "缺失的输入（此时计 0 分）", "the inputs it needed that the unit left out (it then scores 0)"
@@ -328,23 +336,22 @@ class LeafResultData(_Data):
     explanation: ExplanationData = _about("扣分说明", "why it scored what it did")
 
 
-class GroupResultData(_Data):
+class GroupResultData(_Node):
     """A group's subtotal and its sub-indicators (``NodeResult.to_dict()`` of a group)."""
 
-    id: str = _about("指标编号（键路径）", "the indicator's id (its key path)")
-    name: str = _about("指标名称", "its name")
-    name_en: str | None = _about("指标英文名称", "its English name")
-    points: Exact = _about("分值", "its points")
-    score: Exact = _about("小计得分", "its subtotal")
-    lost: Exact = _about("扣分", "the points lost")
     children: list[LeafResultData | GroupResultData] = _about("下级指标", "its sub-indicators")
 
 
-class RulesetData(_Data):
-    """Which ruleset scored the unit."""
+class BatchRulesetData(_Data):
+    """Which ruleset scored the batch."""
 
     id: str = _about("规则编号", "the ruleset's id")
     version: str = _about("版本", "its version")
+
+
+class RulesetData(BatchRulesetData):
+    """Which ruleset scored the unit."""
+
     title: str = _about("规则名称", "its title")
 
 
@@ -355,20 +362,16 @@ class GradeData(_Data):
     name_en: str = _about("等级英文名称", "the grade in English")
 
 
-class DeductionData(_Data):
+class DeductionData(_Indicator):
     """A leaf that lost points."""
 
-    id: str = _about("指标编号", "the leaf's id")
-    name: str = _about("指标名称", "its name")
     lost: Exact = _about("扣分", "the points lost")
     explanation: ExplanationData = _about("扣分说明", "why")
 
 
-class NoteData(_Data):
+class NoteData(_Indicator):
     """A leaf that lost nothing but needs an explanation (a target far exceeded)."""
 
-    id: str = _about("指标编号", "the leaf's id")
-    name: str = _about("指标名称", "its name")
     explanation: ExplanationData = _about("提示", "the note")
 
 
@@ -403,13 +406,6 @@ class UnitErrorData(_Data):
         "what failed: data (the unit's values), scoring (a formula, for these values) or internal (a bug in perfscore)",
     )
     message: str = _about("错误信息", "the message")
-
-
-class BatchRulesetData(_Data):
-    """Which ruleset scored the batch."""
-
-    id: str = _about("规则编号", "the ruleset's id")
-    version: str = _about("版本", "its version")
 
 
 class BatchResultData(_Data):
