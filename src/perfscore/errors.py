@@ -156,12 +156,14 @@ class PerfscoreError(Exception):
     problems: tuple[Problem, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The error as plain data for JSON: its kind (the class's name), the whole message, and each
-        located problem (see :meth:`Problem.to_dict`)."""
+        """The error as plain data for JSON: its kind (the class's name), the whole message, each located
+        problem (see :meth:`Problem.to_dict`), and the file or the unit at fault (null when not known)."""
         return {
             "error": type(self).__name__,
             "message": str(self),
             "problems": [problem.to_dict() for problem in self.problems],
+            "source": getattr(self, "source", None),  # the file at fault, for ruleset and data errors
+            "unit": getattr(self, "unit", None),  # the unit at fault, for scoring and internal errors
         }
 
 
@@ -184,9 +186,6 @@ class _ProblemsError(PerfscoreError):
     def __str__(self) -> str:
         return self.render()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "source": self.source}
-
 
 class RulesetError(_ProblemsError, ValueError):
     """The ruleset document is malformed or inconsistent; raised at load time."""
@@ -208,9 +207,6 @@ class ScoringError(PerfscoreError, ArithmeticError):
         self.problems = (problem,)
         self.unit = unit
         super().__init__(self.render())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "unit": self.unit}
 
     def render(self) -> str:
         text = self.problem.render()
@@ -236,9 +232,6 @@ class InternalError(PerfscoreError, RuntimeError):
     def __init__(self, message: str, unit: str | None = None) -> None:
         self.unit = unit
         super().__init__(f"{unit}: {message}" if unit else message)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "unit": self.unit}
 
 
 # --- the closed list of problem codes --------------------------------------------------------

@@ -30,15 +30,37 @@ class _Model(BaseModel):
 
 
 class Rounding(_Model):
-    places: int = Field(default=2, ge=0, le=6)
-    mode: Literal["half-up", "half-even", "down", "up"] = "half-up"
-    stage: Literal["leaf", "total"] = "leaf"
+    """How scores are rounded (``[ruleset.rounding]``)."""
+
+    places: int = Field(
+        default=2,
+        ge=0,
+        le=6,
+        description="小数位数：每项得分保留几位小数，0–6 / decimal places each score is rounded to, 0 to 6",
+    )
+    mode: Literal["half-up", "half-even", "down", "up"] = Field(
+        default="half-up",
+        description="舍入方式：half-up 四舍五入（9.945 → 9.95）；half-even 银行家舍入（9.945 → 9.94）；down 舍去（9.949 → 9.94）；up 进一（9.941 → 9.95）"
+        " / rounding mode: half-up (as Excel's ROUND), half-even (banker's rounding), down (toward zero), up (away from zero)",
+    )
+    stage: Literal["leaf", "total"] = Field(
+        default="leaf",
+        description="何时舍入：leaf 每个末级指标先舍入再相加；total 先把精确得分相加，只舍入总分"
+        " / when to round: leaf (round every leaf indicator, then add) or total (add the exact scores, round only the total)",
+    )
 
 
 class Grade(_Model):
-    name: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
-    min: NonNegative
+    """A grade (等级) and the lowest total that earns it."""
+
+    name: str = Field(min_length=1, description="等级名称，如「优」 / the grade's name, e.g. 优")
+    name_en: str = Field(
+        min_length=1, description="等级英文名称，如 Excellent / the grade's English name, e.g. Excellent"
+    )
+    min: NonNegative = Field(
+        description="获得该等级的最低总分（按分数，不是百分比；最低一档须为 0）"
+        " / the lowest total that earns this grade, in points (not a percentage); the lowest grade starts at 0"
+    )
 
 
 DEFAULT_GRADES = (
@@ -52,18 +74,47 @@ DEFAULT_GRADES = (
 class Metadata(_Model):
     """The ``[ruleset]`` table."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    title: str = Field(min_length=1)
-    title_en: str | None = None
-    version: str = Field(min_length=1)
-    sources: list[str] = Field(min_length=1)
-    description: str | None = None
-    description_en: str | None = None
-    total: Annotated[Decimal, Field(gt=0)] = Decimal(100)
-    rounding: Rounding = Rounding()
-    grades: tuple[Grade, ...] = DEFAULT_GRADES
-    missing: Literal["error", "zero"] = "error"
-    assumptions: list[str] = []
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="规则编号：字母、数字、_ . -，不含空格 / the ruleset's id: letters, digits, _ . - and no spaces",
+    )
+    title: str = Field(min_length=1, description="规则名称 / the ruleset's title, in Chinese")
+    title_en: str | None = Field(
+        default=None, description="规则英文名称，英文报告中显示 / its English title, shown in English reports"
+    )
+    version: str = Field(
+        min_length=1,
+        description='版本号，须加引号，如 "2023.1" / the version, in quotes: version = "2023.1" (version = 1 is refused)',
+    )
+    sources: list[str] = Field(
+        min_length=1,
+        description="依据文件，至少一项，如 财预〔2020〕10号 / the documents it follows, at least one, e.g. 财预〔2020〕10号",
+    )
+    description: str | None = Field(default=None, description="说明 / a description")
+    description_en: str | None = Field(default=None, description="英文说明 / a description in English")
+    total: Annotated[Decimal, Field(gt=0)] = Field(
+        default=Decimal(100),
+        description="总分，大于 0；一级指标分值之和须等于它 / the total, more than 0; the first-level indicators' points add up to it",
+    )
+    rounding: Rounding = Field(
+        default=Rounding(),
+        description="舍入规则：默认每个末级指标四舍五入到 2 位小数，再相加"
+        " / how scores are rounded: by default each leaf half-up to 2 places, then added",
+    )
+    grades: tuple[Grade, ...] = Field(
+        default=DEFAULT_GRADES,
+        description="等级划分，按 min 从高到低排列；省略时按 财预〔2020〕10号：总分的 90% 及以上为优、80% 良、60% 中，其余为差"
+        " / the grades, from the highest min to the lowest; without them 优, 良, 中 from 90%, 80%, 60% of the total, else 差",
+    )
+    missing: Literal["error", "zero"] = Field(
+        default="error",
+        description="缺失数据：error 拒绝该单位并列出缺失项；zero 用到缺失数据的指标计 0 分"
+        " / missing data: error refuses the unit, listing what is missing; zero scores 0 on every indicator that needs it",
+    )
+    assumptions: list[str] = Field(
+        default=[],
+        description="本规则自行假设、并非出自文件的权重或阈值 / the weights and thresholds assumed here, not taken from an official document",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -94,17 +145,48 @@ InputType = Literal["number", "percent", "count", "bool", "rating", "text", "dat
 class InputSpec(_Model):
     """One ``[inputs.NAME]`` table: a value each unit supplies."""
 
-    type: InputType = "number"
-    label: str = Field(min_length=1)
-    label_en: str | None = None
-    unit: str | None = None
-    description: str | None = None
-    min: Decimal | str | None = None  # a number, or the name of another input (max = "budget")
-    max: Decimal | str | None = None
-    required: bool | None = None  # default: true unless the ruleset scores missing data as 0
-    better: Literal["higher", "lower"] | None = None  # which way is an improvement (checked by lint and testing)
-    default: Any = None
-    scale: str = "default"
+    type: InputType = Field(
+        default="number",
+        description="数据类型：number 数值；percent 百分数（96.5 即 96.5%）；count 非负整数；bool 是/否；rating 定性档次；text 文本；date 日期"
+        " / the value's type: number; percent (96.5 means 96.5%); count (a whole number); bool (yes or no); rating (a qualitative tier); text; date",
+    )
+    label: str = Field(
+        min_length=1, description="数据名称，用于提示信息 / the figure's name in Chinese, used in messages"
+    )
+    label_en: str | None = Field(default=None, description="数据英文名称 / the figure's name in English")
+    unit: str | None = Field(
+        default=None,
+        description="单位，写在数值后面，如 万元（percent 显示 %） / the unit written after the value, e.g. 万元 (percent inputs show %)",
+    )
+    description: str | None = Field(default=None, description="说明 / a note for people reading the ruleset")
+    min: Decimal | str | None = Field(
+        default=None,
+        description="最小值：一个数，或另一数值输入的名称；仅用于 number、percent、count"
+        " / the smallest value allowed: a number, or the name of another number input; for number, percent and count only",
+    )
+    max: Decimal | str | None = Field(
+        default=None,
+        description='最大值：一个数，或另一数值输入的名称（max = "budget"）；仅用于 number、percent、count'
+        ' / the largest value allowed: a number, or the name of another number input (max = "budget"); for number, percent and count only',
+    )
+    required: bool | None = Field(
+        default=None,
+        description='是否必填：默认在 missing = "error" 时必填，missing = "zero" 时可不填'
+        ' / whether the unit must supply it: by default yes under missing = "error", no under missing = "zero"',
+    )
+    better: Literal["higher", "lower"] | None = Field(
+        default=None,
+        description="哪个方向更好：higher 越高越好；lower 越低越好（perfscore check 据此发现方向反了的指标）"
+        " / which way is an improvement: higher or lower (perfscore check uses it to catch an indicator rewarding the wrong way)",
+    )
+    default: Any = Field(
+        default=None,
+        description="缺省值：数据未提供该项时使用，须符合类型 / the value used when the data leaves the input out, of the input's type",
+    )
+    scale: str = Field(
+        default="default",
+        description='档次表：仅用于 rating，填 [scales.NAME] 的名称或 "default" / the scale of a rating input: a [scales.NAME] name or "default"',
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> InputSpec:
@@ -122,24 +204,48 @@ class InputSpec(_Model):
 class DerivedSpec(_Model):
     """One ``[derived.NAME]`` table (or just its formula as text)."""
 
-    formula: str
-    fallback: Decimal | None = None  # used, and reported, when the formula divides by zero
-    label: str | None = None
-    label_en: str | None = None
-    unit: str | None = None
-    percent: bool = False
+    formula: str = Field(
+        description='计算公式，用输入和其他计算值，如 "executed / budget" / the formula over inputs and other derived values, e.g. "executed / budget"'
+    )
+    fallback: Decimal | None = Field(
+        default=None,
+        description="公式除以零时改用的值（报告中注明） / the value used, and reported, when the formula divides by zero",
+    )
+    label: str | None = Field(default=None, description="名称 / its name in Chinese")
+    label_en: str | None = Field(default=None, description="英文名称 / its name in English")
+    unit: str | None = Field(default=None, description="单位，写在数值后面 / the unit written after the value")
+    percent: bool = Field(
+        default=False,
+        description="以百分数显示（× 100，保留 2 位小数，加 %），数值本身不变 / shown as a percentage (× 100, 2 places, %); the value is unchanged",
+    )
 
 
 class Tier(_Model):
     """A qualitative tier: a share of the indicator's points from ``min`` to ``max``."""
 
-    name: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
-    aliases: list[str] = []
-    min: Fraction
-    max: Fraction
-    max_inclusive: bool = False
-    default: Fraction | None = None
+    name: str = Field(
+        min_length=1, description="档次名称，单位数据中这样填写 / the tier's Chinese name, as units write it"
+    )
+    name_en: str = Field(
+        min_length=1, description="档次英文名称（数据中也可用） / its English name (also accepted in data)"
+    )
+    aliases: list[str] = Field(
+        default=[], description="别名：单位也可以这样填写 / other words a unit may write for this tier"
+    )
+    min: Fraction = Field(
+        description="该档最低得分比例，0–1，含本身 / the tier's lowest share of the points, 0 to 1, included"
+    )
+    max: Fraction = Field(
+        description="该档最高得分比例，0–1，不低于 min / the tier's highest share of the points, 0 to 1, not below min"
+    )
+    max_inclusive: bool = Field(
+        default=False,
+        description="max 本身是否属于该档（最高档用 true） / whether max itself belongs to this tier (true for the top one)",
+    )
+    default: Fraction | None = Field(
+        default=None,
+        description="单位只填档次、未填分值时采用的比例，须在该档内 / the share used when a unit names the tier without a score; inside the tier",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Tier:
@@ -157,7 +263,7 @@ class Tier(_Model):
 class Scale(_Model):
     """A named set of tiers for rating indicators."""
 
-    tiers: list[Tier] = Field(min_length=1)
+    tiers: list[Tier] = Field(min_length=1, description="各档次，从好到差排列 / the tiers, from the best to the worst")
 
 
 # 财预〔2020〕10号: 达成年度指标 80%–100%, 部分达成 60%–80%, 未达成 0–60% (lower bound included).
@@ -177,9 +283,18 @@ class OverTarget(_Model):
     """What happens when a ≥ indicator's actual exceeds its target by a wide margin (a ratio
     leaf's ``over_target``, and the ``[tables]`` policy's)."""
 
-    above: Annotated[Decimal, Field(gt=1)]
-    action: Literal["flag", "deduct"] = "flag"
-    deduct: NonNegative | None = None
+    above: Annotated[Decimal, Field(gt=1)] = Field(
+        description="实际值达到目标值的这一倍数及以上即为超目标，须大于 1（1.3 即 130%）"
+        " / the multiple of the target from which an actual counts as far above it, more than 1 (1.3 means 130%, included)"
+    )
+    action: Literal["flag", "deduct"] = Field(
+        default="flag",
+        description="处理方式：flag 只提示、需说明原因；deduct 扣分 / what happens: flag (an explanation is asked for) or deduct points",
+    )
+    deduct: NonNegative | None = Field(
+        default=None,
+        description='扣减的分数，仅在 action = "deduct" 时填写 / the points taken off, with action = "deduct" only',
+    )
 
     @model_validator(mode="after")
     def _deduct_given(self) -> OverTarget:
@@ -188,27 +303,46 @@ class OverTarget(_Model):
         return self
 
 
+_NAMED = {
+    "name": "指标名称 / the indicator's name, in Chinese",
+    "name_en": "指标英文名称 / its English name",
+    "description": "指标说明，perfscore explain 显示 / a description, shown by perfscore explain",
+    "description_en": "英文说明 / a description in English",
+}
+"""The descriptions of the keys every indicator has, leaf or group."""
+
+
 class LeafParams(_Model):
     """Keys every leaf has, whatever its method (each method's model adds ``method`` and its own keys)."""
 
-    name: str = Field(min_length=1)
-    name_en: str | None = None
-    points: NonNegative
-    description: str | None = None
-    description_en: str | None = None
-    unit: str | None = None
-    explain: str | None = None
-    explain_en: str | None = None
+    name: str = Field(min_length=1, description=_NAMED["name"])
+    name_en: str | None = Field(default=None, description=_NAMED["name_en"])
+    points: NonNegative = Field(
+        description="分值：0 或以上，小数位数不多于舍入位数 / the points it is worth: 0 or more, no more decimals than the rounding keeps"
+    )
+    description: str | None = Field(default=None, description=_NAMED["description"])
+    description_en: str | None = Field(default=None, description=_NAMED["description_en"])
+    unit: str | None = Field(
+        default=None,
+        description="被测值为公式时，说明中显示的单位 / the measured value's unit in explanations, when it is a formula rather than an input's name",
+    )
+    explain: str | None = Field(
+        default=None,
+        description="中文说明模板，可用 {name}、{score}、{points}、{lost}、{body} 等字段 / the Chinese explanation template, with fields such as {name}, {score}, {body}",
+    )
+    explain_en: str | None = Field(default=None, description="英文说明模板 / the English explanation template")
 
 
 class Group(_Model):
     """Keys of an inner node of the indicator tree (its children are validated one by one)."""
 
-    name: str = Field(min_length=1)
-    name_en: str | None = None
-    points: NonNegative
-    description: str | None = None
-    description_en: str | None = None
+    name: str = Field(min_length=1, description=_NAMED["name"])
+    name_en: str | None = Field(default=None, description=_NAMED["name_en"])
+    points: NonNegative = Field(
+        description="分值：须等于下级指标分值之和 / the points it is worth: its sub-indicators' points add up to them"
+    )
+    description: str | None = Field(default=None, description=_NAMED["description"])
+    description_en: str | None = Field(default=None, description=_NAMED["description_en"])
 
 
 class TablePolicy(_Model):
@@ -218,15 +352,42 @@ class TablePolicy(_Model):
     own second- and third-level indicators, read from its rows under this policy.
     """
 
-    budget: str | None = None  # the first-level key holding 预算执行率 (scored executed / adjusted budget)
-    reverse: Literal["linear", "inverse"] = "linear"  # how a ≤ target is scored when exceeded
-    equal: Literal["at-least", "exact"] = "at-least"  # how a = target reads
-    tolerance: NonNegative = Decimal(0)  # for equal = "exact"
-    over_target: OverTarget | None = None
-    unparseable: Literal["error", "zero", "reported"] = "error"  # a target or actual perfscore cannot read
-    scale: str = "default"  # the rating scale for qualitative rows
-    vocabulary: dict[str, str] = {}  # qualitative text → tier name, added to the built-in vocabulary
-    level1: dict[str, str] = {}  # a table's first-level name → first-level key, added to name matching
+    budget: str | None = Field(
+        default=None,
+        description="预算执行率所在的一级指标键名（默认为名为 预算执行率 的一级指标）"
+        " / the first-level key the budget block is scored under (by default the one named 预算执行率)",
+    )
+    reverse: Literal["linear", "inverse"] = Field(
+        default="linear",
+        description="≤ 目标被超出时：linear 按 (1 − 超出值/目标值) × 分值；inverse 按 目标值/实际值 × 分值"
+        " / how an exceeded ≤ target scores: linear, (1 − excess / target) × points; inverse, target / actual × points",
+    )
+    equal: Literal["at-least", "exact"] = Field(
+        default="at-least",
+        description="= 目标：at-least 视同 ≥；exact 相等才得分 / how an = target scores: at-least (like ≥) or exact (all or nothing)",
+    )
+    tolerance: NonNegative = Field(
+        default=Decimal(0),
+        description='equal = "exact" 时仍算相等的最大偏差 |B − A| / for equal = "exact": the largest |B − A| still counted as equal',
+    )
+    over_target: OverTarget | None = Field(
+        default=None,
+        description="≥ 和 = 目标被大幅超出时的处理，如 { above = 1.3 } / what happens when an actual far exceeds a ≥ or = target, e.g. { above = 1.3 }",
+    )
+    unparseable: Literal["error", "zero", "reported"] = Field(
+        default="error",
+        description="无法读取的目标值或实际值：error 报错；zero 该行计 0 分；reported 保留单位自评得分并注明待核"
+        " / a target or actual perfscore cannot read: error; zero (the row scores 0); reported (the unit's own score is kept, marked to be checked)",
+    )
+    scale: str = Field(default="default", description="定性指标所用的档次表 / the rating scale for qualitative rows")
+    vocabulary: dict[str, str] = Field(
+        default={},
+        description="定性用语 → 档次名称，补充内置词表 / qualitative words → tier name, added to the built-in vocabulary",
+    )
+    level1: dict[str, str] = Field(
+        default={},
+        description="表中一级指标名称 → 一级指标键名，补充按名称匹配 / a table's first-level name → first-level key, added to matching by name",
+    )
 
 
 TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables")

@@ -32,12 +32,26 @@ if TYPE_CHECKING:
 class Band(_Model):
     """A value range [min, max) by default; either end may be open or made inclusive/exclusive."""
 
-    min: Decimal | None = None
-    max: Decimal | None = None
-    min_inclusive: bool = True
-    max_inclusive: bool = False
-    points: NonNegative | None = None
-    fraction: Fraction | None = None
+    min: Decimal | None = Field(
+        default=None, description="下限，省略则不设下限 / the band's lower end; none: open below"
+    )
+    max: Decimal | None = Field(
+        default=None, description="上限，省略则不设上限 / the band's upper end; none: open above"
+    )
+    min_inclusive: bool = Field(
+        default=True, description="下限本身是否属于该档 / whether min itself belongs to the band"
+    )
+    max_inclusive: bool = Field(
+        default=False, description="上限本身是否属于该档 / whether max itself belongs to the band"
+    )
+    points: NonNegative | None = Field(
+        default=None,
+        description="该档的得分（与 fraction 二选一） / the points this band gives (give points or fraction)",
+    )
+    fraction: Fraction | None = Field(
+        default=None,
+        description="该档得分占分值的比例，0–1（与 points 二选一） / the share of the indicator's points this band gives, 0 to 1 (or points)",
+    )
 
     @model_validator(mode="after")
     def _one_award(self) -> Band:
@@ -53,9 +67,16 @@ class Band(_Model):
 
 
 class BandsParams(LeafParams):
+    """区间法 / bands: the value's range decides the points."""
+
     method: Literal["bands"]
-    value: FormulaText
-    bands: list[Band] = Field(min_length=1)
+    value: FormulaText = Field(
+        description="按区间查找的数值：一个数，或加引号的公式 / the value looked up in the bands: a number, or a formula in quotes"
+    )
+    bands: list[Band] = Field(
+        min_length=1,
+        description="分档，至少一档，按书写顺序取第一个包含该值的档 / the bands, at least one; the first that holds the value applies",
+    )
 
 
 IN_BAND = Case("band", ("value", "band"), "{value} 属于区间 {band}", "{value} falls in the band {band}")

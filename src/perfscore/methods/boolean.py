@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from pydantic import Field
+
 from ..expressions import Kind
 from ..intervals import FALSE, TRUE
 from ..messages import Text
@@ -19,8 +21,13 @@ if TYPE_CHECKING:
 
 
 class BooleanParams(LeafParams):
+    """是否达成 / boolean: full points when a condition holds."""
+
     method: Literal["boolean"]
-    value: FormulaText
+    value: FormulaText = Field(
+        description='是否达成：加引号的是/否公式，如 "disclosed" 或 "finished <= deadline"；成立得满分，否则 0 分'
+        ' / met or not: a yes/no formula in quotes, such as "disclosed" or "finished <= deadline"; true earns full points, false 0'
+    )
 
 
 MET = Case("met", ("met",), "已达成", "met")

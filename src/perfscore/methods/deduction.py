@@ -30,11 +30,20 @@ _ROUNDINGS = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
 
 
 class DeductionParams(LeafParams):
+    """扣分法 / deduction: points off per finding."""
+
     method: Literal["deduction"]
-    count: FormulaText
-    each: Annotated[Decimal, Field(gt=0)]
-    count_rounding: Literal["exact", "floor", "ceil"] = "exact"
-    cap: NonNegative | None = None
+    count: FormulaText = Field(
+        description="扣分事项数（或百分点数）：一个数，或加引号的公式 / how many findings (or percentage points): a number, or a formula in quotes"
+    )
+    each: Annotated[Decimal, Field(gt=0)] = Field(description="每项扣分，大于 0 / points off per finding, more than 0")
+    count_rounding: Literal["exact", "floor", "ceil"] = Field(
+        default="exact",
+        description="事项数取整：exact 不取整；floor 向下取整；ceil 向上取整 / the count as used: exact, floor (rounded down) or ceil (rounded up)",
+    )
+    cap: NonNegative | None = Field(
+        default=None, description="最多扣分，省略则为分值 / the most taken off; none: the indicator's points"
+    )
 
 
 DEDUCTED = Case("deduction", ("count", "deducted"), "计 {count} 项（次），每项扣 {each} 分，扣完为止",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from pydantic import Field
+
 from ..errors import Problem
 from ..messages import Text
 from ..model import FormulaText, LeafParams
@@ -22,8 +24,12 @@ if TYPE_CHECKING:
 
 
 class FormulaParams(LeafParams):
+    """公式 / formula: the ruleset's own formula."""
+
     method: Literal["formula"]
-    formula: FormulaText
+    formula: FormulaText = Field(
+        description="计分公式，可用 points（分值）；结果限定在 0 与分值之间 / the scoring formula, which may use points; the result is kept within 0 and the points"
+    )
 
 
 COMPUTED = Case("formula", ("result",), "按公式 {formula} 计得 {result}", "the formula {formula} gives {result}")

@@ -26,8 +26,13 @@ if TYPE_CHECKING:
 
 
 class RatingParams(LeafParams):
+    """定性分档 / rating: a qualitative tier, with or without the unit's own score."""
+
     method: Literal["rating"]
-    input: str = Field(pattern=NAME_PATTERN)
+    input: str = Field(
+        pattern=NAME_PATTERN,
+        description='定性输入的名称（该输入 type = "rating"） / the name of a rating input (type = "rating")',
+    )
 
 
 RATED = Case("rating", ("tier", "given"), "评定为「{tier}」（该档 {range} 分），自评 {given} 分",

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ..errors import Problem
 from ..expressions import Expression
@@ -40,14 +40,40 @@ SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
 
 
 class RatioParams(LeafParams):
+    """比率法 / ratio: the actual value against the target."""
+
     method: Literal["ratio"]
-    actual: FormulaText
-    target: FormulaText
-    direction: Literal[">=", "<=", "="] = ">="
-    reverse: Literal["linear", "inverse"] = "linear"
-    equal: Literal["at-least", "exact"] = "at-least"
-    tolerance: NonNegative = Decimal(0)
-    over_target: OverTarget | None = None
+    actual: FormulaText = Field(
+        description="实际完成值（B）：一个数，或加引号的公式（输入名、计算值名或表达式）"
+        " / actual (B): a number, or a formula in quotes (an input, a derived value or an expression)"
+    )
+    target: FormulaText = Field(
+        description="目标值（年度指标值，A）：一个数，或加引号的公式 / target (A): a number, or a formula in quotes"
+    )
+    direction: Literal[">=", "<=", "="] = Field(
+        default=">=",
+        description='方向：">=" 越高越好（正向指标）；"<=" 越低越好（反向指标）；"=" 等于目标'
+        ' / direction: ">=" more is better; "<=" less is better; "=" equal to the target',
+    )
+    reverse: Literal["linear", "inverse"] = Field(
+        default="linear",
+        description='仅用于 "<="，超出目标时：linear 按 (1 − 超出值/目标值) × 分值；inverse 按 目标值/实际值 × 分值'
+        ' / for "<=" only, above the target: linear, (1 − excess / target) × points; inverse, target / actual × points',
+    )
+    equal: Literal["at-least", "exact"] = Field(
+        default="at-least",
+        description='仅用于 "="：at-least 按 ">=" 计分；exact 相等才得满分'
+        ' / for "=" only: at-least (scored like ">=") or exact (full marks only when equal)',
+    )
+    tolerance: NonNegative = Field(
+        default=Decimal(0),
+        description='equal = "exact" 时，|B − A| 不超过此值即算相等 / for equal = "exact": the largest |B − A| still counted as equal',
+    )
+    over_target: OverTarget | None = Field(
+        default=None,
+        description='超目标（仅 ">=" 和 "="）：{ above = 1.3 } 在实际值达到目标 130% 及以上时提示；加 action = "deduct", deduct = 2 则扣 2 分'
+        ' / for ">=" and "=": { above = 1.3 } flags an actual at 130% of the target or more; add action = "deduct", deduct = 2 to take 2 points off',
+    )
 
     @model_validator(mode="after")
     def _over_target_direction(self) -> RatioParams:
