@@ -5,6 +5,10 @@ rulesets`` lists them); a file of that name wins.
 
 ``main()`` exits with ``run()``'s status, so ``run`` is what the tests call. Every error a
 user can cause is a PerfscoreError and is printed as one paragraph, never a traceback.
+
+A run stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP says so on stderr, naming the output files it
+did not write (each is as it was before the run, or absent), and exits with 128 + the signal's
+number: 130, 143, 129.
 """
 
 from __future__ import annotations
@@ -12,13 +16,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 from .checks import load_and_lint
 from .errors import SEVERITIES, Diagnostic, PerfscoreError
+from .files import Output, check_outputs
 from .loader import load
+from .messages import words
 from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
 from .ruleset import Ruleset
 from .shipped import shipped
@@ -103,7 +113,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Run the command line ``argv``; return the exit status."""
+    """Run the command line ``argv``; return the exit status (128 + the signal's number when a signal
+    or Ctrl-C stopped it)."""
+    try:
+        return _run(argv, stdout, stderr)
+    except KeyboardInterrupt as stop:
+        return _stopped(stop, stderr)
+
+
+def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = _parser()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
@@ -159,12 +177,43 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def _audit_inputs(args: argparse.Namespace) -> list[Path]:
+    """The files ``perfscore audit`` reads: the table (a file, or a folder and its table files), the
+    ruleset and the mapping (a shipped ruleset's id names no file of the user's)."""
+    from .tables.read import table_files
+
+    table = Path(args.table)
+    inputs = [table, Path(args.ruleset), *([Path(args.mapping)] if args.mapping else [])]
+    with contextlib.suppress(OSError):  # a folder that cannot be listed is reported by the audit itself
+        inputs += table_files(table) if table.is_dir() else []
+    return inputs
+
+
 def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Audit one table (its report) or many (each report, then a summary). Exit 0 when every table was
-    audited, 1 when none could be (or the ruleset, the mapping or an output file failed), 3 when some were."""
+    audited, 1 when none could be (or the ruleset, the mapping or an output file failed), 3 when some were.
+
+    Outputs that would overwrite an input are refused before anything is read; an interrupted run
+    names the outputs it did not write."""
     from .tables import batch as tables  # imported here: reading tables is not needed by the other commands
 
+    outputs = [
+        Output(option, Path(path), folder=option == "--reports")
+        for option, path in (
+            ("--summary-csv", args.summary_csv),
+            ("--summary-xlsx", args.summary_xlsx),
+            ("--reports", args.reports),
+        )
+        if path
+    ]
+    writers: dict[str, Callable[..., Any]] = {
+        "--summary-csv": tables.write_summary_csv,
+        "--summary-xlsx": tables.write_summary_xlsx,
+        "--reports": tables.write_reports,
+    }
+    written: list[Output] = []
     try:
+        check_outputs(outputs, _audit_inputs(args))
         ruleset = load(args.ruleset)
         mapping = tables.read_mapping(args.mapping) if args.mapping else None
         if args.summary_xlsx:
@@ -181,15 +230,14 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout.write(audited.render(args.format, args.lang))
         for row in audited.failures:
             stderr.write(f"perfscore: {row.message}\n")
-        if args.summary_csv:
-            tables.write_summary_csv(audited, args.summary_csv, lang=args.lang)
-        if args.summary_xlsx:
-            tables.write_summary_xlsx(audited, args.summary_xlsx, lang=args.lang)
-        if args.reports:
-            tables.write_reports(audited, args.reports, lang=args.lang)
+        for output in outputs:
+            writers[output.name](audited, output.path, lang=args.lang)
+            written.append(output)
     except PerfscoreError as error:
         stderr.write(f"perfscore: {error}\n")
         return EXIT_INPUT
+    except KeyboardInterrupt as stop:
+        return _stopped(stop, stderr, written, [output for output in outputs if output not in written])
     if not audited.audited:
         return EXIT_INPUT
     return EXIT_UNITS_FAILED if audited.failures else EXIT_OK
@@ -271,8 +319,72 @@ def _check_json(checked: list[_Checked], counts: dict[str, int], failed: int | N
     return json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n"
 
 
+# --- stopped by a signal --------------------------------------------------------------------------
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals that stop perfscore cleanly: the file being written is removed, the old one kept."""
+
+STOPPED = words(
+    "cli.stopped",
+    {
+        "stopped": ("已中断（{signal}）", "interrupted ({signal})"),
+        "written": ("已写入 {paths}", "written: {paths}"),
+        "unwritten": ("未写入 {paths}（原有的文件保持原样）", "nothing was written to {paths} (a file already there is as it was)"),
+    },
+)  # fmt: skip
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop asked for by a signal, raised where the program is (as Ctrl-C raises KeyboardInterrupt),
+    so that a file being written is removed on the way out."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(signal.Signals(number).name)
+        self.number = number
+
+
+def _raise_interrupted(number: int, frame: FrameType | None) -> None:
+    for each in STOP_SIGNALS:  # a second signal must not stop the clean-up of the first
+        signal.signal(each, signal.SIG_IGN)
+    raise Interrupted(number)
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """While the block runs, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (a signal that
+    whoever started perfscore set to be ignored stays ignored); the handlers are put back after."""
+    previous = {}
+    for each in STOP_SIGNALS if threading.current_thread() is threading.main_thread() else ():
+        if signal.getsignal(each) is not signal.SIG_IGN:
+            previous[each] = signal.signal(each, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
+def _stopped(
+    stop: KeyboardInterrupt, stderr: TextIO, written: Sequence[Output] = (), unwritten: Sequence[Output] = ()
+) -> int:
+    """Say on stderr, in Chinese and English, that the run was stopped, which outputs were written and
+    which were not; the exit status is 128 + the signal's number (130 for Ctrl-C)."""
+    number = stop.number if isinstance(stop, Interrupted) else int(signal.SIGINT)
+    lines = []
+    for lang, comma, semicolon in (("zh", "、", "；"), ("en", ", ", "; ")):
+        parts = [STOPPED["stopped"](lang).format(signal=signal.Signals(number).name)]
+        for key, outputs in (("written", written), ("unwritten", unwritten)):
+            if outputs:
+                parts.append(STOPPED[key](lang).format(paths=comma.join(str(output.path) for output in outputs)))
+        lines.append(semicolon.join(parts))
+    stderr.write(f"perfscore: {lines[0]}\n  {lines[1]}\n")
+    return 128 + number
+
+
 def main() -> None:
-    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))
+    with stopped_by_signals():
+        status = run(sys.argv[1:], sys.stdout, sys.stderr)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -347,6 +347,9 @@ _CODES: dict[str, tuple[str, str]] = {
     "total-sum": ("填写的总分不等于各项得分之和", "a written total that is not the sum of the scores"),
     "total-score": ("总分与规则计算的不符", "a total that departs from the rules"),
     "grade": ("填写的等级与总分不符", "a written grade that does not fit the total"),
+    # writing summaries and reports
+    "output-is-input": ("输出文件就是输入之一（或含有输入）", "an output that is one of the inputs (or holds one)"),
+    "same-output": ("两个输出指向同一个文件", "two outputs that name the same file"),
 }  # fmt: skip
 CODES: Mapping[str, tuple[str, str]] = MappingProxyType(_CODES)
 """Every problem code, with what it means in Chinese and English. The list is closed: a Problem

@@ -33,6 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
+from .errors import OutputError
+from .files import write_text
 from .messages import words
 from .methods import METHODS, Method
 from .model import NAME_PATTERN, TOP_LEVEL_KEYS, DerivedSpec, Group, InputSpec, Metadata, Scale, TablePolicy
@@ -524,8 +526,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, lang: str 
             stale += not current
             print(WORDS["current" if current else "stale"](args.lang).format(path=path), file=out)
         else:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            try:
+                write_text(path, text, what="the schema")  # complete or not at all
+            except OutputError as error:
+                print(f"perfscore: {error}", file=sys.stderr)
+                return 1
             print(WORDS["wrote"](args.lang).format(path=path), file=out)
     return 1 if stale else 0
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import io
 import json
 import re
 import unicodedata
@@ -27,6 +28,7 @@ from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
 from ..errors import SEVERITIES, DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..files import Output, check_outputs, replacing, write_folder
 from ..limits import DEFAULT_LIMITS, Limits
 from ..messages import check_lang, in_lang, words
 from ..ruleset import Ruleset
@@ -624,30 +626,29 @@ def _csv_text(value: str | Decimal | int | None) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _prepare(path: str | Path) -> Path:
+def _output(batch: BatchAudit, name: str, path: str | Path, *, folder: bool = False) -> Path:
+    """Where an output goes, once :func:`~perfscore.files.check_outputs` has found that it is not one
+    of the files the batch read (nor, for a folder, holds one)."""
     target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{target}: cannot create the folder {target.parent} ({error.strerror or error})") from None
+    check_outputs([Output(name, target, folder)], [row.source for row in batch.rows if row.source])
     return target
 
 
 def write_summary_csv(batch: BatchAudit, path: str | Path, *, lang: str = "zh") -> Path:
     """The summary as CSV: one row per table, headers in ``lang``, UTF-8 with a BOM (so Excel reads
     Chinese correctly), decimals as their text (``94.48``). A text cell that Excel could take for a
-    formula (starting with ``=``, ``+``, ``-``, ``@``) is written with a leading ``'``."""
+    formula (starting with ``=``, ``+``, ``-``, ``@``) is written with a leading ``'``.
+
+    Written through :func:`perfscore.files.replacing`: the file appears complete or not at all, and
+    a path that is one of the tables read is refused (:class:`OutputError`, ``output-is-input``)."""
     check_lang(lang)
-    target = _prepare(path)
-    try:
-        with target.open("w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(_headers(lang))
-            for row in batch.rows:
-                values = row.summary()
-                writer.writerow([_csv_text(values[key]) for key in SUMMARY_COLUMNS])
-    except OSError as error:
-        raise OutputError(f"{target}: cannot write the summary ({error.strerror or error})") from None
+    target = _output(batch, "write_summary_csv", path)
+    with replacing(target, encoding="utf-8-sig", newline="", what="the summary") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(_headers(lang))
+        for row in batch.rows:
+            values = row.summary()
+            writer.writerow([_csv_text(values[key]) for key in SUMMARY_COLUMNS])
     return target
 
 
@@ -692,8 +693,10 @@ def _put(cell: Any, value: str | Decimal | int | None) -> None:
 
 def write_summary_xlsx(batch: BatchAudit, path: str | Path, *, lang: str = "zh") -> Path:
     """The summary as an .xlsx workbook (needs openpyxl: ``pip install 'perfscore[xlsx]'``): one
-    sheet, headers in ``lang``, totals as number cells in the format ``0.00``, counts as integers."""
+    sheet, headers in ``lang``, totals as number cells in the format ``0.00``, counts as integers.
+    Written as :func:`write_summary_csv` writes (complete or not at all; never over a table read)."""
     check_lang(lang)
+    target = _output(batch, "write_summary_xlsx", path)
     openpyxl = require_openpyxl()
     book = openpyxl.Workbook()
     sheet = book.active
@@ -710,11 +713,10 @@ def write_summary_xlsx(batch: BatchAudit, path: str | Path, *, lang: str = "zh")
     widths = (28, 14, 20, 28, 10, 10, 10, 10, 10, 8, 8, 8, 60)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
-    target = _prepare(path)
-    try:
-        book.save(target)
-    except OSError as error:
-        raise OutputError(f"{target}: cannot write the summary ({error.strerror or error})") from None
+    packed = io.BytesIO()  # not the file itself: a save that is interrupted leaves openpyxl's zip to close later
+    book.save(packed)
+    with replacing(target, what="the summary") as stream:
+        stream.write(packed.getbuffer())
     return target
 
 
@@ -773,27 +775,22 @@ def write_reports(
     """One Markdown and one HTML report per audited table in ``folder`` (made when missing), named
     by :func:`report_names` (within ``limits``, by default the ruleset's), and ``index.html``: the
     summary with a link to each report and the reason each failed table was not audited. Returns
-    the files written, the index last."""
+    the files written, the index last.
+
+    Every page is rendered first, then written with :func:`perfscore.files.write_folder`: all into a
+    hidden staging folder, then moved into place with the index last (an old ``index.html`` is
+    removed first), so the folder never holds a half-written page, and a folder whose writing did
+    not finish has no index. A folder that is or holds one of the tables read is refused
+    (:class:`OutputError`, ``output-is-input``)."""
     check_lang(lang)
-    target = Path(folder)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{target}: cannot create the reports folder ({error.strerror or error})") from None
+    target = _output(batch, "write_reports", folder, folder=True)
     names = report_names(batch, limits=batch.ruleset.limits if limits is None else limits)
-    pages: list[tuple[Path, str]] = []
+    pages: list[tuple[str, str]] = []
     for index, row in enumerate(batch.rows):
         if row.audit is None:
             continue
-        pages.append((target / f"{names[index]}.md", row.audit.render("markdown", lang)))
-        pages.append((target / f"{names[index]}.html", render_html(row.audit, lang)))
+        pages.append((f"{names[index]}.md", row.audit.render("markdown", lang)))
+        pages.append((f"{names[index]}.html", render_html(row.audit, lang)))
     links = {index: quote(f"{name}.html") for index, name in names.items() if batch.rows[index].audit is not None}
-    pages.append((target / "index.html", render_batch_html(batch, lang, links=links)))
-    written = []
-    for path, text in pages:
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise OutputError(f"{path}: cannot write the report ({error.strerror or error})") from None
-        written.append(path)
-    return written
+    pages.append(("index.html", render_batch_html(batch, lang, links=links)))
+    return write_folder(target, pages, what="the report")
