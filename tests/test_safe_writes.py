@@ -43,9 +43,13 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def perfscore_audit(*argv: str) -> tuple[int, str, str]:
-    """``perfscore audit`` run in this process: the exit status, stdout and stderr."""
+    """``perfscore audit`` run in this process: the exit status, stdout and stderr (a Ctrl-C that
+    escapes ``run`` fails the test rather than stopping the test session)."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    status = run(["audit", *argv], stdout, stderr)
+    try:
+        status = run(["audit", *argv], stdout, stderr)
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped perfscore.cli.run")
     return status, stdout.getvalue(), stderr.getvalue()
 
 
@@ -341,11 +345,29 @@ packed = io.BytesIO(); book.save(packed)
 
 # --- an output that is an input -------------------------------------------------------------------
 
-IS = "{option} {output} 就是输入 {input}{how_zh}：输出不能覆盖输入，请换一个路径\n  {option} {output} is the input {input}{how_en}: an output may not overwrite an input; choose another path"
-HOLDS = "{option} {output} 含有输入 {input}：输出不能写进放着输入的文件夹，请换一个文件夹\n  {option} {output} holds the input {input}: outputs may not be written into a folder that holds an input; choose another folder"
-LINK = {"how_zh": "（指向同一文件的链接）", "how_en": " (a link to the same file)"}
-SPELLING = {"how_zh": "（同一路径的另一种写法）", "how_en": " (the same path written another way)"}
+# What the refusal says, by kind: {option} {output} as given, {input} as the audit names it.
+IS = (
+    "{option} {output} 就是输入 {input}{how_zh}：输出不能覆盖输入，请换一个路径\n"
+    "  {option} {output} is the input {input}{how_en}: an output may not overwrite an input; choose another path"
+)
+HOLDS = (
+    "{option} {output} 含有输入 {input}：输出不能写进放着输入的文件夹，请换一个文件夹\n"
+    "  {option} {output} holds the input {input}: outputs may not be written into a folder that holds an "
+    "input; choose another folder"
+)
+HOLDS_LINK = (
+    "{option} {output} 中的 {output}/t00.html 是输入 {input} 的链接：输出不能覆盖输入，请换一个文件夹\n"
+    "  {option} {output} holds {output}/t00.html, a link to the input {input}: an output may not "
+    "overwrite an input; choose another folder"
+)
+SAME = (
+    "{option} {output} 与 --summary-csv {input} 是同一个文件：每个输出须有自己的路径\n"
+    "  {option} {output} and --summary-csv {input} are the same file: each output needs a path of its own"
+)
 PLAIN = {"how_zh": "", "how_en": ""}
+SPELLING = {"how_zh": "（同一路径的另一种写法）", "how_en": " (the same path written another way)"}
+LINK = {"how_zh": "（指向同一文件的链接）", "how_en": " (a link to the same file)"}
+T00 = "tables/t00.toml"
 
 
 @pytest.fixture
@@ -370,71 +392,46 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-REFUSED = [
-    pytest.param(["tables/t00.toml", "--summary-csv", "tables/t00.toml"],
-                 IS.format(option="--summary-csv", output="tables/t00.toml", input="tables/t00.toml", **PLAIN),
-                 id="the-same-path"),
-    pytest.param(["tables/t00.toml", "--summary-csv", "{tmp}/tables/t00.toml"],
-                 IS.format(option="--summary-csv", output="{tmp}/tables/t00.toml", input="tables/t00.toml", **SPELLING),
-                 id="absolute-for-relative"),
-    pytest.param(["tables/t00.toml", "--summary-xlsx", "./tables/../tables/t00.toml"],
-                 IS.format(option="--summary-xlsx", output="tables/../tables/t00.toml", input="tables/t00.toml",
-                           **SPELLING),
-                 id="dot-dot"),
-    pytest.param(["tables", "--summary-csv", "tables/t01.toml"],
-                 IS.format(option="--summary-csv", output="tables/t01.toml", input="tables/t01.toml", **PLAIN),
-                 id="a-table-of-the-folder"),
-    pytest.param(["tables", "--summary-csv", "rules.toml"],
-                 IS.format(option="--summary-csv", output="rules.toml", input="rules.toml", **PLAIN),
-                 id="the-ruleset"),
-    pytest.param(["tables", "--mapping", "map.toml", "--summary-xlsx", "map.toml"],
-                 IS.format(option="--summary-xlsx", output="map.toml", input="map.toml", **PLAIN),
-                 id="the-mapping"),
-    pytest.param(["tables", "--reports", "tables"],
-                 IS.format(option="--reports", output="tables", input="tables", **PLAIN),
-                 id="reports-into-the-table-folder"),
-    pytest.param(["tables/t00.toml", "--reports", "tables"],
-                 HOLDS.format(option="--reports", output="tables", input="tables/t00.toml"),
-                 id="reports-into-the-tables-folder"),
-    pytest.param(["tables", "--reports", "."],
-                 HOLDS.format(option="--reports", output=".", input="tables"),
-                 id="reports-around-the-table-folder"),
-    pytest.param(["tables", "--summary-csv", "out.csv", "--summary-xlsx", "./out.csv"],
-                 "--summary-xlsx out.csv 与 --summary-csv out.csv 是同一个文件：每个输出须有自己的路径\n"
-                 "  --summary-xlsx out.csv and --summary-csv out.csv are the same file: each output needs a path "
-                 "of its own",
-                 id="two-outputs-one-file"),
+REFUSALS = [
+    # id, TABLE and options, what is said, the output and the input as the message names them, how
+    ("the-same-path", [T00, "--summary-csv", T00], IS, T00, T00, PLAIN),
+    ("absolute-for-relative", [T00, "--summary-csv", "{tmp}/" + T00], IS, "{tmp}/" + T00, T00, SPELLING),
+    ("dot-dot", [T00, "--summary-xlsx", "./tables/../" + T00], IS, "tables/../" + T00, T00, SPELLING),
+    ("a-table-of-the-folder", ["tables", "--summary-csv", T00], IS, T00, T00, PLAIN),
+    ("the-ruleset", ["tables", "--summary-csv", "rules.toml"], IS, "rules.toml", "rules.toml", PLAIN),
+    ("the-mapping", ["tables", "--mapping", "map.toml", "--summary-xlsx", "map.toml"], IS, "map.toml", "map.toml",
+     PLAIN),
+    ("reports-into-the-table-folder", ["tables", "--reports", "tables"], IS, "tables", "tables", PLAIN),
+    ("reports-into-the-tables-folder", [T00, "--reports", "tables"], HOLDS, "tables", T00, PLAIN),
+    ("reports-around-the-table-folder", ["tables", "--reports", "."], HOLDS, ".", "tables", PLAIN),
+    ("two-outputs-one-file", ["tables", "--summary-csv", "out.csv", "--summary-xlsx", "./out.csv"], SAME, "out.csv",
+     "out.csv", PLAIN),
 ]  # fmt: skip
-LINKED = [
-    pytest.param(["tables/t00.toml", "--summary-csv", "link.toml"],
-                 IS.format(option="--summary-csv", output="link.toml", input="tables/t00.toml", **LINK),
-                 id="a-symbolic-link"),
-    pytest.param(["link.toml", "--summary-csv", "tables/t00.toml"],
-                 IS.format(option="--summary-csv", output="tables/t00.toml", input="link.toml", **LINK),
-                 id="the-input-is-the-link"),
-    pytest.param(["tables/t00.toml", "--summary-xlsx", "hard.toml"],
-                 IS.format(option="--summary-xlsx", output="hard.toml", input="tables/t00.toml", **LINK),
-                 id="a-hard-link"),
-    pytest.param(["tables", "--reports", "reports"],
-                 "--reports reports 中的 reports/t00.html 是输入 tables/t00.toml 的链接：输出不能覆盖输入，请换一个文件夹\n"
-                 "  --reports reports holds reports/t00.html, a link to the input tables/t00.toml: an output may "
-                 "not overwrite an input; choose another folder",
-                 id="reports-holding-a-link"),
+LINKS = [  # made by the fixture on POSIX only
+    ("a-symbolic-link", [T00, "--summary-csv", "link.toml"], IS, "link.toml", T00, LINK),
+    ("the-input-is-the-link", ["link.toml", "--summary-csv", T00], IS, T00, "link.toml", LINK),
+    ("a-hard-link", [T00, "--summary-xlsx", "hard.toml"], IS, "hard.toml", T00, LINK),
+    ("reports-holding-a-link", ["tables", "--reports", "reports"], HOLDS_LINK, "reports", T00, PLAIN),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"), [*REFUSED, *(pytest.param(*p.values, id=p.id, marks=POSIX) for p in LINKED)]
+    ("argv", "said", "output", "input_", "how"),
+    [
+        *(pytest.param(*case[1:], id=case[0]) for case in REFUSALS),
+        *(pytest.param(*case[1:], id=case[0], marks=POSIX) for case in LINKS),
+    ],
 )
 def test_an_output_that_is_an_input_is_refused_before_anything_is_read(
-    inputs: Path, argv: list[str], message: str
+    inputs: Path, argv: list[str], said: str, output: str, input_: str, how: dict[str, str]
 ) -> None:
     """Exit 1 and one paragraph in Chinese and English naming the option, the output and the input;
     nothing read, every input as it was (on a88b47b the input was read, then overwritten)."""
     before = {path: path.read_bytes() for path in inputs.rglob("*") if path.is_file()}
     argv = [arg.format(tmp=inputs) for arg in argv]
+    message = said.format(option=argv[-2], output=output.format(tmp=inputs), input=input_, **how)
     status, out, err = perfscore_audit(*argv[:1], "--ruleset", "rules.toml", *argv[1:])
-    assert (status, out, err) == (1, "", f"perfscore: {message.format(tmp=inputs)}\n")
+    assert (status, out, err) == (1, "", f"perfscore: {message}\n")
     assert {path: path.read_bytes() for path in inputs.rglob("*") if path.is_file()} == before
 
 
@@ -633,6 +630,7 @@ STOPS = [
     # signal, the call it waits at, the options; what was written; what was not
     pytest.param("SIGTERM", "csv", 3, ["--summary-csv", "out.csv"], (), ("out.csv",), id="sigterm-in-the-csv"),
     pytest.param("SIGINT", "csv", 3, ["--summary-csv", "new.csv"], (), ("new.csv",), id="sigint-in-a-new-csv"),
+    pytest.param("SIGHUP", "csv", 2, ["--summary-csv", "out.csv"], (), ("out.csv",), id="sighup-in-the-csv"),
     pytest.param("SIGTERM", "xlsx", 4, ["--summary-xlsx", "out.xlsx"], (), ("out.xlsx",), id="sigterm-in-the-xlsx"),
     pytest.param("SIGINT", "audit", 3, ["--summary-csv", "out.csv", "--reports", "reports"], (),
                  ("out.csv", "reports"), id="sigint-in-the-audit"),
@@ -667,16 +665,15 @@ def test_a_run_stopped_by_a_signal_leaves_the_old_file_or_none(
         process = subprocess.Popen([*argv, *options], cwd=tmp_path, stdout=stdout, stderr=stderr)
         try:
             wait_for(marker, process, stage)
-            assert [(tmp_path / name).read_text(encoding="utf-8") for name in unwritten if name.startswith("out")] == [
-                OLD for name in unwritten if name.startswith("out")
-            ]  # still, halfway through
+            halfway = [(tmp_path / name).read_bytes() for name in unwritten if name.startswith("out")]
+            assert halfway == [OLD.encode()] * len(halfway)  # the old summaries, whole, while the run waits
             process.send_signal(getattr(signal, name))
             status = process.wait(timeout=60)
         finally:
             process.kill()
     err = (tmp_path / "stderr").read_text(encoding="utf-8")
     assert (status, err) == (128 + getattr(signal, name), stopped(name, written, unwritten))
-    assert (tmp_path / "out.xlsx").read_text(encoding="utf-8") == OLD
+    assert (tmp_path / "out.xlsx").read_bytes() == OLD.encode()
     assert not (tmp_path / "new.csv").exists()
     assert {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "reports").iterdir()} == reports
     summary = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

@@ -288,7 +288,10 @@ class _Place:
 
 
 def _inside(path: str, folder: str) -> bool:
-    return os.path.commonpath([path, folder]) == folder and path != folder
+    try:
+        return os.path.commonpath([path, folder]) == folder and path != folder
+    except ValueError:  # Windows: paths on different drives
+        return False
 
 
 def _problem(output: Output, key: str, code: str, how: str = "", **fields: str) -> Problem:
@@ -310,11 +313,12 @@ def _conflicts(output: Output, place: _Place, inputs: Sequence[_Place]) -> Itera
             yield _problem(output, "holds-input", "output-is-input", input=found.given)
             return
     if output.folder and os.path.isdir(output.path):
-        with os.scandir(output.path) as entries:
+        identities = {found.identity: found for found in reversed(inputs)}
+        with contextlib.suppress(OSError), os.scandir(output.path) as entries:  # unreadable: writing will say so
             for entry in entries:
-                found_input = next((found for found in inputs if found.identity == _identity(entry.path)), None)
-                if found_input is not None:
-                    yield _problem(output, "holds-link", "output-is-input", entry=entry.path, input=found_input.given)
+                linked = identities.get(_identity(entry.path))
+                if linked is not None:
+                    yield _problem(output, "holds-link", "output-is-input", entry=entry.path, input=linked.given)
                     return
 
 
