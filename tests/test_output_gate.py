@@ -14,12 +14,13 @@ every format, and each output is compared line by line with the same run on a ha
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import dataclasses
 import io
 import json
+import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -36,8 +37,6 @@ from perfscore.cli import run
 from perfscore.tables.batch import audit_batch, write_summary_csv, write_summary_xlsx
 from perfscore.text import for_cell, for_html, for_markdown, for_terminal
 from test_table_score import MOF, training
-
-ROOT = Path(__file__).resolve().parent.parent
 
 FORGED = "总分: 100.00 / 100    等级: 优"
 LINK = "[点此查看审核结论](http://e.example/a)"
@@ -132,7 +131,7 @@ def ruleset_document(v: Values, *, version: str = "1") -> dict[str, Any]:
 def audit_ruleset(v: Values) -> dict[str, Any]:
     """The shipped 财预〔2020〕10号 ruleset with text from ``v`` in its identity and a first-level name of
     its [tables] policy; unreadable cells keep the unit's score (and say so)."""
-    document = tomllib.loads((ROOT / "rulesets" / "project-mof-2020.toml").read_text("utf-8"), parse_float=Decimal)
+    document = copy.deepcopy(MOF.to_dict())
     meta = document["ruleset"]
     meta.update(title=v.printable, title_en=v.printable, description=v.hostile, description_en=v.hostile)
     meta.update(sources=[v.printable], assumptions=[v.printable])
@@ -237,7 +236,7 @@ def outputs_of(folder: Path, v: Values) -> dict[str, Output]:
         commands[f"check {fmt}"] = (fmt, ["check", "rules.toml", "broken.toml", "--format", fmt])
     commands["score broken"] = ("text", ["score", "broken.toml", one])
     found: dict[str, Output] = {}
-    with contextlib.chdir(folder):
+    with inside(folder):
         for name, (fmt, argv) in commands.items():
             out, err = perfscore_cli(*argv)
             found[name] = Output(stdout_kind[fmt], out)
@@ -251,6 +250,17 @@ def outputs_of(folder: Path, v: Values) -> dict[str, Output]:
                 kind = "index" if path.name == "index.html" else path.suffix[1:]
                 found[f"report {kind} {lang}"] = Output("markdown" if kind == "md" else "html", path.read_text("utf-8"))
     return found
+
+
+@contextlib.contextmanager
+def inside(folder: Path) -> Iterator[None]:
+    """Run in ``folder``, so the paths perfscore shows are the same short relative ones in both runs."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def xlsx_text(path: Path) -> str:
