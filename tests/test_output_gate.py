@@ -222,7 +222,10 @@ def outputs_of(folder: Path, v: Values) -> dict[str, Output]:
     for lang in ("zh", "en"):
         for fmt in ("text", "markdown", "json"):
             commands[f"score one {fmt} {lang}"] = (fmt, ["score", "rules.toml", one, "--format", fmt, "--lang", lang])
-            commands[f"score many {fmt} {lang}"] = (fmt, ["score", "rules.toml", units, "--format", fmt, "--lang", lang])
+            commands[f"score many {fmt} {lang}"] = (
+                fmt,
+                ["score", "rules.toml", units, "--format", fmt, "--lang", lang],
+            )
             diff = ["diff", "rules.toml", "rules-new.toml", units, "--format", fmt, "--lang", lang]
             commands[f"diff {fmt} {lang}"] = (fmt, diff)
         for fmt in ("text", "json"):
@@ -593,4 +596,3 @@ def test_an_error_cannot_forge_a_perfscore_line() -> None:
     assert str(error.error).splitlines()[0].startswith("u\\u000aperfscore: all 3 units scored: ")
     assert isinstance(error.error, perfscore.ScoringError)
     assert [line for line in str(error.error).splitlines() if line.startswith("perfscore")] == []
-
