@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .exact import CONTEXT, difference, pinned
+from .exact import CONTEXT, difference, pinned, unsigned
 from .messages import check_lang, in_lang, words
 from .methods import METHODS, Method
 from .model import Grade, Scale, TablePolicy, Tier
@@ -104,8 +104,8 @@ class IndicatorPair:
 
     @property
     def difference(self) -> Decimal:
-        """New points minus old points."""
-        return difference(self.new.points, self.old.points)
+        """New points minus old points (0, never -0, when they are the same)."""
+        return unsigned(difference(self.new.points, self.old.points))
 
 
 @dataclass(frozen=True, eq=False)
@@ -383,9 +383,9 @@ class LeafMovement:
 
     @property
     def difference(self) -> Decimal:
-        """New score minus old, a missing leaf counting as 0."""
+        """New score minus old, a missing leaf counting as 0 (0, never -0, when they are the same)."""
         zero = Decimal(0)
-        return difference(zero if self.new is None else self.new, zero if self.old is None else self.old)
+        return unsigned(difference(zero if self.new is None else self.new, zero if self.old is None else self.old))
 
     def label(self, lang: str) -> str:
         name = self.name_en or self.name if lang == "en" else self.name
@@ -431,7 +431,7 @@ class UnitMovement:
         """New total minus old, when the unit was scored under both."""
         if self.old_total is None or self.new_total is None:
             return None
-        return difference(self.new_total, self.old_total)
+        return unsigned(difference(self.new_total, self.old_total))
 
     @property
     def errors(self) -> tuple[tuple[str, UnitError], ...]:
@@ -604,17 +604,18 @@ def key_name(change: Change, lang: str, *methods: Method | None) -> str:
 
 
 def signed(value: Decimal) -> str:
-    """A difference with its sign: ``+5``, ``−2.83`` (a true minus sign), ``0.00``."""
+    """A difference with its sign: ``+5``, ``−2.83`` (a true minus sign), ``0.00`` (no sign, even for the
+    negative zero of -0.00 − 0.00)."""
     if value > 0:
         return f"+{value}"
     if value < 0:
         return f"−{value.copy_negate()}"  # exact: unary minus would round in the caller's context
-    return str(value)
+    return str(unsigned(value))
 
 
 def _score(value: Decimal | None) -> str:
     """A score as the ruleset rounded it (``5.00``), or ``—`` where the version has no such leaf."""
-    return "—" if value is None else str(value)
+    return "—" if value is None else str(unsigned(value))
 
 
 def _json(value: Any) -> Any:

@@ -37,9 +37,12 @@ _MOST = 200  # characters of a value shown in a message
 
 def plain(value: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros; exact up to 6 decimals,
-    beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not."""
+    beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not. Zero is
+    ``0``, whatever its sign (``-0.00`` from ``0 * -1`` or a tiny negative value rounded)."""
     if not value.is_finite():
         return str(value)
+    if not value:
+        return "0"
     if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
         return "≈" + _scientific(value)
     text = format(value, "f")
@@ -49,6 +52,8 @@ def plain(value: Decimal) -> str:
     if "." not in text or len(text) - text.index(".") <= 7:
         return "0" if text in ("", "-") else text  # exact: at most 6 decimals
     rounded = value.quantize(_SHOWN, context=_WIDE)
+    if not rounded:  # a tiny value, shown as the zero it is near
+        rounded = rounded.copy_abs()
     text = format(rounded.normalize(_WIDE), "f")
     return text if rounded == value else f"≈{text}"
 
@@ -59,11 +64,13 @@ def _scientific(value: Decimal) -> str:
 
 
 def percent(fraction: Decimal) -> str:
-    """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%)."""
+    """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%); a zero, or a
+    value that rounds to one, is ``0.00%`` without a sign."""
     scaled = _WIDE.multiply(fraction, HUNDRED)
     if fraction and fraction.adjusted() > 40:
         return f"≈{_scientific(scaled)}%"
-    return f"{format(scaled.quantize(_CENT, context=_WIDE), 'f')}%"
+    shown = scaled.quantize(_CENT, context=_WIDE)
+    return f"{format(shown if shown else shown.copy_abs(), 'f')}%"
 
 
 # --- any value --------------------------------------------------------------------------------
@@ -102,8 +109,8 @@ def shown(value: Any, depth: int = 0) -> str:
 def plain_data(value: Any) -> Any:
     """A value as JSON holds it: decimals and dates as text (exact, no exponent), tables and
     lists item by item; an object with a ``plain_data()`` method gives its own form."""
-    if isinstance(value, Decimal):
-        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, Decimal):  # a negative zero as 0 (``-0.00`` → ``"0.00"``)
+        return format(value if value else value.copy_abs(), "f") if value.is_finite() else str(value)
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, datetime.date):

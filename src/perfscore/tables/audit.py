@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import SEVERITIES, Location, Problem, Severity
-from ..exact import CONTEXT, HUNDRED, ZERO, pinned
+from ..exact import CONTEXT, HUNDRED, ZERO, pinned, unsigned
 from ..messages import LANGS, Text, check_lang, in_lang, words
 from ..model import Grade, Tier
 from ..result import LeafResult
@@ -61,10 +61,10 @@ WORDS = words(
 
 
 def _score(value: Decimal) -> str:
-    """A score as tables show it, with at least two decimals: 9.60, 10.00, 0.125."""
+    """A score as tables show it, with at least two decimals: 9.60, 10.00, 0.125 (a zero without a sign)."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= -2:
-        return str(value.quantize(TOLERANCE, context=CONTEXT))
+        return str(unsigned(value.quantize(TOLERANCE, context=CONTEXT)))
     return plain(value)
 
 
@@ -132,7 +132,7 @@ class Finding(Problem):
     def difference(self) -> Decimal | None:
         if self.reported is None or self.recomputed is None:
             return None
-        return CONTEXT.subtract(self.reported, self.recomputed)
+        return unsigned(CONTEXT.subtract(self.reported, self.recomputed))
 
     @property
     def where(self) -> str:
@@ -144,7 +144,7 @@ class Finding(Problem):
 
     def to_dict(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
-            return None if value is None else str(value)
+            return None if value is None else str(unsigned(value))
 
         cell = self.cell
         return {
@@ -197,7 +197,7 @@ class Audit:
     @property
     def total_difference(self) -> Decimal | None:
         reported = self.table.reported_total
-        return None if reported is None else CONTEXT.subtract(reported, self.score.total)
+        return None if reported is None else unsigned(CONTEXT.subtract(reported, self.score.total))
 
     @property
     def reported_grade(self) -> str | None:
@@ -247,7 +247,7 @@ class Audit:
             },
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version, "title": self.ruleset.title},
             "totals": {
-                "reported": None if reported is None else str(reported),
+                "reported": None if reported is None else str(unsigned(reported)),
                 "recomputed": str(self.recomputed_total),
                 "difference": None if difference is None else str(difference),
                 "points": str(self.score.ruleset.total_points),
@@ -654,7 +654,7 @@ class _Auditor:
             )
             self.note(name, rule, item, note, where, given=False, budget=budget)
             return
-        difference = reported - rule
+        difference = unsigned(reported - rule)
         head_zh = f"{name}：自评 {plain(reported)} 分，按规则应得 {shown_rule} 分，相差 {_signed(difference)} 分"
         head_en = (
             f"{name}: self-scored {plain(reported)}, the rule gives {shown_rule}, a difference of {_signed(difference)}"
@@ -693,7 +693,7 @@ class _Auditor:
         assert plan.tier is not None and plan.row.reported is not None
         tier, reported, points, rule = plan.tier, plan.row.reported, item.points, item.score
         band = _band(tier, points)
-        difference = reported - rule
+        difference = unsigned(reported - rule)
         given = "默认分" if tier.default is not None else "最低分"
         given_en = "default" if tier.default is not None else "lowest score"
         self.add(

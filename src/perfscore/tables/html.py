@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SEVERITIES
-from ..exact import CONTEXT, pinned
+from ..exact import CONTEXT, pinned, unsigned
 from ..messages import check_lang, in_lang, words
 from ..text import for_html, plain
 from .audit import TOLERANCE, Audit
@@ -96,8 +96,8 @@ def _class(*names: str | None) -> str:
 
 
 def signed(value: Decimal) -> str:
-    """A difference as summaries show it: its exact digits with a sign, +2.00, -0.5."""
-    text = format(value, "f")
+    """A difference as summaries show it: its exact digits with a sign, +2.00, -0.5 (0.00 without one)."""
+    text = format(unsigned(value), "f")
     return f"+{text}" if value > 0 else text
 
 
