@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -213,36 +214,52 @@ def write_files(folder: Path, v: Values) -> None:
         put(f"tables/{name}", json.dumps(document, ensure_ascii=False))
 
 
+STDOUT_KIND = {"text": "terminal", "markdown": "markdown", "json": "json", "html": "html"}
+
+
+def commands(v: Values) -> dict[str, tuple[str, list[str]]]:
+    """Every command run on the files of ``v``, by name: the format of its output and its arguments."""
+    units, one, table = f"a-{v.file}.json", f"b-{v.file}.json", f"tables/a-{v.file}.json"
+    found: dict[str, tuple[str, list[str]]] = {}
+    for lang in ("zh", "en"):
+        for fmt in ("text", "markdown", "json"):
+            found[f"score one {fmt} {lang}"] = (fmt, ["score", "rules.toml", one, "--format", fmt, "--lang", lang])
+            found[f"score many {fmt} {lang}"] = (fmt, ["score", "rules.toml", units, "--format", fmt, "--lang", lang])
+            diff = ["diff", "rules.toml", "rules-new.toml", units, "--format", fmt, "--lang", lang]
+            found[f"diff {fmt} {lang}"] = (fmt, diff)
+        for fmt in ("text", "json"):
+            found[f"explain {fmt} {lang}"] = (fmt, ["explain", "rules.toml", "--format", fmt, "--lang", lang])
+        for fmt in ("text", "markdown", "json", "html"):
+            audit = ["audit", table, "--ruleset", "audit.toml", "--format", fmt, "--lang", lang]
+            found[f"audit one {fmt} {lang}"] = (fmt, audit)
+            audit = ["audit", "tables", "--ruleset", "audit.toml", "--format", fmt, "--lang", lang]
+            found[f"audit many {fmt} {lang}"] = (fmt, audit)
+    for fmt in ("text", "json"):
+        found[f"check {fmt}"] = (fmt, ["check", "rules.toml", "broken.toml", "--format", fmt])
+    found["score broken"] = ("text", ["score", "broken.toml", one])
+    return found
+
+
+#: The files ``perfscore audit --summary-csv … --summary-xlsx … --reports …`` writes, by name and kind.
+FILES = {f"{name} {lang}": kind for lang in ("zh", "en") for name, kind in
+         [("summary csv", "csv"), ("summary xlsx", "xlsx"), ("report md", "markdown"), ("report html", "html"),
+          ("report index", "html")]}  # fmt: skip
+#: What each output is: stdout of each command in its format, its stderr, and each file written.
+KINDS = {
+    **{name: STDOUT_KIND[fmt] for name, (fmt, _) in commands(CALM).items()},
+    **{f"{name} stderr": "terminal" for name in commands(CALM)},
+    **FILES,
+}
+
+
 def outputs_of(folder: Path, v: Values) -> dict[str, Output]:
     """Everything perfscore writes for the files of ``v``, by what wrote it."""
     write_files(folder, v)
-    units, one, table = f"a-{v.file}.json", f"b-{v.file}.json", f"tables/a-{v.file}.json"
-    stdout_kind = {"text": "terminal", "markdown": "markdown", "json": "json", "html": "html"}
-    commands: dict[str, tuple[str, list[str]]] = {}
-    for lang in ("zh", "en"):
-        for fmt in ("text", "markdown", "json"):
-            commands[f"score one {fmt} {lang}"] = (fmt, ["score", "rules.toml", one, "--format", fmt, "--lang", lang])
-            commands[f"score many {fmt} {lang}"] = (
-                fmt,
-                ["score", "rules.toml", units, "--format", fmt, "--lang", lang],
-            )
-            diff = ["diff", "rules.toml", "rules-new.toml", units, "--format", fmt, "--lang", lang]
-            commands[f"diff {fmt} {lang}"] = (fmt, diff)
-        for fmt in ("text", "json"):
-            commands[f"explain {fmt} {lang}"] = (fmt, ["explain", "rules.toml", "--format", fmt, "--lang", lang])
-        for fmt in ("text", "markdown", "json", "html"):
-            audit = ["audit", table, "--ruleset", "audit.toml", "--format", fmt, "--lang", lang]
-            commands[f"audit one {fmt} {lang}"] = (fmt, audit)
-            audit = ["audit", "tables", "--ruleset", "audit.toml", "--format", fmt, "--lang", lang]
-            commands[f"audit many {fmt} {lang}"] = (fmt, audit)
-    for fmt in ("text", "json"):
-        commands[f"check {fmt}"] = (fmt, ["check", "rules.toml", "broken.toml", "--format", fmt])
-    commands["score broken"] = ("text", ["score", "broken.toml", one])
     found: dict[str, Output] = {}
     with inside(folder):
-        for name, (fmt, argv) in commands.items():
+        for name, (fmt, argv) in commands(v).items():
             out, err = perfscore_cli(*argv)
-            found[name] = Output(stdout_kind[fmt], out)
+            found[name] = Output(STDOUT_KIND[fmt], out)
             found[f"{name} stderr"] = Output("terminal", err)
         reports = ["--summary-csv", "summary.csv", "--summary-xlsx", "summary.xlsx", "--reports", "reports"]
         for lang in ("zh", "en"):
@@ -251,7 +268,8 @@ def outputs_of(folder: Path, v: Values) -> dict[str, Output]:
             found[f"summary xlsx {lang}"] = Output("xlsx", xlsx_text(Path("summary.xlsx")))
             for path in Path("reports").iterdir():
                 kind = "index" if path.name == "index.html" else path.suffix[1:]
-                found[f"report {kind} {lang}"] = Output("markdown" if kind == "md" else "html", path.read_text("utf-8"))
+                found[f"report {kind} {lang}"] = Output(FILES[f"report {kind} {lang}"], path.read_text("utf-8"))
+    assert {name: output.kind for name, output in found.items()} == KINDS
     return found
 
 
@@ -280,15 +298,13 @@ def xlsx_text(path: Path) -> str:
 @cache
 def runs() -> tuple[dict[str, Output], dict[str, Output]]:
     """The outputs of the harmless run and of the hostile one (made once, in folders of their own)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as calm, tempfile.TemporaryDirectory() as wild:
         return outputs_of(Path(calm), CALM), outputs_of(Path(wild), WILD)
 
 
 def output_names(*kinds: str) -> list[str]:
-    calm, _ = runs()
-    return sorted(name for name, output in calm.items() if output.kind in kinds)
+    """The outputs of these kinds (known before anything runs: collecting the tests runs nothing)."""
+    return sorted(name for name, kind in KINDS.items() if kind in kinds)
 
 
 # --- what must hold -----------------------------------------------------------------------------
