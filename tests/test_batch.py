@@ -438,14 +438,15 @@ def test_summary_xlsx(folder: Path, audited: BatchAudit, tmp_path: Path) -> None
 
 
 def test_summary_xlsx_keeps_text_as_text(tmp_path: Path) -> None:
-    """A title starting with = stays text (never a formula); control characters an .xlsx cannot hold are
-    replaced; a total finer than cents gets as many decimals as it has."""
+    """A title starting with = stays text (never a formula) and gets the leading ' of a CSV cell too, so
+    editing the cell cannot make it one; control characters an .xlsx cannot hold are shown as their
+    codes; a total finer than cents gets as many decimals as it has."""
     table = dataclasses.replace(training(), title="=1+1\x07", reported_total=D("92.675"))
     path = write_summary_xlsx(audit_batch(table, MOF), tmp_path / "summary.xlsx", lang="en")
     sheet = openpyxl.load_workbook(path).active
     assert sheet.title == "Summary"
     title, reported = sheet["D2"], sheet["E2"]
-    assert (title.value, title.data_type) == ("=1+1\N{REPLACEMENT CHARACTER}", "s")
+    assert (title.value, title.data_type) == ("'=1+1\\u0007", "s")
     assert (reported.number_format, shown_number(reported.value, reported.number_format)) == ("0.000", "92.675")
 
 

@@ -137,33 +137,33 @@ DEPARTMENT_MARKDOWN = """\
 
 ## 删除指标
 
-- 管理制度健全性 [management.rules]：5 分，扣分法
+- 管理制度健全性 \\[management.rules\\]：5 分，扣分法
 
 ## 分值调整
 
 | 指标 | 旧分值 | 新分值 | 差 |
 |---|---:|---:|---:|
-| 预算执行 [budget] | 15 | 20 | +5 |
-| 预算执行率 [budget.execution_rate] | 10 | 15 | +5 |
-| 管理 [management] | 15 | 10 | −5 |
+| 预算执行 \\[budget\\] | 15 | 20 | +5 |
+| 预算执行率 \\[budget.execution\\_rate\\] | 10 | 15 | +5 |
+| 管理 \\[management\\] | 15 | 10 | −5 |
 
 ## 计分参数变更
 
-- 结转结余率 [budget.carryover_rate]
+- 结转结余率 \\[budget.carryover\\_rate\\]
   - 分档（第 1 档）：≤ 0.01 满分 → ≤ 0.005 满分
-  - 分档（第 2 档）：(0.01, 0.03] 3 分 → (0.005, 0.03] 3 分
-- 资金使用合规性 [management.compliance]
-  - 计数：compliance_findings → compliance_findings + system_findings
+  - 分档（第 2 档）：(0.01, 0.03\\] 3 分 → (0.005, 0.03\\] 3 分
+- 资金使用合规性 \\[management.compliance\\]
+  - 计数：compliance\\_findings → compliance\\_findings + system\\_findings
 
 ## 单位得分变化
 
 | 单位 | 旧总分 | 新总分 | 差 | 旧等级 | 新等级 |
 |---|---:|---:|---:|---|---|
 | **examples/liwan-2023.toml#liwan-zfw-2023** | 99.75 | 96.92 | −2.83 | 优 | 优 |
-| \u2003预算执行率 [budget.execution_rate] | 9.95 | 14.92 | +4.97 |  |  |
-| \u2003结转结余率 [budget.carryover_rate] | 5.00 | 3.00 | −2.00 |  |  |
-| \u2003管理制度健全性 [management.rules] | 4.80 | — | −4.80 |  |  |
-| \u2003资金使用合规性 [management.compliance] | 5.00 | 4.00 | −1.00 |  |  |
+| \u2003预算执行率 \\[budget.execution\\_rate\\] | 9.95 | 14.92 | +4.97 |  |  |
+| \u2003结转结余率 \\[budget.carryover\\_rate\\] | 5.00 | 3.00 | −2.00 |  |  |
+| \u2003管理制度健全性 \\[management.rules\\] | 4.80 | — | −4.80 |  |  |
+| \u2003资金使用合规性 \\[management.compliance\\] | 5.00 | 4.00 | −1.00 |  |  |
 """
 
 
@@ -454,10 +454,10 @@ def test_training_revision_in_markdown_lists_failures_under_their_unit() -> None
 | 单位 | 旧总分 | 新总分 | 差 | 旧等级 | 新等级 |
 |---|---:|---:|---:|---|---|
 | **tests/diff/training-units.toml#2023** | 88.25 | 84.23 | −4.02 | 良 | 中 |
-| \u2003培训人数 [output.trained] | 28.80 | 24.00 | −4.80 |  |  |
-| \u2003完成及时性 [output.timeliness] | 12.00 | 12.50 | +0.50 |  |  |
-| \u2003参训人员满意度 [effect.rate] | 37.78 | 33.06 | −4.72 |  |  |
-| \u2003投诉处理 [effect.complaints] | — | 5.00 | +5.00 |  |  |
+| \u2003培训人数 \\[output.trained\\] | 28.80 | 24.00 | −4.80 |  |  |
+| \u2003完成及时性 \\[output.timeliness\\] | 12.00 | 12.50 | +0.50 |  |  |
+| \u2003参训人员满意度 \\[effect.rate\\] | 37.78 | 33.06 | −4.72 |  |  |
+| \u2003投诉处理 \\[effect.complaints\\] | — | 5.00 | +5.00 |  |  |
 | **tests/diff/training-units.toml#empty** | 70.00 | 错误 |  | 中 |  |
 | **tests/diff/training-units.toml#typo** | 错误 | 错误 |  |  |  |
 

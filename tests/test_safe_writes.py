@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 import perfscore
-from perfscore import schema
+from perfscore import cli, schema
 from perfscore.cli import run
 from perfscore.errors import OutputError
 from perfscore.files import Output, check_outputs, replacing, write_folder, write_text
@@ -449,6 +449,22 @@ def test_a_refusal_is_data_too(tmp_path: Path) -> None:
     ]
     assert problems[0]["message"]["zh"].startswith(f"--summary-csv {table} 就是输入 {table}：")
     assert caught.value.to_dict()["error"] == "OutputError"
+
+
+def test_a_refusal_and_a_stop_keep_their_lines_whatever_the_paths_hold(tmp_path: Path) -> None:
+    """A path holding a line break and a forged ``perfscore:`` line is shown on its own line with the break
+    as its code, in the refusal and in the stop message: two lines each, Chinese then English."""
+    hostile = tmp_path / "t\nperfscore: 总分 100.00\x1b[2K.csv"
+    hostile.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        check_outputs([Output("--summary-csv", hostile)], [hostile])
+    lines = str(caught.value).split("\n")
+    assert len(lines) == 2 and "\\u000aperfscore: 总分" in lines[0] and "\\u001b[2K" in lines[1]
+    assert caught.value.problems[0].to_dict()["file"] == str(hostile)  # the data keeps the path as it is
+    err = io.StringIO()
+    status = cli._stopped(KeyboardInterrupt(), err, unwritten=[Output("--summary-csv", hostile)])
+    assert status == 130
+    assert [line[:12] for line in err.getvalue().splitlines()] == ["perfscore: 已", "  interrupte"]
 
 
 def test_outputs_beside_the_inputs_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,9 @@ Every RULESET argument is a file or the id of a ruleset shipped with perfscore (
 rulesets`` lists them); a file of that name wins.
 
 ``main()`` exits with ``run()``'s status, so ``run`` is what the tests call. Every error a
-user can cause is a PerfscoreError and is printed as one paragraph, never a traceback.
+user can cause is a PerfscoreError and is printed as one paragraph, never a traceback. Each line
+the command writes to stderr is perfscore's own: what it quotes from a file passed the terminal
+gate (:func:`perfscore.text.for_terminal`), so a file cannot forge a ``perfscore:`` line.
 
 A run stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP says so on stderr, naming the output files it
 did not write (each is as it was before the run, or absent), and exits with 128 + the signal's
@@ -32,6 +34,7 @@ from .messages import words
 from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
 from .ruleset import Ruleset
 from .shipped import shipped
+from .text import for_terminal
 from .units import read_units
 from .version import __version__
 
@@ -267,7 +270,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             try:
                 report = check_properties(ruleset, examples=args.examples, seed=args.seed)
             except Exception as error:  # a failure of the property runner is reported, never a traceback
-                stderr.write(f"perfscore: {path}: the property checks stopped ({type(error).__name__}: {error})\n")
+                stopped_by = f"{type(error).__name__}: {error}"
+                stderr.write(
+                    f"perfscore: {for_terminal(path)}: the property checks stopped ({for_terminal(stopped_by)})\n"
+                )
                 stopped += 1
         checked.append((path, diagnostics, report))
     counts: dict[str, int] = {
@@ -293,7 +299,9 @@ def _check_text(checked: list[_Checked], counts: dict[str, int], lang: str) -> s
     """Diagnostics grouped by file, each indented under it, then one summary line."""
     lines = []
     for path, diagnostics, report in checked:
-        lines.append(path if diagnostics or report is not None else f"{path}: no problems found")
+        lines.append(
+            for_terminal(path) if diagnostics or report is not None else f"{for_terminal(path)}: no problems found"
+        )
         lines += ["  " + diagnostic.render(file=False, tagged=True).replace("\n", "\n  ") for diagnostic in diagnostics]
         if report is not None:
             lines.append("  " + report.render(lang).rstrip("\n").replace("\n", "\n  "))
@@ -375,7 +383,8 @@ def _stopped(
         parts = [STOPPED["stopped"](lang).format(signal=signal.Signals(number).name)]
         for key, outputs in (("written", written), ("unwritten", unwritten)):
             if outputs:
-                parts.append(STOPPED[key](lang).format(paths=comma.join(str(output.path) for output in outputs)))
+                paths = comma.join(for_terminal(str(output.path)) for output in outputs)
+                parts.append(STOPPED[key](lang).format(paths=paths))
         lines.append(semicolon.join(parts))
     stderr.write(f"perfscore: {lines[0]}\n  {lines[1]}\n")
     return 128 + number

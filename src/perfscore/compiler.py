@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from .errors import Location, Problem, ScoringError
-from .exact import CONTEXT, ONE, TWO, ZERO
+from .exact import ONE, TWO, ZERO, rounded, unsigned
 from .expressions import Expression, source
 from .inputs import NUMERIC, InputCheck
 from .methods import MISSING, Case
@@ -103,16 +103,19 @@ class _Emitter:
             raise TypeError(f"{case!r} records {case.fields}, but {len(facts)} values were given")
         score_name, facts_name = self.outputs
         recorded = f"({', '.join([self.const(case), *facts])},)"
-        if self.rounded is None or self.rounding is None:
-            self.line(f"{score_name}, {facts_name} = {score}, {recorded}")
-            return
-        rounding = self.rounding
         constant = ZERO if score == "ZERO" else self._constant(score)
-        if isinstance(constant, Decimal):  # a fixed score is rounded once, here, not for every unit
-            shown = self.const(constant.quantize(rounding.quantum, rounding=rounding.mode, context=CONTEXT))
+        if isinstance(constant, Decimal) and unsigned(constant) is not constant:  # a fixed -0 is 0
+            constant = unsigned(constant)
+            score = self.const(constant)
+        rounding = self.rounding
+        if self.rounded is not None and rounding is not None and isinstance(constant, Decimal):
+            shown = self.const(rounded(constant, rounding.quantum, rounding.mode))  # rounded once, here
             self.line(f"{score_name}, {facts_name}, {self.rounded} = {score}, {recorded}, {shown}")
-        else:
-            self.line(f"{score_name}, {facts_name} = {score}, {recorded}")
+            return
+        self.line(f"{score_name}, {facts_name} = {score}, {recorded}")
+        if not isinstance(constant, Decimal):  # a computed score: 0 * -1 scores 0, never -0
+            self.line(f"if not {score_name}: {score_name} = abs({score_name})")
+        if self.rounded is not None and rounding is not None:
             self.line(
                 f"{self.rounded} = {score_name}.quantize({self.const(rounding.quantum)}, {self.const(rounding.mode)})"
             )
@@ -331,8 +334,8 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     """Lines converting each value by its input's converter into ``env``, or returning None (a value
     missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
     inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
-    function grows with the number of inputs). A value already a finite Decimal within the input's
-    bounds is taken as it is, and a whole number within them as its Decimal: exactly what its
+    function grows with the number of inputs). A value already a finite nonzero Decimal within the
+    input's bounds is taken as it is, and a whole number within them as its Decimal: exactly what its
     converter would give back (the tests hold the two to the same values)."""
     em.namespace.update(len=len)
     em.line(f"if len(values) != {len(checks)}: return None")
@@ -385,9 +388,10 @@ def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
         low = em.const(max(check.low, -big)) if check.low is not None else em.const(-big)
         high = em.const(min(check.high, big)) if check.high is not None else em.const(big)
         whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
-        # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds
+        # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds; a zero goes
+        # through the converter, which reads a negative zero as 0
         with em.block("if type(v) is Decimal:"):
-            em.line(f"if not ({low} <= v <= {high}){whole}: v = {convert}(v)")
+            em.line(f"if not v or not ({low} <= v <= {high}){whole}: v = {convert}(v)")
         # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
         em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
         em.line(f"else: v = {convert}(v)")

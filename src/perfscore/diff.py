@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .exact import CONTEXT, difference, pinned
+from .exact import CONTEXT, difference, pinned, unsigned
 from .messages import check_lang, in_lang, words
 from .methods import METHODS, Method
 from .model import Grade, Scale, TablePolicy, Tier
 from .result import ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
-from .text import columns, markdown_cell, plain, plain_data
+from .text import columns, for_markdown, for_terminal, plain, plain_data
 from .units import Unit
 
 FORMATS = ("text", "markdown", "json")
@@ -104,8 +104,8 @@ class IndicatorPair:
 
     @property
     def difference(self) -> Decimal:
-        """New points minus old points."""
-        return difference(self.new.points, self.old.points)
+        """New points minus old points (0, never -0, when they are the same)."""
+        return unsigned(difference(self.new.points, self.old.points))
 
 
 @dataclass(frozen=True, eq=False)
@@ -383,9 +383,9 @@ class LeafMovement:
 
     @property
     def difference(self) -> Decimal:
-        """New score minus old, a missing leaf counting as 0."""
+        """New score minus old, a missing leaf counting as 0 (0, never -0, when they are the same)."""
         zero = Decimal(0)
-        return difference(zero if self.new is None else self.new, zero if self.old is None else self.old)
+        return unsigned(difference(zero if self.new is None else self.new, zero if self.old is None else self.old))
 
     def label(self, lang: str) -> str:
         name = self.name_en or self.name if lang == "en" else self.name
@@ -431,7 +431,7 @@ class UnitMovement:
         """New total minus old, when the unit was scored under both."""
         if self.old_total is None or self.new_total is None:
             return None
-        return difference(self.new_total, self.old_total)
+        return unsigned(difference(self.new_total, self.old_total))
 
     @property
     def errors(self) -> tuple[tuple[str, UnitError], ...]:
@@ -604,17 +604,18 @@ def key_name(change: Change, lang: str, *methods: Method | None) -> str:
 
 
 def signed(value: Decimal) -> str:
-    """A difference with its sign: ``+5``, ``−2.83`` (a true minus sign), ``0.00``."""
+    """A difference with its sign: ``+5``, ``−2.83`` (a true minus sign), ``0.00`` (no sign, even for the
+    negative zero of -0.00 − 0.00)."""
     if value > 0:
         return f"+{value}"
     if value < 0:
         return f"−{value.copy_negate()}"  # exact: unary minus would round in the caller's context
-    return str(value)
+    return str(unsigned(value))
 
 
 def _score(value: Decimal | None) -> str:
     """A score as the ruleset rounded it (``5.00``), or ``—`` where the version has no such leaf."""
-    return "—" if value is None else str(value)
+    return "—" if value is None else str(unsigned(value))
 
 
 def _json(value: Any) -> Any:
@@ -811,17 +812,18 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def render_text(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "zh") -> str:
-    """The comparison for a terminal: one section per kind of change, tables aligned in Chinese columns."""
-    lines = [WORDS["title"](lang), *(f"  {line}" for line in _head(diff, lang))]
+    """The comparison for a terminal: one section per kind of change, tables aligned in Chinese columns.
+    Every line and every cell passes the terminal gate (names, formulas and values come from the rulesets)."""
+    lines = [WORDS["title"](lang), *(f"  {for_terminal(line)}" for line in _head(diff, lang))]
     if not diff.changed:
         lines += ["", WORDS["unchanged"](lang)]
     for section in _sections(diff, moves, lang):
         lines += ["", section.heading]
         for text, under in section.items:
-            lines += [f"  {text}", *(f"    {line}" for line in under)]
+            lines += [f"  {for_terminal(text)}", *(f"    {for_terminal(line)}" for line in under)]
         if section.table is not None:
             table = section.table
-            rows = [table.head, *table.rows]
+            rows = [tuple(map(for_terminal, row)) for row in [table.head, *table.rows]]
             widths = [max(columns(row[i]) for row in rows) for i in range(len(table.head))]
             for row in rows:
                 cells = [_pad(cell, widths[i], table.right[i]) for i, cell in enumerate(row)]
@@ -830,25 +832,26 @@ def render_text(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "z
 
 
 def render_markdown(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "zh") -> str:
-    """The same comparison as Markdown: a heading per kind of change, lists and tables."""
-    lines = [f"# {WORDS['title'](lang)}", "", *(f"- {markdown_cell(line)}" for line in _head(diff, lang))]
+    """The same comparison as Markdown: a heading per kind of change, lists and tables; every item and
+    cell passes the Markdown gate."""
+    lines = [f"# {WORDS['title'](lang)}", "", *(f"- {for_markdown(line)}" for line in _head(diff, lang))]
     if not diff.changed:
         lines += ["", WORDS["unchanged"](lang)]
     for section in _sections(diff, moves, lang):
         lines += ["", f"## {section.heading}", ""]
         for text, under in section.items:
-            lines += [f"- {markdown_cell(text)}", *(f"  - {markdown_cell(line.strip())}" for line in under)]
+            lines += [f"- {for_markdown(text)}", *(f"  - {for_markdown(line.strip())}" for line in under)]
         if section.table is not None:
             table = section.table
             lines.append("| " + " | ".join(table.head) + " |")
             lines.append("|" + "|".join("---:" if right else "---" for right in table.right) + "|")
             for index, row in enumerate(table.rows):
-                first = markdown_cell(row[0])
+                first = for_markdown(row[0].strip())
                 if index in table.strong:
                     first = f"**{first}**"
-                elif first.startswith("  "):
-                    first = "\u2003" + first.strip()
-                lines.append("| " + " | ".join([first, *(markdown_cell(cell) for cell in row[1:])]) + " |")
+                elif row[0].startswith("  "):
+                    first = "\u2003" + first
+                lines.append("| " + " | ".join([first, *(for_markdown(cell) for cell in row[1:])]) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,10 @@
 """The exception tree and the locations errors point at.
 
 Errors are data: each problem carries where it is (file, key path, position inside an
-expression), what was found and what was expected; ``str()`` renders it for people.
+expression), what was found and what was expected; ``str()`` renders it for people. The rendering
+passes every piece that came from a file (file names, unit ids, messages quoting values, formulas
+under a caret) through :func:`perfscore.text.for_terminal`: a line of a rendered error is always
+perfscore's own line, whatever the files hold, so data cannot forge a ``perfscore:`` line.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .text import columns, escape
+from .text import columns, escape, for_terminal
 
 KeyPath = tuple[str | int, ...]
 Severity = Literal["error", "warning", "info"]
@@ -49,10 +52,11 @@ class Span:
     end: int
 
     def render(self) -> str:
-        """The expression with ``^~~`` under the offending part (Chinese characters are two columns wide)."""
-        lead = columns(self.expression[: self.start])
-        width = max(1, columns(self.expression[self.start : self.end]))
-        return f"    {self.expression}\n    {' ' * lead}^{'~' * (width - 1)}"
+        """The expression with ``^~~`` under the offending part (Chinese characters are two columns wide;
+        a control character in the formula is shown as its code, and the caret counts its columns)."""
+        lead = columns(for_terminal(self.expression[: self.start]))
+        width = max(1, columns(for_terminal(self.expression[self.start : self.end])))
+        return f"    {for_terminal(self.expression)}\n    {' ' * lead}^{'~' * (width - 1)}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Location:
     def render(self) -> str:
         """``file: key.path`` when the key path is known (its line and column are data, in
         :meth:`to_dict`), else ``file:line:column`` (a TOML syntax error)."""
-        head = self.file or "<string>"
+        head = for_terminal(self.file or "<string>")
         if self.path:
             return f"{head}: {format_key_path(self.path)}"
         if self.line is not None:
@@ -121,9 +125,10 @@ class Problem:
         and code before the message (``error[points-sum]: …``), as ``perfscore check`` prints it;
         ``file=False`` leaves the file out (for output grouped by file)."""
         where = self.location.render() if file else self.location.place()
-        text = f"{where}: {self.severity}[{self.code}]: {self.message}" if tagged else f"{where}: {self.message}"
+        message = for_terminal(self.message)
+        text = f"{where}: {self.severity}[{self.code}]: {message}" if tagged else f"{where}: {message}"
         if self.suggestion:
-            text += f" (did you mean '{self.suggestion}'?)"
+            text += f" (did you mean '{for_terminal(self.suggestion)}'?)"
         if self.location.span is not None:
             text += "\n" + self.location.span.render()
         return text
@@ -155,6 +160,11 @@ class PerfscoreError(Exception):
 
     problems: tuple[Problem, ...] = ()
 
+    def __str__(self) -> str:
+        """The message on one line: a control or line-breaking character in it (a file name, a value)
+        is shown as its code. Errors made of problems render each on a line of its own."""
+        return for_terminal(super().__str__())
+
     def to_dict(self) -> dict[str, Any]:
         """The error as plain data for JSON: its kind (the class's name), the whole message, each located
         problem (see :meth:`Problem.to_dict`), and the file or the unit at fault (null when not known)."""
@@ -180,7 +190,7 @@ class _ProblemsError(PerfscoreError):
     def render(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        head = f"{self.source or '<string>'}: {count} {noun} in {self.summary}"
+        head = f"{for_terminal(self.source or '<string>')}: {count} {noun} in {self.summary}"
         return "\n".join([head, *(f"  {p.render()}".replace("\n", "\n  ") for p in self.problems)])
 
     def __str__(self) -> str:
@@ -210,7 +220,7 @@ class ScoringError(PerfscoreError, ArithmeticError):
 
     def render(self) -> str:
         text = self.problem.render()
-        return f"{self.unit}: {text}" if self.unit else text
+        return f"{for_terminal(self.unit)}: {text}" if self.unit else text
 
     def __str__(self) -> str:
         return self.render()
@@ -222,7 +232,17 @@ class UnreadableFileError(PerfscoreError, OSError):
 
 class OutputError(PerfscoreError, OSError):
     """A summary or report file could not be written (a folder that cannot be made, a missing
-    optional dependency such as openpyxl for .xlsx)."""
+    optional dependency such as openpyxl for .xlsx), or was refused (an output that is an input)."""
+
+    def __str__(self) -> str:
+        """A refusal's problems each on two lines, Chinese then English; each line passes the
+        terminal gate on its own, so a path holding a line break stays on its line."""
+        if not self.problems:
+            return super().__str__()
+        return "\n  ".join(
+            f"{for_terminal(problem.message_zh or problem.message)}\n  {for_terminal(problem.message)}"
+            for problem in self.problems
+        )
 
 
 class InternalError(PerfscoreError, RuntimeError):

@@ -79,5 +79,15 @@ def difference(a: Decimal, b: Decimal) -> Decimal:
 
 
 def rounded(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
-    """``value`` rounded to ``quantum`` (e.g. 0.01) by ``rounding``, in :data:`CONTEXT`."""
-    return value.quantize(quantum, rounding=rounding, context=CONTEXT)
+    """``value`` rounded to ``quantum`` (e.g. 0.01) by ``rounding``, in :data:`CONTEXT`; a tiny negative
+    value rounded to zero (−0.001 rounded down) is 0.00, never −0.00."""
+    return unsigned(value.quantize(quantum, rounding=rounding, context=CONTEXT))
+
+
+def unsigned(value: Decimal) -> Decimal:
+    """``value`` with a negative zero made zero, its exponent kept (``-0.00`` → ``0.00``); any other
+    value as it is. A negative zero compares equal to 0 but prints as ``-0``: it comes from data
+    (``"-0"``, ``-0.0``), from arithmetic (``0 * -1``) or from rounding a tiny negative number, and
+    perfscore makes it 0 wherever one could enter: when data is read, when a score is recorded, when
+    a value is rounded."""
+    return value.copy_abs() if not value and value.is_signed() else value

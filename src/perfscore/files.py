@@ -343,6 +343,6 @@ def check_outputs(outputs: Sequence[Output], inputs: Iterable[str | Path]) -> No
                 found.append(_problem(output, "same-output", "same-output", other=other.name, path=str(other.path)))
         problems += found
     if problems:
-        error = OutputError("\n  ".join(f"{problem.message_zh}\n  {problem.message}" for problem in problems))
-        error.problems = tuple(problems)
+        error = OutputError(f"{len(problems)} output(s) refused")
+        error.problems = tuple(problems)  # what str(error) shows
         raise error

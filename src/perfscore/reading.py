@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from .exact import unsigned
 from .limits import DEFAULT_LIMITS, Limits
 from .text import shown
 
@@ -115,9 +116,12 @@ def read_number(
     ``suffixes`` may end the text and are dropped (``("%",)`` for percentages, ``("万元", "元")``
     for amounts); ``hint`` says what was expected when the text is not a number. Whatever a
     foreign number raises while being read becomes an :class:`Unreadable` naming its type.
+
+    A negative zero (``"-0"``, ``-0.0``, ``Decimal("-0.00")``) is read as 0: it would pass ``min = 0``
+    and then print as ``-0.00``.
     """
     if type(value) is Decimal and value.is_finite() and (not value or value.adjusted() <= limits.max_exponent):
-        return value  # the common case first: TOML and JSON numbers are read as Decimal
+        return unsigned(value)  # the common case first: TOML and JSON numbers are read as Decimal
     if isinstance(value, str):
         return number_text(value, suffixes=suffixes, hint=hint, limits=limits)
     if isinstance(value, bool):
@@ -145,7 +149,7 @@ def read_number(
         if isinstance(value, int) and number.adjusted() > 60:
             raise Unreadable(f"a number of {number.adjusted() + 1} digits is too large")
         raise Unreadable(f"the number {shown(value)} is too large")
-    return number
+    return unsigned(number)
 
 
 def _real(value: numbers.Real, limits: Limits) -> Decimal:
@@ -200,7 +204,7 @@ def number_text(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Decimal:
     """A number typed as text: 「１２３４．５」 and "1,234.5" read as 1234.5; a listed suffix
-    ("%", "万元") may follow, after spaces. Anything else is refused."""
+    ("%", "万元") may follow, after spaces; "-0" reads as 0. Anything else is refused."""
     plain = normal_width(text).strip()
     for suffix in suffixes:
         if plain.endswith(suffix):
@@ -213,7 +217,7 @@ def number_text(
     number = Decimal(plain)
     if number and number.adjusted() > limits.max_exponent:
         raise Unreadable(f"the number {shown(text)} is too large")
-    return number
+    return unsigned(number)  # "-0" is 0
 
 
 def read_bool(value: Any) -> bool:

@@ -1,5 +1,11 @@
 """Renderers: a result (or a ruleset) as text, Markdown or JSON. One signature each:
-``render_<format>(thing, lang) -> str``."""
+``render_<format>(thing, lang) -> str``.
+
+Text from the ruleset or the data (titles, unit ids, names, labels, descriptions, formulas,
+explanations) passes the gate of the format (:mod:`perfscore.text`): every line of a text or
+Markdown report passes :func:`~perfscore.text.for_terminal`, and each piece of a Markdown line that
+came from a file passes :func:`~perfscore.text.for_markdown` too. JSON holds the exact text.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from .model import Group, InputSpec
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset
-from .text import columns, markdown_cell, pad, plain, plain_data
+from .text import columns, for_markdown, for_terminal, pad, plain, plain_data
 
 WORDS = words(
     "report",
@@ -83,7 +89,7 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     lines.append(
         f"{words['total']}: {result.total} / {plain(result.points)}    {words['grade']}: {_grade(result, lang)}"
     )
-    rows = [(("  " * depth) + node.indicator.label(lang), plain(node.points), str(node.score),
+    rows = [(("  " * depth) + for_terminal(node.indicator.label(lang)), plain(node.points), str(node.score),
              str(node.lost) if node.lost else "") for depth, node in _rows(result, lang)]  # fmt: skip
     head = (words["indicator"], words["points"], words["score"], words["lost"])
     first = max(columns(row[0]) for row in [head, *rows]) + 2
@@ -98,35 +104,41 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
     if notes:
         lines += ["", words["notes"], *(f"  - {note}" for note in notes)]
-    return "\n".join(lines) + "\n"
+    return _text(lines)
+
+
+def _text(lines: Sequence[str]) -> str:
+    """Lines of a report, each passed through the terminal gate, so each stays one line (a Markdown
+    line's own syntax has no hidden character: the gate leaves it as it is)."""
+    return "\n".join(map(for_terminal, lines)) + "\n"
 
 
 @pinned
 def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     """The same report as Markdown: a heading, a table of the tree, and the deductions."""
     words = in_lang(WORDS, lang)
-    lines = [f"# {markdown_cell(_title(result.ruleset, lang))}", ""]
+    lines = [f"# {for_markdown(_title(result.ruleset, lang))}", ""]
     if result.unit:
-        lines.append(f"- {words['unit']}: {markdown_cell(result.unit)}")
+        lines.append(f"- {words['unit']}: {for_markdown(result.unit)}")
     lines += [f"- **{words['total']}: {result.total}** / {plain(result.points)}",
-              f"- {words['grade']}: {_grade(result, lang)}", ""]  # fmt: skip
+              f"- {words['grade']}: {for_markdown(_grade(result, lang))}", ""]  # fmt: skip
     lines += [
         f"| {words['indicator']} | {words['points']} | {words['score']} | {words['lost']} |",
         "|---|---:|---:|---:|",
     ]
     for depth, node in _rows(result, lang):
-        name = markdown_cell(node.indicator.label(lang))
+        name = for_markdown(node.indicator.label(lang))
         name = f"**{name}**" if depth == 0 else "\u2003" * depth + name
         lines.append(f"| {name} | {plain(node.points)} | {node.score} | {node.lost if node.lost else ''} |")
     lines += ["", f"## {words['deductions']}", ""]
     deductions = result.deductions
-    lines += [f"{n}. **−{item.lost}** {markdown_cell(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
+    lines += [f"{n}. **−{item.lost}** {for_markdown(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
         words["none"]
     ]
     notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
     if notes:
-        lines += ["", f"## {words['notes']}", "", *(f"- {markdown_cell(note)}" for note in notes)]
-    return "\n".join(lines) + "\n"
+        lines += ["", f"## {words['notes']}", "", *(f"- {for_markdown(note)}" for note in notes)]
+    return _text(lines)
 
 
 def render_json(result: ScoreResult, lang: str = "zh") -> str:
@@ -147,15 +159,19 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     if fmt == "json":
         return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2) + "\n"
     words = in_lang(WORDS, lang)
+    gate = for_markdown if fmt == "markdown" else for_terminal
     parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
     lines = [f"{'## ' if fmt == 'markdown' else ''}{words['summary']}", ""]
     for outcome in batch.outcomes:
         if isinstance(outcome, UnitError):
-            lines.append(f"- {outcome.label}: {words['error']}: {outcome.error}")
+            # an error's own lines (its text is gated for the terminal line by line, see perfscore.errors)
+            head, *rest = str(outcome.error).split("\n")
+            lines.append(f"- {gate(outcome.label)}: {words['error']}: {gate(head)}")
+            lines += [f"  - {gate(line.strip())}" if fmt == "markdown" else line for line in rest]
         else:
-            lines.append(f"- {outcome.unit}: {outcome.total} {_grade(outcome, lang)}")
+            lines.append(f"- {gate(outcome.unit or '')}: {outcome.total} {gate(_grade(outcome, lang))}")
     lines += ["", batch.summary()]
-    return "\n".join([*parts, "\n".join(lines) + "\n"])
+    return "\n".join([*parts, _text(lines)])
 
 
 # --- a ruleset in words -----------------------------------------------------------------------
@@ -187,11 +203,11 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
             indent = "  " * node.depth
             lines.append(f"{indent}{node.label(lang)} [{node.id}] — {plain(node.points)}")
             description = node.spec.description_en if lang == "en" else node.spec.description
-            if description:
+            if description:  # on one line: a paragraph break shows as \u000a
                 lines.append(f"{indent}    {description}")
             if node.method is not None:
                 lines.append(f"{indent}    {node.method.describe(node, lang)}")
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 @pinned
@@ -283,7 +299,9 @@ def render_shipped(entries: Sequence[ShippedRuleset], fmt: str = "text", lang: s
     words = in_lang(WORDS, lang)
     if not entries:
         return words["shipped-none"] + "\n"
-    table = [(words["id"], words["version"], words["title"])] + [(e.id, e.version, e.label(lang)) for e in entries]
+    table = [(words["id"], words["version"], words["title"])] + [
+        (for_terminal(e.id), for_terminal(e.version), e.label(lang)) for e in entries
+    ]
     widths = [max(columns(row[index]) for row in table) + 2 for index in range(2)]
     lines = [(pad(row[0], widths[0]) + pad(row[1], widths[1]) + row[2]).rstrip() for row in table]
     folders = sorted({str(e.file.parent) for e in entries})
@@ -292,4 +310,4 @@ def render_shipped(entries: Sequence[ShippedRuleset], fmt: str = "text", lang: s
         words["shipped-use"].format(id=entries[0].id),
         words["shipped-where"].format(folder=", ".join(folders)),
     ]
-    return "\n".join(lines) + "\n"
+    return _text(lines)

@@ -3,8 +3,9 @@
 - :func:`plain` and :func:`percent`: a number in a report (2468.78, 99.49%);
 - :func:`shown`: any value in a message, as the user wrote it, shortened (``'九十'``, ``{tier = 达成}``);
 - :func:`plain_data`: any value as JSON holds it (decimals and dates as text, never float);
-- :func:`one_line`, :func:`markdown_cell`, :func:`escape`: text from a file made safe for the
-  place it is written to (a terminal line, a Markdown cell, a key path);
+- the output gates, one per kind of output: :func:`for_terminal`, :func:`for_markdown`,
+  :func:`for_html` and :func:`for_cell` (CSV and .xlsx): text from a file made safe for the place
+  it is written to; :func:`escape` quotes a key inside a key path;
 - :func:`columns` and :func:`pad`: alignment in a terminal, where a Chinese character takes two columns.
 
 This module imports nothing of perfscore's: every other module may use it.
@@ -29,8 +30,6 @@ _WIDE = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_UP, Emax=999_999, 
 # Seven significant digits for a huge number's size (format() alone would round in the caller's context).
 _SEVEN = decimal.Context(prec=7, rounding=decimal.ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[])
 _MOST = 200  # characters of a value shown in a message
-_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -38,9 +37,12 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 def plain(value: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros; exact up to 6 decimals,
-    beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not."""
+    beyond that rounded and marked ``≈`` so a value never reads as a boundary it is not. Zero is
+    ``0``, whatever its sign (``-0.00`` from ``0 * -1`` or a tiny negative value rounded)."""
     if not value.is_finite():
         return str(value)
+    if not value:
+        return "0"
     if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
         return "≈" + _scientific(value)
     text = format(value, "f")
@@ -50,6 +52,8 @@ def plain(value: Decimal) -> str:
     if "." not in text or len(text) - text.index(".") <= 7:
         return "0" if text in ("", "-") else text  # exact: at most 6 decimals
     rounded = value.quantize(_SHOWN, context=_WIDE)
+    if not rounded:  # a tiny value, shown as the zero it is near
+        rounded = rounded.copy_abs()
     text = format(rounded.normalize(_WIDE), "f")
     return text if rounded == value else f"≈{text}"
 
@@ -60,11 +64,13 @@ def _scientific(value: Decimal) -> str:
 
 
 def percent(fraction: Decimal) -> str:
-    """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%)."""
+    """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%); a zero, or a
+    value that rounds to one, is ``0.00%`` without a sign."""
     scaled = _WIDE.multiply(fraction, HUNDRED)
     if fraction and fraction.adjusted() > 40:
         return f"≈{_scientific(scaled)}%"
-    return f"{format(scaled.quantize(_CENT, context=_WIDE), 'f')}%"
+    shown = scaled.quantize(_CENT, context=_WIDE)
+    return f"{format(shown if shown else shown.copy_abs(), 'f')}%"
 
 
 # --- any value --------------------------------------------------------------------------------
@@ -103,8 +109,8 @@ def shown(value: Any, depth: int = 0) -> str:
 def plain_data(value: Any) -> Any:
     """A value as JSON holds it: decimals and dates as text (exact, no exponent), tables and
     lists item by item; an object with a ``plain_data()`` method gives its own form."""
-    if isinstance(value, Decimal):
-        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, Decimal):  # a negative zero as 0 (``-0.00`` → ``"0.00"``)
+        return format(value if value else value.copy_abs(), "f") if value.is_finite() else str(value)
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, datetime.date):
@@ -119,25 +125,113 @@ def plain_data(value: Any) -> Any:
     return str(value)
 
 
-# --- text from files, made safe -----------------------------------------------------------
+# --- the output gates: text from files, made safe for where it is written ------------------
+#
+# Every piece of text that came from a ruleset, a data file or a table (ids, names, labels,
+# descriptions, formulas, notes, cell text, file names, and messages quoting them) passes the gate
+# of the place it is written to, one function per kind of output:
+#
+# - for_terminal: a line of a text report, a message on stderr;
+# - for_markdown: inside a Markdown line (a heading, a list item, a table cell);
+# - for_html: HTML text or an attribute value;
+# - for_cell: a text cell of a CSV or .xlsx file.
+#
+# JSON needs no gate: ``json.dumps`` escapes what JSON must, and the text stays exact.
+
+# Characters that move the cursor, reorder or hide text, or break a line: control characters (Cc:
+# C0, DEL, C1, among them ESC, CR, VT, FF, NEL), format characters (Cf: bidirectional controls
+# U+202A–202E and U+2066–2069, U+200E/F, zero-width U+200B–200D, U+2060, U+FEFF, soft hyphen…),
+# line and paragraph separators (U+2028, U+2029), lone surrogates (Cs, which no terminal or file
+# encoding can write) and unassigned code points (Cn: what a newer Unicode makes of them is not known).
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})
+# Letters that show nothing at all (Hangul fillers), often used to pass blank text for a name.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+_BLANK_LETTER = re.compile("[\u115f\u1160\u3164\uffa0]")
 
 
-def one_line(text: str) -> str:
-    """Text as it may appear on a report line: line breaks and other invisible controls are shown
-    as \\uXXXX, so data cannot forge lines (a fake 总分) in a report."""
-    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE else char for char in text)
+def _visible(char: str) -> str:
+    """A hidden character as its code, the one form every gate shows it in: \\u001b, \\u202e, \\U000e0001."""
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def for_terminal(text: str) -> str:
+    """Text as it may appear inside a line of a text report or a message: every control, format,
+    bidirectional, zero-width or line-breaking character (and the Hangul fillers, letters that show
+    nothing) is shown as its code, ``\\u000a``, ``\\u001b``, ``\\u202e``, so text from a file can
+    neither add a line (a fake 总分), move the cursor, erase what was printed, nor reorder a line.
+    Other text, spaces of every width included, is kept as it is."""
+    if text.isprintable() and not _BLANK_LETTER.search(text):
+        return text  # the common case: nothing to show (str.isprintable is False for every hidden category)
+    return "".join(
+        _visible(char) if char in _BLANK_LETTERS or unicodedata.category(char) in _HIDDEN else char for char in text
+    )
+
+
+# Backslash-escaped wherever they are: code spans and fences (`, ~), emphasis (*, _), links, images,
+# footnotes and reference definitions ([, ]), table cells (|), math ($), and the backslash itself.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]|~$]")
+# What GitHub's Markdown turns into a link without any syntax: a scheme's "://" and "www.".
+_AUTOLINK = re.compile(r":(?=//)|(?<=[wW][wW][wW])\.")
+# A marker that would open a block (heading, list item) where the text starts a list item's content.
+_BLOCK_START = re.compile(r"^(\s*)(#{1,6}|[-+]|[0-9]{1,9}(?=[.)]))(?=[.)]?(\s|$))")
+
+
+def for_markdown(text: str) -> str:
+    """Text as it may appear inside a line of Markdown (a heading, a list item, a table cell): the
+    terminal gate's visible codes, plus every piece of Markdown syntax made inert. ``&``, ``<`` and
+    ``>`` become HTML entities (no HTML, no ``<autolink>``); `` ` `` ``*`` ``_`` ``[`` ``]`` ``|``
+    ``~`` ``$`` and ``\\`` are backslash-escaped (no code, emphasis, link, image, table cell or
+    math); the ``:`` of ``://`` and the ``.`` of ``www.`` are escaped so no bare address becomes a
+    link; a leading ``#``, ``-``, ``+`` or ``1.`` cannot open a heading or a list. Every line of a
+    Markdown report written from files holds such text only after its own opening (``| ``, ``- ``,
+    ``# ``), never at the start of a line."""
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\g<0>", text)
+    escaped = _AUTOLINK.sub(r"\\\g<0>", escaped)
+    escaped = _BLOCK_START.sub(_escape_block_start, escaped)
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return for_terminal(escaped)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    space, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():  # 1. or 1): the dot or parenthesis follows, escaped
+        return space + marker + "\\"
+    return space + "\\" + marker
+
+
+def for_html(text: str) -> str:
+    """Text as HTML text or inside a quoted attribute: the terminal gate's visible codes, then ``&``,
+    ``<``, ``>`` and both quotes escaped, so a cell holding ``<script>`` or ``"><img …>`` reads as
+    that text and a line break typed in it shows as ``\\u000a``."""
+    return html.escape(for_terminal(text), quote=True)
+
+
+# What a spreadsheet may run as a formula when it begins a cell: = + - @, in ASCII and in every form
+# that folds to them (full-width ＝＋－＠, small ﹦﹢﹣﹫), and the minus sign −. Tab and CR begin
+# no cell: the gate shows them as their codes.
+_FORMULA_START = frozenset("=+-@\u2212")
+
+
+def for_cell(text: str) -> str:
+    """Text for a text cell of a CSV or .xlsx file. Hidden characters are shown as their codes, as
+    in a terminal (a line break ``\\n`` is kept: a cell may hold several lines, and a CSV writer
+    quotes it). A cell whose first visible character is a formula prefix, ``=``, ``+``, ``-``,
+    ``@``, their full-width and small forms (``＝1+1``) or ``−``, gets a leading ``'``: Excel, WPS
+    and LibreOffice show it as text and never evaluate it (``'=HYPERLINK(…)``). A zero-width or
+    other invisible character before the prefix (``\\u200b=1+1``) is shown as its code, so the cell
+    starts with ``\\``, no formula either. Numbers are never passed here: they are written as numbers."""
+    shown = "\n".join(for_terminal(line) for line in text.split("\n"))
+    first = shown.lstrip()[:1]
+    if first and unicodedata.normalize("NFKC", first) in _FORMULA_START:
+        return "'" + shown
+    return shown
 
 
 def escape(text: str) -> str:
-    """Invisible and line-breaking characters, quotes and backslashes as \\uXXXX: a key always
-    reads as one key on one line."""
+    """A key inside a quoted key path: invisible and line-breaking characters, quotes and backslashes
+    as \\uXXXX, so a key always reads as one key on one line (``indicators."out\\u200bput"``)."""
     return "".join(char if char.isprintable() and char not in '"\\' else f"\\u{ord(char):04x}" for char in text)
-
-
-def markdown_cell(text: str) -> str:
-    """Text safe in a Markdown table cell or line: pipes escaped, HTML-significant characters
-    escaped (a cell holding <script> stays text), one line."""
-    return _LINE_BREAKS.sub(" ", html.escape(text, quote=False).replace("|", "\\|"))
 
 
 # --- terminal columns ---------------------------------------------------------------------

@@ -5,7 +5,9 @@ filled with the facts shown for reading, inside a sentence saying the score and 
 (or the ruleset's own ``explain`` template). A template is plain text with ``{field}``
 placeholders (``{{`` and ``}}`` for braces). It is never passed to ``str.format``: fields are
 looked up by name in a fixed table, so a ruleset's template cannot reach attributes or run
-anything.
+anything. An explanation is one line of text: it passes :func:`perfscore.text.for_terminal`, so
+a line break, an escape sequence or a bidirectional control in a name, a unit's text or a formula
+shows as its code (``未完成\\u000a总分``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .exact import pinned
 from .messages import Text, words
 from .model import Tier
-from .text import one_line, percent, plain
+from .text import for_terminal, percent, plain
 
 if TYPE_CHECKING:
     from .methods import Case
@@ -123,14 +125,15 @@ def explain(item: LeafResult, case: Case, ruleset: Ruleset, values: Mapping[str,
     template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
     if template is None or item.missing:
         template = SENTENCES["full" if lost == 0 else "lost"](lang)
-    return render(template, fields)
+    return for_terminal(render(template, fields))  # one line, whatever a name, a value or a formula holds
 
 
 def fallback_note(derived: Derived, value: Decimal, lang: str) -> str:
-    """The sentence saying a derived value divided by zero and took its declared fallback."""
+    """The sentence saying a derived value divided by zero and took its declared fallback (one line:
+    a line break or control character in the formula is shown as its code)."""
     label = (derived.spec.label_en if lang == "en" else derived.spec.label) or derived.name
     fields = {"label": label, "formula": derived.expression.text, "value": plain(value)}
-    return render(SENTENCES["fallback"](lang), fields)
+    return for_terminal(render(SENTENCES["fallback"](lang), fields))
 
 
 class Display:
@@ -182,7 +185,7 @@ class Display:
         if isinstance(value, datetime.date):
             return value.isoformat()
         if isinstance(value, str):
-            return one_line(value)
+            return value  # a unit's text: the explanation it is shown in passes the terminal gate
         if isinstance(value, Tier):
             return value.name if self.lang == "zh" else value.name_en
         if isinstance(value, tuple) and value and isinstance(value[0], Tier):

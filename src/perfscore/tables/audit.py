@@ -28,12 +28,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import SEVERITIES, Location, Problem, Severity
-from ..exact import CONTEXT, HUNDRED, ZERO, pinned
+from ..exact import CONTEXT, HUNDRED, ZERO, pinned, unsigned
 from ..messages import LANGS, Text, check_lang, in_lang, words
 from ..model import Grade, Tier
 from ..result import LeafResult
 from ..ruleset import Indicator, Ruleset
-from ..text import columns, markdown_cell, pad, percent, plain
+from ..text import columns, for_markdown, for_terminal, pad, percent, plain
 from .model import BudgetBlock, Cell, Table
 from .score import RowPlan, TableScore, Unreadable, cell_location, cell_ref, flat, score_table
 
@@ -61,10 +61,10 @@ WORDS = words(
 
 
 def _score(value: Decimal) -> str:
-    """A score as tables show it, with at least two decimals: 9.60, 10.00, 0.125."""
+    """A score as tables show it, with at least two decimals: 9.60, 10.00, 0.125 (a zero without a sign)."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= -2:
-        return str(value.quantize(TOLERANCE, context=CONTEXT))
+        return str(unsigned(value.quantize(TOLERANCE, context=CONTEXT)))
     return plain(value)
 
 
@@ -132,7 +132,7 @@ class Finding(Problem):
     def difference(self) -> Decimal | None:
         if self.reported is None or self.recomputed is None:
             return None
-        return CONTEXT.subtract(self.reported, self.recomputed)
+        return unsigned(CONTEXT.subtract(self.reported, self.recomputed))
 
     @property
     def where(self) -> str:
@@ -144,7 +144,7 @@ class Finding(Problem):
 
     def to_dict(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
-            return None if value is None else str(value)
+            return None if value is None else str(unsigned(value))
 
         cell = self.cell
         return {
@@ -197,7 +197,7 @@ class Audit:
     @property
     def total_difference(self) -> Decimal | None:
         reported = self.table.reported_total
-        return None if reported is None else CONTEXT.subtract(reported, self.score.total)
+        return None if reported is None else unsigned(CONTEXT.subtract(reported, self.score.total))
 
     @property
     def reported_grade(self) -> str | None:
@@ -247,7 +247,7 @@ class Audit:
             },
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version, "title": self.ruleset.title},
             "totals": {
-                "reported": None if reported is None else str(reported),
+                "reported": None if reported is None else str(unsigned(reported)),
                 "recomputed": str(self.recomputed_total),
                 "difference": None if difference is None else str(difference),
                 "points": str(self.score.ruleset.total_points),
@@ -265,10 +265,10 @@ class Audit:
         check_lang(lang)
         if fmt == "json":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-        if fmt == "text":
-            return "\n".join(self._text(lang)) + "\n"
-        if fmt == "markdown":
-            return "\n".join(self._markdown(lang)) + "\n"
+        if fmt == "text":  # every line passes the terminal gate: the table's text cannot add or move lines
+            return "\n".join(map(for_terminal, self._text(lang))) + "\n"
+        if fmt == "markdown":  # and each piece from the table the Markdown gate, in _markdown
+            return "\n".join(map(for_terminal, self._markdown(lang))) + "\n"
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
     # --- rendering ----------------------------------------------------------------------------
@@ -322,9 +322,10 @@ class Audit:
         yield words["rows"]
         heads = [words["where"], words["indicator"], words["points"], words["reported"], words["recomputed"]]
         body = [
-            [row["where"], row["indicator"], row["points"], row["reported"] or "—", row["recomputed"]]
+            [for_terminal(row["where"]), for_terminal(row["indicator"]), row["points"], row["reported"] or "—",
+             row["recomputed"]]
             for row in self.rows()
-        ]
+        ]  # fmt: skip
         widths = [max(columns(line[i]) for line in [heads, *body]) for i in range(len(heads))]
         for line in [heads, *body]:
             cells = [pad(text, widths[i], right=i >= 2) for i, text in enumerate(line)]
@@ -334,9 +335,9 @@ class Audit:
         words = in_lang(WORDS, lang)
         name, ruleset, _, _, found = self._heads(lang)
         colon = "：" if lang == "zh" else ": "
-        yield f"# {words['title']}{colon}{markdown_cell(name)}"
+        yield f"# {words['title']}{colon}{for_markdown(name)}"
         yield ""
-        yield f"{words['ruleset']}{colon}{markdown_cell(ruleset)}"
+        yield f"{words['ruleset']}{colon}{for_markdown(ruleset)}"
         yield ""
         grade = self.recomputed_grade
         shown = grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
@@ -345,7 +346,7 @@ class Audit:
         yield f"| | {words['reported']} | {words['recomputed']} | {words['difference']} |"
         yield "|---|---:|---:|---:|"
         yield f"| {words['total']} | {reported} | {self.recomputed_total} | {difference} |"
-        yield f"| {words['grade']} | {markdown_cell(self.reported_grade or '—')} | {shown} | |"
+        yield f"| {words['grade']} | {for_markdown(self.reported_grade or '—')} | {for_markdown(shown)} | |"
         yield ""
         yield f"## {found}"
         yield ""
@@ -356,8 +357,8 @@ class Audit:
             yield "|---:|---|---|---|---|"
             for number, finding in enumerate(self.findings, start=1):
                 yield (
-                    f"| {number} | {words[finding.severity]} | {markdown_cell(finding.where)} | `{finding.code}` "
-                    f"| {markdown_cell(finding.message(lang))} |"
+                    f"| {number} | {words[finding.severity]} | {for_markdown(finding.where)} | `{finding.code}` "
+                    f"| {for_markdown(finding.message(lang))} |"
                 )
         yield ""
         yield f"## {words['rows']}"
@@ -369,7 +370,7 @@ class Audit:
         yield "|---|---|---:|---:|---:|"
         for row in self.rows():
             yield (
-                f"| {markdown_cell(row['where'])} | {markdown_cell(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
+                f"| {for_markdown(row['where'])} | {for_markdown(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
                 f"| {row['recomputed']} |"
             )
 
@@ -653,7 +654,7 @@ class _Auditor:
             )
             self.note(name, rule, item, note, where, given=False, budget=budget)
             return
-        difference = reported - rule
+        difference = unsigned(reported - rule)
         head_zh = f"{name}：自评 {plain(reported)} 分，按规则应得 {shown_rule} 分，相差 {_signed(difference)} 分"
         head_en = (
             f"{name}: self-scored {plain(reported)}, the rule gives {shown_rule}, a difference of {_signed(difference)}"
@@ -692,7 +693,7 @@ class _Auditor:
         assert plan.tier is not None and plan.row.reported is not None
         tier, reported, points, rule = plan.tier, plan.row.reported, item.points, item.score
         band = _band(tier, points)
-        difference = reported - rule
+        difference = unsigned(reported - rule)
         given = "默认分" if tier.default is not None else "最低分"
         given_en = "default" if tier.default is not None else "lowest score"
         self.add(

@@ -32,7 +32,7 @@ from ..files import Output, check_outputs, replacing, write_folder
 from ..limits import DEFAULT_LIMITS, Limits
 from ..messages import check_lang, in_lang, words
 from ..ruleset import Ruleset
-from ..text import columns, plain_data
+from ..text import columns, for_cell, for_markdown, for_terminal, plain_data
 from ..toml import parse_toml
 from .audit import Audit, audit_table
 from .html import WORDS as PAGE_WORDS
@@ -103,8 +103,6 @@ def _headers(lang: str) -> tuple[str, ...]:
 #: Excel keeps at most this many characters in a cell: the file format's limit, not a bound perfscore
 #: sets on what it reads (so not a :class:`~perfscore.limits.Limits` field).
 XLSX_CELL_LIMIT = 32_767
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel may run as a formula when it opens a CSV
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an .xlsx cannot hold
 
 
 # --- the rows -------------------------------------------------------------------------------
@@ -177,15 +175,18 @@ class BatchRow:
 
     @property
     def message(self) -> str | None:
-        """Why the table was not audited, as a user reads it; None for an audited table."""
+        """Why the table was not audited, as a user reads it; None for an audited table. Each of its
+        lines is one line (what came from a file passed the terminal gate)."""
         if self.error is None:
             return None
         if self.stage == "internal":
-            return (
+            return for_terminal(
                 f"{self.label}: internal error ({type(self.error).__name__}: {self.error}); this is a bug in "
                 "perfscore: please report it with the file"
             )
-        return str(self.error)
+        if isinstance(self.error, PerfscoreError):
+            return str(self.error)  # rendered line by line through the gate (perfscore.errors)
+        return for_terminal(str(self.error))
 
     def summary(self) -> dict[str, str | Decimal | int | None]:
         """The summary's values, keyed by :data:`SUMMARY_COLUMNS`: decimals as Decimal, counts as int."""
@@ -312,8 +313,8 @@ def _summary_text(batch: BatchAudit, lang: str) -> list[str]:
     colon, sep, semi = ("：", "，", "；") if lang == "zh" else (": ", ", ", "; ")
     lines = [words["summary"]]
     for row in batch.rows:
-        if row.audit is None:
-            lines.append(f"  {row.label}{colon}{words['failed']}{colon}{_indented(row.message or '')}")
+        if row.audit is None:  # the message's own lines, each one line already
+            lines.append(f"  {for_terminal(row.label)}{colon}{words['failed']}{colon}{_indented(row.message or '')}")
             continue
         audit = row.audit
         reported = "—" if audit.reported_total is None else plain_data(audit.reported_total)
@@ -327,27 +328,14 @@ def _summary_text(batch: BatchAudit, lang: str) -> list[str]:
                 f"{counts['warning']} {_plural(counts['warning'], 'warning')}, {counts['info']} info"
             )
         name = f"{colon}{' '.join(row.title.split())}" if row.title else ""
-        lines.append(
+        line = (
             f"  {row.label}{name}{colon}{words['reported']} {reported}{sep}{words['recomputed']} "
             f"{plain_data(audit.recomputed_total)}{sep}{words['difference']} {difference}{semi}{words['grade']} "
             f"{audit.reported_grade or '—'} → {audit.recomputed_grade.name}{semi}{found}"
         )
+        lines.append(for_terminal(line))  # one line, whatever the file name, title or grade hold
     lines += ["", batch.summary(lang)]
     return lines
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-
-
-def _md(text: str) -> str:
-    """Untrusted text inside a Markdown table cell: one line, Markdown syntax and HTML escaped, so a
-    cell can neither break the table, make a link nor inject markup.
-
-    Not :func:`perfscore.text.markdown_cell`, which escapes pipes and HTML only: a summary also
-    escapes emphasis, code and link syntax (a file name such as ``[a](b).csv``)."""
-    flat = " ".join(text.split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def _summary_markdown(batch: BatchAudit, lang: str) -> list[str]:
@@ -361,19 +349,19 @@ def _summary_markdown(batch: BatchAudit, lang: str) -> list[str]:
     for row in batch.rows:
         if row.audit is None:
             first, *rest = (row.message or "").split("\n")
-            failed.append(f"- {_md(row.label)}{colon}{_md(first)}")
-            failed += [f"  - {_md(line)}" for line in rest if line.strip()]
+            failed.append(f"- {for_markdown(row.label)}{colon}{for_markdown(first)}")
+            failed += [f"  - {for_markdown(line.strip())}" for line in rest if line.strip()]
             continue
         audit = row.audit
         values = [
             "—" if audit.reported_total is None else plain_data(audit.reported_total),
             plain_data(audit.recomputed_total),
             "—" if audit.total_difference is None else signed(audit.total_difference),
-            _md(audit.reported_grade or "—"),
-            audit.recomputed_grade.name,
+            for_markdown(audit.reported_grade or "—"),
+            for_markdown(audit.recomputed_grade.name),
             *(str(audit.counts[severity]) for severity in SEVERITIES),
         ]
-        lines.append(f"| {_md(row.label)} | {_md(row.title or '')} | {' | '.join(values)} |")
+        lines.append(f"| {for_markdown(row.label)} | {for_markdown(row.title or '')} | {' | '.join(values)} |")
     if failed:
         lines += ["", f"### {words['failed']}", "", *failed]
     lines += ["", batch.summary(lang)]
@@ -623,7 +611,7 @@ def _csv_text(value: str | Decimal | int | None) -> str:
         return text
     if isinstance(value, int):
         return str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return for_cell(value)  # a text cell: never a formula, nothing hidden
 
 
 def _output(batch: BatchAudit, name: str, path: str | Path, *, folder: bool = False) -> Path:
@@ -637,7 +625,8 @@ def _output(batch: BatchAudit, name: str, path: str | Path, *, folder: bool = Fa
 def write_summary_csv(batch: BatchAudit, path: str | Path, *, lang: str = "zh") -> Path:
     """The summary as CSV: one row per table, headers in ``lang``, UTF-8 with a BOM (so Excel reads
     Chinese correctly), decimals as their text (``94.48``). A text cell that Excel could take for a
-    formula (starting with ``=``, ``+``, ``-``, ``@``) is written with a leading ``'``.
+    formula (starting with ``=``, ``+``, ``-``, ``@``, their full-width forms, or any of them after
+    spaces) is written with a leading ``'`` (:func:`perfscore.text.for_cell`).
 
     Written through :func:`perfscore.files.replacing`: the file appears complete or not at all, and
     a path that is one of the tables read is refused (:class:`OutputError`, ``output-is-input``)."""
@@ -671,7 +660,9 @@ def _number_format(value: Decimal) -> str:
 
 
 def _xlsx_text(text: str) -> str:
-    text = _XLSX_ILLEGAL.sub("\N{REPLACEMENT CHARACTER}", text)
+    """A text cell of the .xlsx summary: through the cell gate (no formula; control characters, which
+    an .xlsx cannot hold, shown as their codes), cut to what a cell keeps."""
+    text = for_cell(text)
     return text if len(text) <= XLSX_CELL_LIMIT else text[: XLSX_CELL_LIMIT - 1] + "…"
 
 

@@ -3,8 +3,9 @@
 A page has everything inline: its CSS in a ``<style>`` element, no scripts, no external resources,
 and a Content-Security-Policy that forbids both, so it opens the same from a mail attachment, a
 shared folder or a browser without network. Every piece of text comes from a table a unit filled
-in, so every piece is escaped with :func:`html.escape` (quotes included) before it is written:
-a cell holding ``<script>`` reads as that text and never runs.
+in, so every piece passes :func:`perfscore.text.for_html` (HTML escaped, quotes included, and
+control, bidirectional and zero-width characters shown as their codes) before it is written: a
+cell holding ``<script>`` reads as that text and never runs.
 
 :func:`render_html` renders one audit (the same signature as the other renderers: the audit and
 ``lang``); :func:`render_batch_html` renders a batch summary, with the audits inline or linked.
@@ -15,13 +16,12 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SEVERITIES
-from ..exact import CONTEXT, pinned
+from ..exact import CONTEXT, pinned, unsigned
 from ..messages import check_lang, in_lang, words
-from ..text import plain
+from ..text import for_html, plain
 from .audit import TOLERANCE, Audit
 from .audit import WORDS as AUDIT_WORDS
 
@@ -77,9 +77,16 @@ tr.off td { background: #fffaeb; }
 """
 
 
-def _e(text: object) -> str:
-    """Any value as HTML text: ``&``, ``<``, ``>`` and both quotes escaped."""
-    return escape(str(text), quote=True)
+def _e(value: object) -> str:
+    """Any value as HTML text: its text through the HTML gate (:func:`perfscore.text.for_html`)."""
+    return for_html(str(value))
+
+
+def _message(text: str) -> str:
+    """A message of perfscore's (an error, whose every line is already one line, see
+    :mod:`perfscore.errors`) as HTML: each of its lines through the gate, the lines kept (the cell
+    shows them with ``white-space: pre-line``)."""
+    return "\n".join(for_html(line) for line in text.split("\n"))
 
 
 def _class(*names: str | None) -> str:
@@ -89,8 +96,8 @@ def _class(*names: str | None) -> str:
 
 
 def signed(value: Decimal) -> str:
-    """A difference as summaries show it: its exact digits with a sign, +2.00, -0.5."""
-    text = format(value, "f")
+    """A difference as summaries show it: its exact digits with a sign, +2.00, -0.5 (0.00 without one)."""
+    text = format(unsigned(value), "f")
     return f"+{text}" if value > 0 else text
 
 
@@ -298,7 +305,7 @@ def _summary(batch: BatchAudit, lang: str, links: Mapping[int, str] | None) -> I
             yield (
                 f'<tr class="error"><td>{_e(row.label)}</td><td>{_e(row.title or "")}</td>'
                 f'<td colspan="8" class="text"><span class="badge error">{_e(words["failed"])}</span> '
-                f"{_e(row.message or '')}</td></tr>"
+                f"{_message(row.message or '')}</td></tr>"
             )
             continue
         href = f"#table-{index + 1}" if links is None else links.get(index)

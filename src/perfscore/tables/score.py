@@ -40,7 +40,7 @@ from ..messages import check_lang, words
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
-from ..text import plain
+from ..text import for_terminal, plain
 from ..toml import dumps_key, dumps_value
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Measure, TextError, parse_actual, parse_target
@@ -173,8 +173,10 @@ def _normal(text: str) -> str:
 
 
 def flat(text: str) -> str:
-    """A cell's text on one line: a line break typed inside a cell (Alt+Enter) becomes a space."""
-    return " ".join(text.split())
+    """A cell's text on one line: a line break typed inside a cell (Alt+Enter) becomes a space, and a
+    control, bidirectional or zero-width character is shown as its code (the terminal gate), so a stray
+    character pasted into a cell never stops the table's rules from loading."""
+    return for_terminal(" ".join(text.split()))
 
 
 def _template(text: str) -> str:
@@ -472,7 +474,7 @@ class _Builder:
             self.problems.append(Problem(Location(table.source or table.id), message, code="no-points"))
             raise DataError(self.problems, table.source or table.id)
         title = flat(table.title or table.id)
-        source = table.source or table.id
+        source = for_terminal(table.source or table.id)
         ident = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{meta.id}.{table.id}").strip("-.") or meta.id
         document.table(
             ("ruleset",),

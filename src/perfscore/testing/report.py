@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ..messages import Text, words
 from ..ruleset import Indicator
-from ..text import plain_data
+from ..text import for_terminal, plain_data
 from ._words import check_lang, say, value_text
 
 PROPERTIES: Mapping[str, Text] = words(
@@ -113,7 +113,8 @@ class PropertyFailure:
         return self.message_zh if lang == "zh" else self.message_en
 
     def render(self, lang: str = "zh") -> str:
-        """The failure as lines of text: the property, the indicator, the rule, the counterexample."""
+        """The failure as lines of text: the property, the indicator, the rule, the counterexample (each
+        line through the terminal gate: names, rules and values come from the ruleset and the data)."""
         check_lang(lang)
         lines = [say(WORDS["property"], name=self.property, promise=PROPERTIES[self.property])(lang)]
         if self.indicator is not None:
@@ -130,7 +131,7 @@ class PropertyFailure:
         lines.append(WORDS["expected"](lang).format(expected=self.expected))
         lines.append(WORDS["got"](lang).format(got=self.got))
         lines.append(f"  {self.message(lang)}")
-        return "\n".join(lines)
+        return "\n".join(map(for_terminal, lines))
 
     def to_dict(self) -> dict[str, Any]:
         """The failure as plain data: decimals and dates as strings, both sentences."""
@@ -191,8 +192,8 @@ class PropertyReport:
 
         joined = WORDS["and"](lang).join
         verdict = line("all-passed") if self.ok else line("failed", count=len(self.failures))
-        lines = [line("head", ruleset=self.ruleset, version=self.version, examples=self.examples, seed=self.seed,
-                      verdict=verdict)]  # fmt: skip
+        lines = [line("head", ruleset=for_terminal(self.ruleset), version=for_terminal(self.version),
+                      examples=self.examples, seed=self.seed, verdict=verdict)]  # fmt: skip
         lines += [failure.render(lang) for failure in self.failures]
         failed = {failure.property for failure in self.failures}
         passed = [name for name in self.properties if name not in failed]
@@ -202,15 +203,16 @@ class PropertyReport:
             lines.append(line("undetermined"))
             for item in self.undetermined:
                 reason = item.reason_zh if lang == "zh" else item.reason_en
-                lines.append(line("undetermined-leaf", indicator=item.indicator, name=item.name, reason=reason))
+                shown = {"indicator": item.indicator, "name": item.name, "reason": reason}
+                lines.append(for_terminal(line("undetermined-leaf", **shown)))
         if self.directions:
             directions = [
                 line("direction", name=name, better=WORDS[better](lang), origin=WORDS[origin](lang))
                 for name, (better, origin) in self.directions.items()
             ]
-            lines.append(line("directions", directions=joined(directions)))
+            lines.append(for_terminal(line("directions", directions=joined(directions))))
         if self.conflicts:
-            lines.append(line("conflicts", names=joined(self.conflicts)))
+            lines.append(for_terminal(line("conflicts", names=joined(self.conflicts))))
         if self.scoring_error is not None:
             error = self.scoring_error.replace("\n", "\n  ")
             lines.append(line("unscored", examples=self.examples, unscored=self.unscored, error=error))
