@@ -99,7 +99,6 @@ WORDS = words(
         ),
         "damaged": ("工作簿已损坏：{part}（{reason}）", "the workbook is damaged: {part} ({reason})"),
         "parts": ("工作簿包含超过 {limit} 个文件", "the workbook holds more than {limit} files"),
-        "part_encrypted": ("{part} 已加密", "{part} is encrypted"),
         "method": (
             "{part} 使用了 Excel 不使用的压缩方式（{method}）",
             "{part} is compressed with a method Excel does not use ({method})",
