@@ -356,10 +356,10 @@ def test_a_part_that_overstates_its_size_is_read_as_what_it_holds(tmp_path: Path
 
 
 def test_a_sheet_whose_dimension_claims_a_million_rows_is_read(tmp_path: Path) -> None:
-    """`<dimension ref="A1:XFD1048576"/>` and a formatted cell at XFD1048576 (a stray format, as
+    """`<dimension ref="A1:XFD1048576"/>` and an empty cell at XFD1048576 (a stray format, as
     Excel saves it) are passed over: the declared dimension is a hint, the values are what count."""
     rows = [(HEADER, 1), ('<row><c t="inlineStr"><is><t>培训人次</t></is></c><c/><c><v>10</v></c></row>'.encode(), 1),
-            (b'<row r="1048576"><c r="XFD1048576" s="1"/></row>', 1)]  # fmt: skip
+            (b'<row r="1048576"><c r="XFD1048576" s="0"/></row>', 1)]  # fmt: skip
     path = book(tmp_path / "stray.xlsx", rows, before=b'<dimension ref="A1:XFD1048576"/>')
     (table,) = read_tables(path)
     assert [row.level3 for row in table.rows] == ["培训人次"]

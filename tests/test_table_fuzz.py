@@ -10,7 +10,8 @@ ranges; some are then damaged (bytes flipped, cut short). The CSV files are rand
 random encoding (UTF-8 with and without BOM, GB18030, UTF-16, Big5, Latin-1), with random
 delimiters, quoting and line ends, and random bytes (NUL, stray BOMs, invalid sequences) put in.
 Each is read by :func:`~perfscore.tables.read.read_tables` and audited by
-:func:`~perfscore.tables.batch.audit_batch`.
+:func:`~perfscore.tables.batch.audit_batch`, and neither may let a warning through (openpyxl's
+quote the file, on stderr).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import datetime
 import io
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -86,20 +88,24 @@ def headers(draw: st.DrawFn) -> list[str]:
 
 def bounded(read: Callable[[], object]) -> object:
     """Run ``read`` under tracemalloc: its result or the PerfscoreError it raised, within the
-    stated time and memory (anything else raised fails the test)."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    try:
+    stated time and memory, and without a warning (openpyxl's warnings may quote the file, on
+    stderr; anything else raised fails the test)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tracemalloc.start()
+        start = time.perf_counter()
         try:
-            result = read()
-        except PerfscoreError as error:
-            result = error
-        seconds = time.perf_counter() - start
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
+            try:
+                result = read()
+            except PerfscoreError as error:
+                result = error
+            seconds = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1] / 1e6
+        finally:
+            tracemalloc.stop()
     assert seconds < SECONDS, f"{seconds:.2f} s"
     assert peak < MEGABYTES, f"{peak:.1f} MB"
+    assert [str(warning.message) for warning in caught] == []
     return result
 
 
