@@ -365,6 +365,26 @@ def test_a_sheet_whose_dimension_claims_a_million_rows_is_read(tmp_path: Path) -
     assert [row.level3 for row in table.rows] == ["培训人次"]
 
 
+def test_a_long_list_beside_the_table_is_passed_over(tmp_path: Path) -> None:
+    """A visible sheet of 20,000 names next to the 自评表 (a list of trainees) holds no table: it is
+    passed over as it was before, not refused; its scan stops at row 5,001."""
+    workbook = Workbook()
+    table = workbook.active
+    assert table is not None
+    table.title = "自评表"
+    table.append(["三级指标", "年度指标值", "分值", "得分"])
+    table.append(["培训人次", "≥10次", 10, 10])
+    names = workbook.create_sheet("培训人员名单")
+    for number in range(20_000):
+        names.append([f"学员{number}", "合格"])
+    path = tmp_path / "with-list.xlsx"
+    workbook.save(path)
+    start = time.perf_counter()
+    (only,) = read_tables(path)
+    assert time.perf_counter() - start < SECONDS
+    assert (only.id, [row.level3 for row in only.rows]) == ("with-list", ["培训人次"])
+
+
 def test_a_hidden_sheet_is_not_scanned(tmp_path: Path) -> None:
     """A hidden sheet of 30,000 rows (a template's lookup list) is not read, so not refused: the
     workbook has no table."""

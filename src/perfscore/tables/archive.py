@@ -15,9 +15,10 @@ holds: a 500 KB file can declare a 300 MB shared string or millions of cells. So
    expanded), bounded nesting and element count, at most 16,384 cells in a row and 32,767
    characters in a cell.
 4. **Each visible sheet** is scanned whole before openpyxl reads it (:meth:`Archive.sheet`):
-   its cells, where its values end (a value beyond ``max_table_rows`` or ``max_table_columns`` is
-   refused, formatting beyond them is passed over), its merged ranges and its formulas without a
-   saved result. openpyxl then reads it in streaming (``read_only``) mode, up to its last value.
+   its cells, where its values end, its merged ranges and its formulas without a saved result.
+   openpyxl then reads it in streaming (``read_only``) mode, up to its last value. A value beyond
+   ``max_table_rows`` or ``max_table_columns`` stops the scan: the sheet is refused when it holds a
+   table, passed over when not (a long list beside the 自评表); formatting beyond them is passed over.
 
 Every refusal is a :class:`Refused` holding one located problem, raised at the first bound
 crossed. The bounds are fields of :class:`~perfscore.limits.Limits`.
@@ -218,6 +219,13 @@ class SheetScan:
     columns: int = 0  # the same for columns
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (top, left, bottom, right), 1-based
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column), 0-based → "=…", no result saved
+    # the first value beyond max_table_rows or max_table_columns, where the scan stopped: the sheet is
+    # refused if it holds a table (its header is within the rows scanned), passed over if not
+    beyond: Problem | None = None
+
+
+class _Beyond(Exception):
+    """Stops a sheet's scan at the first value beyond the rows and columns read."""
 
 
 class Archive(zipfile.ZipFile):
@@ -333,12 +341,16 @@ class Archive(zipfile.ZipFile):
 
     def sheet(self, name: str, title: str) -> SheetScan:
         """Scan a sheet's part whole: every bound of a part, and the sheet's own (cells, rows and
-        columns holding values, merged ranges, stored formula text)."""
+        columns holding values, merged ranges, stored formula text). The scan stops at the first
+        value beyond ``max_table_rows`` or ``max_table_columns``, recorded as ``beyond``."""
         scan = SheetScan()
         with self.open(name) as part:
             assert isinstance(part, _Part)
             part.scanner.sheet(title, scan)
-            while part.read(_CHUNK):
+            try:
+                while part.read(_CHUNK):
+                    pass
+            except _Beyond:
                 pass
         return scan
 
@@ -645,10 +657,15 @@ class _Scanner:
         if not self.valued:
             return
         row, column = self.row, self.column
-        if row > self.max_rows:
-            raise self._refuse("rows", self._here(), limit=self.max_rows, row=row)
-        if column > self.max_columns:
-            raise self._refuse("columns", self._here(), limit=self.max_columns, column=column_letter(column - 1))
+        if row > self.max_rows or column > self.max_columns:
+            if row > self.max_rows:
+                refused = self._refuse("rows", self._here(), limit=self.max_rows, row=row)
+            else:
+                refused = self._refuse(
+                    "columns", self._here(), limit=self.max_columns, column=column_letter(column - 1)
+                )
+            scan.beyond = refused.problem
+            raise _Beyond
         if row > scan.rows:
             scan.rows = row
         if column > scan.columns:

@@ -349,6 +349,7 @@ class _Grid:
     raw: list[list[str]]
     filled: list[list[str]]
     formula: Callable[[int, int], str | None] = lambda row, column: None
+    beyond: Problem | None = None  # a value beyond the rows and columns read: refused if the sheet holds a table
 
     def text(self, row: int, column: int, *, filled: bool = False) -> str:
         line = (self.filled if filled else self.raw)[row]
@@ -392,9 +393,13 @@ def _xlsx_grids(handle: BinaryIO, source: str, limits: Limits) -> list[_Grid]:
 
 def _sheet_grid(sheet: Any, scan: SheetScan, source: str, limits: Limits) -> _Grid:
     """A sheet's cells up to its last value (or merged range), each merged range's text copied into
-    its cells; at most ``limits.max_sheet_text`` characters of text."""
+    its cells; at most ``limits.max_sheet_text`` characters of text. A sheet with a value beyond the
+    rows and columns read gives only the rows where a header may be, and the problem to raise if
+    one is found there."""
     raw: list[list[str]] = []
     chars = 0
+    if scan.beyond is not None:  # enough rows to find a header: the sheet is refused or passed over
+        scan.rows, scan.merged = min(scan.rows, limits.max_header_row + 1), []
     if scan.rows:
         for line in sheet.iter_rows(min_row=1, max_row=scan.rows, max_col=scan.columns):
             texts = [_xlsx_text(cell.value, cell.number_format) for cell in line]
@@ -415,7 +420,7 @@ def _sheet_grid(sheet: Any, scan: SheetScan, source: str, limits: Limits) -> _Gr
             for column in range(left - 1, min(right, scan.columns)):
                 filled[row][column] = raw[top - 1][left - 1]
     formulas = scan.formulas
-    return _Grid(source, sheet.title, raw, filled, lambda row, column: formulas.get((row, column)))
+    return _Grid(source, sheet.title, raw, filled, lambda row, column: formulas.get((row, column)), scan.beyond)
 
 
 def _xlsx_text(value: Any, number_format: str) -> str:
@@ -1047,6 +1052,9 @@ def _read_file(path: Path, lexicon: _Lexicon, limits: Limits) -> list[Table]:
             found = [
                 (grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header
             ]
+            beyond = [grid.beyond for grid, _ in found if grid.beyond is not None]
+            if beyond:
+                raise DataError(beyond[:1], source)
             if not found:
                 where = " in any sheet" if suffix == ".xlsx" else ""
                 message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
