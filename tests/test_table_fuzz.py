@@ -20,9 +20,11 @@ import contextlib
 import csv
 import datetime
 import io
+import re
 import time
 import tracemalloc
 import warnings
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -129,6 +131,19 @@ def place(sheet: Any, row: int, column: int, value: Any, number_format: str) -> 
     cell.number_format = number_format
 
 
+def _fixed(data: bytes) -> bytes:
+    """The workbook's bytes without the time they were written (openpyxl stamps docProps/core.xml
+    and every zip entry), so that an example, damaged at the same places, reads the same again."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as fixed:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "docProps/core.xml":
+                part = re.sub(rb">[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z<", b">2024-01-01T00:00:00Z<", part)
+            fixed.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), part, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 @st.composite
 def workbooks(draw: st.DrawFn) -> bytes:
     """An .xlsx as a program would write one, sometimes damaged afterwards."""
@@ -162,7 +177,7 @@ def workbooks(draw: st.DrawFn) -> bytes:
         book.save(out)
     except (ValueError, TypeError, OverflowError):  # a value openpyxl cannot write after all
         assume(False)
-    data = out.getvalue()
+    data = _fixed(out.getvalue())
     damage = draw(st.sampled_from(["none", "none", "flip", "cut"]))
     if damage == "flip":
         for _ in range(draw(st.integers(1, 8))):
