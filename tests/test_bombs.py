@@ -291,6 +291,29 @@ def test_a_value_beyond_the_hundredth_column_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_parts_declaring_more_than_100_megabytes_together_are_refused(tmp_path: Path) -> None:
+    """Four parts of 29 MB each (each under its own bound, the ratio raised): refused from the
+    directory by their total."""
+    parts = [deflated(f"xl/media/filler{n}.xml", [(b"<a/>", 7_250_000)]) for n in range(4)]
+    path = write_zip(tmp_path / "total.xlsx", workbook_parts(sheet_part([(HEADER, 1)]), extra=parts))
+    found = refusal(path, Limits(max_compression_ratio=10**9))
+    assert found.message == one_problem(
+        path, "the workbook's parts hold more than 100,000,000 bytes uncompressed together"
+    )
+    assert_bounded(found)
+
+
+def test_a_sheet_of_junk_elements_is_refused_at_the_element_bound(tmp_path: Path) -> None:
+    """Elements that are not cells (so no cell bound applies) are counted too: refused at
+    max_xml_elements, here lowered to 100,000 to keep the test fast."""
+    path = book(tmp_path / "junk.xlsx", [(HEADER, 1)], after=b"<x/>" * 1_000_000)
+    found = refusal(path, Limits(max_compression_ratio=10**9, max_xml_elements=100_000))
+    assert found.message == one_problem(
+        path, '"xl/worksheets/sheet1.xml": xl/worksheets/sheet1.xml holds more than 100,000 XML elements'
+    )
+    assert_bounded(found)
+
+
 def test_a_300_megabyte_shared_string_is_refused_by_the_declared_size(tmp_path: Path) -> None:
     """One shared string of 300 MB in a 300 KB file: refused from the directory, never expanded."""
     strings = deflated(
