@@ -13,6 +13,7 @@ import csv
 import errno
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -306,7 +307,11 @@ def writes(tree: ast.Module) -> Iterator[tuple[int, str]]:
         mode = next((keyword.value for keyword in node.keywords if keyword.arg == "mode"), None)
         if mode is None and name == "open" and len(node.args) > (1 if owner is None else 0):
             mode = node.args[1 if owner is None else 0]
-        writing_mode = isinstance(mode, ast.Constant) and any(letter in str(mode.value) for letter in "wax+")
+        writing_mode = (  # a mode string ("w", "ab+"), not a name given to a zip's open("[Content_Types].xml")
+            isinstance(mode, ast.Constant)
+            and re.fullmatch(r"[rwxabt+]{1,4}", str(mode.value)) is not None
+            and any(letter in str(mode.value) for letter in "wax+")
+        )
         if (
             (isinstance(func, ast.Attribute) and name in WRITERS and owner != "os")  # Path methods
             or (owner == "os" and name in OS_WRITERS)
@@ -339,8 +344,9 @@ shutil.copy(a, b); tempfile.mkstemp(); book.save(target)
 with replacing(target) as stream:
     book.save(stream)
 packed = io.BytesIO(); book.save(packed)
+archive.open("[Content_Types].xml"); archive.open("xl/styles.xml"); p.open("wb")
 """
-    assert [line for line, _ in writes(ast.parse(source))] == [2, 2, 2, 2, 2, 3, 3, 3]
+    assert [line for line, _ in writes(ast.parse(source))] == [2, 2, 2, 2, 2, 3, 3, 3, 7]
 
 
 # --- an output that is an input -------------------------------------------------------------------

@@ -342,6 +342,8 @@ _CODES: dict[str, tuple[str, str]] = {
     "no-table": ("文件中没有找到自评表", "no self-evaluation table in the file"),
     "no-tables": ("文件夹中没有自评表文件", "no table files in the folder"),
     "unsaved-formula": ("公式单元格没有保存的计算结果", "a formula cell with no saved value"),
+    "table-too-large": ("自评表文件超过读取限制（大小、行列、单元格或文字）", "a table file over a reading bound (size, rows, columns, cells or text)"),
+    "xml-refused": ("工作簿中的 XML 含有 DTD 或嵌套过深", "XML in a workbook that declares a DTD or nests too deeply"),
     "wrong-type": ("值的类型不对", "a value of the wrong type"),
     "not-text": ("此处应为文本", "text was expected here"),
     "unknown-field": ("未知的表头字段", "an unknown header field"),

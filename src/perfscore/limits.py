@@ -44,6 +44,22 @@ class Limits:
     max_header_row: int = 200  # the indicator header starts within a sheet's first rows
     max_cell_text: int = 200  # characters of a target or actual (年度指标值, 实际完成值): a few words, not a paragraph
     max_file_name: int = 60  # characters of a report file named after a table (well under 255 bytes in UTF-8)
+    # what a sheet or a CSV file may hold (values beyond max_table_rows/max_table_columns are refused, not cut off)
+    max_sheet_cells: int = 1_000_000  # cells of a sheet, filled or only formatted (.xlsx), or fields of a CSV file
+    max_cell_chars: int = 32_767  # characters in one cell or CSV field (Excel's own limit)
+    max_sheet_text: int = 5_000_000  # characters of all the cells read from one sheet or CSV file
+    max_csv_line: int = 1_000_000  # characters in one line of a CSV file
+    # an .xlsx workbook (a zip of XML parts): checked before openpyxl expands anything, and again as each part is read
+    max_xlsx_parts: int = 1_000  # files in the archive (a real workbook has a few dozen)
+    max_xlsx_bytes: int = 100_000_000  # all the parts together, uncompressed, as their sizes are declared
+    max_xlsx_part_bytes: int = 5_000_000  # one part read whole (styles, workbook, relationships, …), uncompressed
+    max_sheet_bytes: int = 30_000_000  # one worksheet, uncompressed (read as a stream)
+    max_shared_strings_bytes: int = 5_000_000  # the shared strings part, uncompressed (all its text is held in memory)
+    max_compression_ratio: int = 100  # uncompressed ÷ compressed bytes of a part over 1 MB (real XML: under 30)
+    max_xml_depth: int = 64  # elements nested in each other in one part (a worksheet needs 6)
+    max_xml_elements: int = 2_500_000  # elements of one part (a sheet of 1,000,000 cells has about 2,000,000)
+    max_row_cells: int = 16_384  # cell elements in one row of a worksheet (Excel's own limit of columns)
+    max_merged_ranges: int = 10_000  # merged ranges in one sheet (a real 自评表 has a few dozen)
 
 
 DEFAULT_LIMITS = Limits()

@@ -15,25 +15,32 @@ Every size bound comes from a :class:`~perfscore.limits.Limits` (``limits=``).
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime
 import decimal
 import importlib
 import io
 import json
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import DataError, Location, Problem, UnreadableFileError, suggest
 from ..limits import DEFAULT_LIMITS, Limits
 from ..reading import Unreadable, normal_width, number_text, read_number
+from ..text import for_terminal
 from ..toml import parse_toml
+from .archive import Archive, Refused, SheetScan, bound_problem, column_letter
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 
 __all__ = [
@@ -268,16 +275,6 @@ def _match(lexicon: _Lexicon, first: int, lines: Sequence[Sequence[str]]) -> Hea
 # --- cells and numbers ----------------------------------------------------------------------
 
 
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 _EXAMPLES = {
     "score": "a number such as 10 or 9.5分",
     "money": "an amount such as 2468.78 or 2,468.78万元",
@@ -352,6 +349,7 @@ class _Grid:
     raw: list[list[str]]
     filled: list[list[str]]
     formula: Callable[[int, int], str | None] = lambda row, column: None
+    beyond: Problem | None = None  # a value beyond the rows and columns read: refused if the sheet holds a table
 
     def text(self, row: int, column: int, *, filled: bool = False) -> str:
         line = (self.filled if filled else self.raw)[row]
@@ -365,51 +363,64 @@ class _Grid:
         return Location(self.source, (f"{self.sheet}!{ref}" if self.sheet else ref,))
 
 
-def _xlsx_grids(path: Path, source: str, limits: Limits) -> list[_Grid]:
+def _xlsx_grids(handle: BinaryIO, source: str, limits: Limits) -> list[_Grid]:
+    """Every visible sheet of a workbook as a grid: the archive checked before anything is expanded
+    (:mod:`.archive`), each sheet scanned whole, then read in openpyxl's streaming mode up to its
+    last value. openpyxl's warnings are silenced: they may quote the file, and its problems are
+    reported as perfscore's own."""
     try:
-        openpyxl = importlib.import_module("openpyxl")
+        importlib.import_module("openpyxl")
     except ImportError:
         message = f"{source}: reading .xlsx tables needs openpyxl: pip install 'perfscore[xlsx]'"
         raise UnreadableFileError(message) from None
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except OSError as error:
-        raise UnreadableFileError(f"{source}: cannot read the table file ({error.strerror or error})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Archive(handle, source, limits) as archive:
+                book = archive.workbook()
+                return [
+                    _sheet_grid(sheet, archive.sheet(sheet._worksheet_path, sheet.title), source, limits)
+                    for sheet in book.worksheets
+                    if sheet.sheet_state == "visible"
+                ]
+    except Refused as refused:
+        raise DataError([refused.problem], source) from None
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        problem = Problem(Location(source), f"not a readable .xlsx workbook ({error})", code="table-file")
+        reason = for_terminal(str(error.__cause__ or error))  # openpyxl's own wrapping adds lines of advice
+        problem = Problem(Location(source), f"not a readable .xlsx workbook ({reason})", code="table-file")
         raise DataError([problem], source) from None
-    formulas: list[Any] = []
 
-    def formula_book() -> Any:
-        if not formulas:
-            formulas.append(openpyxl.load_workbook(path, data_only=False))
-        return formulas[0]
 
-    grids = []
-    for sheet in book.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        rows = min(sheet.max_row, limits.max_table_rows)
-        columns = min(sheet.max_column, limits.max_table_columns)
-        raw = [
-            [_xlsx_text(cell.value, cell.number_format) for cell in line]
-            for line in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns)
-        ]
-        filled = [list(line) for line in raw]
-        for merged in sheet.merged_cells.ranges:
-            top, left = merged.min_row - 1, merged.min_col - 1
-            if top >= rows or left >= columns:
-                continue
-            for row in range(top, min(merged.max_row, rows)):
-                for column in range(left, min(merged.max_col, columns)):
-                    filled[row][column] = raw[top][left]
-
-        def formula(row: int, column: int, title: str = sheet.title) -> str | None:
-            value = formula_book()[title].cell(row + 1, column + 1).value
-            return value if isinstance(value, str) and value.startswith("=") else None
-
-        grids.append(_Grid(source, sheet.title, raw, filled, formula))
-    return grids
+def _sheet_grid(sheet: Any, scan: SheetScan, source: str, limits: Limits) -> _Grid:
+    """A sheet's cells up to its last value (or merged range), each merged range's text copied into
+    its cells; at most ``limits.max_sheet_text`` characters of text. A sheet with a value beyond the
+    rows and columns read gives only the rows where a header may be, and the problem to raise if
+    one is found there."""
+    raw: list[list[str]] = []
+    chars = 0
+    if scan.beyond is not None:  # enough rows to find a header: the sheet is refused or passed over
+        scan.rows, scan.merged = min(scan.rows, limits.max_header_row + 1), []
+    if scan.rows:
+        for line in sheet.iter_rows(min_row=1, max_row=scan.rows, max_col=scan.columns):
+            texts = [_xlsx_text(cell.value, cell.number_format) for cell in line]
+            chars += sum(map(len, texts))
+            if chars > limits.max_sheet_text:
+                raise Refused(bound_problem(source, (sheet.title,), "text", sheet.title, limit=limits.max_sheet_text))
+            raw.append(texts)
+    raw.extend([""] * scan.columns for _ in range(scan.rows - len(raw)))  # rows under a merged range
+    filled = [list(line) for line in raw]
+    area = sum((min(bottom, scan.rows) - top + 1) * (min(right, scan.columns) - left + 1)
+               for top, left, bottom, right in scan.merged)  # fmt: skip
+    if area > scan.rows * scan.columns:  # ranges that overlap: filling them could cost rows × columns each
+        where = (sheet.title,)
+        problem = bound_problem(source, where, "overlap", sheet.title, cells=area, limit=scan.rows * scan.columns)
+        raise Refused(problem)
+    for top, left, bottom, right in scan.merged:
+        for row in range(top - 1, min(bottom, scan.rows)):
+            for column in range(left - 1, min(right, scan.columns)):
+                filled[row][column] = raw[top - 1][left - 1]
+    formulas = scan.formulas
+    return _Grid(source, sheet.title, raw, filled, lambda row, column: formulas.get((row, column)), scan.beyond)
 
 
 def _xlsx_text(value: Any, number_format: str) -> str:
@@ -426,26 +437,104 @@ def _xlsx_text(value: Any, number_format: str) -> str:
     return str(value).strip()
 
 
-def _csv_grid(raw_bytes: bytes, source: str, limits: Limits) -> _Grid:
-    """A CSV file: UTF-8 (with or without BOM), else GB18030 (what Chinese Excel saves as «CSV»)."""
-    try:
-        text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw_bytes.decode("gb18030")
-        except UnicodeDecodeError as error:
-            message = f"the file is neither UTF-8 nor GB18030 text (byte {error.start})"
-            raise DataError([Problem(Location(source), message, code="encoding")], source) from None
-    sample = text[:4096]
+def _csv_grid(handle: BinaryIO, source: str, limits: Limits) -> _Grid:
+    """A CSV file: UTF-8 (with or without BOM), else GB18030 (what Chinese Excel saves as «CSV»).
+
+    Read as a stream, line by line, and refused at the first bound crossed: a line longer than
+    ``max_csv_line`` characters, more than ``max_sheet_cells`` fields, a field of more than
+    ``max_cell_chars`` characters, a value beyond ``max_table_rows`` or ``max_table_columns``, more
+    than ``max_sheet_text`` characters in all."""
+    encoding = _csv_encoding(handle, source)
+    stream = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    sample = stream.read(4096)
     delimiter = "\t" if "," not in sample and "\t" in sample else ","  # Excel's «Unicode text» is tab-separated
+    stream.seek(0)
+    rows: list[list[str]] = []
+    cells = chars = 0
     try:
-        rows = [[cell.strip() for cell in line] for line in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for index, line in enumerate(csv.reader(_csv_lines(stream, source, limits), delimiter=delimiter)):
+            cells += max(1, len(line))
+            if cells > limits.max_sheet_cells:
+                raise Refused(bound_problem(source, (), "cells", limit=limits.max_sheet_cells))
+            values = [cell.strip() for cell in line]
+            for column, value in enumerate(values):
+                if value and (
+                    len(value) > limits.max_cell_chars
+                    or index >= limits.max_table_rows
+                    or column >= limits.max_table_columns
+                ):
+                    raise Refused(_csv_bound(source, index, column, value, limits))
+            if index < limits.max_table_rows:
+                kept = values[: limits.max_table_columns]
+                chars += sum(map(len, kept))
+                if chars > limits.max_sheet_text:
+                    raise Refused(bound_problem(source, (), "text", limit=limits.max_sheet_text))
+                rows.append(kept)
     except csv.Error as error:
         raise DataError(
             [Problem(Location(source), f"not a readable CSV file ({error})", code="table-file")], source
         ) from None
-    rows = [line[: limits.max_table_columns] for line in rows[: limits.max_table_rows]]
+    except Refused as refused:
+        raise DataError([refused.problem], source) from None
+    finally:
+        stream.detach()
     return _Grid(source, None, rows, rows)
+
+
+def _csv_bound(source: str, index: int, column: int, value: str, limits: Limits) -> Problem:
+    """The bound a CSV field crossed: its length, its row or its column."""
+    where = (f"{column_letter(column)}{index + 1}",)
+    if len(value) > limits.max_cell_chars:
+        return bound_problem(source, where, "cell_chars", limit=limits.max_cell_chars)
+    if index >= limits.max_table_rows:
+        return bound_problem(source, where, "rows", limit=limits.max_table_rows, row=index + 1)
+    return bound_problem(source, where, "columns", limit=limits.max_table_columns, column=column_letter(column))
+
+
+def _csv_encoding(handle: BinaryIO, source: str) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8, else gb18030 when it decodes as that; checked
+    chunk by chunk, without holding the text."""
+    failure = 0
+    for encoding in ("utf-8-sig", "gb18030"):
+        found = _undecodable(handle, encoding)
+        if found is None:
+            handle.seek(0)
+            return encoding
+        failure = found
+    message = f"the file is neither UTF-8 nor GB18030 text (byte {failure})"
+    raise DataError([Problem(Location(source), message, code="encoding")], source)
+
+
+def _undecodable(handle: BinaryIO, encoding: str) -> int | None:
+    """Where the first byte that does not decode is, or None; the text is not kept."""
+    handle.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0  # bytes given to the decoder so far
+    while True:
+        chunk = handle.read(1 << 20)
+        held = len(decoder.getstate()[0])  # bytes of a character the previous chunk left unfinished
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            handle.seek(offset - held)  # decoded again in one piece, for the exact position
+            try:
+                handle.read(held + len(chunk)).decode(encoding)
+            except UnicodeDecodeError as error:
+                return offset - held + error.start
+            return offset - held
+        if not chunk:
+            return None
+        offset += len(chunk)
+
+
+def _csv_lines(stream: io.TextIOWrapper, source: str, limits: Limits) -> Iterator[str]:
+    """The lines of a CSV file, each read with a bound: a longer one is refused, not read whole."""
+    number = 0
+    while line := stream.readline(limits.max_csv_line + 1):
+        number += 1
+        if len(line.rstrip("\r\n")) > limits.max_csv_line:
+            raise Refused(bound_problem(source, (), "line", limit=limits.max_csv_line, line=number))
+        yield line
 
 
 # --- a table from a grid --------------------------------------------------------------------
@@ -953,27 +1042,85 @@ def _read_file(path: Path, lexicon: _Lexicon, limits: Limits) -> list[Table]:
     if size > limits.max_table_bytes:
         message = f"{source}: the table file is {size} bytes, over the {limits.max_table_bytes}-byte limit"
         raise UnreadableFileError(message)
-    try:
-        raw = b"" if suffix == ".xlsx" else path.read_bytes()
-    except OSError as error:
-        raise UnreadableFileError(f"{source}: cannot read the table file ({error.strerror or error})") from None
-    problems: list[Problem] = []
-    if suffix in (".toml", ".json"):
-        tables = _document_tables(_parse_document(raw, source), source, path.stem, problems, limits)
-    else:
-        grids = _xlsx_grids(path, source, limits) if suffix == ".xlsx" else [_csv_grid(raw, source, limits)]
-        found = [(grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header]
-        if not found:
-            where = " in any sheet" if suffix == ".xlsx" else ""
-            message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
-                       "年度指标值, 实际完成值, 分值, 得分")  # fmt: skip
-            raise DataError([Problem(Location(source), message, code="no-table")], source)
-        tables = [
-            _read_grid(
-                grid, header, lexicon, path.stem if len(found) == 1 else f"{path.stem}/{grid.sheet}", problems, limits
-            )
-            for grid, header in found
-        ]
+    with _opened(path, source, limits) as handle:
+        problems: list[Problem] = []
+        if suffix in (".toml", ".json"):
+            raw = handle.read()
+            tables = _document_tables(_parse_document(raw, source), source, path.stem, problems, limits)
+        else:
+            grids = _xlsx_grids(handle, source, limits) if suffix == ".xlsx" else [_csv_grid(handle, source, limits)]
+            found = [
+                (grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header
+            ]
+            beyond = [grid.beyond for grid, _ in found if grid.beyond is not None]
+            if beyond:
+                raise DataError(beyond[:1], source)
+            if not found:
+                where = " in any sheet" if suffix == ".xlsx" else ""
+                message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
+                           "年度指标值, 实际完成值, 分值, 得分")  # fmt: skip
+                raise DataError([Problem(Location(source), message, code="no-table")], source)
+            tables = [
+                _read_grid(
+                    grid,
+                    header,
+                    lexicon,
+                    path.stem if len(found) == 1 else f"{path.stem}/{grid.sheet}",
+                    problems,
+                    limits,
+                )
+                for grid, header in found
+            ]
     if problems:
         raise DataError(problems, source)
     return tables
+
+
+@contextlib.contextmanager
+def _opened(path: Path, source: str, limits: Limits) -> Iterator[BinaryIO]:
+    """The file, opened for reading only when it is a regular file (a FIFO or a device such as
+    /dev/zero, whatever its name, could block or never end), and read as at most
+    ``limits.max_table_bytes`` bytes: a file that grows after its size was checked is cut off there
+    and refused."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UnreadableFileError(f"{source}: cannot read the table file (not a regular file)")
+        with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced between the two looks
+                raise UnreadableFileError(f"{source}: cannot read the table file (not a regular file)")
+            yield io.BufferedReader(_Bounded(handle, source, limits.max_table_bytes))
+    except OSError as error:
+        if isinstance(error, UnreadableFileError):
+            raise
+        raise UnreadableFileError(f"{source}: cannot read the table file ({error.strerror or error})") from None
+
+
+class _Bounded(io.RawIOBase):
+    """A file read through a bound on its bytes (its size may change after it was checked)."""
+
+    def __init__(self, handle: BinaryIO, source: str, bound: int) -> None:
+        super().__init__()
+        self.handle = handle
+        self.source = source
+        self.bound = bound
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.handle.read(len(view))
+        if self.handle.tell() > self.bound:
+            message = f"{self.source}: the table file is over the {self.bound}-byte limit (it grew while it was read)"
+            raise UnreadableFileError(message)
+        view[: len(data)] = data
+        return len(data)
