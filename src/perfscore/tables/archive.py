@@ -171,7 +171,9 @@ def bound_problem(
     check failed, in both languages; ``sheet`` names the sheet as ``{what}`` (else "the file"), and
     numbers are written with thousands separators."""
     code = "table-too-large" if code is None else code
-    shown = {name: f"{value:,}" if isinstance(value, int) else for_terminal(str(value)) for name, value in fields.items()}
+    shown = {
+        name: f"{value:,}" if isinstance(value, int) else for_terminal(str(value)) for name, value in fields.items()
+    }
     if sheet is None:
         what = WORDS["the_file"]
         zh_what, en_what = what.zh, what.en
