@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 from .checks import load_and_lint
 from .errors import SEVERITIES, Diagnostic, PerfscoreError
-from .files import Output, check_outputs
+from .files import Output, check_outputs, write_text
 from .loader import load
 from .messages import words
 from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
@@ -52,9 +52,18 @@ def _parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="score a unit's data under a ruleset and print the itemized result")
     score.add_argument("ruleset", help=RULESET)
-    score.add_argument("data", help="the unit's data (.toml or .json); may hold many units as [[units]]")
-    score.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
+    score.add_argument(
+        "data",
+        help="the units' data: .toml or .json (many units as [[units]]), or a sheet, .xlsx or .csv, one unit a row "
+        "(e.g. a filled perfscore template)",
+    )
+    score.add_argument(
+        "--format",
+        choices=sorted([*RENDERERS, "html"]),
+        help="output format (default: text, or what the -o file's suffix says: .html, .md, .json)",
+    )
     score.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanations (default: zh)")
+    _desk_score_options(score)
 
     explain = commands.add_parser("explain", help="print a ruleset's indicator tree and how each indicator is scored")
     explain.add_argument("ruleset", help=RULESET)
@@ -109,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--reports", metavar="DIR", help="write a Markdown and an HTML report per table, and index.html")
     audit.add_argument("--progress", action="store_true", help="show progress on stderr even for a short run")
 
+    _template_command(commands)
+
     listing = commands.add_parser("rulesets", help="list the rulesets shipped with perfscore (usable by id)")
     listing.add_argument("--format", choices=("json", "text"), default="text", help="output format (default: text)")
     listing.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the titles (default: zh)")
@@ -137,6 +148,10 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return _diff(args, stdout, stderr)
     if args.command == "audit":
         return _audit(args, stdout, stderr)
+    if args.command == "template":
+        return _template(args, stdout, stderr)
+    if args.command == "score":
+        return _desk_score(args, stdout, stderr)
     try:
         if args.command == "rulesets":
             stdout.write(render_shipped(shipped(), args.format, args.lang))
@@ -145,21 +160,138 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "explain":
             stdout.write(EXPLAINERS[args.format](ruleset, args.lang))
             return EXIT_OK
-        return _score(ruleset, args, stdout, stderr)
+        return EXIT_INPUT  # pragma: no cover - every command is handled above
     except PerfscoreError as error:
         stderr.write(f"perfscore: {error}\n")
         return EXIT_INPUT
 
 
-def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    units = read_units(args.data)
-    if len(units) == 1:
-        unit = units[0]
-        result = ruleset.score(unit.values, unit=unit.source or unit.id)
-        stdout.write(RENDERERS[args.format](result, args.lang))
-        return EXIT_OK
-    batch = ruleset.score_many(units)
-    stdout.write(render_batch(batch, args.format, args.lang))
+# --- the finance officer's desk: sheets of units in, scores and pages out, the template ----------
+
+DESK = words(
+    "cli.desk",
+    {
+        "output": (
+            "写入文件，可多次使用：.xlsx 或 .csv 写入得分表（汇总、明细、扣分说明），其他后缀写入报告（格式按后缀：.html、.md、.json），"
+            "例如 -o 得分.xlsx -o 报告.html",
+            "write a file; may be given more than once: .xlsx or .csv gets the scores (summary, details, explanations), "
+            "any other the report (its format from the suffix: .html, .md, .json), e.g. -o scores.xlsx -o report.html",
+        ),
+        "template": (
+            "生成供各单位填写的填报表（.xlsx：表头、单位、说明、下拉选项和数值范围）",
+            "write the sheet units fill in (.xlsx: headers, units, notes, drop-downs and ranges)",
+        ),
+        "template_output": ("填报表的文件名（.xlsx，或仅含表头的 .csv），例如 -o 填报表.xlsx",
+                            "the file to write (.xlsx, or a .csv of the header only), e.g. -o units.xlsx"),
+        "template_lang": ("表头和说明的语言（默认 zh）", "language of the headers and notes (default: zh)"),
+        "rows": ("带下拉选项和数值范围的行数（默认 {rows}）", "rows that get the drop-downs and ranges (default: {rows})"),
+        "written": ("已写入 {path}", "written: {path}"),
+        "scored": ("{count} 个单位：{scored} 个已评分，{failed} 个未能评分", "{count} units: {scored} scored, {failed} not scored"),
+    },
+)  # fmt: skip
+
+#: The report format a file's suffix asks for (``-o report.html``).
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "text"}
+
+
+def _desk_score_options(score: argparse.ArgumentParser) -> None:
+    score.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=DESK["output"]("zh") + " / " + DESK["output"]("en"),
+    )
+
+
+def _template_command(commands: Any) -> None:
+    from .sheets import TEMPLATE_ROWS
+
+    template = commands.add_parser("template", help=DESK["template"]("zh") + " / " + DESK["template"]("en"))
+    template.add_argument("ruleset", help=RULESET)
+    template.add_argument("-o", "--output", required=True, metavar="FILE",
+                          help=DESK["template_output"]("zh") + " / " + DESK["template_output"]("en"))  # fmt: skip
+    template.add_argument("--lang", choices=("zh", "en"), default="zh",
+                          help=DESK["template_lang"]("zh") + " / " + DESK["template_lang"]("en"))  # fmt: skip
+    template.add_argument("--rows", type=int, default=TEMPLATE_ROWS, metavar="N",
+                          help=DESK["rows"]("zh").format(rows=TEMPLATE_ROWS) + " / " + DESK["rows"]("en").format(rows=TEMPLATE_ROWS))  # fmt: skip
+
+
+def _template(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``perfscore template RULESET -o 填报表.xlsx``: the sheet units fill in."""
+    from .sheets import write_template
+
+    try:
+        check_outputs([Output("--output", Path(args.output))], [Path(args.ruleset)])
+        ruleset = load(args.ruleset)
+        write_template(ruleset, args.output, lang=args.lang, rows=max(1, args.rows))
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {error}\n")
+        return EXIT_INPUT
+    stdout.write(DESK["written"](args.lang).format(path=for_terminal(args.output)) + "\n")
+    return EXIT_OK
+
+
+def _report(ruleset: Ruleset, batch: Any, single: bool, fmt: str, lang: str) -> str:
+    """The report of a run: one unit's (its own page) or many units'."""
+    from . import scorepage
+
+    if single:
+        outcome = batch.outcomes[0]
+        name = batch._identity(0)[1]
+        if fmt == "html":
+            return scorepage.render_html(outcome, lang, unit=name or outcome.unit)
+        return RENDERERS[fmt](outcome, lang)
+    if fmt == "html":
+        return scorepage.render_batch_html(batch, lang)
+    return render_batch(batch, fmt, lang)
+
+
+def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``perfscore score RULESET DATA [-o FILE…]``: one unit (its report, or an error with exit 1) or
+    many (the reports, then a summary; exit 3 when some failed). A sheet (.xlsx, .csv) is read as one
+    unit a row; ``-o`` writes the scores (.xlsx, .csv) or the report (other suffixes)."""
+    from . import sheets
+
+    outputs = [Output("--output", Path(path)) for path in args.output]
+    fmt = args.format or next(
+        (SUFFIX_FORMATS[p.suffix.lower()] for p in map(Path, args.output) if p.suffix.lower() in SUFFIX_FORMATS), "text"
+    )
+    written: list[Output] = []
+    try:
+        check_outputs(outputs, [Path(args.data), Path(args.ruleset)])
+        ruleset = load(args.ruleset)
+        if any(sheets.is_sheet(output.path) and output.path.suffix.lower() == ".xlsx" for output in outputs):
+            sheets.require_openpyxl()  # before scoring, not after
+        if sheets.is_sheet(args.data):
+            batch = sheets.read_sheet_units(args.data, ruleset).score(ruleset)
+        else:
+            batch = ruleset.score_many(read_units(args.data))
+        single = len(batch.outcomes) == 1
+        if single and batch.errors:  # one unit: its error is the command's (exit 1)
+            raise batch.errors[0].error
+        report = _report(ruleset, batch, single, fmt, args.lang)
+        to_stdout = True
+        for output in outputs:
+            if sheets.is_sheet(output.path):
+                sheets.write_scores(batch, output.path, lang=args.lang)
+            else:
+                write_text(output.path, report, what="the report")
+                to_stdout = False
+            written.append(output)
+        if to_stdout and not outputs:
+            stdout.write(report)
+        for output in written:
+            stdout.write(DESK["written"](args.lang).format(path=for_terminal(str(output.path))) + "\n")
+        if written and not single:
+            counts = {"count": len(batch.outcomes), "scored": len(batch.results), "failed": len(batch.errors)}
+            stdout.write(DESK["scored"](args.lang).format(**counts) + "\n")
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {error}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt as stop:
+        return _stopped(stop, stderr, written, [output for output in outputs if output not in written])
     for failure in batch.errors:
         stderr.write(f"perfscore: {failure.error}\n")
     return EXIT_UNITS_FAILED if batch.errors else EXIT_OK

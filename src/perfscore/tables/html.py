@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import SEVERITIES
 from ..exact import CONTEXT, pinned, unsigned
 from ..messages import check_lang, in_lang, words
+from ..page import page as _page  # the one look of perfscore's pages
 from ..text import for_html, plain
 from .audit import TOLERANCE, Audit
 from .audit import WORDS as AUDIT_WORDS
@@ -46,35 +47,6 @@ WORDS = {
         },
     ),
 }  # fmt: skip
-
-_STYLE = """\
-body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", system-ui,
-  sans-serif; color: #1f2937; line-height: 1.6; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: .25rem; }
-h2 { font-size: 1.25rem; margin-top: 2.5rem; }
-h3 { font-size: 1.1rem; margin-top: 1.5rem; }
-section.audit + section.audit { border-top: 2px solid #d0d5dd; margin-top: 2.5rem; }
-p.meta { color: #475467; margin: .25rem 0; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
-table.totals { width: auto; }
-th, td { border: 1px solid #d0d5dd; padding: .35rem .6rem; text-align: left; vertical-align: top; }
-thead th { background: #f2f4f7; white-space: nowrap; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.bad { color: #b42318; font-weight: 600; }
-.good { color: #067647; }
-.text { white-space: pre-line; }
-code { font-size: .85rem; color: #475467; }
-.badge { display: inline-block; padding: 0 .5rem; border-radius: .75rem; font-size: .85rem; white-space: nowrap;
-  color: #fff; }
-.badge.error { background: #b42318; }
-.badge.warning { background: #b54708; }
-.badge.info { background: #175cd3; }
-tr.error td { background: #fef3f2; }
-tr.warning td { background: #fffaeb; }
-tr.info td { background: #eff8ff; }
-tr.off td { background: #fffaeb; }
-@media print { body { margin: 0; max-width: none; } tr { break-inside: avoid; } }
-"""
 
 
 def _e(value: object) -> str:
@@ -108,24 +80,6 @@ def _decimal(text: str | None) -> Decimal | None:
         return Decimal(text)
     except decimal.InvalidOperation:  # a value shown as ≈… is not compared
         return None
-
-
-def _page(title: str, body: Iterator[str], lang: str) -> str:
-    words = in_lang(WORDS, lang)
-    head = [
-        "<!DOCTYPE html>",
-        f'<html lang="{words["lang"]}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{_e(title)}</title>",
-        f"<style>\n{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-    ]
-    return "\n".join([*head, *body, "</main>", "</body>", "</html>"]) + "\n"
 
 
 def _name(audit: Audit, lang: str) -> str:

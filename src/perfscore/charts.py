@@ -1,0 +1,124 @@
+"""Charts as inline SVG, drawn by perfscore: no JavaScript, no fonts or images to load, printable.
+
+Two kinds, enough for the reports: :func:`bars` (a horizontal bar per row: grades, points lost,
+totals) and :func:`movements` (bars either side of a zero line: how each unit moves under a new
+version of a ruleset). Every label passes the HTML gate (:func:`perfscore.text.for_html`); values
+are the exact decimals of the results, and coordinates are computed from them in the pinned decimal
+context and written with one decimal place. A chart is 720 units wide and scales to its container
+(``width: 100%`` in the page's stylesheet), so it never overflows a printed A4 page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .exact import CONTEXT, pinned
+from .text import columns, for_html
+
+__all__ = ["Bar", "bars", "movements"]
+
+WIDTH = 720
+_ROW = 26
+_BAR = 16
+_LABEL = 230  # room for the labels, left of the bars
+_VALUE = 70  # room for the values, right of the bars
+_TENTH = Decimal("0.1")
+_COLOURS = {"good": "#12b76a", "bad": "#f04438", "neutral": "#2e90fa", "warn": "#f79009", "muted": "#98a2b3"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a chart: its label, its value, the value as shown, and its tone
+    (``good``, ``bad``, ``neutral``, ``warn``, ``muted``)."""
+
+    label: str
+    value: Decimal
+    shown: str
+    tone: str = "neutral"
+
+
+def _n(value: Decimal | int) -> str:
+    """A coordinate, to a tenth."""
+    return format(Decimal(value).quantize(_TENTH, context=CONTEXT), "f")
+
+
+def _fit(label: str, room: int) -> str:
+    """A label cut to ``room`` terminal columns (a Chinese character takes two), with … when cut."""
+    if columns(label) <= room:
+        return label
+    kept = ""
+    for char in label:
+        if columns(kept + char) > room - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def _svg(height: int, title: str, parts: Sequence[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{for_html(title)}" font-size="13" '
+        'font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif">' + "".join(parts) + "</svg>"
+    )
+
+
+@pinned
+def bars(rows: Sequence[Bar], title: str, *, top: Decimal | None = None) -> str:
+    """A horizontal bar per row, its length ``value / top`` of the room (``top``: the largest value
+    by default), the label on the left, the value as shown on the right. Negative values draw nothing."""
+    biggest = top if top is not None else max((row.value for row in rows), default=Decimal(0))
+    room = WIDTH - _LABEL - _VALUE
+    height = max(1, len(rows)) * _ROW + 8
+    parts = [f'<line x1="{_LABEL}" y1="2" x2="{_LABEL}" y2="{height - 4}" stroke="#98a2b3"/>']
+    for index, row in enumerate(rows):
+        y = 4 + index * _ROW
+        length = Decimal(0)
+        if biggest > 0 and row.value > 0:
+            length = CONTEXT.divide(CONTEXT.multiply(min(row.value, biggest), room), biggest)
+        middle = y + _BAR // 2 + 5
+        parts.append(
+            f'<text x="{_LABEL - 8}" y="{middle}" text-anchor="end" fill="#344054">'
+            f"{for_html(_fit(row.label, 30))}</text>"
+        )
+        parts.append(
+            f'<rect x="{_LABEL}" y="{y}" width="{_n(length)}" height="{_BAR}" rx="2" '
+            f'fill="{_COLOURS.get(row.tone, _COLOURS["neutral"])}"/>'
+        )
+        parts.append(
+            f'<text x="{_n(CONTEXT.add(_LABEL + 6, length))}" y="{middle}" fill="#1f2937">{for_html(row.shown)}</text>'
+        )
+    return _svg(height, title, parts)
+
+
+@pinned
+def movements(rows: Sequence[Bar], title: str) -> str:
+    """A bar per row either side of a zero line: right and green for a rise, left and red for a fall;
+    the label on the left, the change as shown at the bar's end."""
+    biggest = max((row.value.copy_abs() for row in rows), default=Decimal(0))
+    half = (WIDTH - _LABEL - 2 * _VALUE) // 2
+    zero = _LABEL + _VALUE + half
+    height = max(1, len(rows)) * _ROW + 8
+    parts = [f'<line x1="{zero}" y1="2" x2="{zero}" y2="{height - 4}" stroke="#667085"/>']
+    for index, row in enumerate(rows):
+        y = 4 + index * _ROW
+        middle = y + _BAR // 2 + 5
+        length = Decimal(0) if not biggest else CONTEXT.divide(CONTEXT.multiply(row.value.copy_abs(), half), biggest)
+        parts.append(
+            f'<text x="{_LABEL - 8}" y="{middle}" text-anchor="end" fill="#344054">'
+            f"{for_html(_fit(row.label, 30))}</text>"
+        )
+        if row.value < 0:
+            start, tone = CONTEXT.subtract(zero, length), "bad"
+            value_at, anchor = CONTEXT.subtract(start, 4), "end"
+        else:
+            start, tone = Decimal(zero), "good" if row.value > 0 else "muted"
+            value_at, anchor = CONTEXT.add(CONTEXT.add(zero, length), 4), "start"
+        parts.append(
+            f'<rect x="{_n(start)}" y="{y}" width="{_n(length)}" height="{_BAR}" rx="2" fill="{_COLOURS[tone]}"/>'
+        )
+        parts.append(
+            f'<text x="{_n(value_at)}" y="{middle}" text-anchor="{anchor}" fill="#1f2937">{for_html(row.shown)}</text>'
+        )
+    return _svg(height, title, parts)
