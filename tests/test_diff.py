@@ -67,6 +67,14 @@ DEPARTMENT_ZH = """\
 规则信息变化
   版本：2023.1 → 2024.1
 
+假设变化
+  删除：一级指标权重 预算执行 15、产出 40、效益 30、管理 15 为本规则假设，非官方权重。
+  删除：结转结余率分档（≤1% 满分，≤3% 得 3 分，≤5% 得 1 分）为本规则假设。
+  删除：管理制度健全性「每发现一项不健全扣 0.2 分，扣完为止」、资金使用合规性「每发现一项违规扣 1 分」参照重庆等地的扣分式管理指标，分值为假设。
+  新增：一级指标权重 预算执行 20、产出 40、效益 30、管理 10 为本规则假设，非官方权重。
+  新增：结转结余率分档（≤0.5% 满分，≤3% 得 3 分，≤5% 得 1 分）为本规则假设。
+  新增：资金使用合规性「制度不健全事项与违规事项每项扣 1 分，扣完为止」为本规则假设。
+
 删除指标
   管理制度健全性 [management.rules]：5 分，扣分法
 
@@ -99,6 +107,14 @@ Comparing ruleset versions
 
 Ruleset settings changed
   version: 2023.1 → 2024.1
+
+Assumptions changed
+  removed: 一级指标权重 预算执行 15、产出 40、效益 30、管理 15 为本规则假设，非官方权重。
+  removed: 结转结余率分档（≤1% 满分，≤3% 得 3 分，≤5% 得 1 分）为本规则假设。
+  removed: 管理制度健全性「每发现一项不健全扣 0.2 分，扣完为止」、资金使用合规性「每发现一项违规扣 1 分」参照重庆等地的扣分式管理指标，分值为假设。
+  added: 一级指标权重 预算执行 20、产出 40、效益 30、管理 10 为本规则假设，非官方权重。
+  added: 结转结余率分档（≤0.5% 满分，≤3% 得 3 分，≤5% 得 1 分）为本规则假设。
+  added: 资金使用合规性「制度不健全事项与违规事项每项扣 1 分，扣完为止」为本规则假设。
 
 Indicators removed
   Management rules in place [management.rules]: 5 points, deduction
@@ -134,6 +150,15 @@ DEPARTMENT_MARKDOWN = """\
 ## 规则信息变化
 
 - 版本：2023.1 → 2024.1
+
+## 假设变化
+
+- 删除：一级指标权重 预算执行 15、产出 40、效益 30、管理 15 为本规则假设，非官方权重。
+- 删除：结转结余率分档（≤1% 满分，≤3% 得 3 分，≤5% 得 1 分）为本规则假设。
+- 删除：管理制度健全性「每发现一项不健全扣 0.2 分，扣完为止」、资金使用合规性「每发现一项违规扣 1 分」参照重庆等地的扣分式管理指标，分值为假设。
+- 新增：一级指标权重 预算执行 20、产出 40、效益 30、管理 10 为本规则假设，非官方权重。
+- 新增：结转结余率分档（≤0.5% 满分，≤3% 得 3 分，≤5% 得 1 分）为本规则假设。
+- 新增：资金使用合规性「制度不健全事项与违规事项每项扣 1 分，扣完为止」为本规则假设。
 
 ## 删除指标
 
@@ -317,8 +342,11 @@ def test_department_revision_as_json() -> None:
                 {"id": "management.compliance", "name": "资金使用合规性", "name_en": "Funds used in compliance",
                  "old": "5.00", "new": "4.00", "difference": "-1.00"},
             ],
+            "inputs_added": [],
         }
     ]  # fmt: skip
+    assert document["sources"] == {"added": [], "removed": []}
+    assert [len(document["assumptions"][side]) for side in ("added", "removed")] == [3, 3]
 
 
 def _no_float(text: str) -> Any:
@@ -404,6 +432,12 @@ TRAINING_ZH = """\
   tests/diff/training-units.toml#empty   70.00    错误         中
   tests/diff/training-units.toml#typo     错误    错误
 
+新增输入未填报
+  complaints（有效投诉次数）：未填报，按默认值 0 计分
+    tests/diff/training-units.toml#2023
+    tests/diff/training-units.toml#empty
+    tests/diff/training-units.toml#typo
+
 无法评分的单位
   tests/diff/training-units.toml#empty（新版）
     tests/diff/training-units.toml#empty: 1 problem in the data
@@ -460,6 +494,13 @@ def test_training_revision_in_markdown_lists_failures_under_their_unit() -> None
 | \u2003投诉处理 \\[effect.complaints\\] | — | 5.00 | +5.00 |  |  |
 | **tests/diff/training-units.toml#empty** | 70.00 | 错误 |  | 中 |  |
 | **tests/diff/training-units.toml#typo** | 错误 | 错误 |  |  |  |
+
+## 新增输入未填报
+
+- complaints（有效投诉次数）：未填报，按默认值 0 计分
+  - tests/diff/training-units.toml#2023
+  - tests/diff/training-units.toml#empty
+  - tests/diff/training-units.toml#typo
 
 ## 无法评分的单位
 
@@ -735,7 +776,7 @@ def test_units_from_several_data_files_are_compared_in_order() -> None:
 
 
 @pytest.mark.parametrize(("fmt", "lang", "message"), [
-    ("xml", "zh", "fmt must be one of text, markdown, json, not 'xml'"),
+    ("xml", "zh", "fmt must be one of text, markdown, json, html, not 'xml'"),
     ("text", "fr", "lang must be one of zh, en, not 'fr'"),
 ])  # fmt: skip
 def test_unknown_format_or_language_is_refused(fmt: str, lang: str, message: str) -> None:

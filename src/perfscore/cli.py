@@ -35,7 +35,7 @@ from .report import RENDERERS, explain_json, explain_ruleset, render_batch, rend
 from .ruleset import Ruleset
 from .shipped import shipped
 from .text import for_terminal
-from .units import read_units
+from .units import Unit, read_units
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
@@ -95,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", help="the old ruleset (.toml, or a shipped id)")
     diff.add_argument("new", help="the new ruleset (.toml, or a shipped id)")
     diff.add_argument("data", nargs="*", metavar="DATA", help="unit data files to score under both versions")
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--format", choices=("text", "markdown", "json", "html"), default="text", help="output format (default: text)"
+    )
     diff.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     audit = commands.add_parser(
@@ -304,12 +306,19 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     try:
         old, new = load(args.old), load(args.new)
-        units = [unit for path in args.data for unit in read_units(path)]
+        units = [unit for path in args.data for unit in _diff_units(path, old, new)]
     except PerfscoreError as error:
         stderr.write(f"perfscore: {error}\n")
         return EXIT_INPUT
     stdout.write(render_diff(compare(old, new), movements(old, new, units), args.format, args.lang))
     return EXIT_OK
+
+
+def _diff_units(path: str, old: Ruleset, new: Ruleset) -> list[Unit]:
+    """The units of a data file for ``perfscore diff``: a sheet's columns may give either version's inputs."""
+    from .sheets import is_sheet, read_sheet_units
+
+    return list(read_sheet_units(path, new, old).units) if is_sheet(path) else read_units(path)
 
 
 def _audit_inputs(args: argparse.Namespace) -> list[Path]:

@@ -9,23 +9,27 @@ each unit's total and grade under both versions with the indicators that moved i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from .charts import Bar
+from .charts import movements as charts_movements
 from .exact import CONTEXT, difference, pinned, unsigned
 from .messages import check_lang, in_lang, words
 from .methods import METHODS, Method
 from .model import Grade, Scale, TablePolicy, Tier
+from .page import e, page
+from .reading import is_missing
 from .result import ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .text import columns, for_markdown, for_terminal, plain, plain_data
 from .units import Unit
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 
 #: Leaf keys that are not scoring parameters: names, points and method are compared on their
 #: own; descriptions, display units and explanation templates change wording, not scores.
@@ -127,6 +131,10 @@ class RulesetDiff:
     scales_added: tuple[str, ...] = ()
     scales_removed: tuple[str, ...] = ()
     scales_changed: tuple[NamedChange, ...] = ()
+    sources_added: tuple[str, ...] = ()
+    sources_removed: tuple[str, ...] = ()
+    assumptions_added: tuple[str, ...] = ()
+    assumptions_removed: tuple[str, ...] = ()
 
     @property
     def moved(self) -> tuple[IndicatorPair, ...]:
@@ -164,6 +172,10 @@ class RulesetDiff:
             self.scales_added,
             self.scales_removed,
             self.scales_changed,
+            self.sources_added,
+            self.sources_removed,
+            self.assumptions_added,
+            self.assumptions_removed,
         )
         return any(kinds) or any(
             p.moved or p.reweighted or p.renamed or p.method_changed or p.parameters for p in self.pairs
@@ -176,6 +188,8 @@ class RulesetDiff:
             "new": _identity(self.new),
             "changed": self.changed,
             "settings": [change.to_dict() for change in self.settings],
+            "sources": {"added": list(self.sources_added), "removed": list(self.sources_removed)},
+            "assumptions": {"added": list(self.assumptions_added), "removed": list(self.assumptions_removed)},
             "indicators": {
                 "added": [_indicator(node) for node in self.added],
                 "removed": [_indicator(node) for node in self.removed],
@@ -252,7 +266,17 @@ def compare(old: Ruleset, new: Ruleset) -> RulesetDiff:
         scales_added=_only_in(new.scales, old.scales),
         scales_removed=_only_in(old.scales, new.scales),
         scales_changed=_named_changes(old.scales, new.scales, _scale_fields),
+        sources_added=_new_lines(new.meta.sources, old.meta.sources),
+        sources_removed=_new_lines(old.meta.sources, new.meta.sources),
+        assumptions_added=_new_lines(new.meta.assumptions, old.meta.assumptions),
+        assumptions_removed=_new_lines(old.meta.assumptions, new.meta.assumptions),
     )
+
+
+def _new_lines(these: Sequence[str], those: Sequence[str]) -> tuple[str, ...]:
+    """The entries of ``these`` (sources, assumptions) not in ``those``; spacing is not a change."""
+    known = {" ".join(line.split()) for line in those}
+    return tuple(line for line in these if " ".join(line.split()) not in known)
 
 
 def _moved(
@@ -405,6 +429,22 @@ class LeafMovement:
 Outcome = ScoreResult | UnitError
 
 
+@dataclass(frozen=True)
+class AddedInput:
+    """An input the new version added that a unit's data leaves out, and what scoring did about it:
+    ``default`` (its declared default was used), ``missing`` (it may be left out: scored as missing
+    data) or ``required`` (the unit cannot be scored under the new version until it is supplied)."""
+
+    name: str
+    label: str
+    label_en: str | None
+    how: str
+    default: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "how": self.how, "default": plain_data(self.default)}
+
+
 @dataclass(frozen=True, eq=False)
 class UnitMovement:
     """One unit scored under both versions: each outcome (a result or an error) and the leaves that moved."""
@@ -413,6 +453,7 @@ class UnitMovement:
     old: Outcome
     new: Outcome
     leaves: tuple[LeafMovement, ...] = ()
+    added: tuple[AddedInput, ...] = ()  # inputs the new version added that the unit's data leaves out
 
     @property
     def label(self) -> str:
@@ -451,22 +492,55 @@ class UnitMovement:
             "new": _outcome(self.new),
             "difference": _json(self.difference),
             "leaves": [leaf.to_dict() for leaf in self.leaves],
+            "inputs_added": [added.to_dict() for added in self.added],
         }
 
 
 def movements(old: Ruleset, new: Ruleset, units: Sequence[Unit]) -> list[UnitMovement]:
-    """Score every unit under both versions; a unit that fails under one gets its error, the rest go on."""
+    """Score every unit under both versions; a unit that fails under one gets its error, the rest go on.
+
+    Each version reads the values of its own inputs: a value for an input only the other version
+    has (one the new version dropped, or one it added and the unit already supplies) is left out,
+    not refused as unknown; a name neither version knows is still refused (a typing mistake). An
+    input the new version added and the unit leaves out takes its default, or is scored as missing
+    data, or stops the unit under the new version: each such input is reported with the unit."""
     pairs = {pair.old.id: pair.new for pair in compare(old, new).pairs if pair.old.is_leaf and pair.new.is_leaf}
-    before, after = old.score_many(units).outcomes, new.score_many(units).outcomes
+    before = old.score_many([_for_version(unit, old, new) for unit in units]).outcomes
+    after = new.score_many([_for_version(unit, new, old) for unit in units]).outcomes
     return [
         UnitMovement(
             unit,
             a,
             b,
             _leaf_movements(a, b, pairs) if isinstance(a, ScoreResult) and isinstance(b, ScoreResult) else (),
+            _added_inputs(unit, old, new),
         )
         for unit, a, b in zip(units, before, after, strict=True)
     ]
+
+
+def _for_version(unit: Unit, ruleset: Ruleset, other: Ruleset) -> Unit:
+    """The unit with the values of inputs only ``other`` declares left out."""
+    values = unit.values
+    if not isinstance(values, Mapping) or not any(
+        name in other.inputs and name not in ruleset.inputs for name in values
+    ):
+        return unit
+    kept = {name: value for name, value in values.items() if name in ruleset.inputs or name not in other.inputs}
+    return Unit(unit.id, unit.name, kept, unit.source)
+
+
+def _added_inputs(unit: Unit, old: Ruleset, new: Ruleset) -> tuple[AddedInput, ...]:
+    """The inputs ``new`` added that the unit's data leaves out, with what scoring did about each."""
+    values = unit.values if isinstance(unit.values, Mapping) else {}
+    found = []
+    for check in new.checks:
+        if check.name in old.inputs or not is_missing(values.get(check.name)):
+            continue
+        spec = check.spec
+        how = "default" if check.default is not None else "required" if check.required else "missing"
+        found.append(AddedInput(check.name, spec.label, spec.label_en, how, spec.default))
+    return tuple(found)
 
 
 def _leaf_movements(old: ScoreResult, new: ScoreResult, pairs: Mapping[str, Indicator]) -> tuple[LeafMovement, ...]:
@@ -500,6 +574,14 @@ WORDS = words(
         "new": ("新版", "New"),
         "unchanged": ("计分规则没有变化。", "The scoring rules have not changed."),
         "settings": ("规则信息变化", "Ruleset settings changed"),
+        "sources": ("依据文件变化", "Sources changed"),
+        "assumptions": ("假设变化", "Assumptions changed"),
+        "chart": ("各单位总分变化（新版 − 旧版）", "Each unit's total, new minus old"),
+        "unfilled": ("新增输入未填报", "New inputs the units leave out"),
+        "unfilled_default": ("{input}：未填报，按默认值 {default} 计分", "{input}: left out, scored with its default {default}"),
+        "unfilled_missing": ("{input}：未填报，可不填，按缺失数据计分", "{input}: left out, which it may be: scored as missing data"),
+        "unfilled_required": ("{input}：未填报，新版必填，补填后才能按新版评分",
+                              "{input}: left out, but the new version requires it: supply it to score under the new version"),
         "removed": ("删除指标", "Indicators removed"),
         "added": ("新增指标", "Indicators added"),
         "moved": ("位置变动", "Indicators moved"),
@@ -714,6 +796,16 @@ def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> li
 
     listed: list[tuple[str, list[Item]]] = [
         ("settings", [(_changed_line(change, lang), []) for change in diff.settings]),
+        (
+            "sources",
+            [(f"{words['remove']}{colon}{line}", list[str]()) for line in diff.sources_removed]
+            + [(f"{words['add']}{colon}{line}", list[str]()) for line in diff.sources_added],
+        ),
+        (
+            "assumptions",
+            [(f"{words['remove']}{colon}{line}", list[str]()) for line in diff.assumptions_removed]
+            + [(f"{words['add']}{colon}{line}", list[str]()) for line in diff.assumptions_added],
+        ),
         ("removed", [summary(node) for node in diff.removed]),
         ("added", [summary(node) for node in diff.added]),
         ("moved", [(f"{p.new.label(lang)}{colon}[{p.old.id}] → [{p.new.id}]", []) for p in diff.moved]),
@@ -787,6 +879,12 @@ def _unit_sections(moves: Sequence[UnitMovement], lang: str) -> list[_Section]:
             for leaf in move.leaves
         ]
     sections = [_Section(words["units"], table=table)]
+    unfilled: dict[str, list[str]] = {}  # what was done about an input left out → the units that left it out
+    for move in moves:
+        for added in move.added:
+            unfilled.setdefault(_unfilled(added, lang), []).append(move.label)
+    if unfilled:
+        sections.append(_Section(words["unfilled"], list(unfilled.items())))
     failed = [
         (f"{move.label}{words['under'].format(side=words[f'{side}_side'])}", str(error.error).splitlines())
         for move in moves
@@ -795,6 +893,12 @@ def _unit_sections(moves: Sequence[UnitMovement], lang: str) -> list[_Section]:
     if failed:
         sections.append(_Section(words["failed"], failed))
     return sections
+
+
+def _unfilled(added: AddedInput, lang: str) -> str:
+    label = added.label_en if lang == "en" and added.label_en else added.label
+    name = f"{added.name}（{label}）" if lang == "zh" else f"{added.name} ({label})"
+    return WORDS[f"unfilled_{added.how}"](lang).format(input=name, default=show(added.default, lang))
 
 
 # --- renderers ----------------------------------------------------------------------------
@@ -862,10 +966,74 @@ def render_json(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "z
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_html(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str = "zh") -> str:
+    """The comparison as a self-contained HTML page in the look of every perfscore page
+    (:mod:`perfscore.page`): each kind of change, then a chart of each unit's movement and the table
+    of units and the leaves that moved them. Every piece of text passes the HTML gate."""
+    words = in_lang(WORDS, lang)
+
+    def body() -> Iterator[str]:
+        yield f"<h1>{e(words['title'])}</h1>"
+        yield from (f'<p class="meta">{e(line)}</p>' for line in _head(diff, lang))
+        if not diff.changed:
+            yield f'<p class="good">{e(words["unchanged"])}</p>'
+        for section in _sections(diff, moves, lang):
+            yield f"<h2>{e(section.heading)}</h2>"
+            if section.heading == words["units"]:
+                yield from _movement_chart(moves, lang)
+            if section.items:
+                yield '<ul class="plain">'
+                for text, under in section.items:
+                    inner = "".join(f"<li>{e(line.strip())}</li>" for line in under)
+                    yield f"<li>{e(text)}{f'<ul>{inner}</ul>' if inner else ''}</li>"
+                yield "</ul>"
+            if section.table is not None:
+                yield from _html_table(section.table)
+
+    return page(words["title"], body(), lang)
+
+
+def _html_table(table: _Table) -> Iterator[str]:
+    yield "<table>"
+    num = ' class="num"'
+    heads = "".join(
+        f"<th{num if right else ''}>{e(head)}</th>" for head, right in zip(table.head, table.right, strict=True)
+    )
+    yield f"<thead><tr>{heads}</tr></thead><tbody>"
+    for index, row in enumerate(table.rows):
+        cells = []
+        for column, (cell, right) in enumerate(zip(row, table.right, strict=True)):
+            kind = ["num"] if right else []
+            if right and cell.startswith("−"):
+                kind.append("bad")
+            elif right and cell.startswith("+"):
+                kind.append("good")
+            if column == 0 and cell.startswith("  "):
+                kind.append("indent1")
+            attribute = f' class="{" ".join(kind)}"' if kind else ""
+            cells.append(f"<td{attribute}>{e(cell.strip())}</td>")
+        group = ' class="group"' if index in table.strong else ""
+        yield f"<tr{group}>{''.join(cells)}</tr>"
+    yield "</tbody></table>"
+
+
+def _movement_chart(moves: Sequence[UnitMovement], lang: str) -> Iterator[str]:
+    """Each unit scored under both versions, as a bar from zero: up (green) or down (red)."""
+    rows = [
+        Bar(move.unit.name or move.label, move.difference, signed(move.difference))
+        for move in moves
+        if move.difference is not None
+    ]
+    if rows:
+        title = WORDS["chart"](lang)
+        yield f'<figure class="chart">{charts_movements(rows, title)}<figcaption>{e(title)}</figcaption></figure>'
+
+
 RENDERERS: dict[str, Callable[[RulesetDiff, Sequence[UnitMovement], str], str]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": render_json,
+    "html": render_html,
 }
 
 

@@ -629,13 +629,3 @@ def _guide(
             _put(sheet.cell(row, column), value)
     for column, width in enumerate((30, 20, 10, 8, 50, 60), start=1):
         sheet.column_dimensions[column_letter(column - 1)].width = width
-
-
-def read_any(path: str | Path, ruleset: Ruleset) -> tuple[list[Unit], SheetUnits | None]:
-    """The units of a data file: a sheet (.xlsx, .csv) read against ``ruleset``, or a TOML/JSON file."""
-    from .units import read_units
-
-    if is_sheet(path):
-        found = read_sheet_units(path, ruleset)
-        return list(found.units), found
-    return read_units(path), None
