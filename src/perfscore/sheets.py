@@ -105,7 +105,8 @@ WORDS = words(
         "t_percent": ("百分数：填 96.5 或 96.5%", "a percentage: 96.5 or 96.5%"),
         "t_count": ("整数", "a whole number"),
         "t_bool": ("从下拉列表选择 是 或 否", "choose 是 (yes) or 否 (no) from the list"),
-        "t_rating": ("从下拉列表选择档次：{tiers}", "choose a tier from the list: {tiers}"),
+        "t_rating": ("从下拉列表选择档次：{tiers}；需要给出分数时填 档次：分数，如 {example}：9",
+                     "choose a tier from the list: {tiers}; to give a score inside it, write tier: score, e.g. {example}: 9"),
         "t_text": ("文本", "text"),
         "t_date": ("日期，如 2023-12-31", "a date such as 2023-12-31"),
         "at_least": ("不小于 {low}", "at least {low}"),
@@ -218,6 +219,8 @@ def read_sheet_units(
             grids = [_csv_grid(handle, source, limits)]
     for grid in grids:
         found = _header(grid, rulesets, limits)
+        if found is not None and grid.beyond is not None:  # values beyond the rows and columns read
+            raise DataError([grid.beyond], source)
         if found is not None:
             return _units(grid, found, rulesets, source)
     example = "、".join(spec.label for spec in list(ruleset.inputs.values())[:3])
@@ -299,6 +302,7 @@ def _units(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], source: str)
     sheet: tuple[str, ...] = (grid.sheet,) if grid.sheet else ()
     given = {name: at for mapping in reversed(found.given) for name, at in mapping.items()}
     used = [at for at in (found.id_at, found.name_at, *given.values()) if at is not None]
+    ratings = {name for ruleset in rulesets for name, spec in ruleset.inputs.items() if spec.type == "rating"}
     units: list[Unit] = []
     cells: list[dict[str, str]] = []
     for row in range(found.row + 1, len(grid.raw)):
@@ -310,7 +314,7 @@ def _units(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], source: str)
             where = (str(grid.location(row, found.id_at or 0).path[0]),)
             problems.append(_problem(source, where, "no_id", "not-a-unit", row=row + 1))
             continue
-        values = {input_name: grid.text(row, at) or None for input_name, at in given.items()}
+        values = {input_name: _value(grid.text(row, at), input_name in ratings) for input_name, at in given.items()}
         label = unit_id or name
         units.append(Unit(label, name or None, values, f"{source}#{label}"))
         cells.append({input_name: str(grid.location(row, at).path[0]) for input_name, at in given.items()})
@@ -319,6 +323,18 @@ def _units(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], source: str)
     if problems:
         raise DataError(problems, source)
     return SheetUnits(source, grid.sheet, tuple(units), tuple(cells))
+
+
+_TIER_SCORE = re.compile(r"(.+?)\s*[:：]\s*([^:：]+)")
+
+
+def _value(text: str, rating: bool) -> Any:
+    """A cell's text as the inputs' converters take it: a blank is missing; a rating cell may give a
+    score inside its tier after a colon (``达成：9``)."""
+    if not text:
+        return None
+    found = _TIER_SCORE.fullmatch(text) if rating else None
+    return {"tier": found.group(1), "score": found.group(2).strip()} if found else text
 
 
 # --- scores out ------------------------------------------------------------------------------------
@@ -488,7 +504,7 @@ def rule(ruleset: Ruleset, name: str, lang: str) -> str:
     parts = []
     if spec.type == "rating":
         tiers = ruleset.scales[spec.scale].tiers
-        parts.append(words["t_rating"].format(tiers=words["list"].join(t.name for t in tiers)))
+        parts.append(words["t_rating"].format(tiers=words["list"].join(t.name for t in tiers), example=tiers[0].name))
     else:
         parts.append(words[f"t_{spec.type}"])
     for side, bound in (("low", spec.min), ("high", spec.max)):
@@ -588,7 +604,8 @@ def _validation(
         for row, tier in enumerate(tiers, start=1):
             _put(lists.cell(row, list_column + 1), tier.name)
         title = lists.title.replace("'", "''")
-        return kind(type="list", formula1=f"'{title}'!${letter}$1:${letter}${len(tiers)}", allow_blank=True)
+        reference = f"'{title}'!${letter}$1:${letter}${len(tiers)}"
+        return kind(type="list", formula1=reference, allow_blank=True, errorStyle="warning")  # 达成：9 may be typed
     if spec.type in ("number", "percent", "count"):
         low = spec.min if isinstance(spec.min, Decimal) else (Decimal(0) if spec.type == "count" else None)
         high = spec.max if isinstance(spec.max, Decimal) else None
