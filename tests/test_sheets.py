@@ -116,7 +116,9 @@ def test_the_template_in_english(tmp_path: Path) -> None:
     (DEPARTMENT, SEED, Decimal("99.75")),
     (PROJECT, SAMPLE, Decimal("95.53")),
 ])  # fmt: skip
-def test_a_filled_template_scores_as_the_data_file_does(tmp_path: Path, ruleset: Any, unit: Any, expected: Decimal) -> None:
+def test_a_filled_template_scores_as_the_data_file_does(
+    tmp_path: Path, ruleset: Any, unit: Any, expected: Decimal
+) -> None:
     """Every item of a filled template scores exactly as the same unit's TOML file (numbers, percents,
     counts, 是/否, dates, tiers with and without a score)."""
     path = filled(tmp_path, ruleset, [("u1", "某单位", unit.values)])
@@ -173,7 +175,9 @@ def test_a_title_above_the_header_and_blank_rows_are_passed_over(tmp_path: Path)
     """The header is the first row that names an input; blank rows between units are not units."""
     head = ["单位编号", "单位名称", *SEED_ROW]
     row = ["a", "荔湾", *SEED_ROW.values()]
-    path = write_csv(tmp_path / "u.csv", [["2023 年度部门整体支出绩效自评填报表"], [], head, row, [], ["b", "", *SEED_ROW.values()]])
+    path = write_csv(
+        tmp_path / "u.csv", [["2023 年度部门整体支出绩效自评填报表"], [], head, row, [], ["b", "", *SEED_ROW.values()]]
+    )
     found = read_sheet_units(path, DEPARTMENT)
     assert [(unit.id, unit.name) for unit in found.units] == [("a", "荔湾"), ("b", None)]
     assert found.cells[1]["budget"] == "C6"
@@ -199,7 +203,9 @@ def test_a_missing_value_is_located_at_its_empty_cell(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "u.csv", [["单位编号", *SEED_ROW], ["a", *values]])
     (failed,) = read_sheet_units(path, DEPARTMENT).score(DEPARTMENT).outcomes
     assert isinstance(failed, perfscore.UnitError)
-    assert [(p.code, p.location.path) for p in failed.error.problems] == [("missing-input", ("P2",))]  # A: the id, B–P: the 15 inputs
+    assert [(p.code, p.location.path) for p in failed.error.problems] == [
+        ("missing-input", ("P2",))
+    ]  # A: the id, B–P: the 15 inputs
 
 
 def test_header_problems_are_all_reported_at_their_cells(tmp_path: Path) -> None:
@@ -279,7 +285,12 @@ def test_scores_xlsx_has_the_summary_the_details_and_the_explanations(tmp_path: 
     assert summary["C4"].value is None and "missing required input" in summary["I4"].value
     details = book["明细"]
     assert details.max_row == 1 + 2 * len(DEPARTMENT.leaves)
-    assert [details.cell(2, column).value for column in range(1, 5)] == ["a", "甲", "budget.execution_rate", "预算执行率"]
+    assert [details.cell(2, column).value for column in range(1, 5)] == [
+        "a",
+        "甲",
+        "budget.execution_rate",
+        "预算执行率",
+    ]
     explanations = book["扣分说明"]
     rows = [[cell.value for cell in row] for row in explanations.iter_rows(min_row=2)]
     b_results = batch.outcomes[1]
@@ -351,6 +362,8 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
 def test_score_format_follows_the_output_suffix(tmp_path: Path) -> None:
     """-o report.html writes HTML without --format; -o report.md Markdown."""
     for name, start in (("r.html", "<!DOCTYPE html>"), ("r.md", "# "), ("r.json", "{")):
-        status, _, _ = cli("score", "department-wide", str(ROOT / "examples" / "liwan-2023.toml"), "-o", str(tmp_path / name))
+        status, _, _ = cli(
+            "score", "department-wide", str(ROOT / "examples" / "liwan-2023.toml"), "-o", str(tmp_path / name)
+        )
         assert status == 0
         assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name

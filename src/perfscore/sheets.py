@@ -279,7 +279,7 @@ def _column_problems(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], so
         _match_columns(rulesets[0], headers, found.skip, problems=problems)
     else:
         used = found.skip | {at for given in found.given for at in given.values()}
-        known = [name for ruleset in rulesets for name in ruleset.inputs]
+        known = [text for ruleset in rulesets for name, spec in ruleset.inputs.items() for text in (name, spec.label)]
         for at, text in enumerate(headers):
             if at not in used:
                 words = FRAME_WORDS["unknown_column"]
