@@ -367,3 +367,16 @@ def test_score_format_follows_the_output_suffix(tmp_path: Path) -> None:
         )
         assert status == 0
         assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+
+
+def test_the_template_help_gives_the_default_rows() -> None:
+    """perfscore template --help states the default number of rows the template validates."""
+    from perfscore import cli, sheets
+
+    assert cli.TEMPLATE_ROWS == sheets.TEMPLATE_ROWS
+    status, out, _ = cli_help()
+    assert status == 0 and f"默认 {sheets.TEMPLATE_ROWS}" in out
+
+
+def cli_help() -> tuple[int, str, str]:
+    return cli("template", "--help")

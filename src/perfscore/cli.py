@@ -30,12 +30,12 @@ from .checks import load_and_lint
 from .errors import SEVERITIES, Diagnostic, PerfscoreError
 from .files import Output, check_outputs, write_text
 from .loader import load
-from .messages import words
+from .messages import Text, words
 from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
 from .ruleset import Ruleset
 from .shipped import shipped
 from .text import for_terminal
-from .units import Unit, read_units
+from .units import Unit, is_sheet, read_units
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
@@ -52,16 +52,8 @@ def _parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="score a unit's data under a ruleset and print the itemized result")
     score.add_argument("ruleset", help=RULESET)
-    score.add_argument(
-        "data",
-        help="the units' data: .toml or .json (many units as [[units]]), or a sheet, .xlsx or .csv, one unit a row "
-        "(e.g. a filled perfscore template)",
-    )
-    score.add_argument(
-        "--format",
-        choices=sorted([*RENDERERS, "html"]),
-        help="output format (default: text, or what the -o file's suffix says: .html, .md, .json)",
-    )
+    score.add_argument("data", help=_both(DESK["data"]))
+    score.add_argument("--format", choices=sorted([*RENDERERS, "html"]), help=_both(DESK["format"]))
     score.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanations (default: zh)")
     _desk_score_options(score)
 
@@ -173,6 +165,15 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 DESK = words(
     "cli.desk",
     {
+        "data": (
+            "单位数据：.toml 或 .json（多个单位写成 [[units]]），或每行一个单位的表格 .xlsx、.csv（如填好的 perfscore template 填报表）",
+            "the units' data: .toml or .json (many units as [[units]]), or a sheet, .xlsx or .csv, one unit a row "
+            "(e.g. a filled perfscore template)",
+        ),
+        "format": (
+            "输出格式：text（默认）、markdown、json、html（可打印的网页报告，含图表）；用 -o 时按文件后缀",
+            "output format: text (default), markdown, json, html (a printable page with charts); with -o, from the suffix",
+        ),
         "output": (
             "写入文件，可多次使用：.xlsx 或 .csv 写入得分表（汇总、明细、扣分说明），其他后缀写入报告（格式按后缀：.html、.md、.json），"
             "例如 -o 得分.xlsx -o 报告.html",
@@ -192,6 +193,12 @@ DESK = words(
     },
 )  # fmt: skip
 
+
+def _both(text: Text, **fields: Any) -> str:
+    """A help text in Chinese, then English (the catalog's two languages)."""
+    return f"{text('zh').format(**fields)} / {text('en').format(**fields)}"
+
+
 #: The report format a file's suffix asks for (``-o report.html``).
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "text"}
 
@@ -203,21 +210,24 @@ def _desk_score_options(score: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help=DESK["output"]("zh") + " / " + DESK["output"]("en"),
+        help=_both(DESK["output"]),
     )
 
 
-def _template_command(commands: Any) -> None:
-    from .sheets import TEMPLATE_ROWS
+TEMPLATE_ROWS = 200
+"""``perfscore template --rows``'s default: :data:`perfscore.sheets.TEMPLATE_ROWS`, said here so that
+building the parser imports no spreadsheet code (tests/test_sheets.py holds the two equal)."""
 
-    template = commands.add_parser("template", help=DESK["template"]("zh") + " / " + DESK["template"]("en"))
+
+def _template_command(commands: Any) -> None:
+    template = commands.add_parser("template", help=_both(DESK["template"]))
     template.add_argument("ruleset", help=RULESET)
     template.add_argument("-o", "--output", required=True, metavar="FILE",
-                          help=DESK["template_output"]("zh") + " / " + DESK["template_output"]("en"))  # fmt: skip
+                          help=_both(DESK["template_output"]))  # fmt: skip
     template.add_argument("--lang", choices=("zh", "en"), default="zh",
-                          help=DESK["template_lang"]("zh") + " / " + DESK["template_lang"]("en"))  # fmt: skip
+                          help=_both(DESK["template_lang"]))  # fmt: skip
     template.add_argument("--rows", type=int, default=TEMPLATE_ROWS, metavar="N",
-                          help=DESK["rows"]("zh").format(rows=TEMPLATE_ROWS) + " / " + DESK["rows"]("en").format(rows=TEMPLATE_ROWS))  # fmt: skip
+                          help=_both(DESK["rows"], rows=TEMPLATE_ROWS))  # fmt: skip
 
 
 def _template(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -254,8 +264,6 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     """``perfscore score RULESET DATA [-o FILE…]``: one unit (its report, or an error with exit 1) or
     many (the reports, then a summary; exit 3 when some failed). A sheet (.xlsx, .csv) is read as one
     unit a row; ``-o`` writes the scores (.xlsx, .csv) or the report (other suffixes)."""
-    from . import sheets
-
     outputs = [Output("--output", Path(path)) for path in args.output]
     fmt = args.format or next(
         (SUFFIX_FORMATS[p.suffix.lower()] for p in map(Path, args.output) if p.suffix.lower() in SUFFIX_FORMATS), "text"
@@ -264,9 +272,12 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     try:
         check_outputs(outputs, [Path(args.data), Path(args.ruleset)])
         ruleset = load(args.ruleset)
-        if any(sheets.is_sheet(output.path) and output.path.suffix.lower() == ".xlsx" for output in outputs):
-            sheets.require_openpyxl()  # before scoring, not after
-        if sheets.is_sheet(args.data):
+        if is_sheet(args.data) or any(is_sheet(output.path) for output in outputs):
+            from . import sheets  # imported here: reading and writing spreadsheets is not needed otherwise
+
+            if any(output.path.suffix.lower() == ".xlsx" for output in outputs):
+                sheets.require_openpyxl()  # before scoring, not after
+        if is_sheet(args.data):
             batch = sheets.read_sheet_units(args.data, ruleset).score(ruleset)
         else:
             batch = ruleset.score_many(read_units(args.data))
@@ -276,7 +287,7 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         report = _report(ruleset, batch, single, fmt, args.lang)
         to_stdout = True
         for output in outputs:
-            if sheets.is_sheet(output.path):
+            if is_sheet(output.path):
                 sheets.write_scores(batch, output.path, lang=args.lang)
             else:
                 write_text(output.path, report, what="the report")
@@ -316,7 +327,7 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _diff_units(path: str, old: Ruleset, new: Ruleset) -> list[Unit]:
     """The units of a data file for ``perfscore diff``: a sheet's columns may give either version's inputs."""
-    from .sheets import is_sheet, read_sheet_units
+    from .sheets import read_sheet_units
 
     return list(read_sheet_units(path, new, old).units) if is_sheet(path) else read_units(path)
 

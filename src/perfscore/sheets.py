@@ -46,7 +46,7 @@ from .tables.archive import column_letter
 from .tables.batch import _put, _xlsx_text, require_openpyxl
 from .tables.read import _csv_grid, _Grid, _opened, _xlsx_grids
 from .text import for_cell, plain
-from .units import Unit
+from .units import SHEET_SUFFIXES, Unit, is_sheet
 
 __all__ = [
     "SUFFIXES",
@@ -60,7 +60,7 @@ __all__ = [
     "write_template",
 ]
 
-SUFFIXES = (".xlsx", ".csv")
+SUFFIXES = SHEET_SUFFIXES
 """The files read as sheets of units (others are TOML or JSON data files)."""
 
 TEMPLATE_ROWS = 200
@@ -143,11 +143,6 @@ WORDS = words(
 ID_HEADERS = frozenset({"单位编号", "编号", "单位代码", "id", "unit id", "unit_id"})
 NAME_HEADERS = frozenset({"单位名称", "名称", "单位", "name", "unit name", "unit_name"})
 _UNIT_SUFFIX = re.compile(r"^(.+?)\s*[(（]([^()（）]*)[)）]$")
-
-
-def is_sheet(path: str | Path) -> bool:
-    """Whether ``path`` is read as a sheet of units (by its suffix: .xlsx or .csv)."""
-    return Path(path).suffix.lower() in SUFFIXES
 
 
 def _problem(source: str, where: tuple[str, ...], key: str, code: str, **fields: Any) -> Problem:

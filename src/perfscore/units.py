@@ -18,6 +18,14 @@ from .errors import DataError, Location, Problem, UnreadableFileError
 from .limits import DEFAULT_LIMITS, Limits
 from .toml import parse_toml
 
+SHEET_SUFFIXES = (".xlsx", ".csv")
+"""Data files read as sheets of units, one unit a row (:mod:`perfscore.sheets`); others are TOML or JSON."""
+
+
+def is_sheet(path: str | Path) -> bool:
+    """Whether ``path`` is read as a sheet of units (by its suffix: .xlsx or .csv)."""
+    return Path(path).suffix.lower() in SHEET_SUFFIXES
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -34,6 +42,9 @@ def read_units(path: str | Path, *, max_bytes: int | None = None, limits: Limits
     many (``[[units]]`` each with ``id``, ``name`` and a ``data`` table). Files over
     ``limits.max_data_bytes`` (or ``max_bytes``) are refused before they are read."""
     path = Path(path)
+    if is_sheet(path):  # a sheet's columns are read against a ruleset's inputs
+        message = "a sheet of units (.xlsx, .csv) is read with perfscore.sheets.read_sheet_units(path, ruleset)"
+        raise DataError([Problem(Location(str(path)), message, code="not-a-unit")], str(path))
     if max_bytes is None:
         max_bytes = limits.max_data_bytes
     try:
