@@ -243,14 +243,22 @@ def _grades(ruleset: Ruleset, results: Sequence[ScoreResult], lang: str) -> Iter
     counts = {grade.name: 0 for grade in grades}
     for result in results:
         counts[result.grade.name] = counts.get(result.grade.name, 0) + 1
-    tones = ["good", "neutral", "warn", "bad"]
     rows = [
         Bar(grade.name_en if lang == "en" else grade.name, Decimal(counts[grade.name]),
-            words["count"].format(count=counts[grade.name]), tones[min(place, 3)] if place < len(grades) - 1 else "bad")
-        for place, grade in enumerate(grades)
+            words["count"].format(count=counts[grade.name]), _tone(ruleset, grade.name))
+        for grade in grades
     ]  # fmt: skip
     yield f"<h2>{e(words['grades'])}</h2>"
     yield _figure(bars(rows, words["grades"]), words["grades_caption"])
+
+
+def _tone(ruleset: Ruleset, grade: str) -> str:
+    """A grade's colour: the highest green, the lowest red, those between blue and orange."""
+    names = [each.name for each in ruleset.meta.grades]
+    place = names.index(grade) if grade in names else len(names) - 1
+    if place == len(names) - 1:
+        return "bad"
+    return ("good", "neutral", "warn")[min(place, 2)]
 
 
 def _losing(ruleset: Ruleset, results: Sequence[ScoreResult], lang: str, most: int = 10) -> Iterator[str]:
@@ -292,7 +300,7 @@ def _ranking(batch: BatchResult, scored: Sequence[tuple[int, ScoreResult]], lang
     ordered = sorted(scored, key=lambda pair: pair[1].total, reverse=True)  # stable: ties keep their order
     points = batch.ruleset.total_points
     yield f"<h2>{e(words['ranking'])}</h2>"
-    rows = [Bar(_label(batch, index), result.total, str(result.total), _share(result.total, points))
+    rows = [Bar(_label(batch, index), result.total, str(result.total), _tone(batch.ruleset, result.grade.name))
             for index, result in ordered]  # fmt: skip
     yield _figure(bars(rows, words["ranking"], top=points), words["ranking_caption"])
     yield "<table>"

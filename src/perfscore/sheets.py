@@ -101,6 +101,13 @@ WORDS = words(
             "One row per unit: its id, its name and each figure; leave the header as it is. Then run: "
             "perfscore score {ruleset} this-file -o scores.xlsx",
         ),
+        "k_number": ("数值", "number"),
+        "k_percent": ("百分数", "percentage"),
+        "k_count": ("整数", "whole number"),
+        "k_bool": ("是/否", "yes/no"),
+        "k_rating": ("档次", "rating"),
+        "k_text": ("文本", "text"),
+        "k_date": ("日期", "date"),
         "t_number": ("数值", "a number"),
         "t_percent": ("百分数：填 96.5 或 96.5%", "a percentage: 96.5 or 96.5%"),
         "t_count": ("整数", "a whole number"),
@@ -635,7 +642,7 @@ def _guide(
         _put(cell, text)
         cell.font, cell.fill = bold, fill
     for row, (name, spec) in enumerate(inputs, start=6):
-        values = (header(name, spec, lang), name, spec.type, "%" if spec.type == "percent" else spec.unit or "",
+        values = (header(name, spec, lang), name, words[f"k_{spec.type}"], "%" if spec.type == "percent" else spec.unit or "",
                   rule(ruleset, name, lang), spec.description or "")  # fmt: skip
         for column, value in enumerate(values, start=1):
             _put(sheet.cell(row, column), value)
