@@ -222,7 +222,7 @@ def commands(v: Values) -> dict[str, tuple[str, list[str]]]:
     units, one, table = f"a-{v.file}.json", f"b-{v.file}.json", f"tables/a-{v.file}.json"
     found: dict[str, tuple[str, list[str]]] = {}
     for lang in ("zh", "en"):
-        for fmt in ("text", "markdown", "json"):
+        for fmt in ("text", "markdown", "json", "html"):
             found[f"score one {fmt} {lang}"] = (fmt, ["score", "rules.toml", one, "--format", fmt, "--lang", lang])
             found[f"score many {fmt} {lang}"] = (fmt, ["score", "rules.toml", units, "--format", fmt, "--lang", lang])
             diff = ["diff", "rules.toml", "rules-new.toml", units, "--format", fmt, "--lang", lang]
@@ -243,7 +243,7 @@ def commands(v: Values) -> dict[str, tuple[str, list[str]]]:
 #: The files ``perfscore audit --summary-csv … --summary-xlsx … --reports …`` writes, by name and kind.
 FILES = {f"{name} {lang}": kind for lang in ("zh", "en") for name, kind in
          [("summary csv", "csv"), ("summary xlsx", "xlsx"), ("report md", "markdown"), ("report html", "html"),
-          ("report index", "html")]}  # fmt: skip
+          ("report index", "html"), ("scores csv", "csv"), ("scores xlsx", "xlsx"), ("template xlsx", "xlsx")]}  # fmt: skip
 #: What each output is: stdout of each command in its format, its stderr, and each file written.
 KINDS = {
     **{name: STDOUT_KIND[fmt] for name, (fmt, _) in commands(CALM).items()},
@@ -266,6 +266,12 @@ def outputs_of(folder: Path, v: Values) -> dict[str, Output]:
             perfscore_cli("audit", "tables", "--ruleset", "audit.toml", "--lang", lang, *reports)
             found[f"summary csv {lang}"] = Output("csv", Path("summary.csv").read_text(encoding="utf-8-sig"))
             found[f"summary xlsx {lang}"] = Output("xlsx", xlsx_text(Path("summary.xlsx")))
+            units = f"a-{v.file}.json"
+            perfscore_cli("score", "rules.toml", units, "--lang", lang, "-o", "scores.xlsx", "-o", "scores.csv")
+            found[f"scores csv {lang}"] = Output("csv", Path("scores.csv").read_text(encoding="utf-8-sig"))
+            found[f"scores xlsx {lang}"] = Output("xlsx", xlsx_text(Path("scores.xlsx"), every=True))
+            perfscore_cli("template", "rules.toml", "--lang", lang, "-o", "template.xlsx")
+            found[f"template xlsx {lang}"] = Output("xlsx", xlsx_text(Path("template.xlsx"), every=True))
             for path in Path("reports").iterdir():
                 kind = "index" if path.name == "index.html" else path.suffix[1:]
                 found[f"report {kind} {lang}"] = Output(FILES[f"report {kind} {lang}"], path.read_text("utf-8"))
@@ -284,14 +290,22 @@ def inside(folder: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def xlsx_text(path: Path) -> str:
-    """A workbook's cells as CSV text (what each cell holds, as a string), with each cell's type."""
-    sheet = openpyxl.load_workbook(path).active
-    assert sheet is not None
+def xlsx_text(path: Path, *, every: bool = False) -> str:
+    """A workbook's cells as CSV text (what each cell holds, as a string), with each cell's type: the
+    active sheet's, or (``every``) every sheet's, each after a row naming it, with the notes on cells."""
+    book = openpyxl.load_workbook(path)
+    sheets = book.worksheets if every else [book.active]
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in sheet.iter_rows():
-        writer.writerow([f"{cell.data_type}:{'' if cell.value is None else cell.value}" for cell in row])
+    for sheet in sheets:
+        assert sheet is not None
+        if every:
+            writer.writerow([f"sheet:{sheet.title}"])
+        for row in sheet.iter_rows():
+            writer.writerow([f"{cell.data_type}:{'' if cell.value is None else cell.value}" for cell in row])
+            notes = [cell.comment.text for cell in row if cell.comment is not None]
+            if notes:
+                writer.writerow([f"s:{note}" for note in notes])
     return out.getvalue()
 
 
@@ -381,7 +395,8 @@ def test_html_is_escaped(name: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     tags = set(re.findall(r"<([a-z0-9]+)", text))
     assert tags <= {"html", "head", "meta", "title", "style", "body", "main", "section", "h1", "h2", "h3", "h4",
-                    "p", "table", "thead", "tbody", "tr", "th", "td", "span", "code", "a"}  # fmt: skip
+                    "p", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "span", "code", "a", "div", "ul", "li",
+                    "figure", "figcaption", "svg", "line", "rect", "text"}  # fmt: skip
 
 
 def _walk(value: Any) -> Iterator[str]:
@@ -514,6 +529,26 @@ def test_the_hostile_run_writes_no_formula_cell() -> None:
             for cell in row:
                 kind, _, value = cell.partition(":")
                 assert kind != "f" and not (kind == "s" and formula_like(value)), cell
+
+
+def test_the_scores_and_the_template_write_no_formula_cell() -> None:
+    """The scores (.xlsx, .csv) and the template of the hostile run have the rows and columns of the harmless
+    run; no text cell starts a formula or is one, in any sheet or note; no CSV cell holds a control character."""
+    calm, wild = runs()
+    for name in ("scores csv zh", "scores csv en", "scores xlsx zh", "scores xlsx en", "template xlsx zh",
+                 "template xlsx en"):  # fmt: skip
+        shapes = [[len(row) for row in csv.reader(io.StringIO(run[name].text, newline=""))] for run in (calm, wild)]
+        assert shapes[0] == shapes[1] and len(shapes[0]) > 3, name
+        rows = list(csv.reader(io.StringIO(wild[name].text, newline="")))
+        if name.startswith("scores csv"):
+            texts = [cell for row in rows[1:] for cell in row if cell and not _number(cell)]
+            assert texts and not [cell for cell in texts if formula_like(cell)] and hidden(wild[name].text) == []
+            continue
+        for row in rows:
+            for cell in row:
+                kind, _, value = cell.partition(":")
+                assert kind != "f" and not (kind == "s" and formula_like(value)), (name, cell)
+    assert "'=HYPERLINK" in wild["template xlsx zh"].text and "'=HYPERLINK" in wild["scores xlsx en"].text
 
 
 # --- the gates themselves -----------------------------------------------------------------------
