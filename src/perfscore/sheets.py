@@ -152,7 +152,7 @@ NAME_HEADERS = frozenset({"单位名称", "名称", "单位", "name", "unit name
 _UNIT_SUFFIX = re.compile(r"^(.+?)\s*[(（]([^()（）]*)[)）]$")
 
 
-def _problem(source: str, where: tuple[str, ...], key: str, code: str, **fields: Any) -> Problem:
+def _sheet_problem(source: str, where: tuple[str, ...], code: str, key: str, **fields: Any) -> Problem:
     text = WORDS[key]
     return Problem(Location(source, where), text.en.format(**fields), code=code, message_zh=text.zh.format(**fields))
 
@@ -206,13 +206,15 @@ def read_sheet_units(
     source = str(path)
     rulesets = (ruleset, *others)
     if not is_sheet(path):
-        raise DataError([_problem(source, (), "not_a_sheet", "not-a-unit", suffixes=" / ".join(SUFFIXES))], source)
+        raise DataError(
+            [_sheet_problem(source, (), "not-a-unit", "not_a_sheet", suffixes=" / ".join(SUFFIXES))], source
+        )
     try:
         size = path.stat().st_size
     except OSError as error:
         raise UnreadableFileError(f"{source}: cannot read the data file ({error.strerror or error})") from None
     if size > limits.max_table_bytes:
-        problem = _problem(source, (), "too_large", "table-too-large", size=size, limit=limits.max_table_bytes)
+        problem = _sheet_problem(source, (), "table-too-large", "too_large", size=size, limit=limits.max_table_bytes)
         raise DataError([problem], source)
     with _opened(path, source, limits) as handle:
         if path.suffix.lower() == ".xlsx":
@@ -226,7 +228,7 @@ def read_sheet_units(
         if found is not None:
             return _units(grid, found, rulesets, source)
     example = "、".join(spec.label for spec in list(ruleset.inputs.values())[:3])
-    raise DataError([_problem(source, (), "no_header", "not-a-unit", example=example)], source)
+    raise DataError([_sheet_problem(source, (), "not-a-unit", "no_header", example=example)], source)
 
 
 def _fold(text: str) -> str:
@@ -314,14 +316,14 @@ def _units(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], source: str)
         name = grid.text(row, found.name_at) if found.name_at is not None else ""
         if not unit_id and not name:
             where = (str(grid.location(row, found.id_at or 0).path[0]),)
-            problems.append(_problem(source, where, "no_id", "not-a-unit", row=row + 1))
+            problems.append(_sheet_problem(source, where, "not-a-unit", "no_id", row=row + 1))
             continue
         values = {input_name: _value(grid.text(row, at), input_name in ratings) for input_name, at in given.items()}
         label = unit_id or name
         units.append(Unit(label, name or None, values, f"{source}#{label}"))
         cells.append({input_name: str(grid.location(row, at).path[0]) for input_name, at in given.items()})
     if not units and not problems:
-        problems.append(_problem(source, sheet, "no_units", "not-a-unit"))
+        problems.append(_sheet_problem(source, sheet, "not-a-unit", "no_units"))
     if problems:
         raise DataError(problems, source)
     return SheetUnits(source, grid.sheet, tuple(units), tuple(cells))
