@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 import perfscore
+import perfscore.files
 from perfscore.cli import run
 from perfscore.errors import DataError
 from perfscore.inputs import Rated
@@ -380,3 +381,19 @@ def test_the_template_help_gives_the_default_rows() -> None:
 
 def cli_help() -> tuple[int, str, str]:
     return cli("template", "--help")
+
+
+def test_a_write_stopped_halfway_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once the new workbook is written but not yet in place: the scores file already there is as it
+    was, and no temporary file is left."""
+    target = tmp_path / "得分.xlsx"
+    target.write_bytes(b"old scores")
+
+    def stopped(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(perfscore.files.os, "fsync", stopped)  # after the bytes are written, before the rename
+    with pytest.raises(KeyboardInterrupt):
+        write_scores_xlsx(DEPARTMENT.score_many([SEED]), target)
+    assert target.read_bytes() == b"old scores"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["得分.xlsx"]
