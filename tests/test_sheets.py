@@ -397,3 +397,31 @@ def test_a_write_stopped_halfway_leaves_the_old_file(tmp_path: Path, monkeypatch
         write_scores_xlsx(DEPARTMENT.score_many([SEED]), target)
     assert target.read_bytes() == b"old scores"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["得分.xlsx"]
+
+
+def test_a_formula_never_calculated_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """A workbook written by a program holds formulas without results: read as blank they would score wrong."""
+    path = filled(tmp_path, DEPARTMENT, [("a", "甲", SEED.values)])
+    book = openpyxl.load_workbook(path)
+    book["填报表"]["D2"] = "=C2*0.99"
+    book.save(path)
+    with pytest.raises(DataError) as raised:
+        read_sheet_units(path, DEPARTMENT)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.location.path) == ("unsaved-formula", ("填报表!D2",))
+    assert (
+        problem.message_zh
+        == "全年执行数：单元格中的公式（=C2*0.99）没有保存计算结果；请用 Excel 或 WPS 打开此文件并保存后再评分"
+    )
+
+
+def test_a_percentage_typed_with_its_sign_reads_as_shown(tmp_path: Path) -> None:
+    """Typing 96.5% in Excel stores 0.965 formatted 0.0%: the cell is read as the 96.5% it shows."""
+    path = filled(tmp_path, DEPARTMENT, [("a", "甲", SEED.values)])
+    book = openpyxl.load_workbook(path)
+    cell = book["填报表"]["J2"]  # 质量达标率（%）
+    cell.value, cell.number_format = 0.965, "0.0%"
+    book.save(path)
+    (unit,) = read_sheet_units(path, DEPARTMENT).units
+    assert unit.values["quality_rate"] == "96.5%"
+    assert DEPARTMENT.score(unit.values).values["quality_rate"] == Decimal("96.5")

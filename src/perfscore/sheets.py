@@ -45,7 +45,7 @@ from .ruleset import Ruleset
 from .tables.archive import column_letter
 from .tables.batch import _put, _xlsx_text, require_openpyxl
 from .tables.read import _csv_grid, _Grid, _opened, _xlsx_grids
-from .text import for_cell, plain
+from .text import for_cell, for_terminal, plain
 from .units import SHEET_SUFFIXES, Unit, is_sheet
 
 __all__ = [
@@ -132,6 +132,11 @@ WORDS = words(
             "没有找到单位数据的表头：应有一行写明 单位编号、单位名称 和各项数据的名称（如 {example}），每个单位一行",
             "no header of units' data found: a row should name 单位编号, 单位名称 and the figures (e.g. {example}), "
             "then one row per unit",
+        ),
+        "unsaved": (
+            "{label}：单元格中的公式（{formula}）没有保存计算结果；请用 Excel 或 WPS 打开此文件并保存后再评分",
+            "{label}: the cell holds a formula ({formula}) whose result was never saved; open the file in Excel or "
+            "WPS and save it",
         ),
         "no_units": ("表头下没有单位数据", "the sheet has no units under its header"),
         "no_id": ("第 {row} 行既没有单位编号也没有单位名称", "row {row} has neither a unit id nor a unit name"),
@@ -307,6 +312,7 @@ def _units(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], source: str)
     given = {name: at for mapping in reversed(found.given) for name, at in mapping.items()}
     used = [at for at in (found.id_at, found.name_at, *given.values()) if at is not None]
     ratings = {name for ruleset in rulesets for name, spec in ruleset.inputs.items() if spec.type == "rating"}
+    headers_by_input = {name: found.headers[at] for name, at in given.items()}
     units: list[Unit] = []
     cells: list[dict[str, str]] = []
     for row in range(found.row + 1, len(grid.raw)):
@@ -319,6 +325,12 @@ def _units(grid: _Grid, found: _Found, rulesets: Sequence[Ruleset], source: str)
             problems.append(_sheet_problem(source, where, "not-a-unit", "no_id", row=row + 1))
             continue
         values = {input_name: _value(grid.text(row, at), input_name in ratings) for input_name, at in given.items()}
+        for input_name, at in given.items():  # an empty cell with a formula: a file no spreadsheet has calculated
+            formula = grid.formula(row, at) if values[input_name] is None else None
+            if formula is not None:
+                where = (str(grid.location(row, at).path[0]),)
+                label = for_terminal(headers_by_input[input_name])
+                problems.append(_sheet_problem(source, where, "unsaved-formula", "unsaved", label=label, formula=for_terminal(formula)))  # fmt: skip
         label = unit_id or name
         units.append(Unit(label, name or None, values, f"{source}#{label}"))
         cells.append({input_name: str(grid.location(row, at).path[0]) for input_name, at in given.items()})
