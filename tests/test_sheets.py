@@ -132,6 +132,14 @@ def test_a_filled_template_scores_as_the_data_file_does(
     assert batch.units == (("u1", "某单位"),)
 
 
+def test_an_english_template_scores_back(tmp_path: Path) -> None:
+    """A template written with --lang en (headers from label_en) is read back by those headers."""
+    template = write_template(DEPARTMENT, tmp_path / "units.xlsx", lang="en")
+    path = fill(template, tmp_path / "filled.xlsx", [("u1", "Liwan", SEED.values)], DEPARTMENT)
+    (result,) = read_sheet_units(path, DEPARTMENT).score(DEPARTMENT).outcomes
+    assert isinstance(result, perfscore.ScoreResult) and result.total == Decimal("99.75")
+
+
 def test_a_tier_with_a_score_is_read_from_one_cell(tmp_path: Path) -> None:
     """A rating cell 达成：9 gives the tier and the score inside it."""
     path = filled(tmp_path, PROJECT, [("u1", "某单位", SAMPLE.values)])

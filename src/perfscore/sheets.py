@@ -242,16 +242,28 @@ def _fold(text: str) -> str:
 
 def _headers(rulesets: Sequence[Ruleset], row: Sequence[str]) -> list[str]:
     """A header row as :func:`perfscore.frames` matches columns: a label followed by the input's unit
-    in brackets (``全年预算数（万元）``, ``质量达标率（%）``) is read as the label."""
+    in brackets (``全年预算数（万元）``, ``质量达标率（%）``) is read as the label, and an English label
+    (``label_en``, as an English template writes it) as the input's name."""
+    english = {
+        normal_width(spec.label_en).strip(): name
+        for ruleset in rulesets
+        for name, spec in ruleset.inputs.items()
+        if spec.label_en
+    }
     known = {normal_width(spec.label).strip() for ruleset in rulesets for spec in ruleset.inputs.values()}
     known |= {name for ruleset in rulesets for name in ruleset.inputs}
     out = []
     for cell in row:
         text = normal_width(cell).strip()
         found = _UNIT_SUFFIX.match(text)
-        if text not in known and found and found.group(1) in known:
+        if (
+            text not in known
+            and text not in english
+            and found
+            and (found.group(1) in known or found.group(1) in english)
+        ):
             text = found.group(1)
-        out.append(text)
+        out.append(english.get(text, text) if text not in known else text)
     return out
 
 
