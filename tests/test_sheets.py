@@ -91,6 +91,13 @@ def test_the_template_has_a_column_per_input_with_its_label_and_unit(tmp_path: P
     assert book["选项"].sheet_state == "hidden"
 
 
+def test_a_label_that_gives_its_unit_is_not_given_it_twice(tmp_path: Path) -> None:
+    """示例：完成数量（个） stays as it is, 示例：验收合格率（%） and 示例：单位成本（万元/个） too; 全年预算数 gets its unit."""
+    heads = [cell.value for cell in openpyxl.load_workbook(write_template(PROJECT, tmp_path / "t.xlsx"))["填报表"][1]]
+    assert "示例：完成数量（个）" in heads and "示例：验收合格率（%）" in heads
+    assert "示例：单位成本（万元/个）" in heads and "全年预算数（万元）" in heads
+
+
 def test_the_template_validates_ratings_yes_no_and_numbers(tmp_path: Path) -> None:
     """Drop-downs for ratings (the scale's tiers) and yes/no; a whole-number range for counts, a decimal one for numbers."""
     book = openpyxl.load_workbook(write_template(DEPARTMENT, tmp_path / "t.xlsx", rows=50))

@@ -518,9 +518,8 @@ def header(name: str, spec: InputSpec, lang: str) -> str:
     ``质量达标率（%）``); read back as the label."""
     label = spec.label_en if lang == "en" and spec.label_en else spec.label
     unit = "%" if spec.type == "percent" else spec.unit
-    if lang == "en" and not spec.label_en:
-        label = spec.label
-    if not unit:
+    said = _UNIT_SUFFIX.match(normal_width(label))
+    if not unit or (said and unit in said.group(2)):  # no unit, or the label says it already: 完成数量（个）
         return label
     return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
 
