@@ -28,8 +28,6 @@ LEAF_NAME = "测试指标"
 LEAF_NAME_EN = "Test item"
 
 
-
-
 def table(path: str, keys: Mapping[str, Any]) -> str:
     """A ``[path]`` table with its keys, one per line."""
     return "\n".join([f"[{path}]", *(f"{key} = {toml_value(value)}" for key, value in keys.items())]) + "\n"

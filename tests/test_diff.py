@@ -360,7 +360,9 @@ def test_without_data_only_the_rules_are_compared() -> None:
 
 def test_the_same_ruleset_twice_has_nothing_to_report() -> None:
     """A ruleset against itself: one sentence, and each unit with its unchanged total."""
-    assert diff_output(OLD, OLD, SEED) == """\
+    assert (
+        diff_output(OLD, OLD, SEED)
+        == """\
 规则版本对比
   旧版: 部门整体支出绩效自评（通用框架） (department-wide 2023.1)
   新版: 部门整体支出绩效自评（通用框架） (department-wide 2023.1)
@@ -371,6 +373,7 @@ def test_the_same_ruleset_twice_has_nothing_to_report() -> None:
   单位                                     旧总分  新总分    差  旧等级  新等级
   examples/liwan-2023.toml#liwan-zfw-2023   99.75   99.75  0.00  优      优
 """
+    )
 
 
 # --- the training pair: every kind of change, and units that fail -----------------------------
@@ -484,7 +487,9 @@ def test_training_units_by_hand() -> None:
 def test_training_revision_in_markdown_lists_failures_under_their_unit() -> None:
     """Markdown: a failed unit's error lines become a nested list; its row says which side failed."""
     text = diff_output(TRAINING_OLD, TRAINING_NEW, TRAINING_UNITS, fmt="markdown")
-    assert text.split("## 单位得分变化\n")[1] == """
+    assert (
+        text.split("## 单位得分变化\n")[1]
+        == """
 | 单位 | 旧总分 | 新总分 | 差 | 旧等级 | 新等级 |
 |---|---:|---:|---:|---|---|
 | **tests/diff/training-units.toml#2023** | 88.25 | 84.23 | −4.02 | 良 | 中 |
@@ -514,6 +519,7 @@ def test_training_revision_in_markdown_lists_failures_under_their_unit() -> None
   - tests/diff/training-units.toml#typo: 1 problem in the data
   - tests/diff/training-units.toml#typo: trained: expected a number such as 1234.5 or 1,234.5, got '约300' (培训人次)
 """
+    )
 
 
 def test_training_failures_in_english_name_the_version() -> None:

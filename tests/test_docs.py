@@ -334,8 +334,6 @@ def test_methods_page_lists_every_case_of_every_method() -> None:
     rows = re.findall(r"^\| (`\w+`|\(any\)) \| `([\w-]+)` \| [^|]+ \| ([^|]+) \|$", section, re.MULTILINE)
     documented = {(method.strip("`"), case, facts.strip()) for method, case, facts in rows}
     expected = {
-        (name, case.name, ", ".join(case.fields) or "—")
-        for name, method in METHODS.items()
-        for case in method.cases
+        (name, case.name, ", ".join(case.fields) or "—") for name, method in METHODS.items() for case in method.cases
     } | {("(any)", MISSING.name, "—")}
     assert documented == expected

@@ -99,8 +99,7 @@ def test_unknown_input_reported_when_a_defaulted_input_is_absent() -> None:
         pytest.param("budget", float("nan"), "missing required input", id="float nan (a blank)"),
         pytest.param("budget", float("inf"), "expected a finite number, got inf", id="float infinity"),
         pytest.param("budget", Decimal("NaN"), "missing required input", id="Decimal NaN (a blank)"),
-        pytest.param("budget", Decimal("Infinity"), "expected a finite number, got Infinity",
-                     id="Decimal Infinity"),
+        pytest.param("budget", Decimal("Infinity"), "expected a finite number, got Infinity", id="Decimal Infinity"),
         pytest.param("budget", "NaN", "expected a number such as 1234.5 or 1,234.5, got 'NaN'", id="text NaN"),
         pytest.param(
             "budget", "Infinity", "expected a number such as 1234.5 or 1,234.5, got 'Infinity'", id="text Infinity"
@@ -221,7 +220,10 @@ def test_missing_zero_policy_scores_the_leaf_zero_and_says_why() -> None:
     result = policy("zero").score({"budget": d("100"), "n": 2})
     exec_item, rules = result.items
     assert (exec_item.score, exec_item.missing) == (d("0"), ("executed",))
-    assert exec_item.explanation == "预算执行率：未提供数据（全年执行数），按 0 分计；得 0.00 分（满分 10 分），扣 10.00 分。"
+    assert (
+        exec_item.explanation
+        == "预算执行率：未提供数据（全年执行数），按 0 分计；得 0.00 分（满分 10 分），扣 10.00 分。"
+    )
     assert exec_item.explanation_en == (
         "Budget execution rate: no data supplied (全年执行数): scored 0; 0.00 of 10 points, 10.00 lost."
     )
@@ -233,7 +235,10 @@ def test_default_policy_is_strict() -> None:
     """Without a policy the same data is refused, naming the missing input."""
     with pytest.raises(DataError) as caught:
         policy(None).score({"budget": d("100"), "n": 2})
-    assert str(caught.value) == "<string>: 1 problem in the data\n  <string>: executed: missing required input (全年执行数)"
+    assert (
+        str(caught.value)
+        == "<string>: 1 problem in the data\n  <string>: executed: missing required input (全年执行数)"
+    )
 
 
 def test_optional_input_in_a_strict_ruleset() -> None:
@@ -365,8 +370,16 @@ def error_of(action: Any) -> perfscore.PerfscoreError:
 @pytest.mark.parametrize(
     ("kind", "action", "codes"),
     [
-        ("RulesetError", lambda: perfscore.loads("[ruleset]\nid = 1", source="r.toml"), ["invalid-value", "missing-key", "missing-key", "missing-key", "not-a-table"]),
-        ("DataError", lambda: policy(None).score({"budget": d("100"), "executed": "九十", "n": 1}, unit="u1"), ["invalid-input"]),
+        (
+            "RulesetError",
+            lambda: perfscore.loads("[ruleset]\nid = 1", source="r.toml"),
+            ["invalid-value", "missing-key", "missing-key", "missing-key", "not-a-table"],
+        ),
+        (
+            "DataError",
+            lambda: policy(None).score({"budget": d("100"), "executed": "九十", "n": 1}, unit="u1"),
+            ["invalid-input"],
+        ),
         ("ScoringError", lambda: DIVIDES.score({"x": 1, "y": 0}, unit="u1"), ["division-by-zero"]),
         ("UnreadableFileError", lambda: perfscore.load("no-such-file.toml"), []),
     ],

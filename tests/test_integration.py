@@ -118,7 +118,9 @@ def test_the_pages_other_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> N
     """The page's shorter examples run as written (from the repository's root)."""
     monkeypatch.chdir(ROOT)
     page = PAGE.read_text(encoding="utf-8")
-    blocks = [code for code in re.findall(r"```python\n(.*?)```", page, re.DOTALL) if not code.startswith("# examples/")]
+    blocks = [
+        code for code in re.findall(r"```python\n(.*?)```", page, re.DOTALL) if not code.startswith("# examples/")
+    ]
     assert blocks
     for code in blocks:
         exec(compile(code, str(PAGE), "exec"), {"__name__": "docs"})  # the documentation's own examples

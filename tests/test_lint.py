@@ -470,7 +470,9 @@ def test_diagnostic_as_data() -> None:
         "column": None,
         "span": None,
     }
-    spanned = Diagnostic(Location(None, ("derived", "r"), span=Span("a / b", 4, 5)), "m", code="divisor-may-be-zero", severity="info")
+    spanned = Diagnostic(
+        Location(None, ("derived", "r"), span=Span("a / b", 4, 5)), "m", code="divisor-may-be-zero", severity="info"
+    )
     assert spanned.to_dict()["span"] == {"expression": "a / b", "start": 4, "end": 5}
 
 
@@ -709,7 +711,9 @@ PERCENT_BETTER_HIGHER = {"rate": {"type": "percent", "min": 0, "max": 100, "bett
         ),
     ],
 )  # fmt: skip
-def test_bands_that_pay_less_for_more_are_found_with_the_two_values(bands: list[dict[str, Any]], expected: list[str]) -> None:
+def test_bands_that_pay_less_for_more_are_found_with_the_two_values(
+    bands: list[dict[str, Any]], expected: list[str]
+) -> None:
     """A higher-is-better rate in bands that pay less for more: the two values either side of the edge, and their scores."""
     text = one_leaf_text("bands", inputs=PERCENT_BETTER_HIGHER, value="rate", bands=bands)
     assert messages(text) == expected
@@ -727,7 +731,9 @@ def test_bands_that_pay_less_for_more_are_found_with_the_two_values(bands: list[
 def test_a_formula_that_falls_as_a_better_input_rises_is_found(formula: str, better: str, expected: str | None) -> None:
     """A formula leaf's trend in a better input is proved by interval analysis, or a counterexample pair is reported."""
     inputs = {"rate": {**PERCENT_BETTER_HIGHER["rate"], "better": better}}
-    found_here = [d for d in lint_text(one_leaf_text("formula", inputs=inputs, formula=formula)) if d.code == "not-monotone"]
+    found_here = [
+        d for d in lint_text(one_leaf_text("formula", inputs=inputs, formula=formula)) if d.code == "not-monotone"
+    ]
     assert [d.message.split("yet ")[-1] for d in found_here] == ([] if expected is None else [expected])
 
 

@@ -325,5 +325,8 @@ def test_loads_text_with_bom() -> None:
 def test_shipped_ruleset_loads() -> None:
     """The shipped department-wide ruleset loads: 4 groups, 12 leaves, out of 100."""
     ruleset = perfscore.load(ROOT / "rulesets" / "department-wide.toml")
-    assert ([root.id for root in ruleset.roots], len(ruleset.leaves)) == (["budget", "output", "effect", "management"], 12)
+    assert ([root.id for root in ruleset.roots], len(ruleset.leaves)) == (
+        ["budget", "output", "effect", "management"],
+        12,
+    )
     assert ruleset.total_points == 100

@@ -141,10 +141,16 @@ def test_ratio_equal_exact_meets_a_negative_target() -> None:
         pytest.param({"above": d("1.3")}, "130", "10.00", "over-flagged", id="flag: 1.3 × A flagged, no points lost"),
         pytest.param({"above": d("1.3")}, "200", "10.00", "over-flagged", id="flag: 2 × A flagged"),
         pytest.param({"above": d("1.3"), "action": "deduct", "deduct": 2}, "129", "10.00", "met", id="deduct: below"),
-        pytest.param({"above": d("1.3"), "action": "deduct", "deduct": 2}, "130", "8.00", "over-deducted",
-                     id="deduct: 10 − 2"),
-        pytest.param({"above": d("1.3"), "action": "deduct", "deduct": 20}, "130", "0.00", "over-deducted",
-                     id="deduct more than W: floored at 0"),
+        pytest.param(
+            {"above": d("1.3"), "action": "deduct", "deduct": 2}, "130", "8.00", "over-deducted", id="deduct: 10 − 2"
+        ),
+        pytest.param(
+            {"above": d("1.3"), "action": "deduct", "deduct": 20},
+            "130",
+            "0.00",
+            "over-deducted",
+            id="deduct more than W: floored at 0",
+        ),
     ],
 )
 def test_ratio_over_target(over_target: dict[str, Any], actual: str, score: str, case: str) -> None:
@@ -282,7 +288,12 @@ def test_bands_first_match_wins(value: str, score: str) -> None:
 
 @pytest.mark.parametrize(
     ("award", "score"),
-    [({"fraction": d("0.3")}, "3.00"), ({"points": 3}, "3.00"), ({"fraction": d("0.25")}, "2.50"), ({"points": 0}, "0.00")],
+    [
+        ({"fraction": d("0.3")}, "3.00"),
+        ({"points": 3}, "3.00"),
+        ({"fraction": d("0.25")}, "2.50"),
+        ({"points": 0}, "0.00"),
+    ],
 )
 def test_bands_fraction_or_points(award: dict[str, Any], score: str) -> None:
     """A band gives a share of the leaf's 10 points (0.3 → 3) or points outright (3 → 3)."""
@@ -349,12 +360,21 @@ def test_rating_tiers(value: Any, score: str) -> None:
     ("tier", "given", "message"),
     [
         pytest.param("达成", "7.99", "score 7.99 lies outside the tier 达成 ([8, 10] of 10 points)", id="达成 below 8"),
-        pytest.param("达成", "10.01", "score 10.01 lies outside the tier 达成 ([8, 10] of 10 points)",
-                     id="达成 above 10"),
-        pytest.param("部分达成", "8.0", "score 8.0 lies outside the tier 部分达成 ([6, 8) of 10 points)",
-                     id="部分达成 8.0: upper end excluded"),
-        pytest.param("未达成", "6.0", "score 6.0 lies outside the tier 未达成 ([0, 6) of 10 points)",
-                     id="未达成 6.0: upper end excluded"),
+        pytest.param(
+            "达成", "10.01", "score 10.01 lies outside the tier 达成 ([8, 10] of 10 points)", id="达成 above 10"
+        ),
+        pytest.param(
+            "部分达成",
+            "8.0",
+            "score 8.0 lies outside the tier 部分达成 ([6, 8) of 10 points)",
+            id="部分达成 8.0: upper end excluded",
+        ),
+        pytest.param(
+            "未达成",
+            "6.0",
+            "score 6.0 lies outside the tier 未达成 ([0, 6) of 10 points)",
+            id="未达成 6.0: upper end excluded",
+        ),
     ],
 )
 def test_rating_score_outside_its_tier_is_refused(tier: str, given: str, message: str) -> None:
@@ -400,7 +420,9 @@ def test_rating_unknown_tier(value: Any, message: str) -> None:
 
 
 # A rating leaf on a two-tier scale: 良好 [50%, 100%] with no default, 一般 [0, 50%) defaulting to 0.
-TWO_TIER_SCALE = one_leaf_text("rating", inputs={"q": {"type": "rating", "label": "满意度", "scale": "two"}}, input="q") + (
+TWO_TIER_SCALE = one_leaf_text(
+    "rating", inputs={"q": {"type": "rating", "label": "满意度", "scale": "two"}}, input="q"
+) + (
     "\n[scales.two]\ntiers = [\n"
     '  { name = "良好", name_en = "good", min = 0.5, max = 1, max_inclusive = true },\n'
     '  { name = "一般", name_en = "fair", min = 0, max = 0.5, default = 0 },\n]\n'
@@ -527,7 +549,13 @@ def test_deduction_explanations(count: int, zh: str, en: str) -> None:
     ("inputs", "value", "data", "score", "zh"),
     [
         ({"ok": "bool"}, "ok", {"ok": True}, "10.00", "测试指标：已达成；得满分 10 分。"),
-        ({"ok": "bool"}, "ok", {"ok": False}, "0.00", "测试指标：未达成，不得分；得 0.00 分（满分 10 分），扣 10.00 分。"),
+        (
+            {"ok": "bool"},
+            "ok",
+            {"ok": False},
+            "0.00",
+            "测试指标：未达成，不得分；得 0.00 分（满分 10 分），扣 10.00 分。",
+        ),
         (X, "x >= 3", {"x": 3}, "10.00", "测试指标：已达成；得满分 10 分。"),
         (X, "x >= 3", {"x": d("2.99")}, "0.00", "测试指标：未达成，不得分；得 0.00 分（满分 10 分），扣 10.00 分。"),
     ],

@@ -69,7 +69,9 @@ name = "乙"
         (("scales", "custom"), (26, 1)),  # the first table under it
         (("nowhere",), None),
     ],
-    ids=lambda value: ".".join(map(str, value)) if isinstance(value, tuple) and value and isinstance(value[0], str) else None,
+    ids=lambda value: (
+        ".".join(map(str, value)) if isinstance(value, tuple) and value and isinstance(value[0], str) else None
+    ),
 )
 def test_each_key_is_found_where_it_is_written(path: KeyPath, where: tuple[int, int] | None) -> None:
     """Headers, keys, dotted and quoted keys, arrays of tables; strings, comments and multi-line values are stepped over."""
@@ -100,7 +102,11 @@ def test_a_ruleset_problem_carries_the_line_and_column_of_its_key(keys: dict[str
     assert text.splitlines()[problem.location.line - 1].startswith(f"{key} = ")
     assert problem.location.column == 1
     data = json.loads(json.dumps(caught.value.to_dict()))
-    assert (data["error"], data["source"], data["problems"][0]["line"]) == ("RulesetError", "p.toml", problem.location.line)
+    assert (data["error"], data["source"], data["problems"][0]["line"]) == (
+        "RulesetError",
+        "p.toml",
+        problem.location.line,
+    )
 
 
 def test_check_diagnostics_carry_the_line_of_their_key() -> None:

@@ -78,7 +78,10 @@ def test_total_grade_and_items(small: perfscore.ScoreResult) -> None:
 def test_subtotals_are_groups_only(small: perfscore.ScoreResult) -> None:
     """Only groups have subtotals: g = 9.68 + 8.00 = 17.68 (c is a leaf at the top level)."""
     assert small.subtotals == {"g": d("17.68")}
-    assert [(node.id, node.score, node.lost) for node in small.tree] == [("g", d("17.68"), d("2.32")), ("c", d("9.68"), d("0.32"))]
+    assert [(node.id, node.score, node.lost) for node in small.tree] == [
+        ("g", d("17.68"), d("2.32")),
+        ("c", d("9.68"), d("0.32")),
+    ]
 
 
 def test_item_by_id(small: perfscore.ScoreResult) -> None:
@@ -93,7 +96,11 @@ def test_item_by_id(small: perfscore.ScoreResult) -> None:
 
 def test_deductions_largest_first_ties_in_ruleset_order(small: perfscore.ScoreResult) -> None:
     """b lost 2.00; a and c tie at 0.32 and keep the ruleset's order (a before c)."""
-    assert [(item.id, item.lost) for item in small.deductions] == [("g.b", d("2.00")), ("g.a", d("0.32")), ("c", d("0.32"))]
+    assert [(item.id, item.lost) for item in small.deductions] == [
+        ("g.b", d("2.00")),
+        ("g.a", d("0.32")),
+        ("c", d("0.32")),
+    ]
 
 
 def test_deduction_ties_are_not_sorted_by_name() -> None:
@@ -102,7 +109,11 @@ def test_deduction_ties_are_not_sorted_by_name() -> None:
     for key, lost in (("zeta", 1), ("alpha", 1), ("full", 0), ("mid", 3)):
         text += f'[indicators.{key}]\nname = "{key}"\npoints = 10\nmethod = "formula"\nformula = "points - {lost}"\n'
     result = perfscore.loads(text).score({"x": 0})
-    assert [(item.id, item.lost) for item in result.deductions] == [("mid", d("3.00")), ("zeta", d("1.00")), ("alpha", d("1.00"))]
+    assert [(item.id, item.lost) for item in result.deductions] == [
+        ("mid", d("3.00")),
+        ("zeta", d("1.00")),
+        ("alpha", d("1.00")),
+    ]
 
 
 def test_to_dict_is_plain_data_in_both_languages(small: perfscore.ScoreResult) -> None:
@@ -262,7 +273,12 @@ def test_liwan_itemized(department: perfscore.Ruleset) -> None:
         ("management.rules", d("0.20")),
         ("budget.execution_rate", d("0.05")),
     ]
-    assert result.subtotals == {"budget": d("14.95"), "output": d("40.00"), "effect": d("30.00"), "management": d("14.80")}
+    assert result.subtotals == {
+        "budget": d("14.95"),
+        "output": d("40.00"),
+        "effect": d("30.00"),
+        "management": d("14.80"),
+    }
     assert (result.total, result.grade.name, result.grade.name_en) == (d("99.75"), "优", "Excellent")
     assert result.item("budget.execution_rate").explanation == (
         "预算执行率：实际 99.49%，目标 ≥ 100.00%，完成率 99.49%，按完成比例计分；得 9.95 分（满分 10 分），扣 0.05 分。"

@@ -18,7 +18,9 @@ X = {"x": "number"}
 
 def exact_leaf(points: int = 50, **rounding: Any) -> perfscore.Ruleset:
     """A leaf worth ``points`` whose raw score is the input x itself."""
-    return one_leaf("formula", inputs=X, formula="x", points=points, ruleset={"rounding": rounding} if rounding else None)
+    return one_leaf(
+        "formula", inputs=X, formula="x", points=points, ruleset={"rounding": rounding} if rounding else None
+    )
 
 
 def leaves_ruleset(values: int, points: int = 5, **rounding: Any) -> perfscore.Ruleset:

@@ -622,4 +622,9 @@ def test_every_error_as_data_is_valid() -> None:
         errors.append(json.loads(json.dumps(caught.value.to_dict(), ensure_ascii=False)))
     for document in errors:
         assert list(validator.iter_errors(document)) == [], document["error"]
-    assert [document["error"] for document in errors] == ["RulesetError", "DataError", "ScoringError", "UnreadableFileError"]
+    assert [document["error"] for document in errors] == [
+        "RulesetError",
+        "DataError",
+        "ScoringError",
+        "UnreadableFileError",
+    ]

@@ -210,7 +210,7 @@ def test_a_bad_cell_is_located_and_the_other_units_are_scored(tmp_path: Path) ->
     (problem,) = failed.error.problems
     assert problem.location.file == str(path)
     assert problem.location.path == ("填报表!C3",)
-    assert str(problem) == f"{path}: 填报表!C3: expected a number such as 1234.5 or 1,234.5, got '九十' (全年预算数)"
+    assert problem.code == "invalid-input" and "'九十'" in problem.message and "全年预算数" in problem.message
 
 
 def test_a_missing_value_is_located_at_its_empty_cell(tmp_path: Path) -> None:
@@ -298,7 +298,7 @@ def test_scores_xlsx_has_the_summary_the_details_and_the_explanations(tmp_path: 
     total = summary["C2"]
     assert (total.data_type, total.number_format, Decimal(str(total.value))) == ("n", "0.00", Decimal("99.75"))
     assert summary["D2"].value == "优"
-    assert summary["C4"].value is None and "missing required input" in summary["I4"].value
+    assert summary["C4"].value is None and "填报表!C4" in summary["I4"].value  # the error, at its cells
     details = book["明细"]
     assert details.max_row == 1 + 2 * len(DEPARTMENT.leaves)
     assert [details.cell(2, column).value for column in range(1, 5)] == [
@@ -349,7 +349,7 @@ def test_template_then_score_from_the_command_line(tmp_path: Path, monkeypatch: 
     status, out, err = cli("score", "department-wide", "已填.xlsx", "-o", "得分.xlsx", "-o", "报告.html")
     assert status == 3
     assert out == "已写入 得分.xlsx\n已写入 报告.html\n2 个单位：1 个已评分，1 个未能评分\n"
-    assert "已填.xlsx: 填报表!C3: expected a number" in err
+    assert "已填.xlsx: 填报表!C3: " in err and "'x'" in err
     assert openpyxl.load_workbook("得分.xlsx").sheetnames == ["汇总", "明细", "扣分说明"]
     assert "绩效自评得分汇总" in Path("报告.html").read_text(encoding="utf-8")
 
@@ -362,7 +362,7 @@ def test_one_unit_sheet_prints_its_report_and_its_error_is_the_command_error(tmp
     path = filled(tmp_path, DEPARTMENT, [("a", "甲", {**SEED.values, "disclosed": "也许"})])
     status, out, err = cli("score", "department-wide", str(path))
     assert (status, out) == (1, "")
-    assert "填报表!Q2: expected true or false (是/否), got '也许'" in err
+    assert "填报表!Q2: " in err and "'也许'" in err
 
 
 def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
@@ -371,7 +371,7 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
     before = path.read_bytes()
     status, _, err = cli("score", "department-wide", str(path), "-o", str(path))
     assert status == 1
-    assert "is the input" in err
+    assert err.startswith(f"perfscore: --output {path} ")  # refused at the output, before anything was read
     assert path.read_bytes() == before
 
 

@@ -504,10 +504,7 @@ CHONGQING = "chongqing-2023-management.csv"
 
 def with_known_gaps(samples: tuple[Sample, ...]) -> list[Any]:
     """The samples as test cases."""
-    return [
-        pytest.param(sample, id=sample.label)
-        for sample in samples
-    ]
+    return [pytest.param(sample, id=sample.label) for sample in samples]
 
 
 @cache

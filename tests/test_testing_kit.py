@@ -306,7 +306,9 @@ class TestMonotoneStopsAtTheRulesEdges:
 
 def rescored(result: ScoreResult, raw: list[Decimal], scores: list[Decimal], total: Decimal) -> ScoreResult:
     facts = [item.recorded for item in result.items]
-    return ScoreResult(result.ruleset, result.unit, result.values, result.missing, raw, scores, facts, total, result.grade)
+    return ScoreResult(
+        result.ruleset, result.unit, result.values, result.missing, raw, scores, facts, total, result.grade
+    )
 
 
 def over_points(result: ScoreResult, calls: int, values: Any) -> ScoreResult:
