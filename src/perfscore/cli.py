@@ -144,7 +144,7 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return _audit(args, stdout, stderr)
     if args.command == "template":
         return _template(args, stdout, stderr)
-    if args.command == "score":
+    if args.command == "score" and _for_the_desk(args):
         return _desk_score(args, stdout, stderr)
     try:
         if args.command == "rulesets":
@@ -154,10 +154,24 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "explain":
             stdout.write(EXPLAINERS[args.format](ruleset, args.lang))
             return EXIT_OK
-        return EXIT_INPUT  # pragma: no cover - every command is handled above
+        return _score(ruleset, args, stdout, stderr)
     except PerfscoreError as error:
         stderr.write(f"perfscore: {error}\n")
         return EXIT_INPUT
+
+
+def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    units = read_units(args.data)
+    if len(units) == 1:
+        unit = units[0]
+        result = ruleset.score(unit.values, unit=unit.source or unit.id)
+        stdout.write(RENDERERS[args.format](result, args.lang))
+        return EXIT_OK
+    batch = ruleset.score_many(units)
+    stdout.write(render_batch(batch, args.format, args.lang))
+    for failure in batch.errors:
+        stderr.write(f"perfscore: {failure.error}\n")
+    return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
 
 
 # --- the finance officer's desk: sheets of units in, scores and pages out, the template ----------
@@ -201,6 +215,17 @@ def _both(text: Text, **fields: Any) -> str:
 
 #: The report format a file's suffix asks for (``-o report.html``).
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "text"}
+
+
+def _for_the_desk(args: argparse.Namespace) -> bool:
+    """Whether ``perfscore score`` is asked for the desk's work: a sheet of units, files to write
+    (``-o``) or an HTML page. Otherwise :func:`_score` prints the report of the data files, and
+    ``--format`` (which has no default here: with ``-o`` it follows the file's suffix) is set to text
+    when it was not given."""
+    if is_sheet(args.data) or args.output or args.format == "html":
+        return True
+    args.format = args.format or "text"
+    return False
 
 
 def _desk_score_options(score: argparse.ArgumentParser) -> None:
