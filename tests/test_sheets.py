@@ -371,7 +371,7 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
     before = path.read_bytes()
     status, _, err = cli("score", "department-wide", str(path), "-o", str(path))
     assert status == 1
-    assert err.startswith(f"perfscore: --output {path} ")  # refused at the output, before anything was read
+    assert err.startswith("perfscore: ") and f" {path} " in err  # refused at the output, before anything was read
     assert path.read_bytes() == before
 
 
