@@ -154,3 +154,17 @@ def test_the_diff_page_charts_each_unit_that_moved() -> None:
     assert ">中共广州市荔湾区委政法委（202…</text>" in chart and "−2.83" in chart and "#f04438" in chart
     assert '<td class="num bad">−2.83</td>' in page
     assert "<h2>假设变化</h2>" in page
+
+
+def test_each_unit_scored_has_its_own_section_printed_from_a_new_page() -> None:
+    """After the summary, one section per unit scored (in the order given), with its items and deductions."""
+    page = render_batch_html(batch())
+    sections = page.split('<section class="unit">')[1:]
+    assert [re.search(r"<h2>绩效自评得分：([^<]+)</h2>", section).group(1) for section in sections] == [  # type: ignore[union-attr]
+        "荔湾（seed）",
+        "甲（p1）",
+        "乙（p2）",
+    ]
+    assert "<h3>扣分说明（按扣分多少排序）</h3>" in sections[0] and "管理制度健全性：发现 1 项" in sections[0]
+    assert '<p class="good">无扣分。</p>' in sections[1]
+    assert "section.unit { break-before: page; }" in STYLE

@@ -30,6 +30,7 @@ h1 { font-size: 1.5rem; margin-bottom: .25rem; }
 h2 { font-size: 1.25rem; margin-top: 2.5rem; }
 h3 { font-size: 1.1rem; margin-top: 1.5rem; }
 section.audit + section.audit { border-top: 2px solid #d0d5dd; margin-top: 2.5rem; }
+section.unit { border-top: 2px solid #d0d5dd; margin-top: 2.5rem; }
 p.meta { color: #475467; margin: .25rem 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 table.totals { width: auto; }
@@ -67,6 +68,7 @@ ul.plain { padding-left: 1.2rem; }
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   h2 { margin-top: 1.5rem; }
   tr, figure.chart, .card { break-inside: avoid; }
+  section.unit { break-before: page; }
   thead { display: table-header-group; }
   h2, h3 { break-after: avoid; }
 }

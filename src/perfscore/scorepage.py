@@ -105,30 +105,34 @@ def _share(score: Decimal, points: Decimal) -> str:
 # --- one unit ------------------------------------------------------------------------------------
 
 
-def _unit_body(result: ScoreResult, lang: str, unit: str) -> Iterator[str]:
+def _unit_body(result: ScoreResult, lang: str, unit: str, level: int = 1) -> Iterator[str]:
+    """One unit: its heading (``h{level}``), cards, the chart by first-level indicator, the items, the
+    deductions and the notes (their headings one level below)."""
     words = in_lang(WORDS, lang)
     colon = words["colon"]
-    yield f"<h1>{e(words['title'])}{e(colon)}{e(unit)}</h1>"
-    yield from _meta(result.ruleset, lang)
+    h, sub = f"h{level}", f"h{level + 1}"
+    yield f"<{h}>{e(words['title'])}{e(colon)}{e(unit)}</{h}>"
+    if level == 1:
+        yield from _meta(result.ruleset, lang)
     yield '<div class="cards">'
     yield _card(words["total"], str(result.total), words["of"].format(points=plain(result.points)))
     yield _card(words["grade"], _grade(result, lang))
     yield _card(words["lost"], str(result.lost) if result.lost else "0")
     yield "</div>"
-    yield f"<h2>{e(words['by_group'])}</h2>"
+    yield f"<{sub}>{e(words['by_group'])}</{sub}>"
     rows = [
         Bar(node.indicator.label(lang), CONTEXT.divide(node.score, node.points) if node.points else Decimal(0),
             f"{node.score} / {plain(node.points)}", _share(node.score, node.points))
         for node in result.tree
     ]  # fmt: skip
     yield _figure(bars(rows, words["by_group"], top=Decimal(1)), words["by_group_caption"])
-    yield f"<h2>{e(words['items'])}</h2>"
+    yield f"<{sub}>{e(words['items'])}</{sub}>"
     yield from _items(result, lang)
-    yield f"<h2>{e(words['deductions'])}</h2>"
+    yield f"<{sub}>{e(words['deductions'])}</{sub}>"
     yield from _deductions(result, lang)
     notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
     if notes:
-        yield f"<h2>{e(words['notes'])}</h2>"
+        yield f"<{sub}>{e(words['notes'])}</{sub}>"
         yield '<ul class="plain">' + "".join(f"<li>{e(note)}</li>" for note in notes) + "</ul>"
 
 
@@ -203,7 +207,8 @@ def _label(batch: BatchResult, index: int) -> str:
 @pinned
 def render_batch_html(batch: BatchResult, lang: str = "zh") -> str:
     """Many units as one HTML page: counts and the average, the grade distribution, the indicators
-    that lose the most points, the ranking (ties share a rank), and each unit that failed with why."""
+    that lose the most points, the ranking (ties share a rank), each unit that failed with why, then
+    each unit scored in its own section (printed from a new page)."""
     check_lang(lang)
     return page(WORDS["batch"](lang), _batch_body(batch, lang), lang)
 
@@ -235,6 +240,10 @@ def _batch_body(batch: BatchResult, lang: str) -> Iterator[str]:
             message = "\n".join(e(line) for line in str(failure.error).split("\n"))
             yield f'<tr class="error"><td>{e(_label(batch, index))}</td><td class="text">{message}</td></tr>'
         yield "</tbody></table>"
+    for index, result in scored:  # each unit's own page, in the order given
+        yield '<section class="unit">'
+        yield from _unit_body(result, lang, _label(batch, index), level=2)
+        yield "</section>"
 
 
 def _grades(ruleset: Ruleset, results: Sequence[ScoreResult], lang: str) -> Iterator[str]:
