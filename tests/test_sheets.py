@@ -293,12 +293,14 @@ def test_scores_xlsx_has_the_summary_the_details_and_the_explanations(tmp_path: 
     book = openpyxl.load_workbook(write_scores_xlsx(batch, tmp_path / "得分.xlsx"))
     assert book.sheetnames == ["汇总", "明细", "扣分说明"]
     summary = book["汇总"]
-    assert [cell.value for cell in summary[1]] == ["单位编号", "单位名称", "总分", "等级", "预算执行（15）",
+    assert [cell.value for cell in summary[1]] == ["单位编号", "单位名称", "总分", "扣分", "等级", "名次", "预算执行（15）",
                                                    "产出（40）", "效益（30）", "管理（15）", "错误"]  # fmt: skip
     total = summary["C2"]
     assert (total.data_type, total.number_format, Decimal(str(total.value))) == ("n", "0.00", Decimal("99.75"))
-    assert summary["D2"].value == "优"
-    assert summary["C4"].value is None and "填报表!C4" in summary["I4"].value  # the error, at its cells
+    assert (Decimal(str(summary["D2"].value)), summary["E2"].value, summary["F2"].value) == (Decimal("0.25"), "优", 1)
+    assert summary["F3"].value == 2  # b scores less than a (more findings, less executed)
+    assert summary["C4"].value is None and "填报表!C4" in summary["K4"].value  # the error, at its cells
+    assert summary.auto_filter.ref == "A1:K4"
     details = book["明细"]
     assert details.max_row == 1 + 2 * len(DEPARTMENT.leaves)
     assert [details.cell(2, column).value for column in range(1, 5)] == [
@@ -321,9 +323,9 @@ def test_scores_csv_has_a_row_per_unit_with_every_leaf(tmp_path: Path) -> None:
     path = write_scores_csv(batch, tmp_path / "得分.csv", lang="en")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows[0][:4] == ["Unit id", "Unit name", "Total", "Grade"]
-    assert rows[0][8] == "Budget execution rate (10)" and rows[0][-1] == "Error"
-    assert rows[1][:4] == ["a", "甲", "99.75", "Excellent"] and rows[1][8] == "9.95"
+    assert rows[0][:6] == ["Unit id", "Unit name", "Total", "Lost", "Grade", "Rank"]
+    assert rows[0][10] == "Budget execution rate (10)" and rows[0][-1] == "Error"
+    assert rows[1][:6] == ["a", "甲", "99.75", "0.25", "Excellent", "1"] and rows[1][10] == "9.95"
     assert len(rows) == 4 and len({len(row) for row in rows}) == 1
 
 

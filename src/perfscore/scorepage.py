@@ -23,7 +23,7 @@ from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Ruleset
 from .text import plain
 
-__all__ = ["render_batch_html", "render_html"]
+__all__ = ["ranks", "render_batch_html", "render_html"]
 
 WORDS = words(
     "scorepage",
@@ -231,7 +231,7 @@ def _batch_body(batch: BatchResult, lang: str) -> Iterator[str]:
     if scored:
         yield from _grades(ruleset, [result for _, result in scored], lang)
         yield from _losing(ruleset, [result for _, result in scored], lang)
-        yield from _ranking(batch, scored, lang)
+        yield from _ranking(batch, lang)
     if failed:
         yield f"<h2>{e(words['failed'])}</h2>"
         yield '<table class="failed">'
@@ -304,13 +304,28 @@ def _losing(ruleset: Ruleset, results: Sequence[ScoreResult], lang: str, most: i
     yield "</tbody></table>"
 
 
-def _ranking(batch: BatchResult, scored: Sequence[tuple[int, ScoreResult]], lang: str) -> Iterator[str]:
-    words = in_lang(WORDS, lang)
+def ranks(batch: BatchResult) -> dict[int, int]:
+    """Each scored unit's rank by total (its index in ``batch.outcomes`` → 1, 2, 2, 4: ties share a
+    rank and the next rank skips), in ranking order (ties in the order given)."""
+    scored = [(index, outcome) for index, outcome in enumerate(batch.outcomes) if isinstance(outcome, ScoreResult)]
     ordered = sorted(scored, key=lambda pair: pair[1].total, reverse=True)  # stable: ties keep their order
+    found: dict[int, int] = {}
+    rank, previous = 0, None
+    for place, (index, result) in enumerate(ordered, start=1):
+        if result.total != previous:
+            rank, previous = place, result.total
+        found[index] = rank
+    return found
+
+
+def _ranking(batch: BatchResult, lang: str) -> Iterator[str]:
+    words = in_lang(WORDS, lang)
+    ranked = ranks(batch)
+    ordered = [(index, batch.outcomes[index]) for index in ranked]
     points = batch.ruleset.total_points
     yield f"<h2>{e(words['ranking'])}</h2>"
     rows = [Bar(_label(batch, index), result.total, str(result.total), _tone(batch.ruleset, result.grade.name))
-            for index, result in ordered]  # fmt: skip
+            for index, result in ordered if isinstance(result, ScoreResult)]  # fmt: skip
     yield _figure(bars(rows, words["ranking"], top=points), words["ranking_caption"])
     yield "<table>"
     yield (
@@ -318,11 +333,9 @@ def _ranking(batch: BatchResult, scored: Sequence[tuple[int, ScoreResult]], lang
         f'<th class="num">{e(words["total"])}</th><th>{e(words["grade"])}</th>'
         f"<th>{e(words['most_lost'])}</th></tr></thead><tbody>"
     )
-    rank = 0
-    previous: Decimal | None = None
-    for place, (index, result) in enumerate(ordered, start=1):
-        if result.total != previous:
-            rank, previous = place, result.total
+    for index, result in ordered:
+        assert isinstance(result, ScoreResult)
+        rank = ranked[index]
         worst = result.deductions[0] if result.deductions else None
         most = "" if worst is None else f"{worst.indicator.label(lang)}（−{worst.lost}）" if lang == "zh" else f"{worst.indicator.label(lang)} (−{worst.lost})"  # fmt: skip
         yield (

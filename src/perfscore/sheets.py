@@ -42,6 +42,7 @@ from .model import InputSpec
 from .reading import normal_width
 from .result import BatchResult, ScoreResult, UnitError
 from .ruleset import Ruleset
+from .scorepage import ranks
 from .tables.archive import column_letter
 from .tables.batch import _put, _xlsx_text, require_openpyxl
 from .tables.read import _csv_grid, _Grid, _opened, _xlsx_grids
@@ -85,6 +86,7 @@ WORDS = words(
         "points": ("分值", "Points"),
         "score": ("得分", "Score"),
         "lost": ("扣分", "Lost"),
+        "rank": ("名次", "Rank"),
         "explanation": ("说明", "Explanation"),
         "kind": ("类别", "Kind"),
         "deduction": ("扣分", "deduction"),
@@ -374,21 +376,24 @@ def _identity(batch: BatchResult, index: int) -> tuple[str, str]:
 
 
 def _summary_rows(batch: BatchResult, lang: str) -> tuple[list[str], list[list[Any]]]:
-    """The summary: one row per unit (id, name, total, grade, each first-level subtotal, the error)."""
+    """The summary: one row per unit (id, name, total, points lost, grade, rank, each first-level
+    subtotal, the error)."""
     words = in_lang(WORDS, lang)
     roots = batch.ruleset.roots
-    head = [words["id"], words["name"], words["total"], words["grade"],
+    head = [words["id"], words["name"], words["total"], words["lost"], words["grade"], words["rank"],
             *(f"{node.label(lang)}（{plain(node.points)}）" if lang == "zh" else f"{node.label(lang)} ({plain(node.points)})"
               for node in roots), words["error"]]  # fmt: skip
+    ranked = ranks(batch)
     rows: list[list[Any]] = []
     for index, outcome in enumerate(batch.outcomes):
         unit_id, name = _identity(batch, index)
         if isinstance(outcome, UnitError):
-            rows.append([unit_id, name, None, None, *(None for _ in roots), str(outcome.error)])
+            rows.append([unit_id, name, None, None, None, None, *(None for _ in roots), str(outcome.error)])
             continue
         subtotals = {node.id: node.score for node in outcome.tree}
         grade = outcome.grade.name_en if lang == "en" else outcome.grade.name
-        rows.append([unit_id, name, outcome.total, grade, *(subtotals[node.id] for node in roots), None])
+        rows.append([unit_id, name, outcome.total, outcome.lost, grade, ranked[index],
+                     *(subtotals[node.id] for node in roots), None])  # fmt: skip
     return head, rows
 
 
@@ -456,6 +461,8 @@ def _sheet(book: Any, title: str, head: Sequence[str], rows: Sequence[Sequence[A
         for column, value in enumerate(row, start=1):
             _put(sheet.cell(number, column), value)
     sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{column_letter(len(head) - 1)}{len(rows) + 1}"  # sort and filter in Excel
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[column_letter(column - 1)].width = width
     return sheet
@@ -473,7 +480,7 @@ def write_scores_xlsx(batch: BatchResult, path: str | Path, *, lang: str = "zh")
     book = openpyxl.Workbook()
     book.remove(book.active)
     head, rows = _summary_rows(batch, lang)
-    _sheet(book, words["summary"], head, rows, [18, 30, 10, 8, *(14 for _ in batch.ruleset.roots), 60])
+    _sheet(book, words["summary"], head, rows, [18, 30, 10, 8, 8, 6, *(14 for _ in batch.ruleset.roots), 60])
     head, rows = _detail_rows(batch, lang)
     _sheet(book, words["details"], head, rows, [18, 30, 28, 30, 8, 8, 8, 80])
     head, rows = _explanation_rows(batch, lang)
