@@ -19,69 +19,55 @@ from .charts import Bar, bars
 from .exact import CONTEXT, pinned, total
 from .messages import check_lang, in_lang, words
 from .page import e, page
+from .report import WORDS as REPORT_WORDS
+from .report import _grade, _title  # the text report's names for a ruleset and a grade
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Ruleset
 from .text import plain
 
 __all__ = ["ranks", "render_batch_html", "render_html"]
 
-WORDS = words(
-    "scorepage",
-    {
-        "title": ("绩效自评得分", "Performance self-evaluation score"),
-        "batch": ("绩效自评得分汇总", "Performance self-evaluation scores"),
-        "ruleset": ("评分规则", "Ruleset"),
-        "sources": ("依据", "Sources"),
-        "unit": ("单位", "Unit"),
-        "total": ("总分", "Total"),
-        "grade": ("等级", "Grade"),
-        "lost": ("扣分", "Lost"),
-        "of": ("满分 {points}", "out of {points}"),
-        "indicator": ("指标", "Indicator"),
-        "points": ("分值", "Points"),
-        "score": ("得分", "Score"),
-        "items": ("逐项得分", "Itemized scores"),
-        "by_group": ("一级指标得分", "Score by first-level indicator"),
-        "by_group_caption": ("条形长度为得分占分值的比例", "Each bar is the score as a share of the points"),
-        "deductions": ("扣分说明（按扣分多少排序）", "Deductions (largest first)"),
-        "none": ("无扣分。", "No points lost."),
-        "notes": ("提示（未扣分，需说明原因）", "Notes (no points lost; an explanation is needed)"),
-        "number": ("序号", "#"),
-        "explanation": ("说明", "Explanation"),
-        "units": ("单位数", "Units"),
-        "scored": ("已评分", "Scored"),
-        "failed_count": ("未能评分", "Not scored"),
-        "average": ("平均分", "Average"),
-        "grades": ("等级分布", "Grades"),
-        "grades_caption": ("各等级的单位数", "Units in each grade"),
-        "count": ("{count} 个", "{count}"),
-        "losing": ("失分最多的指标", "Indicators losing the most points"),
-        "losing_caption": ("所有单位在该指标上的扣分合计", "Points lost on the indicator, all units together"),
-        "losing_units": ("失分单位数", "Units losing points"),
-        "lost_sum": ("扣分合计", "Lost in all"),
-        "lost_mean": ("平均扣分", "Lost per unit"),
-        "nothing_lost": ("所有单位都没有扣分。", "No unit lost any points."),
-        "ranking": ("排名", "Ranking"),
-        "ranking_caption": ("各单位总分", "Each unit's total"),
-        "rank": ("名次", "Rank"),
-        "most_lost": ("扣分最多的指标", "Most points lost on"),
-        "failed": ("未能评分的单位", "Units that could not be scored"),
-        "reason": ("原因", "Reason"),
-        "colon": ("：", ": "),
-        "comma": ("，", ", "),
-    },
-)  # fmt: skip
+#: The words of a score page: the text report's (total, grade, deductions, …) and the page's own.
+WORDS = {
+    **REPORT_WORDS,
+    **words(
+        "scorepage",
+        {
+            "title": ("绩效自评得分", "Performance self-evaluation score"),
+            "batch": ("绩效自评得分汇总", "Performance self-evaluation scores"),
+            "ruleset": ("评分规则", "Ruleset"),
+            "of": ("满分 {points}", "out of {points}"),
+            "items": ("逐项得分", "Itemized scores"),
+            "by_group": ("一级指标得分", "Score by first-level indicator"),
+            "by_group_caption": ("条形长度为得分占分值的比例", "Each bar is the score as a share of the points"),
+            "number": ("序号", "#"),
+            "explanation": ("说明", "Explanation"),
+            "units": ("单位数", "Units"),
+            "scored": ("已评分", "Scored"),
+            "failed_count": ("未能评分", "Not scored"),
+            "average": ("平均分", "Average"),
+            "grades": ("等级分布", "Grades"),
+            "grades_caption": ("各等级的单位数", "Units in each grade"),
+            "count": ("{count} 个", "{count}"),
+            "losing": ("失分最多的指标", "Indicators losing the most points"),
+            "losing_caption": ("所有单位在该指标上的扣分合计", "Points lost on the indicator, all units together"),
+            "losing_units": ("失分单位数", "Units losing points"),
+            "lost_sum": ("扣分合计", "Lost in all"),
+            "lost_mean": ("平均扣分", "Lost per unit"),
+            "nothing_lost": ("所有单位都没有扣分。", "No unit lost any points."),
+            "ranking": ("排名", "Ranking"),
+            "ranking_caption": ("各单位总分", "Each unit's total"),
+            "rank": ("名次", "Rank"),
+            "most_lost": ("扣分最多的指标", "Most points lost on"),
+            "failed": ("未能评分的单位", "Units that could not be scored"),
+            "reason": ("原因", "Reason"),
+            "colon": ("：", ": "),
+            "comma": ("，", ", "),
+        },
+    ),
+}  # fmt: skip
 
 _CENT = Decimal("0.01")
-
-
-def _title(ruleset: Ruleset, lang: str) -> str:
-    title = ruleset.meta.title_en if lang == "en" and ruleset.meta.title_en else ruleset.title
-    return f"{title} ({ruleset.id} {ruleset.version})"
-
-
-def _grade(result: ScoreResult, lang: str) -> str:
-    return result.grade.name_en if lang == "en" else result.grade.name
 
 
 def _meta(ruleset: Ruleset, lang: str) -> Iterator[str]:

@@ -40,6 +40,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .messages import check_lang, in_lang, words
 from .model import InputSpec
 from .reading import normal_width
+from .report import WORDS as REPORT_WORDS
 from .result import BatchResult, ScoreResult, UnitError
 from .ruleset import Ruleset
 from .scorepage import ranks
@@ -67,91 +68,87 @@ SUFFIXES = SHEET_SUFFIXES
 TEMPLATE_ROWS = 200
 """How many rows of a template carry the drop-downs and ranges."""
 
-WORDS = words(
-    "sheets",
-    {
-        "id": ("单位编号", "Unit id"),
-        "name": ("单位名称", "Unit name"),
-        "total": ("总分", "Total"),
-        "grade": ("等级", "Grade"),
-        "error": ("错误", "Error"),
-        "summary": ("汇总", "Summary"),
-        "details": ("明细", "Details"),
-        "explanations": ("扣分说明", "Explanations"),
-        "template": ("填报表", "Units"),
-        "guide": ("填写说明", "How to fill in"),
-        "lists": ("选项", "Lists"),
-        "indicator_id": ("指标编号", "Indicator id"),
-        "indicator": ("指标", "Indicator"),
-        "points": ("分值", "Points"),
-        "score": ("得分", "Score"),
-        "lost": ("扣分", "Lost"),
-        "rank": ("名次", "Rank"),
-        "explanation": ("说明", "Explanation"),
-        "kind": ("类别", "Kind"),
-        "deduction": ("扣分", "deduction"),
-        "note": ("提示", "note"),
-        "column": ("列名", "Column"),
-        "input": ("输入名称", "Input"),
-        "type": ("类型", "Type"),
-        "unit": ("单位", "Unit"),
-        "rule": ("填写要求", "What to enter"),
-        "ruleset": ("规则", "Ruleset"),
-        "sources": ("依据", "Sources"),
-        "how": (
-            "每个单位填一行：单位编号、单位名称和各项数据；表头不要改动。填好后运行：perfscore score {ruleset} 本文件 -o 得分.xlsx",
-            "One row per unit: its id, its name and each figure; leave the header as it is. Then run: "
-            "perfscore score {ruleset} this-file -o scores.xlsx",
-        ),
-        "k_number": ("数值", "number"),
-        "k_percent": ("百分数", "percentage"),
-        "k_count": ("整数", "whole number"),
-        "k_bool": ("是/否", "yes/no"),
-        "k_rating": ("档次", "rating"),
-        "k_text": ("文本", "text"),
-        "k_date": ("日期", "date"),
-        "t_number": ("数值", "a number"),
-        "t_percent": ("百分数：填 96.5 或 96.5%", "a percentage: 96.5 or 96.5%"),
-        "t_count": ("整数", "a whole number"),
-        "t_bool": ("从下拉列表选择 是 或 否", "choose 是 (yes) or 否 (no) from the list"),
-        "t_rating": ("从下拉列表选择档次：{tiers}；需要给出分数时填 档次：分数，如 {example}：9",
-                     "choose a tier from the list: {tiers}; to give a score inside it, write tier: score, e.g. {example}: 9"),
-        "t_text": ("文本", "text"),
-        "t_date": ("日期，如 2023-12-31", "a date such as 2023-12-31"),
-        "at_least": ("不小于 {low}", "at least {low}"),
-        "at_most": ("不大于 {high}", "at most {high}"),
-        "at_most_input": ("不大于 {other}", "at most {other}"),
-        "at_least_input": ("不小于 {other}", "at least {other}"),
-        "required": ("必填", "required"),
-        "optional": ("可不填", "may be left blank"),
-        "default": ("不填时取 {default}", "{default} when left blank"),
-        "separator": ("；", "; "),
-        "list": ("、", ", "),
-        "bad_value": ("填写有误", "Not accepted"),
-        "yes": ("是", "是"),
-        "no": ("否", "否"),
-        "no_header": (
-            "没有找到单位数据的表头：应有一行写明 单位编号、单位名称 和各项数据的名称（如 {example}），每个单位一行",
-            "no header of units' data found: a row should name 单位编号, 单位名称 and the figures (e.g. {example}), "
-            "then one row per unit",
-        ),
-        "unsaved": (
-            "{label}：单元格中的公式（{formula}）没有保存计算结果；请用 Excel 或 WPS 打开此文件并保存后再评分",
-            "{label}: the cell holds a formula ({formula}) whose result was never saved; open the file in Excel or "
-            "WPS and save it",
-        ),
-        "no_units": ("表头下没有单位数据", "the sheet has no units under its header"),
-        "no_id": ("第 {row} 行既没有单位编号也没有单位名称", "row {row} has neither a unit id nor a unit name"),
-        "not_a_sheet": (
-            "不是单位数据表：应为 {suffixes} 文件",
-            "not a sheet of units: expected a {suffixes} file",
-        ),
-        "too_large": (
-            "文件有 {size} 字节，超过 {limit} 字节的上限",
-            "the file is {size} bytes, over the {limit}-byte limit",
-        ),
-    },
-)  # fmt: skip
+#: The words of the sheets: the text report's (总分, 等级, 扣分, 指标, 分值, 得分) and their own.
+WORDS = {
+    **REPORT_WORDS,
+    **words(
+        "sheets",
+        {
+            "id": ("单位编号", "Unit id"),
+            "name": ("单位名称", "Unit name"),
+            "error": ("错误", "Error"),
+            "summary": ("汇总", "Summary"),
+            "details": ("明细", "Details"),
+            "explanations": ("扣分说明", "Explanations"),
+            "template": ("填报表", "Units"),
+            "guide": ("填写说明", "How to fill in"),
+            "lists": ("选项", "Lists"),
+            "indicator_id": ("指标编号", "Indicator id"),
+            "rank": ("名次", "Rank"),
+            "explanation": ("说明", "Explanation"),
+            "kind": ("类别", "Kind"),
+            "deduction": ("扣分", "deduction"),
+            "note": ("提示", "note"),
+            "column": ("列名", "Column"),
+            "input": ("输入名称", "Input"),
+            "type": ("类型", "Type"),
+            "rule": ("填写要求", "What to enter"),
+            "ruleset": ("规则", "Ruleset"),
+            "how": (
+                "每个单位填一行：单位编号、单位名称和各项数据；表头不要改动。填好后运行：perfscore score {ruleset} 本文件 -o 得分.xlsx",
+                "One row per unit: its id, its name and each figure; leave the header as it is. Then run: "
+                "perfscore score {ruleset} this-file -o scores.xlsx",
+            ),
+            "k_number": ("数值", "number"),
+            "k_percent": ("百分数", "percentage"),
+            "k_count": ("整数", "whole number"),
+            "k_bool": ("是/否", "yes/no"),
+            "k_rating": ("档次", "rating"),
+            "k_text": ("文本", "text"),
+            "k_date": ("日期", "date"),
+            "t_number": ("数值", "a number"),
+            "t_percent": ("百分数：填 96.5 或 96.5%", "a percentage: 96.5 or 96.5%"),
+            "t_count": ("整数", "a whole number"),
+            "t_bool": ("从下拉列表选择 是 或 否", "choose 是 (yes) or 否 (no) from the list"),
+            "t_rating": ("从下拉列表选择档次：{tiers}；需要给出分数时填 档次：分数，如 {example}：9",
+                         "choose a tier from the list: {tiers}; to give a score inside it, write tier: score, e.g. {example}: 9"),
+            "t_text": ("文本", "text"),
+            "t_date": ("日期，如 2023-12-31", "a date such as 2023-12-31"),
+            "at_least": ("不小于 {low}", "at least {low}"),
+            "at_most": ("不大于 {high}", "at most {high}"),
+            "at_most_input": ("不大于 {other}", "at most {other}"),
+            "at_least_input": ("不小于 {other}", "at least {other}"),
+            "required": ("必填", "required"),
+            "optional": ("可不填", "may be left blank"),
+            "default": ("不填时取 {default}", "{default} when left blank"),
+            "separator": ("；", "; "),
+            "list": ("、", ", "),
+            "bad_value": ("填写有误", "Not accepted"),
+            "yes": ("是", "是"),
+            "no": ("否", "否"),
+            "no_header": (
+                "没有找到单位数据的表头：应有一行写明 单位编号、单位名称 和各项数据的名称（如 {example}），每个单位一行",
+                "no header of units' data found: a row should name 单位编号, 单位名称 and the figures (e.g. {example}), "
+                "then one row per unit",
+            ),
+            "unsaved": (
+                "{label}：单元格中的公式（{formula}）没有保存计算结果；请用 Excel 或 WPS 打开此文件并保存后再评分",
+                "{label}: the cell holds a formula ({formula}) whose result was never saved; open the file in Excel or "
+                "WPS and save it",
+            ),
+            "no_units": ("表头下没有单位数据", "the sheet has no units under its header"),
+            "no_id": ("第 {row} 行既没有单位编号也没有单位名称", "row {row} has neither a unit id nor a unit name"),
+            "not_a_sheet": (
+                "不是单位数据表：应为 {suffixes} 文件",
+                "not a sheet of units: expected a {suffixes} file",
+            ),
+            "too_large": (
+                "文件有 {size} 字节，超过 {limit} 字节的上限",
+                "the file is {size} bytes, over the {limit}-byte limit",
+            ),
+        },
+    ),
+}  # fmt: skip
 
 #: Headers of the id and name columns, compared as headers are (spaces and full-width forms folded, case too).
 ID_HEADERS = frozenset({"单位编号", "编号", "单位代码", "id", "unit id", "unit_id"})
