@@ -425,10 +425,10 @@ def test_unreadable_cells_under_error_are_one_located_data_error() -> None:
 
 
 def test_a_hand_built_table_is_located_by_row_index() -> None:
-    """Without cells, problems name the row's index in table.rows."""
+    """Without cells, problems name the row's index in table.rows (strict: refused)."""
     table = Table("hand", rows=(row(None, "产出指标", "数量", "甲", "≥50", "很多", "10"),))
     with pytest.raises(DataError) as caught:
-        score_table(table, base())
+        score_table(table, base(), strict=True)
     (problem,) = caught.value.problems
     assert problem.location.render() == "<string>: rows[0]"
     assert problem.message.startswith("actual (实际完成值) '很多' cannot be read: this is written in words")
@@ -478,10 +478,13 @@ def test_unreadable_cells_keep_the_units_score_when_asked() -> None:
 
 
 def test_an_unusable_budget_block_follows_the_policy() -> None:
-    """An adjusted budget of 0 cannot give a rate: an error by default, 0 under "zero"."""
+    """An adjusted budget of 0 cannot give a rate: refused when strict, the unit's own 10 kept by
+    default, 0 under "zero"."""
     table = Table("b", budget=BudgetBlock(None, D(0), D(5), D(10), None, D(10), Cell("t.xlsx", SHEET, 4, "B")))
+    kept = score_table(table, base())
+    assert kept.budget_item is not None and kept.budget_item.score == D("10.00")
     with pytest.raises(DataError) as caught:
-        score_table(table, base())
+        score_table(table, base(), strict=True)
     assert str(caught.value.problems[0].render()) == (
         "t.xlsx: 自评表!B4: adjusted budget (全年预算数) '0' cannot be read: the rate needs an adjusted budget above 0"
     )
@@ -490,7 +493,7 @@ def test_an_unusable_budget_block_follows_the_policy() -> None:
     assert scored.unparseable[0].row is None
     empty = Table("e", budget=BudgetBlock(None, D(100), None, D(10)))
     with pytest.raises(DataError) as caught:
-        score_table(empty, base())
+        score_table(empty, base(), strict=True)
     assert caught.value.problems[0].message == (
         "amount executed (全年执行数) '' cannot be read: the cell is empty; the rate needs both amounts"
     )

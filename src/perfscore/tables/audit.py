@@ -817,12 +817,13 @@ def _band(tier: Tier, points: Decimal) -> str:
 
 
 @pinned
-def audit_table(table: Table, ruleset: Ruleset) -> Audit:
+def audit_table(table: Table, ruleset: Ruleset, *, strict: bool = False) -> Audit:
     """Score ``table`` under ``ruleset`` and compare every self-score with the rules.
 
-    Raises what :func:`~perfscore.tables.score.score_table` raises: a table that cannot be scored
-    (unknown first-level indicators, rows without points, unreadable cells under
-    ``unparseable = "error"``) cannot be audited either.
+    A cell perfscore cannot score by rule is a finding on its row (the unit's own score kept, to be
+    checked by hand), and every assumption made to read a cell is a finding too. ``strict`` (or the
+    policy's ``unparseable = "error"``) refuses such a table instead. Raises what
+    :func:`~perfscore.tables.score.score_table` raises.
     """
-    score = score_table(table, ruleset)
+    score = score_table(table, ruleset, strict=strict)
     return Audit(table, score, _Auditor(table, score).run())

@@ -43,7 +43,7 @@ from ..ruleset import Indicator, Ruleset
 from ..text import for_terminal, plain
 from ..toml import dumps_key, dumps_value
 from .model import BudgetBlock, Cell, IndicatorRow, Table
-from .targets import Measure, TextError, parse_actual, parse_target
+from .targets import Assumed, Measure, TextError, parse_actual, parse_target, target_in_name
 
 __all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_location", "cell_ref", "flat", "score_table"]
 
@@ -65,6 +65,8 @@ COLUMNS = words(
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
 BUDGET_LEAF = "rate"
+BUDGET_RATIO: Mapping[str, Any] = {"method": "ratio", "actual": "execution_rate", "target": 1}  # min(rate, 1) × points
+_OWN_KEYS = frozenset({"name", "name_en", "points", "description", "description_en"})  # not copied from the ruleset
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class RowPlan:
     tier: Tier | None = None  # rating leaves: the tier the actual text reads as
     rated: Decimal | None = None  # rating leaves: the score given to the tier (None: its default)
     unreadable: Unreadable | None = None
+    assumed: tuple[Assumed, ...] = ()  # what was assumed to read the row's cells (each is a finding)
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ class TableScore:
     unparseable: tuple[Unreadable, ...] = ()
     level1: Mapping[str, str] = field(default_factory=dict)  # first-level text in the table → ruleset key
     values: Mapping[str, Any] = field(default_factory=dict)  # the input values the table's ruleset scored
+    unmatched: Mapping[str, str] = field(default_factory=dict)  # first-level text matching no root → its own key
+    budget_assumed: tuple[Assumed, ...] = ()  # what was assumed to score the budget block
+    budget_rule: bool = False  # the budget block is scored by the ruleset's own budget indicator
 
     @property
     def leaves(self) -> dict[int, str]:
@@ -201,15 +207,22 @@ class _Document:
 
 
 class _Builder:
-    def __init__(self, table: Table, ruleset: Ruleset) -> None:
+    def __init__(self, table: Table, ruleset: Ruleset, *, strict: bool = False) -> None:
         self.table = table
         self.base = ruleset
         self.policy = ruleset.table_policy or TablePolicy()
+        if strict:
+            self.policy = self.policy.model_copy(update={"unparseable": "error"})
+        self.strict = self.policy.unparseable == "error"  # today's refusal: the strict forms only
+        self.budget_assumed: list[Assumed] = []
+        self.rate_only = False  # the budget block gives only its printed 执行率
+        self.used_rule = False  # the budget block was scored by the ruleset's own budget indicator
         self.scale: Scale = ruleset.scales[self.policy.scale]
         self.problems: list[Problem] = []
         self.unreadable: list[Unreadable] = []
         self.roots = {root.key: root for root in ruleset.roots}
         self.names = self._names()
+        self.budget_rule = self._budget_rule()
         self.places = ruleset.meta.rounding.places
 
     # --- matching first-level indicators --------------------------------------------------
@@ -284,15 +297,26 @@ class _Builder:
         if row.points is None:
             return RowPlan(index, row, root, leaf, "no-points")
         year, vocabulary, limits = self.table.year, dict(self.policy.vocabulary) or None, self.base.limits
+        read = {"year": year, "vocabulary": vocabulary, "limits": limits, "strict": self.strict}
         plan = RowPlan(index, row, root, leaf, "unreadable")
+        written, found = row.target, None
+        if not row.target.strip() and not self.strict:
+            found = target_in_name(row.level3)  # 「验收合格率达到100%」 with an empty 年度指标值
+            if found is None:
+                return self._unreadable(plan, "target", "", "the cell is empty and the indicator's name states no target")
+            written = found
         try:
-            target = parse_target(row.target, year=year, vocabulary=vocabulary, limits=limits)
+            target = parse_target(written, name=row.level3, directions=self.policy.directions, **read)
         except TextError as error:
             return self._unreadable(plan, "target", row.target, _reason(error))
+        if found is not None:
+            target = replace(target, assumed=(Assumed("target-from-name", (("found", found),)), *target.assumed))
+        plan = _replace(plan, assumed=target.assumed)
         try:
-            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary, limits=limits)
+            actual = parse_actual(row.actual, target, **read)
         except TextError as error:
             return self._unreadable(plan, "actual", row.actual, _reason(error), target=target)
+        plan = _replace(plan, assumed=(*target.assumed, *actual.assumed))
         if target.qualitative:
             tier = self.tier(actual.tier)
             if tier is None:
@@ -347,6 +371,7 @@ class _Builder:
         table = self.table
         plans: list[RowPlan] = []
         matched: dict[str, str] = {}
+        unmatched: dict[str, str] = {}  # a first-level name the ruleset does not know → its own key
         budget_key = self.budget_key()
         groups: dict[str, dict[str, list[int]]] = {}  # root → level2 → row indexes ("" = directly under the root)
         for index, row in enumerate(table.rows):
@@ -354,7 +379,7 @@ class _Builder:
             label = row.level3 or row.level2 or f"row {index + 1}"
             # An empty 分值 (a merged cell read in its first row only) scores 0, for the audit to report.
             points_ok = row.points is None or self.check_points(row.points, row.cell, index, f"the indicator {label!r}")
-            if root_key is None:
+            if root_key is None and self.strict:
                 known = [root.name for root in self.base.roots]
                 self.problem(
                     row.cell,
@@ -365,7 +390,10 @@ class _Builder:
                     suggest(row.level1, known),
                 )
                 continue
-            matched[row.level1] = root_key
+            if root_key is None:  # scored by the row's own points, under a first level of its own
+                root_key = unmatched.setdefault(row.level1, f"unmatched_{len(unmatched) + 1}")
+            else:
+                matched[row.level1] = root_key
             level2 = row.level2.strip()
             groups.setdefault(root_key, {}).setdefault(level2, []).append(index)
             if points_ok:
@@ -404,22 +432,23 @@ class _Builder:
         document.parts.append(f"[scales.{dumps_key(self.policy.scale)}]\ntiers = {dumps_value(self._tiers())}\n")
         budget_leaf = None
         final: list[RowPlan] = []
-        for root in self.base.roots:
-            if root.key not in groups:
+        extra = [(key, flat(text) or key, None) for text, key in unmatched.items()]
+        for key, name, name_en in [(root.key, root.name, root.name_en) for root in self.base.roots] + extra:
+            if key not in groups:
                 continue
-            members = groups[root.key]
-            include_budget = root.key == budget_key and budget is not None and budget_points is not None
+            members = groups[key]
+            include_budget = key == budget_key and budget is not None and budget_points is not None
             total = sum((by_index[i].row.points or ZERO for rows in members.values() for i in rows), ZERO)
             if include_budget:
                 assert budget_points is not None
                 total += budget_points
-            document.table(("indicators", root.key), {"name": root.name, "name_en": root.name_en, "points": total})
+            document.table(("indicators", key), {"name": name, "name_en": name_en, "points": total})
             if include_budget:
                 assert budget is not None and budget_points is not None
-                budget_leaf = f"{root.key}.{BUDGET_LEAF}"
-                self.write_budget(document, values, root, budget, budget_points, budget_unreadable)
+                budget_leaf = f"{key}.{BUDGET_LEAF}"
+                self.write_budget(document, values, self.roots[key], budget, budget_points, budget_unreadable)
             for number, (level2, rows) in enumerate(members.items(), start=1):
-                path: tuple[str, ...] = ("indicators", root.key)
+                path: tuple[str, ...] = ("indicators", key)
                 if level2:
                     path = (*path, f"g{number}")
                     points = sum((by_index[i].row.points or ZERO for i in rows), ZERO)
@@ -449,6 +478,9 @@ class _Builder:
             tuple(self.unreadable),
             matched,
             values,
+            unmatched,
+            tuple(self.budget_assumed),
+            self.used_rule,
         )
 
     def _tiers(self) -> list[dict[str, Any]]:
@@ -498,6 +530,12 @@ class _Builder:
         )
 
     def read_budget(self, budget: BudgetBlock) -> Unreadable | None:
+        missing = budget.adjusted is None or budget.executed is None
+        if missing and budget.reported_rate is not None and budget.reported_rate >= 0 and not self.strict:
+            self.rate_only = True  # only the printed 执行率: checked as rate × points
+            rate = (("rate", plain(budget.reported_rate)),)
+            self.budget_assumed.append(Assumed("budget-rate-only", rate))
+            return None
         if budget.adjusted is None or budget.executed is None:
             column = "adjusted" if budget.adjusted is None else "executed"
             return self.cannot_read(None, budget.cell, column, "", "the cell is empty; the rate needs both amounts")
@@ -524,23 +562,43 @@ class _Builder:
         if unreadable is not None:
             document.table(path, {**keys, **self._fallback(unreadable, budget.reported)})
             return
-        for name, label, label_en, value in (
-            ("budget_adjusted", "全年预算数", "Adjusted annual budget", budget.adjusted),
-            ("budget_executed", "全年执行数", "Amount executed", budget.executed),
-        ):
+        amounts = (
+            [("budget_rate", "执行率", "Execution rate (%)", budget.reported_rate)]
+            if self.rate_only
+            else [
+                ("budget_adjusted", "全年预算数", "Adjusted annual budget", budget.adjusted),
+                ("budget_executed", "全年执行数", "Amount executed", budget.executed),
+            ]
+        )
+        for name, label, label_en, value in amounts:
             document.table(("inputs", name), {"type": "number", "label": label, "label_en": label_en, "min": 0})
             document.paths[("inputs", name)] = (budget.cell, None)
             values[name] = value
         document.table(
             ("derived", "execution_rate"),
             {
-                "formula": "budget_executed / budget_adjusted",
+                "formula": "budget_rate / 100" if self.rate_only else "budget_executed / budget_adjusted",
                 "label": "预算执行率",
                 "label_en": "Budget execution rate",
                 "percent": True,
             },
         )
-        document.table(path, {**keys, "method": "ratio", "actual": "execution_rate", "target": 1})
+        # The ruleset's own rule (bands of the rate, …) when the block is worth the ruleset's weight.
+        own = self.budget_rule if self.budget_rule is not None and points == root.points else None
+        self.used_rule = own is not None
+        document.table(path, {**keys, **(own or BUDGET_RATIO)})
+
+    def _budget_rule(self) -> dict[str, Any] | None:
+        """The ruleset's own budget indicator, when it is one leaf that reads only ``execution_rate``
+        (bands of the rate, a formula): the table's budget block is scored by it. None when it is the
+        default, min(rate, 1) × points, or cannot be reused."""
+        key = self.budget_key()
+        root = self.roots.get(key) if key is not None else None
+        if root is None or not root.is_leaf or set(root.reads) != {"execution_rate"}:
+            return None
+        written = root.spec.model_dump(exclude_defaults=True, by_alias=True)
+        keys = {name: value for name, value in written.items() if name not in _OWN_KEYS}
+        return None if keys == BUDGET_RATIO else keys
 
     def _fallback(self, record: Unreadable, reported: Decimal | None) -> dict[str, Any]:
         """A formula leaf for an unreadable cell: 0, or the unit's own score, with the reason."""
@@ -685,12 +743,15 @@ def _replace(plan: RowPlan, **changes: Any) -> RowPlan:
 
 
 @pinned
-def score_table(table: Table, ruleset: Ruleset) -> TableScore:
+def score_table(table: Table, ruleset: Ruleset, *, strict: bool = False) -> TableScore:
     """Score ``table`` under ``ruleset`` and its ``[tables]`` policy (the defaults when it has none).
 
-    Raises :class:`~perfscore.DataError` naming the cells when rows cannot be placed or read (a
-    first-level indicator the ruleset does not know, points that are negative or finer than the
-    rounding, or — under ``unparseable = "error"`` — a target or actual perfscore cannot read).
+    A cell perfscore cannot score by rule is handled as the policy's ``unparseable`` says (by
+    default the unit's own score is kept, for the audit to report), and a first-level name the
+    ruleset does not know is scored by its rows' own points. ``strict`` (or ``unparseable =
+    "error"``) reads only the strict forms and refuses instead: it raises
+    :class:`~perfscore.DataError` naming every cell that cannot be read and every unknown
+    first-level name. Points that are negative or finer than the rounding are always refused.
     Every sum and rate is computed in :data:`~perfscore.exact.CONTEXT`, whatever the caller's context.
     """
-    return _Builder(table, ruleset).build()
+    return _Builder(table, ruleset, strict=strict).build()
