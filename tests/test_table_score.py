@@ -406,10 +406,10 @@ def broken() -> Table:
 
 
 def test_unreadable_cells_under_error_are_one_located_data_error() -> None:
-    """unparseable = "error": every problem, each naming its cell and quoting what was written (the row
+    """strict (or unparseable = "error"): every problem, each naming its cell and quoting what was written (the row
     without points is not one: it scores 0, for the audit to report)."""
     with pytest.raises(DataError) as caught:
-        score_table(broken(), MOF)
+        score_table(broken(), MOF, strict=True)
     assert str(caught.value) == (
         "t.xlsx: 3 problems in the data\n"
         "  t.xlsx: 自评表!A8: target (年度指标值) '≥五十个' cannot be read: these words are not in the "

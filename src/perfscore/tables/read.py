@@ -760,6 +760,7 @@ class _GridReader:
                 reported=self._score(row, "reported"),
                 note=own("note") or None,
                 cell=self.grid.cell(row, min(columns.values())),
+                columns={name: column_letter(column) for name, column in columns.items()},
             )
 
     def _score(self, row: int, name: str) -> Decimal | None:

@@ -36,7 +36,7 @@ from typing import Any, Literal
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
 from ..exact import ZERO, pinned
 from ..loader import loads
-from ..messages import check_lang, words
+from ..messages import Text, check_lang, words
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
@@ -62,6 +62,19 @@ COLUMNS = words(
     },
 )
 
+#: Why a cell cannot be scored by rule, in both languages.
+REASONS = words(
+    "tables.reasons",
+    {
+        "empty-target": ("单元格为空，指标名称中也没有写明目标", "the cell is empty and the indicator's name states no target"),
+        "no-tier": ("未说明目标达成到什么程度", "it does not say how far the target was reached"),
+        "no-kind": ("既不是数值、日期，也不是定性目标", "it is neither a number, a date nor a qualitative target"),
+        "no-amounts": ("单元格为空；执行率需要全年预算数和全年执行数", "the cell is empty; the rate needs both amounts"),
+        "zero-budget": ("执行率需要大于 0 的全年预算数", "the rate needs an adjusted budget above 0"),
+        "negative": ("为负数", "it is negative"),
+    },
+)
+
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
 BUDGET_LEAF = "rate"
@@ -84,12 +97,13 @@ class Unreadable:
     reason: str
     cell: Cell
     action: Literal["zero", "reported"]
+    reason_zh: str = ""  # the reason in Chinese
 
     def describe(self, lang: str = "zh") -> str:
         """「年度指标值「≥五十个」无法识别：…」 / "target '≥五十个' cannot be read: …"."""
         column, text = COLUMNS[self.column], flat(self.text)
         if check_lang(lang) == "zh":
-            return f"{column.zh}「{text}」无法识别：{self.reason}"
+            return f"{column.zh}「{text}」无法识别：{self.reason_zh or self.reason}"
         return f"{column.en} ({column.zh}) {text!r} cannot be read: {self.reason}"
 
 
@@ -259,13 +273,16 @@ class _Builder:
         where = cell_location(self.table, cell, row, budget=row is None)
         self.problems.append(Problem(where, message, suggestion, code=code))
 
-    def cannot_read(self, index: int | None, cell: Cell, column: str, text: str, reason: str) -> Unreadable | None:
+    def cannot_read(
+        self, index: int | None, cell: Cell, column: str, text: str, reason: str | Text
+    ) -> Unreadable | None:
         """Apply the policy to an unreadable cell: a located problem (error), or a record."""
+        reason_zh, reason = (reason.zh, reason.en) if isinstance(reason, Text) else ("", reason)
         if self.policy.unparseable == "error":
             named = COLUMNS[column]
             self.problem(cell, index, f"{named.en} ({named.zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
             return None
-        record = Unreadable(index, column, text, reason, cell, self.policy.unparseable)
+        record = Unreadable(index, column, text, reason, cell, self.policy.unparseable, reason_zh)
         self.unreadable.append(record)
         return record
 
@@ -303,7 +320,7 @@ class _Builder:
         if not row.target.strip() and not self.strict:
             found = target_in_name(row.level3)  # 「验收合格率达到100%」 with an empty 年度指标值
             if found is None:
-                return self._unreadable(plan, "target", "", "the cell is empty and the indicator's name states no target")
+                return self._unreadable(plan, "target", "", REASONS["empty-target"])
             written = found
         try:
             target = parse_target(written, name=row.level3, directions=self.policy.directions, **read)
@@ -321,29 +338,31 @@ class _Builder:
             tier = self.tier(actual.tier)
             if tier is None:
                 reason = (
-                    f"'{actual.tier}' is not a tier of the scale '{self.policy.scale}'"
+                    Text(f"「{actual.tier}」不是档次表「{self.policy.scale}」中的档次",
+                         f"'{actual.tier}' is not a tier of the scale '{self.policy.scale}'")
                     if actual.tier
-                    else "it does not say how far the target was reached"
-                )
+                    else REASONS["no-tier"]
+                )  # fmt: skip
                 return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
             return self._rated(plan, target, actual, tier)
         if target.deadline is not None:
             if actual.deadline is None:
-                reason = f"a date is needed against the deadline {target.deadline.isoformat()}"
+                due = target.deadline.isoformat()
+                reason = Text(f"目标为完成时限 {due}，需填完成日期", f"a date is needed against the deadline {due}")
                 return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
             return _replace(plan, kind="deadline", target=target, actual=actual)
         if target.number is None:
-            reason = "it is neither a number, a date nor a qualitative target"
+            reason = REASONS["no-kind"]
             return self._unreadable(plan, "target", row.target, reason, target=target)
         if actual.number is None:
-            reason = f"a number is needed against the target {row.target}"
+            reason = Text(f"目标「{row.target}」为数值，需填数值", f"a number is needed against the target {row.target}")
             return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
         operator = target.operator
         direction: Literal[">=", "<=", "="] = "<=" if operator in ("<=", "<") else "=" if operator == "=" else ">="
         return _replace(plan, kind="ratio", direction=direction, target=target, actual=actual)
 
-    def _unreadable(self, plan: RowPlan, column: str, text: str, reason: str, **known: Any) -> RowPlan:
-        record = self.cannot_read(plan.index, plan.row.cell, column, text, reason)
+    def _unreadable(self, plan: RowPlan, column: str, text: str, reason: str | Text, **known: Any) -> RowPlan:
+        record = self.cannot_read(plan.index, plan.row.cell_of(column), column, text, reason)
         return _replace(plan, unreadable=record, **known)
 
     def tier(self, name: str | None) -> Tier | None:
@@ -538,13 +557,13 @@ class _Builder:
             return None
         if budget.adjusted is None or budget.executed is None:
             column = "adjusted" if budget.adjusted is None else "executed"
-            return self.cannot_read(None, budget.cell, column, "", "the cell is empty; the rate needs both amounts")
+            return self.cannot_read(None, budget.cell, column, "", REASONS["no-amounts"])
         if budget.adjusted <= 0:
             return self.cannot_read(
-                None, budget.cell, "adjusted", plain(budget.adjusted), "the rate needs an adjusted budget above 0"
+                None, budget.cell, "adjusted", plain(budget.adjusted), REASONS["zero-budget"]
             )
         if budget.executed < 0:
-            return self.cannot_read(None, budget.cell, "executed", plain(budget.executed), "it is negative")
+            return self.cannot_read(None, budget.cell, "executed", plain(budget.executed), REASONS["negative"])
         return None
 
     def write_budget(
@@ -733,9 +752,9 @@ class _Builder:
                        code=problem.code)  # fmt: skip
 
 
-def _reason(error: TextError) -> str:
+def _reason(error: TextError) -> Text:
     """What was wrong with a text and what was expected (the text itself is quoted by the caller)."""
-    return f"{error.problem}; expected {error.expected}"
+    return Text(error.zh, f"{error.problem}; expected {error.expected}")
 
 
 def _replace(plan: RowPlan, **changes: Any) -> RowPlan:

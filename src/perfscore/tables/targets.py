@@ -126,6 +126,50 @@ class TextError(PerfscoreError, ValueError):
     def __str__(self) -> str:
         return f"{self.role} {_quote(self.text)}: {self.problem}; expected {self.expected}"
 
+    @property
+    def zh(self) -> str:
+        """What was wrong and what was expected, in Chinese (the text itself is quoted by the caller)."""
+        found = next((key for key in _PROBLEMS_ZH if key in self.problem), None)
+        problem = READING[_PROBLEMS_ZH[found]].zh if found else READING["unreadable"].zh
+        return f"{problem}；{READING['expected-' + self.role].zh}"
+
+
+#: Why a target or actual cannot be read, in both languages, for reports in Chinese.
+READING = words(
+    "tables.reading",
+    {
+        "unreadable": ("无法按规则读取", "it cannot be read by rule"),
+        "approximate": ("数值为约数（约、左右、余、多）", "the number is approximate"),
+        "range": ("写的是一个区间，不是一个值", "a range is not one value"),
+        "vocabulary": ("该用语不在词表中", "these words are not in the vocabulary"),
+        "words": ("写的是文字，目标是数值", "written in words against a number"),
+        "date": ("不是日期，目标是完成时限", "not a date against a deadline"),
+        "unit": ("单位无法识别", "a unit perfscore does not know"),
+        "digits": ("含有 0–9 以外的数字", "a digit other than 0–9"),
+        "no-year": ("日期没有年份", "the date gives no year"),
+        "no-date": ("没有这一天（或月、年）", "there is no such day, month or year"),
+        "space": ("数字中间有空格", "a space splits the number"),
+        "empty": ("单元格为空", "the cell is empty"),
+        "long": ("文字或数字过长", "the text or number is too long"),
+        "expected-target": (
+            "应为带比较符号和单位的数值（≥50个、95%以上）、完成时限（9月前）或词表中的用语",
+            "expected a number with its unit and comparison, a deadline or words from the vocabulary",
+        ),
+        "expected-actual": (
+            "应为带单位的实际完成数值（52个、96.5%）、完成日期（9月20日）或词表中的用语",
+            "expected a number with its unit, a date or words from the vocabulary",
+        ),
+    },
+)
+_PROBLEMS_ZH = {
+    "makes the number approximate": "approximate", "a range": "range", "these words": "vocabulary",
+    "this is written in words": "words", "this is not a date": "date", "a date is needed": "date",
+    "the date gives no year": "no-year", "there is no": "no-date", "has no day": "no-date", "a space": "space",
+    "the text is empty": "empty", "the text is longer": "long", "the number is longer": "long",
+    "the number has more": "long", "is not one of the digits": "digits", "is not a unit": "unit",
+    "cannot be compared": "unit",
+}  # fmt: skip
+
 
 # --- the qualitative vocabulary --------------------------------------------------------------------
 
