@@ -442,10 +442,10 @@ def test_render_text_zh() -> None:
         "等级：自评 优，重算 良\n"
         "\n"
         "发现：错误 4，警告 1，提示 0\n"
-        "  1. [错误] 各项分值之和不等于总分：自评表各项分值合计 90，不等于规则总分 100，相差 -10。\n"
-        "  2. [警告] 一级指标分值与规则不符：一级指标「预算执行率」：自评表没有该项内容，规则权重为 10 分。\n"
-        "  3. [错误·多计] 总分与规则计算的不符：总分：自评 90，按规则重算为 88.00，相差 +2.00。\n"
-        "  4. [错误] 填写的等级与总分不符：评价等级填报「优」，按重算总分 88.00 应为「良」。\n"
+        "  1. [错误·多计] 总分与规则计算的不符：总分：自评 90，按规则重算为 88.00，相差 +2.00。\n"
+        "  2. [错误] 填写的等级与总分不符：评价等级填报「优」，按重算总分 88.00 应为「良」。\n"
+        "  3. [错误] 各项分值之和不等于总分：自评表各项分值合计 90，不等于规则总分 100，相差 -10。\n"
+        "  4. [警告] 一级指标分值与规则不符：一级指标「预算执行率」：自评表没有该项内容，规则权重为 10 分。\n"
         "  5. [错误·多计] 自评表!A8 自评得分与规则计算的不符：培训人次：自评 50 分，按规则应得 48.00 分，"
         "相差 +2.00 分：实际完成目标的 96.00%，却保留满分。\n"
         "\n"
@@ -535,7 +535,7 @@ def test_a_finding_is_a_problem() -> None:
         assert finding.severity in SEVERITIES
         assert (finding.message, finding.message_zh) == (finding.message("en"), finding.message("zh"))
         assert finding.message_en == finding.message
-    first, last = findings[5], findings[1]
+    first, last = findings[5], findings[1]  # 培训人次 (A8, 0.40 at stake), the grade
     assert first.location == Location("t.xlsx", ("自评表!A8",))
     assert str(first) == f"t.xlsx: 自评表!A8: {first.message_en}"
     assert first.render(tagged=True).startswith("t.xlsx: 自评表!A8: error[row-score]: 培训人次: self-scored 10")

@@ -470,7 +470,7 @@ def summary_cells(start: str, tmp_path: Path) -> tuple[list[list[str]], list[lis
                                 source=start + "t.xlsx")  # fmt: skip
     failing = dataclasses.replace(table, rows=table.rows[:1], id="x", source=start + "bad.xlsx")
     failing = dataclasses.replace(failing, rows=(dataclasses.replace(table.rows[0], level1="未知"),))
-    batch = audit_batch([table, failing], MOF)
+    batch = audit_batch([table, failing], MOF, strict=True)  # the unknown 一级指标 refused: an error row
     assert batch.failures  # the error column is written
     path = write_summary_csv(batch, tmp_path / "summary.csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))

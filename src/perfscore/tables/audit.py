@@ -51,21 +51,31 @@ _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
-    """Findings as a reviewer takes them: the table's own inconsistencies first (its total, its
-    points, its grade, first-level names: findings about no one cell), then by the points at stake
-    (the largest difference first), then errors before warnings before information, then in the
-    order of the table."""
+    """Findings as a reviewer takes them: the table's own inconsistencies first (a total above the full
+    score, a 总分 that is not the sum of its items, a total or grade the rules do not give, points that
+    do not add up, first-level names and weights), then the rest by the points at stake (the largest
+    difference first), then errors before warnings before information, then in the order of the table."""
 
-    def key(item: tuple[int, Finding]) -> tuple[int, Decimal, int, int]:
+    def key(item: tuple[int, Finding]) -> tuple[int, int, Decimal, int, int]:
         index, finding = item
         stake = abs(finding.difference) if finding.code not in _NOT_STAKES and finding.difference is not None else ZERO
-        return (0 if finding.cell is None else 1, -stake, _SEVERITY_RANK[finding.severity], index)
+        table = _TABLE_ORDER.get(finding.code, len(_TABLE_ORDER) if finding.cell is None else None)
+        if table is not None:
+            return (0, table, -stake, _SEVERITY_RANK[finding.severity], index)
+        return (1, 0, -stake, _SEVERITY_RANK[finding.severity], index)
 
     return [finding for _, finding in sorted(enumerate(findings), key=key)]
 
 
 # Findings about a score the table claims, told apart as over- and under-claims.
 _CLAIMS = frozenset({"row-score", "tier-band", "budget-score", "total-score", "total-sum", "above-points", "unreadable"})
+# The table's own inconsistencies, in the order a reviewer takes them (before any row's).
+_TABLE_ORDER = {
+    code: rank
+    for rank, code in enumerate(
+        ("above-total", "total-sum", "total-score", "grade", "total-points", "unknown-level1", "level1-points")
+    )
+}
 # Findings whose difference is in declared points or percentage points, not points won or lost.
 _NOT_STAKES = frozenset({"budget-rate"})
 

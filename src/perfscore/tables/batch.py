@@ -167,7 +167,8 @@ class BatchRow:
 
     @property
     def recomputed_grade(self) -> str | None:
-        return None if self.audit is None else self.audit.recomputed_grade.name
+        """The recomputed grade; None when not audited or when a total is above the full score (no grade)."""
+        return None if self.audit is None or not self.audit.graded else self.audit.recomputed_grade.name
 
     @property
     def counts(self) -> dict[str, int] | None:
