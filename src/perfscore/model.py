@@ -383,8 +383,8 @@ class TablePolicy(_Model):
     )
     directions: dict[str, Literal[">=", "<="]] = Field(
         default={},
-        description="指标名称中的用语 → 未写比较符号的数值目标的方向，补充或覆盖内置越低越好用语（如 { \"投诉\" = \"<=\" }）"
-        ' / words in an indicator\'s name → the direction of a target written without a comparison, added to or'
+        description='指标名称中的用语 → 未写比较符号的数值目标的方向，补充或覆盖内置越低越好用语（如 { "投诉" = "<=" }）'
+        " / words in an indicator's name → the direction of a target written without a comparison, added to or"
         ' overriding the built-in lower-is-better words (e.g. { "投诉" = "<=" })',
     )
     scale: str = Field(default="default", description="定性指标所用的档次表 / the rating scale for qualitative rows")

@@ -68,7 +68,9 @@ def ranked(findings: list[Finding]) -> list[Finding]:
 
 
 # Findings about a score the table claims, told apart as over- and under-claims.
-_CLAIMS = frozenset({"row-score", "tier-band", "budget-score", "total-score", "total-sum", "above-points", "unreadable"})
+_CLAIMS = frozenset(
+    {"row-score", "tier-band", "budget-score", "total-score", "total-sum", "above-points", "unreadable"}
+)
 # The table's own inconsistencies, in the order a reviewer takes them (before any row's).
 _TABLE_ORDER = {
     code: rank
@@ -639,7 +641,9 @@ class _Auditor:
             return
         if plan.kind == "unreadable":
             assert plan.unreadable is not None
-            self.unreadable(name, plan.unreadable, row.reported, item, {**where, "cell": row.cell_of(plan.unreadable.column)})
+            self.unreadable(
+                name, plan.unreadable, row.reported, item, {**where, "cell": row.cell_of(plan.unreadable.column)}
+            )
             score = row.reported if row.reported is not None else item.score
             self.note(name, score, item, row.note, where, given=row.reported is not None)
             return
@@ -832,7 +836,10 @@ class _Auditor:
             zh = f"保留单位自评 {_score(item.score)} 分，需人工复核"
             en = f"the unit's own score of {_score(item.score)} is kept, to be checked by hand"
         elif record.action == "reported":
-            zh, en = "且未填自评得分，按 0 分计，需人工复核", "and no self-score is given: scored 0, to be checked by hand"
+            zh, en = (
+                "且未填自评得分，按 0 分计，需人工复核",
+                "and no self-score is given: scored 0, to be checked by hand",
+            )
         else:
             zh, en = "按 0 分计，需人工复核", "scored 0, to be checked by hand"
         self.add(

@@ -38,7 +38,7 @@ from .audit import Audit, audit_table
 from .html import WORDS as PAGE_WORDS
 from .html import render_batch_html, render_html, signed
 from .model import Table
-from .read import MAPPING_FIELDS, SUFFIXES, read_tables, table_files
+from .read import MAPPING_FIELDS, SUFFIXES, read_parts, table_files
 
 __all__ = [
     "AUDIT_FORMATS",
@@ -510,15 +510,22 @@ def _audit_file(
 ) -> list[BatchRow]:
     source = str(path)
     try:
-        tables = read_tables(path, mapping=mapping, limits=limits)
+        parts = read_parts(path, mapping=mapping, limits=limits)
     except UnreadableFileError as error:
         return [BatchRow(source, error=error, stage="unreadable")]
     except PerfscoreError as error:
         return [BatchRow(source, error=error, stage="read")]
     except Exception as error:  # a bug must not lose the other files: it becomes an error row that says so
         return [BatchRow(source, error=error, stage="internal")]
-    shared = len(tables) > 1
-    return [_audit_one(table, ruleset, shared=shared, strict=strict) for table in tables]
+    if len(parts) == 1 and isinstance(parts[0][1], DataError):  # the whole file: one error row, as before
+        return [BatchRow(source, error=parts[0][1], stage="read")]
+    shared = len(parts) > 1
+    return [  # one sheet that cannot be read is its own error row; the other sheets are audited
+        BatchRow(source, sheet, error=part, stage="read")
+        if isinstance(part, DataError)
+        else _audit_one(part, ruleset, shared=shared, strict=strict)
+        for sheet, part in parts
+    ]
 
 
 def audit_batch(

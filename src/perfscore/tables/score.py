@@ -66,10 +66,16 @@ COLUMNS = words(
 REASONS = words(
     "tables.reasons",
     {
-        "empty-target": ("单元格为空，指标名称中也没有写明目标", "the cell is empty and the indicator's name states no target"),
+        "empty-target": (
+            "单元格为空，指标名称中也没有写明目标",
+            "the cell is empty and the indicator's name states no target",
+        ),
         "no-tier": ("未说明目标达成到什么程度", "it does not say how far the target was reached"),
         "no-kind": ("既不是数值、日期，也不是定性目标", "it is neither a number, a date nor a qualitative target"),
-        "no-amounts": ("单元格为空；执行率需要全年预算数和全年执行数", "the cell is empty; the rate needs both amounts"),
+        "no-amounts": (
+            "单元格为空；执行率需要全年预算数和全年执行数",
+            "the cell is empty; the rate needs both amounts",
+        ),
         "zero-budget": ("执行率需要大于 0 的全年预算数", "the rate needs an adjusted budget above 0"),
         "negative": ("为负数", "it is negative"),
     },
@@ -314,7 +320,6 @@ class _Builder:
         if row.points is None:
             return RowPlan(index, row, root, leaf, "no-points")
         year, vocabulary, limits = self.table.year, dict(self.policy.vocabulary) or None, self.base.limits
-        read = {"year": year, "vocabulary": vocabulary, "limits": limits, "strict": self.strict}
         plan = RowPlan(index, row, root, leaf, "unreadable")
         written, found = row.target, None
         if not row.target.strip() and not self.strict:
@@ -323,14 +328,24 @@ class _Builder:
                 return self._unreadable(plan, "target", "", REASONS["empty-target"])
             written = found
         try:
-            target = parse_target(written, name=row.level3, directions=self.policy.directions, **read)
+            target = parse_target(
+                written,
+                year=year,
+                vocabulary=vocabulary,
+                limits=limits,
+                strict=self.strict,
+                name=row.level3,
+                directions=self.policy.directions,
+            )
         except TextError as error:
             return self._unreadable(plan, "target", row.target, _reason(error))
         if found is not None:
             target = replace(target, assumed=(Assumed("target-from-name", (("found", found),)), *target.assumed))
         plan = _replace(plan, assumed=target.assumed)
         try:
-            actual = parse_actual(row.actual, target, **read)
+            actual = parse_actual(
+                row.actual, target, year=year, vocabulary=vocabulary, limits=limits, strict=self.strict
+            )
         except TextError as error:
             return self._unreadable(plan, "actual", row.actual, _reason(error), target=target)
         plan = _replace(plan, assumed=(*target.assumed, *actual.assumed))
@@ -355,7 +370,9 @@ class _Builder:
             reason = REASONS["no-kind"]
             return self._unreadable(plan, "target", row.target, reason, target=target)
         if actual.number is None:
-            reason = Text(f"目标「{row.target}」为数值，需填数值", f"a number is needed against the target {row.target}")
+            reason = Text(
+                f"目标「{row.target}」为数值，需填数值", f"a number is needed against the target {row.target}"
+            )
             return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
         operator = target.operator
         direction: Literal[">=", "<=", "="] = "<=" if operator in ("<=", "<") else "=" if operator == "=" else ">="
@@ -559,9 +576,7 @@ class _Builder:
             column = "adjusted" if budget.adjusted is None else "executed"
             return self.cannot_read(None, budget.cell, column, "", REASONS["no-amounts"])
         if budget.adjusted <= 0:
-            return self.cannot_read(
-                None, budget.cell, "adjusted", plain(budget.adjusted), REASONS["zero-budget"]
-            )
+            return self.cannot_read(None, budget.cell, "adjusted", plain(budget.adjusted), REASONS["zero-budget"])
         if budget.executed < 0:
             return self.cannot_read(None, budget.cell, "executed", plain(budget.executed), REASONS["negative"])
         return None

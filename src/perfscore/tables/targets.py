@@ -22,7 +22,7 @@ from typing import Literal
 
 from ..errors import PerfscoreError
 from ..limits import DEFAULT_LIMITS, Limits
-from ..messages import Text, check_lang, words
+from ..messages import check_lang, words
 from ..reading import Unreadable, normal_width, number_text
 
 __all__ = [
@@ -298,6 +298,7 @@ def lower_better_word(name: str, directions: Mapping[str, str] | None = None) ->
         if word and word in folded:
             return word if table[word] == "<=" else None
     return None
+
 
 # --- operators ------------------------------------------------------------------------------------
 
