@@ -804,8 +804,8 @@ def shown(measure: Measure) -> str:
 
 def test_docs_have_the_forms_tables() -> None:
     """The forms section holds the targets, actuals and refusals tables, each with many rows."""
-    targets, actuals, refused = doc_tables("Accepted target and actual forms")
-    assert (len(targets) >= 60, len(actuals) >= 20, len(refused) >= 15) == (True, True, True)
+    targets, actuals, _, assumed, refused = doc_tables("Accepted target and actual forms")
+    assert (len(targets) >= 60, len(actuals) >= 20, len(assumed) >= 8, len(refused) >= 15) == (True,) * 4
 
 
 def test_docs_target_forms_read_as_documented() -> None:
@@ -828,14 +828,46 @@ def test_docs_actual_forms_read_as_documented() -> None:
 
 def test_docs_refused_forms_are_refused() -> None:
     """Every row of the documented refusals is refused: the target itself, or the actual against it."""
-    refused = doc_tables("Accepted target and actual forms")[2]
+    refused = doc_tables("Accepted target and actual forms")[4]
     roles = []
-    for row in refused:
-        with pytest.raises(TextError) as caught:
-            target = parse_target(written(row[0]), year=YEAR)
-            parse_actual(written(row[1]), target, year=YEAR)
-        roles.append((row[0], row[1], caught.value.role))
-    assert roles == [(row[0], row[1], "target" if row[1] == "—" else "actual") for row in refused]
+    for strict in (False, True):
+        for row in refused:
+            with pytest.raises(TextError) as caught:
+                target = parse_target(written(row[0]), year=YEAR, strict=strict)
+                parse_actual(written(row[1]), target, year=YEAR, strict=strict)
+            roles.append((row[0], row[1], caught.value.role))
+    assert roles == [(row[0], row[1], "target" if row[1] == "—" else "actual") for row in refused] * 2
+
+
+def test_docs_forms_read_with_a_finding() -> None:
+    """Every row of «Read with a finding» reads as its 'Read as' column says, with the assumption its
+    'Finding' column names (— for none: a measure word of its own); strictly, every one is refused."""
+    table = doc_tables("Accepted target and actual forms")[3]
+    read, refused = [], []
+    for row in table:
+        target = parse_target(written(row[0]), year=YEAR)
+        actual = parse_actual(written(row[1]), target, year=YEAR)
+        keys = [assumed.key for assumed in (*target.assumed, *actual.assumed)]
+        read.append([row[0], row[1], shown(actual), f"`{keys[0]}`" if keys else "—"])
+        try:
+            parse_actual(written(row[1]), parse_target(written(row[0]), year=YEAR, strict=True), strict=True)
+        except TextError:
+            refused.append(row[1])
+    assert read == [[row[0], row[1], row[2], row[3].split(" ")[0]] for row in table]
+    assert refused == [row[1] for row in table]
+
+
+def test_docs_conversions_convert_as_listed() -> None:
+    """The conversions table: every unit of a family converts to every other (a unit listed as converting
+    to nothing else converts to none of them)."""
+    table = doc_tables("Accepted target and actual forms")[2]
+    families = {row[0]: row[1] for row in table}
+    assert set(families) == {"money", "percentages", "length", "area", "weight", "time", "万 and 亿", "per unit"}
+    for a, b in [("元", "亿元"), ("‰", "%"), ("毫米", "公里"), ("公顷", "平方公里"), ("克", "吨"), ("分钟", "周"),
+                 ("月", "年"), ("亩", "万亩"), ("元/人", "万元/人")]:  # fmt: skip
+        assert convert(Decimal(1), a, b) is not None, (a, b)
+    for a, b in [("亩", "平方米"), ("工作日", "天"), ("月", "天")]:
+        assert convert(Decimal(1), a, b) is None, (a, b)
 
 
 def test_docs_vocabulary_is_the_default_vocabulary() -> None:

@@ -109,7 +109,7 @@ class Unreadable:
         """「年度指标值「≥五十个」无法识别：…」 / "target '≥五十个' cannot be read: …"."""
         column, text = COLUMNS[self.column], flat(self.text)
         if check_lang(lang) == "zh":
-            return f"{column.zh}「{text}」无法识别：{self.reason_zh or self.reason}"
+            return f"{column.zh}「{text or '（空）'}」无法识别：{self.reason_zh or self.reason}"
         return f"{column.en} ({column.zh}) {text!r} cannot be read: {self.reason}"
 
 
