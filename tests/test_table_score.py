@@ -448,14 +448,13 @@ def readable_only(policy: str) -> tuple[TableScore, Table]:
 
 
 def test_unreadable_cells_scored_zero_with_the_reason() -> None:
-    """unparseable = "zero": the row scores 0 and says why; the cell is listed."""
+    """unparseable = "zero": the row scores 0 and says why, in Chinese on a Chinese page; the cell is listed."""
     scored, _ = readable_only("zero")
     assert [scored.item(i).score for i in range(3)] == [D("0.00"), D("10.00"), D("0.00")]
     assert scored.total == D("10.00")
     assert scored.item(0).explain("zh") == (
-        "培训人次：年度指标值「≥五十个」无法识别（these words are not in the vocabulary; expected a number with "
-        "its unit and comparison (≥50个, 95%以上), a deadline (9月前) or words from the vocabulary），按 0 分计；"
-        "得 0.00 分（满分 10 分），扣 10.00 分。"
+        "培训人次：年度指标值「≥五十个」无法识别（该用语不在词表中；应为带比较符号和单位的数值（≥50个、95%以上）、"
+        "完成时限（9月前）或词表中的用语），按 0 分计，需人工复核；得 0.00 分（满分 10 分），扣 10.00 分。"
     )
     assert [(u.row, u.column, u.text, u.action) for u in scored.unparseable] == [
         (0, "target", "≥五十个", "zero"),

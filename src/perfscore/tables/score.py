@@ -639,11 +639,12 @@ class _Builder:
         zh_col, en_col = COLUMNS[record.column].zh, COLUMNS[record.column].en
         written = _template(flat(record.text))
         reason = _template(flat(record.reason))
+        reason_zh = _template(flat(record.reason_zh or record.reason))
         if record.action == "reported" and reported is not None:
             return {
                 "method": "formula",
                 "formula": format(reported, "f"),
-                "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason}），保留单位自评分（待核实）；"
+                "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason_zh}），保留单位自评分，需人工复核；"
                 "得 {score} 分（满分 {points} 分）。",
                 "explain_en": f"{{name}}: the {en_col} {written!r} cannot be read ({reason}); the unit's own score "
                 "is kept, to be checked; {score} of {points} points.",
@@ -653,7 +654,7 @@ class _Builder:
         return {
             "method": "formula",
             "formula": "0",
-            "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason}），{why_zh}按 0 分计；"
+            "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason_zh}），{why_zh}按 0 分计，需人工复核；"
             "得 {score} 分（满分 {points} 分），扣 {lost} 分。",
             "explain_en": f"{{name}}: the {en_col} {written!r} cannot be read ({reason}){why_en}: scored 0; "
             "{score} of {points} points, {lost} lost.",
