@@ -67,15 +67,15 @@ ASSUMED = words(
     {
         "actual-comparison": (
             "实际完成值写成了比较式「{text}」，按其中的数值 {number}{unit} 计",
-            "the actual is written as a comparison {text!r}; its number, {number}{unit}, is read",
+            "the actual is written as a comparison '{text}'; its number, {number}{unit}, is read",
         ),
         "bare-number": (
             "实际完成值「{text}」未写单位，按年度指标值的单位读作 {number}{unit}",
-            "the actual {text!r} has no unit; it is read in the target's unit as {number}{unit}",
+            "the actual '{text}' has no unit; it is read in the target's unit as {number}{unit}",
         ),
         "bare-target": (
             "年度指标值「{target}」未写单位，按实际完成值的单位 {unit} 读",
-            "the target {target!r} has no unit; it is read in the actual's unit, {unit}",
+            "the target '{target}' has no unit; it is read in the actual's unit, {unit}",
         ),
         "unit-differs": (
             "年度指标值的单位为「{target}」，实际完成值的单位为「{actual}」，两者不能换算，按数值直接比较",
@@ -83,7 +83,7 @@ ASSUMED = words(
         ),
         "lower-better": (
             "指标名称含「{word}」，越低越好：年度指标值「{text}」未写比较符号，按「≤」计分",
-            "the indicator's name says {word!r}, lower is better: the target {text!r} has no comparison and is read as ≤",
+            "the indicator's name says '{word}', lower is better: the target '{text}' has no comparison and is read as ≤",
         ),
         "budget-rate-only": (
             "预算执行栏只填了执行率 {rate}%，没有全年预算数和全年执行数，按 执行率 × 分值 核对",
@@ -91,7 +91,7 @@ ASSUMED = words(
         ),
         "target-from-name": (
             "年度指标值为空，按指标名称中的「{found}」读作目标",
-            "the target cell is empty; {found!r}, written in the indicator's name, is read as the target",
+            "the target cell is empty; '{found}', written in the indicator's name, is read as the target",
         ),
     },
 )
@@ -657,7 +657,7 @@ def _words(vocabulary: Mapping[str, str] | None) -> Mapping[str, str]:
     words = dict(DEFAULT_VOCABULARY)
     for word, tier in vocabulary.items():
         if not _normal(word) or not isinstance(tier, str) or not tier:
-            raise ValueError(f"vocabulary maps a word to a tier name, got {word!r} → {tier!r}")
+            raise ValueError(f"vocabulary maps a word to a tier name, got '{word}' → {tier!r}")
         words[_normal(word)] = tier
     return words
 
