@@ -133,16 +133,16 @@ TEXT_ZH = """\
   8. [提示] rows[6] 未达满分但未说明原因：长效机制：未得满分（9 / 10 分），但未填写偏差原因分析及改进措施。
 
 逐项重算
-  位置     指标          分值  自评   重算
-  budget   预算执行率      10  9.67   9.67
-  rows[0]  培训人次        10    10   9.60
-  rows[1]  培训班期数      10     7  10.00
-  rows[2]  考核合格率      10    10  10.00
-  rows[3]  完成时间        10    10   0.00
-  rows[4]  人均培训成本    10     9   9.00
-  rows[5]  基层治理能力    20    18  12.00
-  rows[6]  长效机制        10     9   9.00
-  rows[7]  学员满意度      10    10  10.00
+  位置        指标          分值  自评   重算
+  预算执行栏  预算执行率      10  9.67   9.67
+  rows[0]     培训人次        10    10   9.60
+  rows[1]     培训班期数      10     7  10.00
+  rows[2]     考核合格率      10    10  10.00
+  rows[3]     完成时间        10    10   0.00
+  rows[4]     人均培训成本    10     9   9.00
+  rows[5]     基层治理能力    20    18  12.00
+  rows[6]     长效机制        10     9   9.00
+  rows[7]     学员满意度      10    10  10.00
 """
 
 TEXT_EN = """\
@@ -162,16 +162,16 @@ Findings: 5 errors, 1 warning, 2 info
   8. [info] rows[6] short of full marks with no explanation: 长效机制: not at full marks (9 of 10) but no explanation of the shortfall (偏差原因分析及改进措施) is given.
 
 Items recomputed
-  cell     indicator     points  reported  recomputed
-  budget   预算执行率        10      9.67        9.67
-  rows[0]  培训人次          10        10        9.60
-  rows[1]  培训班期数        10         7       10.00
-  rows[2]  考核合格率        10        10       10.00
-  rows[3]  完成时间          10        10        0.00
-  rows[4]  人均培训成本      10         9        9.00
-  rows[5]  基层治理能力      20        18       12.00
-  rows[6]  长效机制          10         9        9.00
-  rows[7]  学员满意度        10        10       10.00
+  cell          indicator     points  reported  recomputed
+  budget block  预算执行率        10      9.67        9.67
+  rows[0]       培训人次          10        10        9.60
+  rows[1]       培训班期数        10         7       10.00
+  rows[2]       考核合格率        10        10       10.00
+  rows[3]       完成时间          10        10        0.00
+  rows[4]       人均培训成本      10         9        9.00
+  rows[5]       基层治理能力      20        18       12.00
+  rows[6]       长效机制          10         9        9.00
+  rows[7]       学员满意度        10        10       10.00
 """
 
 

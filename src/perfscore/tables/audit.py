@@ -95,6 +95,7 @@ WORDS = words(
         "budget": ("预算执行率", "Budget execution rate"),
         "ungraded": ("不评等级（总分超过满分）", "no grade (the total is above the full score)"),
         "over": ("多计", "over-claim"), "under": ("少计", "under-claim"),
+        "budget_cell": ("预算执行栏", "budget block"),
     },
 )  # fmt: skip
 
@@ -377,13 +378,13 @@ class Audit:
         if not self.findings:
             yield f"  {words['none']}"
         for number, finding in enumerate(self.findings, start=1):
-            where = f" {finding.where}" if finding.where else ""
+            where = f" {shown_where(finding.where, lang)}" if finding.where else ""
             yield f"  {number}. [{_label(finding, lang)}]{where} {_code(finding, lang)}{colon}{finding.message(lang)}"
         yield ""
         yield words["rows"]
         heads = [words["where"], words["indicator"], words["points"], words["reported"], words["recomputed"]]
         body = [
-            [for_terminal(row["where"]), for_terminal(row["indicator"]), row["points"], row["reported"] or "—",
+            [for_terminal(shown_where(row["where"], lang)), for_terminal(row["indicator"]), row["points"], row["reported"] or "—",
              row["recomputed"]]
             for row in self.rows()
         ]  # fmt: skip
@@ -417,7 +418,7 @@ class Audit:
             yield "|---:|---|---|---|---|"
             for number, finding in enumerate(self.findings, start=1):
                 yield (
-                    f"| {number} | {_label(finding, lang)} | {for_markdown(finding.where)} | {_code(finding, lang)} "
+                    f"| {number} | {_label(finding, lang)} | {for_markdown(shown_where(finding.where, lang))} | {_code(finding, lang)} "
                     f"| {for_markdown(finding.message(lang))} |"
                 )
         yield ""
@@ -430,9 +431,15 @@ class Audit:
         yield "|---|---|---:|---:|---:|"
         for row in self.rows():
             yield (
-                f"| {for_markdown(row['where'])} | {for_markdown(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
+                f"| {for_markdown(shown_where(row['where'], lang))} | {for_markdown(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
                 f"| {row['recomputed']} |"
             )
+
+
+def shown_where(where: str, lang: str) -> str:
+    """A place as a report in ``lang`` shows it: a cell as the table names it (「自评表!G9」), a hand-built
+    row by its index, and the budget block without a cell in words (「预算执行栏」)."""
+    return in_lang(WORDS, lang)["budget_cell"] if where == "budget" else where
 
 
 def _label(finding: Finding, lang: str) -> str:

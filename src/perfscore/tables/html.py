@@ -22,7 +22,7 @@ from ..errors import CODES, SEVERITIES
 from ..exact import CONTEXT, pinned, unsigned
 from ..messages import check_lang, in_lang, words
 from ..text import for_html, plain
-from .audit import TOLERANCE, Audit
+from .audit import TOLERANCE, Audit, shown_where
 from .audit import WORDS as AUDIT_WORDS
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def _findings(audit: Audit, lang: str) -> Iterator[str]:
         yield (
             f'<tr class="{_e(severity)}"><td class="num">{number}</td>'
             f'<td><span class="badge {_e(severity)}{" " + claim if claim else ""}">{_e(label)}</span></td>'
-            f'<td>{_e(finding.where)}</td><td class="text">{_e(finding.message(lang))}</td>'
+            f'<td>{_e(shown_where(finding.where, lang))}</td><td class="text">{_e(finding.message(lang))}</td>'
             f"<td>{_e(kind)}</td></tr>"
         )
     yield "</tbody>"
@@ -256,7 +256,7 @@ def _item(row: Mapping[str, Any], lang: str) -> str:
     shown = "" if difference is None or not off else signed(difference)
     claim = "" if difference is None or not off else " " + _claimed(difference)
     return (
-        f"<tr{_class('off' if off else None)}><td>{_e(row['where'])}</td>"
+        f"<tr{_class('off' if off else None)}><td>{_e(shown_where(row['where'], lang))}</td>"
         f"<td>{_e(row['indicator'])}</td>"
         f'<td class="num">{_e(row["points"])}</td><td class="num">{_e(row["reported"] or "—")}</td>'
         f'<td class="num">{_e(row["recomputed"])}</td><td class="num{claim}">{_e(shown)}</td>'
