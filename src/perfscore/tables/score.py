@@ -78,8 +78,18 @@ REASONS = words(
         ),
         "zero-budget": ("执行率需要大于 0 的全年预算数", "the rate needs an adjusted budget above 0"),
         "negative": ("为负数", "it is negative"),
+        "not-a-tier": ("「{tier}」不是档次表「{scale}」中的档次", "'{tier}' is not a tier of the scale '{scale}'"),
+        "date-needed": ("目标为完成时限 {due}，需填完成日期", "a date is needed against the deadline {due}"),
+        "number-needed": ("目标「{target}」为数值，需填数值", "a number is needed against the target {target}"),
     },
 )
+
+
+def _said(key: str, **values: object) -> Text:
+    """A reason of :data:`REASONS` with its values filled in, in both languages."""
+    text = REASONS[key]
+    return Text(text.zh.format(**values), text.en.format(**values))
+
 
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
@@ -353,26 +363,22 @@ class _Builder:
             tier = self.tier(actual.tier)
             if tier is None:
                 reason = (
-                    Text(f"「{actual.tier}」不是档次表「{self.policy.scale}」中的档次",
-                         f"'{actual.tier}' is not a tier of the scale '{self.policy.scale}'")
+                    _said("not-a-tier", tier=actual.tier, scale=self.policy.scale)
                     if actual.tier
                     else REASONS["no-tier"]
-                )  # fmt: skip
+                )
                 return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
             return self._rated(plan, target, actual, tier)
         if target.deadline is not None:
             if actual.deadline is None:
-                due = target.deadline.isoformat()
-                reason = Text(f"目标为完成时限 {due}，需填完成日期", f"a date is needed against the deadline {due}")
+                reason = _said("date-needed", due=target.deadline.isoformat())
                 return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
             return _replace(plan, kind="deadline", target=target, actual=actual)
         if target.number is None:
             reason = REASONS["no-kind"]
             return self._unreadable(plan, "target", row.target, reason, target=target)
         if actual.number is None:
-            reason = Text(
-                f"目标「{row.target}」为数值，需填数值", f"a number is needed against the target {row.target}"
-            )
+            reason = _said("number-needed", target=row.target)
             return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
         operator = target.operator
         direction: Literal[">=", "<=", "="] = "<=" if operator in ("<=", "<") else "=" if operator == "=" else ">="
