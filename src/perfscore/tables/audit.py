@@ -823,13 +823,13 @@ class _Auditor:
         for text, key in self.score.unmatched.items():
             plans = [plan for plan in self.score.plans if plan.root == key]
             points = sum((plan.row.points or ZERO for plan in plans), ZERO)
-            name = flat(text) or "（空）"
+            name = flat(text)
             self.add(
                 "warning",
                 "unknown-level1",
-                f"一级指标「{name}」与规则的一级指标（{known}）都不匹配：其下 {len(plans)} 项按表中分值计入，共 "
-                f"{plain(points)} 分；可在规则的 [tables.level1] 中指明它属于哪个一级指标。",
-                f"The first-level indicator {name!r} matches none of the ruleset's ({known_en}): its "
+                f"一级指标「{name or '（空）'}」与规则的一级指标（{known}）都不匹配：其下 {len(plans)} 项按表中分值计入，"
+                f"共 {plain(points)} 分；可在规则的 [tables.level1] 中指明它属于哪个一级指标。",
+                f"The first-level indicator {name or '(empty)'!r} matches none of the ruleset's ({known_en}): its "
                 f"{len(plans)} {'row is' if len(plans) == 1 else 'rows are'} scored by their own points, "
                 f"{plain(points)} in all; [tables.level1] in the ruleset can say where it belongs.",
                 indicator=name,
