@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfscore
 from helpers import HENAN_MAPPING
@@ -352,3 +354,51 @@ def test_indicator_row_columns_do_not_change_equality() -> None:
     located = IndicatorRow("产出指标", "数量", "甲", "≥1个", "1个", D(1), columns={"target": "D"})
     assert plain == located
     assert located.cell_of("target") == Cell() and plain.cell_of("target") == Cell()
+
+
+# --- the default reading extends the strict one ------------------------------------------------------------
+
+CELL = st.text(alphabet="0123456789.%≥≤=<>以上下内月日年前个万元米厘公里人户亩次吨斤小时天*/合规及时效果明显基本 ", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CELL, CELL)
+def test_what_strict_reads_the_default_reads_the_same_without_assumptions(target: str, actual: str) -> None:
+    """Any pair of cells the strict reading accepts is read the same by default, assuming nothing; the default
+    refuses only with a TextError, and reads more than strict only by saying what it assumed."""
+    try:
+        strict_target = parse_target(target, year=2023, strict=True)
+        strict_actual = parse_actual(actual, strict_target, year=2023, strict=True)
+    except perfscore.tables.TextError:
+        strict_actual = None
+    try:
+        default_target = parse_target(target, year=2023)
+        default_actual = parse_actual(actual, default_target, year=2023)
+    except perfscore.tables.TextError:
+        assert strict_actual is None  # nothing strict reads is refused by default
+        return
+    if strict_actual is not None:
+        assert (default_target, default_actual) == (strict_target, strict_actual)
+    else:  # read by default only: an assumption it states, or a measure word strict reading does not know
+        units = {unit for unit in (default_target.unit, default_actual.unit) if unit}
+        assert default_target.assumed or default_actual.assumed or any(not _known(unit) for unit in units)
+
+
+def _known(unit: str) -> bool:
+    """Whether the strict reading knows a unit (「1亩」 reads strictly, 「1个村」 does not)."""
+    try:
+        parse_target(f"1{unit}", strict=True)
+    except perfscore.tables.TextError:
+        return False
+    return True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="率数量控制受害投诉办结合格发生覆盖森林火灾成灾案件", min_size=1, max_size=8))
+def test_a_lower_is_better_word_gives_at_most_and_says_so(name: str) -> None:
+    """A plain 「5%」 reads ≤ exactly when the name holds a lower-is-better word not outweighed by a longer
+    higher-is-better one, and then the Measure says which word."""
+    target = parse_target("5%", name=name)
+    word = lower_better_word(name)
+    assert target.operator == ("<=" if word else "=")
+    assert [a.values for a in target.assumed] == ([(("word", word), ("text", "5%"))] if word else [])
