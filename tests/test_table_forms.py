@@ -163,7 +163,7 @@ def test_the_docs_list_the_direction_words() -> None:
 def test_the_docs_list_every_assumption() -> None:
     """docs/tables.md, «Assumptions a finding can state»: every key with its two texts."""
     section = _section("Assumptions a finding can state")
-    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \| (.+?) \|$", section, re.MULTILINE)
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| (.+?) \| (.+?) \|$", section, re.MULTILINE)
     assert rows == [(key, text.zh, text.en) for key, text in ASSUMED.items()]
 
 
@@ -342,7 +342,8 @@ def test_the_forms_sample_holds_every_form() -> None:
     audit = forms_audit()
     made = {assumed.key for plan in audit.score.plans for assumed in plan.assumed}
     made |= {assumed.key for assumed in audit.score.budget_assumed}
-    assert made == set(ASSUMED) - {"bare-target"}  # a bare target is in the docs' table and the tests above
+    # a bare target and a first level matched by a name it contains are in the tests above
+    assert made == set(ASSUMED) - {"bare-target", "level1-nearest"}
     tiers = {plan.tier.name for plan in audit.score.plans if plan.tier is not None}
     assert tiers == {"达成", "部分达成"}
 
@@ -402,3 +403,28 @@ def test_a_lower_is_better_word_gives_at_most_and_says_so(name: str) -> None:
     word = lower_better_word(name)
     assert target.operator == ("<=" if word else "=")
     assert [a.values for a in target.assumed] == ([(("word", word), ("text", "5%"))] if word else [])
+
+
+def test_a_first_level_with_a_note_or_a_longer_name_is_matched() -> None:
+    """「产出指标(50分)」 is 产出指标 (the bracketed note dropped, as published tables write it); 「项目产出」
+    contains 产出 and nothing else the ruleset names: counted under 产出指标, with one finding saying so;
+    strictly, 「项目产出」 is refused."""
+    table = Table(
+        "n",
+        rows=(
+            row(8, "产出指标(50分)", "数量", "甲", "≥10个", "10个", "40", "40"),
+            row(9, "项目产出", "质量", "乙", "≥10个", "10个", "10", "10"),
+            row(10, "效益指标（30分）", "社会", "丙", "效果明显", "效果明显", "30", "30"),
+        ),
+    )
+    audit = audit_table(table, base())
+    assert {plan.root for plan in audit.score.plans} == {"output", "effect"}
+    (nearest,) = [f for f in audit.findings if f.code == "assumed"]
+    assert nearest.message("zh") == "一级指标「项目产出」不是规则中的名称，按其中所含的名称计入规则的一级指标「产出指标」。"
+    assert nearest.message("en") == (
+        "The first-level indicator '项目产出' is not a name of the ruleset; it is counted under '产出指标', whose "
+        "name it contains."
+    )
+    assert not [f for f in audit.findings if f.code == "unknown-level1"]
+    with pytest.raises(DataError, match="'项目产出' matches none"):
+        audit_table(table, base(), strict=True)

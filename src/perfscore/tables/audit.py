@@ -817,7 +817,13 @@ class _Auditor:
         self.add("info", "assumed", f"{name}：{assumed.text('zh')}。", f"{name}: {assumed.text('en')}.", **where)
 
     def unmatched(self) -> None:
-        """One finding for each first-level name the ruleset does not know, however many rows it has."""
+        """One finding for each first-level name the ruleset does not know, however many rows it has, and
+        one for each matched only by the ruleset's name it contains."""
+        roots = {root.key: root for root in self.base.roots}
+        for text, key in self.score.nearest.items():
+            assumed = Assumed("level1-nearest", (("text", flat(text)), ("root", roots[key].name)))
+            self.add("info", "assumed", f"{assumed.text('zh')}。", f"{assumed.text('en')[:1].upper()}{assumed.text('en')[1:]}.",
+                     indicator=flat(text))  # fmt: skip
         known = "、".join(root.name for root in self.base.roots)
         known_en = ", ".join(_named(root) for root in self.base.roots)
         for text, key in self.score.unmatched.items():

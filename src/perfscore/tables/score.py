@@ -93,6 +93,7 @@ def _said(key: str, **values: object) -> Text:
 
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
+_BRACKETED = re.compile(r"[(（［\[][^)）］\]]*[)）］\]]")  # 「（50分）」, 「(50分)」: a note, not the name
 BUDGET_LEAF = "rate"
 BUDGET_RATIO: Mapping[str, Any] = {"method": "ratio", "actual": "execution_rate", "target": 1}  # min(rate, 1) × points
 _OWN_KEYS = frozenset({"name", "name_en", "points", "description", "description_en"})  # not copied from the ruleset
@@ -158,6 +159,7 @@ class TableScore:
     unmatched: Mapping[str, str] = field(default_factory=dict)  # first-level text matching no root → its own key
     budget_assumed: tuple[Assumed, ...] = ()  # what was assumed to score the budget block
     budget_rule: bool = False  # the budget block is scored by the ruleset's own budget indicator
+    nearest: Mapping[str, str] = field(default_factory=dict)  # first-level text matched by a name inside it → key
 
     @property
     def leaves(self) -> dict[int, str]:
@@ -251,6 +253,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.unreadable: list[Unreadable] = []
         self.roots = {root.key: root for root in ruleset.roots}
+        self.nearest: dict[str, str] = {}  # a first-level text matched by a name it contains → its key
         self.names = self._names()
         self.budget_rule = self._budget_rule()
         self.places = ruleset.meta.rounding.places
@@ -272,8 +275,19 @@ class _Builder:
         return names
 
     def match(self, level1: str) -> str | None:
-        text = _normal(level1)
-        return self.names.get(text) or self.names.get(text.removesuffix("指标"))
+        """The first-level key a table's 一级指标 names: by name, English name, key or alias, with or
+        without 「指标」 and a bracketed note (「产出指标（50分）」); else, not strictly, the one key whose
+        name the text contains (「项目产出」: 产出), which the audit reports."""
+        text = _BRACKETED.sub("", _normal(level1))
+        found = self.names.get(text) or self.names.get(text.removesuffix("指标"))
+        if found is not None or self.strict or not text:
+            return found
+        inside = {key for name, key in self.names.items() if len(name) >= 2 and name in text}
+        if len(inside) != 1:
+            return None
+        (key,) = inside
+        self.nearest[level1] = key
+        return key
 
     def budget_key(self) -> str | None:
         if self.policy.budget is not None:
@@ -523,6 +537,7 @@ class _Builder:
             unmatched,
             tuple(self.budget_assumed),
             self.used_rule,
+            dict(self.nearest),
         )
 
     def _tiers(self) -> list[dict[str, Any]]:

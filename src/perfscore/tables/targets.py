@@ -89,6 +89,11 @@ ASSUMED = words(
             "预算执行栏只填了执行率 {rate}%，没有全年预算数和全年执行数，按 执行率 × 分值 核对",
             "the budget block gives only its rate, {rate}%, without the amounts: it is checked as rate × points",
         ),
+        "level1-nearest": (
+            "一级指标「{text}」不是规则中的名称，按其中所含的名称计入规则的一级指标「{root}」",
+            "the first-level indicator '{text}' is not a name of the ruleset; it is counted under '{root}', "
+            "whose name it contains",
+        ),
         "target-from-name": (
             "年度指标值为空，按指标名称中的「{found}」读作目标",
             "the target cell is empty; '{found}', written in the indicator's name, is read as the target",
