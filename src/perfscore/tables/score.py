@@ -278,10 +278,14 @@ class _Builder:
         """The first-level key a table's 一级指标 names: by name, English name, key or alias, with or
         without 「指标」 and a bracketed note (「产出指标（50分）」); else, not strictly, the one key whose
         name the text contains (「项目产出」: 产出), which the audit reports."""
-        text = _BRACKETED.sub("", _normal(level1))
-        found = self.names.get(text) or self.names.get(text.removesuffix("指标"))
-        if found is not None or self.strict or not text:
-            return found
+        written = _normal(level1)
+        text = _BRACKETED.sub("", written)
+        for name in dict.fromkeys((written, text)):  # as written first: an alias may hold brackets
+            found = self.names.get(name) or self.names.get(name.removesuffix("指标"))
+            if found is not None:
+                return found
+        if self.strict or not text:
+            return None
         inside = {key for name, key in self.names.items() if len(name) >= 2 and name in text}
         if len(inside) != 1:
             return None
