@@ -39,6 +39,7 @@ th, td { border: 1px solid #d0d5dd; padding: .35rem .6rem; text-align: left; ver
 thead th { background: #f2f4f7; white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .bad { color: #b42318; font-weight: 600; }
+.under { color: #175cd3; font-weight: 600; }
 .good { color: #067647; }
 .text { white-space: pre-line; }
 code { font-size: .85rem; color: #475467; }
@@ -47,6 +48,7 @@ code { font-size: .85rem; color: #475467; }
 .badge.error { background: #b42318; }
 .badge.warning { background: #b54708; }
 .badge.info { background: #175cd3; }
+.badge.under { background: #0e7090; }
 tr.error td { background: #fef3f2; }
 tr.warning td { background: #fffaeb; }
 tr.info td { background: #eff8ff; }
