@@ -276,6 +276,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "stray-key": ("[indicators] 下只能放指标表", "[indicators] holds only indicator tables"),
     "empty-indicator": ("指标既无计分方法也无下级指标", "an indicator with neither a method nor sub-indicators"),
     "unknown-method": ("未知的计分方法", "an unknown scoring method"),
+    "unknown-rule-kind": ("未知的规则类型（封顶、保底、加减分、加分项、一票否决）", "an unknown kind of group rule"),
     "points-sum": ("下级指标分值之和不等于上级分值", "sub-indicators' points do not add up to their parent's"),
     "points-precision": ("分值的小数位多于舍入位数", "points with more decimal places than the rounding keeps"),
     "bad-name": ("名称不合规则（字母、数字、下划线）", "a name that is not letters, digits and _"),
@@ -334,6 +335,12 @@ _CODES: dict[str, tuple[str, str]] = {
     "never-loses-points": ("指标无论数据如何都得满分", "an indicator that never loses points"),
     "never-earns-points": ("指标无论数据如何都得 0 分", "an indicator that never earns points"),
     "zero-points": ("指标分值为 0", "an indicator worth 0 points"),
+    "rule-overlap": ("同一指标组的两条规则条件重叠", "two rules of one node whose conditions overlap"),
+    "rule-boundary": ("边界值同时满足两条规则的条件", "a boundary value that meets two rules' conditions"),
+    "rule-gap": ("相邻两条规则的条件之间有空档", "values between two rules' conditions that meet neither"),
+    "rule-never-binds": ("封顶或保底永远不会起作用", "a ceiling or floor that can never bind"),
+    "rule-unreachable": ("规则条件永远不会成立", "a rule whose condition can never hold"),
+    "rule-always": ("规则条件总是成立", "a rule whose condition always holds"),
     # self-evaluation tables: reading
     "table-file": ("自评表文件无法读取", "a table file that cannot be read"),
     "table-document": ("自评表文档结构不对", "a table document of the wrong shape"),
@@ -368,6 +375,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "total-points": ("各项分值之和不等于总分", "points that do not add up to the total"),
     "total-sum": ("填写的总分不等于各项得分之和", "a written total that is not the sum of the scores"),
     "total-score": ("总分与规则计算的不符", "a total that departs from the rules"),
+    "above-cap": ("得分高于规则封顶或一票否决后的分数", "a score kept above its cap or veto"),
     "grade": ("填写的等级与总分不符", "a written grade that does not fit the total"),
     # writing summaries and reports
     "output-is-input": ("输出文件就是输入之一（或含有输入）", "an output that is one of the inputs (or holds one)"),

@@ -22,11 +22,12 @@ from .messages import LANGS, check_lang
 from .methods import facts_of
 from .model import Grade
 from .text import plain_data
-from .wording import explain, fallback_note
+from .wording import explain, explain_rule, fallback_note
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .grouprules import GroupRule, Step
     from .ruleset import Indicator, Ruleset
 
 UNIT_COLUMNS = ("id", "name", "total", "grade", "error")
@@ -213,7 +214,9 @@ class ScoreResult:
         total: Decimal,
         grade: Grade,
         fallbacks: tuple[str, ...] = (),
+        ruled: Ruled | None = None,
     ) -> None:
+        self.ruled = ruled  # what the rules on groups and the total did, when the ruleset has any
         self.fallbacks = fallbacks  # derived values that divided by zero and took their declared fallback
         self.ruleset = ruleset
         self.unit = unit
@@ -245,6 +248,10 @@ class ScoreResult:
         if indicator.is_leaf:
             leaf = self.items[indicator.first]
             return NodeResult(indicator, leaf.score, (), leaf)
+        ruled = self.ruled.values.get(indicator.id) if self.ruled is not None else None
+        if ruled is not None:  # a group with rules, or above one: its score after them
+            children = tuple(self._node(child) for child in indicator.children)
+            return NodeResult(indicator, self.ruleset.round(ruled), children, None)
         if self.ruleset.meta.rounding.stage == "leaf":
             subtotal = total(self._scores[indicator.first : indicator.end])
         else:
@@ -257,10 +264,22 @@ class ScoreResult:
         return {node.id: node.score for root in self.tree for node in root.walk() if node.leaf is None}
 
     @property
-    def deductions(self) -> tuple[LeafResult, ...]:
-        """Every leaf that lost points, the largest loss first (ties in the ruleset's order)."""
-        lost = [item for item in self.items if item.lost > 0]
+    def deductions(self) -> tuple[LeafResult | Adjustment, ...]:
+        """Every leaf that lost points, and every rule on a group or the total that took points off
+        (a ceiling, a deduction, a veto), the largest loss first (ties: leaves in the ruleset's
+        order, then the rules in the order they applied)."""
+        lost: list[LeafResult | Adjustment] = [item for item in self.items if item.lost > 0]
+        lost += [adjustment for adjustment in self.adjustments if adjustment.lost > 0]
         return tuple(sorted(lost, key=lambda item: item.lost, reverse=True))  # stable: ties keep their order
+
+    @cached_property
+    def adjustments(self) -> tuple[Adjustment, ...]:
+        """What the rules on groups and the total did to this unit, in the order they applied
+        (children before parents, the total last): each ceiling, floor, adjustment, bonus and veto
+        that changed a score or the grade."""
+        if self.ruled is None:
+            return ()
+        return tuple(Adjustment(*applied, ruleset=self.ruleset) for applied in self.ruled.applied)
 
     @property
     def notes(self) -> tuple[LeafResult, ...]:
@@ -310,6 +329,7 @@ class ScoreResult:
                 {"id": item.id, "name": item.name, "explanation": {lang: item.explain(lang) for lang in LANGS}}
                 for item in self.notes
             ],
+            "adjustments": [adjustment.to_dict() for adjustment in self.adjustments],
             "fallbacks": [
                 dict(zip(LANGS, texts, strict=True))
                 for texts in zip(*(self.fallback_notes(lang) for lang in LANGS), strict=True)
@@ -319,6 +339,123 @@ class ScoreResult:
 
     def __repr__(self) -> str:
         return f"<ScoreResult {self.unit or ''} total={self.total} grade={self.grade.name}>"
+
+
+@dataclass(frozen=True)
+class Ruled:
+    """What the rules on groups and the total gave one unit: the scores of the nodes they touched
+    (by id; exact), the total, what each rule that applied recorded, and the grades vetoes hold
+    the unit to."""
+
+    values: Mapping[str, Decimal]
+    total: Decimal
+    applied: tuple[tuple[Any, ...], ...]
+    grades: tuple[str, ...]
+
+    def grade(self, ruleset: Ruleset, total: Decimal) -> Grade:
+        """The grade the total earns, or the lowest a veto holds the unit to if that is lower."""
+        grades = ruleset.meta.grades
+        names = [grade.name for grade in grades]
+        earned = names.index(ruleset.grade(total).name)
+        return grades[max([earned, *(names.index(name) for name in self.grades)])]
+
+
+def _named(rule: GroupRule, name: str) -> str:
+    """A name a rule's condition read, as written: an input's or derived value's name, or ``score("id")``."""
+    key = rule.scores.get(name)
+    return name if key is None else f'score("{key}")'
+
+
+class Adjustment:
+    """One rule on a group or the total that applied to a unit: what it did and why."""
+
+    __slots__ = ("after", "before", "rule", "ruleset", "shown", "step")
+
+    def __init__(
+        self, rule: GroupRule, step: Step, before: Decimal, after: Decimal, shown: tuple[Any, ...], *, ruleset: Ruleset
+    ) -> None:
+        self.rule = rule
+        self.step = step
+        self.before = before  # the node's score before the rule, exact
+        self.after = after  # and after it
+        self.shown = shown  # the values its condition read, in the order written
+        self.ruleset = ruleset
+
+    @property
+    def id(self) -> str:
+        """The rule's key path under ``indicators``: ``rules.0`` (the total's first), ``output.rules.1``."""
+        return self.rule.id
+
+    @property
+    def node(self) -> str:
+        """The id of the group it acted on; "" for the total."""
+        return self.rule.node
+
+    @property
+    def name(self) -> str:
+        return self.rule.label.zh
+
+    @property
+    def name_en(self) -> str:
+        return self.rule.label.en
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind.name
+
+    @property
+    def case(self) -> str:
+        """What it did: ``capped``, ``floored``, ``deducted``, ``added``, ``bonus``, ``vetoed``…"""
+        return self.step.name
+
+    @property
+    @pinned
+    def change(self) -> Decimal:
+        """The points it added (negative: took off), as the ruleset rounds them."""
+        return self.ruleset.round(self.after) - self.ruleset.round(self.before)
+
+    @property
+    @pinned
+    def lost(self) -> Decimal:
+        """The points it took off (negative: added)."""
+        return -self.change
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The values its condition read, by name (``score__N`` names an indicator's score)."""
+        return dict(zip(self.rule.shows, self.shown, strict=True))
+
+    @property
+    def explanation(self) -> str:
+        return self.explain("zh")
+
+    @property
+    def explanation_en(self) -> str:
+        return self.explain("en")
+
+    def explain(self, lang: str = "zh") -> str:
+        """What the rule did and why, in ``lang``."""
+        return explain_rule(self, check_lang(lang))
+
+    @pinned
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "node": self.node,
+            "name": self.name,
+            "name_en": self.name_en,
+            "kind": self.kind,
+            "case": self.case,
+            "before": str(self.ruleset.round(self.before)),
+            "after": str(self.ruleset.round(self.after)),
+            "lost": str(self.lost),
+            "grade": getattr(self.rule.spec, "grade", None),
+            "data": {_named(self.rule, name): plain_data(value) for name, value in self.values.items()},
+            "explanation": {lang: self.explain(lang) for lang in LANGS},
+        }
+
+    def __repr__(self) -> str:
+        return f"<Adjustment {self.id} {self.case} {self.before} → {self.after}>"
 
 
 @dataclass(frozen=True)
