@@ -146,6 +146,7 @@ class RuleKind:
     stage: ClassVar[int]
     steps: ClassVar[tuple[Step, ...]]
     family: ClassVar[str | None] = None  # kinds whose clauses on one node are read as one table (overlaps, gaps)
+    deliberate: ClassVar[bool] = False  # it lowers a score on purpose when its condition holds (a penalty)
 
     def __repr__(self) -> str:
         return f"<rule kind {self.name}>"
@@ -186,6 +187,10 @@ class RuleKind:
     def respected(self, rule: GroupRule, after: Decimal) -> bool:
         """Whether ``after``, the node's score right after the rule applied, is what the rule promises."""
         return True
+
+    def raises_to(self, rule: GroupRule) -> Decimal | None:
+        """The most the rule may lift its node to, when that may be above the node's points (a bonus's ceiling)."""
+        return None
 
 
 def check_places(value: Decimal, keys: tuple[str | int, ...], site: RuleSite) -> bool:

@@ -51,6 +51,7 @@ class Adjust(RuleKind):
     params = AdjustParams
     stage = 3
     steps = (DEDUCTED, ADDED)
+    deliberate = True  # a penalty: the condition that incurs it may come with a better value (a target far exceeded)
 
     def limit(self, spec: Any, points: Decimal) -> Decimal | None:
         value: Decimal = spec.points

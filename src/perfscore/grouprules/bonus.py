@@ -58,6 +58,9 @@ class Bonus(RuleKind):
             return f"when {rule.when.text}: {amount} bonus points, at most {ceiling} in all"
         return f"当 {rule.when.text} 时加 {amount} 分，加分后至多 {ceiling} 分"
 
+    def raises_to(self, rule: GroupRule) -> Decimal | None:
+        return rule.limit
+
     def respected(self, rule: GroupRule, after: Decimal) -> bool:
         assert rule.limit is not None
         return after <= rule.limit

@@ -109,8 +109,7 @@ class Ceiling(_Bound):
             yield Problem(
                 rule.location,
                 f"the ceiling of {plain(rule.limit)} points is not below the {plain(rule.points)} points the node is worth: "
-                "it never binds (unless a bonus on a sub-indicator lifts the node above its points)",
-                "lower at_most, or remove the rule",
+                "it never binds (unless a bonus below lifts the node above its points); lower at_most, or remove the rule",
                 code="rule-never-binds",
                 severity="warning",
             )
@@ -158,8 +157,7 @@ class Floor(_Bound):
         if rule.limit == 0:
             yield Problem(
                 rule.location,
-                "a floor of 0 points never binds: no score is below 0",
-                "raise at_least, or remove the rule",
+                "a floor of 0 points never binds: no score is below 0; raise at_least, or remove the rule",
                 code="rule-never-binds",
                 severity="warning",
             )
