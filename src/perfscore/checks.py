@@ -25,9 +25,9 @@ from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
-from .grouprules import GroupRule
 from .errors import SEVERITIES, Diagnostic, Location, PerfscoreError, Problem, RulesetError, Severity, Span
 from .expressions import Expression
+from .grouprules import GroupRule, points_words
 from .intervals import (
     EITHER,
     FALSE,
@@ -677,8 +677,8 @@ def _clauses(context: Context, rules: Sequence[GroupRule]) -> Iterator[Diagnosti
             if not shared:
                 continue
             limits = Text(*(
-                RULE_CHECKS["limits"](lang).format(first=plain(first.limit), first_rule=_rule_key(first),
-                                                   second=plain(second.limit), second_rule=_rule_key(second))
+                RULE_CHECKS["limits"](lang).format(first=points_words(first.limit), first_rule=_rule_key(first),
+                                                   second=points_words(second.limit), second_rule=_rule_key(second))
                 for lang in LANGS
             ))  # fmt: skip
             point = shared[0].value if len(shared) == 1 else None

@@ -391,7 +391,7 @@ class _Exact(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.expr:
         if self.scores is not None and isinstance(node.func, ast.Name) and node.func.id == SCORE:
             argument = node.args[0]
-            assert isinstance(argument, ast.Constant)
+            assert isinstance(argument, ast.Constant) and isinstance(argument.value, str)  # checked: score("id")
             return ast.copy_location(ast.Name(self.scores[argument.value], ast.Load()), node)
         self.generic_visit(node)
         return node

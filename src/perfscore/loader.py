@@ -21,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
 from .exact import pinned
 from .expressions import FUNCTIONS, Expression, Kind, compile_expression
-from .inputs import InputCheck, input_check
 from .grouprules import RULE_KINDS, TOTAL, GroupRule
+from .inputs import InputCheck, input_check
 from .limits import DEFAULT_LIMITS, Limits, check_document
 from .messages import Text
 from .methods import METHODS, Method

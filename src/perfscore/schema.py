@@ -35,8 +35,8 @@ from pydantic_core import core_schema
 
 from .errors import OutputError
 from .files import write_text
-from .messages import words
 from .grouprules import RULE_KINDS
+from .messages import words
 from .methods import METHODS, Method
 from .model import NAME_PATTERN, RULES_KEY, TOP_LEVEL_KEYS, DerivedSpec, Group, InputSpec, Metadata, Scale, TablePolicy
 

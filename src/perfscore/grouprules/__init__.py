@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ._base import TOTAL, GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places
+from ._base import TOTAL, GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places, points_words
 from .adjust import ADJUST
 from .bonus import BONUS
 from .bounds import CEILING, FLOOR
@@ -37,4 +37,5 @@ __all__ = [
     "RuleSite",
     "Step",
     "check_places",
+    "points_words",
 ]

@@ -88,7 +88,8 @@ class GroupRule:
 
     def reason(self, lang: str) -> str | None:
         """The rule in the ruleset's own words, if it gives them."""
-        return (self.spec.reason_en or self.spec.reason) if lang == "en" else self.spec.reason
+        reason: str | None = (self.spec.reason_en or self.spec.reason) if lang == "en" else self.spec.reason
+        return reason
 
     def __repr__(self) -> str:
         return f"<{self.kind.name} rule {self.id}>"

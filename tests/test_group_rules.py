@@ -1,0 +1,513 @@
+"""Rules above the leaves (issue 14): ceilings, floors, fixed adjustments, bonus items and vetoes on a
+group of indicators or on the total.
+
+- the shipped capped-total ruleset at every boundary of its clauses (69.99%, 70%, 79.99%, 80%, …), its
+  over-target deductions, and its explanations;
+- each kind's arithmetic and the order they apply in (floors, ceilings, adjustments, bonus items,
+  vetoes; children before parents), vetoes that win over full marks, bonus items at their ceiling;
+- the compiled rules pass and the reference path agree (hypothesis), and a failing condition is located;
+- mistakes refused at load, located; ``perfscore check`` on overlapping, touching and gapped clauses;
+- the property kit checks what the rules promise.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import perfscore
+import perfscore.grouprules
+from helpers import ROOT
+from perfscore import RulesetError, ScoreResult, ScoringError
+from perfscore.checks import lint, lint_text
+from perfscore.testing import check_properties
+
+CAPPED = ROOT / "rulesets" / "project-capped-total.toml"
+
+FULL_MARKS: dict[str, Any] = {  # every target of the capped-total ruleset met, none by 30% or more
+    "budget": 100,
+    "executed": 100,
+    "outputs_completed": 50,
+    "beneficiaries": 1000,
+    "pass_rate": 100,
+    "completed_on": "2023-12-01",
+    "unit_cost": 2,
+    "income_generated": 20,
+    "social_effect": "达成",
+    "ecological_effect": "达成",
+    "sustainability": "达成",
+    "satisfaction_rate": 90,
+}
+
+
+@pytest.fixture(scope="module")
+def capped() -> perfscore.Ruleset:
+    """The shipped capped-total ruleset."""
+    return perfscore.load(CAPPED)
+
+
+def unit(**changes: Any) -> dict[str, Any]:
+    """The full-marks unit with some values changed."""
+    return {**FULL_MARKS, **changes}
+
+
+def both(ruleset: perfscore.Ruleset, values: Mapping[str, Any]) -> ScoreResult:
+    """Score through the compiled pass and the reference path; the two must agree; the pass's result."""
+    fast, reference = ruleset.score(dict(values)), ruleset.score_reference(dict(values))
+    assert summary(fast) == summary(reference)
+    return fast
+
+
+def summary(result: ScoreResult) -> dict[str, Any]:
+    """What a reader sees of a result: total, grade, subtotals and each rule that applied."""
+    return {
+        "total": result.total,
+        "grade": result.grade.name,
+        "subtotals": result.subtotals,
+        "scores": [item.score for item in result.items],
+        "adjustments": [(a.id, a.case, a.before, a.after, a.shown) for a in result.adjustments],
+    }
+
+
+# --- the shipped capped-total ruleset -------------------------------------------------------------
+
+# Worked by hand: every other indicator earns its full 90 points; the budget indicator earns
+# min(rate, 1) × 10 rounded half-up to 2 places; each band includes its lower end.
+BOUNDARIES = [
+    # executed (of 100), budget score, sum of the leaves, capped total
+    ("49.99", "5.00", "95.00", "59.00"),
+    ("50", "5.00", "95.00", "69.00"),
+    ("59.99", "6.00", "96.00", "69.00"),
+    ("60", "6.00", "96.00", "79.00"),
+    ("69.99", "7.00", "97.00", "79.00"),
+    ("70", "7.00", "97.00", "89.00"),
+    ("79.99", "8.00", "98.00", "89.00"),
+    ("80", "8.00", "98.00", "98.00"),
+]
+
+
+@pytest.mark.parametrize(("executed", "budget", "earned", "expected"), BOUNDARIES, ids=[b[0] for b in BOUNDARIES])
+def test_the_total_is_capped_by_the_execution_rate(
+    capped: perfscore.Ruleset, executed: str, budget: str, earned: str, expected: str
+) -> None:
+    """At each boundary of the clauses the total is capped by the band the rate falls in (lower end included)."""
+    result = both(capped, unit(executed=Decimal(executed)))
+    assert result.item("budget_execution").score == Decimal(budget)
+    assert sum((item.score for item in result.items), Decimal(0)) == Decimal(earned)
+    assert result.total == Decimal(expected)
+    capped_by = [a for a in result.adjustments if a.case == "capped"]
+    if Decimal(expected) < Decimal(earned):
+        (cap,) = capped_by
+        assert cap.lost == Decimal(earned) - Decimal(expected)
+        assert cap in result.deductions
+    else:
+        assert capped_by == []
+
+
+def test_the_cap_is_explained_and_ranked_among_the_deductions(capped: perfscore.Ruleset) -> None:
+    """A capped total says by which rate, at what cap, and how much was taken off, in both languages, and is
+    the largest deduction."""
+    result = both(capped, unit(executed=Decimal("74.3")))
+    assert result.total == Decimal(89)
+    first = result.deductions[0]
+    assert first.id == "rules.0"
+    assert first.lost == Decimal("8.43")  # 7.43 + 90 = 97.43, capped at 89
+    assert first.explain("zh") == (
+        "总分按预算执行率 74.30% 封顶 89 分，扣减 8.43 分（预算执行率 70%（含）至 80%，总分最高 89 分）"
+    )
+    assert first.explain("en") == (
+        "The total capped at 89 points for Budget execution rate 74.30%: 8.43 points taken off "
+        "(budget execution from 70% (included) to 80%: the total is at most 89)"
+    )
+    assert [item.id for item in result.deductions] == ["rules.0", "budget_execution"]
+
+
+def test_an_indicator_far_above_its_target_costs_its_group_two_points(capped: perfscore.Ruleset) -> None:
+    """130% of the target or more: 2 points off the indicator's group; 129.8% costs nothing."""
+    assert both(capped, unit(outputs_completed=64)).total == Decimal(100)
+    result = both(capped, unit(outputs_completed=65))
+    assert result.total == Decimal(98)
+    assert result.subtotals["output.quantity"] == Decimal(18)
+    (penalty,) = result.adjustments
+    assert (penalty.id, penalty.case, penalty.lost) == ("output.quantity.rules.0", "deducted", Decimal(2))
+    assert penalty.explain("zh") == "数量指标因示例：完成数量（个） 65个 扣 2 分（「完成数量」实际完成值超出年度指标值 30% 及以上）"
+    three = both(capped, unit(outputs_completed=70, beneficiaries=1300, income_generated=26))
+    assert three.total == Decimal(94)
+    assert (three.subtotals["output.quantity"], three.subtotals["effect.economic"]) == (Decimal(16), Decimal(3))
+
+
+def test_a_penalty_inside_a_group_comes_before_the_cap_on_the_total(capped: perfscore.Ruleset) -> None:
+    """The deductions act inside their groups, so a capped total may absorb them (the ruleset's stated reading)."""
+    result = both(capped, unit(executed=75, outputs_completed=65))
+    assert [a.case for a in result.adjustments] == ["deducted", "capped"]
+    assert result.total == Decimal(89)  # 7.50 + 90 - 2 = 95.50, capped at 89
+
+
+def test_the_shipped_ruleset_checks_clean_and_keeps_its_properties(capped: perfscore.Ruleset) -> None:
+    """No diagnostics, and the property kit (totals add up through the rules, caps respected, monotone
+    but for the deliberate penalties) passes."""
+    assert lint(capped) == []
+    report = check_properties(capped, examples=60, seed=1)
+    assert report.ok, report.render("en")
+
+
+# --- each kind, and the order they apply in ------------------------------------------------------
+
+HEADER = """
+[ruleset]
+id = "rules"
+title = "规则"
+version = "1"
+sources = ["测试"]
+{rounding}
+
+[inputs.a]
+label = "甲"
+min = 0
+max = 100
+[inputs.b]
+label = "乙"
+min = 0
+max = 100
+[inputs.flag]
+type = "bool"
+label = "重大违规"
+default = false
+
+[indicators.one]
+name = "一"
+points = 50
+[indicators.one.a]
+name = "甲项"
+points = 50
+method = "ratio"
+actual = "a"
+target = 100
+
+[indicators.two]
+name = "二"
+points = 50
+[indicators.two.b]
+name = "乙项"
+points = 50
+method = "ratio"
+actual = "b"
+target = 100
+"""
+
+
+def rules(text: str, rounding: str = "") -> perfscore.Ruleset:
+    """The two-group ruleset of HEADER with the rules ``text`` added."""
+    return perfscore.loads(HEADER.format(rounding=rounding) + text)
+
+
+def test_a_veto_wins_over_full_marks() -> None:
+    """Full marks, then a veto: the total is 0 and the grade 差, explained."""
+    ruleset = rules('[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\ngrade = "差"\nreason = "发生重大违规"\n')
+    assert both(ruleset, {"a": 100, "b": 100}).total == Decimal(100)
+    result = both(ruleset, {"a": 100, "b": 100, "flag": True})
+    assert (result.total, result.grade.name) == (Decimal(0), "差")
+    (veto,) = result.deductions
+    assert veto.explain("zh") == "总分一票否决：重大违规 是，100.00 分计为 0 分，等级至多为「差」（发生重大违规）"
+    assert veto.explain("en") == (
+        "The total vetoed for 重大违规 yes: 100.00 points set to 0, and the grade is at most Poor (发生重大违规)"
+    )
+
+
+def test_a_veto_on_a_group_and_a_veto_that_only_holds_the_grade() -> None:
+    """A group's veto zeroes the group (the total keeps the rest); a grade-only veto keeps the points but
+    holds the grade down, never up."""
+    ruleset = rules(
+        '[[indicators.two.rules]]\nkind = "veto"\nwhen = "flag"\n'
+        '[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\nzero = false\ngrade = "中"\n'
+    )
+    result = both(ruleset, {"a": 100, "b": 100, "flag": True})
+    assert (result.subtotals["two"], result.total, result.grade.name) == (Decimal(0), Decimal(50), "差")
+    held = both(rules('[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\nzero = false\ngrade = "中"\n'),
+                {"a": 100, "b": 100, "flag": True})  # fmt: skip
+    assert (held.total, held.grade.name) == (Decimal(100), "中")
+    assert [a.case for a in held.adjustments] == ["graded"]
+    assert held.deductions == ()
+
+
+def test_bonus_items_stop_at_their_ceiling() -> None:
+    """Two bonus items of 3 with a ceiling of 105: 100 → 103 → 105; the second adds only 2; a unit below
+    full marks gets the whole bonus."""
+    text = "".join(f'[[indicators.rules]]\nkind = "bonus"\nwhen = "a >= {n}"\npoints = 3\nceiling = 105\n' for n in (90, 95))
+    ruleset = rules(text)
+    result = both(ruleset, {"a": 100, "b": 100})
+    assert result.total == Decimal(105)
+    assert [(a.case, a.lost) for a in result.adjustments] == [("bonus", Decimal(-3)), ("bonus", Decimal(-2))]
+    assert result.deductions == ()
+    assert result.adjustments[1].explain("zh") == "总分加分项：甲 100，加 2 分（加分后至多 105 分）"
+    assert both(ruleset, {"a": 100, "b": 80}).total == Decimal(96)  # 90 + 3 + 3
+    at_ceiling = both(rules('[[indicators.rules]]\nkind = "bonus"\nwhen = "a >= 0"\npoints = 3\nceiling = 100\n'),
+                      {"a": 100, "b": 100})  # fmt: skip
+    assert (at_ceiling.total, at_ceiling.adjustments) == (Decimal(100), ())
+
+
+def test_the_order_floor_ceiling_adjustment_bonus_veto() -> None:
+    """Whatever order they are written in, a node's rules apply as floors, ceilings, adjustments,
+    bonus items, vetoes; a group's before its parent's."""
+    text = (
+        '[[indicators.rules]]\nkind = "bonus"\nwhen = "b >= 0"\npoints = 4\nceiling = 102\n'
+        '[[indicators.rules]]\nkind = "adjust"\nwhen = "b >= 0"\npoints = -1\n'
+        '[[indicators.rules]]\nkind = "ceiling"\nwhen = "b >= 0"\nat_most = 80\n'
+        '[[indicators.rules]]\nkind = "floor"\nwhen = "b >= 0"\nat_least = 90\n'
+        '[[indicators.one.rules]]\nkind = "floor"\nwhen = "a < 10"\nshare = 0.5\n'
+    )
+    result = both(rules(text), {"a": 0, "b": 0})
+    # one: 0 → floor 25; total 25 → floor 90 → ceiling 80 → −1 = 79 → bonus +4 = 83
+    assert [(a.id, a.before, a.after) for a in result.adjustments] == [
+        ("one.rules.0", Decimal(0), Decimal(25)),
+        ("rules.3", Decimal(25), Decimal(90)),
+        ("rules.2", Decimal(90), Decimal(80)),
+        ("rules.1", Decimal(80), Decimal(79)),
+        ("rules.0", Decimal(79), Decimal(83)),
+    ]
+    assert (result.subtotals["one"], result.total) == (Decimal(25), Decimal(83))
+
+
+def test_adjustments_stay_within_zero_and_the_points() -> None:
+    """A deduction stops at 0 and an addition at the node's points."""
+    text = ('[[indicators.one.rules]]\nkind = "adjust"\nwhen = "a < 5"\npoints = -10\n'
+            '[[indicators.two.rules]]\nkind = "adjust"\nwhen = "b > 95"\npoints = 10\n')  # fmt: skip
+    result = both(rules(text), {"a": 2, "b": 100})
+    assert (result.subtotals["one"], result.subtotals["two"]) == (Decimal(0), Decimal(50))
+    assert [(a.id, a.lost) for a in result.adjustments] == [("one.rules.0", Decimal(1))]
+
+
+def test_a_condition_reads_scores() -> None:
+    """score("id") reads a leaf's score, or a group's after its own rules."""
+    text = ('[[indicators.two.rules]]\nkind = "ceiling"\nwhen = \'score("one.a") < 25\'\nat_most = 10\n'
+            '[[indicators.rules]]\nkind = "veto"\nwhen = \'score("two") <= 10\'\n')  # fmt: skip
+    ruleset = rules(text)
+    assert both(ruleset, {"a": 100, "b": 100}).total == Decimal(100)
+    result = both(ruleset, {"a": 40, "b": 100})
+    assert result.total == Decimal(0)
+    assert result.adjustments[0].explain("zh") == "二按「甲项」得分 20.00 封顶 10 分，扣减 40 分"
+    assert result.adjustments[1].to_dict()["data"] == {'score("two")': "10"}
+
+
+def test_rounding_of_the_total_only() -> None:
+    """With stage = "total", nodes add exact scores and the result rounds them once."""
+    ruleset = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a < 100"\nshare = 0.8\n',
+                    '[ruleset.rounding]\nstage = "total"')  # fmt: skip
+    result = both(ruleset, {"a": Decimal("33.333"), "b": 100})
+    assert result.total == Decimal("66.67")  # 16.6665 + 50 = 66.6665, below the cap of 80
+    assert both(ruleset, {"a": Decimal("99.999"), "b": 100}).total == Decimal(80)
+
+
+def test_a_rule_reading_a_missing_input_does_not_apply() -> None:
+    """Under missing = "zero", a rule whose condition needs a value the unit left out does not apply."""
+    text = HEADER.format(rounding='missing = "zero"') + '[[indicators.rules]]\nkind = "ceiling"\nwhen = "b < 50"\nat_most = 10\n'
+    ruleset = perfscore.loads(text)
+    result = ruleset.score(MappingProxyType({"a": 100}))
+    assert (result.total, result.adjustments) == (Decimal(50), ())
+    assert ruleset.score_reference({"a": 100}).total == Decimal(50)
+
+
+def test_a_ruleset_with_rules_pickles_and_shows_its_code() -> None:
+    """Pickled and unpickled, it scores the same; generated_code() shows the rules pass and its reference."""
+    ruleset = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a < 50"\nat_most = 60\n')
+    again = pickle.loads(pickle.dumps(ruleset))
+    assert summary(again.score({"a": 40, "b": 100})) == summary(ruleset.score({"a": 40, "b": 100}))
+    code = ruleset.generated_code()
+    assert "applied.append" in code["rules"] and "applied.append" in code["rules.reference"]
+
+
+# --- the pass and the reference path agree --------------------------------------------------------
+
+EVERY_KIND = """
+[[indicators.one.rules]]
+kind = "floor"
+when = "a >= 20 and a < 40"
+at_least = 25
+[[indicators.one.rules]]
+kind = "adjust"
+when = "b >= 90"
+points = -3.5
+[[indicators.two.rules]]
+kind = "bonus"
+when = 'score("one.a") >= 30'
+points = 2.25
+ceiling = 52
+[[indicators.rules]]
+kind = "adjust"
+when = 'score("one") < 26'
+points = 1
+[[indicators.rules]]
+kind = "ceiling"
+when = "a < 60"
+at_most = 70
+[[indicators.rules]]
+kind = "ceiling"
+when = "a / (b - 50) > 1"
+share = 0.9
+[[indicators.rules]]
+kind = "veto"
+when = "flag and b < 10"
+grade = "中"
+"""
+
+
+@settings(max_examples=150, deadline=None)
+@example(a=Decimal(10), b=Decimal(50), flag=False, stage="leaf")  # the condition divides by zero
+@example(a=Decimal(30), b=Decimal(5), flag=True, stage="total")  # floor, bonus, cap and veto at once
+@given(
+    a=st.decimals(min_value=0, max_value=100, places=2),
+    b=st.decimals(min_value=0, max_value=100, places=2),
+    flag=st.booleans(),
+    stage=st.sampled_from(["leaf", "total"]),
+)
+def test_the_pass_and_the_reference_path_agree(a: Decimal, b: Decimal, flag: bool, stage: str) -> None:
+    """For any unit, the compiled rules pass (quick and checked-values paths) and the reference path give
+    the same total, grade, subtotals and steps; a condition dividing by zero fails alike, located."""
+    ruleset = RULESETS[stage]
+    values = {"a": a, "b": b, "flag": flag}
+    outcomes = []
+    for score in (ruleset.score, ruleset.score_reference, lambda v: ruleset.score(MappingProxyType(v))):
+        try:
+            outcomes.append(summary(score(dict(values))))
+        except ScoringError as error:
+            outcomes.append({"error": error.problem.location.path})
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    if b == 50:
+        assert outcomes[0] == {"error": ("indicators", "rules", 2, "when")}
+
+
+RULESETS = {stage: rules(EVERY_KIND, f'[ruleset.rounding]\nstage = "{stage}"\nplaces = 2') for stage in ("leaf", "total")}
+
+
+def test_a_failing_condition_is_located() -> None:
+    """A condition that divides by zero stops the unit with a ScoringError at the rule's condition."""
+    with pytest.raises(ScoringError) as caught:
+        RULESETS["leaf"].score({"a": 10, "b": 50})
+    assert caught.value.problem.code == "division-by-zero"
+    assert caught.value.problem.location.path == ("indicators", "rules", 2, "when")
+
+
+# --- mistakes refused at load ---------------------------------------------------------------------
+
+LOAD_ERRORS = [
+    ('[[indicators.rules]]\nkind = "cieling"\nwhen = "a < 1"\nat_most = 1\n', "unknown-rule-kind",
+     ("indicators", "rules", 0, "kind"), "ceiling"),
+    ('[[indicators.one.rules]]\nkind = "floor"\nwhen = "a < 1"\nat_least = 60\n', "invalid-value",
+     ("indicators", "one", "rules", 0, "at_least"), None),
+    ('[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\ngrade = "很差"\n', "invalid-value",
+     ("indicators", "rules", 0, "grade"), "差"),
+    ('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a < 1"\nat_most = 1\nshare = 0.5\n', "invalid-value",
+     ("indicators", "rules", 0), None),
+    ('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a < 1"\nat_most = 1.005\n', "points-precision",
+     ("indicators", "rules", 0, "at_most"), None),
+    ('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a"\nat_most = 1\n', "formula-kind",
+     ("indicators", "rules", 0, "when"), None),
+    ('[[indicators.rules]]\nkind = "ceiling"\nwhen = \'score("one.b") < 1\'\nat_most = 1\n', "unknown-name",
+     ("indicators", "rules", 0, "when"), "one.a"),
+    ('[[indicators.one.rules]]\nkind = "ceiling"\nwhen = \'score("two") < 1\'\nat_most = 1\n', "unknown-name",
+     ("indicators", "one", "rules", 0, "when"), "two.b"),
+    ('[[indicators.rules]]\nkind = "adjust"\nwhen = "a < 1"\npoints = 0\n', "invalid-value",
+     ("indicators", "rules", 0), None),
+    ('[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\nzero = false\n', "invalid-value",
+     ("indicators", "rules", 0), None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "code", "path", "suggestion"), LOAD_ERRORS, ids=[f"{e[1]}-{i}" for i, e in enumerate(LOAD_ERRORS)])
+def test_a_mistake_in_a_rule_is_refused_where_it_is(
+    text: str, code: str, path: tuple[str | int, ...], suggestion: str | None
+) -> None:
+    """Each mistake is one located problem, with the name probably meant where there is one."""
+    with pytest.raises(RulesetError) as caught:
+        rules(text)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.location.path, problem.suggestion) == (code, path, suggestion)
+    assert problem.location.line is not None
+
+
+def test_score_names_are_reserved() -> None:
+    """An input may not be named like the scores a condition reads (score__0)."""
+    with pytest.raises(RulesetError) as caught:
+        perfscore.loads(HEADER.format(rounding="") + '[inputs.score__0]\nlabel = "x"\n')
+    assert [p.code for p in caught.value.problems] == ["reserved-name"]
+
+
+def test_an_indicator_named_rules_is_still_an_indicator() -> None:
+    """A sub-table named rules is a sub-indicator (department-wide has one); an array of tables is the rules."""
+    ruleset = perfscore.load(ROOT / "rulesets" / "department-wide.toml")
+    assert ruleset.group_rules == {}
+    assert any(node.key == "rules" for node in ruleset.indicators())
+
+
+# --- perfscore check -----------------------------------------------------------------------------
+
+def clauses(*written: tuple[str, int]) -> list[perfscore.errors.Problem]:
+    """The diagnostics of the two-group ruleset with these ceilings on the total, by rate."""
+    text = "".join(f'[[indicators.rules]]\nkind = "ceiling"\nwhen = "{when}"\nat_most = {most}\n' for when, most in written)
+    found = lint_text(HEADER.format(rounding="") + '[derived.rate]\nformula = "a / 100"\n' + text)
+    return [problem for problem in found if problem.code.startswith("rule-")]
+
+
+def test_the_manuals_overlapping_clauses_are_pointed_out() -> None:
+    """Transcribed literally, "below 60% → 69" and "below 50% → 59" overlap on [0, 0.5): a located
+    warning with both caps and a value where both apply."""
+    found = clauses(("rate >= 0.7 and rate < 0.8", 89), ("rate >= 0.6 and rate < 0.7", 79), ("rate < 0.6", 69),
+                    ("rate < 0.5", 59))  # fmt: skip
+    (overlap,) = found
+    assert (overlap.code, overlap.severity, overlap.location.path) == ("rule-overlap", "warning",
+                                                                         ("indicators", "rules", 3, "when"))  # fmt: skip
+    assert overlap.message == (
+        "the conditions of two ceilings overlap where rate is in [0, 0.5) (e.g. 0.25): 69 (rules[2]) and 59 "
+        "(rules[3]) both apply there, and the stricter one wins; make the clauses exclusive"
+    )
+    assert overlap.message_zh is not None and "[0, 0.5)" in overlap.message_zh and "69" in overlap.message_zh
+
+
+def test_an_ambiguous_boundary_and_a_gap_are_pointed_out() -> None:
+    """0.7 in both clauses is a boundary warning; nothing for [0.8, 0.9] is a gap, with a value inside it."""
+    found = clauses(("rate >= 0.7 and rate <= 0.8", 89), ("rate >= 0.6 and rate <= 0.7", 79),
+                    ("rate > 0.8 and rate < 0.9", 95), ("rate >= 0.95", 99))  # fmt: skip
+    codes = {problem.code: problem.message for problem in found}
+    assert codes["rule-boundary"].startswith("rate = 0.7 meets the conditions of two ceilings: 89 (rules[0]) and 79")
+    assert "rate is in [0.9, 0.95)" in codes["rule-gap"] and "e.g. 0.925" in codes["rule-gap"]
+    assert "rule-overlap" not in codes
+
+
+def test_rules_that_never_apply_or_never_bind() -> None:
+    """A condition outside the inputs' ranges, one that always holds, a ceiling at the node's points."""
+    found = clauses(("rate > 2", 10), ("a >= 0", 50), ("rate < 0.5", 100))
+    assert sorted((p.code, p.location.path) for p in found) == [
+        ("rule-always", ("indicators", "rules", 1, "when")),
+        ("rule-never-binds", ("indicators", "rules", 2)),
+        ("rule-unreachable", ("indicators", "rules", 0, "when")),
+    ]
+
+
+def test_an_input_read_only_by_a_rule_is_used() -> None:
+    """An input a veto reads is not reported unused."""
+    ruleset = rules('[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\n')
+    assert [p.code for p in lint(ruleset)] == []
+    assert "unused-input" in [p.code for p in lint(perfscore.loads(HEADER.format(rounding="")))]
+
+
+def test_no_module_outside_the_rule_kinds_names_one() -> None:
+    """Only grouprules/ knows the kinds: no other module compares a kind's name with one of theirs."""
+    names = "|".join(perfscore.grouprules.RULE_KINDS)
+    pattern = re.compile(rf"""\.name\s*==\s*["']({names})["']|kind\s*==\s*["']({names})["']""")
+    package = ROOT / "src" / "perfscore"
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py")
+        if path.parent.name != "grouprules"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
