@@ -138,7 +138,7 @@ def test_an_indicator_far_above_its_target_costs_its_group_two_points(capped: pe
     assert result.subtotals["output.quantity"] == Decimal(18)
     (penalty,) = result.adjustments
     assert (penalty.id, penalty.case, penalty.lost) == ("output.quantity.rules.0", "deducted", Decimal(2))
-    assert penalty.explain("zh") == "数量指标因示例：完成数量（个） 65个 扣 2 分（「完成数量」实际完成值超出年度指标值 30% 及以上）"
+    assert penalty.explain("zh") == "数量指标：示例：完成数量（个） 65个，扣 2 分（「完成数量」实际完成值超出年度指标值 30% 及以上）"
     three = both(capped, unit(outputs_completed=70, beneficiaries=1300, income_generated=26))
     assert three.total == Decimal(94)
     assert (three.subtotals["output.quantity"], three.subtotals["effect.economic"]) == (Decimal(16), Decimal(3))

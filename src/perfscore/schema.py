@@ -458,8 +458,8 @@ class ScoreResultData(_Data):
     )
     notes: list[NoteData] = _about("未扣分但需说明原因的指标", "leaves that lost nothing but need an explanation")
     adjustments: list[AdjustmentData] = _about(
-        "指标组和总分上的规则所做的调整，按执行顺序",
-        "what the rules on groups and the total did, in the order they applied",
+        "指标组和总分上的规则所做的调整，按执行顺序（没有这类规则时为空）",
+        "what the rules on groups and the total did, in the order they applied (empty without such rules)",
     )
     fallbacks: list[ExplanationData] = _about(
         "除以零而改用 fallback 的计算值", "derived values that divided by zero and took their fallback"

@@ -35,13 +35,13 @@ class AdjustParams(RuleParams):
 
 DEDUCTED = Step(
     "deducted",
-    "{node}因{cause} 扣 {change} 分",
-    "{node}: {change} points taken off for {cause}",
+    "{node}：{cause}，扣 {change} 分",
+    "{node}: {cause}; {change} points taken off",
 )
 ADDED = Step(
     "added",
-    "{node}因{cause} 加 {change} 分",
-    "{node}: {change} points added for {cause}",
+    "{node}：{cause}，加 {change} 分",
+    "{node}: {cause}; {change} points added",
 )
 
 
