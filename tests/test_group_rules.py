@@ -28,6 +28,8 @@ import perfscore.grouprules
 from helpers import ROOT
 from perfscore import RulesetError, ScoreResult, ScoringError
 from perfscore.checks import lint, lint_text
+from perfscore.tables.audit import audit_table
+from perfscore.tables.model import BudgetBlock, Cell, Table
 from perfscore.testing import check_properties
 
 CAPPED = ROOT / "rulesets" / "project-capped-total.toml"
@@ -511,3 +513,42 @@ def test_no_module_outside_the_rule_kinds_names_one() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+# --- filled self-evaluation tables ----------------------------------------------------------------
+
+
+def capped_table(executed: str, reported: str) -> Table:
+    """A table at full marks but for its budget block (of 50.00, ``executed`` spent), its total as reported."""
+    from test_table_score import SHEET, row
+
+    rate = Decimal(executed) / 50 * 100
+    return Table(
+        "capped-2023",
+        "某项目",
+        2023,
+        BudgetBlock(Decimal(50), Decimal(50), Decimal(executed), Decimal(10), rate, None, Cell("t.xlsx", SHEET, 4, "B")),
+        (
+            row(8, "产出指标", "数量指标", "培训人次", "≥500人次", "500人次", "50", "50"),
+            row(9, "效益指标", "社会效益指标", "覆盖率", "≥90%", "90%", "30", "30"),
+            row(10, "满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "92%", "10", "10"),
+        ),
+        Decimal(reported),
+        None,
+        "t.xlsx",
+    )
+
+
+def test_the_audit_recomputes_the_cap_and_reports_points_kept_above_it(capped: perfscore.Ruleset) -> None:
+    """A table whose budget block gives 74.30% keeps 97.43: the audit caps the total at 89 and says the unit
+    kept 8.43 points above the cap; a table that applied the cap has no such finding."""
+    audit = audit_table(capped_table("37.15", "97.43"), capped)
+    assert audit.recomputed_total == Decimal(89)
+    (above,) = [finding for finding in audit.findings if finding.code == "above-cap"]
+    assert (above.severity, above.reported, above.recomputed) == ("error", Decimal("97.43"), Decimal(89))
+    assert above.message_zh.startswith("总分按预算执行率 74.30% 封顶 89 分，扣减 8.43 分")
+    fair = audit_table(capped_table("37.15", "89"), capped)
+    assert [finding.code for finding in fair.findings if finding.code in ("above-cap", "total-score")] == []
+    uncapped = audit_table(capped_table("40", "98"), capped)  # 80%: no cap
+    assert uncapped.recomputed_total == Decimal(98)
+    assert [finding.code for finding in uncapped.findings if finding.code == "above-cap"] == []

@@ -648,9 +648,12 @@ def group_rules(context: Context) -> Iterator[Diagnostic]:
         for rule in rules:
             names = _rule_names(context, rule)
             truth = analyse(rule.when.tree, names, context.relations).value
-            if truth in (FALSE, TRUE):
-                key, code = ("unreachable", "rule-unreachable") if truth == FALSE else ("always", "rule-always")
-                yield _rule_problem(_when(rule), key, code, when=rule.when.text, kind=rule.kind.title)
+            if truth == FALSE:
+                yield _rule_problem(
+                    _when(rule), "unreachable", "rule-unreachable", when=rule.when.text, kind=rule.kind.title
+                )
+            elif truth == TRUE:
+                yield _rule_problem(_when(rule), "always", "rule-always", when=rule.when.text, kind=rule.kind.title)
             yield from rule.kind.lint(rule, context)
         yield from _clauses(context, [rule for rule in rules if rule.kind.family is not None])
 

@@ -296,8 +296,8 @@ def explain_data(ruleset: Ruleset) -> dict[str, Any]:
     }
     if ruleset.group_rules:  # each group's rules with the group, the total's at the top
         data["rules"] = _rules_data(ruleset, "")
-        nodes = [node for item in data["indicators"] for node in _walk(item)]
-        for node in nodes:
+        tree: list[dict[str, Any]] = data["indicators"]  # type: ignore[assignment]
+        for node in (node for item in tree for node in _walk(item)):
             if node["method"] is None:
                 node["rules"] = _rules_data(ruleset, node["id"])
     plain: dict[str, Any] = plain_data(data)

@@ -17,7 +17,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, InternalError, OutputError, PerfscoreError
-from .exact import difference, pinned, total
+from .exact import ZERO, difference, pinned, total
 from .messages import LANGS, check_lang
 from .methods import facts_of
 from .model import Grade
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 UNIT_COLUMNS = ("id", "name", "total", "grade", "error")
 """The first columns of a batch as a table (:meth:`BatchResult.to_records`, :meth:`BatchResult.to_frame`);
 each indicator's columns follow, named by its id: ``<id>`` its score or subtotal, ``<id>:lost`` and
-``<id>:explanation`` a leaf's lost points and explanation."""
+``<id>:explanation`` a leaf's lost points and explanation; then, for each rule on a group or the
+total, ``<rule id>:lost`` (``rules.0:lost``): the points it took off the unit (negative: added)."""
 
 
 class _OfIndicator:
@@ -517,6 +518,7 @@ class BatchResult:
                 names.append(f"{node.id}:lost")
                 if explanations:
                     names.append(f"{node.id}:explanation")
+        names += [f"{rule.id}:lost" for rule in self.ruleset.rules()]  # what each rule on a group or the total took off
         if len(set(names)) < len(names):
             clash = sorted({name for name in names if names.count(name) > 1})
             raise OutputError(
@@ -548,6 +550,8 @@ class BatchResult:
                     row[f"{item.id}:lost"] = item.lost
                     if explanations:
                         row[f"{item.id}:explanation"] = item.explain(lang)
+                row.update({f"{rule.id}:lost": ZERO for rule in self.ruleset.rules()})
+                row.update({f"{adjustment.id}:lost": adjustment.lost for adjustment in outcome.adjustments})
             rows.append(row)
         return rows
 

@@ -756,6 +756,9 @@ class _Auditor:
 
     # --- totals -------------------------------------------------------------------------------------
 
+    def caps(self, reported_total: Decimal | None) -> None:
+        _caps(self, reported_total)
+
     def totals(self) -> None:
         table, score = self.table, self.score
         reported_total = table.reported_total
@@ -787,6 +790,7 @@ class _Auditor:
                 reported=reported_total,
                 recomputed=recomputed,
             )
+        self.caps(reported_total)
         grade = score.result.grade
         if table.reported_grade and not _grade_matches(table.reported_grade, grade):
             self.add(
@@ -796,6 +800,26 @@ class _Auditor:
                 f"The reported grade {table.reported_grade!r} does not go with the recomputed total {recomputed}, "
                 f"which is graded {grade.name_en} ({grade.name}).",
             )
+
+
+def _caps(auditor: _Auditor, reported_total: Decimal | None) -> None:
+    """A unit that kept points above what a rule on the total allows (a cap by the execution rate, a
+    veto): the rule's own explanation, and the reported total against the score the rule left."""
+    if reported_total is None:
+        return
+    for adjustment in auditor.score.result.adjustments:
+        after = auditor.score.ruleset.round(adjustment.after)
+        if adjustment.node or adjustment.lost <= 0 or reported_total - after <= TOLERANCE:
+            continue
+        auditor.add(
+            "error",
+            "above-cap",
+            f"{adjustment.explain('zh')}；自评总分 {plain(reported_total)} 分，高于该规则允许的 {after} 分。",
+            f"{adjustment.explain('en')}; the reported total of {plain(reported_total)} is above the {after} "
+            "this rule allows.",
+            reported=reported_total,
+            recomputed=after,
+        )
 
 
 def _percentage_points(rate: Decimal) -> Decimal:
