@@ -106,12 +106,15 @@ class Ceiling(_Bound):
     def lint(self, rule: GroupRule, context: Context) -> Iterator[Problem]:
         assert rule.limit is not None
         if rule.limit >= rule.points:
+            limit, points = plain(rule.limit), plain(rule.points)
             yield Problem(
                 rule.location,
-                f"the ceiling of {plain(rule.limit)} points is not below the {plain(rule.points)} points the node is worth: "
-                "it never binds (unless a bonus below lifts the node above its points); lower at_most, or remove the rule",
+                f"the ceiling of {limit} points is not below the {points} points the node is worth: it never binds "
+                "(unless a bonus below lifts the node above its points); lower at_most, or remove the rule",
                 code="rule-never-binds",
                 severity="warning",
+                message_zh=f"封顶 {limit} 分不低于本节点的分值 {points} 分，永远不会起作用（除非下级的加分项使得分超过分值）；"
+                "请降低 at_most，或删去这条规则",
             )
 
     def respected(self, rule: GroupRule, after: Decimal) -> bool:
@@ -160,6 +163,7 @@ class Floor(_Bound):
                 "a floor of 0 points never binds: no score is below 0; raise at_least, or remove the rule",
                 code="rule-never-binds",
                 severity="warning",
+                message_zh="保底 0 分永远不会起作用：得分不会低于 0；请提高 at_least，或删去这条规则",
             )
 
     def respected(self, rule: GroupRule, after: Decimal) -> bool:
