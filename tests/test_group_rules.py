@@ -12,6 +12,7 @@ group of indicators or on the total.
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 from collections.abc import Mapping
@@ -552,3 +553,94 @@ def test_the_audit_recomputes_the_cap_and_reports_points_kept_above_it(capped: p
     uncapped = audit_table(capped_table("40", "98"), capped)  # 80%: no cap
     assert uncapped.recomputed_total == Decimal(98)
     assert [finding.code for finding in uncapped.findings if finding.code == "above-cap"] == []
+
+
+# --- every output ---------------------------------------------------------------------------------
+
+
+def test_reports_show_the_rules_that_applied(capped: perfscore.Ruleset) -> None:
+    """Text and Markdown list the cap among the deductions and in the rules' own section, with its signed
+    change; JSON carries it with the values read; explain shows each rule where it acts."""
+    from perfscore.report import explain_data, explain_ruleset, render_json, render_markdown, render_text
+
+    result = capped.score(unit(executed=Decimal("74.3"), outputs_completed=65))
+    text = render_text(result)
+    assert "  1. −6.43  总分按预算执行率 74.30% 封顶 89 分，扣减 6.43 分" in text  # 7.43 + 90 − 2 = 95.43
+    assert "指标组和总分上的规则（按执行顺序）\n  1. −2.00  数量指标：" in text
+    assert "  2. −6.43  总分按预算执行率" in text.split("指标组和总分上的规则")[1]
+    markdown = render_markdown(result, "en")
+    assert "## Rules on groups and the total (in the order applied)" in markdown
+    assert "1. **−2.00** Quantity: Example: number of outputs completed 65个; 2 points taken off" in markdown
+    document = json.loads(render_json(result))
+    assert [(a["id"], a["case"], a["before"], a["after"], a["lost"]) for a in document["adjustments"]] == [
+        ("output.quantity.rules.0", "deducted", "20.00", "18.00", "2.00"),
+        ("rules.0", "capped", "95.43", "89.00", "6.43"),
+    ]
+    assert document["adjustments"][1]["data"] == {"execution_rate": "0.743"}
+    assert document["deductions"][0]["id"] == "rules.0"
+    words = explain_ruleset(capped, "en")
+    assert "Rules on the total (after the groups' own):\n  - ceiling (when execution_rate >= 0.7 and" in words
+    data = explain_data(capped)
+    assert [rule["params"]["at_most"] for rule in data["rules"]] == ["89", "79", "69", "59"]
+    quantity = data["indicators"][1]["children"][0]
+    assert [rule["params"]["points"] for rule in quantity["rules"]] == ["-2", "-2"]
+
+
+def test_frames_have_a_column_per_rule(capped: perfscore.Ruleset) -> None:
+    """Each rule's points taken off a unit is a column, 0 where it did not apply."""
+    batch = capped.score_many([unit(executed=Decimal("74.3")), unit(executed=50, income_generated=30)])
+    rows = batch.rows()
+    assert (rows[0]["rules.0:lost"], rows[0]["rules.2:lost"]) == (Decimal("8.43"), Decimal(0))
+    assert (rows[1]["rules.2:lost"], rows[1]["effect.economic.rules.0:lost"]) == (Decimal("24.00"), Decimal(2))
+    assert rows[1]["total"] == Decimal(69)  # 5.00 + 90 − 2 = 93.00, capped at 69
+
+
+def test_diff_shows_rules_and_how_they_move_units(capped: perfscore.Ruleset, tmp_path: Any) -> None:
+    """A lowered cap is a changed rule, and each unit it binds moves by the rule's new change."""
+    from perfscore.diff import compare, movements, render_diff
+    from perfscore.units import Unit
+
+    text = CAPPED.read_text(encoding="utf-8").replace("at_most = 89", "at_most = 85")
+    lowered = perfscore.loads(text)
+    diff = compare(capped, lowered)
+    assert diff.changed and [(old.id, new.limit) for old, new in diff.rules_changed] == [("rules.0", Decimal(85))]
+    moves = movements(capped, lowered, [Unit("u", None, unit(executed=Decimal("74.3")))])
+    (leaf,) = moves[0].leaves
+    assert (leaf.id, leaf.old, leaf.new, moves[0].difference) == ("rules.0", Decimal("-8.43"), Decimal("-12.43"),
+                                                                  Decimal("-4.00"))  # fmt: skip
+    said = render_diff(diff, moves, "text", "zh")
+    assert "指标组和总分上的规则变化\n  修改 [rules.0] 总分：封顶（当 execution_rate >= 0.7 and execution_rate < 0.8 时至多 85 分）" in said
+    assert json.loads(render_diff(diff, moves, "json"))["rules"]["changed"][0]["new"]["at_most"] == "85"
+    mof = perfscore.load(ROOT / "rulesets" / "project-mof-2020.toml")
+    assert len(compare(mof, capped).rules_added) == 7
+    assert compare(mof, capped).parameters_changed[0].parameters[0].key == "over_target"  # rules are not parameters
+
+
+def test_a_ruleset_with_rules_round_trips_as_data(capped: perfscore.Ruleset) -> None:
+    """to_dict() gives the rules back as arrays of tables; loads_dict() of it scores the same."""
+    again = perfscore.loads_dict(capped.to_dict())
+    assert [rule.id for rule in again.rules()] == [rule.id for rule in capped.rules()]
+    values = unit(executed=Decimal("61.5"), beneficiaries=1400)
+    assert summary(again.score(values)) == summary(capped.score(values))
+
+
+# --- the property kit -----------------------------------------------------------------------------
+
+
+def test_the_kit_catches_a_broken_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ceiling whose promise does not hold after it applied fails total-within-points, with the rule in words."""
+    ruleset = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a < 50"\nat_most = 60\n')
+    assert check_properties(ruleset, examples=30, seed=0).ok
+    monkeypatch.setattr(type(perfscore.grouprules.CEILING), "respected", lambda self, rule, after: after < rule.limit)
+    report = check_properties(ruleset, examples=60, seed=0)
+    (failure,) = [failure for failure in report.failures if failure.property == "total-within-points"]
+    assert "after its rule (when a < 50: at most 60 points)" in failure.message_en
+
+
+def test_the_kit_catches_a_cap_written_the_wrong_way() -> None:
+    """A cap that binds when the execution rate rises is a monotone failure; a deliberate penalty is not."""
+    backwards = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = "a >= 90"\nat_most = 60\n')
+    report = check_properties(backwards, examples=100, seed=0, properties=["monotone"])
+    assert [failure.property for failure in report.failures] == ["monotone"]
+    penalty = rules('[[indicators.one.rules]]\nkind = "adjust"\nwhen = "a >= 90"\npoints = -5\n')
+    assert check_properties(penalty, examples=100, seed=0, properties=["monotone"]).ok
