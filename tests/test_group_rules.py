@@ -31,7 +31,7 @@ from perfscore import RulesetError, ScoreResult, ScoringError
 from perfscore.checks import lint, lint_text
 from perfscore.tables.audit import audit_table
 from perfscore.tables.model import BudgetBlock, Cell, Table
-from perfscore.testing import check_properties
+from perfscore.testing import check_properties, rulesets_with_data
 
 CAPPED = ROOT / "rulesets" / "project-capped-total.toml"
 
@@ -644,3 +644,59 @@ def test_the_kit_catches_a_cap_written_the_wrong_way() -> None:
     assert [failure.property for failure in report.failures] == ["monotone"]
     penalty = rules('[[indicators.one.rules]]\nkind = "adjust"\nwhen = "a >= 90"\npoints = -5\n')
     assert check_properties(penalty, examples=100, seed=0, properties=["monotone"]).ok
+
+
+@st.composite
+def with_rules(draw: st.DrawFn) -> tuple[perfscore.Ruleset, dict[str, Any]]:
+    """A random ruleset of the kit with random rules on its total and on some of its groups, and data for it."""
+    text, data = draw(rulesets_with_data(max_depth=3))
+    plain = perfscore.loads(text)
+    numbers = [name for name, spec in plain.inputs.items() if spec.type in ("number", "percent", "count")]
+    nodes = [node for node in plain.indicators()]
+    groups = [node.id for node in nodes if not node.is_leaf]
+    leaves = [node.id for node in nodes if node.is_leaf]
+    places = plain.meta.rounding.places
+    added = []
+    for _ in range(draw(st.integers(1, 6))):
+        node = draw(st.sampled_from(["", *groups]))
+        points = plain.total_points if not node else next(n.points for n in nodes if n.id == node)
+        subject = draw(st.sampled_from([*(numbers or ["1"]), *(f'score("{leaf}")' for leaf in leaves)]))
+        if subject.startswith("score(") and node:
+            subject = f'score("{draw(st.sampled_from(leaves))}")'  # a leaf's score: readable from any node
+        condition = f"{subject} {draw(st.sampled_from(['<', '<=', '>', '>=']))} {draw(st.integers(0, 120))}"
+        amount = Decimal(draw(st.integers(1, max(1, int(points * 10**places))))).scaleb(-places)
+        kind = draw(st.sampled_from(["floor", "ceiling", "adjust", "bonus", "veto"]))
+        keys = {
+            "floor": f"at_least = {min(amount, points)}",
+            "ceiling": f"at_most = {amount}",
+            "adjust": f"points = {-amount if draw(st.booleans()) else amount}",
+            "bonus": f"points = {amount}\nceiling = {points + amount}",
+            "veto": f'zero = {draw(st.sampled_from(["true", "false"]))}\ngrade = "{plain.meta.grades[-1].name}"',
+        }[kind]
+        header = "[[indicators.rules]]" if not node else f"[[indicators.{node}.rules]]"
+        added.append(f"{header}\nkind = \"{kind}\"\nwhen = '{condition}'\n{keys}\n")
+    return perfscore.loads(text + "\n" + "".join(added)), data
+
+
+@settings(max_examples=40, deadline=None)
+@given(with_rules())
+def test_random_rules_on_random_rulesets_agree_on_every_path(case: tuple[perfscore.Ruleset, dict[str, Any]]) -> None:
+    """Random rules on the kit's random rulesets: the compiled pass, the checked-values pass and the reference
+    path give the same result, and every subtotal and the total are their children carried through the
+    recorded steps."""
+    from perfscore.testing.properties import _after_rules
+
+    ruleset, data = case
+    outcomes = []
+    for score in (ruleset.score, ruleset.score_reference, lambda v: ruleset.score(MappingProxyType(v))):
+        try:
+            outcomes.append(summary(score(dict(data))))
+        except ScoringError as error:
+            outcomes.append({"error": error.problem.location.path})
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    result = ruleset.score(dict(data)) if "error" not in outcomes[0] else None
+    if result is not None:
+        assert _after_rules(result, None) == result.total
+        for node in ruleset.indicators():
+            if not node.is_leaf:
+                assert _after_rules(result, node) == result.subtotals[node.id]
