@@ -700,3 +700,10 @@ def test_random_rules_on_random_rulesets_agree_on_every_path(case: tuple[perfsco
         for node in ruleset.indicators():
             if not node.is_leaf:
                 assert _after_rules(result, node) == result.subtotals[node.id]
+
+
+def test_a_condition_may_span_lines() -> None:
+    """A long condition written over several lines is read as one, like any formula."""
+    ruleset = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = """a < 50\n  and b < 50"""\nat_most = 30\n')
+    assert both(ruleset, {"a": 40, "b": 40}).total == Decimal(30)
+    assert both(ruleset, {"a": 40, "b": 60}).total == Decimal(50)

@@ -615,7 +615,7 @@ RULE_CHECKS = words(
         "boundary": ("{name} = {point} 同时满足两条{kind}规则的条件：{limits}；请写明 {point} 属于哪一档（一条用 <，另一条用 >=）",
                      "{name} = {point} meets the conditions of two {kind}s: {limits}; say which one {point} belongs "
                      "to (< in one, >= in the other)"),
-        "overlap": ("两条{kind}规则的条件在 {name} 取 {where} 时重叠（如 {example}）：{limits} 同时适用，较严的一条起作用；"
+        "overlap": ("两条{kind}规则的条件在 {name} 取 {where} 时重叠（如 {example}）：{limits}同时适用，较严的一条起作用；"
                     "请把各档写成互不重叠",
                     "the conditions of two {kind}s overlap where {name} is in {where} (e.g. {example}): {limits} "
                     "both apply there, and the stricter one wins; make the clauses exclusive"),
