@@ -504,7 +504,8 @@ def build_rules(
                 run.append(child)
                 continue
             if run:
-                parts.append(f"sum(sums[{run[0].first}:{run[-1].end}], ZERO)")
+                first, end = run[0].first, run[-1].end
+                parts.append(f"sums[{first}]" if end == first + 1 else f"sum(sums[{first}:{end}], ZERO)")
                 run = []
             if child is not None:
                 parts.append(f"n{number[child.id]}")

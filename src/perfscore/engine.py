@@ -84,7 +84,7 @@ class Engine:
         else:
             rounded = [value.quantize(self.rounding.quantum, self.rounding.mode) for value in raw]
             values, total, applied, grades = function(env, raw, rounded, missing)
-        return Ruled(values, total, tuple(applied), tuple(grades))
+        return Ruled(values, total, applied, grades)
 
     @cached_property
     def references(self) -> tuple[compiler.LeafFunction, ...]:

@@ -9,12 +9,12 @@ pinned decimal context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, InternalError, OutputError, PerfscoreError
 from .exact import ZERO, difference, pinned, total
@@ -342,16 +342,15 @@ class ScoreResult:
         return f"<ScoreResult {self.unit or ''} total={self.total} grade={self.grade.name}>"
 
 
-@dataclass(frozen=True)
-class Ruled:
+class Ruled(NamedTuple):
     """What the rules on groups and the total gave one unit: the scores of the nodes they touched
     (by id; exact), the total, what each rule that applied recorded, and the grades vetoes hold
-    the unit to."""
+    the unit to. (A named tuple: one is made for every unit scored.)"""
 
     values: Mapping[str, Decimal]
     total: Decimal
-    applied: tuple[tuple[Any, ...], ...]
-    grades: tuple[str, ...]
+    applied: Sequence[tuple[Any, ...]]
+    grades: Sequence[str]
 
     def grade(self, ruleset: Ruleset, total: Decimal) -> Grade:
         """The grade the total earns, or the lowest a veto holds the unit to if that is lower."""
