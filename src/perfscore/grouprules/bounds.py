@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -70,7 +70,23 @@ FLOORED = Step(
 
 
 class _Bound(RuleKind):
-    key: str  # at_most / at_least
+    """A ceiling or a floor: the same arithmetic, the other way round."""
+
+    key: ClassVar[str]  # at_most / at_least
+    beyond: ClassVar[str]  # how a score passes the limit: ">" (above a ceiling), "<" (below a floor)
+    step: ClassVar[Step]
+    words: ClassVar[Text]  # 至多 / at most
+
+    def emit(self, rule: GroupRule, code: RuleCode) -> None:  # the arithmetic, stated once
+        limit = code.const(rule.limit)
+        with code.block(f"if {code.score} {self.beyond} {limit}:"):
+            code.change(limit, self.step)
+
+    def describe(self, rule: GroupRule, lang: str) -> str:
+        limit = plain(rule.limit) if rule.limit is not None else "—"
+        if lang == "en":
+            return f"when {rule.when.text}: {self.words.en} {limit} points"
+        return f"当 {rule.when.text} 时{self.words.zh} {limit} 分"
 
     def limit(self, spec: Any, points: Decimal) -> Decimal | None:
         given = getattr(spec, self.key)
@@ -91,17 +107,9 @@ class Ceiling(_Bound):
     steps = (CAPPED,)
     family = "ceiling"
     key = "at_most"
-
-    def emit(self, rule: GroupRule, code: RuleCode) -> None:  # the arithmetic, stated once
-        limit = code.const(rule.limit)
-        with code.block(f"if {code.score} > {limit}:"):
-            code.change(limit, CAPPED)
-
-    def describe(self, rule: GroupRule, lang: str) -> str:
-        limit = plain(rule.limit) if rule.limit is not None else "—"
-        if lang == "en":
-            return f"when {rule.when.text}: at most {limit} points"
-        return f"当 {rule.when.text} 时至多 {limit} 分"
+    beyond = ">"
+    step = CAPPED
+    words = Text("至多", "at most")
 
     def lint(self, rule: GroupRule, context: Context) -> Iterator[Problem]:
         assert rule.limit is not None
@@ -130,6 +138,9 @@ class Floor(_Bound):
     steps = (FLOORED,)
     family = "floor"
     key = "at_least"
+    beyond = "<"
+    step = FLOORED
+    words = Text("至少", "at least")
 
     def check(self, spec: Any, site: RuleSite) -> bool:
         if not super().check(spec, site):
@@ -144,17 +155,6 @@ class Floor(_Bound):
             )
             return False
         return True
-
-    def emit(self, rule: GroupRule, code: RuleCode) -> None:  # the arithmetic, stated once
-        limit = code.const(rule.limit)
-        with code.block(f"if {code.score} < {limit}:"):
-            code.change(limit, FLOORED)
-
-    def describe(self, rule: GroupRule, lang: str) -> str:
-        limit = plain(rule.limit) if rule.limit is not None else "—"
-        if lang == "en":
-            return f"when {rule.when.text}: at least {limit} points"
-        return f"当 {rule.when.text} 时至少 {limit} 分"
 
     def lint(self, rule: GroupRule, context: Context) -> Iterator[Problem]:
         if rule.limit == 0:
