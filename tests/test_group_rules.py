@@ -707,3 +707,17 @@ def test_a_condition_may_span_lines() -> None:
     ruleset = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = """a < 50\n  and b < 50"""\nat_most = 30\n')
     assert both(ruleset, {"a": 40, "b": 40}).total == Decimal(30)
     assert both(ruleset, {"a": 40, "b": 60}).total == Decimal(50)
+
+
+def test_rules_on_a_leaf_are_refused_and_a_broken_leaf_is_reported_once() -> None:
+    """Rules under a leaf are one located error saying where they belong; a rule reading the score of a
+    leaf that has a mistake of its own adds no second error."""
+    with pytest.raises(RulesetError) as caught:
+        rules('[[indicators.one.a.rules]]\nkind = "ceiling"\nwhen = "a < 1"\nat_most = 1\n')
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.location.path) == ("invalid-value", ("indicators", "one", "a", "rules"))
+    assert "not on a leaf" in problem.message
+    broken = HEADER.format(rounding="").replace('target = 100\n\n[indicators.two]', 'target = "x +"\n\n[indicators.two]')
+    with pytest.raises(RulesetError) as caught:
+        perfscore.loads(broken + '[[indicators.rules]]\nkind = "veto"\nwhen = \'score("one.a") < 1\'\n')
+    assert [p.location.path[:3] for p in caught.value.problems] == [("indicators", "one", "a")]

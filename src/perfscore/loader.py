@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
 from .exact import pinned
-from .expressions import FUNCTIONS, Expression, Kind, compile_expression
+from .expressions import FUNCTIONS, SCORE, Expression, Kind, compile_expression
 from .grouprules import RULE_KINDS, TOTAL, GroupRule
 from .inputs import InputCheck, input_check
 from .limits import DEFAULT_LIMITS, Limits, check_document
@@ -161,6 +161,7 @@ class _Loader:
         self.known: Mapping[str, Method] = METHODS if methods is None else methods
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # derived values with a reported mistake: readers stay quiet
+        self.broken_ids: set[str] = set()  # indicators with a reported mistake: rules reading their scores stay quiet
 
     def at(self, path: KeyPath) -> Location:
         return Location(self.source, path)
@@ -229,7 +230,7 @@ class _Loader:
             roots = walker.children(indicators, ("indicators",))
             if meta is not None:
                 self.add_up(("indicators",), meta.total, indicators, "the declared total (ruleset.total)")
-            group_rules = self.group_rules(walker.pending, roots, meta, kinds, needs)
+            group_rules = self.group_rules(walker.pending, roots, meta, kinds, needs, walker.seen)
         checks = self.checks(inputs, scales, leaves, meta)
         policy = None
         if "tables" in document:
@@ -334,10 +335,13 @@ class _Loader:
         meta: Metadata | None,
         kinds: Mapping[str, Kind],
         needs: Mapping[str, frozenset[str]],
+        seen: set[str],
     ) -> dict[str, tuple[GroupRule, ...]]:
         """Each node's rules, checked by their kinds, in the order they apply (by stage, then as
-        written). A condition may read the score of any leaf, and of the groups under its node."""
+        written). A condition may read the score of any leaf, and of the groups under its node;
+        one reading an indicator that has mistakes of its own (already reported) is left out."""
         nodes = {node.id: node for root in roots for node in root.walk()}
+        self.broken_ids = seen - nodes.keys()
         names = {key: f"{SCORE_PREFIX}{number}" for number, key in enumerate(nodes)}
         places = meta.rounding.places if meta is not None else 2
         grades = tuple(grade.name for grade in meta.grades) if meta is not None else ()
@@ -382,6 +386,8 @@ class _Loader:
         spec = self.model(kind.params, table, path)
         if spec is None or not kind.check(spec, site):
             return None
+        if _scores_in(spec.when) & self.broken_ids:
+            return None  # it reads the score of an indicator whose own mistake is already reported
         when = self.formula(spec.when, (*path, "when"), kinds, Kind.BOOL, scores=scores)
         if when is None:
             return None
@@ -541,6 +547,20 @@ def _first_use(tree: ast.expr, name: str) -> tuple[int, int]:
     return min(places, default=(0, 0))
 
 
+def _scores_in(formula: str) -> set[str]:
+    """The ids a condition reads with score("…")."""
+    try:
+        tree = ast.parse(formula.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return set()  # reported with its position when the condition is compiled
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == SCORE
+        and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    }  # fmt: skip
+
+
 def _names_in(formula: str) -> set[str]:
     try:
         return {node.id for node in ast.walk(ast.parse(formula.strip(), mode="eval")) if isinstance(node, ast.Name)}
@@ -587,6 +607,7 @@ class _TreeWalker:
         self.inputs = inputs
         self.leaves = leaves
         self.pending: list[_Pending] = []  # the groups' (and the total's) rules, compiled once the tree is known
+        self.seen: set[str] = set()  # every indicator id written, built or not (a broken one's mistake is reported)
 
     def children(self, table: Mapping[str, Any], path: KeyPath) -> tuple[Indicator, ...]:
         nodes = []
@@ -598,7 +619,15 @@ class _TreeWalker:
         return tuple(nodes)
 
     def node(self, table: Mapping[str, Any], path: KeyPath) -> Indicator | None:
+        self.seen.add(".".join(str(part) for part in path[1:]))
         if "method" in table:
+            if isinstance(table.get(RULES_KEY), list):
+                self.loader.problem(
+                    (*path, RULES_KEY),
+                    "rules act on a group or on the total ([[indicators.rules]]), not on a leaf: put them on its group",
+                    code="invalid-value",
+                )
+                table = {key: value for key, value in table.items() if key != RULES_KEY}
             return self.leaf(table, path)
         own = {key: value for key, value in table.items() if not isinstance(value, Mapping)}
         first = len(self.leaves)
