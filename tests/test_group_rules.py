@@ -721,3 +721,16 @@ def test_rules_on_a_leaf_are_refused_and_a_broken_leaf_is_reported_once() -> Non
     with pytest.raises(RulesetError) as caught:
         perfscore.loads(broken + '[[indicators.rules]]\nkind = "veto"\nwhen = \'score("one.a") < 1\'\n')
     assert [p.location.path[:3] for p in caught.value.problems] == [("indicators", "one", "a")]
+
+
+def test_the_json_schema_covers_the_rules() -> None:
+    """Every kind's keys validate under the ruleset schema; a misspelt kind, a missing condition and a
+    ceiling with a floor's key are each one complaint at the rule."""
+    from test_schema import problems
+
+    text = HEADER.format(rounding="") + EVERY_KIND
+    assert problems(text) == []
+    bad = text.replace('kind = "veto"', 'kind = "vetoo"').replace('when = "a < 60"\n', "")
+    bad = bad.replace("share = 0.9", "at_least = 1")
+    found = problems(bad)
+    assert {path for path, _ in found} == {"indicators.rules.1", "indicators.rules.2", "indicators.rules.3.kind"}
