@@ -137,7 +137,7 @@ def fallback_note(derived: Derived, value: Decimal, lang: str) -> str:
 
 
 RULE_WORDS = words(
-    "group rules",
+    "wording.rules",
     {
         "score": ("「{name}」得分 {value}", "the score of {name}, {value}"),
         "named": ("{label} {value}", "{label} {value}"),
