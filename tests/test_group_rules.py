@@ -734,3 +734,14 @@ def test_the_json_schema_covers_the_rules() -> None:
     bad = bad.replace("share = 0.9", "at_least = 1")
     found = problems(bad)
     assert {path for path, _ in found} == {"indicators.rules.1", "indicators.rules.2", "indicators.rules.3.kind"}
+
+
+def test_the_pages_quoted_explanation_is_what_its_example_gives() -> None:
+    """docs/group-rules.md quotes the capped unit's explanation in both languages: the page's ruleset gives it."""
+    page = (ROOT / "docs" / "group-rules.md").read_text(encoding="utf-8")
+    ruleset = perfscore.loads(re.findall(r"```toml\n(.*?)```", page, re.S)[0])
+    first = ruleset.score({"budget": 100, "executed": Decimal("74.3"), "done": 100}).deductions[0]
+    assert f"`{first.explain('zh')}`" in page
+    assert f"`{first.explain('en')}`".replace(" budget\nexecution", " budget execution") in page.replace(
+        "budget\nexecution", "budget execution"
+    )
