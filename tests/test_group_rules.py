@@ -421,6 +421,9 @@ LOAD_ERRORS = [
      ("indicators", "rules", 0), None),
     ('[[indicators.rules]]\nkind = "veto"\nwhen = "flag"\nzero = false\n', "invalid-value",
      ("indicators", "rules", 0), None),
+    ('[[indicators.rules]]\nwhen = "flag"\n', "missing-key", ("indicators", "rules", 0, "kind"), None),
+    ('[[indicators.rules]]\nkind = "ceiling"\nwhen = "score(1) < 2"\nat_most = 1\n', "formula-arity",
+     ("indicators", "rules", 0, "when"), None),
 ]  # fmt: skip
 
 

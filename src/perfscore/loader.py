@@ -379,6 +379,10 @@ class _Loader:
             return None
         name = table.get("kind")
         kind = RULE_KINDS.get(name) if isinstance(name, str) else None
+        if name is None:
+            message = "missing required key: a rule's kind, one of " + ", ".join(RULE_KINDS)
+            self.problem((*path, "kind"), message, code="missing-key")
+            return None
         if kind is None:
             message = f"unknown rule kind {_show(name)}; expected one of " + ", ".join(RULE_KINDS)
             self.problem((*path, "kind"), message, suggest(str(name), RULE_KINDS), code="unknown-rule-kind")
