@@ -820,3 +820,36 @@ def test_the_oracle_works_out_a_capped_unit_by_hand() -> None:
     result = capped.score(unit(executed=Decimal("74.3"), outputs_completed=65))
     assert oracle(capped, result)[0] == result.total == Decimal(89)
     assert oracle(capped, result)[1]["output.quantity"] == Decimal(18)
+
+
+def test_the_command_line_scores_checks_and_explains_the_capped_ruleset(tmp_path: Any) -> None:
+    """As a finance officer would run it: score a unit by the shipped id (the cap in the report and the exit
+    status 0), check the ruleset clean, explain its rules, and check the manual's literal clauses (a warning)."""
+    import io
+
+    from perfscore.cli import run
+
+    def cli(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        return run(list(argv), out, io.StringIO()), out.getvalue()
+
+    data = tmp_path / "unit.toml"
+    values = unit(executed="74.3")
+    data.write_text(
+        "[unit]\nid = \"u\"\n[data]\n" + "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in values.items()),
+        encoding="utf-8",
+    )
+    data.write_text(data.read_text(encoding="utf-8").replace('"2023-12-01"', "2023-12-01"), encoding="utf-8")
+    status, out = cli("score", "project-capped-total", str(data))
+    assert status == 0 and "总分: 89.00 / 100    等级: 良" in out
+    assert "总分按预算执行率 74.30% 封顶 89 分，扣减 8.43 分" in out
+    assert cli("check", "project-capped-total")[0] == 0
+    status, out = cli("explain", "project-capped-total", "--lang", "en")
+    assert status == 0 and "ceiling (when execution_rate < 0.5: at most 59 points)" in out
+    literal = tmp_path / "literal.toml"
+    literal.write_text(
+        CAPPED.read_text(encoding="utf-8").replace("execution_rate >= 0.5 and execution_rate < 0.6", "execution_rate < 0.6"),
+        encoding="utf-8",
+    )
+    status, out = cli("check", str(literal))
+    assert "warning[rule-overlap]" in out and "[0, 0.5)" in out
