@@ -757,7 +757,23 @@ class _Auditor:
     # --- totals -------------------------------------------------------------------------------------
 
     def caps(self, reported_total: Decimal | None) -> None:
-        _caps(self, reported_total)
+        """A unit that kept points above what a rule on the total allows (a cap by the execution rate, a
+        veto): the rule's own explanation, and the reported total against the score the rule left."""
+        if reported_total is None:
+            return
+        for adjustment in self.score.result.adjustments:
+            after = self.score.ruleset.round(adjustment.after)
+            if adjustment.node or adjustment.lost <= 0 or reported_total - max(after, self.score.total) <= TOLERANCE:
+                continue  # a rule on a group, one that took nothing, or points the later rules gave back (a bonus)
+            self.add(
+                "error",
+                "above-cap",
+                f"{adjustment.explain('zh')}；自评总分 {plain(reported_total)} 分，高于该规则允许的 {after} 分。",
+                f"{adjustment.explain('en')}; the reported total of {plain(reported_total)} is above the {after} "
+                "this rule allows.",
+                reported=reported_total,
+                recomputed=after,
+            )
 
     def totals(self) -> None:
         table, score = self.table, self.score
@@ -800,26 +816,6 @@ class _Auditor:
                 f"The reported grade {table.reported_grade!r} does not go with the recomputed total {recomputed}, "
                 f"which is graded {grade.name_en} ({grade.name}).",
             )
-
-
-def _caps(auditor: _Auditor, reported_total: Decimal | None) -> None:
-    """A unit that kept points above what a rule on the total allows (a cap by the execution rate, a
-    veto): the rule's own explanation, and the reported total against the score the rule left."""
-    if reported_total is None:
-        return
-    for adjustment in auditor.score.result.adjustments:
-        after = auditor.score.ruleset.round(adjustment.after)
-        if adjustment.node or adjustment.lost <= 0 or reported_total - after <= TOLERANCE:
-            continue
-        auditor.add(
-            "error",
-            "above-cap",
-            f"{adjustment.explain('zh')}；自评总分 {plain(reported_total)} 分，高于该规则允许的 {after} 分。",
-            f"{adjustment.explain('en')}; the reported total of {plain(reported_total)} is above the {after} "
-            "this rule allows.",
-            reported=reported_total,
-            recomputed=after,
-        )
 
 
 def _percentage_points(rate: Decimal) -> Decimal:
