@@ -324,7 +324,12 @@ class _Loader:
             )
             return False
         if name in _RESERVED or name.startswith(SCORE_PREFIX):
-            self.problem(path, f"'{name}' is reserved (a function, keyword or 'points')", code="reserved-name")
+            what = (
+                "the names rules read scores under"
+                if name.startswith(SCORE_PREFIX)
+                else "a function, keyword or 'points'"
+            )
+            self.problem(path, f"'{name}' is reserved ({what})", code="reserved-name")
             return False
         return True
 
