@@ -12,7 +12,9 @@ scoring             ``stage`` (when it applies on its node) and ``emit``: the on
                     writes the same lines into the scoring pass and into the reference path.
 explanation         ``steps`` (their zh/en wording), ``describe``
 ``perfscore check``  ``family`` (rules whose conditions must not overlap), ``lint``
-testing kit         ``respected`` (what the node's score satisfies right after the rule applied)
+testing kit         ``respected`` (what the node's score satisfies right after the rule applied),
+                    ``raises_to`` (how far above its points it may lift a node), ``deliberate``
+                    (a penalty a better value may incur, not a ``monotone`` failure)
 ``perfscore diff``   ``title``
 ==================  ==========================================================================
 
