@@ -427,7 +427,7 @@ Applied = tuple[Any, ...]
 """What the rules pass records for each rule that changed a score: the rule, its step, the score
 before and after, and the values its condition read (in the order written)."""
 RulesFunction = Callable[
-    [dict[str, Any], list[Decimal], list[Decimal], "frozenset[str] | None"],
+    [dict[str, Any], list[Decimal], list[Decimal], "frozenset[str] | None", Decimal],
     tuple[dict[str, Decimal], Decimal, list[Applied], list[str]],
 ]
 
@@ -461,15 +461,16 @@ def build_rules(
     roots: Sequence[Indicator], rules: Mapping[str, Sequence[GroupRule]], each_leaf: bool, inline: bool
 ) -> RulesFunction:
     """The rules on groups and the total, after the leaves are scored:
-    ``rules(env, sums, scores, missing) -> (values, total, applied, grades)``. ``sums`` are what a
-    node adds up (the rounded leaf scores, or the raw ones when only the total is rounded) and
-    ``scores`` the leaves' rounded scores (what ``score("…")`` reads). Each node with rules, and
+    ``rules(env, sums, scores, missing, total) -> (values, total, applied, grades)``. ``sums`` are
+    what a node adds up (the rounded leaf scores, or the raw ones when only the total is rounded),
+    ``scores`` the leaves' rounded scores (what ``score("…")`` reads) and ``total`` the sum of
+    ``sums`` (the pass's: when no group has rules it is the total's starting point). Each node with rules, and
     every node above one, is added up from its children (after their own rules) and then its rules
     apply in order, each kind through its ``emit``; ``values`` holds those nodes' scores by id.
     ``inline`` writes the conditions' source into the function (the pass); otherwise each is
     evaluated through its closures, which locate a failure (the reference path)."""
     em = _RuleEmitter(inline)
-    em.line("def rules(env, sums, scores, missing):", 0)
+    em.line("def rules(env, sums, scores, missing, total):", 0)
     every = [rule for node_rules in rules.values() for rule in node_rules]
     nodes = [node for root in roots for node in root.walk()]
     number = {node.id: n for n, node in enumerate(nodes)}
@@ -528,7 +529,7 @@ def build_rules(
         for name, key in scored.items():
             if key == node.id:
                 em.line(f"v_{name} = env[{em.const(name)}] = x")
-    em.line(f"x = {term(roots)}")
+    em.line(f"x = {term(roots) if touched else 'total'}")  # with no group touched, the pass's sum is the total's start
     total = rules.get("", ())
     if total:
         node_rules(total, total[0].points)

@@ -74,17 +74,23 @@ class Engine:
         return compiler.build_rules(ruleset.roots, ruleset.group_rules, self.rounding.each_leaf, inline=False)
 
     def apply_rules(
-        self, env: dict[str, Any], raw: list[Any], scores: list[Any], missing: frozenset[str] | None, reference: bool
+        self,
+        env: dict[str, Any],
+        raw: list[Any],
+        scores: list[Any],
+        missing: frozenset[str] | None,
+        reference: bool,
+        total: Decimal,
     ) -> Ruled:
         """The rules on groups and the total for a unit whose leaves are scored (``scores`` rounded
-        per leaf when the ruleset rounds each leaf, else raw)."""
+        per leaf when the ruleset rounds each leaf, else raw; ``total`` their sum)."""
         function = self.rules_reference if reference else self.rules_pass
         if self.rounding.each_leaf:
-            values, total, applied, grades = function(env, scores, scores, missing)
+            values, ruled, applied, grades = function(env, scores, scores, missing, total)
         else:
             rounded = [value.quantize(self.rounding.quantum, self.rounding.mode) for value in raw]
-            values, total, applied, grades = function(env, raw, rounded, missing)
-        return Ruled(values, total, applied, grades)
+            values, ruled, applied, grades = function(env, raw, rounded, missing, total)
+        return Ruled(values, ruled, applied, grades)
 
     @cached_property
     def references(self) -> tuple[compiler.LeafFunction, ...]:
@@ -123,7 +129,7 @@ class Engine:
                         raw, scores, facts, total = self.reference_pass(env, missing, fallbacks)
                     else:
                         raw, scores, facts, total = self.run_pass(env, missing, fallbacks)
-                ruled = self.apply_rules(env, raw, scores, missing, reference) if ruleset.group_rules else None
+                ruled = self.apply_rules(env, raw, scores, missing, reference, total) if ruleset.group_rules else None
             except PerfscoreError:
                 raise  # the data's problems, a method's own located stop (a value in no band), the reference path's
             except _FAILED_FORMULA as error:
@@ -148,9 +154,9 @@ class Engine:
         """Raise the located ScoringError for a failure of the pass, found on the reference path; an
         InternalError if the reference path scores the unit (the two paths disagree: a bug)."""
         env, missing = validate(self.ruleset.checks, values, unit)
-        raw, scores, _, _ = self.reference_pass(env, missing, [])
+        raw, scores, _, total = self.reference_pass(env, missing, [])
         if self.ruleset.group_rules:
-            self.apply_rules(env, raw, scores, missing, reference=True)
+            self.apply_rules(env, raw, scores, missing, True, total)
         message = (
             f"the compiled scoring pass failed ({type(error).__name__}: {error}) where the reference path "
             "did not; please report this"
