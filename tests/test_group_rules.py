@@ -853,3 +853,10 @@ def test_the_command_line_scores_checks_and_explains_the_capped_ruleset(tmp_path
     )
     status, out = cli("check", str(literal))
     assert "warning[rule-overlap]" in out and "[0, 0.5)" in out
+
+
+def test_to_frame_carries_the_rule_columns(capped: perfscore.Ruleset) -> None:
+    """The DataFrame of a batch has each rule's column, exact."""
+    frame = capped.score_many([unit(executed=Decimal("74.3"))]).to_frame()
+    assert frame.loc[0, "rules.0:lost"] == Decimal("8.43")
+    assert frame.loc[0, "total"] == Decimal(89)
