@@ -860,3 +860,29 @@ def test_to_frame_carries_the_rule_columns(capped: perfscore.Ruleset) -> None:
     frame = capped.score_many([unit(executed=Decimal("74.3"))]).to_frame()
     assert frame.loc[0, "rules.0:lost"] == Decimal("8.43")
     assert frame.loc[0, "total"] == Decimal(89)
+
+
+def test_the_kits_random_rulesets_with_rules_keep_the_engines_properties() -> None:
+    """rulesets(rules=True) puts rules of every kind on random trees; the engine's own properties hold for them
+    (subtotals through the steps, caps respected, the total within what the bonus items allow, pickling)."""
+    from hypothesis import HealthCheck, Phase, seed
+
+    from perfscore.testing import rulesets
+
+    texts: list[str] = []
+
+    @seed(2026)
+    @settings(max_examples=20, database=None, phases=[Phase.generate], deadline=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(rulesets(max_depth=2, rules=True))
+    def collect(text: str) -> None:
+        texts.append(text)
+
+    collect()
+    loaded = [perfscore.loads(text) for text in texts]
+    assert sum(len(list(ruleset.rules())) for ruleset in loaded) >= 10
+    assert {rule.kind.name for ruleset in loaded for rule in ruleset.rules()} == set(perfscore.grouprules.RULE_KINDS)
+    properties = ["own-errors", "leaf-within-points", "totals-add-up", "total-within-points", "deterministic"]
+    for ruleset, text in zip(loaded, texts, strict=True):
+        report = check_properties(ruleset, examples=15, seed=0, properties=properties)
+        assert report.ok and report.data_error is None, text + "\n" + report.render("en")

@@ -90,8 +90,52 @@ def _children(draft: _Draft, units: int, depth: int, max_depth: int, most: int) 
     return nodes
 
 
+def _nodes(table: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """Every indicator of a drawn tree with its id, parents before children."""
+    found = []
+    for key, node in table.items():
+        if isinstance(node, dict) and "points" in node:  # an indicator (a leaf's own tables have no points)
+            found.append((".".join((*path, key)), node))
+            if "method" not in node:
+                found += _nodes(node, (*path, key))
+    return found
+
+
+def _rules(draft: _Draft, indicators: dict[str, Any], total: Decimal) -> None:
+    """Rules of every kind on the total and on some groups, each conditioned on a leaf's score the way
+    that keeps the total monotone (a cap or a veto while the leaf does badly, a floor or a bonus once it
+    does well, a penalty or an addition likewise): the properties hold with them."""
+    draw = draft.draw
+    nodes = _nodes(indicators)
+    leaves = [(key, node) for key, node in nodes if "method" in node]
+    groups = [("", indicators, total)] + [(key, node, node["points"]) for key, node in nodes if "method" not in node]
+    if not leaves:
+        return
+    for _ in range(draw(st.integers(1, 5))):
+        node_id, node, points = draw(st.sampled_from(groups))
+        leaf_id, leaf = draw(st.sampled_from(leaves))
+        scale = 10**draft.quantum_places
+        threshold = draft.points_of(draw(st.integers(0, int(leaf["points"] * scale))))
+        amount = draft.points_of(draw(st.integers(0, int(points * scale))))
+        good, bad = f'score("{leaf_id}") >= {threshold}', f'score("{leaf_id}") < {threshold}'
+        kind = draw(st.sampled_from(["floor", "ceiling", "adjust", "bonus", "veto"]))
+        rule: dict[str, Any] = {"kind": kind}
+        if kind == "floor":
+            rule |= {"when": good, "at_least": amount}
+        elif kind == "ceiling":
+            rule |= {"when": bad, "at_most": amount}
+        elif kind == "adjust":
+            step = amount or draft.points_of(1)
+            rule |= {"when": bad, "points": -step} if draw(st.booleans()) else {"when": good, "points": step}
+        elif kind == "bonus":
+            rule |= {"when": good, "points": amount or draft.points_of(1), "ceiling": points + amount}
+        else:
+            rule |= {"when": bad, "zero": draw(st.booleans()), "grade": "差"}
+        node.setdefault("rules", []).append(rule)
+
+
 @st.composite
-def _generated(draw: DrawFn, max_depth: int | None) -> str:
+def _generated(draw: DrawFn, max_depth: int | None, rules: bool = False) -> str:
     places = draw(st.integers(0, 4))
     mode = draw(st.sampled_from(["half-up", "half-even", "down", "up"]))
     stage = draw(st.sampled_from(["leaf", "total"]))
@@ -101,6 +145,8 @@ def _generated(draw: DrawFn, max_depth: int | None) -> str:
     units = draw(st.one_of(st.just(100 * scale), st.integers(1, 200 * scale)))
     depth = max_depth or draw(st.integers(1, 3))
     indicators = _children(draft, units, 1, depth, 4)
+    if rules:
+        _rules(draft, indicators, draft.points_of(units))
     document: dict[str, Any] = {
         "ruleset": {
             "id": "generated",
@@ -118,11 +164,13 @@ def _generated(draw: DrawFn, max_depth: int | None) -> str:
     return dumps_document(document)
 
 
-def rulesets(max_depth: int | None = None) -> st.SearchStrategy[str]:
+def rulesets(max_depth: int | None = None, *, rules: bool = False) -> st.SearchStrategy[str]:
     """Random valid rulesets as TOML text: a tree of depth 1–3 (or ``max_depth``) whose points add
     up, with leaves of every scoring method, every rounding policy and both ways of treating
-    missing data. Points have no more decimals than the ruleset rounds to."""
-    return _generated(max_depth)
+    missing data. Points have no more decimals than the ruleset rounds to. With ``rules``, the
+    total and some groups also carry rules of every kind (docs/group-rules.md), each conditioned
+    on a leaf's score so that improving an input never lowers the total."""
+    return _generated(max_depth, rules)
 
 
 @lru_cache(maxsize=128)
