@@ -108,11 +108,11 @@ def _rules(draft: _Draft, indicators: dict[str, Any], total: Decimal) -> None:
     draw = draft.draw
     nodes = _nodes(indicators)
     leaves = [(key, node) for key, node in nodes if "method" in node]
-    groups = [("", indicators, total)] + [(key, node, node["points"]) for key, node in nodes if "method" not in node]
+    groups = [(indicators, total)] + [(node, node["points"]) for _, node in nodes if "method" not in node]
     if not leaves:
         return
     for _ in range(draw(st.integers(1, 5))):
-        node_id, node, points = draw(st.sampled_from(groups))
+        node, points = draw(st.sampled_from(groups))
         leaf_id, leaf = draw(st.sampled_from(leaves))
         scale = 10**draft.quantum_places
         threshold = draft.points_of(draw(st.integers(0, int(leaf["points"] * scale))))
