@@ -14,7 +14,8 @@ explanation         ``steps`` (their zh/en wording), ``describe``
 ``perfscore check``  ``family`` (rules whose conditions must not overlap), ``lint``
 testing kit         ``respected`` (what the node's score satisfies right after the rule applied),
                     ``raises_to`` (how far above its points it may lift a node), ``deliberate``
-                    (a penalty a better value may incur, not a ``monotone`` failure)
+                    (a penalty a better value may incur, not a ``monotone`` failure),
+                    ``example`` (how to draw a random rule of it)
 ``perfscore diff``   ``title``
 ==================  ==========================================================================
 
@@ -193,6 +194,26 @@ class RuleKind:
 
     def raises_to(self, rule: GroupRule) -> Decimal | None:
         """The most the rule may lift its node to, when that may be above the node's points (a bonus's ceiling)."""
+        return None
+
+    class Draft(Protocol):
+        """What :meth:`example` draws a random rule with (the kit's ``rulesets(rules=True)``): two
+        conditions on one leaf's score, and values drawn for the rule's node."""
+
+        good: str  # a condition that holds once the leaf does well (score("k3") >= 4.5)
+        bad: str  # its opposite
+        points: Decimal  # the node's points
+        amount: Decimal  # points from 0 to the node's, as precise as the ruleset rounds
+        step: Decimal  # points above 0, as precise as the ruleset rounds
+        worst: str  # the lowest grade's name
+
+        def boolean(self) -> bool:
+            """True or False."""
+            ...
+
+    def example(self, draft: RuleKind.Draft) -> dict[str, Any] | None:
+        """The keys of a random rule of this kind (beyond ``kind``) whose effect never falls as the leaf
+        does better (so a ruleset's total stays monotone); None: such rules are not drawn."""
         return None
 
 

@@ -72,6 +72,11 @@ class Adjust(RuleKind):
         with code.block(f"if y != {x}:"):
             code.change("y", step)
 
+    def example(self, draft: RuleKind.Draft) -> dict[str, Any] | None:
+        if draft.boolean():
+            return {"when": draft.bad, "points": -draft.step}  # a penalty while the leaf does badly
+        return {"when": draft.good, "points": draft.step}
+
     def describe(self, rule: GroupRule, lang: str) -> str:
         assert rule.limit is not None
         amount = plain(abs(rule.limit))

@@ -58,6 +58,9 @@ class Bonus(RuleKind):
             return f"when {rule.when.text}: {amount} bonus points, at most {ceiling} in all"
         return f"当 {rule.when.text} 时加 {amount} 分，加分后至多 {ceiling} 分"
 
+    def example(self, draft: RuleKind.Draft) -> dict[str, Any] | None:
+        return {"when": draft.good, "points": draft.step, "ceiling": draft.points + draft.amount}
+
     def raises_to(self, rule: GroupRule) -> Decimal | None:
         return rule.limit
 

@@ -129,6 +129,9 @@ class Ceiling(_Bound):
         assert rule.limit is not None
         return after <= rule.limit
 
+    def example(self, draft: RuleKind.Draft) -> dict[str, Any] | None:
+        return {"when": draft.bad, "at_most": draft.amount}  # a cap while the leaf does badly
+
 
 class Floor(_Bound):
     name = "floor"
@@ -169,6 +172,9 @@ class Floor(_Bound):
     def respected(self, rule: GroupRule, after: Decimal) -> bool:
         assert rule.limit is not None
         return after >= rule.limit
+
+    def example(self, draft: RuleKind.Draft) -> dict[str, Any] | None:
+        return {"when": draft.good, "at_least": draft.amount}  # a floor once the leaf does well
 
 
 CEILING = Ceiling()

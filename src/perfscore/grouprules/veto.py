@@ -88,6 +88,9 @@ class Veto(RuleKind):
     def lint(self, rule: GroupRule, context: Context) -> Iterator[Problem]:
         return iter(())
 
+    def example(self, draft: RuleKind.Draft) -> dict[str, Any] | None:
+        return {"when": draft.bad, "zero": draft.boolean(), "grade": draft.worst}  # a veto while the leaf does badly
+
     def respected(self, rule: GroupRule, after: Any) -> bool:
         return not rule.spec.zero or after == 0
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..grouprules import RULE_KINDS, RuleKind
 from ..loader import loads
 from ..methods import METHODS, Method
 from ..toml import dumps_document
@@ -21,6 +22,8 @@ DrawFn = Callable[[st.SearchStrategy[Any]], Any]
 
 DRAWN = tuple(method for method in METHODS.values() if type(method).example is not Method.example)
 """The methods whose leaves are drawn: those that say how (the others keep the default hook)."""
+DRAWN_KINDS = tuple(kind for kind in RULE_KINDS.values() if type(kind).example is not RuleKind.example)
+"""The rule kinds drawn by ``rulesets(rules=True)``: those that say how."""
 
 
 class _Draft:
@@ -101,10 +104,28 @@ def _nodes(table: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str,
     return found
 
 
+class _RuleDraft:
+    """A rule being drawn (a :class:`RuleKind.Draft`): conditions on one leaf's score, values for its node."""
+
+    def __init__(self, draw: DrawFn, draft: _Draft, leaf: tuple[str, dict[str, Any]], points: Decimal) -> None:
+        self.draw = draw
+        leaf_id, keys = leaf
+        scale = 10**draft.quantum_places
+        threshold = draft.points_of(draw(st.integers(0, int(keys["points"] * scale))))
+        self.good = f'score("{leaf_id}") >= {threshold}'
+        self.bad = f'score("{leaf_id}") < {threshold}'
+        self.points = points
+        self.amount = draft.points_of(draw(st.integers(0, int(points * scale))))
+        self.step = self.amount or draft.points_of(1)
+        self.worst = "差"  # the generated rulesets keep the default grades
+
+    def boolean(self) -> bool:
+        return bool(self.draw(st.booleans()))
+
+
 def _rules(draft: _Draft, indicators: dict[str, Any], total: Decimal) -> None:
-    """Rules of every kind on the total and on some groups, each conditioned on a leaf's score the way
-    that keeps the total monotone (a cap or a veto while the leaf does badly, a floor or a bonus once it
-    does well, a penalty or an addition likewise): the properties hold with them."""
+    """Rules of every kind (each drawn by its own ``example``) on the total and on some groups, each
+    conditioned on a leaf's score the way that keeps the total monotone: the properties hold with them."""
     draw = draft.draw
     nodes = _nodes(indicators)
     leaves = [(key, node) for key, node in nodes if "method" in node]
@@ -113,25 +134,10 @@ def _rules(draft: _Draft, indicators: dict[str, Any], total: Decimal) -> None:
         return
     for _ in range(draw(st.integers(1, 5))):
         node, points = draw(st.sampled_from(groups))
-        leaf_id, leaf = draw(st.sampled_from(leaves))
-        scale = 10**draft.quantum_places
-        threshold = draft.points_of(draw(st.integers(0, int(leaf["points"] * scale))))
-        amount = draft.points_of(draw(st.integers(0, int(points * scale))))
-        good, bad = f'score("{leaf_id}") >= {threshold}', f'score("{leaf_id}") < {threshold}'
-        kind = draw(st.sampled_from(["floor", "ceiling", "adjust", "bonus", "veto"]))
-        rule: dict[str, Any] = {"kind": kind}
-        if kind == "floor":
-            rule |= {"when": good, "at_least": amount}
-        elif kind == "ceiling":
-            rule |= {"when": bad, "at_most": amount}
-        elif kind == "adjust":
-            step = amount or draft.points_of(1)
-            rule |= {"when": bad, "points": -step} if draw(st.booleans()) else {"when": good, "points": step}
-        elif kind == "bonus":
-            rule |= {"when": good, "points": amount or draft.points_of(1), "ceiling": points + amount}
-        else:
-            rule |= {"when": bad, "zero": draw(st.booleans()), "grade": "差"}
-        node.setdefault("rules", []).append(rule)
+        kind: RuleKind = draw(st.sampled_from(DRAWN_KINDS))
+        keys = kind.example(_RuleDraft(draw, draft, draw(st.sampled_from(leaves)), points))
+        assert keys is not None  # a kind in DRAWN_KINDS says how to draw its rules
+        node.setdefault("rules", []).append({"kind": kind.name, **keys})
 
 
 @st.composite
