@@ -369,7 +369,7 @@ def _named(rule: GroupRule, name: str) -> str:
 class Adjustment:
     """One rule on a group or the total that applied to a unit: what it did and why."""
 
-    __slots__ = ("after", "before", "rule", "ruleset", "shown", "step")
+    __slots__ = ("after", "before", "case", "id", "kind", "name", "name_en", "node", "rule", "ruleset", "shown", "step")
 
     def __init__(
         self, rule: GroupRule, step: Step, before: Decimal, after: Decimal, shown: tuple[Any, ...], *, ruleset: Ruleset
@@ -380,33 +380,11 @@ class Adjustment:
         self.after = after  # and after it
         self.shown = shown  # the values its condition read, in the order written
         self.ruleset = ruleset
-
-    @property
-    def id(self) -> str:
-        """The rule's key path under ``indicators``: ``rules.0`` (the total's first), ``output.rules.1``."""
-        return self.rule.id
-
-    @property
-    def node(self) -> str:
-        """The id of the group it acted on; "" for the total."""
-        return self.rule.node
-
-    @property
-    def name(self) -> str:
-        return self.rule.label.zh
-
-    @property
-    def name_en(self) -> str:
-        return self.rule.label.en
-
-    @property
-    def kind(self) -> str:
-        return self.rule.kind.name
-
-    @property
-    def case(self) -> str:
-        """What it did: ``capped``, ``floored``, ``deducted``, ``added``, ``bonus``, ``vetoed``…"""
-        return self.step.name
+        self.id = rule.id  # its key path under indicators: rules.0 (the total's first), output.rules.1
+        self.node = rule.node  # the id of the group it acted on; "" for the total
+        self.name, self.name_en = rule.label.zh, rule.label.en
+        self.kind = rule.kind.name
+        self.case = step.name  # what it did: capped, floored, deducted, added, bonus, vetoed, graded…
 
     @property
     @pinned
