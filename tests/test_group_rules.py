@@ -886,3 +886,15 @@ def test_the_kits_random_rulesets_with_rules_keep_the_engines_properties() -> No
     for ruleset, text in zip(loaded, texts, strict=True):
         report = check_properties(ruleset, examples=15, seed=0, properties=properties)
         assert report.ok and report.data_error is None, text + "\n" + report.render("en")
+
+
+def test_a_table_with_only_its_printed_rate_is_capped_too(capped: perfscore.Ruleset) -> None:
+    """A budget block that gives only its execution rate (74.30%) still caps the recomputed total at 89."""
+    from test_table_score import SHEET
+
+    table = capped_table("37.15", "97.43")
+    only_rate = BudgetBlock(None, None, None, Decimal(10), Decimal("74.30"), None, Cell("t.xlsx", SHEET, 4, "B"))
+    audit = audit_table(Table(table.id, table.title, table.year, only_rate, table.rows, table.reported_total, None,
+                              "t.xlsx"), capped)  # fmt: skip
+    assert audit.recomputed_total == Decimal(89)
+    assert "above-cap" in [finding.code for finding in audit.findings]

@@ -520,7 +520,8 @@ class _Builder:
                     final.append(plan)
                     self.write_leaf(document, values, (*path, f"row_{index + 1}"), plan)
         final.sort(key=lambda plan: plan.index)
-        given = set(values) | ({"execution_rate"} if "budget_executed" in values else set())  # what the table gives
+        rate = {"budget_executed", "budget_rate"} & values.keys()  # the block's amounts, or its printed rate alone
+        given = set(values) | ({"execution_rate"} if rate else set())  # what the table gives
         self.write_rules(document, given, groups)
         compiled = self.compile(document)
         try:
