@@ -168,3 +168,24 @@ def test_each_unit_scored_has_its_own_section_printed_from_a_new_page() -> None:
     assert "<h3>扣分说明（按扣分多少排序）</h3>" in sections[0] and "管理制度健全性：发现 1 项" in sections[0]
     assert '<p class="good">无扣分。</p>' in sections[1]
     assert "section.unit { break-before: page; }" in STYLE
+
+
+def test_rules_on_groups_and_the_total_are_explained_like_leaves(tmp_path: Path) -> None:
+    """Under project-capped-total, a unit that spent 75% of its budget has its total capped at 89, and 1350
+    beneficiaries (≥ 130% of 1000) cost its group 2 points: the page's deductions and the workbook's 扣分说明
+    name each rule and explain it."""
+    import openpyxl
+
+    from perfscore.sheets import write_scores_xlsx
+
+    capped = perfscore.load("project-capped-total")
+    values = {**perfscore.read_units(ROOT / "examples" / "project-template-data.toml")[0].values, "executed": 75}
+    result = capped.score(values)
+    rules = [item for item in result.deductions if not isinstance(item, perfscore.LeafResult)]
+    assert result.total == Decimal("89.00") and [rule.name for rule in rules] == ["总分", "数量指标"]
+    page = render_html(result)
+    book = openpyxl.load_workbook(write_scores_xlsx(capped.score_many([values]), tmp_path / "s.xlsx"))
+    explained = {row[3]: row[5] for row in book["扣分说明"].iter_rows(min_row=2, values_only=True)}
+    for rule in rules:
+        assert f"<td>{rule.name}</td>" in page and rule.explain("zh") in page
+        assert explained[rule.name] == rule.explain("zh")

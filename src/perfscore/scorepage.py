@@ -21,11 +21,11 @@ from .messages import check_lang, in_lang, words
 from .page import e, page
 from .report import WORDS as REPORT_WORDS
 from .report import _grade, _title  # the text report's names for a ruleset and a grade
-from .result import BatchResult, NodeResult, ScoreResult, UnitError
+from .result import Adjustment, BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Ruleset
 from .text import plain
 
-__all__ = ["ranks", "render_batch_html", "render_html"]
+__all__ = ["item_label", "ranks", "render_batch_html", "render_html"]
 
 #: The words of a score page: the text report's (total, grade, deductions, …) and the page's own.
 WORDS = {
@@ -122,6 +122,13 @@ def _unit_body(result: ScoreResult, lang: str, unit: str, level: int = 1) -> Ite
         yield '<ul class="plain">' + "".join(f"<li>{e(note)}</li>" for note in notes) + "</ul>"
 
 
+def item_label(item: LeafResult | Adjustment, lang: str) -> str:
+    """What lost the points: a leaf indicator's name, or the name of a rule on a group or the total."""
+    if isinstance(item, LeafResult):
+        return item.indicator.label(lang)
+    return item.name_en if lang == "en" and item.name_en else item.name
+
+
 def _walk(nodes: Sequence[NodeResult]) -> Iterator[NodeResult]:
     for root in nodes:
         yield from root.walk()
@@ -165,7 +172,7 @@ def _deductions(result: ScoreResult, lang: str) -> Iterator[str]:
     yield "<tbody>"
     for number, item in enumerate(result.deductions, start=1):
         yield (
-            f'<tr><td class="num">{number}</td><td>{e(item.indicator.label(lang))}</td>'
+            f'<tr><td class="num">{number}</td><td>{e(item_label(item, lang))}</td>'
             f'<td class="num bad">−{e(item.lost)}</td><td class="text">{e(item.explain(lang))}</td></tr>'
         )
     yield "</tbody>"
@@ -323,7 +330,7 @@ def _ranking(batch: BatchResult, lang: str) -> Iterator[str]:
         assert isinstance(result, ScoreResult)
         rank = ranked[index]
         worst = result.deductions[0] if result.deductions else None
-        most = "" if worst is None else f"{worst.indicator.label(lang)}（−{worst.lost}）" if lang == "zh" else f"{worst.indicator.label(lang)} (−{worst.lost})"  # fmt: skip
+        most = "" if worst is None else f"{item_label(worst, lang)}（−{worst.lost}）" if lang == "zh" else f"{item_label(worst, lang)} (−{worst.lost})"  # fmt: skip
         yield (
             f'<tr><td class="num">{rank}</td><td>{e(_label(batch, index))}</td>'
             f'<td class="num">{e(result.total)}</td><td>{e(_grade(result, lang))}</td><td>{e(most)}</td></tr>'

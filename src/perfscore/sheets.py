@@ -43,7 +43,7 @@ from .reading import normal_width
 from .report import WORDS as REPORT_WORDS
 from .result import BatchResult, ScoreResult, UnitError
 from .ruleset import Ruleset
-from .scorepage import ranks
+from .scorepage import item_label, ranks
 from .tables.archive import column_letter
 from .tables.batch import _put, _xlsx_text, require_openpyxl
 from .tables.read import _csv_grid, _Grid, _opened, _xlsx_grids
@@ -429,7 +429,7 @@ def _explanation_rows(batch: BatchResult, lang: str) -> tuple[list[str], list[li
         if isinstance(outcome, UnitError):
             rows.append([unit_id, name, words["error"], None, None, str(outcome.error)])
             continue
-        rows += [[unit_id, name, words["deduction"], item.indicator.label(lang), item.lost, item.explain(lang)]
+        rows += [[unit_id, name, words["deduction"], item_label(item, lang), item.lost, item.explain(lang)]
                  for item in outcome.deductions]  # fmt: skip
         rows += [[unit_id, name, words["note"], item.indicator.label(lang), None, item.explain(lang)]
                  for item in outcome.notes]  # fmt: skip
