@@ -39,7 +39,8 @@ from .intervals import (
     trend,
     uncovered,
 )
-from .loader import load, loads
+from .loader import load, load_bytes, loads
+from .messages import Text
 from .model import InputSpec, Tier
 from .positions import Positions
 from .ruleset import Indicator, Ruleset
@@ -69,12 +70,14 @@ def lint_text(text: str, source: str | None = None) -> list[Diagnostic]:
     return check(ruleset)
 
 
-def load_and_lint(path: str | os.PathLike[str]) -> tuple[Ruleset | None, list[Diagnostic]]:
-    """Load the ruleset at ``path`` and check it: the ruleset (None if it did not load) and the
-    diagnostics. Never raises."""
+def load_and_lint(
+    path: str | os.PathLike[str], *, data: bytes | None = None
+) -> tuple[Ruleset | None, list[Diagnostic]]:
+    """Load the ruleset at ``path`` (or, given ``data``, the ruleset those bytes hold, named ``path``)
+    and check it: the ruleset (None if it did not load) and the diagnostics. Never raises."""
     source = str(path)
     try:
-        ruleset = load(Path(path))
+        ruleset = load(Path(path)) if data is None else load_bytes(data, source)
     except Exception as error:  # lint reports every failure, it never raises
         return None, _load_failure(error, source)
     return ruleset, check(ruleset)
@@ -83,9 +86,11 @@ def load_and_lint(path: str | os.PathLike[str]) -> tuple[Ruleset | None, list[Di
 def _load_failure(error: Exception, source: str | None) -> list[Diagnostic]:
     if isinstance(error, RulesetError):
         return list(error.problems)
-    if isinstance(error, PerfscoreError | OSError):  # UnreadableFileError: missing, unreadable, too large
-        message = str(error).removeprefix(f"{source}: ")
-        return [Problem(Location(source), message, code="unreadable-file")]
+    if isinstance(error, PerfscoreError):  # UnreadableFileError: missing, unreadable, too large
+        said = Text(*(error.render(lang).removeprefix(f"{source}: ") for lang in ("zh", "en")))
+        return [Problem(Location(source), said, code="unreadable-file")]
+    if isinstance(error, OSError):
+        return [Problem(Location(source), Text(str(error), str(error)), code="unreadable-file")]
     message = f"perfscore could not load the ruleset ({type(error).__name__}: {error}); please report this"
     return [Problem(Location(source), message, code="lint-failed")]
 
