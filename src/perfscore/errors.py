@@ -40,7 +40,8 @@ WORDS = words(
         "error": ("错误", "error"),
         "warning": ("警告", "warning"),
         "info": ("提示", "info"),
-        "count": ("{source}: {summary}有 {count} 处问题", "{source}: {count} {noun} in {summary}"),
+        "count": ("{source}: {summary}有 {count} 处问题", "{source}: {count} problems in {summary}"),
+        "count-one": ("{source}: {summary}有 {count} 处问题", "{source}: {count} problem in {summary}"),
         "the-ruleset": ("规则", "the ruleset"),
         "the-data": ("数据", "the data"),
         "problems": ("问题", "problems"),
@@ -270,9 +271,9 @@ class _ProblemsError(PerfscoreError):
         """A head line (the file, how many problems), then each problem on a line of its own."""
         lang = chosen_lang(lang)
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
         source = for_terminal(self.source or "<string>")
-        head = WORDS["count"].format(source=source, count=count, noun=noun, summary=self.summary)(lang)
+        said = WORDS["count-one" if count == 1 else "count"].format(source=source, count=count, summary=self.summary)
+        head = said(lang)
         return "\n".join([head, *(f"  {p.render(lang=lang)}".replace("\n", "\n  ") for p in self.problems)])
 
 
