@@ -29,7 +29,7 @@ from typing import Any
 
 import simpleeval
 
-from .errors import Location, Problem, ScoringError, Span, suggest
+from .errors import Location, Problem, Refusal, ScoringError, Span, suggest
 from .exact import CONTEXT
 from .limits import DEFAULT_LIMITS, Limits
 from .messages import Text, words
@@ -60,7 +60,7 @@ class Kind(enum.Enum):
 def _round(value: Decimal, places: Decimal = Decimal(0)) -> Decimal:
     """Half-up rounding, as Excel's ROUND and published tables do."""
     if places != places.to_integral_value() or not 0 <= places <= 12:
-        raise ValueError("round() takes 0 to 12 decimal places")
+        raise Refusal(WORDS["round"])
     return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
@@ -105,7 +105,7 @@ FUNCTIONS: Mapping[str, _Function] = {
 def _power(base: Decimal, exponent: Decimal) -> Decimal:
     """Powers with small whole exponents only: ``9**9**9`` must not hang the process."""
     if exponent != exponent.to_integral_value() or abs(exponent) > MAX_POWER_EXPONENT:
-        raise ValueError(f"exponents must be whole numbers from -{MAX_POWER_EXPONENT} to {MAX_POWER_EXPONENT}")
+        raise Refusal(WORDS["power"].format(most=MAX_POWER_EXPONENT))
     if not base and exponent < 0:
         raise ZeroDivisionError  # Decimal would quietly give Infinity
     return base**exponent
@@ -188,6 +188,8 @@ WORDS = words(
         "this operator": ("这个运算符", "this operator"),
         "and-or": ("“and”/“or” ", "'and'/'or'"),
         "division": ("除以零", "division by zero"),
+        "round": ("round() 的小数位数须为 0 至 12", "round() takes 0 to 12 decimal places"),
+        "power": ("指数须为 -{most} 至 {most} 的整数", "exponents must be whole numbers from -{most} to {most}"),
         "overflow": ("结果过大", "the result is too large"),
         "undefined": ("对这些值无法进行该运算", "the operation is undefined for these values"),
         "not-text": ("此处应为公式（文本），实际为 {value}", "expected a formula (text), got {value}"),
@@ -492,6 +494,8 @@ def describe(error: BaseException) -> Text:
         return WORDS["overflow"]
     if isinstance(error, decimal.InvalidOperation):
         return WORDS["undefined"]
+    if isinstance(error, Refusal):
+        return error.text
     said = str(error) or type(error).__name__
     return Text(said, said)
 
