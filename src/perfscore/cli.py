@@ -523,8 +523,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except PerfscoreError as error:
         stderr.write(f"perfscore: {error}\n")
         return EXIT_INPUT
-    for path in args.rulesets:
-        ruleset, diagnostics = load_and_lint(args.stdin.read() if path == STDIN else path)
+    for named in args.rulesets:
+        path = "<stdin>" if named == STDIN else named
+        ruleset, diagnostics = load_and_lint(path, data=args.stdin.read() if named == STDIN else None)
         report = None
         if check_properties is not None and ruleset is not None:
             try:

@@ -156,7 +156,8 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[
         if entry is not None:
             return load(entry.file, limits=limits, methods=methods)
         if looks_like_id(str(path)):
-            message, closest = unknown(str(path))
+            _, closest = unknown(str(path))
+            message = Text(*(unknown(str(path), lang)[0] for lang in ("zh", "en")))
             hint = ERRORS["did-you-mean"].format(name=closest) if closest else ""
             raise UnreadableFileError(WORDS["unknown-id"].format(path=path, message=message, hint=hint)) from None
         raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=error.strerror or error)) from None
