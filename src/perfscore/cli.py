@@ -494,8 +494,8 @@ CHECK = words(
         "no-hypothesis": ("性质检查需要 hypothesis，但未安装；请用以下命令安装：pip install 'perfscore[testing]'",
                           "the property checks need hypothesis, which is not installed; "
                           "install it with: pip install 'perfscore[testing]'"),
-        "stopped": ("{path}：性质检查中断（{why}）", "{path}: the property checks stopped ({why})"),
-        "clean": ("{path}：未发现问题", "{path}: no problems found"),
+        "stopped": ("{path}: 性质检查中断（{why}）", "{path}: the property checks stopped ({why})"),
+        "clean": ("{path}: 未发现问题", "{path}: no problems found"),
         "properties": ("性质检查：{passed} 项通过，{failed} 项失败", "property checks: {passed} passed, {failed} failed"),
         "not-run": ("，{skipped} 项未运行（规则未能加载）", ", {skipped} not run (the ruleset did not load)"),
         "summary": ("已检查 {files} 个文件：错误 {error} 个，警告 {warning} 个，提示 {info} 个",

@@ -54,10 +54,10 @@ M = TypeVar("M", bound=BaseModel)
 WORDS = words(
     "loader",
     {
-        "file-too-large": ("{path}：规则文件有 {size} 字节，超过 {limit} 字节的上限",
+        "file-too-large": ("{path}: 规则文件有 {size} 字节，超过 {limit} 字节的上限",
                            "{path}: the ruleset file is {size} bytes, over the {limit}-byte limit"),
-        "unknown-id": ("{path}：无法读取规则：{message}{hint}", "{path}: cannot read the ruleset: {message}{hint}"),
-        "unreadable": ("{path}：无法读取规则（{reason}）", "{path}: cannot read the ruleset ({reason})"),
+        "unknown-id": ("{path}: 无法读取规则：{message}{hint}", "{path}: cannot read the ruleset: {message}{hint}"),
+        "unreadable": ("{path}: 无法读取规则（{reason}）", "{path}: cannot read the ruleset ({reason})"),
         "too-large": ("规则有 {size} 字节{how}，超过 {limit} 字节的上限",
                       "the ruleset is {size} bytes{how}, over the {limit}-byte limit"),
         "as-toml": ("（写成 TOML 后）", " (written as TOML)"),

@@ -98,6 +98,11 @@ _REASONS = words(
         "Expected newline or end of document after a statement": ("一行只能写一条“键 = 值”", "Expected newline or end of document after a statement"),
         "Invalid initial character for a key part": ("键名的第一个字符无效", "Invalid initial character for a key part"),
         "Invalid key": ("键名无效", "Invalid key"),
+        "Expected ']' at the end of a table declaration": ("表头缺少右方括号 ]", "Expected ']' at the end of a table declaration"),
+        "Expected ']]' at the end of an array declaration": ("表数组的表头缺少 ]]", "Expected ']]' at the end of an array declaration"),
+        "Invalid date or datetime": ("日期或时间的写法无效", "Invalid date or datetime"),
+        "Unclosed multiline string": ("多行字符串缺少结尾的引号", "Unclosed multiline string"),
+        "Illegal character in string": ("字符串中有不允许的字符", "Illegal character in string"),
     },
 )  # fmt: skip
 """tomllib's commonest reasons, in Chinese (any other is shown as tomllib says it)."""

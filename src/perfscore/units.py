@@ -22,9 +22,9 @@ from .toml import decode, parse_toml
 WORDS = words(
     "units",
     {
-        "too-large": ("{path}：数据文件有 {size} 字节，超过 {limit} 字节的上限",
+        "too-large": ("{path}: 数据文件有 {size} 字节，超过 {limit} 字节的上限",
                       "{path}: the data file is {size} bytes, over the {limit}-byte limit"),
-        "unreadable": ("{path}：无法读取数据文件（{reason}）", "{path}: cannot read the data file ({reason})"),
+        "unreadable": ("{path}: 无法读取数据文件（{reason}）", "{path}: cannot read the data file ({reason})"),
         "json": ("JSON 写法有误：{reason}", "invalid JSON: {reason}"),
         "json-deep": ("JSON 写法有误：嵌套过深", "invalid JSON: nested too deeply"),
         "twice": ("键 {key} 在同一个对象中出现了两次", "the key {key} appears twice in one object"),

@@ -88,7 +88,7 @@ PROBLEMS = words(
         "no-tables": ("这个文件夹中没有自评表文件（{kinds}）", "no table files ({kinds}) in this folder"),
         "not-text": ("应为写成文本的字段名，实际为 {field}", "expected a field name as text, got {field}"),
         "unknown-field": ("未知的字段 {field}；可用的有 {known}", "unknown field {field}; expected one of {known}"),
-        "unreadable": ("{source}：无法读取表头对照文件（{reason}）", "{source}: cannot read the mapping file ({reason})"),
+        "unreadable": ("{source}: 无法读取表头对照文件（{reason}）", "{source}: cannot read the mapping file ({reason})"),
     },
 )  # fmt: skip
 
