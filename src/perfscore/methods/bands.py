@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from ..errors import Problem, Refusal, Severity
 from ..exact import CONTEXT
-from ..intervals import Interval, intersect, uncovered
+from ..intervals import Interval, in_words, intersect, uncovered
 from ..messages import Text, words
 from ..model import FormulaText, Fraction, LeafParams, NonNegative, _Model
 from ..text import plain
@@ -204,7 +204,7 @@ class Bands(Method):
             if not analysis.connected:
                 severity = "warning"
                 reasons = [*analysis.reasons, *dict.fromkeys(analysis.sparse)]
-                uncertain = LINT["uncertain"].format(reasons=", ".join(reasons))
+                uncertain = LINT["uncertain"].format(reasons=in_words(reasons))
             message = LINT["gap"].format(
                 gaps=_joined(gaps), formula=formula_text(formula), values=values, uncertain=uncertain
             )

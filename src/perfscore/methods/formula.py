@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from ..errors import Problem
+from ..intervals import in_words
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams
 from ..text import plain
@@ -102,7 +103,7 @@ class Formula(Method):
         else:
             yield Problem(
                 where,
-                LINT["unproven"].format(points=plain(points), result=result, reasons=", ".join(analysis.reasons)),
+                LINT["unproven"].format(points=plain(points), result=result, reasons=in_words(analysis.reasons)),
                 code="formula-range-unproven",
                 severity="info",
             )
