@@ -579,7 +579,7 @@ def test_explain_json_is_the_documented_example(tmp_path: Path, monkeypatch: pyt
 
 def test_explain_refuses_an_unknown_format() -> None:
     """explain --format xml is a usage error (status 2), as for the other commands."""
-    status, _, err = cli("explain", str(ROOT / "rulesets/department-wide.toml"), "--format", "xml")
+    status, _, err = cli("explain", str(ROOT / "rulesets/department-wide.toml"), "--format", "xml", "--lang", "en")
     assert status == 2
     assert "invalid choice: 'xml'" in err
 

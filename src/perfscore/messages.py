@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -29,7 +28,7 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 ENVIRONMENT = "PERFSCORE_LANG"
 """The environment variable that chooses the language when no ``--lang`` or ``lang=`` is given."""
 
-_SPOKEN: ContextVar[Lang | None] = ContextVar("perfscore_lang", default=None)
+_SPOKEN: list[Lang] = []  # the languages set by speaking(), innermost last: process-wide, so threads follow it
 
 CATALOGS: dict[str, Mapping[str, Text]] = {}
 """Every catalog made by :func:`words`, by name: what the completeness test walks."""
@@ -84,19 +83,20 @@ def chosen_lang(lang: str | None = None) -> Lang:
     else ``PERFSCORE_LANG``, else Chinese."""
     if lang is not None:
         return check_lang(lang)
-    return _SPOKEN.get() or env_lang() or "zh"
+    return (_SPOKEN[-1] if _SPOKEN else None) or env_lang() or "zh"
 
 
 @contextlib.contextmanager
 def speaking(lang: str | None) -> Iterator[Lang]:
     """Within the block, messages rendered without an explicit ``lang`` are in ``lang`` (None: as
-    :func:`chosen_lang` chooses outside it). The command line runs each command inside one."""
+    :func:`chosen_lang` chooses outside it), in every thread of the process (the command line runs each
+    command inside one; a program rendering for several languages at once passes ``lang=`` instead)."""
     chosen = chosen_lang(lang)
-    token = _SPOKEN.set(chosen)
+    _SPOKEN.append(chosen)
     try:
         yield chosen
     finally:
-        _SPOKEN.reset(token)
+        _SPOKEN.pop()
 
 
 def words(name: str, entries: Mapping[str, tuple[str, str]]) -> Mapping[str, Text]:
