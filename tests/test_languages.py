@@ -470,3 +470,33 @@ def test_the_points_sum_names_its_indicators() -> None:
         "the points of its indicators add up to 100 (预算执行 15 + 产出 40 + 效益 30 + 管理 15), "
         "not the declared total (ruleset.total) 90; difference 10"
     )
+
+
+# --- the pages say what the command says --------------------------------------------------------------
+
+ERRORS_PAGE = ROOT / "docs" / "errors.md"
+
+
+def page_session(page: str, command: str) -> str:
+    """The output a page shows under ``$ COMMAND`` (up to the next ``$`` line or the block's end), its
+    indentation (a block inside a list item) removed."""
+    block = re.search(rf"^( *)\$ {re.escape(command)}\n(.*?)^\1(?:\$|```)", page, re.M | re.S)
+    assert block is not None, command
+    indent = block.group(1)
+    return "".join(line.removeprefix(indent) + "\n" for line in block.group(2).splitlines())
+
+
+@pytest.mark.default_lang
+def test_the_errors_page_shows_what_perfscore_says(no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/errors.md: broken.toml in Chinese (the default) and English, the curly quotes and the GBK file."""
+    page = ERRORS_PAGE.read_text(encoding="utf-8")
+    broken = page.split("A ruleset with five mistakes (`broken.toml`):\n\n```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "broken.toml").write_text(broken, encoding="utf-8")
+    (tmp_path / "curly.toml").write_text('[ruleset]\nid = "x"\ntitle = “测试”\n', encoding="utf-8")
+    (tmp_path / "gbk.toml").write_bytes('[ruleset]\nid = "x"\ntitle = "测试"\n'.encode("gbk"))
+    monkeypatch.chdir(tmp_path)
+    for command in ("explain broken.toml", "explain broken.toml --lang en", "explain gbk.toml"):
+        status, out, err = perfscore_cli(*command.split())
+        assert (status, out) == (1, "")
+        assert page_session(page, f"perfscore {command}").removesuffix("$ echo $?\n") == err, command
+    assert perfscore_cli("check", "curly.toml")[1] == page_session(page, "perfscore check curly.toml")

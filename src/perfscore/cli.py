@@ -40,7 +40,7 @@ from .messages import LANGS, Lang, check_lang, env_lang, speaking, words
 from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
 from .ruleset import Ruleset
 from .shipped import shipped
-from .text import for_terminal
+from .text import columns, for_terminal
 from .units import Unit, read_units, read_units_bytes
 from .version import __version__
 
@@ -149,13 +149,30 @@ _ARGPARSE_ERRORS = (
 )
 
 
+_CLOSING = "，。；：、）」』】？！,.;:)"  # never at the start of a line
+_PIECES = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+")
+
+
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout with the usage heading in the parser's language."""
+    """argparse's help layout with the usage heading in the parser's language, and help text wrapped by
+    the columns it takes (a Chinese character is two columns wide, and a line may break between two)."""
 
     lang: Lang = "zh"
 
     def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, ARGPARSE["usage"](self.lang) if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        main, example = text.split("例：", 1) if "例：" in text else (text, None)
+        pieces = _PIECES.findall(main) + ([] if example is None else ["例：" + example])  # the example kept whole
+        lines, line = [], ""
+        for piece in pieces:
+            if line and not piece.isspace() and piece[0] not in _CLOSING and columns(line + piece) > width:
+                lines.append(line.rstrip())
+                line = ""
+            line += "" if (piece.isspace() and not line) else piece
+        return [*lines, line.rstrip()] if line.strip() else lines
 
 
 class _Parser(argparse.ArgumentParser):
