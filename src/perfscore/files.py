@@ -63,6 +63,7 @@ WORDS = words(
         "link": ("（指向同一文件的链接）", " (a link to the same file)"),
         "cannot-mkdir": ("{target}: 无法创建文件夹 {folder}（{reason}）", "{target}: cannot create the folder {folder} ({reason})"),
         "cannot-write": ("{target}: 无法写入{what}（{reason}）", "{target}: cannot write {what} ({reason})"),
+        "refused": ("{count} 个输出被拒绝", "{count} output(s) refused"),
         "the file": ("文件", "the file"),
         "the summary": ("汇总", "the summary"),
         "the report": ("报告", "the report"),
@@ -361,6 +362,6 @@ def check_outputs(outputs: Sequence[Output], inputs: Iterable[str | Path]) -> No
                 found.append(_problem(output, "same-output", "same-output", other=other.name, path=str(other.path)))
         problems += found
     if problems:
-        error = OutputError(f"{len(problems)} output(s) refused")
+        error = OutputError(WORDS["refused"].format(count=len(problems)))
         error.problems = tuple(problems)  # what str(error) shows
         raise error

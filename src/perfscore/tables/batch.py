@@ -85,6 +85,9 @@ SUMMARY_COLUMNS = (
 PROBLEMS = words(
     "tables.batch.problems",
     {
+        "openpyxl": ("写出 .xlsx 汇总需要 openpyxl，但未安装；请用以下命令安装：pip install 'perfscore[xlsx]'",
+                     "writing an .xlsx summary needs openpyxl, which is not installed; "
+                     "install it with: pip install 'perfscore[xlsx]'"),
         "no-tables": ("这个文件夹中没有自评表文件（{kinds}）", "no table files ({kinds}) in this folder"),
         "not-text": ("应为写成文本的字段名，实际为 {field}", "expected a field name as text, got {field}"),
         "unknown-field": ("未知的字段 {field}；可用的有 {known}", "unknown field {field}; expected one of {known}"),
@@ -656,10 +659,7 @@ def require_openpyxl() -> Any:
     try:
         return importlib.import_module("openpyxl")
     except ImportError:
-        raise OutputError(
-            "writing an .xlsx summary needs openpyxl, which is not installed; "
-            "install it with: pip install 'perfscore[xlsx]'"
-        ) from None
+        raise OutputError(PROBLEMS["openpyxl"]) from None
 
 
 def _number_format(value: Decimal) -> str:
