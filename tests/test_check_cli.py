@@ -114,7 +114,7 @@ def test_json_output_parses() -> None:
                 "rate ranges over [0, 100]",
             },
             "suggestion": None,
-            "excerpt": None,
+            "excerpt": "    21 | bands = [\n       | ^",
             "file": BAND_GAP,
             "path": "indicators.item.bands",
             "keys": ["indicators", "item", "bands"],

@@ -238,7 +238,8 @@ class TestBadInput:
         )
 
     def test_malformed_ruleset(self, tmp_path: Path) -> None:
-        """A misspelt key and a wrong method: exit 1, each problem with the file and its key path."""
+        """A misspelt key and a wrong method: exit 1, each problem with the file, line, column and key path,
+        then the line with a caret under the key."""
         path = tmp_path / "bad.toml"
         path.write_text(
             '[ruleset]\nid = "x"\ntitle = "t"\nversion = "1"\nsources = ["s"]\ntotal = 10\n\n'
@@ -251,9 +252,13 @@ class TestBadInput:
         assert (status, out) == (1, "")
         assert err == (
             f"perfscore: {path}: 2 problems in the ruleset\n"
-            f"  {path}: indicators.a.explian: unknown key (did you mean 'explain'?)\n"
-            f"  {path}: indicators.b.method: unknown method 'booleen'; expected one of"
+            f"  {path}:17:1: indicators.a.explian: unknown key (did you mean 'explain'?)\n"
+            '      17 | explian = "x"\n'
+            "         | ^\n"
+            f"  {path}:22:1: indicators.b.method: unknown method 'booleen'; expected one of"
             " ratio, bands, rating, deduction, boolean, formula (did you mean 'boolean'?)\n"
+            '      22 | method = "booleen"\n'
+            "         | ^\n"
         )
 
     def test_invalid_toml(self, tmp_path: Path) -> None:

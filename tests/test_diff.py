@@ -711,9 +711,11 @@ def test_a_broken_ruleset_lists_its_problems_with_status_1(tmp_path: Path) -> No
     assert status == 1
     assert text == (
         f"perfscore: {broken}: 1 problem in the ruleset\n"
-        f"  {broken}: indicators.budget: the points of its indicators add up to 19 (预算执行率 14 + 结转结余率 5), "
+        f"  {broken}:141:1: indicators.budget: the points of its indicators add up to 19 (预算执行率 14 + 结转结余率 5), "
         "not its own points 20; "
         "difference -1\n"
+        "      141 | [indicators.budget]\n"  # the group's header, line 141 of department-2024.toml
+        "          | ^\n"
     )
 
 

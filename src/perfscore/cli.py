@@ -33,7 +33,7 @@ from types import FrameType
 from typing import IO, Any, NoReturn, TextIO
 
 from .checks import load_and_lint
-from .errors import SEVERITIES, Diagnostic, PerfscoreError
+from .errors import SEVERITIES, DataError, Diagnostic, PerfscoreError, RulesetError
 from .files import Output, check_outputs, write_text
 from .loader import load, load_bytes
 from .messages import LANGS, Lang, check_lang, env_lang, speaking, words
@@ -353,8 +353,16 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO, lang: Lang, stdin:
             return EXIT_OK
         return _score(ruleset, args, stdout, stderr, output)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
+
+
+def said(error: PerfscoreError) -> str:
+    """An error as the command prints it: each problem of a ruleset or a data file followed by its
+    source line with a caret under the place, where its line is known."""
+    if isinstance(error, RulesetError | DataError):
+        return error.render(excerpts=True)
+    return str(error)
 
 
 def _named_files(args: argparse.Namespace) -> list[str]:
@@ -406,7 +414,7 @@ def _score(
     batch = ruleset.score_many(units)
     write_output(render_batch(batch, args.format, args.lang), output, stdout)
     for failure in batch.errors:
-        stderr.write(f"perfscore: {failure.error}\n")
+        stderr.write(f"perfscore: {said(failure.error)}\n")
     return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
 
 
@@ -421,7 +429,7 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         units = [unit for path in args.data for unit in _units(path, args)]
         write_output(render_diff(compare(old, new), movements(old, new, units), args.format, args.lang), output, stdout)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
     return EXIT_OK
 
@@ -487,7 +495,7 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             writers[output.name](audited, output.path, lang=args.lang)
             written.append(output)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
     except KeyboardInterrupt as stop:
         return _stopped(stop, stderr, written, [output for output in outputs if output not in written])
@@ -538,7 +546,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         output = output_path(args, args.rulesets)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
     for named in args.rulesets:
         path = "<stdin>" if named == STDIN else named
@@ -549,8 +557,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 report = check_properties(ruleset, examples=args.examples, seed=args.seed)
             except Exception as error:  # a failure of the property runner is reported, never a traceback
                 stopped_by = f"{type(error).__name__}: {error}"
-                said = CHECK["stopped"].format(path=for_terminal(path), why=for_terminal(stopped_by))
-                stderr.write(f"perfscore: {said(args.lang)}\n")
+                told = CHECK["stopped"].format(path=for_terminal(path), why=for_terminal(stopped_by))
+                stderr.write(f"perfscore: {told(args.lang)}\n")
                 stopped += 1
         checked.append((path, diagnostics, report))
     counts: dict[str, int] = {
@@ -569,7 +577,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         write_output(text, output, stdout)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
     gate = counts["error"] or (args.strict and counts["warning"])
     return EXIT_INPUT if gate or failed else EXIT_OK

@@ -70,6 +70,22 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def excerpt(text: str, line: int, column: int | None) -> str | None:
+    """Line ``line`` of ``text`` (both counted from 1) with a caret under column ``column``:
+    ``    3 | name = “产出”`` over ``      |        ^`` (wide characters count two columns; what the
+    line holds passes the terminal gate)."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    shown_line = lines[line - 1].rstrip("\r")
+    number = str(line)
+    head = f"    {number} | {for_terminal(shown_line)}"
+    if column is None:
+        return head
+    lead = columns(for_terminal(shown_line[: max(column - 1, 0)]))
+    return f"{head}\n    {' ' * len(number)} | {' ' * lead}^"
+
+
 @dataclass(frozen=True)
 class Span:
     """A stretch of an expression's text: where inside a formula a problem is."""
@@ -96,11 +112,14 @@ class Location:
     column: int | None = None
     span: Span | None = None
 
-    def render(self, lang: str | None = None) -> str:
+    def render(self, lang: str | None = None, *, lines: bool = False) -> str:
         """``file: key.path`` when the key path is known (its line and column are data, in
-        :meth:`to_dict`), else ``file:line:column`` (a TOML syntax error)."""
+        :meth:`to_dict`; ``lines`` shows them too: ``file:line:column: key.path``), else
+        ``file:line:column`` (a TOML syntax error)."""
         head = for_terminal(self.file or "<string>")
         if self.path:
+            if lines and self.line is not None:
+                head += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
             return f"{head}: {format_key_path(self.path, lang)}"
         if self.line is not None:
             head += f":{self.line}"
@@ -147,7 +166,7 @@ class Problem:
     code: str = "invalid-value"
     severity: Severity = "error"
     message_zh: str | None = None  # Chinese
-    excerpt: str | None = None  # the source line and a caret under the place, for a file's syntax errors
+    excerpt: str | None = None  # the source line and a caret under the place (its line and column)
 
     def __init__(
         self,
@@ -185,12 +204,16 @@ class Problem:
             return self.message_zh
         return self.message
 
-    def render(self, *, file: bool = True, tagged: bool = False, lang: str | None = None) -> str:
+    def render(
+        self, *, file: bool = True, tagged: bool = False, lang: str | None = None, excerpts: bool = False
+    ) -> str:
         """``file: key.path: message``, with a caret line under a span. ``tagged`` puts the severity
         and code before the message (``error[points-sum]: …``, ``错误[points-sum]：…``), as ``perfscore
-        check`` prints it; ``file=False`` leaves the file out (for output grouped by file)."""
+        check`` prints it; ``file=False`` leaves the file out (for output grouped by file). The source
+        line with a caret (``excerpt``) follows a syntax error, and, with ``excerpts``, any problem
+        whose line is known (the command line shows them)."""
         lang = chosen_lang(lang)
-        where = self.location.render(lang) if file else self.location.place(lang)
+        where = self.location.render(lang, lines=excerpts) if file else self.location.place(lang)
         message = for_terminal(self.text(lang))
         severity = WORDS[self.severity](lang)
         text = f"{where}: {severity}[{self.code}]: {message}" if tagged else f"{where}: {message}"
@@ -198,7 +221,7 @@ class Problem:
             text += WORDS["did-you-mean"].format(name=for_terminal(self.suggestion))(lang)
         if self.location.span is not None:
             text += "\n" + self.location.span.render()
-        elif self.excerpt is not None:
+        elif self.excerpt is not None and (excerpts or not self.location.path):
             text += "\n" + self.excerpt
         return text
 
@@ -267,14 +290,16 @@ class _ProblemsError(PerfscoreError):
         self.source = source
         super().__init__(self.render("en"))
 
-    def render(self, lang: str | None = None) -> str:
-        """A head line (the file, how many problems), then each problem on a line of its own."""
+    def render(self, lang: str | None = None, *, excerpts: bool = False) -> str:
+        """A head line (the file, how many problems), then each problem on a line of its own (with
+        ``excerpts``, each followed by its source line and a caret, where known)."""
         lang = chosen_lang(lang)
         count = len(self.problems)
         source = for_terminal(self.source or "<string>")
         said = WORDS["count-one" if count == 1 else "count"].format(source=source, count=count, summary=self.summary)
         head = said(lang)
-        return "\n".join([head, *(f"  {p.render(lang=lang)}".replace("\n", "\n  ") for p in self.problems)])
+        lines = [f"  {p.render(lang=lang, excerpts=excerpts)}".replace("\n", "\n  ") for p in self.problems]
+        return "\n".join([head, *lines])
 
 
 class RulesetError(_ProblemsError, ValueError):

@@ -428,8 +428,8 @@ class ProblemData(_Data):
     column: int | None = _about("列号", "its column")
     span: SpanData | None = _about("公式中的位置", "where inside a formula")
     excerpt: str | None = _about(
-        "出错的源文件行及其下方指向出错位置的 ^（TOML 写法错误）",
-        "the source line with a caret under the place (a TOML syntax error)",
+        "出错的源文件行及其下方指向出错位置的 ^（行号已知时）",
+        "the line of the file with a caret under the place (where its line is known)",
     )
 
 

@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .errors import DataError, KeyPath, Location, Problem, RulesetError
+from .errors import DataError, KeyPath, Location, Problem, RulesetError, excerpt
 from .messages import Text, words
-from .text import columns, for_terminal, shown
+from .text import shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -130,21 +130,6 @@ def decode(raw: bytes, source: str | None, error: type[RulesetError] | type[Data
             shown_line = guessed if len(guessed) <= 40 else guessed[:40] + "…"
             message = WORDS["gbk"].format(line=line, text=shown_line)
         raise error([Problem(Location(source, line=line), message, code="encoding")], source) from None
-
-
-def excerpt(text: str, line: int, column: int | None) -> str | None:
-    """Line ``line`` of ``text`` (both counted from 1) with a caret under column ``column``:
-    ``    3 | name = “产出”`` over ``      |        ^`` (wide characters count two columns)."""
-    lines = text.split("\n")
-    if not 1 <= line <= len(lines):
-        return None
-    shown_line = lines[line - 1].rstrip("\r")
-    number = str(line)
-    head = f"    {number} | {for_terminal(shown_line)}"
-    if column is None:
-        return head
-    lead = columns(for_terminal(shown_line[: max(column - 1, 0)]))
-    return f"{head}\n    {' ' * len(number)} | {' ' * lead}^"
 
 
 def _outside_strings(line: str) -> list[tuple[int, str]]:
