@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 
 import perfscore
+from helpers import ROOT
 from perfscore import cli
 from perfscore.checks import load_and_lint
 from perfscore.errors import CODES, DataError, PerfscoreError, Problem, RulesetError
 from perfscore.messages import CATALOGS, ENVIRONMENT, chosen_lang, speaking
-
-from helpers import ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RULESET = str(ROOT / "rulesets" / "department-wide.toml")
@@ -77,7 +76,7 @@ def bad_inputs() -> list[tuple[str, Problem]]:
             found += [(f"data:{name}", problem) for problem in error.problems]
     for name, text in {
         "syntax": "[ruleset\n",
-        "curly": 'name = “产出”\n',
+        "curly": "name = “产出”\n",
         "points": ONE_LEAF.replace("total = 10", "total = 20"),
         "unknown-key": ONE_LEAF + "colour = 1\n",
         "formula": ONE_LEAF.replace('count = "n"', 'count = "n +"'),
@@ -252,7 +251,7 @@ def test_a_ruleset_from_standard_input() -> None:
     )
 
 
-@pytest.mark.parametrize("data", ['budget = 100\n', '{"budget": 100}'])
+@pytest.mark.parametrize("data", ["budget = 100\n", '{"budget": 100}'])
 def test_data_from_standard_input_toml_or_json(data: str) -> None:
     """score RULESET - reads the unit from standard input, TOML or JSON (a text that starts with {)."""
     status, out, err = perfscore_cli("score", RULESET, "-", "--lang", "en", stdin=data)
@@ -420,10 +419,10 @@ def test_a_ruleset_saved_as_gbk(tmp_path: Path) -> None:
     (problem,) = error.problems
     assert problem.code == "encoding"
     assert problem.text("zh") == (
-        "文件以 GBK/GB18030 编码保存（第 3 行：title = \"测试\"），不是 UTF-8：请另存为 UTF-8"
+        '文件以 GBK/GB18030 编码保存（第 3 行：title = "测试"），不是 UTF-8：请另存为 UTF-8'
         "（记事本：另存为 → 编码选“UTF-8”；WPS：文件 → 另存为 → 编码 UTF-8）"
     )
-    assert problem.text("en").startswith("the file is saved as GBK/GB18030 (line 3: title = \"测试\"), not UTF-8")
+    assert problem.text("en").startswith('the file is saved as GBK/GB18030 (line 3: title = "测试"), not UTF-8')
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -487,7 +486,9 @@ def page_session(page: str, command: str) -> str:
 
 
 @pytest.mark.default_lang
-def test_the_errors_page_shows_what_perfscore_says(no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_errors_page_shows_what_perfscore_says(
+    no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """docs/errors.md: broken.toml in Chinese (the default) and English, the curly quotes and the GBK file."""
     page = ERRORS_PAGE.read_text(encoding="utf-8")
     broken = page.split("A ruleset with five mistakes (`broken.toml`):\n\n```toml\n", 1)[1].split("```", 1)[0]
@@ -500,3 +501,48 @@ def test_the_errors_page_shows_what_perfscore_says(no_env: None, tmp_path: Path,
         assert (status, out) == (1, "")
         assert page_session(page, f"perfscore {command}").removesuffix("$ echo $?\n") == err, command
     assert perfscore_cli("check", "curly.toml")[1] == page_session(page, "perfscore check curly.toml")
+
+
+def test_a_spreadsheet_given_as_a_ruleset_is_named(tmp_path: Path) -> None:
+    """An .xlsx (a zip) where a TOML ruleset belongs: told it is a spreadsheet, not text."""
+    (problem,) = load_file(tmp_path, (ROOT / "tests" / "tables" / "hubei-2023-workbook.xlsx").read_bytes()).problems
+    assert problem.code == "encoding" and problem.text("zh").startswith("这是 Excel/WPS 表格或 Word 文档")
+
+
+def test_zero_bytes_alone_do_not_make_a_file_utf16(tmp_path: Path) -> None:
+    """Bytes with zeros in even and odd places alike (binary junk) are not taken for UTF-16."""
+    (problem,) = load_file(tmp_path, bytes(range(256)) * 4).problems
+    assert problem.code == "encoding" and problem.text("en").startswith("the file is not UTF-8 text (byte 128")
+
+
+def test_the_old_constructor_and_a_text_make_the_same_problem() -> None:
+    """Problem(location, English, message_zh=Chinese) — as other code still builds them — equals
+    Problem(location, Text(Chinese, English)); each renders in the language asked for."""
+    from perfscore.errors import Location
+    from perfscore.messages import Text
+
+    where = Location("r.toml", ("indicators", "a"))
+    old = Problem(where, "unknown key", code="unknown-key", message_zh="未知的键")
+    new = Problem(where, Text("未知的键", "unknown key"), code="unknown-key")
+    assert old == new
+    assert (new.render(lang="zh"), new.render(lang="en")) == (
+        "r.toml: indicators.a: 未知的键",
+        "r.toml: indicators.a: unknown key",
+    )
+    english_only = Problem(where, "unknown key", code="unknown-key")
+    assert english_only.render(lang="zh") == "r.toml: indicators.a: unknown key"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_lines_fit_the_terminal(monkeypatch: pytest.MonkeyPatch, command: str, lang: str) -> None:
+    """In an 80-column terminal every help line fits (a Chinese character is two columns wide), and an
+    example is never cut in two."""
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = perfscore_cli(command, "--lang", lang, "--help")
+    from perfscore.text import columns
+
+    assert max(columns(line) for line in out.splitlines()) <= 80
+    if lang == "zh":
+        assert all(line.count("例：") == 0 or "例：" in line for line in out.splitlines())
+        assert not any(line.lstrip().startswith(("）", "，", "。")) for line in out.splitlines())

@@ -166,13 +166,16 @@ class _Formatter(argparse.HelpFormatter):
         text = " ".join(text.split())
         main, example = text.split("例：", 1) if "例：" in text else (text, None)
         pieces = _PIECES.findall(main) + ([] if example is None else ["例：" + example])  # the example kept whole
-        lines, line = [], ""
+        lines: list[str] = []
+        line: list[str] = []  # the pieces of the line being filled
         for piece in pieces:
-            if line and not piece.isspace() and piece[0] not in _CLOSING and columns(line + piece) > width:
-                lines.append(line.rstrip())
-                line = ""
-            line += "" if (piece.isspace() and not line) else piece
-        return [*lines, line.rstrip()] if line.strip() else lines
+            if line and not piece.isspace() and columns("".join(line) + piece) > width:
+                carried = [line.pop()] if piece[0] in _CLOSING and len(line) > 1 else []  # no line starts with ）
+                lines.append("".join(line).rstrip())
+                line = carried
+            if line or not piece.isspace():
+                line.append(piece)
+        return [*lines, "".join(line).rstrip()] if "".join(line).strip() else lines
 
 
 class _Parser(argparse.ArgumentParser):

@@ -58,6 +58,9 @@ WORDS = words(
                    "WPS/Excel 导出文本时选 UTF-8）",
                    "the file is saved as UTF-16 (Notepad's \"Unicode\"): save it as UTF-8 instead (Notepad: Save As → "
                    "Encoding: UTF-8)"),
+        "office": ("这是 Excel/WPS 表格或 Word 文档（压缩的二进制文件），不是文本：规则和单位数据须为 .toml 或 .json 文本文件",
+                   "this is a spreadsheet or document (a compressed binary file), not text: rulesets and unit data "
+                   "are .toml or .json text files"),
         "gbk": ("文件以 GBK/GB18030 编码保存（第 {line} 行：{text}），不是 UTF-8：请另存为 UTF-8"
                 "（记事本：另存为 → 编码选“UTF-8”；WPS：文件 → 另存为 → 编码 UTF-8）",
                 "the file is saved as GBK/GB18030 (line {line}: {text}), not UTF-8: save it as UTF-8 instead "
@@ -115,8 +118,10 @@ FULL_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）":
 def decode(raw: bytes, source: str | None, error: type[RulesetError] | type[DataError]) -> str:
     """The text of a file's bytes: UTF-8 (a byte-order mark at the start is dropped). A file saved as
     UTF-16 or GBK/GB18030, or not text at all, is refused with ``error`` saying how to save it."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 4 and raw.count(0) * 4 >= len(raw)):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_mark(raw):
         raise error([Problem(Location(source), WORDS["utf-16"], code="encoding")], source)
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .docx) or an old Office file
+        raise error([Problem(Location(source), WORDS["office"], code="encoding")], source)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as failure:
@@ -152,6 +157,14 @@ def _outside_strings(line: str) -> list[tuple[int, str]]:
             found.append((index + 1, char))
         index += 1
     return found
+
+
+def _utf16_without_mark(raw: bytes) -> bool:
+    """Text saved as UTF-16 without its byte-order mark: ASCII characters leave a zero byte in every
+    other place (and only there)."""
+    half = len(raw) // 2
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    return half >= 2 and max(odd, even) * 5 >= half * 2 and min(odd, even) * 20 <= half
 
 
 def typing_mistake(text: str, line: int, column: int | None) -> Text | None:
