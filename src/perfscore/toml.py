@@ -164,7 +164,7 @@ def _utf16_without_mark(raw: bytes) -> bool:
     other place (and only there)."""
     half = len(raw) // 2
     odd, even = raw[1::2].count(0), raw[0::2].count(0)
-    return half >= 2 and max(odd, even) * 5 >= half * 2 and min(odd, even) * 20 <= half
+    return half >= 8 and max(odd, even) * 5 >= half * 2 and min(odd, even) * 20 <= half
 
 
 def typing_mistake(text: str, line: int, column: int | None) -> Text | None:
