@@ -546,3 +546,16 @@ def test_help_lines_fit_the_terminal(monkeypatch: pytest.MonkeyPatch, command: s
     if lang == "zh":
         assert all(line.count("例：") == 0 or "例：" in line for line in out.splitlines())
         assert not any(line.lstrip().startswith(("）", "，", "。")) for line in out.splitlines())
+
+
+@pytest.mark.parametrize(("typed", "zh"), [
+    ('{"budget": “100”}', "第 1 行有中文全角符号，JSON 只认英文半角符号（请切换到英文输入法）：第 12 列的 “ 改为 '\"'"),
+    ('{"budget": 100 "executed": 90}', "JSON 写法有误：缺少英文逗号 ,"),
+])  # fmt: skip
+def test_json_data_typed_wrongly(typed: str, zh: str) -> None:
+    """A JSON unit on standard input with curly quotes, or a missing comma: what to change, in Chinese,
+    the line shown with a caret under the place."""
+    status, out, err = perfscore_cli("score", "department-wide", "-", "--lang", "zh", stdin=typed)
+    assert (status, out) == (1, "")
+    assert f"<stdin>:1:{12 if '“' in typed else 16}: {zh}" in err
+    assert err.endswith(f"      1 | {typed}\n        | {' ' * (11 if '“' in typed else 15)}^\n")

@@ -43,8 +43,8 @@ WORDS = words(
         "too-deep": ("TOML 写法有误：嵌套过深", "invalid TOML: nested too deeply"),
         "syntax": ("TOML 写法有误：{reason}", "invalid TOML: {reason}"),
         "digits": ("TOML 写法有误：数字超过 4000 位", "invalid TOML: a number has more than 4,000 digits"),
-        "full-width": ("第 {line} 行有中文全角符号，TOML 只认英文半角符号（请切换到英文输入法）：{changes}",
-                       "line {line} holds full-width (Chinese) punctuation where TOML needs ASCII "
+        "full-width": ("第 {line} 行有中文全角符号，{kind} 只认英文半角符号（请切换到英文输入法）：{changes}",
+                       "line {line} holds full-width (Chinese) punctuation where {kind} needs ASCII "
                        "(switch the input method to English): {changes}"),
         "change": ("第 {column} 列的 {char} 改为 {ascii}", "change {char} at column {column} to {ascii}"),
         "and": ("；", "; "),
@@ -167,9 +167,10 @@ def _utf16_without_mark(raw: bytes) -> bool:
     return half >= 8 and max(odd, even) * 5 >= half * 2 and min(odd, even) * 20 <= half
 
 
-def typing_mistake(text: str, line: int, column: int | None) -> Text | None:
-    """What a finance officer probably typed wrong on ``line`` where TOML failed to parse: full-width
-    punctuation, an invisible byte-order mark, a Chinese key without quotes; None if none of these."""
+def typing_mistake(text: str, line: int, column: int | None, kind: str = "TOML") -> Text | None:
+    """What a finance officer probably typed wrong on ``line`` where TOML (or JSON: ``kind``) failed to
+    parse: full-width punctuation, an invisible byte-order mark, a Chinese key without quotes (TOML);
+    None if none of these."""
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return None
@@ -184,8 +185,8 @@ def typing_mistake(text: str, line: int, column: int | None) -> Text | None:
     ]
     if changes:
         joined = Text(*(WORDS["and"](lang).join(change(lang) for change in changes) for lang in ("zh", "en")))
-        return WORDS["full-width"].format(line=line, changes=joined)
-    for at, char in bare:
+        return WORDS["full-width"].format(line=line, changes=joined, kind=kind)
+    for at, char in bare if kind == "TOML" else ():
         if "\u4e00" <= char <= "\u9fff" and (column is None or at >= column):
             return WORDS["bare-key"].format(line=line, column=at)
     return None

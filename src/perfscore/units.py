@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, Location, Problem, UnreadableFileError
+from .errors import DataError, Location, Problem, UnreadableFileError, excerpt
 from .limits import DEFAULT_LIMITS, Limits
 from .messages import Text, words
-from .toml import decode, parse_toml
+from .toml import decode, parse_toml, typing_mistake
 
 WORDS = words(
     "units",
@@ -35,6 +35,22 @@ WORDS = words(
         "unit": ("此处应为含 id 和 name 的表格", "expected a table with id and name"),
     },
 )  # fmt: skip
+
+
+JSON_REASONS = words(
+    "units.json",
+    {
+        "Expecting value": ("此处缺少值", "Expecting value"),
+        "Expecting ',' delimiter": ("缺少英文逗号 ,", "Expecting ',' delimiter"),
+        "Expecting ':' delimiter": ("缺少英文冒号 :", "Expecting ':' delimiter"),
+        "Expecting property name enclosed in double quotes": ("键名须用英文双引号括起来",
+                                                              "Expecting property name enclosed in double quotes"),
+        "Unterminated string starting at": ("字符串缺少结尾的英文双引号", "Unterminated string starting at"),
+        "Extra data": ("JSON 结束后还有多余的内容", "Extra data"),
+        "Invalid control character at": ("字符串中有控制字符（如换行）", "Invalid control character at"),
+    },
+)  # fmt: skip
+"""The commonest reasons Python's JSON reader gives, in Chinese (any other is shown as it says it)."""
 
 
 class _Refused(ValueError):
@@ -97,8 +113,10 @@ def _parse_data(raw: bytes, source: str, *, json_like: bool | None = None) -> An
             )
         except json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
-            said = WORDS["json"].format(reason=error.msg)
-            raise DataError([Problem(where, said, code="json-syntax")], source) from None
+            reason = JSON_REASONS.get(error.msg) or Text(error.msg, error.msg)
+            said = typing_mistake(text, error.lineno, error.colno, "JSON") or WORDS["json"].format(reason=reason)
+            shown = excerpt(text, error.lineno, error.colno)
+            raise DataError([Problem(where, said, code="json-syntax", excerpt=shown)], source) from None
         except ValueError as error:
             reason = error.text if isinstance(error, _Refused) else Text(str(error), str(error))
             said = WORDS["json"].format(reason=reason)
