@@ -559,3 +559,19 @@ def test_json_data_typed_wrongly(typed: str, zh: str) -> None:
     assert (status, out) == (1, "")
     assert f"<stdin>:1:{12 if '“' in typed else 16}: {zh}" in err
     assert err.endswith(f"      1 | {typed}\n        | {' ' * (11 if '“' in typed else 15)}^\n")
+
+
+@pytest.mark.parametrize(("formula", "sign", "ascii"), [
+    ("n ≥ 3", "≥", ">="), ("n × 2", "×", "*"), ("min（n, 3）", "（", "("), ("n ÷ 2", "÷", "/"),
+])  # fmt: skip
+def test_a_sign_typed_in_a_formula_is_named_with_its_ascii(formula: str, sign: str, ascii: str) -> None:
+    """≥ ≤ × ÷ and full-width brackets in a formula: the sign under a caret and the ASCII to type."""
+    text = ONE_LEAF.replace('count = "n"', f'count = "{formula}"')
+    with pytest.raises(RulesetError) as caught:
+        perfscore.loads(text, source="r.toml")
+    (problem,) = caught.value.problems
+    assert problem.code == "formula-syntax"
+    assert problem.text("zh") == f"公式中的 {sign} 要写成英文半角的 {ascii}（请切换到英文输入法）"
+    assert problem.text("en") == f"write {sign} in a formula as the ASCII {ascii} (switch the input method to English)"
+    span = problem.location.span
+    assert span is not None and span.expression[span.start : span.end] == sign

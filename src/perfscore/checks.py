@@ -40,7 +40,7 @@ from .intervals import (
     uncovered,
 )
 from .loader import load, load_bytes, loads
-from .messages import Text, words
+from .messages import Text, verbatim, words
 from .model import InputSpec, Tier
 from .positions import Positions
 from .ruleset import Indicator, Ruleset
@@ -142,7 +142,7 @@ def _load_failure(error: Exception, source: str | None) -> list[Diagnostic]:
         said = Text(*(error.render(lang).removeprefix(f"{source}: ") for lang in ("zh", "en")))
         return [Problem(Location(source), said, code="unreadable-file")]
     if isinstance(error, OSError):
-        return [Problem(Location(source), Text(str(error), str(error)), code="unreadable-file")]
+        return [Problem(Location(source), verbatim(str(error)), code="unreadable-file")]
     message = WORDS["load-failed"].format(error=f"{type(error).__name__}: {error}")
     return [Problem(Location(source), message, code="lint-failed")]
 

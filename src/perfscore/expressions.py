@@ -32,8 +32,9 @@ import simpleeval
 from .errors import Location, Problem, Refusal, ScoringError, Span, suggest
 from .exact import CONTEXT
 from .limits import DEFAULT_LIMITS, Limits
-from .messages import Text, words
+from .messages import Text, verbatim, words
 from .text import shown
+from .toml import FULL_WIDTH
 
 _DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
 MAX_POWER_EXPONENT = 64  # a rule of the language (9**9**9 must not hang), not a size limit
@@ -196,6 +197,8 @@ WORDS = words(
         "long": ("公式超过 {count} 个字符", "formula is longer than {count} characters"),
         "empty": ("公式为空", "formula is empty"),
         "invalid": ("公式写法有误：{reason}", "formula is not valid: {reason}"),
+        "sign": ("公式中的 {sign} 要写成英文半角的 {ascii}（请切换到英文输入法）",
+                 "write {sign} in a formula as the ASCII {ascii} (switch the input method to English)"),
         "unparsed": ("公式无法解析", "formula could not be parsed"),
         "failed": ("公式无法计算：{reason}", "formula failed: {reason}"),
         "number": ("数值", "number"),
@@ -204,6 +207,22 @@ WORDS = words(
         "text": ("文本", "text"),
     },
 )  # fmt: skip
+
+_SYNTAX = words(
+    "expressions.syntax",
+    {
+        "invalid syntax": ("写法无效", "invalid syntax"),
+        "'(' was never closed": ("左括号 ( 没有对应的右括号", "'(' was never closed"),
+        "unmatched ')'": ("右括号 ) 没有对应的左括号", "unmatched ')'"),
+        "unterminated string literal (detected at line 1)": ("文本缺少结尾的引号", "unterminated string literal (detected at line 1)"),
+        "expected 'else' after 'if' expression": ("“if” 后面缺少 “else …”", "expected 'else' after 'if' expression"),
+    },
+)  # fmt: skip
+"""Python's commonest reasons a formula does not parse, in Chinese."""
+
+SIGNS = {**FULL_WIDTH, "≥": ">=", "≤": "<=", "×": "*", "÷": "/", "＋": "+", "－": "-", "＊": "*", "／": "/",
+         "＜": "<", "＞": ">", "≠": "!="}  # fmt: skip
+"""Signs typed for the ASCII a formula needs: full-width punctuation, ≥ ≤ × ÷ ≠ and full-width operators."""
 
 _REFUSED = {
     ast.Attribute: WORDS["attribute"],
@@ -497,7 +516,7 @@ def describe(error: BaseException) -> Text:
     if isinstance(error, Refusal):
         return error.text
     said = str(error) or type(error).__name__
-    return Text(said, said)
+    return verbatim(said)
 
 
 def compile_expression(
@@ -531,7 +550,11 @@ def compile_expression(
         offset = (error.offset - 1) if error.offset else len(flat)
         span = Span(flat, min(offset, len(flat)), min(offset + 1, len(flat) + 1))
         where = Location(location.file, location.path, span=span)
-        reason = Text(error.msg, error.msg)  # Python's own words
+        typed = flat[offset] if offset < len(flat) else ""
+        if typed in SIGNS:  # a full-width or mathematical sign typed for an ASCII one
+            said = WORDS["sign"].format(sign=typed, ascii=SIGNS[typed])
+            return None, [Problem(where, said, code="formula-syntax")]
+        reason = _SYNTAX.get(error.msg) or verbatim(error.msg)  # Python's own words when not translated
         return None, [Problem(where, WORDS["invalid"].format(reason=reason), code="formula-syntax")]
     except (ValueError, RecursionError, MemoryError):
         return None, [Problem(location, WORDS["unparsed"], code="formula-syntax")]

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from .messages import Text, words
+from .messages import Text, verbatim, words
 from .text import plain
 
 REASONS = words(
@@ -55,7 +55,7 @@ def in_words(reasons: Sequence[str]) -> Text:
             low, high = reason.removesuffix(", which bound each other").split(" and ", 1)
             said.append(REASONS["bound each other"].format(low=low, high=high))
         else:
-            said.append(REASONS.get(reason) or Text(reason, reason))
+            said.append(REASONS.get(reason) or verbatim(reason))
     return Text(*(REASONS["comma"](lang).join(text(lang) for text in said) for lang in ("zh", "en")))
 
 

@@ -61,6 +61,11 @@ class Text:
         return Text(self.zh.format(**zh), self.en.format(**en))
 
 
+def verbatim(text: str) -> Text:
+    """Words that are the same in both languages (another library's message, a name): shown as they are."""
+    return Text(text or "?", text or "?")
+
+
 def check_lang(lang: str) -> Lang:
     """``lang`` when it is one of :data:`LANGS`; ValueError otherwise."""
     if lang not in LANGS:

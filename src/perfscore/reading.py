@@ -27,7 +27,7 @@ from typing import Any
 
 from .exact import unsigned
 from .limits import DEFAULT_LIMITS, Limits
-from .messages import Text, words
+from .messages import Text, verbatim, words
 from .text import shown
 
 WORDS = words(
@@ -74,7 +74,7 @@ class Unreadable(ValueError):
     (``text``: in both languages; ``str()``: the English)."""
 
     def __init__(self, message: str | Text) -> None:
-        self.text = message if isinstance(message, Text) else Text(message, message)
+        self.text = message if isinstance(message, Text) else verbatim(message)
         super().__init__(self.text.en)
 
 

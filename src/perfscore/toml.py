@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import DataError, KeyPath, Location, Problem, RulesetError, excerpt
-from .messages import Text, words
+from .messages import Text, verbatim, words
 from .text import shown
 
 if sys.version_info >= (3, 11):
@@ -208,7 +208,7 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
             line, column = int(found.group(1)), int(found.group(2))
             message = message[: found.start()]
         where = Location(source, line=line, column=column)
-        reason = _REASONS.get(message) or Text(message, message)
+        reason = _REASONS.get(message) or verbatim(message)
         said = (typing_mistake(text, line, column) if line is not None else None) or WORDS["syntax"].format(
             reason=reason
         )

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import DataError, Location, Problem, UnreadableFileError, excerpt
 from .limits import DEFAULT_LIMITS, Limits
-from .messages import Text, words
+from .messages import Text, verbatim, words
 from .toml import decode, parse_toml, typing_mistake
 
 WORDS = words(
@@ -113,12 +113,12 @@ def _parse_data(raw: bytes, source: str, *, json_like: bool | None = None) -> An
             )
         except json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
-            reason = JSON_REASONS.get(error.msg) or Text(error.msg, error.msg)
+            reason = JSON_REASONS.get(error.msg) or verbatim(error.msg)
             said = typing_mistake(text, error.lineno, error.colno, "JSON") or WORDS["json"].format(reason=reason)
             shown = excerpt(text, error.lineno, error.colno)
             raise DataError([Problem(where, said, code="json-syntax", excerpt=shown)], source) from None
         except ValueError as error:
-            reason = error.text if isinstance(error, _Refused) else Text(str(error), str(error))
+            reason = error.text if isinstance(error, _Refused) else verbatim(str(error))
             said = WORDS["json"].format(reason=reason)
             raise DataError([Problem(Location(source), said, code="json-syntax")], source) from None
         except RecursionError:
