@@ -17,6 +17,7 @@ from perfscore import cli
 from perfscore.checks import load_and_lint
 from perfscore.errors import CODES, DataError, PerfscoreError, Problem, RulesetError
 from perfscore.messages import CATALOGS, ENVIRONMENT, chosen_lang, speaking
+from test_audit_cli import TRAINING  # the worked table of docs/tables.md
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RULESET = str(ROOT / "rulesets" / "department-wide.toml")
@@ -319,32 +320,6 @@ def test_check_strict_fails_on_warnings() -> None:
     assert perfscore_cli("check", warned)[0] == 0
     assert perfscore_cli("check", warned, "--strict")[0] == 1
     assert perfscore_cli("check", RULESET, "--strict")[0] == 0
-
-
-TRAINING = """\
-id = "training-2023"
-title = "某区基层治理骨干培训项目"
-year = 2023
-reported_total = 92.67
-reported_grade = "优秀"
-
-[budget]
-initial = 50
-adjusted = 50
-executed = 48.37
-points = 10
-reported_rate = 96.74
-reported = 9.67
-
-[[rows]]
-level1 = "产出指标"
-level2 = "数量指标"
-level3 = "培训人次"
-target = "≥500人次"
-actual = "480人次"
-points = 90
-reported = 80
-"""
 
 
 def test_audit_fail_on(tmp_path: Path) -> None:

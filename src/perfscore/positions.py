@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from .errors import KeyPath, Problem, excerpt
+from .text import unquoted
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
@@ -92,24 +93,8 @@ def _closing(text: str, start: int, closing: str) -> int:
 
 
 def _outside_quotes(text: str, wanted: str) -> int | None:
-    """The first ``wanted`` in ``text`` that is not inside a quoted string, or None."""
-    quote = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote is not None:
-            if char == "\\" and quote == '"':
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif text.startswith(wanted, index):
-            return index
-        elif char == "#":
-            return None
-        index += 1
-    return None
+    """The first ``wanted`` in ``text`` that is not inside a quoted string (or a comment), or None."""
+    return next((index for index, _ in unquoted(text) if text.startswith(wanted, index)), None)
 
 
 def _key(text: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import DataError, KeyPath, Location, Problem, RulesetError, excerpt
 from .messages import Text, verbatim, words
-from .text import shown
+from .text import shown, unquoted
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -137,28 +137,6 @@ def decode(raw: bytes, source: str | None, error: type[RulesetError] | type[Data
         raise error([Problem(Location(source, line=line), message, code="encoding")], source) from None
 
 
-def _outside_strings(line: str) -> list[tuple[int, str]]:
-    """The characters of one line of TOML outside its quoted strings and comment, with their columns."""
-    found: list[tuple[int, str]] = []
-    quote = None
-    index = 0
-    while index < len(line):
-        char = line[index]
-        if quote is not None:
-            if char == "\\" and quote == '"':
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            break
-        else:
-            found.append((index + 1, char))
-        index += 1
-    return found
-
-
 def _utf16_without_mark(raw: bytes) -> bool:
     """Text saved as UTF-16 without its byte-order mark: ASCII characters leave a zero byte in every
     other place (and only there)."""
@@ -174,7 +152,7 @@ def typing_mistake(text: str, line: int, column: int | None, kind: str = "TOML")
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return None
-    bare = _outside_strings(lines[line - 1])
+    bare = [(index + 1, char) for index, char in unquoted(lines[line - 1])]
     for at, char in bare:
         if char == "\ufeff":
             return WORDS["bom"].format(line=line, column=at)
