@@ -343,7 +343,7 @@ def test_an_output_file_that_cannot_be_written(training: Path, tmp_path: Path) -
     target = tmp_path / "file" / "summary.csv"
     status, out, err = perfscore_audit(str(training), "--ruleset", RULESET, "--summary-csv", str(target))
     assert (status, out) == (1, TEXT_ZH)
-    assert err == f"perfscore: {target}: 无法创建文件夹 {tmp_path}/file（File exists）\n"
+    assert err == f"perfscore: {target}: 无法创建文件夹 {tmp_path}/file（已经有同名的文件）\n"
 
 
 # --- many tables ----------------------------------------------------------------------------------

@@ -550,3 +550,16 @@ def test_a_sign_typed_in_a_formula_is_named_with_its_ascii(formula: str, sign: s
     assert problem.text("en") == f"write {sign} in a formula as the ASCII {ascii} (switch the input method to English)"
     span = problem.location.span
     assert span is not None and span.expression[span.start : span.end] == sign
+
+
+@pytest.mark.default_lang
+def test_the_systems_reason_is_said_in_chinese(no_env: None, tmp_path: Path) -> None:
+    """A missing file: the system's own reason in Chinese by default, as the system says it in English."""
+    missing = tmp_path / "nope.toml"
+    assert (
+        perfscore_cli("score", RULESET, str(missing))[2]
+        == f"perfscore: {missing}: 无法读取数据文件（文件或文件夹不存在）\n"
+    )
+    assert perfscore_cli("score", RULESET, str(missing), "--lang", "en")[2] == (
+        f"perfscore: {missing}: cannot read the data file (No such file or directory)\n"
+    )

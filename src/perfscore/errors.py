@@ -14,6 +14,7 @@ of a catalog filled with its values); rendering chooses the language: ``lang=`` 
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,30 @@ WORDS = words(
     },
 )
 """The words of rendered errors (the messages themselves are in each module's catalog)."""
+
+
+_OS_REASONS = words(
+    "errors.os",
+    {
+        "ENOENT": ("文件或文件夹不存在", "No such file or directory"),
+        "EACCES": ("没有权限", "Permission denied"),
+        "EPERM": ("不允许这样操作", "Operation not permitted"),
+        "EISDIR": ("这是一个文件夹", "Is a directory"),
+        "ENOTDIR": ("路径中有一段不是文件夹", "Not a directory"),
+        "EEXIST": ("已经有同名的文件", "File exists"),
+        "ENOSPC": ("磁盘空间不足", "No space left on device"),
+        "EROFS": ("文件系统是只读的", "Read-only file system"),
+    },
+)  # fmt: skip
+
+
+def os_reason(error: OSError) -> Text:
+    """Why the system refused a file, in both languages: the commonest reasons in Chinese, any other
+    as the system says it."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    said = str(error.strerror or error)
+    known = _OS_REASONS.get(name)
+    return Text(known.zh, said) if known else Text(said or "?", said or "?")
 
 
 def format_key_path(path: KeyPath, lang: str | None = None) -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, overload
 
-from .errors import Location, OutputError, PerfscoreError, Problem
+from .errors import Location, OutputError, PerfscoreError, Problem, os_reason
 from .messages import Text, words
 
 __all__ = ["TEMPORARY_SUFFIX", "Output", "check_outputs", "replacing", "write_folder", "write_text"]
@@ -81,8 +81,8 @@ def _what(what: str) -> Text | str:
     return WORDS.get(what) or what
 
 
-def _reason(error: OSError) -> str:
-    return str(error.strerror or error)
+def _reason(error: OSError) -> Text:
+    return os_reason(error)
 
 
 def _make_parent(target: Path) -> None:

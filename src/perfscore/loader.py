@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import WORDS as ERRORS
-from .errors import KeyPath, Location, Problem, Refusal, RulesetError, UnreadableFileError, suggest
+from .errors import KeyPath, Location, Problem, Refusal, RulesetError, UnreadableFileError, os_reason, suggest
 from .exact import pinned
 from .expressions import FUNCTIONS, Expression, Kind, compile_expression
 from .inputs import InputCheck, input_check
@@ -160,9 +160,9 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[
             message = Text(*(unknown(str(path), lang)[0] for lang in ("zh", "en")))
             hint = ERRORS["did-you-mean"].format(name=closest) if closest else ""
             raise UnreadableFileError(WORDS["unknown-id"].format(path=path, message=message, hint=hint)) from None
-        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=error.strerror or error)) from None
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     except OSError as error:
-        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=error.strerror or error)) from None
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     return load_bytes(raw, str(path), limits=limits, methods=methods)
 
 

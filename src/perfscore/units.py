@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, Location, Problem, UnreadableFileError, excerpt
+from .errors import DataError, Location, Problem, UnreadableFileError, excerpt, os_reason
 from .limits import DEFAULT_LIMITS, Limits
 from .messages import Text, verbatim, words
 from .toml import decode, parse_toml, typing_mistake
@@ -86,7 +86,7 @@ def read_units(path: str | Path, *, max_bytes: int | None = None, limits: Limits
     except UnreadableFileError:
         raise
     except OSError as error:
-        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=error.strerror or error)) from None
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     document = _parse_data(raw, str(path))
     return units_from_document(document, str(path))
 

@@ -27,7 +27,17 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from ..errors import SEVERITIES, DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..errors import (
+    SEVERITIES,
+    DataError,
+    Location,
+    OutputError,
+    PerfscoreError,
+    Problem,
+    UnreadableFileError,
+    os_reason,
+    suggest,
+)
 from ..files import Output, check_outputs, replacing, write_folder
 from ..limits import DEFAULT_LIMITS, Limits
 from ..messages import check_lang, in_lang, words
@@ -605,7 +615,7 @@ def read_mapping(path: str | Path) -> dict[str, str]:
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
-        said = PROBLEMS["unreadable"].format(source=source, reason=error.strerror or error)
+        said = PROBLEMS["unreadable"].format(source=source, reason=os_reason(error))
         raise UnreadableFileError(said) from None
     text = decode(raw, source, DataError)
     document = parse_toml(text, source, DataError)
