@@ -563,3 +563,16 @@ def test_the_systems_reason_is_said_in_chinese(no_env: None, tmp_path: Path) -> 
     assert perfscore_cli("score", RULESET, str(missing), "--lang", "en")[2] == (
         f"perfscore: {missing}: cannot read the data file (No such file or directory)\n"
     )
+
+
+def test_check_shows_the_source_lines_of_a_ruleset_that_does_not_load(tmp_path: Path) -> None:
+    """check of a ruleset that does not load: each located problem followed by its line and a caret;
+    the findings of a ruleset that loads keep to one line each (their key path says where)."""
+    path = tmp_path / "r.toml"
+    path.write_text(ONE_LEAF.replace("total = 10", "total = 20"), encoding="utf-8")
+    line = ONE_LEAF.split("\n").index("[indicators.output]") + 1
+    _, out, _ = perfscore_cli("check", str(path), "--lang", "en")
+    assert "  indicators: error[points-sum]: " in out
+    assert f"\n      {line} | [indicators.output]\n      {' ' * len(str(line))} | ^\n" in out
+    _, out, _ = perfscore_cli("check", str(ROOT / "tests" / "broken" / "unused-input.toml"), "--lang", "en")
+    assert " | " not in out

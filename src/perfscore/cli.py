@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any, NoReturn, TextIO
@@ -545,6 +546,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(f"perfscore: {CHECK['no-hypothesis'](args.lang)}\n")
             return EXIT_INPUT
     checked: list[_Checked] = []
+    unloaded: set[str] = set()  # the files that did not load: their problems show their source lines
     stopped = 0
     try:
         output = output_path(args, args.rulesets)
@@ -564,6 +566,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 stderr.write(f"perfscore: {told(args.lang)}\n")
                 stopped += 1
         checked.append((path, diagnostics, report))
+        if ruleset is None:
+            unloaded.add(path)
     counts: dict[str, int] = {
         severity: sum(d.severity == severity for _, found, _ in checked for d in found) for severity in SEVERITIES
     }
@@ -571,7 +575,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         text = _check_json(checked, counts, failed if args.properties else None)
     else:
-        text = _check_text(checked, counts, args.lang)
+        text = _check_text(checked, counts, args.lang, unloaded)
         if args.properties:
             passed = sum(report is not None and report.ok for _, _, report in checked)
             skipped = len(checked) - passed - failed  # rulesets that did not load
@@ -589,14 +593,18 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 _Checked = tuple[str, list[Diagnostic], Any]  # a file, its diagnostics, its property report (or None)
 
 
-def _check_text(checked: list[_Checked], counts: dict[str, int], lang: str) -> str:
-    """Diagnostics grouped by file, each indented under it, then one summary line."""
+def _check_text(
+    checked: list[_Checked], counts: dict[str, int], lang: str, unloaded: AbstractSet[str] = frozenset()
+) -> str:
+    """Diagnostics grouped by file, each indented under it, then one summary line; the problems of a
+    file that did not load (``unloaded``) each with its source line and a caret, as a load error shows."""
     lines = []
     for path, diagnostics, report in checked:
         shown = for_terminal(path)
         lines.append(shown if diagnostics or report is not None else CHECK["clean"].format(path=shown)(lang))
         lines += [
-            "  " + diagnostic.render(file=False, tagged=True, lang=lang).replace("\n", "\n  ")
+            "  "
+            + diagnostic.render(file=False, tagged=True, lang=lang, excerpts=path in unloaded).replace("\n", "\n  ")
             for diagnostic in diagnostics
         ]
         if report is not None:
