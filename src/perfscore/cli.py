@@ -114,6 +114,10 @@ HELP = words(
         "fail-on": ("发现该级别（或更严重）的问题时以状态 4 退出（供持续集成把关）。例：--fail-on warning",
                     "exit with status 4 when a finding of this severity or worse is found (a gate for CI). "
                     "Example: --fail-on warning"),
+        "audit-strict": ("无法按规则计分的单元格不作为问题记录，而是拒绝整张表并逐一列出这些单元格"
+                         "（默认：记为问题，保留单位自评得分供人工复核）。例：--strict",
+                         "refuse a table with a cell that cannot be scored by rule, naming each cell (by default: a "
+                         "finding, the unit's own score kept for a manual check). Example: --strict"),
         "rulesets": ("列出随 perfscore 安装的规则（可用编号引用）", "list the rulesets shipped with perfscore (usable by id)"),
     },
 )  # fmt: skip
@@ -308,6 +312,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     audit.add_argument("--reports", metavar="DIR", help=help_["reports"])
     audit.add_argument("--progress", action="store_true", help=help_["progress"])
     audit.add_argument("--fail-on", choices=("error", "warning"), metavar="error|warning", help=help_["fail-on"])
+    audit.add_argument("--strict", action="store_true", help=help_["audit-strict"])
     add_output(audit, lang, "审核报告.html" if lang == "zh" else "audit.html")
 
     listing = command("rulesets")
@@ -485,7 +490,9 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             tables.require_openpyxl()  # before the run, not after auditing a thousand tables
         bar = tables.ProgressBar(stderr, lang=args.lang, always=args.progress)
         try:
-            audited = tables.audit_batch(args.table, ruleset, mapping=mapping, progress=bar)
+            audited = tables.audit_batch(
+                args.table, ruleset, mapping=mapping, progress=bar, strict=getattr(args, "strict", False)
+            )
         finally:
             bar.close()
         rows = audited.rows
