@@ -283,7 +283,7 @@ def test_a_ruleset_with_a_mistake(training: Path, tmp_path: Path) -> None:
 def test_a_table_file_that_does_not_exist(tmp_path: Path) -> None:
     """A missing table file: nothing audited, exit 1."""
     missing = tmp_path / "missing.xlsx"
-    assert perfscore_audit(str(missing), "--ruleset", RULESET) == (
+    assert perfscore_audit(str(missing), "--ruleset", RULESET, "--lang", "en") == (
         1,
         "",
         f"perfscore: {missing}: cannot read the table file (No such file or directory)\n",
@@ -351,7 +351,7 @@ def test_an_output_file_that_cannot_be_written(training: Path, tmp_path: Path) -
 FOLDER_SUMMARY = """\
 汇总
   {folder}/broken.csv：未能审核：{folder}/broken.csv: 数据有 1 处问题
-      {folder}/broken.csv: no indicator header found: no row names 三级指标 (or 指标名称) and two of 年度指标值, 实际完成值, 分值, 得分
+      {folder}/broken.csv: 没有找到指标表头：没有一行写着 三级指标（或 指标名称），以及 年度指标值、实际完成值、分值、得分 中的两个
   {folder}/chongqing-2023-management.csv：未能审核：{chongqing}
   {folder}/school-aid-2023.json#school-a：某某县第一中学：自评 99.38，重算 99.38，相差 0.00；等级 优 → 优；错误 0，警告 0，提示 0
   {folder}/school-aid-2023.json#school-b：某某县第二小学：自评 —，重算 99.00，相差 —；等级 — → 优；错误 0，警告 3，提示 1
@@ -371,8 +371,8 @@ def test_a_folder_with_failures(folder: Path) -> None:
     assert out == "\n".join([*reports, FOLDER_SUMMARY.format(folder=folder, chongqing=chongqing)])
     assert err.startswith(
         f"perfscore: {folder}/broken.csv: 数据有 1 处问题\n"
-        f"  {folder}/broken.csv: no indicator header found: no row names 三级指标 (or 指标名称) and two of "
-        "年度指标值, 实际完成值, 分值, 得分\n"
+        f"  {folder}/broken.csv: 没有找到指标表头：没有一行写着 三级指标（或 指标名称），"
+        "以及 年度指标值、实际完成值、分值、得分 中的两个\n"
         f"perfscore: {folder}/chongqing-2023-management.csv: 数据有 8 处问题\n"
     )
     assert err.count("perfscore: ") == 2

@@ -416,7 +416,7 @@ class BatchResult:
             row: dict[str, Any] = dict.fromkeys(names)
             row["id"], row["name"] = unit_id, name
             if isinstance(outcome, UnitError):
-                row["error"] = str(outcome.error)
+                row["error"] = outcome.error.render(lang)
             else:
                 row["total"] = outcome.total
                 row["grade"] = outcome.grade.name_en if lang == "en" else outcome.grade.name
