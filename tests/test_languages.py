@@ -464,14 +464,21 @@ def page_session(page: str, command: str) -> str:
 def test_the_errors_page_shows_what_perfscore_says(
     no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """docs/errors.md: broken.toml in Chinese (the default) and English, the curly quotes and the GBK file."""
+    """docs/errors.md: broken.toml, its syntax error and its table written twice, in Chinese (the default)
+    and English; the curly quotes and the GBK file."""
     page = ERRORS_PAGE.read_text(encoding="utf-8")
     broken = page.split("A ruleset with five mistakes (`broken.toml`):\n\n```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "broken.toml").write_text(broken, encoding="utf-8")
+    (tmp_path / "syntax.toml").write_text(
+        broken.replace('label = "全年预算数"', "label = 全年预算数"), encoding="utf-8"
+    )
+    (tmp_path / "dup.toml").write_text(broken.replace("[inputs.executed]", "[inputs.budget]"), encoding="utf-8")
     (tmp_path / "curly.toml").write_text('[ruleset]\nid = "x"\ntitle = “测试”\n', encoding="utf-8")
     (tmp_path / "gbk.toml").write_bytes('[ruleset]\nid = "x"\ntitle = "测试"\n'.encode("gbk"))
     monkeypatch.chdir(tmp_path)
-    for command in ("explain broken.toml", "explain broken.toml --lang en", "explain gbk.toml"):
+    commands = ["explain broken.toml", "explain gbk.toml"]
+    commands += [f"explain {name}.toml{lang}" for name in ("broken", "syntax", "dup") for lang in ("", " --lang en")]
+    for command in commands:
         status, out, err = perfscore_cli(*command.split())
         assert (status, out) == (1, "")
         assert page_session(page, f"perfscore {command}").removesuffix("$ echo $?\n") == err, command

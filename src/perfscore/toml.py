@@ -30,6 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _INT64 = range(-(2**63), 2**63)
@@ -51,6 +52,10 @@ WORDS = words(
         "bare-key": ("第 {line} 行第 {column} 列：中文键名要用英文双引号括起来，例如 \"产出\" = … 或 [indicators.\"产出\"]",
                      "line {line}, column {column}: a key in Chinese needs ASCII double quotes around it, "
                      "as in \"产出\" = … or [indicators.\"产出\"]"),
+        "bare-text": ("第 {line} 行第 {column} 列：文本要用英文双引号括起来，例如 label = \"全年预算数\"",
+                      "line {line}, column {column}: text needs ASCII double quotes around it, "
+                      "as in label = \"全年预算数\""),
+        "twice": ("表 [{name}] 写了两次", "the table [{name}] is declared twice"),
         "bom": ("第 {line} 行第 {column} 列有一个看不见的字符 U+FEFF（字节顺序标记 BOM，常由合并文件或复制粘贴带入）：请删除它",
                 "line {line}, column {column} holds an invisible U+FEFF (a byte-order mark, BOM, often left by joining "
                 "files or pasting): delete it"),
@@ -164,10 +169,23 @@ def typing_mistake(text: str, line: int, column: int | None, kind: str = "TOML")
     if changes:
         joined = Text(*(WORDS["and"](lang).join(change(lang) for change in changes) for lang in ("zh", "en")))
         return WORDS["full-width"].format(line=line, changes=joined, kind=kind)
+    equals = next((at for at, char in bare if char == "="), None)
     for at, char in bare if kind == "TOML" else ():
         if "\u4e00" <= char <= "\u9fff" and (column is None or at >= column):
+            if equals is not None and at > equals:  # after the '=': a text value without its quotes
+                return WORDS["bare-text"].format(line=line, column=at)
             return WORDS["bare-key"].format(line=line, column=at)
     return None
+
+
+def _twice(message: str) -> Text | None:
+    """tomllib's "Cannot declare ('inputs', 'budget') twice" with the table as the file writes it, in
+    Chinese (tomllib's own words kept in English)."""
+    found = _TWICE.fullmatch(message)
+    if found is None:
+        return None
+    name = ".".join(re.findall(r"'([^']*)'", found[1]))
+    return Text(WORDS["twice"].format(name=name).zh, message)
 
 
 def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[DataError]) -> dict[str, Any]:
@@ -186,7 +204,7 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
             line, column = int(found.group(1)), int(found.group(2))
             message = message[: found.start()]
         where = Location(source, line=line, column=column)
-        reason = _REASONS.get(message) or verbatim(message)
+        reason = _REASONS.get(message) or _twice(message) or verbatim(message)
         said = (typing_mistake(text, line, column) if line is not None else None) or WORDS["syntax"].format(
             reason=reason
         )
