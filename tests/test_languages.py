@@ -476,7 +476,7 @@ def test_the_errors_page_shows_what_perfscore_says(
     (tmp_path / "curly.toml").write_text('[ruleset]\nid = "x"\ntitle = “测试”\n', encoding="utf-8")
     (tmp_path / "gbk.toml").write_bytes('[ruleset]\nid = "x"\ntitle = "测试"\n'.encode("gbk"))
     monkeypatch.chdir(tmp_path)
-    commands = ["explain broken.toml", "explain gbk.toml"]
+    commands = ["explain gbk.toml"]
     commands += [f"explain {name}.toml{lang}" for name in ("broken", "syntax", "dup") for lang in ("", " --lang en")]
     for command in commands:
         status, out, err = perfscore_cli(*command.split())
