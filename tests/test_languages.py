@@ -220,9 +220,12 @@ def test_help_in_english_with_lang_en(command: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_option_has_help_with_an_example(command: str, lang: str) -> None:
-    """Each argument and option of each subcommand has help text that gives an example."""
-    action = next(a for a in cli._parser(lang)._actions if isinstance(a, argparse._SubParsersAction))
-    for argument in action.choices[command]._actions:
+    """Each argument and option of each subcommand (and of perfscore itself) has help text that gives an
+    example."""
+    parser = cli._parser(lang)
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    top = [argument for argument in parser._actions if argument is not action]
+    for argument in [*top, *action.choices[command]._actions]:
         if isinstance(argument, argparse._HelpAction):
             continue
         assert argument.help, (command, argument.dest)

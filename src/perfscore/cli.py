@@ -60,7 +60,7 @@ HELP = words(
                    "Language: --lang zh|en, or the environment variable PERFSCORE_LANG; Chinese by default. "
                    "Example: perfscore score --help"),
         "commands": ("子命令", "commands"),
-        "version": ("显示版本号并退出", "show the version and exit"),
+        "version": ("显示版本号并退出。例：perfscore --version", "show the version and exit. Example: perfscore --version"),
         "lang": ("提示、报告和帮助的语言（默认取 PERFSCORE_LANG，否则 zh）。例：--lang en",
                  "language of messages, reports and help (default: PERFSCORE_LANG, else zh). Example: --lang en"),
         "ruleset": ("规则：.toml 文件、内置规则的编号（见 perfscore rulesets），或 - 从标准输入读取。例：department-wide",
