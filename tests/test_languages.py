@@ -586,3 +586,25 @@ def test_check_shows_the_source_lines_of_a_ruleset_that_does_not_load(tmp_path: 
     assert f"\n      {line} | [indicators.output]\n      {' ' * len(str(line))} | ^\n" in out
     _, out, _ = perfscore_cli("check", str(ROOT / "tests" / "broken" / "unused-input.toml"), "--lang", "en")
     assert " | " not in out
+
+
+def test_errors_pickle_with_both_languages() -> None:
+    """A RulesetError, DataError or ScoringError sent through pickle (a process pool) keeps its problems,
+    each in both languages, and renders the same."""
+    import pickle
+
+    from perfscore.errors import Location, ScoringError
+
+    errors: list[PerfscoreError] = []
+    for text, values in ((ONE_LEAF.replace("total = 10", "total = 20"), None), (ONE_LEAF, {"n": -1})):
+        try:
+            ruleset = perfscore.loads(text, source="r.toml")
+            ruleset.score(values or {}, unit="u")
+        except PerfscoreError as error:
+            errors.append(error)
+    errors.append(ScoringError(Problem(Location("r.toml"), "x", code="leaf-failed", message_zh="叉"), unit="u"))
+    assert [type(error).__name__ for error in errors] == ["RulesetError", "DataError", "ScoringError"]
+    for error in errors:
+        copy = pickle.loads(pickle.dumps(error))
+        assert copy.problems == error.problems
+        assert (copy.render("zh"), copy.render("en")) == (error.render("zh"), error.render("en"))

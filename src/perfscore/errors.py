@@ -315,6 +315,10 @@ class _ProblemsError(PerfscoreError):
         self.source = source
         super().__init__(self.render("en"))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its problems and source (a process pool sends errors back)."""
+        return (type(self), (self.problems, self.source), self.__dict__)
+
     def render(self, lang: str | None = None, *, excerpts: bool = False) -> str:
         """A head line (the file, how many problems), then each problem on a line of its own (with
         ``excerpts``, each followed by its source line and a caret, where known)."""
@@ -347,6 +351,9 @@ class ScoringError(PerfscoreError, ArithmeticError):
         self.problems = (problem,)
         self.unit = unit
         super().__init__(self.render("en"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problem, self.unit), self.__dict__)
 
     def render(self, lang: str | None = None) -> str:
         text = self.problem.render(lang=lang)
