@@ -122,6 +122,9 @@ HELP = words(
     },
 )  # fmt: skip
 
+RULESET = HELP["ruleset"].en
+"""The English help of a RULESET argument (kept for code written before the help spoke both languages)."""
+
 ARGPARSE = words(
     "cli.argparse",
     {
