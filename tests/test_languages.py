@@ -18,6 +18,7 @@ from perfscore.checks import load_and_lint
 from perfscore.errors import CODES, DataError, PerfscoreError, Problem, RulesetError
 from perfscore.messages import CATALOGS, ENVIRONMENT, chosen_lang, speaking
 from test_audit_cli import TRAINING  # the worked table of docs/tables.md
+from test_cases import case_files, read_case
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RULESET = str(ROOT / "rulesets" / "department-wide.toml")
@@ -60,11 +61,19 @@ def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def bad_inputs() -> list[tuple[str, Problem]]:
     """Every problem a representative corpus of bad input raises: the broken rulesets' diagnostics, the
-    cases' rulesets fed wrong data, TOML and data files typed wrongly."""
+    cases' rulesets (tests/cases) and the shipped one fed wrong data, TOML and data files typed wrongly."""
     found: list[tuple[str, Problem]] = []
     for path in BROKEN:
         _, diagnostics = load_and_lint(path)
         found += [(path.name, problem) for problem in diagnostics]
+    for path in case_files():  # each case's ruleset given no data, then a value of the wrong kind for every input
+        case = read_case(path)
+        wrong = {name: {"n": 1} if spec.type == "rating" else "？" for name, spec in case.ruleset.inputs.items()}
+        for values in ({}, wrong, {**case.values, "stray": 1}):
+            try:
+                case.ruleset.score(values)
+            except PerfscoreError as error:
+                found += [(f"{path.stem}", problem) for problem in error.problems]
     ruleset = perfscore.load(RULESET)
     for name, values in {
         "empty": {},
