@@ -233,7 +233,7 @@ class Problem:
         self, *, file: bool = True, tagged: bool = False, lang: str | None = None, excerpts: bool = False
     ) -> str:
         """``file: key.path: message``, with a caret line under a span. ``tagged`` puts the severity
-        and code before the message (``error[points-sum]: …``, ``错误[points-sum]：…``), as ``perfscore
+        and code before the message (``error[points-sum]: …``, ``错误[points-sum]: …``), as ``perfscore
         check`` prints it; ``file=False`` leaves the file out (for output grouped by file). The source
         line with a caret (``excerpt``) follows a syntax error, and, with ``excerpts``, any problem
         whose line is known (the command line shows them)."""
