@@ -617,3 +617,13 @@ def test_errors_pickle_with_both_languages() -> None:
         copy = pickle.loads(pickle.dumps(error))
         assert copy.problems == error.problems
         assert (copy.render("zh"), copy.render("en")) == (error.render("zh"), error.render("en"))
+
+
+def test_a_windows_path_in_quotes_says_how_to_write_backslashes() -> None:
+    """A backslash in a "…" string (a Windows path typed as it is): told to double it or use '…'."""
+    with pytest.raises(RulesetError) as caught:
+        perfscore.loads(ONE_LEAF.replace('sources = ["测试"]', 'sources = ["C:\\文件\\规则"]'), source="r.toml")
+    (problem,) = caught.value.problems
+    assert problem.code == "toml-syntax"
+    assert problem.text("zh").startswith("TOML 写法有误：字符串中的反斜杠 \\ 要写成 \\\\，或改用单引号")
+    assert problem.text("en") == "invalid TOML: Unescaped '\\' in a string"

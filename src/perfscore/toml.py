@@ -111,6 +111,11 @@ _REASONS = words(
         "Invalid date or datetime": ("日期或时间的写法无效", "Invalid date or datetime"),
         "Unclosed multiline string": ("多行字符串缺少结尾的引号", "Unclosed multiline string"),
         "Illegal character in string": ("字符串中有不允许的字符", "Illegal character in string"),
+        "Unescaped '\\' in a string": ("字符串中的反斜杠 \\ 要写成 \\\\，或改用单引号（如 'C:\\文件\\规则.toml'）",
+                                        "Unescaped '\\' in a string"),
+        "Escaped character is not a Unicode scalar value": ("转义字符不是有效的 Unicode 字符",
+                                                            "Escaped character is not a Unicode scalar value"),
+        "Invalid hex value": ("十六进制写法无效", "Invalid hex value"),
     },
 )  # fmt: skip
 """tomllib's commonest reasons, in Chinese (any other is shown as tomllib says it)."""
