@@ -7,7 +7,7 @@ key given twice is refused rather than silently resolved.
 
 from __future__ import annotations
 
-import json
+import json as _json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -96,22 +96,22 @@ def read_units_bytes(raw: bytes, source: str = "<stdin>", *, limits: Limits = DE
     else TOML; refused past ``limits.max_data_bytes`` as a file would be."""
     if len(raw) > limits.max_data_bytes:
         raise UnreadableFileError(WORDS["too-large"].format(path=source, size=len(raw), limit=limits.max_data_bytes))
-    json_like = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    return units_from_document(_parse_data(raw, source, json_like=json_like), source)
+    json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    return units_from_document(_parse_data(raw, source, json=json), source)
 
 
-def _parse_data(raw: bytes, source: str, *, json_like: bool | None = None) -> Any:
+def _parse_data(raw: bytes, source: str, json: bool = False) -> Any:
     text = decode(raw, source, DataError)
-    if source.lower().endswith(".json") if json_like is None else json_like:
+    if json or source.lower().endswith(".json"):
         try:
-            return json.loads(
+            return _json.loads(
                 text,
                 parse_float=Decimal,
                 parse_int=_json_int,
                 parse_constant=_refuse_constant,
                 object_pairs_hook=_unique_keys,
             )
-        except json.JSONDecodeError as error:
+        except _json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
             reason = JSON_REASONS.get(error.msg) or verbatim(error.msg)
             said = typing_mistake(text, error.lineno, error.colno, "JSON") or WORDS["json"].format(reason=reason)
