@@ -627,3 +627,10 @@ def test_a_windows_path_in_quotes_says_how_to_write_backslashes() -> None:
     assert problem.code == "toml-syntax"
     assert problem.text("zh").startswith("TOML 写法有误：字符串中的反斜杠 \\ 要写成 \\\\，或改用单引号")
     assert problem.text("en") == "invalid TOML: Unescaped '\\' in a string"
+
+
+def test_the_errors_page_s_example_of_adding_a_message_runs() -> None:
+    """docs/errors.md's example of a new catalog entry builds the problem it says, in both languages."""
+    page = ERRORS_PAGE.read_text(encoding="utf-8")
+    block = page.split("**Adding a message**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(block, str(ERRORS_PAGE), "exec"), {})
