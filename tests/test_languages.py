@@ -124,12 +124,19 @@ def test_every_problem_code_means_something_in_both_languages(code: str) -> None
     assert CJK.search(zh) and en.strip() and not CJK.search(en)
 
 
+@pytest.mark.default_lang
 @pytest.mark.parametrize(("where", "problem"), PROBLEMS, ids=[f"{where}-{p.code}" for where, p in PROBLEMS])
-def test_every_problem_of_the_corpus_is_in_chinese_and_english(where: str, problem: Problem) -> None:
-    """Each problem has its Chinese words (not the English again) and its English; to_dict gives both."""
+def test_every_problem_of_the_corpus_is_in_chinese_and_english(
+    no_env: None, monkeypatch: pytest.MonkeyPatch, where: str, problem: Problem
+) -> None:
+    """Each problem has its Chinese words (not the English again) and its English; it renders in Chinese
+    by default and in English with PERFSCORE_LANG=en; to_dict gives both."""
     assert problem.message_zh is not None and CJK.search(problem.message_zh), problem.message_zh
     assert problem.message_zh != problem.message
     assert problem.to_dict()["message"] == {"zh": problem.message_zh, "en": problem.message}
+    assert str(problem) == problem.render(lang="zh") and problem.message_zh.split("\n")[0] in str(problem)
+    monkeypatch.setenv(ENVIRONMENT, "en")
+    assert str(problem) == problem.render(lang="en") and problem.message.split("\n")[0] in str(problem)
 
 
 @pytest.mark.default_lang
