@@ -26,7 +26,7 @@ from .errors import (
 )
 from .limits import Limits
 from .loader import load, loads, loads_dict
-from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
+from .result import Adjustment, BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset, shipped
 from .toml import dumps_toml
@@ -34,6 +34,7 @@ from .units import Unit, read_units
 from .version import __version__
 
 __all__ = [
+    "Adjustment",
     "BatchResult",
     "DataError",
     "Diagnostic",

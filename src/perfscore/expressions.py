@@ -37,7 +37,9 @@ from .text import shown
 from .toml import FULL_WIDTH
 
 _DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
-MAX_POWER_EXPONENT = 64  # a rule of the language (9**9**9 must not hang), not a size limit
+MAX_POWER_EXPONENT = 64
+SCORE = "score"
+"""The function a rule's condition reads an indicator's score with: ``score("budget.execution")``."""  # a rule of the language (9**9**9 must not hang), not a size limit
 
 Env = Mapping[str, Any]
 Evaluator = Callable[[Env], Any]
@@ -188,6 +190,10 @@ WORDS = words(
         "if-condition": ("“if” 的条件", "the condition of 'if'"),
         "this operator": ("这个运算符", "this operator"),
         "and-or": ("“and”/“or” ", "'and'/'or'"),
+        "score-call": ("score() 只接受一个写成文本的指标编号，如 score(\"budget.execution\")",
+                       "score() takes one indicator id written as text, such as score(\"budget.execution\")"),
+        "score-unknown": ("这条规则不能读取指标 '{id}' 的得分（没有这个指标，或它不在本节点之下）",
+                          "no indicator '{id}' whose score this rule may read"),
         "division": ("除以零", "division by zero"),
         "round": ("round() 的小数位数须为 0 至 12", "round() takes 0 to 12 decimal places"),
         "power": ("指数须为 -{most} 至 {most} 的整数", "exponents must be whole numbers from -{most} to {most}"),
@@ -256,11 +262,19 @@ def _kind(kind: Kind) -> Text:
 class _Checker:
     """Walks a parsed formula once, collecting every problem with its span."""
 
-    def __init__(self, text: str, location: Location, names: Mapping[str, Kind], limits: Limits) -> None:
+    def __init__(
+        self,
+        text: str,
+        location: Location,
+        names: Mapping[str, Kind],
+        limits: Limits,
+        scores: Mapping[str, str] | None = None,
+    ) -> None:
         self.text = text
         self.location = location
         self.names = names
         self.limits = limits
+        self.scores = scores  # score("id") → the name it reads, in a rule's condition; None: no score() here
         self.problems: list[Problem] = []
         self.used: set[str] = set()
         self.too_deep = False
@@ -390,6 +404,8 @@ class _Checker:
             self.problem(node.func, WORDS["method"], code="formula-refused")
             return None
         name = node.func.id
+        if name == SCORE and self.scores is not None:
+            return self._score(node)
         function = FUNCTIONS.get(name)
         if function is None:
             said = WORDS["unknown-function"].format(name=name)
@@ -420,6 +436,22 @@ class _Checker:
             self._expect(arg, self.kind(arg, depth + 1), kind, Text(f"{name}() ", f"{name}()"))
         return function.returns
 
+    def _score(self, node: ast.Call) -> Kind:
+        """score("output.quantity"): an indicator's score, in a rule's condition (checked here once)."""
+        assert self.scores is not None
+        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            message = WORDS["score-call"]
+            self.problem(node, message, code="formula-arity")
+            return Kind.NUMBER
+        name = self.scores.get(arg.value)
+        if name is None:
+            message = WORDS["score-unknown"].format(id=arg.value)
+            self.problem(arg, message, suggest(arg.value, self.scores), code="unknown-name")
+            return Kind.NUMBER
+        self.used.add(name)
+        return Kind.NUMBER
+
     def _date(self, node: ast.Call) -> Kind:
         """date("2023-09-30"): a fixed date written in the ruleset, checked here once."""
         arg = node.args[0] if len(node.args) == 1 else None
@@ -445,11 +477,20 @@ def _char_offset(text: str, byte_offset: int) -> int:
 
 class _Exact(ast.NodeTransformer):
     """Number literals become Decimal from their source text (0.1 stays one tenth);
-    names fixed at load become constants."""
+    names fixed at load become constants; ``score("id")`` becomes the name it reads."""
 
-    def __init__(self, text: str, constants: Mapping[str, Decimal]) -> None:
+    def __init__(self, text: str, constants: Mapping[str, Decimal], scores: Mapping[str, str] | None = None) -> None:
         self.text = text
         self.constants = constants
+        self.scores = scores
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        if self.scores is not None and isinstance(node.func, ast.Name) and node.func.id == SCORE:
+            argument = node.args[0]
+            assert isinstance(argument, ast.Constant) and isinstance(argument.value, str)  # checked: score("id")
+            return ast.copy_location(ast.Name(self.scores[argument.value], ast.Load()), node)
+        self.generic_visit(node)
+        return node
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.constants:
@@ -525,11 +566,15 @@ def compile_expression(
     names: Mapping[str, Kind],
     constants: Mapping[str, Decimal] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    scores: Mapping[str, str] | None = None,
 ) -> tuple[Expression | None, list[Problem]]:
     """Parse and check ``text``; return the compiled expression or every problem found.
 
     ``names`` are what the formula may read at scoring time; ``constants`` are names fixed at
-    load (such as a leaf's ``points``) and folded into the tree.
+    load (such as a leaf's ``points``) and folded into the tree. ``scores``, for a rule's
+    condition, maps each indicator id ``score("…")`` may name to the name its score is read
+    under (then part of :attr:`Expression.names`).
     """
     if not isinstance(text, str):
         return None, [Problem(location, WORDS["not-text"].format(value=shown(text)), code="formula-kind")]
@@ -559,11 +604,11 @@ def compile_expression(
     except (ValueError, RecursionError, MemoryError):
         return None, [Problem(location, WORDS["unparsed"], code="formula-syntax")]
     fixed = dict(constants or {})
-    checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)}, limits)
+    checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)}, limits, scores)
     kind = checker.kind(tree)
     if checker.problems or kind is None:
         return None, checker.problems
-    exact = _Exact(flat, fixed).visit(tree)
+    exact = _Exact(flat, fixed, scores).visit(tree)
     source = _Source(flat, location)
     evaluate = _compile(exact, source)
     guarded_already = isinstance(exact, ast.Call) or (
