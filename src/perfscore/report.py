@@ -185,12 +185,12 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     for outcome in batch.outcomes:
         if isinstance(outcome, UnitError):
             # an error's own lines (its text is gated for the terminal line by line, see perfscore.errors)
-            head, *rest = str(outcome.error).split("\n")
+            head, *rest = outcome.error.render(lang).split("\n")
             lines.append(f"- {gate(outcome.label)}: {words['error']}: {gate(head)}")
             lines += [f"  - {gate(line.strip())}" if fmt == "markdown" else line for line in rest]
         else:
             lines.append(f"- {gate(outcome.unit or '')}: {outcome.total} {gate(_grade(outcome, lang))}")
-    lines += ["", batch.summary()]
+    lines += ["", batch.summary(lang)]
     return "\n".join([*parts, _text(lines)])
 
 
