@@ -342,15 +342,15 @@ def test_text_from_a_ruleset_never_becomes_a_formula(tmp_path: Path) -> None:
 
 
 def test_template_then_score_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """perfscore template, fill, then perfscore score … -o 得分.xlsx -o 报告.html: both files written, exit 3
-    when a unit failed (the failure on stderr, located)."""
+    """perfscore template, fill, then perfscore score … -o 得分.xlsx -o 报告.html: both files written and
+    nothing printed, exit 3 when a unit failed (the failure on stderr, located)."""
     monkeypatch.chdir(tmp_path)
     status, out, err = cli("template", str(ROOT / "rulesets" / "department-wide.toml"), "-o", "填报表.xlsx")
-    assert (status, out, err) == (0, "已写入 填报表.xlsx\n", "")
+    assert (status, out, err) == (0, "", "")  # -o: written, nothing printed
     fill(Path("填报表.xlsx"), Path("已填.xlsx"), [("a", "甲", SEED.values), ("b", "乙", {**SEED.values, "budget": "x"})], DEPARTMENT)  # fmt: skip
     status, out, err = cli("score", "department-wide", "已填.xlsx", "-o", "得分.xlsx", "-o", "报告.html")
     assert status == 3
-    assert out == "已写入 得分.xlsx\n已写入 报告.html\n2 个单位：1 个已评分，1 个未能评分\n"
+    assert out == ""
     assert "已填.xlsx: 填报表!C3: " in err and "'x'" in err
     assert openpyxl.load_workbook("得分.xlsx").sheetnames == ["汇总", "明细", "扣分说明"]
     assert "绩效自评得分汇总" in Path("报告.html").read_text(encoding="utf-8")

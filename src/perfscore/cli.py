@@ -457,8 +457,6 @@ DESK = words(
                             "the file to write (.xlsx, or a .csv of the header only). Example: -o units.xlsx"),
         "rows": ("带下拉选项和数值范围的行数（默认 {rows}）。例：--rows 500",
                  "rows that get the drop-downs and ranges (default: {rows}). Example: --rows 500"),
-        "written": ("已写入 {path}", "written: {path}"),
-        "scored": ("{count} 个单位：{scored} 个已评分，{failed} 个未能评分", "{count} units: {scored} scored, {failed} not scored"),
     },
 )  # fmt: skip
 
@@ -509,7 +507,6 @@ def _template(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except PerfscoreError as error:
         stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
-    stdout.write(DESK["written"](args.lang).format(path=for_terminal(args.output)) + "\n")
     return EXIT_OK
 
 
@@ -561,13 +558,8 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
                 write_text(output.path, report, what="the report")
                 to_stdout = False
             written.append(output)
-        if to_stdout and not outputs:
+        if to_stdout and not outputs:  # -o FILE: written, nothing printed (as every command's -o)
             stdout.write(report)
-        for output in written:
-            stdout.write(DESK["written"](args.lang).format(path=for_terminal(str(output.path))) + "\n")
-        if written and not single:
-            counts = {"count": len(batch.outcomes), "scored": len(batch.results), "failed": len(batch.errors)}
-            stdout.write(DESK["scored"](args.lang).format(**counts) + "\n")
     except PerfscoreError as error:
         stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
