@@ -120,6 +120,11 @@ class LeafResult(_OfIndicator):
         return facts
 
     @property
+    def values(self) -> Mapping[str, Any]:
+        """The unit's values (inputs and derived values), all of them."""
+        return self._result.values
+
+    @property
     def data(self) -> dict[str, Any]:
         """The values this leaf read (inputs and derived values)."""
         values = self._result.values
@@ -147,25 +152,29 @@ class LeafResult(_OfIndicator):
         said = cache.get(lang)
         if said is None:
             result = self._result
-            said = cache[check_lang(lang)] = explain(self, self.recorded[0], result.ruleset, result.values, lang)
+            said = cache[check_lang(lang)] = explain(self, self.recorded[0], result.ruleset, lang)
         return said
 
     @pinned
     def to_dict(self) -> dict[str, Any]:
+        indicator = self.indicator
         facts = self.facts
+        values = self._result.values
+        shown = {key: plain_data(value) for key, value in facts.items() if key != "case"}
+        shown["case"] = facts.get("case", self.case)
+        score = self.score
         return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.name_en,
+            "id": indicator.id,
+            "name": indicator.name,
+            "name_en": indicator.name_en,
             "method": self.method,
-            "points": str(self.points),
-            "score": str(self.score),
+            "points": str(indicator.points),
+            "score": str(score),
             "raw": str(self.raw),
-            "lost": str(self.lost),
-            "data": {name: plain_data(value) for name, value in self.data.items()},
+            "lost": str(difference(indicator.points, score)),
+            "data": {name: plain_data(values[name]) for name in indicator.reads if name in values},
             "missing": list(self.missing),
-            "facts": {key: plain_data(value) for key, value in facts.items() if key != "case"}
-            | {"case": facts.get("case", self.case)},
+            "facts": shown,
             "explanation": {lang: self.explain(lang) for lang in LANGS},
         }
 

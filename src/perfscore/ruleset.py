@@ -96,6 +96,7 @@ class Ruleset:
         "inputs",
         "leaves",
         "limits",
+        "memo",
         "meta",
         "methods",
         "roots",
@@ -135,6 +136,7 @@ class Ruleset:
         self._text = text
         self._document = document  # the document, when it was given as data (else: ``text`` parsed)
         self._engine = engine.Engine(self)
+        self.memo: dict[Any, Any] = {}  # what is derived from the rules on first use (explanation plans)
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -45,7 +45,9 @@ def plain(value: Decimal) -> str:
         return "0"
     if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
         return "≈" + _scientific(value)
-    text = format(value, "f")
+    text = str(value)  # as format(value, "f") unless it holds an exponent (and several times faster)
+    if "E" in text:
+        text = format(value, "f")
     if "." not in text:
         return text
     text = text.rstrip("0").rstrip(".")
@@ -69,8 +71,8 @@ def percent(fraction: Decimal) -> str:
     scaled = _WIDE.multiply(fraction, HUNDRED)
     if fraction and fraction.adjusted() > 40:
         return f"≈{_scientific(scaled)}%"
-    shown = scaled.quantize(_CENT, context=_WIDE)
-    return f"{format(shown if shown else shown.copy_abs(), 'f')}%"
+    shown = scaled.quantize(_CENT, context=_WIDE)  # two places: str() writes it without an exponent
+    return f"{shown if shown else shown.copy_abs()}%"
 
 
 # --- any value --------------------------------------------------------------------------------
@@ -110,7 +112,10 @@ def plain_data(value: Any) -> Any:
     """A value as JSON holds it: decimals and dates as text (exact, no exponent), tables and
     lists item by item; an object with a ``plain_data()`` method gives its own form."""
     if isinstance(value, Decimal):  # a negative zero as 0 (``-0.00`` → ``"0.00"``)
-        return format(value if value else value.copy_abs(), "f") if value.is_finite() else str(value)
+        if not value.is_finite():
+            return str(value)
+        text = str(value) if value else str(value.copy_abs())  # as format(value, "f") without an exponent
+        return format(value if value else value.copy_abs(), "f") if "E" in text else text
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, datetime.date):

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .exact import pinned
+from .exact import difference, pinned
 from .messages import Text, words
+from .methods import Method
 from .model import Tier
 from .text import for_terminal, percent, plain
 
@@ -84,48 +86,161 @@ def render(template: str, fields: Mapping[str, str]) -> str:
     return "".join([text + ("" if field is None else fields.get(field, "—")) for text, field in _pieces(template)])
 
 
-class _Fields(dict[str, str]):
-    """A leaf's fields, the values it read shown only when a template asks for one."""
-
-    def __init__(self, display: Display, values: Mapping[str, Any], reads: tuple[str, ...]) -> None:
-        super().__init__()
-        self.display, self.read, self.reads = display, values, reads
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self:
-            return self[key]
-        if key in self.reads and key in self.read:
-            return self.display.named(key, self.read[key])
-        return default
+SUFFIX = "\x00suffix"  # where a method's body suffix goes in a planned sentence (never a template's field)
+_COMMON_DYNAMIC = frozenset({"score", "lost", "missing", SUFFIX})
 
 
-@pinned
-def explain(item: LeafResult, case: Case, ruleset: Ruleset, values: Mapping[str, Any], lang: str) -> str:
-    """A leaf's explanation in ``lang``: its method's wording for ``case``, filled from the facts (in the
-    pinned context: results cache their explanations, so none may depend on its first reader's context)."""
-    display = Display(ruleset, lang)
-    indicator = item.indicator
-    method = indicator.method
-    assert method is not None
-    facts = item.facts
-    fields = _Fields(display, values, indicator.reads)
-    fields.update(method.fields(indicator, facts, display))
-    lost = item.lost
-    fields.update(
-        id=indicator.id,
-        name=indicator.label(lang),
-        name_en=indicator.name_en or indicator.name,
-        points=plain(indicator.points),
-        score=display.points(item.score),
-        lost=display.points(lost),
-    )
-    if item.missing:
-        fields["missing"] = SENTENCES["list"](lang).join(display.label(name) for name in item.missing)
-    fields["body"] = render(case.wording(lang), fields) + ("" if item.missing else method.body_suffix(facts, lang))
-    template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
-    if template is None or item.missing:
-        template = SENTENCES["full" if lost == 0 else "lost"](lang)
-    return for_terminal(render(template, fields))  # one line, whatever a name, a value or a formula holds
+Getter = Callable[["LeafResult", Mapping[str, Any], Mapping[str, str]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One sentence planned once: the template with ``{body}`` replaced by the case's wording, the
+    fields that never change for the leaf (id, names, points) written in, and a getter for each
+    other field; ``texts[i]`` is followed by the value of ``getters[i]`` (the last text by nothing)."""
+
+    case: Case
+    texts: tuple[str, ...]
+    getters: tuple[Getter, ...]
+    fields: bool  # whether the method's fields are needed all at once (it overrides ``fields``)
+
+
+class Phrasing:
+    """One ruleset's explanations in one language: each (leaf, case, template) sentence planned the
+    first time it is needed (:class:`_Plan`), then filled from the recorded facts."""
+
+    def __init__(self, ruleset: Ruleset, lang: str) -> None:
+        self.ruleset = ruleset
+        self.lang = lang
+        self.display = Display(ruleset, lang)
+        self._plans: dict[tuple[int, int, str, bool], _Plan] = {}
+
+    def plan(self, indicator: Indicator, case: Case, which: str, missing: bool) -> _Plan:
+        key = (indicator.first, id(case), which, missing)
+        plan = self._plans.get(key)
+        if plan is None or plan.case is not case:  # (a case garbage-collected and its id reused)
+            plan = self._plans[key] = self._planned(indicator, case, which, missing)
+        return plan
+
+    def _planned(self, indicator: Indicator, case: Case, which: str, missing: bool) -> _Plan:
+        lang = self.lang
+        if which == "custom":
+            template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
+        else:
+            template = SENTENCES[which](lang)
+        fixed = {
+            "id": indicator.id,
+            "name": indicator.label(lang),
+            "name_en": indicator.name_en or indicator.name,
+            "points": plain(indicator.points),
+        }
+        method = indicator.method
+        assert method is not None
+        if type(method).body_suffix is Method.body_suffix or missing:
+            fixed[SUFFIX] = ""  # no words after the case's
+        texts, fields = [""], []
+        for text, field in _pieces(template):
+            texts[-1] += text
+            if field == "body":  # the case's wording, then the method's suffix
+                for inner, inner_field in _pieces(case.wording(lang)):
+                    texts[-1] += inner
+                    if inner_field is not None:
+                        _add(texts, fields, fixed, inner_field)
+                _add(texts, fields, fixed, SUFFIX)
+            elif field is not None:
+                _add(texts, fields, fixed, field)
+        generic = type(method).fields is Method.fields
+        shows = method.shows(indicator, self.display) if generic else {}
+        getters = tuple(self._getter(indicator, field, missing, generic, shows) for field in fields)
+        needs = not generic and any(field not in _COMMON_DYNAMIC for field in fields)
+        return _Plan(case, tuple(texts), getters, needs)
+
+    def _getter(
+        self, indicator: Indicator, field: str, missing: bool, generic: bool, shows: Mapping[str, Callable[[Any], str]]
+    ) -> Getter:
+        """How to fill ``field`` of the leaf's sentence each time."""
+        display, lang = self.display, self.lang
+        points = indicator.points
+        method = indicator.method
+        assert method is not None
+
+        def otherwise(item: LeafResult) -> str:  # a value the leaf read, or a dash
+            values = item.values
+            return display.named(field, values[field]) if field in indicator.reads and field in values else "—"
+
+        if field == "score":
+            return lambda item, facts, shown: str(item.score)  # already rounded (and never -0)
+        if field == "lost":
+            return lambda item, facts, shown: display.points(difference(points, item.score))
+        if field == SUFFIX:
+            return lambda item, facts, shown: method.body_suffix(facts, lang)
+        if field == "missing" and missing:
+            joined = SENTENCES["list"](lang)
+            return lambda item, facts, shown: joined.join(display.label(name) for name in item.missing)
+        if not generic:
+            return lambda item, facts, shown: shown[field] if field in shown else otherwise(item)
+        show = shows.get(field) or (lambda value: display.fact(indicator, field, value))
+        last: list[tuple[Any, str]] = [(None, "")]  # the last fact shown: a rule's constant is shown once
+
+        def get(item: LeafResult, facts: Mapping[str, Any], shown: Mapping[str, str]) -> str:
+            fact = facts.get(field)
+            if fact is None or field == "case":
+                return otherwise(item)
+            memo = last[0]
+            if memo[0] is fact:
+                return memo[1]
+            text = show(fact)
+            last[0] = (fact, text)  # one assignment: another thread sees the old pair or the new
+            return text
+
+        return get
+
+    @pinned
+    def explain(self, item: LeafResult, case: Case) -> str:
+        """A leaf's explanation: its method's wording for ``case``, filled from the facts (in the pinned
+        context: results cache their explanations, so none may depend on its first reader's context)."""
+        indicator = item.indicator
+        missing = bool(item.missing)
+        if not missing and (indicator.spec.explain if self.lang == "zh" else indicator.spec.explain_en) is not None:
+            which = "custom"
+        else:
+            which = "full" if item.score == indicator.points else "lost"
+        plan = self.plan(indicator, case, which, missing)
+        facts: Mapping[str, Any] = {} if missing else item.facts
+        shown: Mapping[str, str] = {}
+        if plan.fields:
+            method = indicator.method
+            assert method is not None
+            shown = method.fields(indicator, facts, self.display)
+        texts = plan.texts
+        parts = [texts[0]]
+        for get, text in zip(plan.getters, texts[1:]):
+            parts.append(get(item, facts, shown))
+            parts.append(text)
+        return for_terminal("".join(parts))  # one line, whatever a name, a value or a formula holds
+
+
+def _add(texts: list[str], fields: list[str], fixed: Mapping[str, str], field: str) -> None:
+    """A field of a plan: a fixed one goes into the text, any other is filled in each time."""
+    if field in fixed:
+        texts[-1] += fixed[field]
+    else:
+        fields.append(field)
+        texts.append("")
+
+
+def phrasing(ruleset: Ruleset, lang: str) -> Phrasing:
+    """The ruleset's :class:`Phrasing` in ``lang``, made once (kept in the ruleset's memo)."""
+    memo = ruleset.memo
+    found = memo.get(("phrasing", lang))
+    if found is None:
+        found = memo[("phrasing", lang)] = Phrasing(ruleset, lang)
+    return found  # type: ignore[no-any-return]
+
+
+def explain(item: LeafResult, case: Case, ruleset: Ruleset, lang: str) -> str:
+    """A leaf's explanation in ``lang``: its method's wording for ``case``, filled from the facts."""
+    return phrasing(ruleset, lang).explain(item, case)
 
 
 def fallback_note(derived: Derived, value: Decimal, lang: str) -> str:
@@ -136,12 +251,16 @@ def fallback_note(derived: Derived, value: Decimal, lang: str) -> str:
     return for_terminal(render(SENTENCES["fallback"](lang), fields))
 
 
+_PERCENT_INPUT, _PERCENT_SHARE = 1, 2
+
+
 class Display:
     """Formats values for one ruleset and language: units, percentages, tiers, booleans."""
 
     def __init__(self, ruleset: Ruleset, lang: str) -> None:
         self.ruleset = ruleset
         self.lang = lang
+        self._shows: dict[str, tuple[int, str | None]] = {}  # a name's way of showing: its kind, its unit
 
     def points(self, value: Decimal) -> str:
         """A score, rounded as the ruleset declares (9.95)."""
@@ -156,17 +275,24 @@ class Display:
 
     def named(self, name: str, value: Any) -> str:
         """A named input or derived value, with its unit."""
+        shows = self._shows.get(name)
+        if shows is None:
+            shows = self._shows[name] = self._way(name)
+        kind, unit = shows
+        if kind and type(value) is Decimal:
+            return f"{plain(value)}%" if kind == _PERCENT_INPUT else percent(value)
+        return self.value(value, unit)
+
+    def _way(self, name: str) -> tuple[int, str | None]:
+        """How a name's values show: a percent input (95 → 95%), a derived share (0.95 → 95%) or a
+        plain value, and its unit."""
         spec = self.ruleset.inputs.get(name)
         if spec is not None:
-            if spec.type == "percent" and isinstance(value, Decimal):
-                return f"{plain(value)}%"
-            return self.value(value, spec.unit)
+            return (_PERCENT_INPUT if spec.type == "percent" else 0), spec.unit
         derived = self.ruleset.derived_value(name)
         if derived is not None:
-            if derived.spec.percent and isinstance(value, Decimal):
-                return percent(value)
-            return self.value(value, derived.spec.unit)
-        return self.value(value, None)
+            return (_PERCENT_SHARE if derived.spec.percent else 0), derived.spec.unit
+        return 0, None
 
     def measure(self, leaf: Indicator, value: Decimal, measured: str | None) -> str:
         """A value the leaf compares (an actual, a target): in the unit of the name it measures,
@@ -178,6 +304,8 @@ class Display:
         return self.value(value, None)
 
     def value(self, value: Any, unit: str | None) -> str:
+        if type(value) is Decimal:  # the common case first
+            return plain(value) + unit if unit else plain(value)
         if isinstance(value, bool):
             return SENTENCES["yes" if value else "no"](self.lang)
         if isinstance(value, Decimal):
@@ -194,4 +322,15 @@ class Display:
         return str(value)
 
 
-__all__ = ["COMMON_FIELDS", "SENTENCES", "Display", "Text", "explain", "not_fields", "render", "template_fields"]
+__all__ = [
+    "COMMON_FIELDS",
+    "SENTENCES",
+    "Display",
+    "Phrasing",
+    "Text",
+    "explain",
+    "not_fields",
+    "phrasing",
+    "render",
+    "template_fields",
+]

@@ -16,7 +16,7 @@ points:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -235,19 +235,14 @@ class Ratio(Method):
 
     # --- words ---------------------------------------------------------------------------
 
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
         measured = measured_name(leaf.formulas["actual"])
-        shown = {}
-        for key, value in facts.items():
-            if key in ("actual", "target", "excess"):
-                shown[key] = display.measure(leaf, value, measured)
-            elif key == "direction":
-                shown[key] = SYMBOLS[value]
-            elif key == "rate":
-                shown[key] = percent(value)
-            elif key != "case":
-                shown[key] = display.fact(leaf, key, value)
-        return shown
+
+        def measure(value: Decimal) -> str:
+            return display.measure(leaf, value, measured)
+
+        return {"actual": measure, "target": measure, "excess": measure, "direction": SYMBOLS.__getitem__,
+                "rate": percent}  # fmt: skip
 
     def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
         return NEGATIVE(lang) if facts.get("negative") else ""
