@@ -233,6 +233,13 @@ class ScoreResult:
         self._facts = facts
         self.total = total
         self.grade = grade
+        self.said: list[tuple[str, ...]] | None = None  # every leaf's explanations (LANGS), when made elsewhere
+
+    def parts(self) -> tuple[Any, ...]:
+        """What the result was built from after its ruleset and unit, in the constructor's order: a
+        result travels as these (``perfscore.parallel``) and is rebuilt around the receiver's ruleset."""
+        return (self.values, self.missing, self._raw, self._scores, self._facts, self.total, self.grade,
+                self.fallbacks)  # fmt: skip
 
     @property
     def points(self) -> Decimal:
@@ -243,7 +250,11 @@ class ScoreResult:
     def items(self) -> tuple[LeafResult, ...]:
         """Every leaf indicator's result, in the ruleset's order."""
         unit = _Unit(self.ruleset, self.values, self.missing)
-        return tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+        items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+        if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
+            for item, said in zip(items, self.said, strict=True):
+                item._cache = dict(zip(LANGS, said, strict=True))
+        return items
 
     @cached_property
     def tree(self) -> tuple[NodeResult, ...]:

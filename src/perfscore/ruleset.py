@@ -220,9 +220,19 @@ class Ruleset:
         """
         return self._engine.score(values, unit)
 
-    def score_many(self, units: Iterable[Unit | Mapping[str, Any]]) -> BatchResult:
-        """Score many units; a unit whose data is bad gets an error record, the rest are scored."""
-        return self._engine.score_many(units)
+    def score_many(self, units: Iterable[Unit | Mapping[str, Any]], *, workers: int | None = None) -> BatchResult:
+        """Score many units; a unit whose data is bad gets an error record, the rest are scored.
+
+        With ``workers=N`` (N > 1) the units are scored by N worker processes, the compiled ruleset
+        sent once to each; the results are the same, in the same order (``docs/scale.md``)."""
+        return self._engine.score_many(units, workers)
+
+    def iter_scores(
+        self, units: Iterable[Unit | Mapping[str, Any]], *, workers: int | None = None
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError]]:
+        """Score units one at a time, in order: each unit with its result or its error record, as it is
+        scored. Nothing is held, so memory stays that of one unit whatever the number of units."""
+        return self._engine.iter_outcomes(units, workers)
 
     def score_leaf(self, leaf: Indicator, values: Mapping[str, Any]) -> Decimal:
         """One leaf's raw score for checked ``values`` of the inputs it needs (its derived values are
