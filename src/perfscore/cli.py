@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
@@ -31,11 +32,11 @@ from .errors import SEVERITIES, Diagnostic, PerfscoreError
 from .files import Output, check_outputs
 from .loader import load
 from .messages import words
-from .report import RENDERERS, explain_json, explain_ruleset, render_batch, render_shipped
+from .report import RENDERERS, explain_json, explain_ruleset, render_shipped
 from .ruleset import Ruleset
 from .shipped import shipped
 from .text import for_terminal
-from .units import read_units
+from .units import iter_units, read_units
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
@@ -53,8 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score a unit's data under a ruleset and print the itemized result")
     score.add_argument("ruleset", help=RULESET)
     score.add_argument("data", help="the unit's data (.toml or .json); may hold many units as [[units]]")
-    score.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
+    score.add_argument(
+        "--format",
+        choices=sorted({*RENDERERS, "jsonl"}),
+        default="text",
+        help="output format (default: text; jsonl: one unit a line, written as each is scored)",
+    )
     score.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanations (default: zh)")
+    _add_jobs(score)
 
     explain = commands.add_parser("explain", help="print a ruleset's indicator tree and how each indicator is scored")
     explain.add_argument("ruleset", help=RULESET)
@@ -151,18 +158,43 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_INPUT
 
 
+def _add_jobs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="score with N worker processes (default: 1; worth it for thousands of units)",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
+
+
 def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    units = read_units(args.data)
-    if len(units) == 1:
-        unit = units[0]
-        result = ruleset.score(unit.values, unit=unit.source or unit.id)
+    """One unit: its report. Many: each unit's report written as it is scored (``perfscore.stream``),
+    the units read one at a time from a JSON Lines file, so memory stays that of one unit."""
+    units = iter_units(args.data)
+    first = next(units, None)
+    second = next(units, None)
+    if first is not None and second is None and args.format != "jsonl":
+        result = ruleset.score(first.values, unit=first.source or first.id)
         stdout.write(RENDERERS[args.format](result, args.lang))
         return EXIT_OK
-    batch = ruleset.score_many(units)
-    stdout.write(render_batch(batch, args.format, args.lang))
-    for failure in batch.errors:
+    from .stream import write_batch  # imported here: one unit's report does not need it
+
+    given = [unit for unit in (first, second) if unit is not None]
+    failed = write_batch(ruleset, chain(given, units), stdout, args.format, args.lang, workers=args.jobs)
+    for failure in failed:
         stderr.write(f"perfscore: {failure.error}\n")
-    return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
+    return EXIT_UNITS_FAILED if failed else EXIT_OK
 
 
 def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

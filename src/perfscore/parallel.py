@@ -96,7 +96,7 @@ def _score_chunk(chunk: list[tuple[str, dict[str, Any]]]) -> bytes:
             parts.append(None)
             continue
         said = [tuple(item.explain(lang) for lang in LANGS) for item in result.items]  # the costly part
-        parts.append(result.parts()[:-2] + (grades[id(result.grade)], result.fallbacks, said))
+        parts.append((*result.parts()[:-2], grades[id(result.grade)], result.fallbacks, said))
     buffer = io.BytesIO()
     _Pickler(buffer, _WORKER["numbers"]).dump(parts)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ pinned decimal context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -456,18 +456,7 @@ class BatchResult:
 
     def summary(self) -> str:
         """One line: how many were scored and how many failed, by kind of failure."""
-        failed = self.errors
-        text = f"{len(self.outcomes)} units: {len(self.results)} scored, {len(failed)} failed"
-        if failed:
-            kinds: dict[str, int] = {}
-            for error in failed:
-                kinds[error.kind] = kinds.get(error.kind, 0) + 1
-            text += (
-                " ("
-                + ", ".join(f"{count} {kind} error{'s' if count > 1 else ''}" for kind, count in sorted(kinds.items()))
-                + ")"
-            )
-        return text
+        return summarize(len(self.outcomes), self.errors)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -475,3 +464,18 @@ class BatchResult:
             "summary": self.summary(),
             "units": [outcome.to_dict() for outcome in self.outcomes],
         }
+
+
+def summarize(count: int, failed: Sequence[UnitError]) -> str:
+    """One line: how many of ``count`` units were scored and how many failed, by kind of failure."""
+    text = f"{count} units: {count - len(failed)} scored, {len(failed)} failed"
+    if failed:
+        kinds: dict[str, int] = {}
+        for error in failed:
+            kinds[error.kind] = kinds.get(error.kind, 0) + 1
+        text += (
+            " ("
+            + ", ".join(f"{number} {kind} error{'s' if number > 1 else ''}" for kind, number in sorted(kinds.items()))
+            + ")"
+        )
+    return text

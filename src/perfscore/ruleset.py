@@ -27,7 +27,7 @@ from .toml import parse_toml
 
 if TYPE_CHECKING:
     from .methods import Method
-    from .result import BatchResult, ScoreResult
+    from .result import BatchResult, ScoreResult, UnitError
     from .units import Unit
 
 

@@ -7,9 +7,9 @@ key given twice is refused rather than silently resolved.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import json as _json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,23 +49,62 @@ def read_units(path: str | Path, *, max_bytes: int | None = None, limits: Limits
     return units_from_document(document, str(path))
 
 
-def _parse_data(raw: bytes, source: str) -> Any:
+JSON_LINES = (".jsonl", ".ndjson")
+
+
+def iter_units(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Unit]:
+    """The units of a data file, one at a time. A JSON Lines file (``.jsonl``, ``.ndjson``: one unit a
+    line, ``{"id": …, "name": …, "data": {…}}`` or bare values; blank lines skipped) is read line by
+    line, so its size is not bounded, only each line's (``limits.max_data_bytes``); any other file is
+    read whole, as :func:`read_units` reads it."""
+    path = Path(path)
+    if not path.name.lower().endswith(JSON_LINES):
+        yield from read_units(path, limits=limits)
+        return
+    source = str(path)
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise UnreadableFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
+    with stream:
+        for number, raw in enumerate(iter(lambda: stream.readline(limits.max_data_bytes + 1), b""), 1):
+            if len(raw) > limits.max_data_bytes:
+                message = f"{path}: line {number} is over the {limits.max_data_bytes}-byte limit"
+                raise UnreadableFileError(message)
+            if not raw.strip():
+                continue
+            try:
+                document = _parse_data(raw, source, json=True)
+            except DataError as error:  # located on its line of the file
+                problems = [replace(p, location=Location(source, line=number, column=p.location.column))
+                            for p in error.problems]  # fmt: skip
+                raise DataError(problems, source) from None
+            if not isinstance(document, Mapping):
+                problem = Problem(Location(source, line=number), "expected a table of input values", code="not-a-unit")
+                raise DataError([problem], source)
+            if "data" in document:
+                yield _unit(document, source, (f"line {number}",), str(number))
+            else:
+                yield Unit(str(number), None, document, f"{source}#{number}")
+
+
+def _parse_data(raw: bytes, source: str, json: bool = False) -> Any:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DataError(
             [Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})", code="encoding")], source
         ) from None
-    if source.lower().endswith(".json"):
+    if json or source.lower().endswith(".json"):
         try:
-            return json.loads(
+            return _json.loads(
                 text,
                 parse_float=Decimal,
                 parse_int=_json_int,
                 parse_constant=_refuse_constant,
                 object_pairs_hook=_unique_keys,
             )
-        except json.JSONDecodeError as error:
+        except _json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
             raise DataError([Problem(where, f"invalid JSON: {error.msg}", code="json-syntax")], source) from None
         except ValueError as error:

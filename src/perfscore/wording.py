@@ -214,7 +214,7 @@ class Phrasing:
             shown = method.fields(indicator, facts, self.display)
         texts = plan.texts
         parts = [texts[0]]
-        for get, text in zip(plan.getters, texts[1:]):
+        for get, text in zip(plan.getters, texts[1:], strict=True):
             parts.append(get(item, facts, shown))
             parts.append(text)
         return for_terminal("".join(parts))  # one line, whatever a name, a value or a formula holds
