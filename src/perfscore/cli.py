@@ -27,7 +27,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
-from .checks import load_and_lint
 from .errors import SEVERITIES, Diagnostic, PerfscoreError
 from .files import Output, check_outputs
 from .loader import load
@@ -286,6 +285,8 @@ NO_HYPOTHESIS = (
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Lint each ruleset; with --properties also test it on generated data. Exit 1 on any error."""
+    from .checks import load_and_lint  # imported here: scoring does not need the checks
+
     check_properties: Callable[..., Any] | None = None
     if args.properties:
         try:  # imported here so that the core command works without hypothesis installed

@@ -335,8 +335,9 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
     inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
     function grows with the number of inputs). A value already a finite nonzero Decimal within the
-    input's bounds is taken as it is, and a whole number within them as its Decimal: exactly what its
-    converter would give back (the tests hold the two to the same values)."""
+    input's bounds is taken as it is, a whole number within them as its Decimal, and a float as the
+    Decimal of its shortest text when that is within them: exactly what its converter would give back
+    (the tests hold the two to the same values)."""
     em.namespace.update(len=len)
     em.line(f"if len(values) != {len(checks)}: return None")
     first, rest = checks[:CHUNK], checks[CHUNK:]
@@ -366,11 +367,27 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     return at_hand
 
 
+_FLOATS: dict[float, Decimal] = {}  # floats seen, each with the Decimal of its shortest text (data repeats)
+_MOST_FLOATS = 16_384
+
+
+def _from_float(value: float) -> Decimal:
+    """The Decimal of a float's shortest text (``float.__repr__``, as ``reading.read_number`` reads it),
+    remembered: a column of rates holds the same few thousand values again and again. (0.0 and -0.0
+    share a key; a zero is given to the converter anyway.)"""
+    number = Decimal(float.__repr__(value))
+    if len(_FLOATS) >= _MOST_FLOATS:
+        _FLOATS.clear()
+    _FLOATS[value] = number
+    return number
+
+
 @contextmanager
 def _refusing(em: _Emitter, give_up: str) -> Iterator[None]:
     """The lines written inside, in a ``try`` that gives up (``give_up``) when a value is refused."""
     refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
-    em.namespace.update(type=type, int=int, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
+    em.namespace.update(type=type, int=int, float=float, FLOATS=_FLOATS, from_float=_from_float, Decimal=Decimal,
+                        bool=bool, str=str, REFUSED=refused)  # fmt: skip
     with em.block("try:"):
         yield
     em.line("except REFUSED:")
@@ -388,12 +405,17 @@ def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
         low = em.const(max(check.low, -big)) if check.low is not None else em.const(-big)
         high = em.const(min(check.high, big)) if check.high is not None else em.const(big)
         whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
+        whole_d = " or d != d.to_integral_value()" if whole else ""
         # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds; a zero goes
         # through the converter, which reads a negative zero as 0
         with em.block("if type(v) is Decimal:"):
             em.line(f"if not v or not ({low} <= v <= {high}){whole}: v = {convert}(v)")
         # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
         em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
+        # a float is read by its shortest text, as the converter reads it, then held to the same tests
+        with em.block("elif type(v) is float:"):
+            em.line("d = FLOATS.get(v) or from_float(v)")
+            em.line(f"v = {convert}(v) if not d or not ({low} <= d <= {high}){whole_d} else d")
         em.line(f"else: v = {convert}(v)")
     elif check.spec.type == "bool":
         em.line(f"if type(v) is not bool: v = {convert}(v)")
