@@ -151,7 +151,6 @@ def plain_data(value: Any) -> Any:
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})
 # Letters that show nothing at all (Hangul fillers), often used to pass blank text for a name.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-_BLANK_LETTER = re.compile("[\u115f\u1160\u3164\uffa0]")
 
 
 def _visible(char: str) -> str:
@@ -166,7 +165,9 @@ def for_terminal(text: str) -> str:
     nothing) is shown as its code, ``\\u000a``, ``\\u001b``, ``\\u202e``, so text from a file can
     neither add a line (a fake 总分), move the cursor, erase what was printed, nor reorder a line.
     Other text, spaces of every width included, is kept as it is."""
-    if text.isprintable() and not _BLANK_LETTER.search(text):
+    if text.isprintable() and not (
+        "\u115f" in text or "\u1160" in text or "\u3164" in text or "\uffa0" in text  # _BLANK_LETTERS, fast
+    ):
         return text  # the common case: nothing to show (str.isprintable is False for every hidden category)
     return "".join(
         _visible(char) if char in _BLANK_LETTERS or unicodedata.category(char) in _HIDDEN else char for char in text

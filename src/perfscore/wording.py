@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -103,6 +103,7 @@ class _Plan:
     texts: tuple[str, ...]
     getters: tuple[Getter, ...]
     fields: bool  # whether the method's fields are needed all at once (it overrides ``fields``)
+    fill: Callable[[LeafResult, Mapping[str, Any], Mapping[str, str]], str]  # the sentence, gated
 
 
 class Phrasing:
@@ -153,7 +154,7 @@ class Phrasing:
         shows = method.shows(indicator, self.display) if generic else {}
         getters = tuple(self._getter(indicator, field, missing, generic, shows) for field in fields)
         needs = not generic and any(field not in _COMMON_DYNAMIC for field in fields)
-        return _Plan(case, tuple(texts), getters, needs)
+        return _Plan(case, tuple(texts), getters, needs, _filler(texts, getters))
 
     def _getter(
         self, indicator: Indicator, field: str, missing: bool, generic: bool, shows: Mapping[str, Callable[[Any], str]]
@@ -171,6 +172,10 @@ class Phrasing:
         if field == "score":
             return lambda item, facts, shown: str(item.score)  # already rounded (and never -0)
         if field == "lost":
+            quantum = self.ruleset.round(points)
+            if quantum == points and quantum.as_tuple().exponent == points.as_tuple().exponent:
+                # points already as precise as scores are rounded: the difference of two such numbers is too
+                return lambda item, facts, shown: str(difference(points, item.score))
             return lambda item, facts, shown: display.points(difference(points, item.score))
         if field == SUFFIX:
             return lambda item, facts, shown: method.body_suffix(facts, lang)
@@ -212,12 +217,25 @@ class Phrasing:
             method = indicator.method
             assert method is not None
             shown = method.fields(indicator, facts, self.display)
-        texts = plan.texts
-        parts = [texts[0]]
-        for get, text in zip(plan.getters, texts[1:], strict=True):
-            parts.append(get(item, facts, shown))
-            parts.append(text)
-        return for_terminal("".join(parts))  # one line, whatever a name, a value or a formula holds
+        return plan.fill(item, facts, shown)
+
+
+def _filler(texts: Sequence[str], getters: Sequence[Getter]) -> Callable[..., str]:
+    """``fill(item, facts, shown)``: the texts with each getter's value between them, through the
+    terminal gate (one line, whatever a name, a value or a formula holds). Generated once per plan so
+    that filling is one expression; the texts and getters are bound by name, never written as source."""
+    namespace: dict[str, Any] = {"__builtins__": {}, "gate": for_terminal}
+    parts = []
+    for number, text in enumerate(texts):
+        namespace[f"t{number}"] = text
+        parts.append(f"t{number}")
+        if number < len(getters):
+            namespace[f"g{number}"] = getters[number]
+            parts.append(f"g{number}(item, facts, shown)")
+    source = f"def fill(item, facts, shown):\n    return gate(''.join(({', '.join(parts)},)))\n"
+    exec(compile(source, "<perfscore sentence>", "exec"), namespace)  # perfscore's own tokens only
+    fill: Callable[..., str] = namespace["fill"]
+    return fill
 
 
 def _add(texts: list[str], fields: list[str], fixed: Mapping[str, str], field: str) -> None:
@@ -297,7 +315,22 @@ class Display:
     def measure(self, leaf: Indicator, value: Decimal, measured: str | None) -> str:
         """A value the leaf compares (an actual, a target): in the unit of the name it measures,
         when its formula is one bare name, else in the leaf's own ``unit``."""
-        return self.named(measured, value) if measured else self.value(value, leaf.spec.unit)
+        return self.measurer(leaf, measured)(value)
+
+    def measurer(self, leaf: Indicator, measured: str | None) -> Callable[[Any], str]:
+        """:meth:`measure` for one leaf, as a function of the value (the name's way of showing looked up once)."""
+        if measured:
+            kind, unit = self._shows.get(measured) or self._shows.setdefault(measured, self._way(measured))
+        else:
+            kind, unit = 0, leaf.spec.unit
+        value = self.value
+        if kind == _PERCENT_INPUT:
+            return lambda number: f"{plain(number)}%" if type(number) is Decimal else value(number, unit)
+        if kind == _PERCENT_SHARE:
+            return lambda number: percent(number) if type(number) is Decimal else value(number, unit)
+        if unit:
+            return lambda number: plain(number) + unit if type(number) is Decimal else value(number, unit)
+        return lambda number: plain(number) if type(number) is Decimal else value(number, unit)
 
     def fact(self, leaf: Indicator, key: str, value: Any) -> str:
         """Any other fact, plainly."""

@@ -124,10 +124,7 @@ class Bands(Method):
     # --- words ---------------------------------------------------------------------------
 
     def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
-        measured = measured_name(leaf.formulas["value"])
-
-        def measure(value: Decimal) -> str:
-            return display.measure(leaf, value, measured)
+        measure = display.measurer(leaf, measured_name(leaf.formulas["value"]))
 
         def band(index: int) -> str:
             return band_text(leaf.spec.bands[index], measure)

@@ -226,7 +226,8 @@ class Ratio(Method):
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
         spec: RatioParams = leaf.spec
-        facts = {**recorded, "direction": spec.direction}
+        facts = recorded  # a fresh dict of what was recorded, with the case's name
+        facts["direction"] = spec.direction
         if _exact(spec):
             facts["tolerance"] = spec.tolerance
         elif facts["actual"] < 0:
@@ -236,11 +237,7 @@ class Ratio(Method):
     # --- words ---------------------------------------------------------------------------
 
     def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
-        measured = measured_name(leaf.formulas["actual"])
-
-        def measure(value: Decimal) -> str:
-            return display.measure(leaf, value, measured)
-
+        measure = display.measurer(leaf, measured_name(leaf.formulas["actual"]))
         return {"actual": measure, "target": measure, "excess": measure, "direction": SYMBOLS.__getitem__,
                 "rate": percent}  # fmt: skip
 
