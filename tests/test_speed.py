@@ -266,8 +266,8 @@ def test_a_streamed_report_file_appears_complete(tmp_path: Path) -> None:
 
 
 def _generated(count: int) -> Iterator[dict[str, Any]]:
-    for start in range(0, count, 100):
-        yield from bench_scoring.make_units(100, start)
+    for start in range(0, count, 20):
+        yield from bench_scoring.make_units(20, start)
 
 
 def _peak(count: int) -> int:
@@ -286,9 +286,9 @@ def _peak(count: int) -> int:
 
 
 def test_streamed_memory_does_not_grow_with_the_number_of_units() -> None:
-    """Ten times the units, about the same peak memory: nothing is held from one unit to the next
-    (held results would need ten times as much)."""
-    small, large = _peak(200), _peak(2000)
+    """Eight times the units, about the same peak memory: nothing is held from one unit to the next
+    (held results would need eight times as much)."""
+    small, large = _peak(40), _peak(320)
     assert large < small * 1.5, (small, large)
 
 
