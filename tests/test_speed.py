@@ -408,3 +408,68 @@ def test_a_tier_in_json_facts_is_its_name() -> None:
     result = ruleset.score(bench_scoring.make_units(1, 2)[0])
     rated = [leaf for leaf in result.to_dict()["indicators"][3]["children"] if leaf["method"] == "rating"]
     assert {leaf["facts"]["tier"] for leaf in rated} <= {"达成", "部分达成", "未达成"}
+
+
+# --- beyond one machine: partitioned DataFrames --------------------------------------------------
+
+
+def units_frame(count: int) -> Any:
+    """Benchmark units as a DataFrame: an ``id`` column, numbers as floats, tiers by name."""
+    import pandas as pd
+
+    rows = []
+    for index, values in enumerate(bench_scoring.make_units(count, 13)):
+        row: dict[str, Any] = {"id": f"u{index}"}
+        for name, value in bench_scoring.as_floats(values).items():
+            row[name] = value["tier"] if isinstance(value, dict) else value
+        rows.append(row)
+    rows[3]["budget"] = "一千"  # a bad row: its own error, the others scored
+    return pd.DataFrame(rows)
+
+
+def test_a_ruleset_unpickled_again_in_a_process_is_compiled_once() -> None:
+    """What makes "the ruleset compiled once per worker" hold whatever carries it: the second unpickling
+    of the same ruleset (every task, every result) is the ruleset the first compiled."""
+    import pickle
+
+    ruleset = perfscore.load(bench_scoring.RULESET)
+    first, second = pickle.loads(pickle.dumps(ruleset)), pickle.loads(pickle.dumps(ruleset))
+    assert first is second and first is not ruleset
+    result = ruleset.score(bench_scoring.make_units(1, 1)[0])
+    assert pickle.loads(pickle.dumps(result)).ruleset is first
+    other = perfscore.loads(ruleset.text.replace('version = "bench.1"', 'version = "bench.2"'), source=ruleset.source)
+    assert pickle.loads(pickle.dumps(other)).version == "bench.2"
+
+
+def test_a_dask_dataframe_is_scored_partition_by_partition() -> None:
+    """score_dask over 4 partitions, with threads and with processes, gives the rows score_frame gives
+    for the whole frame (exact Decimals, the bad row's error)."""
+    import dask.dataframe as dd
+
+    from perfscore.frames import score_frame, to_frame
+    from perfscore.partitions import score_dask
+
+    ruleset = perfscore.load(bench_scoring.RULESET)
+    frame = units_frame(40)
+    whole = to_frame(score_frame(ruleset, frame, id_column="id")).astype(object)
+    for scheduler in ("threads", "processes"):
+        scored = score_dask(dd.from_pandas(frame, npartitions=4), ruleset, id_column="id").compute(scheduler=scheduler)
+        assert scored.reset_index(drop=True).equals(whole), scheduler
+    assert isinstance(whole["total"][0], Decimal) and whole["error"][3] is not None
+
+
+def test_the_multiprocessing_example_scores_as_one_process() -> None:
+    """examples/python/partitioned_frames.py: 2 workers, 5 chunks, the same rows as one process."""
+    import importlib.util
+
+    from perfscore.frames import score_frame, to_frame
+
+    spec = importlib.util.spec_from_file_location("partitioned_frames", ROOT / "examples" / "python" / "partitioned_frames.py")
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    sys.modules["partitioned_frames"] = example  # the pool's workers import its functions by name
+    spec.loader.exec_module(example)
+    ruleset = perfscore.load(bench_scoring.RULESET)
+    frame = units_frame(30)
+    scored = example.score_in_parallel(frame, ruleset, workers=2, chunks=5)
+    assert scored.equals(to_frame(score_frame(ruleset, frame, id_column="id")).astype(object))

@@ -116,8 +116,19 @@ def outcomes(engine: Engine, units: Iterable[Unit], workers: int) -> Iterator[tu
             if part is None:
                 yield unit, engine.outcome(unit)
             else:
-                *numbers, grade, fallbacks, said = part
-                result = ScoreResult(ruleset, unit.source or unit.id, *numbers, grades[grade], fallbacks)
+                values, missing, raw, scores, facts, total, grade, fallbacks, said = part
+                result = ScoreResult(
+                    ruleset,
+                    unit.source or unit.id,
+                    values,
+                    missing,
+                    raw,
+                    scores,
+                    facts,
+                    total,
+                    grades[grade],
+                    fallbacks,
+                )
                 result.said = said
                 yield unit, result
 

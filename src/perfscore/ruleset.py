@@ -253,17 +253,38 @@ class Ruleset:
         return self._engine.score(values, unit, reference=True)
 
 
-def _reload(text: str, source: str | None, limits: Limits, methods: Mapping[str, Method] | None) -> Ruleset:
-    """Unpickling compiles the source again: compiled functions do not travel."""
-    from .loader import loads
+_RELOADED: dict[tuple[Any, ...], Ruleset] = {}  # rulesets unpickled in this process, by what they travelled as
+_MOST_RELOADED = 16
 
-    return loads(text, source, limits=limits, methods=methods)
+
+def _reload(text: str, source: str | None, limits: Limits, methods: Mapping[str, Method] | None) -> Ruleset:
+    """Unpickling compiles the source again (compiled functions do not travel), once per process: the
+    same ruleset unpickled again (with every task of a worker, every result) is the one compiled."""
+    key = ("text", text, source, limits, None if methods is None else tuple(methods.items()))
+    found = _RELOADED.get(key)
+    if found is None:
+        from .loader import loads  # the loader is a layer up: unpickling is the one way down to it
+
+        found = _remember(key, loads(text, source, limits=limits, methods=methods))
+    return found
 
 
 def _reload_document(
     document: Mapping[str, Any], source: str | None, limits: Limits, methods: Mapping[str, Method] | None
 ) -> Ruleset:
-    """Unpickling a ruleset loaded from a mapping loads that mapping again."""
-    from .loader import loads_dict
+    """Unpickling a ruleset loaded from a mapping loads that mapping again (once per process, as
+    :func:`_reload`; the key is the document's exact text: its numbers are Decimals)."""
+    key = ("document", repr(document), source, limits, None if methods is None else tuple(methods.items()))
+    found = _RELOADED.get(key)
+    if found is None:
+        from .loader import loads_dict
 
-    return loads_dict(document, source, limits=limits, methods=methods)
+        found = _remember(key, loads_dict(document, source, limits=limits, methods=methods))
+    return found
+
+
+def _remember(key: tuple[Any, ...], ruleset: Ruleset) -> Ruleset:
+    if len(_RELOADED) >= _MOST_RELOADED:
+        _RELOADED.pop(next(iter(_RELOADED)))  # the oldest
+    _RELOADED[key] = ruleset
+    return ruleset

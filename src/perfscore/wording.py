@@ -139,7 +139,8 @@ class Phrasing:
         assert method is not None
         if type(method).body_suffix is Method.body_suffix or missing:
             fixed[SUFFIX] = ""  # no words after the case's
-        texts, fields = [""], []
+        texts: list[str] = [""]
+        fields: list[str] = []
         for text, field in _pieces(template):
             texts[-1] += text
             if field == "body":  # the case's wording, then the method's suffix
@@ -172,8 +173,8 @@ class Phrasing:
         if field == "score":
             return lambda item, facts, shown: str(item.score)  # already rounded (and never -0)
         if field == "lost":
-            quantum = self.ruleset.round(points)
-            if quantum == points and quantum.as_tuple().exponent == points.as_tuple().exponent:
+            exponent = points.as_tuple().exponent
+            if isinstance(exponent, int) and exponent >= -self.ruleset.meta.rounding.places:
                 # points already as precise as scores are rounded: the difference of two such numbers is too
                 return lambda item, facts, shown: str(difference(points, item.score))
             return lambda item, facts, shown: display.points(difference(points, item.score))
@@ -253,7 +254,8 @@ def phrasing(ruleset: Ruleset, lang: str) -> Phrasing:
     found = memo.get(("phrasing", lang))
     if found is None:
         found = memo[("phrasing", lang)] = Phrasing(ruleset, lang)
-    return found  # type: ignore[no-any-return]
+    assert isinstance(found, Phrasing)
+    return found
 
 
 def explain(item: LeafResult, case: Case, ruleset: Ruleset, lang: str) -> str:
