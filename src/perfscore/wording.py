@@ -115,6 +115,7 @@ class Phrasing:
         self.lang = lang
         self.display = Display(ruleset, lang)
         self._plans: dict[tuple[int, int, str, bool], _Plan] = {}
+        self._shows: dict[int, Mapping[str, Callable[[Any], str]]] = {}  # each leaf's formatters, made once
 
     def plan(self, indicator: Indicator, case: Case, which: str, missing: bool) -> _Plan:
         key = (indicator.first, id(case), which, missing)
@@ -152,7 +153,9 @@ class Phrasing:
             elif field is not None:
                 _add(texts, fields, fixed, field)
         generic = type(method).fields is Method.fields
-        shows = method.shows(indicator, self.display) if generic else {}
+        shows = self._shows.get(indicator.first) if generic else {}
+        if shows is None:
+            shows = self._shows[indicator.first] = method.shows(indicator, self.display)
         getters = tuple(self._getter(indicator, field, missing, generic, shows) for field in fields)
         needs = not generic and any(field not in _COMMON_DYNAMIC for field in fields)
         return _Plan(case, tuple(texts), getters, needs, _filler(texts, getters))
@@ -223,20 +226,36 @@ class Phrasing:
 
 def _filler(texts: Sequence[str], getters: Sequence[Getter]) -> Callable[..., str]:
     """``fill(item, facts, shown)``: the texts with each getter's value between them, through the
-    terminal gate (one line, whatever a name, a value or a formula holds). Generated once per plan so
-    that filling is one expression; the texts and getters are bound by name, never written as source."""
-    namespace: dict[str, Any] = {"__builtins__": {}, "gate": for_terminal}
-    parts = []
+    terminal gate (one line, whatever a name, a value or a formula holds): one expression, made by a
+    factory generated once per number of fields (:func:`_factory`), never from a ruleset's text."""
+    pieces: list[Any] = []
     for number, text in enumerate(texts):
-        namespace[f"t{number}"] = text
-        parts.append(f"t{number}")
+        pieces.append(text)
         if number < len(getters):
-            namespace[f"g{number}"] = getters[number]
-            parts.append(f"g{number}(item, facts, shown)")
-    source = f"def fill(item, facts, shown):\n    return gate(''.join(({', '.join(parts)},)))\n"
-    exec(compile(source, "<perfscore sentence>", "exec"), namespace)  # perfscore's own tokens only
-    fill: Callable[..., str] = namespace["fill"]
+            pieces.append(getters[number])
+    fill: Callable[..., str] = _factory(len(getters))(for_terminal, *pieces)
     return fill
+
+
+@functools.lru_cache(maxsize=64)
+def _factory(fields: int) -> Callable[..., Callable[..., str]]:
+    """``make(gate, t0, g0, t1, g1, …, tN)`` → ``fill(item, facts, shown)``, for ``fields`` getters."""
+    names = []
+    for number in range(fields + 1):
+        names.append(f"t{number}")
+        if number < fields:
+            names.append(f"g{number}")
+    parts = ", ".join(f"{n}(item, facts, shown)" if n.startswith("g") else n for n in names)
+    source = (
+        f"def make(gate, {', '.join(names)}):\n"
+        f"    def fill(item, facts, shown):\n"
+        f"        return gate(''.join(({parts},)))\n"
+        f"    return fill\n"
+    )
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    exec(compile(source, "<perfscore sentence>", "exec"), namespace)  # perfscore's own tokens only
+    make: Callable[..., Callable[..., str]] = namespace["make"]
+    return make
 
 
 def _add(texts: list[str], fields: list[str], fixed: Mapping[str, str], field: str) -> None:
