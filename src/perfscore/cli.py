@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="score a unit's data under a ruleset and print the itemized result")
     score.add_argument("ruleset", help=RULESET)
-    score.add_argument("data", help="the unit's data (.toml or .json); may hold many units as [[units]]")
+    score.add_argument(
+        "data", help="the unit's data (.toml or .json); may hold many units as [[units]], or one a line (.jsonl)"
+    )
     score.add_argument(
         "--format",
         choices=sorted({*RENDERERS, "jsonl"}),
