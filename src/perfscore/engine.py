@@ -15,7 +15,7 @@ reference path scores the unit, or the pass failed in any other way, perfscore h
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -195,13 +195,23 @@ class Engine:
         self, units: Iterable[Any], workers: int | None = None
     ) -> Iterator[tuple[Unit, ScoreResult | UnitError]]:
         """Each unit with its result (or its error), in order, one at a time: nothing is held."""
+        for unit, outcome, _made in self.iter_rendered(units, None, workers):
+            yield unit, outcome
+
+    def iter_rendered(
+        self, units: Iterable[Any], render: Callable[[ScoreResult], str] | None, workers: int | None = None
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError, Any]]:
+        """Each unit with its result (or its error) and, with ``render``, its rendered report (made in
+        a worker process when there are workers, else here; None for a unit that failed)."""
         if workers is not None and workers > 1:
             from .parallel import outcomes  # imported here: worker processes are for large batches only
 
-            yield from outcomes(self, _units(units), workers)
+            yield from outcomes(self, _units(units), workers, render)
             return
         for unit in _units(units):
-            yield unit, self.outcome(unit)
+            outcome = self.outcome(unit)
+            made = render(outcome) if render is not None and isinstance(outcome, ScoreResult) else None
+            yield unit, outcome, made
 
     def outcome(self, unit: Unit) -> ScoreResult | UnitError:
         """The unit's result, or its error record."""

@@ -9,7 +9,7 @@ on arrival). Scoring itself lives in
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -233,6 +233,19 @@ class Ruleset:
         """Score units one at a time, in order: each unit with its result or its error record, as it is
         scored. Nothing is held, so memory stays that of one unit whatever the number of units."""
         return self._engine.iter_outcomes(units, workers)
+
+    def iter_reports(
+        self,
+        units: Iterable[Unit | Mapping[str, Any]],
+        render: Callable[[ScoreResult], str],
+        *,
+        workers: int | None = None,
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError, str | None]]:
+        """Score units one at a time, in order, and render each result with ``render`` (a report as
+        text): each unit with its result or error record, and its report (None for a unit that
+        failed). With ``workers=N`` the reports are rendered by the worker processes, the costly part
+        of a report (``render`` must then be a module-level function: it is sent to them)."""
+        return self._engine.iter_rendered(units, render, workers)
 
     def score_leaf(self, leaf: Indicator, values: Mapping[str, Any]) -> Decimal:
         """One leaf's raw score for checked ``values`` of the inputs it needs (its derived values are

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,29 +48,41 @@ def write_batch(
     failed: list[UnitError] = []
     count = 0
     lines: list[str] = []
-    first = True
     if fmt == "json":
         head = {"ruleset": {"id": ruleset.id, "version": ruleset.version}}
         out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "units": [')
-    for _unit, outcome in ruleset.iter_scores(units, workers=workers):
-        count += 1
+    render = partial(render_unit, fmt, lang)
+    for _unit, outcome, report in ruleset.iter_reports(units, render, workers=workers):
         if isinstance(outcome, UnitError):
             failed.append(outcome)
-        if fmt == "jsonl":
-            out.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
-        elif fmt == "json":
-            text = json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
-            out.write(("\n    " if first else ",\n    ") + text)
+            report = render_unit(fmt, lang, outcome)
+        elif report is None:  # (scored here, but not by the worker: cannot happen, but never lose a unit)
+            report = render_unit(fmt, lang, outcome)
+        if fmt == "json":
+            out.write(("\n    " if count == 0 else ",\n    ") + report)
         else:
-            if isinstance(outcome, ScoreResult):
-                out.write(RENDERERS[fmt](outcome, lang) + "\n")
+            out.write(report)
+        if fmt in ("text", "markdown"):
             lines += summary_lines(outcome, fmt, lang)
-        first = False
+        count += 1
     if fmt == "json":
         out.write(("\n  " if count else "") + '],\n  "summary": ' + json.dumps(summarize(count, failed)) + "\n}\n")
     elif fmt in ("text", "markdown"):
         out.write(summary_text(lines, summarize(count, failed), fmt, lang))
     return failed
+
+
+def render_unit(fmt: str, lang: str, outcome: ScoreResult | UnitError) -> str:
+    """One unit's part of a batch report in ``fmt``: a JSON line, an indented JSON object (for the
+    ``units`` array), or its text or Markdown report ("" for a failed unit: its error is in the
+    summary). Made in a worker process with ``workers=N``."""
+    if fmt == "jsonl":
+        return json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n"
+    if fmt == "json":
+        return json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    if isinstance(outcome, UnitError):
+        return ""
+    return RENDERERS[fmt](outcome, lang) + "\n"
 
 
 def write_batch_file(
