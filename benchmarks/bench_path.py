@@ -489,6 +489,8 @@ def measure(row: str, tree: Path, options: argparse.Namespace, scratch: Path) ->
             if not lines.exists():
                 write_units(lines, options.cli_units, options.seed, lines=True)
             figures["jsonl"] = cli_row(tree, lines, "jsonl", options.timeout)
+            figures[f"jsonl --jobs {options.workers}"] = cli_row(tree, lines, "jsonl", options.timeout,
+                                                                 jobs=options.workers)  # fmt: skip
         return figures
     if row == "cli-big":
         if not supports(tree, "jsonl"):

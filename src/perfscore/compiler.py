@@ -344,14 +344,14 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     if first:
         with _refusing(em, "return None"):
             for check in first:
-                _convert(em, check, f"v_{check.name}")
+                _convert(em, check, f"v_{check.name}", len(checks))
     em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
     for number, start in enumerate(range(0, len(rest), CHUNK), 1):
         part = _Emitter(inline=True)
         part.line(f"def check_{number}(values, env):", 0)
         with _refusing(part, "return False"):
             for check in rest[start : start + CHUNK]:
-                _convert(part, check, f"env[{part.const(check.name)}]")
+                _convert(part, check, f"env[{part.const(check.name)}]", len(checks))
         part.line("return True")
         em.line(f"if not {em.const(part.compile(f'check_{number}'))}(values, env): return None")
     at_hand = {check.name for check in first}
@@ -367,35 +367,41 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     return at_hand
 
 
-_FLOATS: dict[float, Decimal] = {}  # floats seen, each with the Decimal of its shortest text (data repeats)
-_MOST_FLOATS = 16_384
+_MOST_FLOATS = 65_536  # floats remembered in all by one ruleset's scoring pass (a few MB at most)
 
 
-def _from_float(value: float) -> Decimal:
-    """The Decimal of a float's shortest text (``float.__repr__``, as ``reading.read_number`` reads it),
-    remembered: a column of rates holds the same few thousand values again and again. (0.0 and -0.0
-    share a key; a zero is given to the converter anyway.)"""
-    number = Decimal(float.__repr__(value))
-    if len(_FLOATS) >= _MOST_FLOATS:
-        _FLOATS.clear()
-    _FLOATS[value] = number
-    return number
+class _Floats(dict[float, Decimal]):
+    """One input's floats seen, each with the Decimal of its shortest text (``float.__repr__``, as
+    ``reading.read_number`` reads it): a column of rates holds the same few thousand values again
+    and again. At most ``most`` are kept (all are forgotten when it is reached). 0.0 and -0.0 share
+    a key: a zero is given to the converter anyway."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+
+    def __missing__(self, value: float) -> Decimal:
+        number = Decimal(float.__repr__(value))
+        if len(self) >= self.most:
+            self.clear()
+        self[value] = number
+        return number
 
 
 @contextmanager
 def _refusing(em: _Emitter, give_up: str) -> Iterator[None]:
     """The lines written inside, in a ``try`` that gives up (``give_up``) when a value is refused."""
     refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
-    em.namespace.update(type=type, int=int, float=float, FLOATS=_FLOATS, from_float=_from_float, Decimal=Decimal,
-                        bool=bool, str=str, REFUSED=refused)  # fmt: skip
+    em.namespace.update(type=type, int=int, float=float, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
     with em.block("try:"):
         yield
     em.line("except REFUSED:")
     em.line(f"    {give_up}")
 
 
-def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
-    """Lines converting ``values[name]`` by the input's converter (or taking it as it is), into ``target``."""
+def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
+    """Lines converting ``values[name]`` by the input's converter (or taking it as it is), into ``target``
+    (``inputs``: how many inputs the ruleset has, who share the floats remembered)."""
     convert = em.const(check.convert)
     em.line(f"v = values[{em.const(check.name)}]")
     if check.spec.type in NUMERIC:
@@ -414,7 +420,7 @@ def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
         em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
         # a float is read by its shortest text, as the converter reads it, then held to the same tests
         with em.block("elif type(v) is float:"):
-            em.line("d = FLOATS.get(v) or from_float(v)")
+            em.line(f"d = {em.const(_Floats(max(64, _MOST_FLOATS // inputs)))}[v]")
             em.line(f"v = {convert}(v) if not d or not ({low} <= d <= {high}){whole_d} else d")
         em.line(f"else: v = {convert}(v)")
     elif check.spec.type == "bool":

@@ -233,13 +233,7 @@ class ScoreResult:
         self._facts = facts
         self.total = total
         self.grade = grade
-        self.said: list[tuple[str, ...]] | None = None  # every leaf's explanations (LANGS), when made elsewhere
-
-    def parts(self) -> tuple[Any, ...]:
-        """What the result was built from after its ruleset and unit, in the constructor's order: a
-        result travels as these (``perfscore.parallel``) and is rebuilt around the receiver's ruleset."""
-        return (self.values, self.missing, self._raw, self._scores, self._facts, self.total, self.grade,
-                self.fallbacks)  # fmt: skip
+        self.said: Sequence[tuple[str, ...]] | None = None  # each leaf's explanations (in LANGS), made by a worker
 
     @property
     def points(self) -> Decimal:
