@@ -57,18 +57,20 @@ def only(audit: Audit, code: str) -> Finding:
 
 
 def test_training_table_findings() -> None:
-    """Each self-score that departs from the rule, each row without a reason, the total and the grade."""
+    """Each self-score that departs from the rule, each row without a reason, the total and the grade,
+    ranked: the table's own findings first, then by the points at stake, then by severity."""
     audit = audit_table(training(), MOF)
     assert codes(audit) == [
-        ("error", "row-score", "自评表!A8"),  # 480/500 × 10 = 9.60, but 10 kept
-        ("warning", "row-score", "自评表!A9"),  # 4 ≥ 4 met, but 7
-        ("info", "no-note", "自评表!A9"),
-        ("error", "row-score", "自评表!A11"),  # deadline missed (0), but 10
-        ("error", "tier-band", "自评表!A13"),  # 部分达成 [12, 16): 18 outside → 12
-        ("info", "no-note", "自评表!A14"),  # 9 of 10 with no note
-        ("error", "total-score", ""),  # 92.67 against 79.27
+        ("error", "total-score", ""),  # 92.67 against 79.27: 13.40 at stake
         ("error", "grade", ""),  # 优秀 against 中
+        ("error", "row-score", "自评表!A11"),  # deadline missed (0), but 10: 10 at stake
+        ("error", "tier-band", "自评表!A13"),  # 部分达成 [12, 16): 18 outside → 12: 6 at stake
+        ("warning", "row-score", "自评表!A9"),  # 4 ≥ 4 met, but 7: 3 at stake
+        ("error", "row-score", "自评表!A8"),  # 480/500 × 10 = 9.60, but 10 kept: 0.40 at stake
+        ("info", "no-note", "自评表!A9"),
+        ("info", "no-note", "自评表!A14"),  # 9 of 10 with no note
     ]
+    assert [finding.claim for finding in audit.findings[2:6]] == ["over", "over", "under", "over"]
     assert audit.reported_total == D("92.67")
     assert audit.recomputed_total == D("79.27")
     assert audit.total_difference == D("13.40")
@@ -80,7 +82,7 @@ def test_training_table_findings() -> None:
 def test_training_table_messages() -> None:
     """The reasons in words, in both languages, with the rule's score and the difference."""
     findings = audit_table(training(), MOF).findings
-    kept, docked, _, late, band = findings[:5]
+    late, band, docked, kept = findings[2:6]
     assert kept.message("zh") == (
         "培训人次：自评 10 分，按规则应得 9.60 分，相差 +0.40 分：实际完成目标的 96.00%，却保留满分。"
     )
@@ -103,7 +105,7 @@ def test_training_table_messages() -> None:
         "按该档默认分 12.00 分计，相差 +6.00 分。"
     )
     assert (band.cell, band.row, band.indicator) == (Cell("t.xlsx", SHEET, 13, "A"), 5, "基层治理能力")
-    assert findings[-1].message("zh") == "评价等级填报「优秀」，按重算总分 79.27 应为「中」。"
+    assert findings[1].message("zh") == "评价等级填报「优秀」，按重算总分 79.27 应为「中」。"
 
 
 def test_a_clean_table_has_no_findings() -> None:
@@ -145,12 +147,12 @@ def test_points_that_do_not_match_the_weights() -> None:
         source="t.xlsx",
     )
     audit = audit_table(table, base())
-    assert codes(audit) == [
+    assert codes(audit) == [  # the table's own findings first, by points at stake
+        ("error", "total-points", ""),  # 15
+        ("warning", "level1-points", ""),  # 10
         ("warning", "level1-points", "自评表!A8"),
-        ("warning", "level1-points", ""),
-        ("error", "total-points", ""),
     ]
-    output, satisfaction, total = audit.findings
+    total, satisfaction, output = audit.findings
     assert output.message("zh") == "一级指标「产出指标」：自评表各项分值合计 45，规则权重为 50，相差 -5。"
     assert output.message("en") == (
         "First-level indicator 产出指标 (Output): the table's points add up to 45; the ruleset weighs it 50, "
@@ -171,10 +173,11 @@ def test_budget_points_different_from_the_weight() -> None:
         source="t.xlsx",
     )
     findings = audit_table(table, base()).findings
-    assert [(f.code, f.where, f.reported, f.recomputed) for f in findings[:3]] == [
-        ("level1-points", "自评表!B4", D(20), D(10)),
-        ("level1-points", "自评表!A8", D(80), D(50)),
+    assert sorted((f.code, f.where, f.reported, f.recomputed) for f in findings if f.code == "level1-points") == [
+        ("level1-points", "", D(0), D(10)),
         ("level1-points", "", D(0), D(30)),
+        ("level1-points", "自评表!A8", D(80), D(50)),
+        ("level1-points", "自评表!B4", D(20), D(10)),
     ]
 
 
@@ -392,19 +395,21 @@ def test_unreadable_cells_are_findings_under_a_lenient_policy() -> None:
     finding = only(audit_table(table, base('unparseable = "reported"')), "unreadable")
     assert finding.severity == "warning"
     assert finding.message("zh") == (
-        "指标：年度指标值「≥五十个」无法识别：these words are not in the vocabulary; expected a number with its "
-        "unit and comparison (≥50个, 95%以上), a deadline (9月前) or words from the vocabulary；"
-        "保留单位自评 8.00 分，需人工核实。"
+        "指标：年度指标值「≥五十个」无法识别：该用语不在词表中；应为带比较符号和单位的数值（≥50个、95%以上）、"
+        "完成时限（9月前）或词表中的用语；保留单位自评 8.00 分，需人工复核。"
     )
     zero = only(audit_table(table, base('unparseable = "zero"')), "unreadable")
     assert (zero.reported, zero.recomputed) == (D(8), D("0.00"))
-    assert zero.message("en").endswith("; scored 0.")
+    assert zero.message("en").endswith("; scored 0, to be checked by hand.")
 
 
 def test_an_unreadable_table_cannot_be_audited_under_error() -> None:
-    """unparseable = "error" (project-mof-2020): the audit raises the located DataError."""
+    """strict=True, or unparseable = "error": the audit raises the located DataError."""
+    table = Table("x", rows=(row(8, "产出指标", "数量", "甲", "≥五十个", "5个", "10"),), source="t.xlsx")
     with pytest.raises(DataError, match="自评表!A8: target"):
-        audit_table(Table("x", rows=(row(8, "产出指标", "数量", "甲", "≥五十个", "5个", "10"),), source="t.xlsx"), MOF)
+        audit_table(table, MOF, strict=True)
+    with pytest.raises(DataError, match="自评表!A8: target"):
+        audit_table(table, base('unparseable = "error"'))
 
 
 # --- rendering ----------------------------------------------------------------------------------------
@@ -428,7 +433,8 @@ def small() -> Table:
 
 
 def test_render_text_zh() -> None:
-    """The text report: totals, grade, numbered findings with cells, then every item recomputed."""
+    """The text report: totals, grade, numbered findings ranked (the table's own first, then by points at
+    stake) with their cells, each kind in words and over-claims marked 多计, then every item recomputed."""
     assert audit_table(small(), base()).render() == (
         "自评表审核：小项目（small）\n"
         "规则：测试规则 (base 1)\n"
@@ -436,12 +442,12 @@ def test_render_text_zh() -> None:
         "等级：自评 优，重算 良\n"
         "\n"
         "发现：错误 4，警告 1，提示 0\n"
-        "  1. [警告] level1-points: 一级指标「预算执行率」：自评表没有该项内容，规则权重为 10 分。\n"
-        "  2. [错误] total-points: 自评表各项分值合计 90，不等于规则总分 100，相差 -10。\n"
-        "  3. [错误] 自评表!A8 row-score: 培训人次：自评 50 分，按规则应得 48.00 分，相差 +2.00 分："
-        "实际完成目标的 96.00%，却保留满分。\n"
-        "  4. [错误] total-score: 总分：自评 90，按规则重算为 88.00，相差 +2.00。\n"
-        "  5. [错误] grade: 评价等级填报「优」，按重算总分 88.00 应为「良」。\n"
+        "  1. [错误·多计] 总分与规则计算的不符：总分：自评 90，按规则重算为 88.00，相差 +2.00。\n"
+        "  2. [错误] 填写的等级与总分不符：评价等级填报「优」，按重算总分 88.00 应为「良」。\n"
+        "  3. [错误] 各项分值之和不等于总分：自评表各项分值合计 90，不等于规则总分 100，相差 -10。\n"
+        "  4. [警告] 一级指标分值与规则不符：一级指标「预算执行率」：自评表没有该项内容，规则权重为 10 分。\n"
+        "  5. [错误·多计] 自评表!A8 自评得分与规则计算的不符：培训人次：自评 50 分，按规则应得 48.00 分，"
+        "相差 +2.00 分：实际完成目标的 96.00%，却保留满分。\n"
         "\n"
         "逐项重算\n"
         "  位置        指标      分值  自评   重算\n"
@@ -459,9 +465,10 @@ def test_render_markdown_en() -> None:
     assert "| Total | 90 | 88.00 | +2.00 |" in lines
     assert "| Grade | 优 | Good (良) | |" in lines
     assert "## Findings: 4 errors, 1 warning, 0 info" in lines
+    assert "| # | severity | cell | kind | message |" in lines
     assert (
-        "| 3 | error | 自评表!A8 | `row-score` | 培训人次: self-scored 50, the rule gives 48.00, a difference of +2.00: "
-        "actual 96.00% of target but full marks kept. |"
+        "| 5 | error·over-claim | 自评表!A8 | a self-assessed score that departs from the rules | 培训人次: self-scored "
+        "50, the rule gives 48.00, a difference of +2.00: actual 96.00% of target but full marks kept. |"
     ) in lines
     assert "| 自评表!A8 | 培训人次 | 50 | 50 | 48.00 |" in lines
 
@@ -480,7 +487,7 @@ def test_render_json_and_to_dict() -> None:
         "recomputed_grade": {"name": "良", "name_en": "Good"},
     }
     assert data["counts"] == {"error": 4, "warning": 1, "info": 0}
-    third = data["findings"][2]
+    third = data["findings"][4]
     assert third["code"] == "row-score"
     assert third["cell"] == {"source": "t.xlsx", "sheet": SHEET, "row": 8, "column": "A"}
     assert (third["reported"], third["recomputed"], third["difference"]) == ("50", "48.00", "2.00")
@@ -528,7 +535,7 @@ def test_a_finding_is_a_problem() -> None:
         assert finding.severity in SEVERITIES
         assert (finding.message, finding.message_zh) == (finding.message("en"), finding.message("zh"))
         assert finding.message_en == finding.message
-    first, last = findings[0], findings[-1]
+    first, last = findings[5], findings[1]  # 培训人次 (A8, 0.40 at stake), the grade
     assert first.location == Location("t.xlsx", ("自评表!A8",))
     assert str(first) == f"t.xlsx: 自评表!A8: {first.message_en}"
     assert first.render(tagged=True).startswith("t.xlsx: 自评表!A8: error[row-score]: 培训人次: self-scored 10")
@@ -661,7 +668,7 @@ def test_the_unreadable_cells_example_in_the_docs() -> None:
         source="t.xlsx",
     )
     with pytest.raises(DataError) as caught:
-        score_table(table, MOF)
+        score_table(table, MOF, strict=True)
     shown = [" ".join(block.split()) for block in doc_blocks("text")]
     assert " ".join(str(caught.value).split()) in shown
 
@@ -673,7 +680,7 @@ def test_the_docs_policy_matches_the_shipped_ruleset() -> None:
     policy = MOF.table_policy
     assert policy is not None
     assert {key: value for key, value in document.items() if key != "level1"} == policy.model_dump(
-        mode="python", exclude={"level1", "vocabulary", "tolerance"}
+        mode="python", exclude={"level1", "vocabulary", "tolerance", "directions"}
     ) | {"over_target": {"above": D("1.3"), "action": "flag"}}
     assert document["level1"].items() <= policy.level1.items()
 
@@ -742,6 +749,6 @@ def test_an_unusable_budget_block_is_a_finding_under_zero() -> None:
     table = Table("b", budget=BudgetBlock(None, D(0), D(5), D(10), None, D(10)), rows=())
     finding = only(audit_table(table, base('unparseable = "zero"')), "unreadable")
     assert finding.message("zh") == (
-        "预算执行率：全年预算数「0」无法识别：the rate needs an adjusted budget above 0；按 0 分计。"
+        "预算执行率：全年预算数「0」无法识别：执行率需要大于 0 的全年预算数；按 0 分计，需人工复核。"
     )
     assert (finding.reported, finding.recomputed, finding.where) == (D(10), D("0.00"), "budget")

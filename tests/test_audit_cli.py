@@ -123,26 +123,26 @@ TEXT_ZH = """\
 等级：自评 优秀，重算 中
 
 发现：错误 5，警告 1，提示 2
-  1. [错误] rows[0] row-score: 培训人次：自评 10 分，按规则应得 9.60 分，相差 +0.40 分：实际完成目标的 96.00%，却保留满分。
-  2. [警告] rows[1] row-score: 培训班期数：自评 7 分，按规则应得 10.00 分，相差 -3.00 分：目标已完成但扣了 3 分。
-  3. [提示] rows[1] no-note: 培训班期数：未得满分（7 / 10 分），但未填写偏差原因分析及改进措施。
-  4. [错误] rows[3] row-score: 完成时间：自评 10 分，按规则应得 0.00 分，相差 +10.00 分：计划 2023-11-30 前完成，实际 2023-12-15 才完成，却保留满分。
-  5. [错误] rows[5] tier-band: 基层治理能力：实际完成「部分达成」属「部分达成」档（[12, 16) 分），自评 18 分不在该档内；按该档默认分 12.00 分计，相差 +6.00 分。
-  6. [提示] rows[6] no-note: 长效机制：未得满分（9 / 10 分），但未填写偏差原因分析及改进措施。
-  7. [错误] total-score: 总分：自评 92.67，按规则重算为 79.27，相差 +13.40。
-  8. [错误] grade: 评价等级填报「优秀」，按重算总分 79.27 应为「中」。
+  1. [错误·多计] 总分与规则计算的不符：总分：自评 92.67，按规则重算为 79.27，相差 +13.40。
+  2. [错误] 填写的等级与总分不符：评价等级填报「优秀」，按重算总分 79.27 应为「中」。
+  3. [错误·多计] rows[3] 自评得分与规则计算的不符：完成时间：自评 10 分，按规则应得 0.00 分，相差 +10.00 分：计划 2023-11-30 前完成，实际 2023-12-15 才完成，却保留满分。
+  4. [错误·多计] rows[5] 定性指标得分不在所选档次内：基层治理能力：实际完成「部分达成」属「部分达成」档（[12, 16) 分），自评 18 分不在该档内；按该档默认分 12.00 分计，相差 +6.00 分。
+  5. [警告·少计] rows[1] 自评得分与规则计算的不符：培训班期数：自评 7 分，按规则应得 10.00 分，相差 -3.00 分：目标已完成但扣了 3 分。
+  6. [错误·多计] rows[0] 自评得分与规则计算的不符：培训人次：自评 10 分，按规则应得 9.60 分，相差 +0.40 分：实际完成目标的 96.00%，却保留满分。
+  7. [提示] rows[1] 未达满分但未说明原因：培训班期数：未得满分（7 / 10 分），但未填写偏差原因分析及改进措施。
+  8. [提示] rows[6] 未达满分但未说明原因：长效机制：未得满分（9 / 10 分），但未填写偏差原因分析及改进措施。
 
 逐项重算
-  位置     指标          分值  自评   重算
-  budget   预算执行率      10  9.67   9.67
-  rows[0]  培训人次        10    10   9.60
-  rows[1]  培训班期数      10     7  10.00
-  rows[2]  考核合格率      10    10  10.00
-  rows[3]  完成时间        10    10   0.00
-  rows[4]  人均培训成本    10     9   9.00
-  rows[5]  基层治理能力    20    18  12.00
-  rows[6]  长效机制        10     9   9.00
-  rows[7]  学员满意度      10    10  10.00
+  位置        指标          分值  自评   重算
+  预算执行栏  预算执行率      10  9.67   9.67
+  rows[0]     培训人次        10    10   9.60
+  rows[1]     培训班期数      10     7  10.00
+  rows[2]     考核合格率      10    10  10.00
+  rows[3]     完成时间        10    10   0.00
+  rows[4]     人均培训成本    10     9   9.00
+  rows[5]     基层治理能力    20    18  12.00
+  rows[6]     长效机制        10     9   9.00
+  rows[7]     学员满意度      10    10  10.00
 """
 
 TEXT_EN = """\
@@ -152,26 +152,26 @@ Total: reported 92.67, recomputed 79.27, difference +13.40
 Grade: reported 优秀, recomputed Fair (中)
 
 Findings: 5 errors, 1 warning, 2 info
-  1. [error] rows[0] row-score: 培训人次: self-scored 10, the rule gives 9.60, a difference of +0.40: actual 96.00% of target but full marks kept.
-  2. [warning] rows[1] row-score: 培训班期数: self-scored 7, the rule gives 10.00, a difference of -3.00: target met but 3 points docked.
-  3. [info] rows[1] no-note: 培训班期数: not at full marks (7 of 10) but no explanation of the shortfall (偏差原因分析及改进措施) is given.
-  4. [error] rows[3] row-score: 完成时间: self-scored 10, the rule gives 0.00, a difference of +10.00: finished 2023-12-15, after the deadline 2023-11-30 but full marks kept.
-  5. [error] rows[5] tier-band: 基层治理能力: the actual '部分达成' is in the tier “partly achieved” ([12, 16) points) but the self-score 18 lies outside it; the tier's default of 12.00 applies, a difference of +6.00.
-  6. [info] rows[6] no-note: 长效机制: not at full marks (9 of 10) but no explanation of the shortfall (偏差原因分析及改进措施) is given.
-  7. [error] total-score: Total: reported 92.67, recomputed 79.27 under the rules, a difference of +13.40.
-  8. [error] grade: The reported grade '优秀' does not go with the recomputed total 79.27, which is graded Fair (中).
+  1. [error·over-claim] a total that departs from the rules: Total: reported 92.67, recomputed 79.27 under the rules, a difference of +13.40.
+  2. [error] a written grade that does not fit the total: The reported grade '优秀' does not go with the recomputed total 79.27, which is graded Fair (中).
+  3. [error·over-claim] rows[3] a self-assessed score that departs from the rules: 完成时间: self-scored 10, the rule gives 0.00, a difference of +10.00: finished 2023-12-15, after the deadline 2023-11-30 but full marks kept.
+  4. [error·over-claim] rows[5] a qualitative score outside its tier: 基层治理能力: the actual '部分达成' is in the tier “partly achieved” ([12, 16) points) but the self-score 18 lies outside it; the tier's default of 12.00 applies, a difference of +6.00.
+  5. [warning·under-claim] rows[1] a self-assessed score that departs from the rules: 培训班期数: self-scored 7, the rule gives 10.00, a difference of -3.00: target met but 3 points docked.
+  6. [error·over-claim] rows[0] a self-assessed score that departs from the rules: 培训人次: self-scored 10, the rule gives 9.60, a difference of +0.40: actual 96.00% of target but full marks kept.
+  7. [info] rows[1] short of full marks with no explanation: 培训班期数: not at full marks (7 of 10) but no explanation of the shortfall (偏差原因分析及改进措施) is given.
+  8. [info] rows[6] short of full marks with no explanation: 长效机制: not at full marks (9 of 10) but no explanation of the shortfall (偏差原因分析及改进措施) is given.
 
 Items recomputed
-  cell     indicator     points  reported  recomputed
-  budget   预算执行率        10      9.67        9.67
-  rows[0]  培训人次          10        10        9.60
-  rows[1]  培训班期数        10         7       10.00
-  rows[2]  考核合格率        10        10       10.00
-  rows[3]  完成时间          10        10        0.00
-  rows[4]  人均培训成本      10         9        9.00
-  rows[5]  基层治理能力      20        18       12.00
-  rows[6]  长效机制          10         9        9.00
-  rows[7]  学员满意度        10        10       10.00
+  cell          indicator     points  reported  recomputed
+  budget block  预算执行率        10      9.67        9.67
+  rows[0]       培训人次          10        10        9.60
+  rows[1]       培训班期数        10         7       10.00
+  rows[2]       考核合格率        10        10       10.00
+  rows[3]       完成时间          10        10        0.00
+  rows[4]       人均培训成本      10         9        9.00
+  rows[5]       基层治理能力      20        18       12.00
+  rows[6]       长效机制          10         9        9.00
+  rows[7]       学员满意度        10        10       10.00
 """
 
 
@@ -301,9 +301,9 @@ def test_a_broken_table_file(folder: Path) -> None:
 
 
 def test_a_table_that_cannot_be_scored() -> None:
-    """A table read but not scorable under the ruleset (its 一级指标 are not the ruleset's): exit 1."""
+    """--strict: a table whose 一级指标 are not the ruleset's is refused, each cell named: exit 1."""
     table = TABLES / "chongqing-2023-management.csv"
-    status, out, err = perfscore_audit(str(table), "--ruleset", RULESET)
+    status, out, err = perfscore_audit(str(table), "--ruleset", RULESET, "--strict")
     assert (status, out) == (1, "")
     assert err.startswith(
         f"perfscore: {table}: 8 problems in the data\n"
@@ -360,10 +360,10 @@ FOLDER_SUMMARY = """\
 
 
 def test_a_folder_with_failures(folder: Path) -> None:
-    """Every report, then the summary on stdout; each failure on stderr; exit 3 (some tables failed)."""
-    status, out, err = perfscore_audit(str(folder), "--ruleset", RULESET)
+    """--strict: every report, then the summary on stdout; each failure on stderr; exit 3 (some tables failed)."""
+    status, out, err = perfscore_audit(str(folder), "--ruleset", RULESET, "--strict")
     assert status == 3
-    reports = [audit_table(table, MOF).render("text") for name in ("school-aid-2023.json", "shandong-2023-project.csv")
+    reports = [audit_table(table, MOF, strict=True).render("text") for name in ("school-aid-2023.json", "shandong-2023-project.csv")
                for table in read_tables(folder / name)]  # fmt: skip
     chongqing = err.split("perfscore: ")[2].rstrip("\n").replace("\n", "\n    ")
     assert out == "\n".join([*reports, FOLDER_SUMMARY.format(folder=folder, chongqing=chongqing)])
@@ -411,12 +411,13 @@ def test_an_empty_folder(tmp_path: Path) -> None:
 
 
 def test_a_folder_with_every_output(folder: Path, tmp_path: Path) -> None:
-    """--summary-csv, --summary-xlsx and --reports in one run; each holds every table."""
+    """--summary-csv, --summary-xlsx and --reports in one run (--strict); each holds every table."""
     out_dir = tmp_path / "out"
     status, _, _ = perfscore_audit(
         str(folder),
         "--ruleset",
         RULESET,
+        "--strict",
         "--summary-csv",
         str(out_dir / "summary.csv"),
         "--summary-xlsx",
@@ -459,7 +460,7 @@ def test_a_folder_with_every_output(folder: Path, tmp_path: Path) -> None:
 
 def test_a_folder_as_html(folder: Path) -> None:
     """--format html for many tables: one page, the summary linking to each audit below it."""
-    status, out, _ = perfscore_audit(str(folder), "--ruleset", RULESET, "--format", "html")
+    status, out, _ = perfscore_audit(str(folder), "--ruleset", RULESET, "--format", "html", "--strict")
     assert status == 3
     assert out.startswith("<!DOCTYPE html>")
     assert f'<a href="#table-5">{folder}/shandong-2023-project.csv</a>' in out
@@ -472,8 +473,8 @@ def test_a_folder_as_html(folder: Path) -> None:
 
 def test_progress_goes_to_stderr_only(folder: Path) -> None:
     """--progress: a line per tenth on stderr (not a terminal here); stdout is what it is without it."""
-    _, plain_out, plain_err = perfscore_audit(str(folder), "--ruleset", RULESET)
-    status, out, err = perfscore_audit(str(folder), "--ruleset", RULESET, "--progress")
+    _, plain_out, plain_err = perfscore_audit(str(folder), "--ruleset", RULESET, "--strict")
+    status, out, err = perfscore_audit(str(folder), "--ruleset", RULESET, "--progress", "--strict")
     assert (status, out) == (3, plain_out)
     progress = [line for line in err.splitlines() if "% 文件" in line]
     assert progress == [

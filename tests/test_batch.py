@@ -64,7 +64,9 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def audited(folder: Path) -> BatchAudit:
-    return audit_batch(folder, MOF)
+    """The folder audited strictly: a table with a cell or a first-level name that cannot be scored by rule
+    (Chongqing under the project ruleset) is an error row."""
+    return audit_batch(folder, MOF, strict=True)
 
 
 def unknown_level1(source: str = "bad.toml") -> Table:
@@ -203,7 +205,7 @@ def test_inputs_that_give_no_table(tmp_path: Path, given: str, stage: str, messa
 
 def test_tables_given_as_objects() -> None:
     """Tables built in Python are audited as they are; several paths and tables mix in one call."""
-    result = audit_batch([training(), unknown_level1(), TABLES / "shandong-2023-project.csv"], MOF)
+    result = audit_batch([training(), unknown_level1(), TABLES / "shandong-2023-project.csv"], MOF, strict=True)
     assert [(row.label, row.stage, row.recomputed_total) for row in result.rows] == [
         ("t.xlsx!自评表", None, D("79.27")),
         ("bad.toml", "audit", None),
@@ -216,10 +218,10 @@ def test_a_bug_becomes_an_error_row_that_says_so(monkeypatch: pytest.MonkeyPatch
     table is still audited."""
     real = audit_table
 
-    def failing(table: Table, ruleset: perfscore.Ruleset) -> object:
+    def failing(table: Table, ruleset: perfscore.Ruleset, *, strict: bool = False) -> object:
         if table.id == "bad":
             raise ZeroDivisionError("division by zero")
-        return real(table, ruleset)
+        return real(table, ruleset, strict=strict)
 
     monkeypatch.setattr(batch_module, "audit_table", failing)
     first, second = audit_batch([unknown_level1(), training()], MOF).rows
@@ -274,7 +276,7 @@ def test_read_mapping_reports_every_bad_entry(tmp_path: Path) -> None:
 def small_batch() -> BatchAudit:
     """The training table and a table that cannot be audited, whose title holds Markdown and HTML."""
     bad = dataclasses.replace(unknown_level1(), title="某某中心 | <b>*重点*</b> [链接](javascript:x)")
-    return audit_batch([training(), bad], MOF)
+    return audit_batch([training(), bad], MOF, strict=True)
 
 
 SUMMARY_ZH = """\
@@ -555,7 +557,7 @@ def test_report_names_never_collide() -> None:
 def test_progress_is_reported_after_each_file(folder: Path) -> None:
     """An event at the start and after each file: files done of all, tables so far, how many failed."""
     events: list[BatchProgress] = []
-    audit_batch(folder, MOF, progress=events.append)
+    audit_batch(folder, MOF, progress=events.append, strict=True)
     assert [(event.done, event.total, event.tables, event.failed, event.percent) for event in events] == [
         (0, 7, 0, 0, 0),
         (1, 7, 1, 0, 14),
@@ -663,14 +665,15 @@ def test_batch_html_escapes_every_cell() -> None:
     """The batch page escapes the summary and each embedded audit the same way."""
     hostile = hostile_table()
     failing = dataclasses.replace(unknown_level1(), title=HOSTILE)
-    page = render_batch_html(audit_batch([hostile, failing], MOF))
+    page = render_batch_html(audit_batch([hostile, failing], MOF, strict=True))
     assert "<script" not in page
     # the failed table's title, the finding on the row, the item's name and its explanation
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4
 
 
 def test_html_page_of_an_audit() -> None:
-    """Chinese by default: the title, totals and grades, findings coloured by severity, items explained."""
+    """Chinese by default: the title, totals and grades, findings coloured by severity with over- and
+    under-claims told apart, their kinds in words, items explained."""
     page = render_html(audit_table(training(), MOF))
     assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n')
     assert page.endswith("</section>\n</main>\n</body>\n</html>\n")
@@ -679,11 +682,13 @@ def test_html_page_of_an_audit() -> None:
         '<tr><th>总分</th><td class="num">92.67</td><td class="num">79.27</td><td class="num bad">+13.40</td></tr>'
     ) in page
     assert "<h2>发现：错误 5，警告 1，提示 2</h2>" in page
-    assert (
-        '<tr class="warning"><td class="num">2</td><td><span class="badge warning">警告</span></td>'
+    assert (  # an under-claim: its own word and colour, never the over-claims' red
+        '<tr class="warning"><td class="num">5</td><td><span class="badge warning under">警告·少计</span></td>'
         '<td>自评表!A9</td><td class="text">培训班期数：自评 7 分，按规则应得 10.00 分，相差 -3.00 分：目标已完成但扣了 3 分。</td>'
-        "<td><code>row-score</code></td></tr>"
+        "<td>自评得分与规则计算的不符</td></tr>"
     ) in page
+    assert '<td class="num">10.00</td><td class="num under">-3.00</td>' in page
+    assert '<span class="badge error over">错误·多计</span>' in page
     assert (
         '<tr class="off"><td>自评表!A8</td><td>培训人次</td><td class="num">10</td><td class="num">10</td>'
         '<td class="num">9.60</td><td class="num bad">+0.40</td><td class="text">'

@@ -597,7 +597,7 @@ CHANGES = [
     pytest.param(RATIO, {**RATIO, "extra": '\n[tables]\nreverse = "inverse"\n'},
                  "规则信息变化\n  自评表计分规则：— → reverse = inverse\n", id="table-policy-added"),
     pytest.param({**RATIO, "extra": "\n[tables]\n"}, {**RATIO, "extra": '\n[tables]\nunparseable = "zero"\n'},
-                 "规则信息变化\n  自评表计分规则 unparseable：error → zero\n", id="table-policy-key"),
+                 "规则信息变化\n  自评表计分规则 unparseable：reported → zero\n", id="table-policy-key"),
     pytest.param(RATIO, {"method": "boolean", "inputs": {"x": "number"}, "value": "x >= 100"},
                  "计分方法变更\n  测试指标 [item]：比率法 → 是否达成\n\n"
                  "计分参数变更\n  测试指标 [item]\n    实际值：x → —\n    目标值：100 → —\n    取值：— → x >= 100\n",

@@ -161,7 +161,7 @@ def units_document(v: Values) -> dict[str, Any]:
 def tables_documents(v: Values) -> dict[str, dict[str, Any]]:
     """Two table files. Every cell of the first holds the hostile value but its first-level names (one
     matches the printable name the ruleset's [tables] policy maps); the second cannot be audited (its
-    first-level name is no one's) and its failure is reported."""
+    points are negative, which no reading can score) and its failure is reported."""
     h, p = v.hostile, v.printable
     budget = {"initial": 50, "adjusted": 50, "executed": 48.37, "points": 10, "reported_rate": "96.74%", "reported": 9}
     rows = [
@@ -175,7 +175,7 @@ def tables_documents(v: Values) -> dict[str, dict[str, Any]]:
     ]  # fmt: skip
     audited = {"id": h, "title": h, "year": 2023, "budget": budget, "rows": rows, "reported_total": 85,
                "reported_grade": h}  # fmt: skip
-    failing = {"id": h, "title": h, "rows": [{**rows[0], "level1": "未知" + h}], "reported_grade": h}
+    failing = {"id": h, "title": h, "rows": [{**rows[0], "level1": "未知" + h, "points": -1}], "reported_grade": h}
     return {f"a-{v.file}.json": {"tables": [audited]}, f"b-{v.file}.json": {"tables": [failing]}}
 
 
@@ -470,7 +470,7 @@ def summary_cells(start: str, tmp_path: Path) -> tuple[list[list[str]], list[lis
                                 source=start + "t.xlsx")  # fmt: skip
     failing = dataclasses.replace(table, rows=table.rows[:1], id="x", source=start + "bad.xlsx")
     failing = dataclasses.replace(failing, rows=(dataclasses.replace(table.rows[0], level1="未知"),))
-    batch = audit_batch([table, failing], MOF)
+    batch = audit_batch([table, failing], MOF, strict=True)  # the unknown 一级指标 refused: an error row
     assert batch.failures  # the error column is written
     path = write_summary_csv(batch, tmp_path / "summary.csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))

@@ -394,7 +394,7 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         raise AssertionError("an input was read before the outputs were checked")
 
     monkeypatch.setattr(perfscore.cli, "load", read)
-    monkeypatch.setattr(batch_module, "read_tables", read)
+    monkeypatch.setattr(batch_module, "read_parts", read)  # how the batch reads each file
     return tmp_path
 
 

@@ -49,7 +49,13 @@ def declared(path: Path) -> dict[str, str]:
 
 def test_the_repository_has_rulesets_to_ship() -> None:
     """The folder the package is built from holds the two rulesets the README lists."""
-    assert [path.name for path in FILES] == ["department-wide.toml", "project-mof-2020.toml"]
+    assert [path.name for path in FILES] == [
+        "department-wide.toml",
+        "project-execution-bands.toml",
+        "project-four-stage.toml",
+        "project-management-performance.toml",
+        "project-mof-2020.toml",
+    ]
 
 
 def test_shipped_lists_the_rulesets_folder() -> None:
@@ -107,7 +113,8 @@ def test_an_unknown_id_lists_the_shipped_ones() -> None:
     assert isinstance(caught.value, UnreadableFileError)
     assert str(caught.value) == (
         "department-wid: cannot read the ruleset: no such file, and no ruleset shipped with perfscore has the id "
-        "department-wid; the shipped ones are department-wide, project-mof-2020 (did you mean 'department-wide'?)"
+        "department-wid; the shipped ones are department-wide, project-execution-bands, project-four-stage, "
+        "project-management-performance, project-mof-2020 (did you mean 'department-wide'?)"
     )
 
 
@@ -273,4 +280,7 @@ def test_the_installed_wheel_loads_by_id(wheel: Path, tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False
     )
     assert (completed.returncode, completed.stderr) == (0, "")
-    assert completed.stdout == "department-wide project-mof-2020\n99.75\n"
+    assert completed.stdout == (
+        "department-wide project-execution-bands project-four-stage project-management-performance "
+        "project-mof-2020\n99.75\n"
+    )

@@ -371,10 +371,15 @@ class TestFolder:
         """Every sample table file in tests/tables (not the custom/ subfolder, not the script)."""
         assert [table.id for table in read_tables(TABLES)] == [
             "anhui-2022-project",
+            "bands-2023-project",
             "chongqing-2023-management",
+            "forestry-2023-department",
+            "forms-2023-project",
+            "four-stage-2023-project",
             "liwan-2023",
             "hubei-2023-workbook/项目1-道路养护",
             "hubei-2023-workbook/项目2-职业培训",
+            "management-2023-project",
             "school-a",
             "school-b",
             "shandong-2023-project",
@@ -746,14 +751,17 @@ def test_samples_are_reproducible(tmp_path: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     written = module.main(tmp_path)
-    assert [path.name for path in written] == [
+    assert [path.relative_to(tmp_path).as_posix() for path in written] == [
         "anhui-2022-project.xlsx",
         "sichuan-2023-department.xlsx",
         "hubei-2023-workbook.xlsx",
+        "forms-2023-project.xlsx",
+        "broken/two-sheets-2023.xlsx",
         "chongqing-2023-management.csv",
     ]
     for path in written:
-        assert path.read_bytes() == (TABLES / path.name).read_bytes(), path.name
+        relative = path.relative_to(tmp_path)
+        assert path.read_bytes() == (TABLES / relative).read_bytes(), relative.as_posix()
 
 
 # --- what docs/tables.md says ---------------------------------------------------------------

@@ -44,6 +44,10 @@ DOC = ROOT / "docs" / "tables.md"
 
 PROJECT = "project-mof-2020"
 DEPARTMENT = "department-wide"
+BANDS = "project-execution-bands"
+FOUR_STAGE = "project-four-stage"
+MANAGEMENT = "project-management-performance"
+FORMS = "自评表"
 
 
 #: A finding as compared here: severity, code, where (the cell), row index, indicator, reported, recomputed.
@@ -151,13 +155,13 @@ SAMPLES = (
         reported_total="96.48",  # = 9.76 + 48.72 + 28 + 10: the items as the unit scored them
         reported_grade="优",
         findings=(
-            F("error", "tier-band", f"{ANHUI_SHEET}!A22", 9, "工程运行维护机制", "8", "6"),
+            F("error", "tier-band", f"{ANHUI_SHEET}!G22", 9, "工程运行维护机制", "8", "6"),
             F("error", "total-score", reported="96.48", recomputed="94.48"),  # +2.00
         ),
         messages=(
             Message(
                 "tier-band",
-                f"{ANHUI_SHEET}!A22",
+                f"{ANHUI_SHEET}!G22",
                 "工程运行维护机制：实际完成「基本达成」属「部分达成」档（[6, 8) 分），自评 8 分不在该档内；"
                 "按该档默认分 6.00 分计，相差 +2.00 分。",
                 "工程运行维护机制: the actual '基本达成' is in the tier “partly achieved” ([6, 8) points) but the "
@@ -193,9 +197,9 @@ SAMPLES = (
             # points: 产出 20 + 20 + 10 + 10 = 60, 效益 20, 满意度 10, 预算执行率 10 (the row) = 100: no total-points
             F("warning", "level1-points", f"{ROADS}!A7", 0, "产出指标", "60", "50"),  # 20 + 20 + 10 + 10
             F("warning", "level1-points", f"{ROADS}!A11", 4, "效益指标", "20", "30"),
-            F("error", "row-score", f"{ROADS}!A9", 2, "养护完成时间", "9.95", "0"),
-            F("error", "tier-band", f"{ROADS}!A11", 4, "道路通行效率提升", "17", "12"),
-            F("info", "no-note", f"{ROADS}!A13", 6, "预算执行率"),  # 9.95 of 10, no 偏差原因
+            F("error", "row-score", f"{ROADS}!G9", 2, "养护完成时间", "9.95", "0"),
+            F("error", "tier-band", f"{ROADS}!G11", 4, "道路通行效率提升", "17", "12"),
+            F("info", "no-note", f"{ROADS}!H13", 6, "预算执行率"),  # 9.95 of 10, no 偏差原因
             # 20 + 20 + 9.95 + 10 + 17 + 10 + 9.95 = 96.90, not 96.1 (the block is not an item: no 得分 needed)
             F("error", "total-sum", reported="96.1", recomputed="96.90"),  # 96.1 − 96.90 = −0.80
             F("error", "total-score", reported="96.1", recomputed="81.95"),  # 96.1 − 81.95 = +14.15
@@ -203,7 +207,7 @@ SAMPLES = (
         messages=(
             Message(
                 "row-score",
-                f"{ROADS}!A9",
+                f"{ROADS}!G9",
                 "养护完成时间：自评 9.95 分，按规则应得 0.00 分，相差 +9.95 分：计划 2023-11-30 前完成，"
                 "实际 2023-12-15 才完成，不得分。",
                 "养护完成时间: self-scored 9.95, the rule gives 0.00, a difference of +9.95: finished 2023-12-15, "
@@ -237,13 +241,13 @@ SAMPLES = (
         findings=(
             F("warning", "level1-points", f"{TRAINING}!B8", 0, "产出指标", "40", "50"),
             F("warning", "level1-points", f"{TRAINING}!B11", 2, "效益指标", "40", "30"),
-            F("error", "row-score", f"{TRAINING}!B9", 1, "培训合格率", "18.5", "18.44"),  # +0.06 > 0.01
+            F("error", "row-score", f"{TRAINING}!H9", 1, "培训合格率", "18.5", "18.44"),  # +0.06 > 0.01
             F("error", "total-score", reported="98.5", recomputed="98.44"),
         ),
         messages=(
             Message(
                 "row-score",
-                f"{TRAINING}!B9",
+                f"{TRAINING}!H9",
                 "培训合格率：自评 18.5 分，按规则应得 18.44 分，相差 +0.06 分：实际完成目标的 92.22%，按比例计分。",
                 "培训合格率: self-scored 18.5, the rule gives 18.44, a difference of +0.06: actual 92.22% of target, "
                 "scored in proportion.",
@@ -273,14 +277,14 @@ SAMPLES = (
         reported_total="96.59",  # 9.79 + 15 + 15 + 10 + 9.8 + 18 + 9 + 10: adds up
         reported_grade="优",
         findings=(
-            F("error", "tier-band", "A14", 5, "群众环境卫生意识提升", "9", "6"),
-            F("info", "no-note", "A14", 5, "群众环境卫生意识提升"),
+            F("error", "tier-band", "G14", 5, "群众环境卫生意识提升", "9", "6"),
+            F("info", "no-note", "H14", 5, "群众环境卫生意识提升"),
             F("error", "total-score", reported="96.59", recomputed="93.59"),  # +3.00
         ),
         messages=(
             Message(
                 "no-note",
-                "A14",
+                "H14",
                 "群众环境卫生意识提升：未得满分（9 / 10 分），但未填写偏差原因分析及改进措施。",
                 "群众环境卫生意识提升: not at full marks (9 of 10) but no explanation of the shortfall "
                 "(偏差原因分析及改进措施) is given.",
@@ -490,6 +494,203 @@ SAMPLES = (
             ),
         ),
     ),
+    # Every form a reviewer reads (forms-2023-project.xlsx, made by make_samples.py), under the project
+    # template: nothing is refused; each assumption is a finding at the cell it is about.
+    Sample(
+        "forms-2023-project.xlsx",
+        "forms-2023-project.xlsx",
+        "forms-2023-project",
+        PROJECT,
+        budget="9.65",  # only the printed rate, 96.5%, and 分值 10: 0.965 × 10 = 9.65
+        rows=(
+            "3",  # 项目决策 (not a first level of the template): 符合相关规定 / 符合相关规定 → 达成 [2.4, 3]; 3 stands
+            "2",  # 合规 / 合规 → 达成 [1.6, 2]; 2 stands
+            "8",  # ≥2万亩, 2.1万亩 → 8
+            "5",  # ≥250米, 「≥266米」 read as 266米 → 5
+            "4",  # ≥500户, 520人: 人 does not convert to 户, compared as written, 520 ≥ 500 → 4
+            "6",  # ﹦100% (= read ≥), 「100」 read as 100% → 6
+            "5",  # ≥90百分比 (百分比 is %), 92% → 5
+            "4",  # ≥8厘米, 0.09米 = 9厘米 → 4
+            "5",  # by 2023-11-30, done 2023-11-20 → 5
+            "4",  # ≤5天, 96小时 = 4天 → 4
+            "5",  # ≤202.6万元, 「132.9」 read as 132.9万元 → 5
+            "4",  # ≤3000元/人*月 (a unit of its own), 2800元/人*月 → 4
+            "5",  # ≥50公斤, 0.06吨 = 60公斤 → 5
+            "5",  # 严格执行相关制度规定 / 及时 → 达成 [4, 5]; 5 stands
+            "3",  # 及时 / 基本及时 → 部分达成 [3, 4); 5 outside → 60% × 5 = 3.00
+            "5",  # empty target: 「达到60%」 in the name → ≥60%; 62% → 5
+            "4",  # empty target, none in the name: the unit's 4 kept, to be checked by hand
+            "5",  # 群众投诉发生率 (投诉, 发生: lower is better), 0.5% read ≤0.5%; 0.2% → 5
+            "10",  # ≥90%, 「详见附件」 is not a value: the unit's 10 kept, to be checked by hand
+        ),
+        # 9.65 + 3 + 2 + (8 + 5 + 4 + 6 + 5 + 4 + 5 + 4 + 5 + 4) + (5 + 5 + 3 + 5 + 4 + 5) + 10 = 101.65
+        total="101.65",
+        grade="优",  # what the scale says of 101.65; the audit shows no grade above the full score of 100
+        reported_total="103.65",  # 9.65 + 5 + 50 + 29 + 10: adds up
+        reported_grade="优",
+        findings=(
+            F("error", "above-total", reported="103.65", recomputed="101.65"),  # 101.65 > 100: no grade
+            F("error", "total-score", reported="103.65", recomputed="101.65"),  # +2.00
+            F("error", "total-points", reported="105", recomputed="100"),  # 10 + 5 + 50 + 30 + 10
+            F("warning", "unknown-level1", indicator="项目决策", reported="5"),  # one finding for its two rows
+            F("error", "tier-band", f"{FORMS}!G21", 14, "资金拨付及时性", "5", "3"),
+            F("warning", "unreadable", f"{FORMS}!D23", 16, "工程管护机制", "4", "4"),
+            F("warning", "unreadable", f"{FORMS}!E25", 18, "受益农户满意度", "10", "10"),
+            F("info", "assumed", f"{FORMS}!B4", None, "预算执行率"),  # only the rate
+            F("info", "assumed", f"{FORMS}!E10", 3, "新修机耕路"),  # 「≥266米」
+            F("info", "assumed", f"{FORMS}!E11", 4, "受益农户"),  # 户 and 人
+            F("info", "assumed", f"{FORMS}!E12", 5, "工程验收合格率"),  # 「100」
+            F("info", "assumed", f"{FORMS}!E17", 10, "项目总成本"),  # 「132.9」
+            F("info", "assumed", f"{FORMS}!C22", 15, "农田灌溉水有效利用率达到60%"),  # the target in the name
+            F("info", "assumed", f"{FORMS}!D24", 17, "群众投诉发生率"),  # ≤ assumed
+        ),
+        messages=(
+            Message(
+                "assumed",
+                f"{FORMS}!D24",
+                "群众投诉发生率：指标名称含「发生」，越低越好：年度指标值「0.5%」未写比较符号，按「≤」计分。",
+                "群众投诉发生率: the indicator's name says '发生', lower is better: the target '0.5%' has no "
+                "comparison and is read as ≤.",
+            ),
+            Message(
+                "unreadable",
+                f"{FORMS}!E25",
+                "受益农户满意度：实际完成值「详见附件」无法识别：写的是文字，目标是数值；应为带单位的实际完成数值"
+                "（52个、96.5%）、完成日期（9月20日）或词表中的用语；保留单位自评 10.00 分，需人工复核。",
+                "受益农户满意度: actual (实际完成值) '详见附件' cannot be read: this is written in words; expected a "
+                "number such as 90%, as the target '≥90%' is a number; the unit's own score of 10.00 is kept, to be "
+                "checked by hand.",
+            ),
+            Message(
+                "unknown-level1",
+                "",
+                "一级指标「项目决策」与规则的一级指标（预算执行率、产出指标、效益指标、满意度指标）都不匹配：其下 2 项按表中"
+                "分值计入，共 5 分；可在规则的 [tables.level1] 中指明它属于哪个一级指标。",
+                "The first-level indicator '项目决策' matches none of the ruleset's (预算执行率 (Budget execution "
+                "rate), 产出指标 (Output), 效益指标 (Effect), 满意度指标 (Satisfaction)): its 2 rows are scored by "
+                "their own points, 5 in all; [tables.level1] in the ruleset can say where it belongs.",
+            ),
+        ),
+    ),
+    # Under project-execution-bands: budget execution in bands. 409 / 480 = 85.21% is in [80%, 90%): 80% of
+    # 10 = 8.00, where the unit wrote 8.52 (85.21% × 10, the 10号 way).
+    Sample(
+        "bands-2023-project.csv",
+        "bands-2023-project.csv",
+        "bands-2023-project",
+        BANDS,
+        budget="8",  # 409 / 480 = 0.852083…, band [0.8, 0.9): 0.8 × 10 = 8.00
+        rows=(
+            "20",  # ≥40个, 42个 → 20
+            "15",  # =100%, 「=100%」 read as 100% → 15
+            "15",  # by 2023-10-31, done 2023-09-28 → 15
+            "18",  # 明显提升 / 有所提升 → 部分达成 [18, 24); 24 outside → 60% × 30 = 18.00
+            "10",  # ≥90%, 94% → 10
+        ),
+        total="86",  # 8 + 20 + 15 + 15 + 18 + 10 (80 ≤ 86 < 90: 良)
+        grade="良",
+        reported_total="92.52",  # 8.52 + 20 + 15 + 15 + 24 + 10: adds up
+        reported_grade="优",
+        findings=(
+            F("error", "total-score", reported="92.52", recomputed="86"),  # +6.52
+            F("error", "grade"),  # 优 against 良
+            F("error", "tier-band", "G10", 3, "老年人生活照料水平", "24", "18"),
+            F("error", "budget-score", "B4", None, "预算执行率", "8.52", "8"),  # +0.52 under the bands
+            F("info", "assumed", "E8", 1, "服务规范达标率"),  # 「=100%」
+        ),
+        messages=(
+            Message(
+                "budget-score",
+                "B4",
+                "预算执行率：自评 8.52 分，按规则应得 8.00 分，相差 +0.52 分：执行率 85.21%，按规则「项目支出绩效自评"
+                "（预算执行率分档计分）」的预算执行率计分办法计分。",
+                "预算执行率: self-scored 8.52, the rule gives 8.00, a difference of +0.52: execution rate 85.21%, "
+                "scored by the budget rule of project-execution-bands.",
+            ),
+        ),
+    ),
+    # Under project-four-stage: 决策 / 过程 / 产出 / 效益, the 预算执行率 a row under 过程, no budget block.
+    Sample(
+        "four-stage-2023-project.csv",
+        "four-stage-2023-project.csv",
+        "four-stage-2023-project",
+        FOUR_STAGE,
+        budget=None,
+        rows=(
+            "8",  # 符合相关规定 / 符合相关规定 → 达成 [6.4, 8]; 8 stands
+            "4.2",  # 合规 / 基本合规 → 部分达成 [4.2, 5.6); 6 outside → 60% × 7 = 4.20
+            "9.85",  # ≥95%, 93.6%: 93.6 / 95 × 10 = 9.8526… → 9.85
+            "15",  # 严格执行相关制度规定 / 合规 → 达成 [12, 15]; 15 stands
+            "24.69",  # ≥120公里, 118500米 = 118.5公里: 118.5 / 120 × 25 = 24.6875 → 24.69
+            "15",  # ≥85%, 87% → 15
+            "10",  # 明显改善 / 明显改善 → 达成; 10 stands
+            "10",  # ≥90%, 91.5% → 10
+        ),
+        total="96.74",  # 8 + 4.2 + 9.85 + 15 + 24.69 + 15 + 10 + 10
+        grade="优",
+        reported_total="99",  # 8 + 6 + 10 + 15 + 25 + 15 + 10 + 10: adds up
+        reported_grade="优",
+        findings=(
+            F("error", "total-score", reported="99", recomputed="96.74"),  # +2.26
+            F("error", "tier-band", "G6", 1, "绩效目标合理性", "6", "4.2"),
+            F("error", "row-score", "G9", 4, "养护农村公路里程", "25", "24.69"),
+            F("error", "row-score", "G7", 2, "预算执行率", "10", "9.85"),
+        ),
+    ),
+    # Under project-management-performance: 项目管理 60 (the budget block's 20 counts there) and 项目绩效 40.
+    Sample(
+        "management-2023-project.csv",
+        "management-2023-project.csv",
+        "management-2023-project",
+        MANAGEMENT,
+        budget="19.4",  # 776 / 800 = 0.97 × 20 = 19.40
+        rows=(
+            "20",  # 合规 / 合规 → 达成; 20 stands
+            "12",  # 规范 / 基本规范 → 部分达成 [12, 16); 18 outside → 60% × 20 = 12.00
+            "20",  # ≥1.2万平方米, 12650平方米 = 1.265万平方米 → 20
+            "20",  # 明显改善 / 明显改善 → 达成; 20 stands
+        ),
+        total="91.4",  # 19.4 + 20 + 12 + 20 + 20
+        grade="优",
+        reported_total="97.4",  # 19.4 + 20 + 18 + 20 + 20: adds up
+        reported_grade="优",
+        findings=(
+            F("error", "total-score", reported="97.4", recomputed="91.4"),  # +6.00
+            F("error", "tier-band", "G7", 1, "项目实施规范性", "18", "12"),
+        ),
+    ),
+    # A county forestry bureau under department-wide: lower-is-better rates written without a comparison.
+    # Read as ≥ they would score 0 (0% of 0.9%) and give confident wrong findings; read as ≤ they are met.
+    Sample(
+        "forestry-2023-department.csv",
+        "forestry-2023-department.csv",
+        "forestry-2023-department",
+        DEPARTMENT,
+        budget="14.55",  # 2037 / 2100 = 0.97 × 15 = 14.55
+        rows=(
+            "10",  # ≥3000亩, 3150亩 → 10
+            "10",  # ≥1200亩, 1230亩 → 10
+            "10",  # 0.9% on 森林火灾受害率 (受害): ≤0.9%; 0% → 10
+            "10",  # 4‰ on 主要林业有害生物成灾率 (成灾): ≤4‰; 2.1‰ → 10
+            "15",  # ≥62%, 62.3% → 15
+            "5",  # ≤10件, 「=0件」 read as 0件 → 5
+            "10",  # ≥90%, 93% → 10
+            "5",  # 100% on 财政供养人员控制率 (控制): ≤100%; 92% → 5
+            "5",  # 合规 / 合规 → 达成; 5 stands
+            "5",  # 100% on 三公经费控制率 (控制): ≤100%; 85% → 5
+        ),
+        total="99.55",  # 14.55 + 40 + 30 + 15
+        grade="优",
+        reported_total="99.55",
+        reported_grade="优",
+        findings=(
+            F("info", "assumed", "D8", 2, "森林火灾受害率"),
+            F("info", "assumed", "D9", 3, "主要林业有害生物成灾率"),
+            F("info", "assumed", "E11", 5, "林业行政案件发生数"),
+            F("info", "assumed", "D13", 7, "财政供养人员控制率"),
+            F("info", "assumed", "D15", 9, "三公经费控制率"),
+        ),
+    ),
 )
 
 BY_LABEL = {sample.label: sample for sample in SAMPLES}
@@ -593,7 +794,7 @@ MESSAGES = [(sample, message) for sample in SAMPLES for message in sample.messag
 def test_a_finding_in_full(sample: Sample, message: Message) -> None:
     """The message a reviewer reads, in Chinese and in English."""
     matches = [f for f in audit_of(sample).findings if (f.code, f.where) == (message.code, message.where)]
-    assert [(f.message("zh"), f.message("en")) for f in matches][:1] == [(message.zh, message.en)]
+    assert (message.zh, message.en) in [(f.message("zh"), f.message("en")) for f in matches]
 
 
 def test_a_table_filled_by_the_rules_has_nothing_to_report() -> None:
@@ -633,9 +834,11 @@ def test_the_audit_reports_what_the_sample_gets_wrong(label: str, code: str, rep
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=ids)
 def test_no_budget_block_is_mis_scored(sample: Sample) -> None:
-    """Every budget score and rate a sample writes is min(executed / adjusted, 1) × points, within 0.01."""
+    """Every budget score and rate a sample writes is min(executed / adjusted, 1) × points, within 0.01 —
+    except the banded one, where the unit's 8.52 is min(rate, 1) × points but the ruleset's bands give 8."""
     codes = {finding.code for finding in audit_of(sample).findings}
-    assert not codes & {"budget-score", "budget-rate"}
+    expected = {"budget-score"} if sample.ruleset == BANDS else set()
+    assert codes & {"budget-score", "budget-rate"} == expected
 
 
 # --- docs/tables.md lists the same numbers ----------------------------------------------------------------

@@ -406,10 +406,10 @@ def broken() -> Table:
 
 
 def test_unreadable_cells_under_error_are_one_located_data_error() -> None:
-    """unparseable = "error": every problem, each naming its cell and quoting what was written (the row
+    """strict (or unparseable = "error"): every problem, each naming its cell and quoting what was written (the row
     without points is not one: it scores 0, for the audit to report)."""
     with pytest.raises(DataError) as caught:
-        score_table(broken(), MOF)
+        score_table(broken(), MOF, strict=True)
     assert str(caught.value) == (
         "t.xlsx: 3 problems in the data\n"
         "  t.xlsx: 自评表!A8: target (年度指标值) '≥五十个' cannot be read: these words are not in the "
@@ -425,10 +425,10 @@ def test_unreadable_cells_under_error_are_one_located_data_error() -> None:
 
 
 def test_a_hand_built_table_is_located_by_row_index() -> None:
-    """Without cells, problems name the row's index in table.rows."""
+    """Without cells, problems name the row's index in table.rows (strict: refused)."""
     table = Table("hand", rows=(row(None, "产出指标", "数量", "甲", "≥50", "很多", "10"),))
     with pytest.raises(DataError) as caught:
-        score_table(table, base())
+        score_table(table, base(), strict=True)
     (problem,) = caught.value.problems
     assert problem.location.render() == "<string>: rows[0]"
     assert problem.message.startswith("actual (实际完成值) '很多' cannot be read: this is written in words")
@@ -448,14 +448,13 @@ def readable_only(policy: str) -> tuple[TableScore, Table]:
 
 
 def test_unreadable_cells_scored_zero_with_the_reason() -> None:
-    """unparseable = "zero": the row scores 0 and says why; the cell is listed."""
+    """unparseable = "zero": the row scores 0 and says why, in Chinese on a Chinese page; the cell is listed."""
     scored, _ = readable_only("zero")
     assert [scored.item(i).score for i in range(3)] == [D("0.00"), D("10.00"), D("0.00")]
     assert scored.total == D("10.00")
     assert scored.item(0).explain("zh") == (
-        "培训人次：年度指标值「≥五十个」无法识别（these words are not in the vocabulary; expected a number with "
-        "its unit and comparison (≥50个, 95%以上), a deadline (9月前) or words from the vocabulary），按 0 分计；"
-        "得 0.00 分（满分 10 分），扣 10.00 分。"
+        "培训人次：年度指标值「≥五十个」无法识别（该用语不在词表中；应为带比较符号和单位的数值（≥50个、95%以上）、"
+        "完成时限（9月前）或词表中的用语），按 0 分计，需人工复核；得 0.00 分（满分 10 分），扣 10.00 分。"
     )
     assert [(u.row, u.column, u.text, u.action) for u in scored.unparseable] == [
         (0, "target", "≥五十个", "zero"),
@@ -478,10 +477,13 @@ def test_unreadable_cells_keep_the_units_score_when_asked() -> None:
 
 
 def test_an_unusable_budget_block_follows_the_policy() -> None:
-    """An adjusted budget of 0 cannot give a rate: an error by default, 0 under "zero"."""
+    """An adjusted budget of 0 cannot give a rate: refused when strict, the unit's own 10 kept by
+    default, 0 under "zero"."""
     table = Table("b", budget=BudgetBlock(None, D(0), D(5), D(10), None, D(10), Cell("t.xlsx", SHEET, 4, "B")))
+    kept = score_table(table, base())
+    assert kept.budget_item is not None and kept.budget_item.score == D("10.00")
     with pytest.raises(DataError) as caught:
-        score_table(table, base())
+        score_table(table, base(), strict=True)
     assert str(caught.value.problems[0].render()) == (
         "t.xlsx: 自评表!B4: adjusted budget (全年预算数) '0' cannot be read: the rate needs an adjusted budget above 0"
     )
@@ -490,7 +492,7 @@ def test_an_unusable_budget_block_follows_the_policy() -> None:
     assert scored.unparseable[0].row is None
     empty = Table("e", budget=BudgetBlock(None, D(100), None, D(10)))
     with pytest.raises(DataError) as caught:
-        score_table(empty, base())
+        score_table(empty, base(), strict=True)
     assert caught.value.problems[0].message == (
         "amount executed (全年执行数) '' cannot be read: the cell is empty; the rate needs both amounts"
     )

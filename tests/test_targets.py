@@ -53,10 +53,11 @@ def on(text: str, month: int, day: int, year: int = YEAR) -> Measure:
 
 
 def refusal(call: object, *args: object, **kwargs: object) -> str:
-    """The message of the TextError a call raises."""
+    """The message of the TextError a call raises when reading strictly (``strict=True``, what
+    ``perfscore audit --strict`` reads with)."""
     assert callable(call)
     with pytest.raises(TextError) as caught:
-        call(*args, **kwargs)
+        call(*args, strict=True, **kwargs)
     return str(caught.value)
 
 
@@ -541,8 +542,8 @@ REFUSED_ACTUALS = [
     ),
     (
         "≤3天",
-        "48小时",
-        "actual '48小时': 小时 cannot be compared with 天; expected a number in 天 or a unit that converts to it, "
+        "2月",
+        "actual '2月': 月 cannot be compared with 天; expected a number in 天 or a unit that converts to it, "
         "as the target is '≤3天'",
     ),
     (
@@ -672,8 +673,13 @@ def test_a_target_must_come_from_parse_target() -> None:
         ("52", "个", "个", "52"),
         ("7", "天", "天", "7"),
         ("1", "个", "人", None),
-        ("1", "天", "小时", None),
-        ("1", "年", "月", None),
+        ("1", "天", "小时", "24"),
+        ("1", "年", "月", "12"),
+        ("36", "小时", "天", "1.5"),
+        ("250", "厘米", "米", "2.5"),
+        ("1.2", "公里", "米", "1200.0"),
+        ("2", "吨", "公斤", "2000"),
+        ("1", "天", "月", None),
         ("1", "元", "%", None),
         ("1", "元/人", "元/户", None),
         ("1", "万天", "天", None),
@@ -699,7 +705,7 @@ def test_convert_keeps_every_digit_of_a_long_number() -> None:
 def test_text_error_is_data() -> None:
     """A TextError carries what was written, the problem, what was expected and which column; it is a ValueError."""
     with pytest.raises(TextError) as caught:
-        parse_actual("50人", parse_target("≥50个"))
+        parse_actual("50人", parse_target("≥50个"), strict=True)
     error = caught.value
     assert (error.text, error.role, error.problem) == ("50人", "actual", "人 cannot be compared with 个")
     assert error.expected == "a number in 个 or a unit that converts to it, as the target is '≥50个'"
@@ -798,8 +804,8 @@ def shown(measure: Measure) -> str:
 
 def test_docs_have_the_forms_tables() -> None:
     """The forms section holds the targets, actuals and refusals tables, each with many rows."""
-    targets, actuals, refused = doc_tables("Accepted target and actual forms")
-    assert (len(targets) >= 60, len(actuals) >= 20, len(refused) >= 15) == (True, True, True)
+    targets, actuals, _, assumed, refused = doc_tables("Accepted target and actual forms")
+    assert (len(targets) >= 60, len(actuals) >= 20, len(assumed) >= 8, len(refused) >= 15) == (True,) * 4
 
 
 def test_docs_target_forms_read_as_documented() -> None:
@@ -822,14 +828,46 @@ def test_docs_actual_forms_read_as_documented() -> None:
 
 def test_docs_refused_forms_are_refused() -> None:
     """Every row of the documented refusals is refused: the target itself, or the actual against it."""
-    refused = doc_tables("Accepted target and actual forms")[2]
+    refused = doc_tables("Accepted target and actual forms")[4]
     roles = []
-    for row in refused:
-        with pytest.raises(TextError) as caught:
-            target = parse_target(written(row[0]), year=YEAR)
-            parse_actual(written(row[1]), target, year=YEAR)
-        roles.append((row[0], row[1], caught.value.role))
-    assert roles == [(row[0], row[1], "target" if row[1] == "—" else "actual") for row in refused]
+    for strict in (False, True):
+        for row in refused:
+            with pytest.raises(TextError) as caught:
+                target = parse_target(written(row[0]), year=YEAR, strict=strict)
+                parse_actual(written(row[1]), target, year=YEAR, strict=strict)
+            roles.append((row[0], row[1], caught.value.role))
+    assert roles == [(row[0], row[1], "target" if row[1] == "—" else "actual") for row in refused] * 2
+
+
+def test_docs_forms_read_with_a_finding() -> None:
+    """Every row of «Read with a finding» reads as its 'Read as' column says, with the assumption its
+    'Finding' column names (— for none: a measure word of its own); strictly, every one is refused."""
+    table = doc_tables("Accepted target and actual forms")[3]
+    read, refused = [], []
+    for row in table:
+        target = parse_target(written(row[0]), year=YEAR)
+        actual = parse_actual(written(row[1]), target, year=YEAR)
+        keys = [assumed.key for assumed in (*target.assumed, *actual.assumed)]
+        read.append([row[0], row[1], shown(actual), f"`{keys[0]}`" if keys else "—"])
+        try:
+            parse_actual(written(row[1]), parse_target(written(row[0]), year=YEAR, strict=True), strict=True)
+        except TextError:
+            refused.append(row[1])
+    assert read == [[row[0], row[1], row[2], row[3].split(" ")[0]] for row in table]
+    assert refused == [row[1] for row in table]
+
+
+def test_docs_conversions_convert_as_listed() -> None:
+    """The conversions table: every unit of a family converts to every other (a unit listed as converting
+    to nothing else converts to none of them)."""
+    table = doc_tables("Accepted target and actual forms")[2]
+    families = {row[0]: row[1] for row in table}
+    assert set(families) == {"money", "percentages", "length", "area", "weight", "time", "万 and 亿", "per unit"}
+    for a, b in [("元", "亿元"), ("‰", "%"), ("毫米", "公里"), ("公顷", "平方公里"), ("克", "吨"), ("分钟", "周"),
+                 ("月", "年"), ("亩", "万亩"), ("元/人", "万元/人")]:  # fmt: skip
+        assert convert(Decimal(1), a, b) is not None, (a, b)
+    for a, b in [("亩", "平方米"), ("工作日", "天"), ("月", "天")]:
+        assert convert(Decimal(1), a, b) is None, (a, b)
 
 
 def test_docs_vocabulary_is_the_default_vocabulary() -> None:

@@ -116,6 +116,12 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--summary-xlsx", metavar="PATH", help="write the summary as .xlsx (needs perfscore[xlsx])")
     audit.add_argument("--reports", metavar="DIR", help="write a Markdown and an HTML report per table, and index.html")
     audit.add_argument("--progress", action="store_true", help="show progress on stderr even for a short run")
+    audit.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a table with a cell that cannot be scored by rule, naming each cell (by default: a finding, "
+        "the unit's own score kept for a manual check)",
+    )
 
     listing = commands.add_parser("rulesets", help="list the rulesets shipped with perfscore (usable by id)")
     listing.add_argument("--format", choices=("json", "text"), default="text", help="output format (default: text)")
@@ -256,7 +262,9 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             tables.require_openpyxl()  # before the run, not after auditing a thousand tables
         bar = tables.ProgressBar(stderr, lang=args.lang, always=args.progress)
         try:
-            audited = tables.audit_batch(args.table, ruleset, mapping=mapping, progress=bar)
+            audited = tables.audit_batch(
+                args.table, ruleset, mapping=mapping, progress=bar, strict=getattr(args, "strict", False)
+            )
         finally:
             bar.close()
         rows = audited.rows

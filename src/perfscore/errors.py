@@ -369,6 +369,8 @@ _CODES: dict[str, tuple[str, str]] = {
     "total-sum": ("填写的总分不等于各项得分之和", "a written total that is not the sum of the scores"),
     "total-score": ("总分与规则计算的不符", "a total that departs from the rules"),
     "grade": ("填写的等级与总分不符", "a written grade that does not fit the total"),
+    "assumed": ("读取单元格时作了假设，需核对", "an assumption made to read a cell, to be checked"),
+    "above-total": ("总分超过满分，不评定等级", "a total above the full score, given no grade"),
     # writing summaries and reports
     "output-is-input": ("输出文件就是输入之一（或含有输入）", "an output that is one of the inputs (or holds one)"),
     "same-output": ("两个输出指向同一个文件", "two outputs that name the same file"),

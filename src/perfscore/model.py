@@ -380,9 +380,17 @@ class TablePolicy(_Model):
         description="≥ 和 = 目标被大幅超出时的处理，如 { above = 1.3 } / what happens when an actual far exceeds a ≥ or = target, e.g. { above = 1.3 }",
     )
     unparseable: Literal["error", "zero", "reported"] = Field(
-        default="error",
-        description="无法读取的目标值或实际值：error 报错；zero 该行计 0 分；reported 保留单位自评得分并注明待核"
-        " / a target or actual perfscore cannot read: error; zero (the row scores 0); reported (the unit's own score is kept, marked to be checked)",
+        default="reported",
+        description="无法读取的目标值或实际值：reported（默认）保留单位自评得分并注明需人工复核；zero 该行计 0 分；"
+        "error 报错拒审（同 perfscore audit --strict，只读已知写法）"
+        " / a target or actual perfscore cannot read: reported (the default: the unit's own score is kept, to be checked by hand);"
+        " zero (the row scores 0); error (the table is refused, as with perfscore audit --strict, which reads only the strict forms)",
+    )
+    directions: dict[str, Literal[">=", "<="]] = Field(
+        default={},
+        description='指标名称中的用语 → 未写比较符号的数值目标的方向，补充或覆盖内置越低越好用语（如 { "投诉" = "<=" }）'
+        " / words in an indicator's name → the direction of a target written without a comparison, added to or"
+        ' overriding the built-in lower-is-better words (e.g. { "投诉" = "<=" })',
     )
     scale: str = Field(default="default", description="定性指标所用的档次表 / the rating scale for qualitative rows")
     vocabulary: dict[str, str] = Field(

@@ -285,6 +285,72 @@ def hubei_workbook() -> Workbook:
     return book
 
 
+def forms_project() -> Workbook:
+    """A project table filled with every form a reviewer reads without hesitating, as published
+    tables write them: a budget block with only its printed rate, a first level the template does
+    not have (项目决策), an actual copied with its comparison (「≥266米」), bare numbers (「100」,
+    「132.9」), free measure words (亩, 元/人*月), conversions (米 and 厘米, 小时 and 天, 吨 and
+    公斤), 「百分比」, units that disagree (户 and 人), stock phrases (「严格执行相关制度规定」,
+    「及时」, 「基本及时」), a target written in the indicator's name, an empty target with none
+    there, a lower-is-better rate with no comparison, and an actual that is not a value at all."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "自评表"
+    put(sheet, "A1", "2023年度项目支出绩效自评表", merge="A1:H1")
+    put(sheet, "A2", "项目名称：")
+    put(sheet, "B2", "某县高标准农田建设项目", merge="B2:H2")
+    row(sheet, 3, ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    row(sheet, 4, ["年度资金总额", "—", "—", "—", 10, "96.5%", 9.65], {6: "0.00"})
+    row(sheet, 6, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"])
+    indicators = [
+        ("项目决策", "项目立项", "立项依据充分性", "符合相关规定", "符合相关规定", 3, 3, None),
+        (None, "资金分配", "资金分配合理性", "合规", "合规", 2, 2, None),
+        ("产出指标", "数量指标", "新建高标准农田面积", "≥2万亩", "2.1万亩", 8, 8, None),
+        (None, None, "新修机耕路", "≥250米", "≥266米", 5, 5, None),
+        (None, None, "受益农户", "≥500户", "520人", 4, 4, None),
+        (None, "质量指标", "工程验收合格率", "﹦100%", 100, 6, 6, None),
+        (None, None, "灌溉保证率", "≥90百分比", "92%", 5, 5, None),
+        (None, None, "渠道衬砌厚度", "≥8厘米", "0.09米", 4, 4, None),
+        (None, "时效指标", "项目完工时间", "2023年11月底前", "2023年11月20日", 5, 5, None),
+        (None, None, "问题整改时限", "≤5天", "96小时", 4, 4, None),
+        (None, "成本指标", "项目总成本", "≤202.6万元", 132.9, 5, 5, None),
+        (None, None, "管护人员补助标准", "≤3000元/人*月", "2800元/人*月", 4, 4, None),
+        ("效益指标", "经济效益指标", "亩均增产", "≥50公斤", "0.06吨", 5, 5, None),
+        (None, "社会效益指标", "经费支出合规性", "严格执行相关制度规定", "及时", 5, 5, None),
+        (None, None, "资金拨付及时性", "及时", "基本及时", 5, 5, None),
+        (None, "生态效益指标", "农田灌溉水有效利用率达到60%", None, "62%", 5, 5, None),
+        (None, "可持续影响指标", "工程管护机制", None, "已建立", 5, 4, "部分村组管护协议未签订"),
+        (None, None, "群众投诉发生率", "0.5%", "0.2%", 5, 5, None),
+        ("满意度指标", "服务对象满意度指标", "受益农户满意度", "≥90%", "详见附件", 10, 10, None),
+    ]
+    for offset, values in enumerate(indicators):
+        row(sheet, 7 + offset, list(values))
+    row(sheet, 26, ["总分", None, None, None, None, 105, 103.65], {6: "0.00"})
+    row(sheet, 27, ["评价等级", "优"])
+    put(sheet, "A29", "填表人：赵某    填报日期：2024年3月8日", merge="A29:H29")
+    return book
+
+
+def two_sheets() -> Workbook:
+    """A workbook of two project tables, the second with a 分值 written in words (「十」): that sheet
+    cannot be read, the first is audited all the same."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "项目1"
+    second = book.create_sheet("项目2")
+    for sheet, name, points in ((first, "村级道路硬化", 10), (second, "村级路灯安装", "十")):
+        row(sheet, 1, ["项目名称：", name])
+        row(sheet, 2, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+        row(sheet, 3, ["产出指标", "数量指标", "完成数量", "≥10个", "10个", 50, 50])
+        row(sheet, 4, [None, "质量指标", "验收合格率", "≥95%", "98%", points, 10])
+        row(sheet, 5, ["效益指标", "社会效益指标", "群众出行条件", "明显改善", "明显改善", 30, 30])
+        row(sheet, 6, ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", 10, 10])
+        row(sheet, 7, ["总分", None, None, None, None, None, 100])
+    return book
+
+
 CHONGQING_CSV = """\
 重庆市某某区部门整体支出绩效自评表,,,,,,,,
 单位名称,重庆市某某区司法局,,,,,,,
@@ -320,7 +386,10 @@ def main(folder: Path = HERE) -> list[Path]:
         ("anhui-2022-project.xlsx", anhui_project),
         ("sichuan-2023-department.xlsx", sichuan_department),
         ("hubei-2023-workbook.xlsx", hubei_workbook),
+        ("forms-2023-project.xlsx", forms_project),
+        ("broken/two-sheets-2023.xlsx", two_sheets),
     ]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         save(build(), folder / name)
         written.append(folder / name)
     path = folder / "chongqing-2023-management.csv"

@@ -25,7 +25,7 @@ from .batch import (
 )
 from .html import render_batch_html, render_html
 from .model import BudgetBlock, Cell, IndicatorRow, Table
-from .read import read_tables, table_files
+from .read import read_parts, read_tables, table_files
 from .score import TableScore, score_table
 from .targets import Measure, TextError, parse_actual, parse_target
 
@@ -49,6 +49,7 @@ __all__ = [
     "parse_actual",
     "parse_target",
     "read_mapping",
+    "read_parts",
     "read_tables",
     "render_audit",
     "render_batch_html",

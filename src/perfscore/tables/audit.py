@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..errors import SEVERITIES, Location, Problem, Severity
+from ..errors import CODES, SEVERITIES, Location, Problem, Severity
 from ..exact import CONTEXT, HUNDRED, ZERO, pinned, unsigned
 from ..messages import LANGS, Text, check_lang, in_lang, words
 from ..model import Grade, Tier
@@ -36,6 +36,7 @@ from ..ruleset import Indicator, Ruleset
 from ..text import columns, for_markdown, for_terminal, pad, percent, plain
 from .model import BudgetBlock, Cell, Table
 from .score import RowPlan, TableScore, Unreadable, cell_location, cell_ref, flat, score_table
+from .targets import Assumed
 
 __all__ = ["TOLERANCE", "Audit", "Bilingual", "Finding", "audit_table"]
 
@@ -43,6 +44,42 @@ FORMATS = ("text", "markdown", "json")
 
 #: The largest difference that is still rounding, not a finding.
 TOLERANCE = Decimal("0.01")
+
+# The cell each assumption is about: the target's, or (the others) the actual's.
+_ASSUMED_COLUMN = {"lower-better": "target", "target-from-name": "level3", "bare-target": "target"}
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def ranked(findings: list[Finding]) -> list[Finding]:
+    """Findings as a reviewer takes them: the table's own inconsistencies first (a total above the full
+    score, a 总分 that is not the sum of its items, a total or grade the rules do not give, points that
+    do not add up, first-level names and weights), then the rest by the points at stake (the largest
+    difference first), then errors before warnings before information, then in the order of the table."""
+
+    def key(item: tuple[int, Finding]) -> tuple[int, int, Decimal, int, int]:
+        index, finding = item
+        stake = abs(finding.difference) if finding.code not in _NOT_STAKES and finding.difference is not None else ZERO
+        table = _TABLE_ORDER.get(finding.code, len(_TABLE_ORDER) if finding.cell is None else None)
+        if table is not None:
+            return (0, table, -stake, _SEVERITY_RANK[finding.severity], index)
+        return (1, 0, -stake, _SEVERITY_RANK[finding.severity], index)
+
+    return [finding for _, finding in sorted(enumerate(findings), key=key)]
+
+
+# Findings about a score the table claims, told apart as over- and under-claims.
+_CLAIMS = frozenset(
+    {"row-score", "tier-band", "budget-score", "total-score", "total-sum", "above-points", "unreadable"}
+)
+# The table's own inconsistencies, in the order a reviewer takes them (before any row's).
+_TABLE_ORDER = {
+    code: rank
+    for rank, code in enumerate(
+        ("above-total", "total-sum", "total-score", "grade", "total-points", "unknown-level1", "level1-points")
+    )
+}
+# Findings whose difference is in declared points or percentage points, not points won or lost.
+_NOT_STAKES = frozenset({"budget-rate"})
 
 #: The words of an audit's report (its headings, severities and columns), in both languages.
 WORDS = words(
@@ -52,10 +89,13 @@ WORDS = words(
         "title": ("自评表审核", "Audit of the self-evaluation table"), "ruleset": ("规则", "Ruleset"),
         "total": ("总分", "Total"), "grade": ("等级", "Grade"), "reported": ("自评", "reported"),
         "recomputed": ("重算", "recomputed"), "difference": ("相差", "difference"), "findings": ("发现", "Findings"),
-        "none": ("未发现问题。", "No findings."), "where": ("位置", "cell"), "code": ("代码", "code"),
+        "none": ("未发现问题。", "No findings."), "where": ("位置", "cell"), "code": ("类别", "kind"),
         "message": ("说明", "message"), "severity": ("级别", "severity"), "rows": ("逐项重算", "Items recomputed"),
         "indicator": ("指标", "indicator"), "points": ("分值", "points"),
         "budget": ("预算执行率", "Budget execution rate"),
+        "ungraded": ("不评等级（总分超过满分）", "no grade (the total is above the full score)"),
+        "over": ("多计", "over-claim"), "under": ("少计", "under-claim"),
+        "budget_cell": ("预算执行栏", "budget block"),
     },
 )  # fmt: skip
 
@@ -135,6 +175,14 @@ class Finding(Problem):
         return unsigned(CONTEXT.subtract(self.reported, self.recomputed))
 
     @property
+    def claim(self) -> str | None:
+        """``over`` when the table claims more than the rules give (its score, rate or total above the
+        recomputed one), ``under`` when less, None when the finding is not about a score."""
+        if self.code not in _CLAIMS or self.difference is None or not self.difference:
+            return None
+        return "over" if self.difference > 0 else "under"
+
+    @property
     def where(self) -> str:
         """The cell, as the table names it (``Sheet1!B12``), or ``rows[3]``; ``budget`` for a budget block
         without a cell; empty for the table as a whole."""
@@ -207,6 +255,21 @@ class Audit:
     def recomputed_grade(self) -> Grade:
         return self.score.result.grade
 
+    @property
+    def graded(self) -> bool:
+        """Whether a grade goes with the totals: never for a total above the ruleset's full score
+        (110 on a 100-point scale is a table with wrong points, not an 优)."""
+        maximum = self.ruleset.total_points
+        reported = self.reported_total
+        return self.recomputed_total <= maximum and (reported is None or reported <= maximum)
+
+    def grade_shown(self, lang: str = "zh") -> str:
+        """The recomputed grade as a report shows it, or why there is none."""
+        if not self.graded:
+            return in_lang(WORDS, lang)["ungraded"]
+        grade = self.recomputed_grade
+        return grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
+
     def by_severity(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(finding for finding in self.findings if finding.severity == severity)
 
@@ -252,7 +315,7 @@ class Audit:
                 "difference": None if difference is None else str(difference),
                 "points": str(self.score.ruleset.total_points),
                 "reported_grade": self.reported_grade,
-                "recomputed_grade": {"name": grade.name, "name_en": grade.name_en},
+                "recomputed_grade": {"name": grade.name, "name_en": grade.name_en} if self.graded else None,
             },
             "counts": self.counts,
             "findings": [finding.to_dict() for finding in self.findings],
@@ -280,8 +343,7 @@ class Audit:
         if table.title and lang == "en":
             name = f"{table.title} ({table.id})"
         ruleset = f"{self.ruleset.title} ({self.ruleset.id} {self.ruleset.version})"
-        grade = self.recomputed_grade
-        shown = grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
+        shown = self.grade_shown(lang)
         reported = "—" if self.reported_total is None else plain(self.reported_total)
         difference = "—" if self.total_difference is None else _signed(self.total_difference)
         sep = "，" if lang == "zh" else ", "
@@ -316,13 +378,13 @@ class Audit:
         if not self.findings:
             yield f"  {words['none']}"
         for number, finding in enumerate(self.findings, start=1):
-            where = f" {finding.where}" if finding.where else ""
-            yield f"  {number}. [{words[finding.severity]}]{where} {finding.code}: {finding.message(lang)}"
+            where = f" {shown_where(finding.where, lang)}" if finding.where else ""
+            yield f"  {number}. [{_label(finding, lang)}]{where} {_code(finding, lang)}{colon}{finding.message(lang)}"
         yield ""
         yield words["rows"]
         heads = [words["where"], words["indicator"], words["points"], words["reported"], words["recomputed"]]
         body = [
-            [for_terminal(row["where"]), for_terminal(row["indicator"]), row["points"], row["reported"] or "—",
+            [for_terminal(shown_where(row["where"], lang)), for_terminal(row["indicator"]), row["points"], row["reported"] or "—",
              row["recomputed"]]
             for row in self.rows()
         ]  # fmt: skip
@@ -339,8 +401,7 @@ class Audit:
         yield ""
         yield f"{words['ruleset']}{colon}{for_markdown(ruleset)}"
         yield ""
-        grade = self.recomputed_grade
-        shown = grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
+        shown = self.grade_shown(lang)
         reported = "—" if self.reported_total is None else plain(self.reported_total)
         difference = "—" if self.total_difference is None else _signed(self.total_difference)
         yield f"| | {words['reported']} | {words['recomputed']} | {words['difference']} |"
@@ -357,7 +418,7 @@ class Audit:
             yield "|---:|---|---|---|---|"
             for number, finding in enumerate(self.findings, start=1):
                 yield (
-                    f"| {number} | {words[finding.severity]} | {for_markdown(finding.where)} | `{finding.code}` "
+                    f"| {number} | {_label(finding, lang)} | {for_markdown(shown_where(finding.where, lang))} | {_code(finding, lang)} "
                     f"| {for_markdown(finding.message(lang))} |"
                 )
         yield ""
@@ -370,9 +431,28 @@ class Audit:
         yield "|---|---|---:|---:|---:|"
         for row in self.rows():
             yield (
-                f"| {for_markdown(row['where'])} | {for_markdown(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
+                f"| {for_markdown(shown_where(row['where'], lang))} | {for_markdown(row['indicator'])} | {row['points']} | {row['reported'] or '—'} "
                 f"| {row['recomputed']} |"
             )
+
+
+def shown_where(where: str, lang: str) -> str:
+    """A place as a report in ``lang`` shows it: a cell as the table names it (「自评表!G9」), a hand-built
+    row by its index, and the budget block without a cell in words (「预算执行栏」)."""
+    return in_lang(WORDS, lang)["budget_cell"] if where == "budget" else where
+
+
+def _label(finding: Finding, lang: str) -> str:
+    """The severity as a word, with 多计 or 少计 for a score claimed above or below the rules'."""
+    words = in_lang(WORDS, lang)
+    claim = finding.claim
+    return words[finding.severity] if claim is None else f"{words[finding.severity]}·{words[claim]}"
+
+
+def _code(finding: Finding, lang: str) -> str:
+    """A finding's code as words in ``lang`` (「自评得分与规则计算的不符」), never the bare code."""
+    zh, en = CODES[finding.code]
+    return zh if lang == "zh" else en
 
 
 def _row_dict(where: str, name: str, item: LeafResult, reported: Decimal | None) -> dict[str, Any]:
@@ -403,14 +483,15 @@ class _Auditor:
         self.findings.append(Finding(location, message, code=code, severity=severity, cell=cell, **known))
 
     def run(self) -> tuple[Finding, ...]:
-        """Every finding, in the order of the table: points, the budget block, the rows, the totals
-        (in :data:`~perfscore.exact.CONTEXT`: :func:`audit_table` is pinned to it)."""
+        """Every finding, ranked as :func:`ranked` says (computed in :data:`~perfscore.exact.CONTEXT`:
+        :func:`audit_table` is pinned to it)."""
         self.points()
+        self.unmatched()
         self.budget()
         for plan in self.score.plans:
             self.row(plan)
         self.totals()
-        return tuple(self.findings)
+        return tuple(ranked(self.findings))
 
     # --- points ---------------------------------------------------------------------------------
 
@@ -454,6 +535,8 @@ class _Auditor:
                     reported=given,
                     recomputed=root.points,
                 )
+        for key in score.unmatched.values():  # rows under a first-level name the ruleset does not know
+            total += sum((plan.row.points or ZERO for plan in score.plans if plan.root == key), ZERO)
         expected = self.base.total_points
         if total != expected:
             difference = _signed_points(total - expected)
@@ -492,7 +575,16 @@ class _Auditor:
         if unreadable is not None:
             self.unreadable("预算执行率", unreadable, budget.reported, item, where)
             return
-        assert budget.executed is not None and budget.adjusted is not None
+        for assumed in self.score.budget_assumed:
+            self.assumed("预算执行率", assumed, where)
+        if budget.executed is None or budget.adjusted is None:  # only the printed rate: rate × points
+            assert budget.reported_rate is not None
+            shown = f"{plain(budget.reported_rate)}%"
+            fact = (f"执行率 {shown}", f"execution rate {shown}")
+            method = self.budget_method(("按 min(执行率, 1) × 分值 计分", "scored as min(rate, 1) × points"))
+            docked = ("预算已全部执行", "budget fully executed")
+            self.compare("预算执行率", item, budget.reported, fact, method, docked, where, note=None, budget=True)
+            return
         rate = budget.executed / budget.adjusted
         shown = percent(rate)
         if budget.reported_rate is not None:
@@ -521,9 +613,15 @@ class _Auditor:
                     **where,
                 )
         fact = (f"执行率 {shown}", f"execution rate {shown}")
-        method = ("按 min(执行率, 1) × 分值 计分", "scored as min(rate, 1) × points")
+        method = self.budget_method(("按 min(执行率, 1) × 分值 计分", "scored as min(rate, 1) × points"))
         docked = ("预算已全部执行", "budget fully executed")
         self.compare("预算执行率", item, budget.reported, fact, method, docked, where, note=None, budget=True)
+
+    def budget_method(self, default: tuple[str, str]) -> tuple[str, str]:
+        """How the budget block is scored: min(rate, 1) × points, or the ruleset's own rule."""
+        if not self.score.budget_rule:
+            return default
+        return (f"按规则「{self.base.title}」的预算执行率计分办法计分", f"scored by the budget rule of {self.base.id}")
 
     # --- rows -------------------------------------------------------------------------------------
 
@@ -531,8 +629,11 @@ class _Auditor:
         row = plan.row
         item = self.score.result.item(plan.leaf)
         name = flat(row.level3 or row.level2) or f"第 {plan.index + 1} 行"
-        where: dict[str, Any] = {"cell": row.cell, "row": plan.index, "indicator": name}
+        where: dict[str, Any] = {"cell": row.cell_of("reported"), "row": plan.index, "indicator": name}
+        for assumed in plan.assumed:
+            self.assumed(name, assumed, {**where, "cell": row.cell_of(_ASSUMED_COLUMN.get(assumed.key, "actual"))})
         if plan.kind == "no-points":
+            where["cell"] = row.cell_of("points")
             written = "" if row.reported is None else f"（自评 {plain(row.reported)} 分）"
             written_en = "" if row.reported is None else f" (self-scored {plain(row.reported)})"
             self.add(
@@ -547,7 +648,9 @@ class _Auditor:
             return
         if plan.kind == "unreadable":
             assert plan.unreadable is not None
-            self.unreadable(name, plan.unreadable, row.reported, item, where)
+            self.unreadable(
+                name, plan.unreadable, row.reported, item, {**where, "cell": row.cell_of(plan.unreadable.column)}
+            )
             score = row.reported if row.reported is not None else item.score
             self.note(name, score, item, row.note, where, given=row.reported is not None)
             return
@@ -709,16 +812,49 @@ class _Auditor:
             **where,
         )
 
+    def assumed(self, name: str, assumed: Assumed, where: dict[str, Any]) -> None:
+        """What was assumed to read one of the row's cells, so a reviewer can check it."""
+        self.add("info", "assumed", f"{name}：{assumed.text('zh')}。", f"{name}: {assumed.text('en')}.", **where)
+
+    def unmatched(self) -> None:
+        """One finding for each first-level name the ruleset does not know, however many rows it has, and
+        one for each matched only by the ruleset's name it contains."""
+        roots = {root.key: root for root in self.base.roots}
+        for text, key in self.score.nearest.items():
+            assumed = Assumed("level1-nearest", (("text", flat(text)), ("root", roots[key].name)))
+            self.add("info", "assumed", f"{assumed.text('zh')}。", f"{assumed.text('en')[:1].upper()}{assumed.text('en')[1:]}.",
+                     indicator=flat(text))  # fmt: skip
+        known = "、".join(root.name for root in self.base.roots)
+        known_en = ", ".join(_named(root) for root in self.base.roots)
+        for text, key in self.score.unmatched.items():
+            plans = [plan for plan in self.score.plans if plan.root == key]
+            points = sum((plan.row.points or ZERO for plan in plans), ZERO)
+            name = flat(text)
+            self.add(
+                "warning",
+                "unknown-level1",
+                f"一级指标「{name or '（空）'}」与规则的一级指标（{known}）都不匹配：其下 {len(plans)} 项按表中分值计入，"
+                f"共 {plain(points)} 分；可在规则的 [tables.level1] 中指明它属于哪个一级指标。",
+                f"The first-level indicator {name or '(empty)'!r} matches none of the ruleset's ({known_en}): its "
+                f"{len(plans)} {'row is' if len(plans) == 1 else 'rows are'} scored by their own points, "
+                f"{plain(points)} in all; [tables.level1] in the ruleset can say where it belongs.",
+                indicator=name,
+                reported=points,
+            )
+
     def unreadable(
         self, name: str, record: Unreadable, reported: Decimal | None, item: LeafResult, where: dict[str, Any]
     ) -> None:
         if record.action == "reported" and reported is not None:
-            zh = f"保留单位自评 {_score(item.score)} 分，需人工核实"
+            zh = f"保留单位自评 {_score(item.score)} 分，需人工复核"
             en = f"the unit's own score of {_score(item.score)} is kept, to be checked by hand"
         elif record.action == "reported":
-            zh, en = "且未填自评得分，按 0 分计", "and no self-score is given: scored 0"
+            zh, en = (
+                "且未填自评得分，按 0 分计，需人工复核",
+                "and no self-score is given: scored 0, to be checked by hand",
+            )
         else:
-            zh, en = "按 0 分计", "scored 0"
+            zh, en = "按 0 分计，需人工复核", "scored 0, to be checked by hand"
         self.add(
             "warning",
             "unreadable",
@@ -745,6 +881,9 @@ class _Auditor:
         if budget or score >= item.points or (note or "").strip():
             return
         shown = plain(score) if given else _score(score)
+        index = where.get("row")
+        if index is not None:  # the empty 偏差原因分析 cell itself
+            where = {**where, "cell": self.table.rows[index].cell_of("note")}
         self.add(
             "info",
             "no-note",
@@ -788,6 +927,21 @@ class _Auditor:
                 recomputed=recomputed,
             )
         grade = score.result.grade
+        maximum = self.base.total_points
+        if recomputed > maximum or (reported_total is not None and reported_total > maximum):
+            above = recomputed if recomputed > maximum else reported_total
+            assert above is not None
+            whose, whose_en = ("重算总分", "recomputed") if above is recomputed else ("自评总分", "reported")
+            self.add(
+                "error",
+                "above-total",
+                f"{whose} {plain(above)} 超过规则满分 {plain(maximum)}：分值设置有误，不评定等级。",
+                f"The {whose_en} total {plain(above)} is above the ruleset's full score of {plain(maximum)}: "
+                "the points are wrong, and no grade is given.",
+                reported=reported_total,
+                recomputed=recomputed,
+            )
+            return
         if table.reported_grade and not _grade_matches(table.reported_grade, grade):
             self.add(
                 "error",
@@ -817,12 +971,13 @@ def _band(tier: Tier, points: Decimal) -> str:
 
 
 @pinned
-def audit_table(table: Table, ruleset: Ruleset) -> Audit:
+def audit_table(table: Table, ruleset: Ruleset, *, strict: bool = False) -> Audit:
     """Score ``table`` under ``ruleset`` and compare every self-score with the rules.
 
-    Raises what :func:`~perfscore.tables.score.score_table` raises: a table that cannot be scored
-    (unknown first-level indicators, rows without points, unreadable cells under
-    ``unparseable = "error"``) cannot be audited either.
+    A cell perfscore cannot score by rule is a finding on its row (the unit's own score kept, to be
+    checked by hand), and every assumption made to read a cell is a finding too. ``strict`` (or the
+    policy's ``unparseable = "error"``) refuses such a table instead. Raises what
+    :func:`~perfscore.tables.score.score_table` raises.
     """
-    score = score_table(table, ruleset)
+    score = score_table(table, ruleset, strict=strict)
     return Audit(table, score, _Auditor(table, score).run())

@@ -38,7 +38,7 @@ from .audit import Audit, audit_table
 from .html import WORDS as PAGE_WORDS
 from .html import render_batch_html, render_html, signed
 from .model import Table
-from .read import MAPPING_FIELDS, SUFFIXES, read_tables, table_files
+from .read import MAPPING_FIELDS, SUFFIXES, read_parts, table_files
 
 __all__ = [
     "AUDIT_FORMATS",
@@ -167,7 +167,8 @@ class BatchRow:
 
     @property
     def recomputed_grade(self) -> str | None:
-        return None if self.audit is None else self.audit.recomputed_grade.name
+        """The recomputed grade; None when not audited or when a total is above the full score (no grade)."""
+        return None if self.audit is None or not self.audit.graded else self.audit.recomputed_grade.name
 
     @property
     def counts(self) -> dict[str, int] | None:
@@ -494,28 +495,37 @@ def _sheet(table: Table) -> str | None:
     return next((cell.sheet for cell in cells if cell.sheet), None)
 
 
-def _audit_one(table: Table, ruleset: Ruleset, *, shared: bool) -> BatchRow:
+def _audit_one(table: Table, ruleset: Ruleset, *, shared: bool, strict: bool = False) -> BatchRow:
     source, sheet = table.source, _sheet(table)
     try:
-        return BatchRow(source, sheet, table, audit_table(table, ruleset), shared=shared)
+        return BatchRow(source, sheet, table, audit_table(table, ruleset, strict=strict), shared=shared)
     except PerfscoreError as error:
         return BatchRow(source, sheet, table, error=error, stage="audit", shared=shared)
     except Exception as error:  # a bug must not lose the other tables: it becomes an error row that says so
         return BatchRow(source, sheet, table, error=error, stage="internal", shared=shared)
 
 
-def _audit_file(path: Path, ruleset: Ruleset, mapping: Mapping[str, str] | None, limits: Limits) -> list[BatchRow]:
+def _audit_file(
+    path: Path, ruleset: Ruleset, mapping: Mapping[str, str] | None, limits: Limits, *, strict: bool = False
+) -> list[BatchRow]:
     source = str(path)
     try:
-        tables = read_tables(path, mapping=mapping, limits=limits)
+        parts = read_parts(path, mapping=mapping, limits=limits)
     except UnreadableFileError as error:
         return [BatchRow(source, error=error, stage="unreadable")]
     except PerfscoreError as error:
         return [BatchRow(source, error=error, stage="read")]
     except Exception as error:  # a bug must not lose the other files: it becomes an error row that says so
         return [BatchRow(source, error=error, stage="internal")]
-    shared = len(tables) > 1
-    return [_audit_one(table, ruleset, shared=shared) for table in tables]
+    if len(parts) == 1 and isinstance(parts[0][1], DataError):  # the whole file: one error row, as before
+        return [BatchRow(source, error=parts[0][1], stage="read")]
+    shared = len(parts) > 1
+    return [  # one sheet that cannot be read is its own error row; the other sheets are audited
+        BatchRow(source, sheet, error=part, stage="read")
+        if isinstance(part, DataError)
+        else _audit_one(part, ruleset, shared=shared, strict=strict)
+        for sheet, part in parts
+    ]
 
 
 def audit_batch(
@@ -525,6 +535,7 @@ def audit_batch(
     mapping: Mapping[str, str] | None = None,
     progress: Callable[[BatchProgress], None] | None = None,
     limits: Limits | None = None,
+    strict: bool = False,
 ) -> BatchAudit:
     """Audit every table of every file, folder or :class:`~.model.Table` given, under ``ruleset``.
 
@@ -535,7 +546,9 @@ def audit_batch(
     first: a bad mapping raises :class:`~perfscore.DataError` before anything is read).
     ``progress`` is called with a :class:`BatchProgress` at the start and after each file (or each
     table given as an object). ``limits`` bounds the files read (by default the ruleset's limits,
-    which also bound each target and actual when the table is scored).
+    which also bound each target and actual when the table is scored). ``strict`` audits as
+    :func:`~.audit.audit_table` does with ``strict=True``: a table with a cell perfscore cannot
+    score by rule is an error row naming each such cell.
     """
     limits = ruleset.limits if limits is None else limits
     if mapping:
@@ -550,7 +563,7 @@ def audit_batch(
     report(0, None)
     for done, item in enumerate(items, start=1):
         if isinstance(item, Table):
-            rows.append(_audit_one(item, ruleset, shared=False))
+            rows.append(_audit_one(item, ruleset, shared=False, strict=strict))
             current = item.source or item.id
         elif isinstance(item, _EmptyFolder):
             kinds = ", ".join(SUFFIXES)
@@ -558,7 +571,7 @@ def audit_batch(
             rows.append(BatchRow(str(item.path), error=DataError([problem], str(item.path)), stage="read"))
             current = str(item.path)
         else:
-            rows.extend(_audit_file(item, ruleset, mapping, limits))
+            rows.extend(_audit_file(item, ruleset, mapping, limits, strict=strict))
             current = str(item)
         report(done, current)
     return BatchAudit(ruleset, tuple(rows))

@@ -18,11 +18,11 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SEVERITIES
+from ..errors import CODES, SEVERITIES
 from ..exact import CONTEXT, pinned, unsigned
 from ..messages import check_lang, in_lang, words
 from ..text import for_html, plain
-from .audit import TOLERANCE, Audit
+from .audit import TOLERANCE, Audit, shown_where
 from .audit import WORDS as AUDIT_WORDS
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ th, td { border: 1px solid #d0d5dd; padding: .35rem .6rem; text-align: left; ver
 thead th { background: #f2f4f7; white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .bad { color: #b42318; font-weight: 600; }
+.under { color: #175cd3; font-weight: 600; }
 .good { color: #067647; }
 .text { white-space: pre-line; }
 code { font-size: .85rem; color: #475467; }
@@ -69,6 +70,7 @@ code { font-size: .85rem; color: #475467; }
 .badge.error { background: #b42318; }
 .badge.warning { background: #b54708; }
 .badge.info { background: #175cd3; }
+.badge.under { background: #0e7090; }
 tr.error td { background: #fef3f2; }
 tr.warning td { background: #fffaeb; }
 tr.info td { background: #eff8ff; }
@@ -136,8 +138,13 @@ def _name(audit: Audit, lang: str) -> str:
 
 
 def _grade(audit: Audit, lang: str) -> str:
-    grade = audit.recomputed_grade
-    return grade.name if lang == "zh" else f"{grade.name_en} ({grade.name})"
+    return audit.grade_shown(lang)
+
+
+def _claimed(difference: Decimal) -> str:
+    """The class of a difference: ``bad`` (red) for a score claimed above the rules', ``under`` (blue)
+    for one below, so an under-claim never looks like an over-claim."""
+    return "bad" if difference > 0 else "under"
 
 
 def _counts(counts: Mapping[str, int], lang: str) -> str:
@@ -176,7 +183,7 @@ def _totals(audit: Audit, lang: str) -> Iterator[str]:
     if difference is None:
         shown, status = "—", ""
     else:
-        shown, status = signed(difference), "bad" if difference.copy_abs() > TOLERANCE else "good"
+        shown, status = signed(difference), _claimed(difference) if difference.copy_abs() > TOLERANCE else "good"
     reported = "—" if audit.reported_total is None else plain(audit.reported_total)
     if audit.reported_grade is None:
         agreement, grade_status = "—", ""
@@ -212,12 +219,14 @@ def _findings(audit: Audit, lang: str) -> Iterator[str]:
     yield "<thead><tr>" + "".join(f"<th>{_e(head)}</th>" for head in heads) + "</tr></thead>"
     yield "<tbody>"
     for number, finding in enumerate(audit.findings, start=1):
-        severity = finding.severity
+        severity, claim = finding.severity, finding.claim
+        label = words[severity] if claim is None else f"{words[severity]}·{words[claim]}"
+        kind = CODES[finding.code][0 if lang == "zh" else 1]
         yield (
             f'<tr class="{_e(severity)}"><td class="num">{number}</td>'
-            f'<td><span class="badge {_e(severity)}">{_e(words[severity])}</span></td>'
-            f'<td>{_e(finding.where)}</td><td class="text">{_e(finding.message(lang))}</td>'
-            f"<td><code>{_e(finding.code)}</code></td></tr>"
+            f'<td><span class="badge {_e(severity)}{" " + claim if claim else ""}">{_e(label)}</span></td>'
+            f'<td>{_e(shown_where(finding.where, lang))}</td><td class="text">{_e(finding.message(lang))}</td>'
+            f"<td>{_e(kind)}</td></tr>"
         )
     yield "</tbody>"
     yield "</table>"
@@ -245,11 +254,12 @@ def _item(row: Mapping[str, Any], lang: str) -> str:
     difference = None if reported is None or recomputed is None else CONTEXT.subtract(reported, recomputed)
     off = difference is not None and difference.copy_abs() > TOLERANCE
     shown = "" if difference is None or not off else signed(difference)
+    claim = "" if difference is None or not off else " " + _claimed(difference)
     return (
-        f"<tr{_class('off' if off else None)}><td>{_e(row['where'])}</td>"
+        f"<tr{_class('off' if off else None)}><td>{_e(shown_where(row['where'], lang))}</td>"
         f"<td>{_e(row['indicator'])}</td>"
         f'<td class="num">{_e(row["points"])}</td><td class="num">{_e(row["reported"] or "—")}</td>'
-        f'<td class="num">{_e(row["recomputed"])}</td><td class="num{" bad" if off else ""}">{_e(shown)}</td>'
+        f'<td class="num">{_e(row["recomputed"])}</td><td class="num{claim}">{_e(shown)}</td>'
         f'<td class="text">{_e(row["explanation"][lang])}</td></tr>'
     )
 

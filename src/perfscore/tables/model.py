@@ -6,7 +6,8 @@ Every value keeps the text it was written as and the cell it came from, so a fin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 
@@ -41,6 +42,13 @@ class IndicatorRow:
     reported: Decimal | None = None  # 得分, the unit's own score
     note: str | None = None  # 偏差原因分析及改进措施
     cell: Cell = field(default_factory=Cell)  # the row's first cell; columns are named in findings
+    columns: Mapping[str, str] = field(default_factory=dict, compare=False)  # field → its column letter (target: "D")
+
+    def cell_of(self, name: str) -> Cell:
+        """The cell of one field of the row (``D8`` for its target), or the row's first cell when the
+        column is not known (a table built by hand, or read from TOML or JSON)."""
+        column = self.columns.get(name)
+        return self.cell if column is None or self.cell.row is None else replace(self.cell, column=column)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ __all__ = [
     "column_letter",
     "find_header",
     "parse_number",
+    "read_parts",
     "read_tables",
     "shown_number",
     "table_files",
@@ -760,6 +761,7 @@ class _GridReader:
                 reported=self._score(row, "reported"),
                 note=own("note") or None,
                 cell=self.grid.cell(row, min(columns.values())),
+                columns={name: column_letter(column) for name, column in columns.items()},
             )
 
     def _score(self, row: int, name: str) -> Decimal | None:
@@ -1030,6 +1032,24 @@ def read_tables(
 
 
 def _read_file(path: Path, lexicon: _Lexicon, limits: Limits) -> list[Table]:
+    parts = _read_parts(path, lexicon, limits)
+    problems = [problem for _, part in parts if isinstance(part, DataError) for problem in part.problems]
+    if problems:
+        raise DataError(problems, str(path))
+    return [part for _, part in parts if isinstance(part, Table)]
+
+
+def read_parts(
+    path: str | Path, *, mapping: Mapping[str, str] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[str | None, Table | DataError]]:
+    """The tables of one file, sheet by sheet: ``(sheet, table)``, or ``(sheet, DataError)`` for a sheet
+    whose cells cannot be read, so one broken sheet of a workbook does not cost the others. The sheet
+    is None for a CSV, TOML or JSON file (read as a whole). Raises as :func:`read_tables` does for a
+    file that cannot be read at all."""
+    return _read_parts(Path(path), _lexicon(mapping), limits)
+
+
+def _read_parts(path: Path, lexicon: _Lexicon, limits: Limits) -> list[tuple[str | None, Table | DataError]]:
     source = str(path)
     suffix = path.suffix.lower()
     try:
@@ -1043,37 +1063,30 @@ def _read_file(path: Path, lexicon: _Lexicon, limits: Limits) -> list[Table]:
         message = f"{source}: the table file is {size} bytes, over the {limits.max_table_bytes}-byte limit"
         raise UnreadableFileError(message)
     with _opened(path, source, limits) as handle:
-        problems: list[Problem] = []
         if suffix in (".toml", ".json"):
+            problems: list[Problem] = []
             raw = handle.read()
             tables = _document_tables(_parse_document(raw, source), source, path.stem, problems, limits)
-        else:
-            grids = _xlsx_grids(handle, source, limits) if suffix == ".xlsx" else [_csv_grid(handle, source, limits)]
-            found = [
-                (grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header
-            ]
-            beyond = [grid.beyond for grid, _ in found if grid.beyond is not None]
-            if beyond:
-                raise DataError(beyond[:1], source)
-            if not found:
-                where = " in any sheet" if suffix == ".xlsx" else ""
-                message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
-                           "年度指标值, 实际完成值, 分值, 得分")  # fmt: skip
-                raise DataError([Problem(Location(source), message, code="no-table")], source)
-            tables = [
-                _read_grid(
-                    grid,
-                    header,
-                    lexicon,
-                    path.stem if len(found) == 1 else f"{path.stem}/{grid.sheet}",
-                    problems,
-                    limits,
-                )
-                for grid, header in found
-            ]
-    if problems:
-        raise DataError(problems, source)
-    return tables
+            if problems:
+                return [(None, DataError(problems, source))]
+            return [(None, table) for table in tables]
+        grids = _xlsx_grids(handle, source, limits) if suffix == ".xlsx" else [_csv_grid(handle, source, limits)]
+        found = [(grid, header) for grid in grids for header in [_find_header(grid.filled, lexicon, limits)] if header]
+        beyond = [grid.beyond for grid, _ in found if grid.beyond is not None]
+        if beyond:
+            raise DataError(beyond[:1], source)
+        if not found:
+            where = " in any sheet" if suffix == ".xlsx" else ""
+            message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
+                       "年度指标值, 实际完成值, 分值, 得分")  # fmt: skip
+            raise DataError([Problem(Location(source), message, code="no-table")], source)
+        parts: list[tuple[str | None, Table | DataError]] = []
+        for grid, header in found:
+            own: list[Problem] = []  # each sheet's problems are its own
+            table_id = path.stem if len(found) == 1 else f"{path.stem}/{grid.sheet}"
+            table = _read_grid(grid, header, lexicon, table_id, own, limits)
+            parts.append((grid.sheet, DataError(own, source) if own else table))
+    return parts
 
 
 @contextlib.contextmanager

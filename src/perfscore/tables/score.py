@@ -36,14 +36,14 @@ from typing import Any, Literal
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
 from ..exact import ZERO, pinned
 from ..loader import loads
-from ..messages import check_lang, words
+from ..messages import Text, check_lang, words
 from ..model import Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
 from ..text import for_terminal, plain
 from ..toml import dumps_key, dumps_value
 from .model import BudgetBlock, Cell, IndicatorRow, Table
-from .targets import Measure, TextError, parse_actual, parse_target
+from .targets import Assumed, Measure, TextError, parse_actual, parse_target, target_in_name
 
 __all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_location", "cell_ref", "flat", "score_table"]
 
@@ -62,9 +62,41 @@ COLUMNS = words(
     },
 )
 
+#: Why a cell cannot be scored by rule, in both languages.
+REASONS = words(
+    "tables.reasons",
+    {
+        "empty-target": (
+            "单元格为空，指标名称中也没有写明目标",
+            "the cell is empty and the indicator's name states no target",
+        ),
+        "no-tier": ("未说明目标达成到什么程度", "it does not say how far the target was reached"),
+        "no-kind": ("既不是数值、日期，也不是定性目标", "it is neither a number, a date nor a qualitative target"),
+        "no-amounts": (
+            "单元格为空；执行率需要全年预算数和全年执行数",
+            "the cell is empty; the rate needs both amounts",
+        ),
+        "zero-budget": ("执行率需要大于 0 的全年预算数", "the rate needs an adjusted budget above 0"),
+        "negative": ("为负数", "it is negative"),
+        "not-a-tier": ("「{tier}」不是档次表「{scale}」中的档次", "'{tier}' is not a tier of the scale '{scale}'"),
+        "date-needed": ("目标为完成时限 {due}，需填完成日期", "a date is needed against the deadline {due}"),
+        "number-needed": ("目标「{target}」为数值，需填数值", "a number is needed against the target {target}"),
+    },
+)
+
+
+def _said(key: str, **values: object) -> Text:
+    """A reason of :data:`REASONS` with its values filled in, in both languages."""
+    text = REASONS[key]
+    return Text(text.zh.format(**values), text.en.format(**values))
+
+
 RowKind = Literal["ratio", "deadline", "rating", "unreadable", "no-points"]
 BUDGET_NAMES = ("预算执行率", "预算执行")
+_BRACKETED = re.compile(r"[(（［\[][^)）］\]]*[)）］\]]")  # 「（50分）」, 「(50分)」: a note, not the name
 BUDGET_LEAF = "rate"
+BUDGET_RATIO: Mapping[str, Any] = {"method": "ratio", "actual": "execution_rate", "target": 1}  # min(rate, 1) × points
+_OWN_KEYS = frozenset({"name", "name_en", "points", "description", "description_en"})  # not copied from the ruleset
 
 
 @dataclass(frozen=True)
@@ -82,12 +114,13 @@ class Unreadable:
     reason: str
     cell: Cell
     action: Literal["zero", "reported"]
+    reason_zh: str = ""  # the reason in Chinese
 
     def describe(self, lang: str = "zh") -> str:
         """「年度指标值「≥五十个」无法识别：…」 / "target '≥五十个' cannot be read: …"."""
         column, text = COLUMNS[self.column], flat(self.text)
         if check_lang(lang) == "zh":
-            return f"{column.zh}「{text}」无法识别：{self.reason}"
+            return f"{column.zh}「{text or '（空）'}」无法识别：{self.reason_zh or self.reason}"
         return f"{column.en} ({column.zh}) {text!r} cannot be read: {self.reason}"
 
 
@@ -106,6 +139,7 @@ class RowPlan:
     tier: Tier | None = None  # rating leaves: the tier the actual text reads as
     rated: Decimal | None = None  # rating leaves: the score given to the tier (None: its default)
     unreadable: Unreadable | None = None
+    assumed: tuple[Assumed, ...] = ()  # what was assumed to read the row's cells (each is a finding)
 
 
 @dataclass(frozen=True)
@@ -122,6 +156,10 @@ class TableScore:
     unparseable: tuple[Unreadable, ...] = ()
     level1: Mapping[str, str] = field(default_factory=dict)  # first-level text in the table → ruleset key
     values: Mapping[str, Any] = field(default_factory=dict)  # the input values the table's ruleset scored
+    unmatched: Mapping[str, str] = field(default_factory=dict)  # first-level text matching no root → its own key
+    budget_assumed: tuple[Assumed, ...] = ()  # what was assumed to score the budget block
+    budget_rule: bool = False  # the budget block is scored by the ruleset's own budget indicator
+    nearest: Mapping[str, str] = field(default_factory=dict)  # first-level text matched by a name inside it → key
 
     @property
     def leaves(self) -> dict[int, str]:
@@ -201,15 +239,23 @@ class _Document:
 
 
 class _Builder:
-    def __init__(self, table: Table, ruleset: Ruleset) -> None:
+    def __init__(self, table: Table, ruleset: Ruleset, *, strict: bool = False) -> None:
         self.table = table
         self.base = ruleset
         self.policy = ruleset.table_policy or TablePolicy()
+        if strict:
+            self.policy = self.policy.model_copy(update={"unparseable": "error"})
+        self.strict = self.policy.unparseable == "error"  # today's refusal: the strict forms only
+        self.budget_assumed: list[Assumed] = []
+        self.rate_only = False  # the budget block gives only its printed 执行率
+        self.used_rule = False  # the budget block was scored by the ruleset's own budget indicator
         self.scale: Scale = ruleset.scales[self.policy.scale]
         self.problems: list[Problem] = []
         self.unreadable: list[Unreadable] = []
         self.roots = {root.key: root for root in ruleset.roots}
+        self.nearest: dict[str, str] = {}  # a first-level text matched by a name it contains → its key
         self.names = self._names()
+        self.budget_rule = self._budget_rule()
         self.places = ruleset.meta.rounding.places
 
     # --- matching first-level indicators --------------------------------------------------
@@ -229,8 +275,23 @@ class _Builder:
         return names
 
     def match(self, level1: str) -> str | None:
-        text = _normal(level1)
-        return self.names.get(text) or self.names.get(text.removesuffix("指标"))
+        """The first-level key a table's 一级指标 names: by name, English name, key or alias, with or
+        without 「指标」 and a bracketed note (「产出指标（50分）」); else, not strictly, the one key whose
+        name the text contains (「项目产出」: 产出), which the audit reports."""
+        written = _normal(level1)
+        text = _BRACKETED.sub("", written)
+        for name in dict.fromkeys((written, text)):  # as written first: an alias may hold brackets
+            found = self.names.get(name) or self.names.get(name.removesuffix("指标"))
+            if found is not None:
+                return found
+        if self.strict or not text:
+            return None
+        inside = {key for name, key in self.names.items() if len(name) >= 2 and name in text}
+        if len(inside) != 1:
+            return None
+        (key,) = inside
+        self.nearest[level1] = key
+        return key
 
     def budget_key(self) -> str | None:
         if self.policy.budget is not None:
@@ -246,13 +307,16 @@ class _Builder:
         where = cell_location(self.table, cell, row, budget=row is None)
         self.problems.append(Problem(where, message, suggestion, code=code))
 
-    def cannot_read(self, index: int | None, cell: Cell, column: str, text: str, reason: str) -> Unreadable | None:
+    def cannot_read(
+        self, index: int | None, cell: Cell, column: str, text: str, reason: str | Text
+    ) -> Unreadable | None:
         """Apply the policy to an unreadable cell: a located problem (error), or a record."""
+        reason_zh, reason = (reason.zh, reason.en) if isinstance(reason, Text) else ("", reason)
         if self.policy.unparseable == "error":
             named = COLUMNS[column]
             self.problem(cell, index, f"{named.en} ({named.zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
             return None
-        record = Unreadable(index, column, text, reason, cell, self.policy.unparseable)
+        record = Unreadable(index, column, text, reason, cell, self.policy.unparseable, reason_zh)
         self.unreadable.append(record)
         return record
 
@@ -285,41 +349,61 @@ class _Builder:
             return RowPlan(index, row, root, leaf, "no-points")
         year, vocabulary, limits = self.table.year, dict(self.policy.vocabulary) or None, self.base.limits
         plan = RowPlan(index, row, root, leaf, "unreadable")
+        written, found = row.target, None
+        if not row.target.strip() and not self.strict:
+            found = target_in_name(row.level3)  # 「验收合格率达到100%」 with an empty 年度指标值
+            if found is None:
+                return self._unreadable(plan, "target", "", REASONS["empty-target"])
+            written = found
         try:
-            target = parse_target(row.target, year=year, vocabulary=vocabulary, limits=limits)
+            target = parse_target(
+                written,
+                year=year,
+                vocabulary=vocabulary,
+                limits=limits,
+                strict=self.strict,
+                name=row.level3,
+                directions=self.policy.directions,
+            )
         except TextError as error:
             return self._unreadable(plan, "target", row.target, _reason(error))
+        if found is not None:
+            target = replace(target, assumed=(Assumed("target-from-name", (("found", found),)), *target.assumed))
+        plan = _replace(plan, assumed=target.assumed)
         try:
-            actual = parse_actual(row.actual, target, year=year, vocabulary=vocabulary, limits=limits)
+            actual = parse_actual(
+                row.actual, target, year=year, vocabulary=vocabulary, limits=limits, strict=self.strict
+            )
         except TextError as error:
             return self._unreadable(plan, "actual", row.actual, _reason(error), target=target)
+        plan = _replace(plan, assumed=(*target.assumed, *actual.assumed))
         if target.qualitative:
             tier = self.tier(actual.tier)
             if tier is None:
                 reason = (
-                    f"'{actual.tier}' is not a tier of the scale '{self.policy.scale}'"
+                    _said("not-a-tier", tier=actual.tier, scale=self.policy.scale)
                     if actual.tier
-                    else "it does not say how far the target was reached"
+                    else REASONS["no-tier"]
                 )
                 return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
             return self._rated(plan, target, actual, tier)
         if target.deadline is not None:
             if actual.deadline is None:
-                reason = f"a date is needed against the deadline {target.deadline.isoformat()}"
+                reason = _said("date-needed", due=target.deadline.isoformat())
                 return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
             return _replace(plan, kind="deadline", target=target, actual=actual)
         if target.number is None:
-            reason = "it is neither a number, a date nor a qualitative target"
+            reason = REASONS["no-kind"]
             return self._unreadable(plan, "target", row.target, reason, target=target)
         if actual.number is None:
-            reason = f"a number is needed against the target {row.target}"
+            reason = _said("number-needed", target=row.target)
             return self._unreadable(plan, "actual", row.actual, reason, target=target, actual=actual)
         operator = target.operator
         direction: Literal[">=", "<=", "="] = "<=" if operator in ("<=", "<") else "=" if operator == "=" else ">="
         return _replace(plan, kind="ratio", direction=direction, target=target, actual=actual)
 
-    def _unreadable(self, plan: RowPlan, column: str, text: str, reason: str, **known: Any) -> RowPlan:
-        record = self.cannot_read(plan.index, plan.row.cell, column, text, reason)
+    def _unreadable(self, plan: RowPlan, column: str, text: str, reason: str | Text, **known: Any) -> RowPlan:
+        record = self.cannot_read(plan.index, plan.row.cell_of(column), column, text, reason)
         return _replace(plan, unreadable=record, **known)
 
     def tier(self, name: str | None) -> Tier | None:
@@ -347,6 +431,7 @@ class _Builder:
         table = self.table
         plans: list[RowPlan] = []
         matched: dict[str, str] = {}
+        unmatched: dict[str, str] = {}  # a first-level name the ruleset does not know → its own key
         budget_key = self.budget_key()
         groups: dict[str, dict[str, list[int]]] = {}  # root → level2 → row indexes ("" = directly under the root)
         for index, row in enumerate(table.rows):
@@ -354,7 +439,7 @@ class _Builder:
             label = row.level3 or row.level2 or f"row {index + 1}"
             # An empty 分值 (a merged cell read in its first row only) scores 0, for the audit to report.
             points_ok = row.points is None or self.check_points(row.points, row.cell, index, f"the indicator {label!r}")
-            if root_key is None:
+            if root_key is None and self.strict:
                 known = [root.name for root in self.base.roots]
                 self.problem(
                     row.cell,
@@ -365,7 +450,10 @@ class _Builder:
                     suggest(row.level1, known),
                 )
                 continue
-            matched[row.level1] = root_key
+            if root_key is None:  # scored by the row's own points, under a first level of its own
+                root_key = unmatched.setdefault(row.level1, f"unmatched_{len(unmatched) + 1}")
+            else:
+                matched[row.level1] = root_key
             level2 = row.level2.strip()
             groups.setdefault(root_key, {}).setdefault(level2, []).append(index)
             if points_ok:
@@ -404,22 +492,23 @@ class _Builder:
         document.parts.append(f"[scales.{dumps_key(self.policy.scale)}]\ntiers = {dumps_value(self._tiers())}\n")
         budget_leaf = None
         final: list[RowPlan] = []
-        for root in self.base.roots:
-            if root.key not in groups:
+        extra = [(key, flat(text) or key, None) for text, key in unmatched.items()]
+        for key, name, name_en in [(root.key, root.name, root.name_en) for root in self.base.roots] + extra:
+            if key not in groups:
                 continue
-            members = groups[root.key]
-            include_budget = root.key == budget_key and budget is not None and budget_points is not None
+            members = groups[key]
+            include_budget = key == budget_key and budget is not None and budget_points is not None
             total = sum((by_index[i].row.points or ZERO for rows in members.values() for i in rows), ZERO)
             if include_budget:
                 assert budget_points is not None
                 total += budget_points
-            document.table(("indicators", root.key), {"name": root.name, "name_en": root.name_en, "points": total})
+            document.table(("indicators", key), {"name": name, "name_en": name_en, "points": total})
             if include_budget:
                 assert budget is not None and budget_points is not None
-                budget_leaf = f"{root.key}.{BUDGET_LEAF}"
-                self.write_budget(document, values, root, budget, budget_points, budget_unreadable)
+                budget_leaf = f"{key}.{BUDGET_LEAF}"
+                self.write_budget(document, values, self.roots[key], budget, budget_points, budget_unreadable)
             for number, (level2, rows) in enumerate(members.items(), start=1):
-                path: tuple[str, ...] = ("indicators", root.key)
+                path: tuple[str, ...] = ("indicators", key)
                 if level2:
                     path = (*path, f"g{number}")
                     points = sum((by_index[i].row.points or ZERO for i in rows), ZERO)
@@ -449,6 +538,10 @@ class _Builder:
             tuple(self.unreadable),
             matched,
             values,
+            unmatched,
+            tuple(self.budget_assumed),
+            self.used_rule,
+            dict(self.nearest),
         )
 
     def _tiers(self) -> list[dict[str, Any]]:
@@ -498,15 +591,19 @@ class _Builder:
         )
 
     def read_budget(self, budget: BudgetBlock) -> Unreadable | None:
+        missing = budget.adjusted is None or budget.executed is None
+        if missing and budget.reported_rate is not None and budget.reported_rate >= 0 and not self.strict:
+            self.rate_only = True  # only the printed 执行率: checked as rate × points
+            rate = (("rate", plain(budget.reported_rate)),)
+            self.budget_assumed.append(Assumed("budget-rate-only", rate))
+            return None
         if budget.adjusted is None or budget.executed is None:
             column = "adjusted" if budget.adjusted is None else "executed"
-            return self.cannot_read(None, budget.cell, column, "", "the cell is empty; the rate needs both amounts")
+            return self.cannot_read(None, budget.cell, column, "", REASONS["no-amounts"])
         if budget.adjusted <= 0:
-            return self.cannot_read(
-                None, budget.cell, "adjusted", plain(budget.adjusted), "the rate needs an adjusted budget above 0"
-            )
+            return self.cannot_read(None, budget.cell, "adjusted", plain(budget.adjusted), REASONS["zero-budget"])
         if budget.executed < 0:
-            return self.cannot_read(None, budget.cell, "executed", plain(budget.executed), "it is negative")
+            return self.cannot_read(None, budget.cell, "executed", plain(budget.executed), REASONS["negative"])
         return None
 
     def write_budget(
@@ -524,34 +621,55 @@ class _Builder:
         if unreadable is not None:
             document.table(path, {**keys, **self._fallback(unreadable, budget.reported)})
             return
-        for name, label, label_en, value in (
-            ("budget_adjusted", "全年预算数", "Adjusted annual budget", budget.adjusted),
-            ("budget_executed", "全年执行数", "Amount executed", budget.executed),
-        ):
+        amounts = (
+            [("budget_rate", "执行率", "Execution rate (%)", budget.reported_rate)]
+            if self.rate_only
+            else [
+                ("budget_adjusted", "全年预算数", "Adjusted annual budget", budget.adjusted),
+                ("budget_executed", "全年执行数", "Amount executed", budget.executed),
+            ]
+        )
+        for name, label, label_en, value in amounts:
             document.table(("inputs", name), {"type": "number", "label": label, "label_en": label_en, "min": 0})
             document.paths[("inputs", name)] = (budget.cell, None)
             values[name] = value
         document.table(
             ("derived", "execution_rate"),
             {
-                "formula": "budget_executed / budget_adjusted",
+                "formula": "budget_rate / 100" if self.rate_only else "budget_executed / budget_adjusted",
                 "label": "预算执行率",
                 "label_en": "Budget execution rate",
                 "percent": True,
             },
         )
-        document.table(path, {**keys, "method": "ratio", "actual": "execution_rate", "target": 1})
+        # The ruleset's own rule (bands of the rate, …) when the block is worth the ruleset's weight.
+        own = self.budget_rule if self.budget_rule is not None and points == root.points else None
+        self.used_rule = own is not None
+        document.table(path, {**keys, **(own or BUDGET_RATIO)})
+
+    def _budget_rule(self) -> dict[str, Any] | None:
+        """The ruleset's own budget indicator, when it is one leaf that reads only ``execution_rate``
+        (bands of the rate, a formula): the table's budget block is scored by it. None when it is the
+        default, min(rate, 1) × points, or cannot be reused."""
+        key = self.budget_key()
+        root = self.roots.get(key) if key is not None else None
+        if root is None or not root.is_leaf or set(root.reads) != {"execution_rate"}:
+            return None
+        written = root.spec.model_dump(exclude_defaults=True, by_alias=True)
+        keys = {name: value for name, value in written.items() if name not in _OWN_KEYS}
+        return None if keys == BUDGET_RATIO else keys
 
     def _fallback(self, record: Unreadable, reported: Decimal | None) -> dict[str, Any]:
         """A formula leaf for an unreadable cell: 0, or the unit's own score, with the reason."""
         zh_col, en_col = COLUMNS[record.column].zh, COLUMNS[record.column].en
         written = _template(flat(record.text))
         reason = _template(flat(record.reason))
+        reason_zh = _template(flat(record.reason_zh or record.reason))
         if record.action == "reported" and reported is not None:
             return {
                 "method": "formula",
                 "formula": format(reported, "f"),
-                "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason}），保留单位自评分（待核实）；"
+                "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason_zh}），保留单位自评分，需人工复核；"
                 "得 {score} 分（满分 {points} 分）。",
                 "explain_en": f"{{name}}: the {en_col} {written!r} cannot be read ({reason}); the unit's own score "
                 "is kept, to be checked; {score} of {points} points.",
@@ -561,7 +679,7 @@ class _Builder:
         return {
             "method": "formula",
             "formula": "0",
-            "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason}），{why_zh}按 0 分计；"
+            "explain": f"{{name}}：{zh_col}「{written}」无法识别（{reason_zh}），{why_zh}按 0 分计，需人工复核；"
             "得 {score} 分（满分 {points} 分），扣 {lost} 分。",
             "explain_en": f"{{name}}: the {en_col} {written!r} cannot be read ({reason}){why_en}: scored 0; "
             "{score} of {points} points, {lost} lost.",
@@ -675,9 +793,9 @@ class _Builder:
                        code=problem.code)  # fmt: skip
 
 
-def _reason(error: TextError) -> str:
+def _reason(error: TextError) -> Text:
     """What was wrong with a text and what was expected (the text itself is quoted by the caller)."""
-    return f"{error.problem}; expected {error.expected}"
+    return Text(error.zh, f"{error.problem}; expected {error.expected}")
 
 
 def _replace(plan: RowPlan, **changes: Any) -> RowPlan:
@@ -685,12 +803,15 @@ def _replace(plan: RowPlan, **changes: Any) -> RowPlan:
 
 
 @pinned
-def score_table(table: Table, ruleset: Ruleset) -> TableScore:
+def score_table(table: Table, ruleset: Ruleset, *, strict: bool = False) -> TableScore:
     """Score ``table`` under ``ruleset`` and its ``[tables]`` policy (the defaults when it has none).
 
-    Raises :class:`~perfscore.DataError` naming the cells when rows cannot be placed or read (a
-    first-level indicator the ruleset does not know, points that are negative or finer than the
-    rounding, or — under ``unparseable = "error"`` — a target or actual perfscore cannot read).
+    A cell perfscore cannot score by rule is handled as the policy's ``unparseable`` says (by
+    default the unit's own score is kept, for the audit to report), and a first-level name the
+    ruleset does not know is scored by its rows' own points. ``strict`` (or ``unparseable =
+    "error"``) reads only the strict forms and refuses instead: it raises
+    :class:`~perfscore.DataError` naming every cell that cannot be read and every unknown
+    first-level name. Points that are negative or finer than the rounding are always refused.
     Every sum and rate is computed in :data:`~perfscore.exact.CONTEXT`, whatever the caller's context.
     """
-    return _Builder(table, ruleset).build()
+    return _Builder(table, ruleset, strict=strict).build()

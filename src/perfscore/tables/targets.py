@@ -22,16 +22,23 @@ from typing import Literal
 
 from ..errors import PerfscoreError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..messages import check_lang, words
 from ..reading import Unreadable, normal_width, number_text
 
 __all__ = [
+    "ASSUMED",
     "DEFAULT_VOCABULARY",
+    "HIGHER_BETTER",
+    "LOWER_BETTER",
+    "Assumed",
     "Measure",
     "Operator",
     "TextError",
     "convert",
+    "lower_better_word",
     "parse_actual",
     "parse_target",
+    "target_in_name",
 ]
 
 Operator = Literal[">=", "<=", "=", ">", "<"]
@@ -51,6 +58,64 @@ class Measure:
     deadline: datetime.date | None  # a target's deadline, or the date an actual was completed
     tier: str | None  # the tier named by qualitative words (达成, 部分达成, 未达成)
     qualitative: bool  # written in words, not a number or a date
+    assumed: tuple[Assumed, ...] = ()  # what was assumed to read it (none for the forms read as written)
+
+
+#: What perfscore may assume to read a cell a reviewer can read; each becomes a finding on its row.
+ASSUMED = words(
+    "tables.assumed",
+    {
+        "actual-comparison": (
+            "实际完成值写成了比较式「{text}」，按其中的数值 {number}{unit} 计",
+            "the actual is written as a comparison '{text}'; its number, {number}{unit}, is read",
+        ),
+        "bare-number": (
+            "实际完成值「{text}」未写单位，按年度指标值的单位读作 {number}{unit}",
+            "the actual '{text}' has no unit; it is read in the target's unit as {number}{unit}",
+        ),
+        "bare-target": (
+            "年度指标值「{target}」未写单位，按实际完成值的单位 {unit} 读",
+            "the target '{target}' has no unit; it is read in the actual's unit, {unit}",
+        ),
+        "unit-differs": (
+            "年度指标值的单位为「{target}」，实际完成值的单位为「{actual}」，两者不能换算，按数值直接比较",
+            "the target is in {target} and the actual in {actual}, which do not convert: the numbers are compared as written",
+        ),
+        "lower-better": (
+            "指标名称含「{word}」，越低越好：年度指标值「{text}」未写比较符号，按「≤」计分",
+            "the indicator's name says '{word}', lower is better: the target '{text}' has no comparison and is read as ≤",
+        ),
+        "budget-rate-only": (
+            "预算执行栏只填了执行率 {rate}%，没有全年预算数和全年执行数，按 执行率 × 分值 核对",
+            "the budget block gives only its rate, {rate}%, without the amounts: it is checked as rate × points",
+        ),
+        "level1-nearest": (
+            "一级指标「{text}」不是规则中的名称，按其中所含的名称计入规则的一级指标「{root}」",
+            "the first-level indicator '{text}' is not a name of the ruleset; it is counted under '{root}', "
+            "whose name it contains",
+        ),
+        "target-from-name": (
+            "年度指标值为空，按指标名称中的「{found}」读作目标",
+            "the target cell is empty; '{found}', written in the indicator's name, is read as the target",
+        ),
+    },
+)
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """One thing assumed to read a text: a key of :data:`ASSUMED` and the values its message names."""
+
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str = "zh") -> str:
+        """The assumption in ``lang``: 「实际完成值写成了比较式「≥266米」，按其中的数值 266米 计」."""
+        return ASSUMED[self.key](check_lang(lang)).format(**dict(self.values))
+
+
+def _assumed(key: str, **values: object) -> Assumed:
+    return Assumed(key, tuple((name, str(value)) for name, value in values.items()))
 
 
 class TextError(PerfscoreError, ValueError):
@@ -65,6 +130,50 @@ class TextError(PerfscoreError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.role} {_quote(self.text)}: {self.problem}; expected {self.expected}"
+
+    @property
+    def zh(self) -> str:
+        """What was wrong and what was expected, in Chinese (the text itself is quoted by the caller)."""
+        found = next((key for key in _PROBLEMS_ZH if key in self.problem), None)
+        problem = READING[_PROBLEMS_ZH[found]].zh if found else READING["unreadable"].zh
+        return f"{problem}；{READING['expected-' + self.role].zh}"
+
+
+#: Why a target or actual cannot be read, in both languages, for reports in Chinese.
+READING = words(
+    "tables.reading",
+    {
+        "unreadable": ("无法按规则读取", "it cannot be read by rule"),
+        "approximate": ("数值为约数（约、左右、余、多）", "the number is approximate"),
+        "range": ("写的是一个区间，不是一个值", "a range is not one value"),
+        "vocabulary": ("该用语不在词表中", "these words are not in the vocabulary"),
+        "words": ("写的是文字，目标是数值", "written in words against a number"),
+        "date": ("不是日期，目标是完成时限", "not a date against a deadline"),
+        "unit": ("单位无法识别", "a unit perfscore does not know"),
+        "digits": ("含有 0–9 以外的数字", "a digit other than 0–9"),
+        "no-year": ("日期没有年份", "the date gives no year"),
+        "no-date": ("没有这一天（或月、年）", "there is no such day, month or year"),
+        "space": ("数字中间有空格", "a space splits the number"),
+        "empty": ("单元格为空", "the cell is empty"),
+        "long": ("文字或数字过长", "the text or number is too long"),
+        "expected-target": (
+            "应为带比较符号和单位的数值（≥50个、95%以上）、完成时限（9月前）或词表中的用语",
+            "expected a number with its unit and comparison, a deadline or words from the vocabulary",
+        ),
+        "expected-actual": (
+            "应为带单位的实际完成数值（52个、96.5%）、完成日期（9月20日）或词表中的用语",
+            "expected a number with its unit, a date or words from the vocabulary",
+        ),
+    },
+)
+_PROBLEMS_ZH = {
+    "makes the number approximate": "approximate", "a range": "range", "these words": "vocabulary",
+    "this is written in words": "words", "this is not a date": "date", "a date is needed": "date",
+    "the date gives no year": "no-year", "there is no": "no-date", "has no day": "no-date", "a space": "space",
+    "the text is empty": "empty", "the text is longer": "long", "the number is longer": "long",
+    "the number has more": "long", "is not one of the digits": "digits", "is not a unit": "unit",
+    "cannot be compared": "unit",
+}  # fmt: skip
 
 
 # --- the qualitative vocabulary --------------------------------------------------------------------
@@ -98,6 +207,41 @@ DEFAULT_VOCABULARY: Mapping[str, str] = MappingProxyType(
         "持续": ACHIEVED,
         "长期": ACHIEVED,
         "逐步提升": ACHIEVED,
+        # stock phrases of filled tables that say the target was met (management and qualitative rows)
+        "合规": ACHIEVED,
+        "符合规定": ACHIEVED,
+        "符合相关规定": ACHIEVED,
+        "符合要求": ACHIEVED,
+        "严格执行相关制度规定": ACHIEVED,
+        "严格执行": ACHIEVED,
+        "按规定执行": ACHIEVED,
+        "及时": ACHIEVED,
+        "按时": ACHIEVED,
+        "按期完成": ACHIEVED,
+        "全部完成": ACHIEVED,
+        "规范": ACHIEVED,
+        "健全": ACHIEVED,
+        "完善": ACHIEVED,
+        "安全": ACHIEVED,
+        "稳定": ACHIEVED,
+        "正常运行": ACHIEVED,
+        "运行正常": ACHIEVED,
+        "达标": ACHIEVED,
+        "合格": ACHIEVED,
+        "到位": ACHIEVED,
+        "保障到位": ACHIEVED,
+        "有效保障": ACHIEVED,
+        "得到保障": ACHIEVED,
+        "已建立": ACHIEVED,
+        "建立": ACHIEVED,
+        "已公开": ACHIEVED,
+        "提升": ACHIEVED,
+        "提高": ACHIEVED,
+        "有效提升": ACHIEVED,
+        "明显改善": ACHIEVED,
+        "得到改善": ACHIEVED,
+        "长期有效": ACHIEVED,
+        "可持续": ACHIEVED,
         # 部分达成: reached in part, with some effect
         "部分达成": PARTLY,
         "部分达成年度指标并具有一定效果": PARTLY,
@@ -106,6 +250,13 @@ DEFAULT_VOCABULARY: Mapping[str, str] = MappingProxyType(
         "基本满意": PARTLY,
         "一般": PARTLY,
         "有所提升": PARTLY,
+        "基本完成": PARTLY,
+        "基本合规": PARTLY,
+        "基本规范": PARTLY,
+        "基本健全": PARTLY,
+        "基本及时": PARTLY,
+        "有所改善": PARTLY,
+        "较为满意": PARTLY,
         # 未达成: not reached, little effect
         "未达成": NOT_ACHIEVED,
         "未达成年度指标且效果较差": NOT_ACHIEVED,
@@ -114,8 +265,45 @@ DEFAULT_VOCABULARY: Mapping[str, str] = MappingProxyType(
         "差": NOT_ACHIEVED,
         "不满意": NOT_ACHIEVED,
         "不明显": NOT_ACHIEVED,
+        "不合规": NOT_ACHIEVED,
+        "不及时": NOT_ACHIEVED,
+        "不规范": NOT_ACHIEVED,
+        "不健全": NOT_ACHIEVED,
+        "不合格": NOT_ACHIEVED,
+        "未达标": NOT_ACHIEVED,
+        "未建立": NOT_ACHIEVED,
+        "未公开": NOT_ACHIEVED,
     }
 )
+
+#: Words in an indicator's name that make lower better: a target written without a comparison
+#: (「0.9%」) on such a row is read as ≤, with a finding. A ruleset adds words, or removes one by
+#: mapping it to ">=", with ``[tables] directions``.
+LOWER_BETTER: tuple[str, ...] = (
+    "控制", "受害", "成灾", "发生", "投诉", "超支", "差错", "事故", "失误", "违规", "违纪", "违法", "案件",
+    "死亡", "伤亡", "损失", "损耗", "故障", "延误", "逾期", "超标", "污染", "排放", "结余", "结转",
+    "闲置", "不合格", "返工", "流失", "辍学", "上访", "信访", "变动率", "调整率", "误差", "错误", "漏报",
+)  # fmt: skip
+#: Words that keep higher better even when a :data:`LOWER_BETTER` word is in the name too (the longer
+#: word wins: 「投诉办结率」 is a 办结率, 「质量控制合格率」 a 合格率).
+HIGHER_BETTER: tuple[str, ...] = (
+    "合格率", "达标率", "完成率", "满意度", "满意率", "覆盖率", "及时率", "到位率", "执行率", "利用率", "使用率",
+    "知晓率", "参与率", "达成率", "通过率", "处置率", "办结率", "结案率", "处理率", "查处率", "整改率", "回复率",
+)  # fmt: skip
+
+
+def lower_better_word(name: str, directions: Mapping[str, str] | None = None) -> str | None:
+    """The first word of :data:`LOWER_BETTER` (or of ``directions`` mapped to "<=") in an indicator's
+    name, or None; a word ``directions`` maps to ">=" is not one. Longer words are tried first."""
+    table = dict.fromkeys(LOWER_BETTER, "<=") | dict.fromkeys(HIGHER_BETTER, ">=")
+    for word, direction in (directions or {}).items():
+        table[_normal(word)] = direction
+    folded = _normal(name)
+    for word in sorted(table, key=lambda text: (-len(text), text)):
+        if word and word in folded:
+            return word if table[word] == "<=" else None
+    return None
+
 
 # --- operators ------------------------------------------------------------------------------------
 
@@ -171,7 +359,9 @@ _COUNTS = (
     "部", "条", "处", "座", "辆", "间", "张", "株", "棵", "头", "只", "村", "栋", "宗", "例", "门", "节", "班", "种",
     "类", "组", "支", "场次", "批次", "台次", "车次", "户次", "家次", "课时", "学时",
 )  # fmt: skip
-_MEASURES = ("米", "公里", "平方米", "平方公里", "立方米", "亩", "公顷", "吨", "公斤", "千瓦", "千瓦时")
+_MEASURES = (
+    "米", "厘米", "毫米", "公里", "平方米", "平方公里", "立方米", "亩", "公顷", "吨", "公斤", "克", "千瓦", "千瓦时",
+)  # fmt: skip
 _TIMES = ("天", "工作日", "周", "月", "年", "小时", "分钟")
 _SCORES = ("分", "百分点")
 _MONEY = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}  # power of ten in 元
@@ -185,6 +375,7 @@ _UNIT_ALIASES = {
     "星期": "周",
     "日": "天",
     "个百分点": "百分点",
+    "百分比": "%",  # 「95百分比」, as templates with a unit column write %
     "千米": "公里",
     "km": "公里",
     "千克": "公斤",
@@ -201,52 +392,94 @@ _PLAIN_UNITS = frozenset(_COUNTS + _MEASURES + _TIMES + _SCORES)  # a bare numbe
 _SCALABLE = frozenset(_COUNTS + _MEASURES)
 
 
-def _unit(written: str) -> str | None:
-    """The normalized unit for a unit as written, or None when perfscore does not know it."""
+_FREE_UNIT = re.compile(r"[\u4e00-\u9fffA-Za-z*·]{1,8}")  # 「亩」, 「元/人*月」's 人*月: any measure word a table uses
+# Units that convert by a factor that is not a power of ten: unit → (the unit it is counted in, how many).
+_FACTORS: Mapping[str, tuple[str, Decimal]] = {
+    "毫米": ("米", Decimal("0.001")),
+    "厘米": ("米", Decimal("0.01")),
+    "公里": ("米", Decimal(1000)),
+    "平方公里": ("平方米", Decimal(1000000)),
+    "公顷": ("平方米", Decimal(10000)),
+    "克": ("公斤", Decimal("0.001")),
+    "吨": ("公斤", Decimal(1000)),
+    "分钟": ("分钟", Decimal(1)),
+    "小时": ("分钟", Decimal(60)),
+    "天": ("分钟", Decimal(1440)),
+    "周": ("分钟", Decimal(10080)),
+    "月": ("月", Decimal(1)),
+    "年": ("月", Decimal(12)),
+}
+
+
+def _unit(written: str, *, free: bool = False) -> str | None:
+    """The normalized unit for a unit as written, or None when perfscore does not know it. With
+    ``free``, any measure word (「亩」, 「个村」, 「元/人*月」) is a unit of its own."""
     if written.count("/") == 1:  # 「200元/人」: a known unit per a count, measure or time
         per, each = written.split("/")
-        top, bottom = _unit(per), _UNIT_ALIASES.get(each, each)
-        return f"{top}/{bottom}" if top and "/" not in top and bottom in _PLAIN_UNITS else None
+        top, bottom = _unit(per, free=free), _UNIT_ALIASES.get(each, each)
+        known = bottom in _PLAIN_UNITS or (free and _FREE_UNIT.fullmatch(bottom) is not None)
+        return f"{top}/{bottom}" if top and "/" not in top and known else None
     if written in _PLAIN_UNITS or written in _MONEY or written in _PERCENT:
         return written
     if written in _UNIT_ALIASES:
         return _UNIT_ALIASES[written]
     if written[:1] in _SCALED:
         base = _UNIT_ALIASES.get(written[1:], written[1:])
-        return written[0] + base if base in _SCALABLE else None
-    return None
+        if base in _SCALABLE:
+            return written[0] + base
+    return written if free and _FREE_UNIT.fullmatch(written) else None
 
 
-def _scale(unit: str) -> tuple[str, int] | None:
-    """A unit as (family, power of ten): 万元 is ("元", 4), 万人次 is ("人次", 4), 元/人 is ("元/人", 0)."""
+def _scale(unit: str) -> tuple[str, Decimal] | None:
+    """A unit as (family, how many of the family's base it is): 万元 is ("元", 10000), 万人次 is
+    ("人次", 10000), 公里 is ("米", 1000), 元/人 is ("元/人", 1); None for a unit that converts to
+    nothing else."""
     if "/" in unit:
         per, each = unit.split("/", 1)
         top = _scale(per)
         return (f"{top[0]}/{each}", top[1]) if top else None
     if unit in _MONEY:
-        return "元", _MONEY[unit]
+        return "元", _power(_MONEY[unit])
     if unit in _PERCENT:
-        return "%", _PERCENT[unit]
+        return "%", _power(_PERCENT[unit])
+    if unit in _FACTORS:
+        return _FACTORS[unit]
     if unit in _SCALABLE:
-        return unit, 0
+        return unit, Decimal(1)
     if unit[:1] in _SCALED and unit[1:] in _SCALABLE:
-        return unit[1:], _SCALED[unit[0]]
+        base = _scale(unit[1:])
+        assert base is not None
+        return base[0], _EXACT.multiply(base[1], _power(_SCALED[unit[0]]))
     return None
 
 
+_EXACT = decimal.Context(prec=60)  # products of unit factors, far below 60 digits: exact
+
+
+def _power(exponent: int) -> Decimal:
+    """10 to the ``exponent``, written plainly (10000, 0.1): results keep the digits they are shown with."""
+    return Decimal(10**exponent) if exponent >= 0 else Decimal("0." + "0" * (-exponent - 1) + "1")
+
+
 def convert(number: Decimal, unit: str, to_unit: str) -> Decimal | None:
-    """``number`` in ``unit`` expressed exactly in ``to_unit`` (元↔万元↔亿元, %↔‰, 人次↔万人次), or None."""
+    """``number`` in ``unit`` expressed in ``to_unit`` (元↔万元↔亿元, %↔‰, 人次↔万人次, 米↔公里,
+    小时↔天, 月↔年), or None when the two do not convert. Exact, except a division by a factor
+    that is not a power of ten (10 小时 in 天), which keeps 40 significant digits."""
     if unit == to_unit:
         return number
     source, target = _scale(unit), _scale(to_unit)
     if source is None or target is None or source[0] != target[0]:
         return None
-    shift = source[1] - target[1]
-    # Multiplying or dividing by a power of ten is exact when the precision exceeds the number's digits
-    # (this context, never the caller's).
-    context = decimal.Context(prec=len(number.as_tuple().digits) + 20, rounding=decimal.ROUND_HALF_UP)
-    factor = Decimal(10 ** abs(shift))
-    return context.multiply(number, factor) if shift >= 0 else context.divide(number, factor)
+    # Multiplying is exact when the precision exceeds the digits (this context, never the caller's).
+    context = decimal.Context(prec=len(number.as_tuple().digits) + 40, rounding=decimal.ROUND_HALF_EVEN)
+    if source[1] >= target[1]:
+        return context.multiply(number, _whole(context.divide(source[1], target[1])))
+    return context.divide(number, _whole(context.divide(target[1], source[1])))
+
+
+def _whole(factor: Decimal) -> Decimal:
+    """A factor between units as a plain integer (10, not 1E+1), so a result keeps its written digits."""
+    return Decimal(int(factor)) if factor == factor.to_integral_value() else factor
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -318,7 +551,9 @@ _RANGE = re.compile(r"[0-9][^0-9]*?(至|到|~|-|—|–)[^0-9]*?[0-9]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
-def _quantity(text: str, normal: str, role: Role, limits: Limits) -> tuple[Operator | None, Decimal, str | None]:
+def _quantity(
+    text: str, normal: str, role: Role, limits: Limits, *, free: bool = False
+) -> tuple[Operator | None, Decimal, str | None]:
     """The comparison, number and normalized unit of 「≥1,234.5万元」 or 「95%以上」."""
     if _SPACED_DIGITS.search(_folded(text)):  # spaces are dropped before reading: 「1 234」 would read 1234
         raise TextError(text, "a space splits the number", "the number written without spaces, such as 1234", role)
@@ -354,7 +589,7 @@ def _quantity(text: str, normal: str, role: Role, limits: Limits) -> tuple[Opera
             f"one comparison such as {_SYMBOLS[before]}{digits}{written}",
             role,
         )
-    unit = _unit(written) if written else None
+    unit = _unit(written, free=free) if written else None
     if written and unit is None:
         raise TextError(
             text, f"'{written}' is not a unit perfscore knows", "a unit such as 个, 人次, 万元, %, 天 or 元/人", role
@@ -427,7 +662,7 @@ def _words(vocabulary: Mapping[str, str] | None) -> Mapping[str, str]:
     words = dict(DEFAULT_VOCABULARY)
     for word, tier in vocabulary.items():
         if not _normal(word) or not isinstance(tier, str) or not tier:
-            raise ValueError(f"vocabulary maps a word to a tier name, got {word!r} → {tier!r}")
+            raise ValueError(f"vocabulary maps a word to a tier name, got '{word}' → {tier!r}")
         words[_normal(word)] = tier
     return words
 
@@ -438,10 +673,19 @@ def parse_target(
     year: int | None = None,
     vocabulary: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    strict: bool = False,
+    name: str = "",
+    directions: Mapping[str, str] | None = None,
 ) -> Measure:
     """Read a 年度指标值: a comparison with a number, a deadline, or qualitative words (a plain number means =).
 
+    A plain number on an indicator whose ``name`` says lower is better (a word of :data:`LOWER_BETTER`,
+    or one ``directions`` maps to "<=": 「森林火灾受害率」 with 「0.9%」) means ≤, and the Measure says so
+    in ``assumed``.
+
     ``limits`` bounds the text (``max_cell_text``) and the number (``max_number_text``, ``max_exponent``).
+    Any measure word is a unit (「≥266亩」, 「≤300元/人*月」); ``strict`` reads only the units
+    perfscore knows and refuses the others.
     """
     normal = _prepared(text, "target", limits)
     tier = _words(vocabulary).get(normal)
@@ -453,7 +697,11 @@ def parse_target(
         return Measure(text, "<=", None, None, deadline, None, qualitative=False)
     if not _DIGIT.search(normal):
         raise TextError(text, "these words are not in the vocabulary", _EXPECTED["target"], "target")
-    operator, number, unit = _quantity(text, normal, "target", limits)
+    operator, number, unit = _quantity(text, normal, "target", limits, free=not strict)
+    word = None if operator is not None or not name else lower_better_word(name, directions)
+    if word is not None:
+        assumed = (_assumed("lower-better", word=word, text=_normal(text)),)
+        return Measure(text, "<=", number, unit, None, None, qualitative=False, assumed=assumed)
     return Measure(text, operator or "=", number, unit, None, None, qualitative=False)
 
 
@@ -464,8 +712,15 @@ def parse_actual(
     year: int | None = None,
     vocabulary: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    strict: bool = False,
 ) -> Measure:
-    """Read a 实际完成值 the way its target is written: words, a date, or a number in the target's unit."""
+    """Read a 实际完成值 the way its target is written: words, a date, or a number in the target's unit.
+
+    What a reviewer reads without hesitating is read, and the :class:`Measure` lists in ``assumed``
+    what was assumed: an actual written as a comparison (「≥266米」: 266米), a bare number in the
+    target's unit (「132.9」 against 「≤202.6万元」), units that do not convert (compared as written).
+    ``strict`` refuses these with a :class:`TextError`, as perfscore did before they were read.
+    """
     normal = _prepared(text, "actual", limits)
     words = _words(vocabulary)
     if target.qualitative:
@@ -485,22 +740,46 @@ def parse_actual(
     if normal in words or not _DIGIT.search(normal):
         expected = f"a number such as {_example(target)}, as the target {_quote(target.text)} is a number"
         raise TextError(text, "this is written in words", expected, "actual")
-    operator, number, unit = _quantity(text, normal, "actual", limits)
+    operator, number, unit = _quantity(text, normal, "actual", limits, free=not strict)
+    assumed: list[Assumed] = []
     if operator is not None:
-        expected = f"the value reached, such as {number}{unit or ''}"
-        raise TextError(text, "an actual is what was reached, not a comparison", expected, "actual")
-    number, unit = _in_target_unit(text, target, number, unit)
-    return Measure(text, None, number, unit, None, None, qualitative=False)
+        if strict:
+            expected = f"the value reached, such as {number}{unit or ''}"
+            raise TextError(text, "an actual is what was reached, not a comparison", expected, "actual")
+        assumed.append(_assumed("actual-comparison", text=_normal(text), number=number, unit=unit or ""))
+    number, unit = _in_target_unit(text, target, number, unit, assumed, strict=strict)
+    return Measure(text, None, number, unit, None, None, qualitative=False, assumed=tuple(assumed))
+
+
+_IN_NAME_PREFIX = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(_PREFIX_OPERATORS, key=len, reverse=True))) + r")-?[0-9][^,;，；]*$"
+)
+_IN_NAME_SUFFIX = re.compile(r"(?<![0-9.,])-?[0-9][0-9.,]*[^0-9,;，；]{0,6}?(?:及以上|以上|及以下|以下|以内)$")
+
+
+def target_in_name(name: str) -> str | None:
+    """The target an indicator's name states at its end, as text to read with :func:`parse_target`:
+    「验收合格率达到100%」 gives 「达到100%」, 「受益人数不少于500人」 「不少于500人」, 「覆盖率95%以上」
+    「95%以上」; None when the name states none. For a row whose 年度指标值 is empty."""
+    normal = _normal(name)
+    found = _IN_NAME_PREFIX.search(normal) or _IN_NAME_SUFFIX.search(normal)
+    return None if found is None else found.group(0)
 
 
 def _example(target: Measure) -> str:
     return f"{target.number}{target.unit or ''}"
 
 
-def _in_target_unit(text: str, target: Measure, number: Decimal, unit: str | None) -> tuple[Decimal, str | None]:
-    """The actual's number in the target's unit; a unit written on one side only is read on both when it is plain."""
+def _in_target_unit(
+    text: str, target: Measure, number: Decimal, unit: str | None, assumed: list[Assumed], *, strict: bool
+) -> tuple[Decimal, str | None]:
+    """The actual's number in the target's unit; a unit written on one side only is read on both when
+    it is plain, and otherwise (not ``strict``) with an assumption added to ``assumed``."""
     if unit is not None and target.unit is not None:
         converted = convert(number, unit, target.unit)
+        if converted is None and not strict:
+            assumed.append(_assumed("unit-differs", target=target.unit, actual=unit))
+            return number, target.unit
         if converted is None:
             expected = (
                 f"a number in {target.unit} or a unit that converts to it, as the target is {_quote(target.text)}"
@@ -509,6 +788,12 @@ def _in_target_unit(text: str, target: Measure, number: Decimal, unit: str | Non
         return converted, target.unit
     written = unit or target.unit
     if written is None or written in _PLAIN_UNITS:
+        return number, written
+    if not strict and unit is None:
+        assumed.append(_assumed("bare-number", text=_normal(text), number=number, unit=written))
+        return number, written
+    if not strict:
+        assumed.append(_assumed("bare-target", target=_normal(target.text), unit=written))
         return number, written
     # 元 or 万元? 0.96 or 96%? A bare number next to these units could mean either: it is not guessed.
     if unit is None:
