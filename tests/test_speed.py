@@ -19,7 +19,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import perfscore
-from perfscore import LeafResult, Ruleset, ScoreResult
+from perfscore import ScoreResult
 from perfscore.cli import run
 from perfscore.report import render_batch
 from perfscore.stream import write_batch, write_batch_file
-from perfscore.text import for_terminal, plain
 from perfscore.units import Unit, iter_units
-from perfscore.wording import SENTENCES, Display, render
+from perfscore.wording import phrasing, plainly
 from strategies import GeneratedRuleset, rulesets_with_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,56 +43,28 @@ sys.path.insert(0, str(BENCH))
 import bench_path  # noqa: E402 - the benchmark's own units and tie set
 import bench_scoring  # noqa: E402
 
-# --- the oracle: explanations as perfscore rendered them before they were planned ----------------
-
-
-class _Fields(dict[str, str]):
-    """A leaf's fields, the values it read shown only when a template asks for one."""
-
-    def __init__(self, display: Display, values: Mapping[str, Any], reads: tuple[str, ...]) -> None:
-        super().__init__()
-        self.display, self.read, self.reads = display, values, reads
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self:
-            return self[key]
-        if key in self.reads and key in self.read:
-            return self.display.named(key, self.read[key])
-        return default
-
-
-def reference_explanation(item: LeafResult, ruleset: Ruleset, values: Mapping[str, Any], lang: str) -> str:
-    """Every field made, the case's wording rendered into ``body``, then the template rendered."""
-    display = Display(ruleset, lang)
-    indicator = item.indicator
-    method = indicator.method
-    assert method is not None
-    facts = item.facts
-    fields = _Fields(display, values, indicator.reads)
-    fields.update(method.fields(indicator, facts, display))
-    lost = item.lost
-    fields.update(
-        id=indicator.id,
-        name=indicator.label(lang),
-        name_en=indicator.name_en or indicator.name,
-        points=plain(indicator.points),
-        score=display.points(item.score),
-        lost=display.points(lost),
-    )
-    if item.missing:
-        fields["missing"] = SENTENCES["list"](lang).join(display.label(name) for name in item.missing)
-    case = item.recorded[0]
-    fields["body"] = render(case.wording(lang), fields) + ("" if item.missing else method.body_suffix(facts, lang))
-    template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
-    if template is None or item.missing:
-        template = SENTENCES["full" if lost == 0 else "lost"](lang)
-    return for_terminal(render(template, fields))
+# --- the oracle: explanations made plainly, every field made and the templates rendered ------------
 
 
 def assert_explained_as_reference(result: ScoreResult) -> None:
+    """Every leaf's sentence in both languages from its plan (planned at once) is the plain one."""
     for lang in ("zh", "en"):
+        words = phrasing(result.ruleset, lang)
+        words.plain_uses = 0  # every kind planned at its first sentence
         for item in result.items:
-            assert item.explain(lang) == reference_explanation(item, result.ruleset, result.values, lang), item.id
+            assert item.explain(lang) == plainly(item, item.recorded[0], words.display), item.id
+
+
+def test_a_kind_of_sentence_is_planned_at_its_second_use() -> None:
+    """The first sentence of a kind (leaf, outcome, template, language) is made plainly, the next ones
+    by its plan: a ruleset made for one table plans nothing it uses once."""
+    ruleset = perfscore.load(bench_scoring.RULESET)
+    words = phrasing(ruleset, "zh")
+    unit = bench_scoring.make_units(1, 4)[0]
+    first = [item.explanation for item in ruleset.score(unit).items]
+    assert not words._plans
+    second = [item.explanation for item in ruleset.score(unit).items]
+    assert len(words._plans) == len(first) and second == first
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

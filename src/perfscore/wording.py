@@ -115,14 +115,9 @@ class Phrasing:
         self.lang = lang
         self.display = Display(ruleset, lang)
         self._plans: dict[tuple[int, int, str, bool], _Plan] = {}
+        self._uses: dict[tuple[int, int, str, bool], int] = {}  # sentences of a kind made plainly so far
+        self.plain_uses = 1  # how many, before the kind is planned
         self._shows: dict[int, Mapping[str, Callable[[Any], str]]] = {}  # each leaf's formatters, made once
-
-    def plan(self, indicator: Indicator, case: Case, which: str, missing: bool) -> _Plan:
-        key = (indicator.first, id(case), which, missing)
-        plan = self._plans.get(key)
-        if plan is None or plan.case is not case:  # (a case garbage-collected and its id reused)
-            plan = self._plans[key] = self._planned(indicator, case, which, missing)
-        return plan
 
     def _planned(self, indicator: Indicator, case: Case, which: str, missing: bool) -> _Plan:
         lang = self.lang
@@ -207,14 +202,23 @@ class Phrasing:
     @pinned
     def explain(self, item: LeafResult, case: Case) -> str:
         """A leaf's explanation: its method's wording for ``case``, filled from the facts (in the pinned
-        context: results cache their explanations, so none may depend on its first reader's context)."""
+        context: results cache their explanations, so none may depend on its first reader's context).
+        The first :attr:`plain_uses` sentences of a kind are made by :func:`plainly` (a ruleset made for
+        one table explains each leaf once: planning would cost more than it saves), later ones by a plan."""
         indicator = item.indicator
         missing = bool(item.missing)
         if not missing and (indicator.spec.explain if self.lang == "zh" else indicator.spec.explain_en) is not None:
             which = "custom"
         else:
             which = "full" if item.score == indicator.points else "lost"
-        plan = self.plan(indicator, case, which, missing)
+        key = (indicator.first, id(case), which, missing)
+        plan = self._plans.get(key)
+        if plan is None or plan.case is not case:  # (a case garbage-collected and its id reused)
+            uses = self._uses.get(key, 0)
+            if uses < self.plain_uses:
+                self._uses[key] = uses + 1
+                return plainly(item, case, self.display)
+            plan = self._plans[key] = self._planned(indicator, case, which, missing)
         facts: Mapping[str, Any] = {} if missing else item.facts
         shown: Mapping[str, str] = {}
         if plan.fields:
@@ -222,6 +226,49 @@ class Phrasing:
             assert method is not None
             shown = method.fields(indicator, facts, self.display)
         return plan.fill(item, facts, shown)
+
+
+def plainly(item: LeafResult, case: Case, display: Display) -> str:
+    """A leaf's explanation made the plain way, every field made and the templates rendered: the
+    reference that planned sentences are tested against, and the way of a sentence made once."""
+    indicator = item.indicator
+    method = indicator.method
+    assert method is not None
+    lang = display.lang
+    facts = item.facts
+    fields = _Fields(display, item.values, indicator.reads)
+    fields.update(method.fields(indicator, facts, display))
+    lost = item.lost
+    fields.update(
+        id=indicator.id,
+        name=indicator.label(lang),
+        name_en=indicator.name_en or indicator.name,
+        points=plain(indicator.points),
+        score=display.points(item.score),
+        lost=display.points(lost),
+    )
+    if item.missing:
+        fields["missing"] = SENTENCES["list"](lang).join(display.label(name) for name in item.missing)
+    fields["body"] = render(case.wording(lang), fields) + ("" if item.missing else method.body_suffix(facts, lang))
+    template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
+    if template is None or item.missing:
+        template = SENTENCES["full" if lost == 0 else "lost"](lang)
+    return for_terminal(render(template, fields))  # one line, whatever a name, a value or a formula holds
+
+
+class _Fields(dict[str, str]):
+    """A leaf's fields, the values it read shown only when a template asks for one."""
+
+    def __init__(self, display: Display, values: Mapping[str, Any], reads: tuple[str, ...]) -> None:
+        super().__init__()
+        self.display, self.read, self.reads = display, values, reads
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        if key in self.reads and key in self.read:
+            return self.display.named(key, self.read[key])
+        return default
 
 
 def _filler(texts: Sequence[str], getters: Sequence[Getter]) -> Callable[..., str]:
