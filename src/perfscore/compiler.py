@@ -22,6 +22,7 @@ builtins. No text from a ruleset is ever compiled. Each function keeps its sourc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -335,9 +336,10 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
     inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
     function grows with the number of inputs). A value already a finite nonzero Decimal within the
-    input's bounds is taken as it is, a whole number within them as its Decimal, and a float as the
-    Decimal of its shortest text when that is within them: exactly what its converter would give back
-    (the tests hold the two to the same values)."""
+    input's bounds is taken as it is, a whole number within them (compared as whole numbers) as its
+    Decimal, and a float as the Decimal of its shortest text when that is within them (both
+    remembered per input: data repeats): exactly what its converter would give back (the tests hold
+    the two to the same values)."""
     em.namespace.update(len=len)
     em.line(f"if len(values) != {len(checks)}: return None")
     first, rest = checks[:CHUNK], checks[CHUNK:]
@@ -368,6 +370,21 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
 
 
 _MOST_FLOATS = 65_536  # floats remembered in all by one ruleset's scoring pass (a few MB at most)
+
+
+class _Ints(dict[int, Decimal]):
+    """One input's whole numbers seen, each with its Decimal (at most ``most``, as :class:`_Floats`)."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+
+    def __missing__(self, value: int) -> Decimal:
+        number = Decimal(value)
+        if len(self) >= self.most:
+            self.clear()
+        self[value] = number
+        return number
 
 
 class _Floats(dict[float, Decimal]):
@@ -408,8 +425,11 @@ def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
         # larger numbers are left to the converter, which refuses those beyond the ruleset's limits
         assert check.largest is not None
         big = check.largest
-        low = em.const(max(check.low, -big)) if check.low is not None else em.const(-big)
-        high = em.const(min(check.high, big)) if check.high is not None else em.const(big)
+        lowest = max(check.low, -big) if check.low is not None else -big
+        highest = min(check.high, big) if check.high is not None else big
+        low, high = em.const(lowest), em.const(highest)
+        # the same bounds for a whole number, as whole numbers: int compared with int
+        int_low, int_high = em.const(math.ceil(lowest)), em.const(math.floor(highest))
         whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
         whole_d = " or d != d.to_integral_value()" if whole else ""
         # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds; a zero goes
@@ -417,7 +437,9 @@ def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
         with em.block("if type(v) is Decimal:"):
             em.line(f"if not v or not ({low} <= v <= {high}){whole}: v = {convert}(v)")
         # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
-        em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
+        em.line(
+            f"elif type(v) is int and {int_low} <= v <= {int_high}: v = {em.const(_Ints(max(64, _MOST_FLOATS // inputs)))}[v]"
+        )
         # a float is read by its shortest text, as the converter reads it, then held to the same tests
         with em.block("elif type(v) is float:"):
             em.line(f"d = {em.const(_Floats(max(64, _MOST_FLOATS // inputs)))}[v]")
