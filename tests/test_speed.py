@@ -444,3 +444,15 @@ def test_the_multiprocessing_example_scores_as_one_process() -> None:
     frame = units_frame(30)
     scored = example.score_in_parallel(frame, ruleset, workers=2, chunks=5)
     assert scored.equals(to_frame(score_frame(ruleset, frame, id_column="id")).astype(object))
+
+
+def test_the_numbers_remembered_per_input_are_bounded_and_exact() -> None:
+    """The quick path's memory of floats and whole numbers: each the Decimal its converter gives
+    (a float by its shortest text), and forgotten all at once when full, so it never grows past its bound."""
+    from perfscore.compiler import _Floats, _Ints
+
+    floats, ints = _Floats(2), _Ints(2)
+    assert [floats[0.1], floats[2.5], floats[1e-7]] == [Decimal("0.1"), Decimal("2.5"), Decimal("1E-7")]
+    assert str(floats[0.1]) == "0.1" and len(floats) <= 2
+    assert [ints[3], ints[10**20], ints[-4]] == [Decimal(3), Decimal(10**20), Decimal(-4)]
+    assert len(ints) <= 2
