@@ -394,7 +394,7 @@ done = 9
         ),
         (
             'ruleset = "department-wid"\n[data]\n[expected]\ntotal = 1\ngrade = "差"\n',
-            "{file}: ruleset: no shipped ruleset 'department-wid'; expected one of department-wide, "
+            "{file}: ruleset: no shipped ruleset 'department-wid'; expected one of department-wide, project-capped-total, "
             "project-execution-bands, project-four-stage, project-management-performance, project-mof-2020"
             " (did you mean 'department-wide'?)",
         ),

@@ -144,6 +144,7 @@ def test_to_dict_is_plain_data_in_both_languages(small: perfscore.ScoreResult) -
             {"id": "c", "name": "丙", "lost": "0.32", "explanation": {"zh": C_ZH, "en": C_EN}},
         ],
         "notes": [],
+        "adjustments": [],  # no rules on groups or the total (issue 14)
         "fallbacks": [],
         "inputs": {"x": "96.8", "n": "2"},
     }  # fmt: skip

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 
 import perfscore
 from helpers import ROOT, one_leaf_text
+from perfscore.grouprules import RULE_KINDS
 from perfscore.methods import METHODS
 from perfscore.model import TOP_LEVEL_KEYS, InputSpec, Rounding
 from perfscore.schema import (
@@ -198,7 +199,9 @@ def test_enums_come_from_the_models() -> None:
     assert rounding["stage"]["enum"] == ["leaf", "total"]
     assert inputs["type"]["enum"] == list(get_args(InputSpec.model_fields["type"].annotation))
     assert defs["leaf-ratio"]["properties"]["direction"]["enum"] == [">=", "<=", "="]
-    assert set(defs) == {"indicator", "group", "leaf", "method", *(f"leaf-{name}" for name in METHODS)}
+    assert set(defs) == {"indicator", "group", "leaf", "method", *(f"leaf-{name}" for name in METHODS),
+                         "rule", *(f"rule-{name}" for name in RULE_KINDS)}  # fmt: skip
+    assert defs["rule"]["properties"]["kind"]["enum"] == list(RULE_KINDS) == ["floor", "ceiling", "adjust", "bonus", "veto"]
 
 
 def test_numbers_are_numbers_and_formulas_are_text_or_numbers() -> None:

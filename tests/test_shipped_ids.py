@@ -48,9 +48,10 @@ def declared(path: Path) -> dict[str, str]:
 
 
 def test_the_repository_has_rulesets_to_ship() -> None:
-    """The folder the package is built from holds the two rulesets the README lists."""
+    """The folder the package is built from holds the rulesets the README lists."""
     assert [path.name for path in FILES] == [
         "department-wide.toml",
+        "project-capped-total.toml",
         "project-execution-bands.toml",
         "project-four-stage.toml",
         "project-management-performance.toml",
@@ -113,8 +114,8 @@ def test_an_unknown_id_lists_the_shipped_ones() -> None:
     assert isinstance(caught.value, UnreadableFileError)
     assert str(caught.value) == (
         "department-wid: cannot read the ruleset: no such file, and no ruleset shipped with perfscore has the id "
-        "department-wid; the shipped ones are department-wide, project-execution-bands, project-four-stage, "
-        "project-management-performance, project-mof-2020 (did you mean 'department-wide'?)"
+        "department-wid; the shipped ones are department-wide, project-capped-total, project-execution-bands, "
+        "project-four-stage, project-management-performance, project-mof-2020 (did you mean 'department-wide'?)"
     )
 
 
@@ -281,6 +282,6 @@ def test_the_installed_wheel_loads_by_id(wheel: Path, tmp_path: Path) -> None:
     )
     assert (completed.returncode, completed.stderr) == (0, "")
     assert completed.stdout == (
-        "department-wide project-execution-bands project-four-stage project-management-performance "
+        "department-wide project-capped-total project-execution-bands project-four-stage project-management-performance "
         "project-mof-2020\n99.75\n"
     )

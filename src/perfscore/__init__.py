@@ -27,7 +27,7 @@ from .errors import (
 )
 from .limits import Limits
 from .loader import load, loads, loads_dict
-from .result import BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
+from .result import Adjustment, BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset, shipped
 from .toml import dumps_toml
@@ -53,6 +53,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Adjustment",
     "BatchResult",
     "DataError",
     "Diagnostic",

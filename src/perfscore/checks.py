@@ -21,25 +21,30 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from itertools import pairwise
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
 from .errors import SEVERITIES, Diagnostic, Location, PerfscoreError, Problem, RulesetError, Severity, Span
 from .expressions import Expression
+from .grouprules import GroupRule, points_words
 from .intervals import (
     EITHER,
+    FALSE,
+    TRUE,
     Analysis,
     Bound,
     Interval,
     Relations,
     analyse,
+    holds,
     hull,
     intersect,
     trend,
     uncovered,
 )
 from .loader import load, loads
+from .messages import LANGS, Text, words
 from .model import InputSpec, Tier
 from .positions import Positions
 from .ruleset import Indicator, Ruleset
@@ -224,8 +229,8 @@ Rule = Callable[[Context], Iterator[Diagnostic]]
 
 
 def unused_inputs(context: Context) -> Iterator[Diagnostic]:
-    """An input no indicator reads, directly or through derived values."""
-    read = set().union(*(leaf.needs for leaf in context.ruleset.leaves))
+    """An input no indicator (nor any rule on a group or the total) reads, directly or through derived values."""
+    read = set().union(*(leaf.needs for leaf in context.ruleset.leaves), *(r.needs for r in context.ruleset.rules()))
     for name, spec in context.ruleset.inputs.items():
         if name not in read:
             yield Problem(
@@ -238,8 +243,9 @@ def unused_inputs(context: Context) -> Iterator[Diagnostic]:
 
 
 def unused_derived(context: Context) -> Iterator[Diagnostic]:
-    """A derived value no indicator reads."""
+    """A derived value no indicator (nor any rule on a group or the total) reads."""
     read = {name for leaf in context.ruleset.leaves for name in leaf.reads}
+    read |= {name for rule in context.ruleset.rules() for name in rule.when.names}
     for derived in reversed(context.ruleset.derived):  # readers come after what they read
         if derived.name in read:
             read |= derived.expression.names
@@ -573,6 +579,161 @@ def _typical(declared: Any, whole: bool) -> Decimal:
     return middle.to_integral_value() if whole else middle
 
 
+# --- rules on groups and the total ----------------------------------------------------------------
+
+
+def _rule_names(context: Context, rule: GroupRule) -> dict[str, Bound]:
+    """What each name a rule's condition reads can hold, ``score("…")`` included (a leaf's score lies
+    within its points; a group's is at least 0)."""
+    names = dict(context.names)
+    nodes = {node.id: node for node in context.ruleset.indicators()}
+    for name, key in rule.scores.items():
+        node = nodes[key]
+        names[name] = Bound(Interval(ZERO, node.points if node.is_leaf else None))
+    return names
+
+
+def _when(rule: GroupRule) -> Location:
+    """Where a rule's condition is written."""
+    return Location(rule.location.file, (*rule.location.path, "when"))
+
+
+def _single(rule: GroupRule) -> str | None:
+    """The one name a rule's condition reads, when it reads exactly one (the clauses of a table)."""
+    return rule.shows[0] if len(rule.shows) == 1 else None
+
+
+RULE_CHECKS = words(
+    "checks.group-rules",
+    {
+        "unreachable": ("条件「{when}」在各输入声明的取值范围内永远不成立：这条{kind}规则不会起作用；请检查比较方向和输入的 min、max",
+                        "the condition '{when}' can never hold for the inputs' declared ranges: this {kind} never "
+                        "applies; check the comparison and the inputs' min and max"),
+        "always": ("条件「{when}」对所有单位都成立：这条{kind}规则总会起作用；请改正条件，或直接改分值",
+                   "the condition '{when}' holds for every unit: this {kind} always applies; correct the condition, "
+                   "or state the rule as the node's points"),
+        "boundary": ("{name} = {point} 同时满足两条{kind}规则的条件：{limits}；请写明 {point} 属于哪一档（一条用 <，另一条用 >=）",
+                     "{name} = {point} meets the conditions of two {kind}s: {limits}; say which one {point} belongs "
+                     "to (< in one, >= in the other)"),
+        "overlap": ("两条{kind}规则的条件在 {name} 取 {where} 时重叠（如 {example}）：{limits}同时适用，较严的一条起作用；"
+                    "请把各档写成互不重叠",
+                    "the conditions of two {kind}s overlap where {name} is in {where} (e.g. {example}): {limits} "
+                    "both apply there, and the stricter one wins; make the clauses exclusive"),
+        "gap": ("{name} 取 {where} 时没有任何{kind}规则适用，位于 {around} 之间：如 {example} 不满足其中任何一条；"
+                "请让每一档从上一档结束处开始",
+                "no {kind} applies where {name} is in {where}, between {around}: e.g. {example} meets none of "
+                "them; make each clause start where the one before it ends"),
+        "limits": ("{first}（{first_rule}）与 {second}（{second_rule}）", "{first} ({first_rule}) and {second} ({second_rule})"),
+        "and": ("、", " and "),
+    },
+)  # fmt: skip
+
+
+def _rule_problem(at: Location, key: str, code: str, **fields: str | Text) -> Problem:
+    """A warning about rules on a group or the total, in both languages."""
+    zh, en = (
+        RULE_CHECKS[key](lang).format(**{k: v(lang) if isinstance(v, Text) else v for k, v in fields.items()})
+        for lang in LANGS
+    )
+    return Problem(at, en, code=code, severity="warning", message_zh=zh)
+
+
+def group_rules(context: Context) -> Iterator[Diagnostic]:
+    """Rules on groups and the total: a condition that can never hold or always holds, each kind's
+    own mistakes (a ceiling that can never bind), and the clauses of one node read as one table —
+    two ceilings (or floors) whose conditions on the same value overlap, meet at a boundary, or
+    leave values between them to which neither applies."""
+    ruleset = context.ruleset
+    for rules in ruleset.group_rules.values():
+        for rule in rules:
+            names = _rule_names(context, rule)
+            truth = analyse(rule.when.tree, names, context.relations).value
+            if truth == FALSE:
+                yield _rule_problem(
+                    _when(rule), "unreachable", "rule-unreachable", when=rule.when.text, kind=rule.kind.title
+                )
+            elif truth == TRUE:
+                yield _rule_problem(_when(rule), "always", "rule-always", when=rule.when.text, kind=rule.kind.title)
+            yield from rule.kind.lint(rule, context)
+        yield from _clauses(context, [rule for rule in rules if rule.kind.family is not None])
+
+
+def _clauses(context: Context, rules: Sequence[GroupRule]) -> Iterator[Diagnostic]:
+    """Overlaps, shared boundaries and gaps between the conditions of one node's rules of a family
+    that each read the same one value (``execution_rate < 0.6`` and ``execution_rate < 0.5``)."""
+    tables: dict[tuple[str | None, str], list[tuple[GroupRule, list[Interval]]]] = {}
+    for rule in rules:
+        name = _single(rule)
+        if name is None:
+            continue
+        bound = _rule_names(context, rule).get(name)
+        if bound is None or not isinstance(bound.value, Interval):
+            continue
+        pieces = holds(rule.when.tree, name, bound.value)
+        if pieces is not None:
+            tables.setdefault((rule.kind.family, name), []).append((rule, pieces))
+    for (_, name), clauses in tables.items():
+        label = _value_label(name, clauses[0][0])
+        kind = clauses[0][0].kind.title
+        for (first, one), (second, other) in combinations(clauses, 2):
+            shared = [piece for a in one for b in other if not (piece := intersect(a, b)).empty]
+            if not shared:
+                continue
+            limits = Text(*(
+                RULE_CHECKS["limits"](lang).format(first=points_words(first.limit), first_rule=_rule_key(first),
+                                                   second=points_words(second.limit), second_rule=_rule_key(second))
+                for lang in LANGS
+            ))  # fmt: skip
+            point = shared[0].value if len(shared) == 1 else None
+            if point is not None:
+                yield _rule_problem(_when(second), "boundary", "rule-boundary", name=label, point=plain(point),
+                                    kind=kind, limits=limits)  # fmt: skip
+                continue
+            yield _rule_problem(_when(second), "overlap", "rule-overlap", name=label, kind=kind, limits=limits,
+                                where=_joined(shared), example=plain(_inside(shared[0])))  # fmt: skip
+        covered = [piece for _, pieces in clauses for piece in pieces if not piece.empty]
+        if not covered:
+            continue
+        for gap in uncovered(hull(covered), covered):
+            if gap.empty:
+                continue
+            near = [rule for rule, pieces in clauses if any(_touches(piece, gap) for piece in pieces)]
+            around = Text(*(
+                RULE_CHECKS["and"](lang).join(f"{_rule_key(rule)}（{rule.when.text}）" if lang == "zh"
+                                              else f"{_rule_key(rule)} ({rule.when.text})" for rule in near)
+                for lang in LANGS
+            ))  # fmt: skip
+            yield _rule_problem(_when(near[-1] if near else clauses[-1][0]), "gap", "rule-gap", name=label,
+                                kind=kind, where=str(gap), around=around, example=plain(_inside(gap)))  # fmt: skip
+
+
+def _rule_key(rule: GroupRule) -> str:
+    """A rule as its key path names it: ``rules[2]``."""
+    return f"rules[{rule.index}]"
+
+
+def _touches(piece: Interval, gap: Interval) -> bool:
+    """Whether ``piece`` ends where ``gap`` starts or starts where it ends."""
+    return (piece.high is not None and piece.high == gap.low) or (piece.low is not None and piece.low == gap.high)
+
+
+def _inside(interval: Interval) -> Decimal:
+    """A value inside ``interval``: its middle, or a step inside its one finite end."""
+    low, high = interval.low, interval.high
+    if low is not None and high is not None:
+        return low if low == high else (low + high) / 2
+    if low is not None:
+        return low if not interval.low_open else low + 1
+    if high is not None:
+        return high if not interval.high_open else high - 1
+    return ZERO
+
+
+def _value_label(name: str, rule: GroupRule) -> str:
+    key = rule.scores.get(name)
+    return f'score("{key}")' if key is not None else name
+
+
 RULES: tuple[Rule, ...] = (
     unused_inputs,
     unused_derived,
@@ -584,5 +745,6 @@ RULES: tuple[Rule, ...] = (
     leaf_rules,
     fixed_scores,
     monotone,
+    group_rules,
 )
 """The rules :func:`check` runs, in this order."""

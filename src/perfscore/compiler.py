@@ -23,7 +23,7 @@ builtins. No text from a ruleset is ever compiled. Each function keeps its sourc
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -37,6 +37,7 @@ from .methods import MISSING, Case
 from .reading import Unreadable
 
 if TYPE_CHECKING:
+    from .grouprules import GroupRule
     from .ruleset import Derived, Indicator
 
 CHUNK = 200  # leaves (or inputs checked) per generated function: compile time stays linear, no function is huge
@@ -468,3 +469,120 @@ def generated(function: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
             code = getattr(value, "__code__", None)
             if code is not None and code.co_filename.startswith("<perfscore"):
                 stack.append(value)
+
+
+# --- the rules on groups and the total ------------------------------------------------------------
+
+Applied = tuple[Any, ...]
+"""What the rules pass records for each rule that changed a score: the rule, its step, the score
+before and after, and the values its condition read (in the order written)."""
+RulesFunction = Callable[
+    [dict[str, Any], list[Decimal], list[Decimal], "frozenset[str] | None", Decimal],
+    tuple[dict[str, Decimal], Decimal, list[Applied], list[str]],
+]
+
+
+class _RuleEmitter(_Emitter):
+    """The :class:`~perfscore.grouprules.RuleCode` a rule kind writes through."""
+
+    score = "x"  # the node's score so far
+
+    def __init__(self, inline: bool) -> None:
+        super().__init__(inline)
+        self.points = "ZERO"
+        self.rule: GroupRule | None = None
+        self.namespace.update(sum=sum, dict=dict)
+
+    def read(self, name: str) -> str:
+        return f"v_{name}" if self.inline else f"env[{self.const(name)}]"
+
+    def change(self, new: str, step: Any) -> None:
+        rule = self.rule
+        assert rule is not None
+        shown = "".join(f"{self.read(name)}, " for name in rule.shows)
+        self.line(f"applied.append(({self.const(rule)}, {self.const(step)}, x, {new}, ({shown})))")
+        self.line(f"x = {new}")
+
+    def force(self, grade: str) -> None:
+        self.line(f"grades.append({grade})")
+
+
+def build_rules(
+    roots: Sequence[Indicator], rules: Mapping[str, Sequence[GroupRule]], each_leaf: bool, inline: bool
+) -> RulesFunction:
+    """The rules on groups and the total, after the leaves are scored:
+    ``rules(env, sums, scores, missing, total) -> (values, total, applied, grades)``. ``sums`` are
+    what a node adds up (the rounded leaf scores, or the raw ones when only the total is rounded),
+    ``scores`` the leaves' rounded scores (what ``score("…")`` reads) and ``total`` the sum of
+    ``sums`` (the pass's: when no group has rules it is the total's starting point). Each node with rules, and
+    every node above one, is added up from its children (after their own rules) and then its rules
+    apply in order, each kind through its ``emit``; ``values`` holds those nodes' scores by id.
+    ``inline`` writes the conditions' source into the function (the pass); otherwise each is
+    evaluated through its closures, which locate a failure (the reference path)."""
+    em = _RuleEmitter(inline)
+    em.line("def rules(env, sums, scores, missing, total):", 0)
+    every = [rule for node_rules in rules.values() for rule in node_rules]
+    nodes = [node for root in roots for node in root.walk()]
+    number = {node.id: n for n, node in enumerate(nodes)}
+    read = sorted({name for rule in every for name in rule.when.names} - {n for r in every for n in r.scores})
+    scored = {name: key for rule in every for name, key in rule.scores.items()}
+    wanted = set(rules) | set(scored.values())
+    touched = {  # the groups to add up here: those with rules or read by score(), and every group above one
+        node.id
+        for node in nodes
+        if not node.is_leaf and any(key == node.id or key.startswith(f"{node.id}.") for key in wanted)
+    }
+    if scored:
+        em.line("env = dict(env)")  # scores read by conditions join the values, in a copy: the unit's stay as given
+    if inline:
+        for name in read:
+            em.line(f"v_{name} = env.get({em.const(name)})")
+    em.line("values = {}")
+    em.line("applied = []")
+    em.line("grades = []")
+    by_id = {node.id: node for node in nodes}
+    for name, key in sorted(scored.items()):
+        node = by_id[key]
+        if node.is_leaf:
+            em.line(f"v_{name} = env[{em.const(name)}] = scores[{node.first}]")
+
+    def term(children: Sequence[Indicator]) -> str:
+        """The sum of ``children``: a touched child's own variable, a run of the others as one slice."""
+        parts: list[str] = []
+        run: list[Indicator] = []
+        for child in [*children, None]:
+            if child is not None and child.id not in touched:
+                run.append(child)
+                continue
+            if run:
+                first, end = run[0].first, run[-1].end
+                parts.append(f"sums[{first}]" if end == first + 1 else f"sum(sums[{first}:{end}], ZERO)")
+                run = []
+            if child is not None:
+                parts.append(f"n{number[child.id]}")
+        return " + ".join(parts) or "ZERO"
+
+    def node_rules(node_rules: Sequence[GroupRule], points: Decimal) -> None:
+        em.points = em.const(points)
+        for rule in node_rules:
+            em.rule = rule
+            guard = f"not (missing and {em.const(rule.needs)} & missing) and " if rule.needs else ""
+            with em.block(f"if {guard}{em.value(rule.when)}:"):
+                rule.kind.emit(rule, em)
+
+    for node in reversed(nodes):  # children before parents
+        if node.is_leaf or node.id not in touched:
+            continue
+        em.line(f"x = {term(node.children)}")
+        node_rules(rules.get(node.id, ()), node.points)
+        em.line(f"values[{em.const(node.id)}] = n{number[node.id]} = x")
+        for name, key in scored.items():
+            if key == node.id:
+                em.line(f"v_{name} = env[{em.const(name)}] = x")
+    em.line(f"x = {term(roots) if touched else 'total'}")  # with no group touched, the pass's sum is the total's start
+    total = rules.get("", ())
+    if total:
+        node_rules(total, total[0].points)
+    em.line("return values, x, applied, grades")
+    function: RulesFunction = em.compile("rules")
+    return function

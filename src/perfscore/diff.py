@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from .exact import CONTEXT, difference, pinned, unsigned
+from .grouprules import GroupRule
 from .messages import check_lang, in_lang, words
 from .methods import METHODS, Method
-from .model import Grade, Scale, TablePolicy, Tier
+from .model import RULES_KEY, Grade, Scale, TablePolicy, Tier
 from .result import ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .text import columns, for_markdown, for_terminal, plain, plain_data
@@ -30,8 +31,9 @@ FORMATS = ("text", "markdown", "json")
 #: Leaf keys that are not scoring parameters: names, points and method are compared on their
 #: own; descriptions, display units and explanation templates change wording, not scores.
 NOT_PARAMETERS = frozenset(
-    {"name", "name_en", "points", "method", "description", "description_en", "unit", "explain", "explain_en"}
-)
+    {"name", "name_en", "points", "method", "description", "description_en", "unit", "explain", "explain_en",
+     RULES_KEY}  # a group's rules are compared one by one (rules_added, …)
+)  # fmt: skip
 #: Input keys compared (labels and descriptions are wording).
 INPUT_KEYS = ("type", "unit", "min", "max", "required", "default", "scale")
 DERIVED_KEYS = ("formula", "fallback", "percent", "unit")
@@ -127,6 +129,9 @@ class RulesetDiff:
     scales_added: tuple[str, ...] = ()
     scales_removed: tuple[str, ...] = ()
     scales_changed: tuple[NamedChange, ...] = ()
+    rules_added: tuple[GroupRule, ...] = ()  # rules on groups and the total, matched by key path (rules.0)
+    rules_removed: tuple[GroupRule, ...] = ()
+    rules_changed: tuple[tuple[GroupRule, GroupRule], ...] = ()
 
     @property
     def moved(self) -> tuple[IndicatorPair, ...]:
@@ -164,6 +169,9 @@ class RulesetDiff:
             self.scales_added,
             self.scales_removed,
             self.scales_changed,
+            self.rules_added,
+            self.rules_removed,
+            self.rules_changed,
         )
         return any(kinds) or any(
             p.moved or p.reweighted or p.renamed or p.method_changed or p.parameters for p in self.pairs
@@ -219,6 +227,11 @@ class RulesetDiff:
                 "removed": [{"name": name, **_json(self.old.scales[name])} for name in self.scales_removed],
                 "changed": [change.to_dict() for change in self.scales_changed],
             },
+            "rules": {
+                "added": [_rule(rule) for rule in self.rules_added],
+                "removed": [_rule(rule) for rule in self.rules_removed],
+                "changed": [{"id": new.id, "old": _rule(old), "new": _rule(new)} for old, new in self.rules_changed],
+            },
         }
 
 
@@ -252,7 +265,35 @@ def compare(old: Ruleset, new: Ruleset) -> RulesetDiff:
         scales_added=_only_in(new.scales, old.scales),
         scales_removed=_only_in(old.scales, new.scales),
         scales_changed=_named_changes(old.scales, new.scales, _scale_fields),
+        **_rule_changes(old, new),
     )
+
+
+def _rule_changes(old: Ruleset, new: Ruleset) -> dict[str, Any]:
+    """The rules on groups and the total, matched by key path: added, removed, and changed (another
+    kind, condition or value; its reason is wording)."""
+    before = {rule.id: rule for rule in old.rules()}
+    after = {rule.id: rule for rule in new.rules()}
+    return {
+        "rules_added": tuple(rule for key, rule in after.items() if key not in before),
+        "rules_removed": tuple(rule for key, rule in before.items() if key not in after),
+        "rules_changed": tuple(
+            (before[key], rule) for key, rule in after.items() if key in before and _rule(before[key]) != _rule(rule)
+        ),
+    }
+
+
+def _rule(rule: GroupRule) -> dict[str, Any]:
+    """A rule as plain data: its id, the node it acts on, its kind and its keys (but its reason)."""
+    keys = rule.spec.model_dump(exclude_none=True, exclude={"reason", "reason_en"})
+    return {"id": rule.id, "node": rule.node, **{key: _json(value) for key, value in keys.items()}}
+
+
+def _rule_line(verb: str, rule: GroupRule, lang: str) -> str:
+    """``新增 [rules.0] 总分：封顶（当 … 时至多 89 分）``."""
+    words = in_lang(WORDS, lang)
+    said = f"{rule.kind.title(lang)}{words['kind'].format(kind=rule.kind.describe(rule, lang))}"
+    return f"{words[verb]} [{rule.id}] {rule.label(lang)}{words['colon']}{said}"
 
 
 def _moved(
@@ -481,6 +522,16 @@ def _leaf_movements(old: ScoreResult, new: ScoreResult, pairs: Mapping[str, Indi
             moved.append(LeafMovement(twin.id, twin.name, twin.name_en, item.score, scores[twin.id]))
     known = {twin.id for twin in pairs.values()}
     moved += [LeafMovement(i.id, i.name, i.name_en, None, i.score) for i in new.items if i.id not in known]
+    # each rule on a group or the total whose change to the unit differs (a cap that now binds, a veto)
+    changes_old = {a.id: a for a in old.adjustments}
+    changes_new = {a.id: a for a in new.adjustments}
+    for key in [*changes_old, *(key for key in changes_new if key not in changes_old)]:
+        a, b = changes_old.get(key), changes_new.get(key)
+        if a is None or b is None or a.change != b.change:
+            either = b or a
+            assert either is not None
+            change_a, change_b = (None if a is None else a.change), (None if b is None else b.change)
+            moved.append(LeafMovement(key, either.name, either.name_en, change_a, change_b))
     return tuple(moved)
 
 
@@ -510,6 +561,7 @@ WORDS = words(
         "inputs": ("输入数据变化", "Inputs changed"),
         "derived": ("计算值变化", "Derived values changed"),
         "scales": ("评定档次变化", "Rating scales changed"),
+        "rules": ("指标组和总分上的规则变化", "Rules on groups and the total changed"),
         "units": ("单位得分变化", "Unit scores"),
         "failed": ("无法评分的单位", "Units that could not be scored"),
         "indicator": ("指标", "Indicator"),
@@ -744,6 +796,15 @@ def _sections(diff: RulesetDiff, moves: Sequence[UnitMovement], lang: str) -> li
                 for name in diff.scales_added
             ]
             + named(diff.scales_changed),
+        ),
+        (
+            "rules",
+            [(_rule_line("remove", rule, lang), []) for rule in diff.rules_removed]
+            + [(_rule_line("add", rule, lang), []) for rule in diff.rules_added]
+            + [
+                (_rule_line("change", new, lang), [f"{_rule_line('old_side', old, lang)}"])
+                for old, new in diff.rules_changed
+            ],
         ),
     ]
     sections = []

@@ -26,7 +26,7 @@ from .exact import CONTEXT, ROUNDING, ZERO, pinned
 from .expressions import describe
 from .inputs import validate
 from .methods import MISSING
-from .result import BatchResult, ScoreResult, UnitError
+from .result import BatchResult, Ruled, ScoreResult, UnitError
 from .units import Unit
 
 if TYPE_CHECKING:
@@ -63,6 +63,37 @@ class Engine:
         return compiler.build_pass(ruleset.derived, ruleset.leaves, optional, self.rounding)
 
     @cached_property
+    def rules_pass(self) -> compiler.RulesFunction:
+        """The rules on groups and the total, with their conditions inlined (built when first needed)."""
+        ruleset = self.ruleset
+        return compiler.build_rules(ruleset.roots, ruleset.group_rules, self.rounding.each_leaf, inline=True)
+
+    @cached_property
+    def rules_reference(self) -> compiler.RulesFunction:
+        """The same rules with each condition evaluated through its closures (they locate a failure)."""
+        ruleset = self.ruleset
+        return compiler.build_rules(ruleset.roots, ruleset.group_rules, self.rounding.each_leaf, inline=False)
+
+    def apply_rules(
+        self,
+        env: dict[str, Any],
+        raw: list[Any],
+        scores: list[Any],
+        missing: frozenset[str] | None,
+        reference: bool,
+        total: Decimal,
+    ) -> Ruled:
+        """The rules on groups and the total for a unit whose leaves are scored (``scores`` rounded
+        per leaf when the ruleset rounds each leaf, else raw; ``total`` their sum)."""
+        function = self.rules_reference if reference else self.rules_pass
+        if self.rounding.each_leaf:
+            values, ruled, applied, grades = function(env, scores, scores, missing, total)
+        else:
+            rounded = [value.quantize(self.rounding.quantum, self.rounding.mode) for value in raw]
+            values, ruled, applied, grades = function(env, raw, rounded, missing, total)
+        return Ruled(values, ruled, applied, grades)
+
+    @cached_property
     def references(self) -> tuple[compiler.LeafFunction, ...]:
         """Each leaf's reference function, built the first time one is needed."""
         return tuple(compiler.build_reference(leaf) for leaf in self.ruleset.leaves)
@@ -73,6 +104,8 @@ class Engine:
         for name, function in (("score", self.quick), ("pass", self.run_pass)):
             for part in compiler.generated(function):
                 code[name if part is function else f"{name}.{part.__code__.co_filename[11:-1]}"] = str(part.__doc__)
+        if self.ruleset.group_rules:  # the rules on groups and the total: the pass's, then the reference's
+            code.update({"rules": str(self.rules_pass.__doc__), "rules.reference": str(self.rules_reference.__doc__)})
         code.update(
             (leaf.id, str(function.__doc__))
             for leaf, function in zip(self.ruleset.leaves, self.references, strict=True)
@@ -97,6 +130,7 @@ class Engine:
                         raw, scores, facts, total = self.reference_pass(env, missing, fallbacks)
                     else:
                         raw, scores, facts, total = self.run_pass(env, missing, fallbacks)
+                ruled = self.apply_rules(env, raw, scores, missing, reference, total) if ruleset.group_rules else None
             except PerfscoreError:
                 raise  # the data's problems, a method's own located stop (a value in no band), the reference path's
             except _FAILED_FORMULA as error:
@@ -104,7 +138,9 @@ class Engine:
             if not self.rounding.each_leaf:
                 total = ruleset.round(total)
                 scores = [ruleset.round(value) for value in raw]
-            grade = ruleset.grade(total)
+            if ruled is not None:
+                total = ruleset.round(ruled.total)
+            grade = ruled.grade(ruleset, total) if ruled is not None else ruleset.grade(total)
         except ScoringError as error:
             error.unit = unit  # say which unit, as a DataError does
             raise
@@ -113,13 +149,15 @@ class Engine:
         except Exception as error:  # a bug in perfscore: say so, with the unit, never a bare traceback
             message = f"perfscore failed on this unit ({type(error).__name__}: {error}); please report this"
             raise InternalError(message, unit) from error
-        return ScoreResult(ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks))
+        return ScoreResult(ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks), ruled)
 
     def locate(self, values: Mapping[str, Any], unit: str | None, error: Exception) -> NoReturn:
         """Raise the located ScoringError for a failure of the pass, found on the reference path; an
         InternalError if the reference path scores the unit (the two paths disagree: a bug)."""
         env, missing = validate(self.ruleset.checks, values, unit)
-        self.reference_pass(env, missing, [])
+        raw, scores, _, total = self.reference_pass(env, missing, [])
+        if self.ruleset.group_rules:
+            self.apply_rules(env, raw, scores, missing, True, total)
         message = (
             f"the compiled scoring pass failed ({type(error).__name__}: {error}) where the reference path "
             "did not; please report this"

@@ -35,7 +35,9 @@ from .limits import DEFAULT_LIMITS, Limits
 from .text import shown
 
 _DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
-MAX_POWER_EXPONENT = 64  # a rule of the language (9**9**9 must not hang), not a size limit
+MAX_POWER_EXPONENT = 64
+SCORE = "score"
+"""The function a rule's condition reads an indicator's score with: ``score("budget.execution")``."""  # a rule of the language (9**9**9 must not hang), not a size limit
 
 Env = Mapping[str, Any]
 Evaluator = Callable[[Env], Any]
@@ -166,11 +168,19 @@ _REFUSED = {
 class _Checker:
     """Walks a parsed formula once, collecting every problem with its span."""
 
-    def __init__(self, text: str, location: Location, names: Mapping[str, Kind], limits: Limits) -> None:
+    def __init__(
+        self,
+        text: str,
+        location: Location,
+        names: Mapping[str, Kind],
+        limits: Limits,
+        scores: Mapping[str, str] | None = None,
+    ) -> None:
         self.text = text
         self.location = location
         self.names = names
         self.limits = limits
+        self.scores = scores  # score("id") → the name it reads, in a rule's condition; None: no score() here
         self.problems: list[Problem] = []
         self.used: set[str] = set()
         self.too_deep = False
@@ -302,6 +312,8 @@ class _Checker:
             self.problem(node.func, "only the built-in functions can be called (no methods)", code="formula-refused")
             return None
         name = node.func.id
+        if name == SCORE and self.scores is not None:
+            return self._score(node)
         function = FUNCTIONS.get(name)
         if function is None:
             self.problem(node.func, f"unknown function '{name}'", suggest(name, FUNCTIONS), code="unknown-function")
@@ -326,6 +338,22 @@ class _Checker:
         for arg, kind in zip(node.args, wanted, strict=False):
             self._expect(arg, self.kind(arg, depth + 1), kind, f"{name}()")
         return function.returns
+
+    def _score(self, node: ast.Call) -> Kind:
+        """score("output.quantity"): an indicator's score, in a rule's condition (checked here once)."""
+        assert self.scores is not None
+        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            message = 'score() takes one indicator id written as text, such as score("budget.execution")'
+            self.problem(node, message, code="formula-arity")
+            return Kind.NUMBER
+        name = self.scores.get(arg.value)
+        if name is None:
+            message = f"no indicator '{arg.value}' whose score this rule may read"
+            self.problem(arg, message, suggest(arg.value, self.scores), code="unknown-name")
+            return Kind.NUMBER
+        self.used.add(name)
+        return Kind.NUMBER
 
     def _date(self, node: ast.Call) -> Kind:
         """date("2023-09-30"): a fixed date written in the ruleset, checked here once."""
@@ -353,11 +381,20 @@ def _char_offset(text: str, byte_offset: int) -> int:
 
 class _Exact(ast.NodeTransformer):
     """Number literals become Decimal from their source text (0.1 stays one tenth);
-    names fixed at load become constants."""
+    names fixed at load become constants; ``score("id")`` becomes the name it reads."""
 
-    def __init__(self, text: str, constants: Mapping[str, Decimal]) -> None:
+    def __init__(self, text: str, constants: Mapping[str, Decimal], scores: Mapping[str, str] | None = None) -> None:
         self.text = text
         self.constants = constants
+        self.scores = scores
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        if self.scores is not None and isinstance(node.func, ast.Name) and node.func.id == SCORE:
+            argument = node.args[0]
+            assert isinstance(argument, ast.Constant) and isinstance(argument.value, str)  # checked: score("id")
+            return ast.copy_location(ast.Name(self.scores[argument.value], ast.Load()), node)
+        self.generic_visit(node)
+        return node
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.constants:
@@ -429,11 +466,15 @@ def compile_expression(
     names: Mapping[str, Kind],
     constants: Mapping[str, Decimal] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    scores: Mapping[str, str] | None = None,
 ) -> tuple[Expression | None, list[Problem]]:
     """Parse and check ``text``; return the compiled expression or every problem found.
 
     ``names`` are what the formula may read at scoring time; ``constants`` are names fixed at
-    load (such as a leaf's ``points``) and folded into the tree.
+    load (such as a leaf's ``points``) and folded into the tree. ``scores``, for a rule's
+    condition, maps each indicator id ``score("…")`` may name to the name its score is read
+    under (then part of :attr:`Expression.names`).
     """
     if not isinstance(text, str):
         return None, [Problem(location, f"expected a formula (text), got {shown(text)}", code="formula-kind")]
@@ -458,11 +499,11 @@ def compile_expression(
     except (ValueError, RecursionError, MemoryError):
         return None, [Problem(location, "formula could not be parsed", code="formula-syntax")]
     fixed = dict(constants or {})
-    checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)}, limits)
+    checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)}, limits, scores)
     kind = checker.kind(tree)
     if checker.problems or kind is None:
         return None, checker.problems
-    exact = _Exact(flat, fixed).visit(tree)
+    exact = _Exact(flat, fixed, scores).visit(tree)
     source = _Source(flat, location)
     evaluate = _compile(exact, source)
     guarded_already = isinstance(exact, ast.Call) or (

@@ -275,6 +275,66 @@ def uncovered(domain: Interval, pieces: Iterable[Interval]) -> list[Interval]:
     return sorted(left, key=_lo)
 
 
+def holds(test: ast.expr, name: str, domain: Interval) -> list[Interval] | None:
+    """The values of ``name`` within ``domain`` for which the condition ``test`` holds, as intervals,
+    when ``test`` only compares ``name`` with numbers (``x < 0.6``, ``0.6 <= x < 0.7``), joined by
+    ``and``, ``or`` and ``not``; None for any other condition (then nothing is claimed)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = holds(test.operand, name, domain)
+        return None if inner is None else uncovered(domain, inner)
+    if isinstance(test, ast.BoolOp):
+        parts = [holds(value, name, domain) for value in test.values]
+        if any(part is None for part in parts):
+            return None
+        if isinstance(test.op, ast.Or):
+            return [piece for part in parts if part is not None for piece in part]
+        met = [domain]
+        for part in parts:
+            assert part is not None
+            met = [joint for a in met for b in part if not (joint := intersect(a, b)).empty]
+        return met
+    if not isinstance(test, ast.Compare):
+        return None
+    met_one = domain
+    operands = [test.left, *test.comparators]
+    for op, left, right in zip(test.ops, operands, operands[1:], strict=False):
+        if isinstance(left, ast.Name) and left.id == name and (number := _number(right)) is not None:
+            side: Interval | None = _side(op, number)
+        elif isinstance(right, ast.Name) and right.id == name and (number := _number(left)) is not None:
+            side = _side(_FLIPPED[type(op)], number)
+        else:
+            return None
+        if side is None:
+            return None
+        met_one = intersect(met_one, side)
+    return [] if met_one.empty else [met_one]
+
+
+def _number(node: ast.expr) -> Decimal | None:
+    """A number written in a condition (``0.6``, ``-1``), as the compiled tree holds it."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.Constant) and isinstance(node.value, Decimal):
+        return node.value
+    return None
+
+
+def _side(op: ast.cmpop, number: Decimal) -> Interval | None:
+    """The values x with ``x op number``; None for ``!=`` (two pieces: not read as a clause)."""
+    if isinstance(op, ast.Lt):
+        return Interval(None, number, high_open=True)
+    if isinstance(op, ast.LtE):
+        return Interval(None, number)
+    if isinstance(op, ast.Gt):
+        return Interval(number, None, low_open=True)
+    if isinstance(op, ast.GtE):
+        return Interval(number, None)
+    if isinstance(op, ast.Eq):
+        return Interval(number, number)
+    return None
+
+
 def smallest(a: Interval, b: Interval) -> Interval:
     """min(x, y) for x in a and y in b."""
     # The lowest value is reached if either side reaches it; the highest needs both sides there.

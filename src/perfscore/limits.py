@@ -135,7 +135,7 @@ def _oversized_number(value: Any, limits: Limits) -> bool:
 
 
 # Formulas may span lines (they are read as one); descriptions may have paragraphs.
-_MULTILINE_KEYS = frozenset({"formula", "actual", "target", "value", "count", "description", "description_en"})
+_MULTILINE_KEYS = frozenset({"formula", "actual", "target", "value", "count", "when", "description", "description_en"})
 
 
 def _shown_as_lines(path: KeyPath) -> bool:

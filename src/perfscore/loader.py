@@ -20,13 +20,16 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
 from .exact import pinned
-from .expressions import FUNCTIONS, Expression, Kind, compile_expression
+from .expressions import FUNCTIONS, SCORE, Expression, Kind, compile_expression
+from .grouprules import RULE_KINDS, TOTAL, GroupRule
 from .inputs import InputCheck, input_check
 from .limits import DEFAULT_LIMITS, Limits, check_document
+from .messages import Text
 from .methods import METHODS, Method
 from .model import (
     DEFAULT_SCALE,
     NAME_PATTERN,
+    RULES_KEY,
     TOP_LEVEL_KEYS,
     DerivedSpec,
     Group,
@@ -158,6 +161,7 @@ class _Loader:
         self.known: Mapping[str, Method] = METHODS if methods is None else methods
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # derived values with a reported mistake: readers stay quiet
+        self.broken_ids: set[str] = set()  # indicators with a reported mistake: rules reading their scores stay quiet
 
     def at(self, path: KeyPath) -> Location:
         return Location(self.source, path)
@@ -208,13 +212,16 @@ class _Loader:
         indicators = document.get("indicators")
         roots: tuple[Indicator, ...] = ()
         leaves: list[Indicator] = []
+        group_rules: dict[str, tuple[GroupRule, ...]] = {}
         if not isinstance(indicators, Mapping) or not indicators:
             self.problem(("indicators",), "expected a table of indicators", code="not-a-table")
         else:
             places = meta.rounding.places if meta is not None else 2
             walker = _TreeWalker(self, kinds, needs, inputs, leaves, places)
             for key, value in indicators.items():
-                if not isinstance(value, Mapping):
+                if key == RULES_KEY and isinstance(value, list):
+                    walker.pending.append(("", TOTAL, meta.total if meta else Decimal(100), value, ("indicators",)))
+                elif not isinstance(value, Mapping):
                     self.problem(
                         ("indicators", key),
                         "[indicators] holds only indicator tables; the total is ruleset.total",
@@ -223,6 +230,7 @@ class _Loader:
             roots = walker.children(indicators, ("indicators",))
             if meta is not None:
                 self.add_up(("indicators",), meta.total, indicators, "the declared total (ruleset.total)")
+            group_rules = self.group_rules(walker.pending, roots, meta, kinds, needs, walker.seen)
         checks = self.checks(inputs, scales, leaves, meta)
         policy = None
         if "tables" in document:
@@ -245,6 +253,7 @@ class _Loader:
             table_policy=policy,
             methods=self.methods,
             document=kept,
+            group_rules=group_rules,
         )
 
     def check_policy(self, policy: TablePolicy, scales: Mapping[str, Scale], roots: tuple[Indicator, ...]) -> None:
@@ -314,10 +323,88 @@ class _Loader:
                 code="bad-name",
             )
             return False
-        if name in _RESERVED:
-            self.problem(path, f"'{name}' is reserved (a function, keyword or 'points')", code="reserved-name")
+        if name in _RESERVED or name.startswith(SCORE_PREFIX):
+            what = (
+                "the names rules read scores under"
+                if name.startswith(SCORE_PREFIX)
+                else "a function, keyword or 'points'"
+            )
+            self.problem(path, f"'{name}' is reserved ({what})", code="reserved-name")
             return False
         return True
+
+    def group_rules(
+        self,
+        pending: list[_Pending],
+        roots: tuple[Indicator, ...],
+        meta: Metadata | None,
+        kinds: Mapping[str, Kind],
+        needs: Mapping[str, frozenset[str]],
+        seen: set[str],
+    ) -> dict[str, tuple[GroupRule, ...]]:
+        """Each node's rules, checked by their kinds, in the order they apply (by stage, then as
+        written). A condition may read the score of any leaf, and of the groups under its node;
+        one reading an indicator that has mistakes of its own (already reported) is left out."""
+        nodes = {node.id: node for root in roots for node in root.walk()}
+        self.broken_ids = seen - nodes.keys()
+        names = {key: f"{SCORE_PREFIX}{number}" for number, key in enumerate(nodes)}
+        places = meta.rounding.places if meta is not None else 2
+        grades = tuple(grade.name for grade in meta.grades) if meta is not None else ()
+        found: dict[str, tuple[GroupRule, ...]] = {}
+        for node_id, label, points, raw, path in pending:
+            under = f"{node_id}."
+            scores = {key: name for key, name in names.items()
+                      if not node_id or nodes[key].is_leaf or key.startswith(under)}  # fmt: skip
+            compiled = []
+            for index, table in enumerate(raw):
+                rule = self.group_rule(table, (*path, RULES_KEY, index), node_id, label, points, index,
+                                       _RuleSite(self, (*path, RULES_KEY, index), points, places, grades),
+                                       kinds, needs, scores)  # fmt: skip
+                if rule is not None:
+                    compiled.append(rule)
+            if compiled:
+                found[node_id] = tuple(sorted(compiled, key=lambda rule: rule.stage))
+        return found
+
+    def group_rule(
+        self,
+        table: Any,
+        path: KeyPath,
+        node_id: str,
+        label: Text,
+        points: Decimal,
+        index: int,
+        site: _RuleSite,
+        kinds: Mapping[str, Kind],
+        needs: Mapping[str, frozenset[str]],
+        scores: Mapping[str, str],
+    ) -> GroupRule | None:
+        if not isinstance(table, Mapping):
+            self.problem(path, f"expected a table (a rule), got {_show(table)}", code="not-a-table")
+            return None
+        name = table.get("kind")
+        kind = RULE_KINDS.get(name) if isinstance(name, str) else None
+        if name is None:
+            message = "missing required key: a rule's kind, one of " + ", ".join(RULE_KINDS)
+            self.problem((*path, "kind"), message, code="missing-key")
+            return None
+        if kind is None:
+            message = f"unknown rule kind {_show(name)}; expected one of " + ", ".join(RULE_KINDS)
+            self.problem((*path, "kind"), message, suggest(str(name), RULE_KINDS), code="unknown-rule-kind")
+            return None
+        spec = self.model(kind.params, table, path)
+        if spec is None or not kind.check(spec, site):
+            return None
+        if _scores_in(spec.when) & self.broken_ids:
+            return None  # it reads the score of an indicator whose own mistake is already reported
+        when = self.formula(spec.when, (*path, "when"), kinds, Kind.BOOL, scores=scores)
+        if when is None:
+            return None
+        read = sorted(when.names, key=lambda used: _first_use(when.tree, used))
+        need = frozenset().union(*(needs[used] for used in read if used in needs))
+        by_name = {score_name: key for key, score_name in scores.items() if score_name in when.names}
+        return GroupRule(kind, spec, node_id, label, points, index, when, need, tuple(read), by_name,
+                         kind.limit(spec, points), self.at(path))  # fmt: skip
 
     def derived(self, raw: Any, kinds: dict[str, Kind], inputs: Mapping[str, InputSpec]) -> list[Derived]:
         """Compile derived values in dependency order; cycles are reported, not followed."""
@@ -381,10 +468,12 @@ class _Loader:
         kinds: Mapping[str, Kind],
         want: Kind | None,
         constants: Mapping[str, Decimal] | None = None,
+        *,
+        scores: Mapping[str, str] | None = None,
     ) -> Expression | None:
         if self.broken and isinstance(text, str) and _names_in(text) & self.broken:
             return None  # it reads a derived value whose own mistake is already reported
-        expression, problems = compile_expression(text, self.at(path), kinds, constants, self.limits)
+        expression, problems = compile_expression(text, self.at(path), kinds, constants, self.limits, scores=scores)
         self.problems.extend(problems)
         if expression is not None and want is not None and expression.kind is not want:
             self.problem(
@@ -459,11 +548,53 @@ class _Loader:
         return tuple(checks)
 
 
+def _first_use(tree: ast.expr, name: str) -> tuple[int, int]:
+    """Where ``name`` is first read in a compiled tree (line, column), to list names in the order written."""
+    places = [
+        (node.lineno, node.col_offset) for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name
+    ]
+    return min(places, default=(0, 0))
+
+
+def _scores_in(formula: str) -> set[str]:
+    """The ids a condition reads with score("…")."""
+    try:
+        tree = ast.parse(formula.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return set()  # reported with its position when the condition is compiled
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == SCORE
+        and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    }  # fmt: skip
+
+
 def _names_in(formula: str) -> set[str]:
     try:
         return {node.id for node in ast.walk(ast.parse(formula.strip(), mode="eval")) if isinstance(node, ast.Name)}
     except (SyntaxError, ValueError, RecursionError):
         return set()  # reported with its position when the formula is compiled
+
+
+_Pending = tuple[str, Text, Decimal, list[Any], KeyPath]
+"""A node's rules waiting for the whole tree (their conditions may read any leaf's score): the
+node's id ("" the total), its name, its points, the rules as written, and its key path."""
+SCORE_PREFIX = "score__"  # the names score("…") reads under; no input or derived value may start so
+
+
+class _RuleSite:
+    """What a rule kind's load-time checks see: the node's points, the rounding and the grades."""
+
+    def __init__(self, loader: _Loader, path: KeyPath, points: Decimal, places: int, grades: tuple[str, ...]) -> None:
+        self.loader = loader
+        self.path = path
+        self.points = points
+        self.places = places
+        self.grades = grades
+
+    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+        self.loader.problem((*self.path, *keys), message, suggestion, code=code)
 
 
 class _TreeWalker:
@@ -484,6 +615,8 @@ class _TreeWalker:
         self.needs = needs
         self.inputs = inputs
         self.leaves = leaves
+        self.pending: list[_Pending] = []  # the groups' (and the total's) rules, compiled once the tree is known
+        self.seen: set[str] = set()  # every indicator id written, built or not (a broken one's mistake is reported)
 
     def children(self, table: Mapping[str, Any], path: KeyPath) -> tuple[Indicator, ...]:
         nodes = []
@@ -495,7 +628,15 @@ class _TreeWalker:
         return tuple(nodes)
 
     def node(self, table: Mapping[str, Any], path: KeyPath) -> Indicator | None:
+        self.seen.add(".".join(str(part) for part in path[1:]))
         if "method" in table:
+            if isinstance(table.get(RULES_KEY), list):
+                self.loader.problem(
+                    (*path, RULES_KEY),
+                    "rules act on a group or on the total ([[indicators.rules]]), not on a leaf: put them on its group",
+                    code="invalid-value",
+                )
+                table = {key: value for key, value in table.items() if key != RULES_KEY}
             return self.leaf(table, path)
         own = {key: value for key, value in table.items() if not isinstance(value, Mapping)}
         first = len(self.leaves)
@@ -510,6 +651,9 @@ class _TreeWalker:
             return None
         self.check_places(group.points, path)
         self.loader.add_up(path, group.points, table, "its own points")
+        if group.rules:
+            label = Text(group.name, group.name_en or group.name)
+            self.pending.append((".".join(str(part) for part in path[1:]), label, group.points, group.rules, path))
         return Indicator(str(path[-1]), path[1:], group.name, group.name_en, group.points, group, children,
                          first=first, end=len(self.leaves), location=self.loader.at(path))  # fmt: skip
 

@@ -348,6 +348,25 @@ class Group(_Model):
     )
     description: str | None = Field(default=None, description=_NAMED["description"])
     description_en: str | None = Field(default=None, description=_NAMED["description_en"])
+    rules: list[Any] = Field(
+        default=[],
+        description="作用于本指标组得分的规则（封顶、保底、固定加减分、加分项、一票否决），见 docs/group-rules.md"
+        " / rules on this group's score (ceiling, floor, adjust, bonus, veto), see docs/group-rules.md",
+    )
+
+
+class RuleParams(_Model):
+    """Keys every rule on a group or the total has, whatever its kind (each kind's model adds
+    ``kind`` and its own keys, in ``perfscore.grouprules``)."""
+
+    when: str = Field(
+        description='适用条件：一个条件公式，可用输入、计算值和 score("指标编号")，如 "execution_rate < 0.8"'
+        ' / when the rule applies: a condition over inputs, derived values and score("indicator id"), e.g. "execution_rate < 0.8"'
+    )
+    reason: str | None = Field(
+        default=None, description="中文说明，附在扣分说明之后 / the rule in words, in Chinese, added to its explanation"
+    )
+    reason_en: str | None = Field(default=None, description="英文说明 / the rule in words, in English")
 
 
 class TablePolicy(_Model):
@@ -402,5 +421,8 @@ class TablePolicy(_Model):
         description="表中一级指标名称 → 一级指标键名，补充按名称匹配 / a table's first-level name → first-level key, added to matching by name",
     )
 
+
+RULES_KEY = "rules"
+"""The key of a group's (or, under ``[indicators]``, the total's) list of rules: an array, never an indicator."""
 
 TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .exact import pinned
+from .grouprules import GroupRule
 from .messages import LANGS, in_lang, words
 from .model import Group, InputSpec
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
@@ -53,6 +54,9 @@ WORDS = words(
                         "Use an id wherever a RULESET file is expected, e.g. perfscore explain {id}"),
         "shipped-where": ("文件位置：{folder}", "Installed in: {folder}"),
         "shipped-none": ("本次安装没有内置规则。", "This installation has no shipped rulesets."),
+        "adjustments": ("指标组和总分上的规则（按执行顺序）", "Rules on groups and the total (in the order applied)"),
+        "rules": ("规则", "Rules"),
+        "total-rules": ("总分上的规则（各指标组的规则之后执行）", "Rules on the total (after the groups' own)"),
     },
 )  # fmt: skip
 
@@ -101,10 +105,20 @@ def render_text(result: ScoreResult, lang: str = "zh") -> str:
     lines += [f"  {n}. −{item.lost}  {item.explain(lang)}" for n, item in enumerate(deductions, 1)] or [
         f"  {words['none']}"
     ]
+    if result.adjustments:
+        lines += ["", words["adjustments"]]
+        lines += [
+            f"  {n}. {_change(item.change)}  {item.explain(lang)}" for n, item in enumerate(result.adjustments, 1)
+        ]
     notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
     if notes:
         lines += ["", words["notes"], *(f"  - {note}" for note in notes)]
     return _text(lines)
+
+
+def _change(change: Any) -> str:
+    """Points a rule added (+2.00) or took off (−8.43); ±0 for a veto that held only the grade."""
+    return f"+{change}" if change > 0 else f"−{-change}" if change < 0 else "±0"
 
 
 def _text(lines: Sequence[str]) -> str:
@@ -135,6 +149,12 @@ def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
     lines += [f"{n}. **−{item.lost}** {for_markdown(item.explain(lang))}" for n, item in enumerate(deductions, 1)] or [
         words["none"]
     ]
+    if result.adjustments:
+        lines += ["", f"## {words['adjustments']}", ""]
+        lines += [
+            f"{n}. **{_change(item.change)}** {for_markdown(item.explain(lang))}"
+            for n, item in enumerate(result.adjustments, 1)
+        ]
     notes = [item.explain(lang) for item in result.notes] + result.fallback_notes(lang)
     if notes:
         lines += ["", f"## {words['notes']}", "", *(f"- {for_markdown(note)}" for note in notes)]
@@ -213,7 +233,36 @@ def explain_ruleset(ruleset: Ruleset, lang: str = "zh") -> str:
                 lines.append(f"{indent}    {description}")
             if node.method is not None:
                 lines.append(f"{indent}    {node.method.describe(node, lang)}")
+            for rule in ruleset.group_rules.get(node.id, ()):
+                lines.append(f"{indent}    {words['rules']}{'：' if lang == 'zh' else ': '}{_rule_words(rule, lang)}")
+    total_rules = ruleset.group_rules.get("", ())
+    if total_rules:
+        lines += ["", f"{words['total-rules']}:"]
+        lines += [f"  - {_rule_words(rule, lang)}" for rule in total_rules]
     return _text(lines)
+
+
+def _rule_words(rule: GroupRule, lang: str) -> str:
+    """A rule in one line: its kind, what it does, and its reason when it gives one."""
+    said = f"{rule.kind.title(lang)}（{rule.kind.describe(rule, lang)}）" if lang == "zh" else (
+        f"{rule.kind.title(lang)} ({rule.kind.describe(rule, lang)})")  # fmt: skip
+    reason = rule.reason(lang)
+    return (f"{said}{'：' if lang == 'zh' else ': '}{reason}") if reason else said
+
+
+def _rules_data(ruleset: Ruleset, node_id: str) -> list[dict[str, Any]]:
+    """A node's rules as plain data, in the order they apply."""
+    return [
+        {
+            "id": rule.id,
+            "kind": rule.kind.name,
+            "kind_title": {"zh": rule.kind.title.zh, "en": rule.kind.title.en},
+            "when": rule.when.text,
+            "describe": _both(lambda lang, rule=rule: rule.kind.describe(rule, lang)),  # type: ignore[misc]
+            "params": rule.spec.model_dump(exclude_none=True, exclude={"kind", "when"}),
+        }
+        for rule in ruleset.group_rules.get(node_id, ())
+    ]
 
 
 @pinned
@@ -251,6 +300,12 @@ def explain_data(ruleset: Ruleset) -> dict[str, Any]:
         },
         "indicators": [_node(root) for root in ruleset.roots],
     }
+    if ruleset.group_rules:  # each group's rules with the group, the total's at the top
+        data["rules"] = _rules_data(ruleset, "")
+        tree: list[dict[str, Any]] = data["indicators"]  # type: ignore[assignment]
+        for node in (node for item in tree for node in _walk(item)):
+            if node["method"] is None:
+                node["rules"] = _rules_data(ruleset, node["id"])
     plain: dict[str, Any] = plain_data(data)
     return plain
 
@@ -289,6 +344,12 @@ def _node(node: Indicator) -> dict[str, Any]:
     data["reads"] = list(node.reads)
     data["params"] = node.spec.model_dump(exclude_none=True, exclude=set(_NODE_KEYS))
     return data
+
+
+def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("children", ()):
+        yield from _walk(child)
 
 
 def _both(say: Callable[[str], str]) -> dict[str, str]:

@@ -14,25 +14,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, InternalError, OutputError, PerfscoreError
-from .exact import difference, pinned, total
+from .exact import ZERO, difference, pinned, total
 from .messages import LANGS, check_lang
 from .methods import facts_of
 from .model import Grade
 from .text import plain_data
-from .wording import explain, fallback_note
+from .wording import explain, explain_rule, fallback_note
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .grouprules import GroupRule, Step
     from .ruleset import Indicator, Ruleset
 
 UNIT_COLUMNS = ("id", "name", "total", "grade", "error")
 """The first columns of a batch as a table (:meth:`BatchResult.to_records`, :meth:`BatchResult.to_frame`);
 each indicator's columns follow, named by its id: ``<id>`` its score or subtotal, ``<id>:lost`` and
-``<id>:explanation`` a leaf's lost points and explanation."""
+``<id>:explanation`` a leaf's lost points and explanation; then, for each rule on a group or the
+total, ``<rule id>:lost`` (``rules.0:lost``): the points it took off the unit (negative: added)."""
 
 
 class _OfIndicator:
@@ -222,7 +224,9 @@ class ScoreResult:
         total: Decimal,
         grade: Grade,
         fallbacks: tuple[str, ...] = (),
+        ruled: Ruled | None = None,
     ) -> None:
+        self.ruled = ruled  # what the rules on groups and the total did, when the ruleset has any
         self.fallbacks = fallbacks  # derived values that divided by zero and took their declared fallback
         self.ruleset = ruleset
         self.unit = unit
@@ -259,6 +263,10 @@ class ScoreResult:
         if indicator.is_leaf:
             leaf = self.items[indicator.first]
             return NodeResult(indicator, leaf.score, (), leaf)
+        ruled = self.ruled.values.get(indicator.id) if self.ruled is not None else None
+        if ruled is not None:  # a group with rules, or above one: its score after them
+            children = tuple(self._node(child) for child in indicator.children)
+            return NodeResult(indicator, self.ruleset.round(ruled), children, None)
         if self.ruleset.meta.rounding.stage == "leaf":
             subtotal = total(self._scores[indicator.first : indicator.end])
         else:
@@ -271,10 +279,22 @@ class ScoreResult:
         return {node.id: node.score for root in self.tree for node in root.walk() if node.leaf is None}
 
     @property
-    def deductions(self) -> tuple[LeafResult, ...]:
-        """Every leaf that lost points, the largest loss first (ties in the ruleset's order)."""
-        lost = [item for item in self.items if item.lost > 0]
+    def deductions(self) -> tuple[LeafResult | Adjustment, ...]:
+        """Every leaf that lost points, and every rule on a group or the total that took points off
+        (a ceiling, a deduction, a veto), the largest loss first (ties: leaves in the ruleset's
+        order, then the rules in the order they applied)."""
+        lost: list[LeafResult | Adjustment] = [item for item in self.items if item.lost > 0]
+        lost += [adjustment for adjustment in self.adjustments if adjustment.lost > 0]
         return tuple(sorted(lost, key=lambda item: item.lost, reverse=True))  # stable: ties keep their order
+
+    @cached_property
+    def adjustments(self) -> tuple[Adjustment, ...]:
+        """What the rules on groups and the total did to this unit, in the order they applied
+        (children before parents, the total last): each ceiling, floor, adjustment, bonus and veto
+        that changed a score or the grade."""
+        if self.ruled is None:
+            return ()
+        return tuple(Adjustment(*applied, ruleset=self.ruleset) for applied in self.ruled.applied)
 
     @property
     def notes(self) -> tuple[LeafResult, ...]:
@@ -324,6 +344,7 @@ class ScoreResult:
                 {"id": item.id, "name": item.name, "explanation": {lang: item.explain(lang) for lang in LANGS}}
                 for item in self.notes
             ],
+            "adjustments": [adjustment.to_dict() for adjustment in self.adjustments],
             "fallbacks": [
                 dict(zip(LANGS, texts, strict=True))
                 for texts in zip(*(self.fallback_notes(lang) for lang in LANGS), strict=True)
@@ -333,6 +354,100 @@ class ScoreResult:
 
     def __repr__(self) -> str:
         return f"<ScoreResult {self.unit or ''} total={self.total} grade={self.grade.name}>"
+
+
+class Ruled(NamedTuple):
+    """What the rules on groups and the total gave one unit: the scores of the nodes they touched
+    (by id; exact), the total, what each rule that applied recorded, and the grades vetoes hold
+    the unit to. (A named tuple: one is made for every unit scored.)"""
+
+    values: Mapping[str, Decimal]
+    total: Decimal
+    applied: Sequence[tuple[Any, ...]]
+    grades: Sequence[str]
+
+    def grade(self, ruleset: Ruleset, total: Decimal) -> Grade:
+        """The grade the total earns, or the lowest a veto holds the unit to if that is lower."""
+        grades = ruleset.meta.grades
+        names = [grade.name for grade in grades]
+        earned = names.index(ruleset.grade(total).name)
+        return grades[max([earned, *(names.index(name) for name in self.grades)])]
+
+
+def _named(rule: GroupRule, name: str) -> str:
+    """A name a rule's condition read, as written: an input's or derived value's name, or ``score("id")``."""
+    key = rule.scores.get(name)
+    return name if key is None else f'score("{key}")'
+
+
+class Adjustment:
+    """One rule on a group or the total that applied to a unit: what it did and why."""
+
+    __slots__ = ("after", "before", "case", "id", "kind", "name", "name_en", "node", "rule", "ruleset", "shown", "step")
+
+    def __init__(
+        self, rule: GroupRule, step: Step, before: Decimal, after: Decimal, shown: tuple[Any, ...], *, ruleset: Ruleset
+    ) -> None:
+        self.rule = rule
+        self.step = step
+        self.before = before  # the node's score before the rule, exact
+        self.after = after  # and after it
+        self.shown = shown  # the values its condition read, in the order written
+        self.ruleset = ruleset
+        self.id = rule.id  # its key path under indicators: rules.0 (the total's first), output.rules.1
+        self.node = rule.node  # the id of the group it acted on; "" for the total
+        self.name, self.name_en = rule.label.zh, rule.label.en
+        self.kind = rule.kind.name
+        self.case = step.name  # what it did: capped, floored, deducted, added, bonus, vetoed, graded…
+
+    @property
+    @pinned
+    def change(self) -> Decimal:
+        """The points it added (negative: took off), as the ruleset rounds them."""
+        return self.ruleset.round(self.after) - self.ruleset.round(self.before)
+
+    @property
+    @pinned
+    def lost(self) -> Decimal:
+        """The points it took off (negative: added)."""
+        return -self.change
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The values its condition read, by name (``score__N`` names an indicator's score)."""
+        return dict(zip(self.rule.shows, self.shown, strict=True))
+
+    @property
+    def explanation(self) -> str:
+        return self.explain("zh")
+
+    @property
+    def explanation_en(self) -> str:
+        return self.explain("en")
+
+    def explain(self, lang: str = "zh") -> str:
+        """What the rule did and why, in ``lang``."""
+        return explain_rule(self, check_lang(lang))
+
+    @pinned
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "node": self.node,
+            "name": self.name,
+            "name_en": self.name_en,
+            "kind": self.kind,
+            "case": self.case,
+            "before": str(self.ruleset.round(self.before)),
+            "after": str(self.ruleset.round(self.after)),
+            "lost": str(self.lost),
+            "grade": getattr(self.rule.spec, "grade", None),
+            "data": {_named(self.rule, name): plain_data(value) for name, value in self.values.items()},
+            "explanation": {lang: self.explain(lang) for lang in LANGS},
+        }
+
+    def __repr__(self) -> str:
+        return f"<Adjustment {self.id} {self.case} {self.before} → {self.after}>"
 
 
 @dataclass(frozen=True)
@@ -394,6 +509,7 @@ class BatchResult:
                 names.append(f"{node.id}:lost")
                 if explanations:
                     names.append(f"{node.id}:explanation")
+        names += [f"{rule.id}:lost" for rule in self.ruleset.rules()]  # what each rule on a group or the total took off
         if len(set(names)) < len(names):
             clash = sorted({name for name in names if names.count(name) > 1})
             raise OutputError(
@@ -425,6 +541,8 @@ class BatchResult:
                     row[f"{item.id}:lost"] = item.lost
                     if explanations:
                         row[f"{item.id}:explanation"] = item.explain(lang)
+                row.update({f"{rule.id}:lost": ZERO for rule in self.ruleset.rules()})
+                row.update({f"{adjustment.id}:lost": adjustment.lost for adjustment in outcome.adjustments})
             rows.append(row)
         return rows
 

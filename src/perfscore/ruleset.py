@@ -26,6 +26,7 @@ from .model import DerivedSpec, Grade, InputSpec, Metadata, Scale, TablePolicy
 from .toml import parse_toml
 
 if TYPE_CHECKING:
+    from .grouprules import GroupRule
     from .methods import Method
     from .result import BatchResult, ScoreResult, UnitError
     from .units import Unit
@@ -93,6 +94,7 @@ class Ruleset:
         "_text",
         "checks",
         "derived",
+        "group_rules",
         "inputs",
         "leaves",
         "limits",
@@ -121,6 +123,7 @@ class Ruleset:
         table_policy: TablePolicy | None = None,
         methods: Mapping[str, Method] | None = None,
         document: Mapping[str, Any] | None = None,
+        group_rules: Mapping[str, tuple[GroupRule, ...]] | None = None,
     ) -> None:
         self.meta = meta
         self.inputs: Mapping[str, InputSpec] = MappingProxyType(dict(inputs))
@@ -133,6 +136,8 @@ class Ruleset:
         self.limits = limits  # what it was loaded under
         self.table_policy = table_policy  # the [tables] policy, when the ruleset has one
         self.methods = methods  # the methods it was loaded with, when not the built-in ones
+        # the rules on groups and the total, by node id ("" the total), each node's in the order they apply
+        self.group_rules: Mapping[str, tuple[GroupRule, ...]] = MappingProxyType(dict(group_rules or {}))
         self._text = text
         self._document = document  # the document, when it was given as data (else: ``text`` parsed)
         self._engine = engine.Engine(self)
@@ -185,6 +190,12 @@ class Ruleset:
         """Every node of the tree, parents before children."""
         for root in self.roots:
             yield from root.walk()
+
+    def rules(self) -> Iterator[GroupRule]:
+        """Every rule on a group or the total: each group's in the tree's order, then the total's."""
+        for node in self.indicators():
+            yield from self.group_rules.get(node.id, ())
+        yield from self.group_rules.get("", ())
 
     def derived_value(self, name: str) -> Derived | None:
         """The derived value ``name``, if the ruleset declares one."""

@@ -35,9 +35,10 @@ from pydantic_core import core_schema
 
 from .errors import OutputError
 from .files import write_text
+from .grouprules import RULE_KINDS
 from .messages import words
 from .methods import METHODS, Method
-from .model import NAME_PATTERN, TOP_LEVEL_KEYS, DerivedSpec, Group, InputSpec, Metadata, Scale, TablePolicy
+from .model import NAME_PATTERN, RULES_KEY, TOP_LEVEL_KEYS, DerivedSpec, Group, InputSpec, Metadata, Scale, TablePolicy
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect of both schemas (they use no keyword newer than draft 7, so older
@@ -79,6 +80,12 @@ WORDS = words(
                       "scoring the sum of its sub-indicators, written as its sub-tables: [indicators.output.quantity]"),
         "leaf": ("末级指标：按 method 所写的计分方法计分", "a leaf indicator, scored by its method"),
         "method": ("计分方法", "scoring method"),
+        "rule": ("指标组或总分上的一条规则：封顶、保底、固定加减分、加分项或一票否决，见 docs/group-rules.md",
+                 "a rule on a group or the total: a ceiling, floor, fixed adjustment, bonus or veto "
+                 "(docs/group-rules.md)"),
+        "rule-kind": ("规则类型", "the kind of rule"),
+        "total-rules": ("作用于总分的规则（封顶、保底、固定加减分、加分项、一票否决），写作 [[indicators.rules]]",
+                        "rules on the total (ceiling, floor, adjust, bonus, veto), written [[indicators.rules]]"),
         "name": ("名称：字母、数字和 _，不以数字开头", "a name: letters, digits and _, not starting with a digit"),
         "document": ("预算绩效自评评分规则（perfscore）；各键的含义见 docs/ruleset-format.md",
                      "a perfscore ruleset for budget performance self-evaluations; "
@@ -224,6 +231,11 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
     en = ", ".join(key if each.title.en == key else f"{key} ({each.title.en})" for key, each in known.items())
     group = _table(Group)  # described, like the leaves, by the node
     group["additionalProperties"] = {"$ref": _DEFS + "indicator"}
+    rules = {**group["properties"][RULES_KEY], "type": "array", "items": {"$ref": _DEFS + "rule"}}
+    # an array under "rules" is the node's rules; a table is a sub-indicator that happens to be named so
+    rules = {"description": rules.pop("description"), "if": {"type": "array"}, "then": rules,
+             "else": {"$ref": _DEFS + "indicator"}}  # fmt: skip
+    group["properties"][RULES_KEY] = rules
     derived = _table(DerivedSpec)
     formula = {"type": "string", "description": derived["properties"]["formula"]["description"]}
     defs: dict[str, Any] = {
@@ -247,6 +259,7 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
         },
         "method": {"enum": list(known), "description": f"{method.zh}：{zh} / {method.en}: {en}"},
         **{f"leaf-{key}": _leaf(each) for key, each in known.items()},
+        **_rule_schemas(),
     }
     tables: dict[str, Any] = {  # described below, from the catalog
         "ruleset": _table(Metadata),
@@ -261,7 +274,12 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
             "additionalProperties": {"anyOf": [formula, derived]},
         },
         "scales": {"type": "object", "additionalProperties": _table(Scale, _said("scale"))},
-        "indicators": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": _DEFS + "indicator"}},
+        "indicators": {
+            "type": "object",
+            "minProperties": 1,
+            "properties": {RULES_KEY: {**rules, "description": _said("total-rules")}},
+            "additionalProperties": {"$ref": _DEFS + "indicator"},
+        },
         "tables": _table(TablePolicy),
     }
     return {
@@ -274,6 +292,32 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
         "additionalProperties": False,
         "$defs": defs,
     }
+
+
+def _rule_schemas() -> dict[str, Any]:
+    """A rule on a group or the total, checked by its ``kind`` (as a leaf is by its method), and each
+    kind's keys."""
+    kinds = RULE_KINDS
+    kind = WORDS["rule-kind"]
+    zh = "、".join(f"{key}（{each.title.zh}）" for key, each in kinds.items())
+    en = ", ".join(f"{key} ({each.title.en})" for key, each in kinds.items())
+    defs: dict[str, Any] = {
+        "rule": {
+            "description": _said("rule"),
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"enum": list(kinds), "description": f"{kind.zh}：{zh} / {kind.en}: {en}"}},
+            "allOf": [
+                {"if": {"properties": {"kind": {"const": key}}}, "then": {"$ref": f"{_DEFS}rule-{key}"}}
+                for key in kinds
+            ],
+        },
+    }
+    for key, each in kinds.items():
+        table = _table(each.params)
+        table["properties"]["kind"] = {"const": key, "description": table["properties"]["kind"].get("description", "")}
+        defs[f"rule-{key}"] = table
+    return defs
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -377,6 +421,26 @@ class NoteData(_Indicator):
     explanation: ExplanationData = _about("提示", "the note")
 
 
+class AdjustmentData(_Data):
+    """A rule on a group or the total that applied (``Adjustment.to_dict()``)."""
+
+    id: str = _about("规则的键路径，如 rules.0、output.rules.1", "the rule's key path, e.g. rules.0, output.rules.1")
+    node: str = _about("所作用的指标组编号（总分为空）", 'the id of the group it acted on ("" for the total)')
+    name: str = _about("指标组名称（或「总分」）", "the group's name (or 总分)")
+    name_en: str = _about("英文名称", "its English name")
+    kind: str = _about("规则类型：floor、ceiling、adjust、bonus、veto", "its kind: floor, ceiling, adjust, bonus, veto")
+    case: str = _about(
+        "所做调整：capped、floored、deducted、added、bonus、vetoed、graded、vetoed-graded",
+        "what it did: capped, floored, deducted, added, bonus, vetoed, graded, vetoed-graded",
+    )
+    before: Exact = _about("规则前的得分", "the score before it")
+    after: Exact = _about("规则后的得分", "the score after it")
+    lost: Exact = _about("扣减的分数（加分为负）", "the points it took off (negative: added)")
+    grade: str | None = _about("一票否决限定的最高等级", "the grade a veto holds the unit to, if any")
+    data: dict[str, Any] = _about("条件读取的值（数值为文本）", "the values its condition read (numbers as text)")
+    explanation: ExplanationData = _about("说明", "what it did and why")
+
+
 class ScoreResultData(_Data):
     """One unit's result (``ScoreResult.to_dict()``)."""
 
@@ -389,9 +453,14 @@ class ScoreResultData(_Data):
         "一级指标及其下级指标", "the first-level indicators, down to the leaves"
     )
     deductions: list[DeductionData] = _about(
-        "扣分项，扣分多者在前", "the leaves that lost points, the largest loss first"
+        "扣分项（含指标组和总分上扣分的规则），扣分多者在前",
+        "the leaves, and the rules on groups and the total, that took points off, the largest loss first",
     )
     notes: list[NoteData] = _about("未扣分但需说明原因的指标", "leaves that lost nothing but need an explanation")
+    adjustments: list[AdjustmentData] = _about(
+        "指标组和总分上的规则所做的调整，按执行顺序（没有这类规则时为空）",
+        "what the rules on groups and the total did, in the order they applied (empty without such rules)",
+    )
     fallbacks: list[ExplanationData] = _about(
         "除以零而改用 fallback 的计算值", "derived values that divided by zero and took their fallback"
     )

@@ -28,7 +28,7 @@ from .text import for_terminal, percent, plain
 
 if TYPE_CHECKING:
     from .methods import Case
-    from .result import LeafResult
+    from .result import Adjustment, LeafResult
     from .ruleset import Derived, Indicator, Ruleset
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -337,6 +337,61 @@ def fallback_note(derived: Derived, value: Decimal, lang: str) -> str:
     return for_terminal(render(SENTENCES["fallback"](lang), fields))
 
 
+RULE_WORDS = words(
+    "wording.rules",
+    {
+        "score": ("「{name}」得分 {value}", "the score of {name}, {value}"),
+        "named": ("{label} {value}", "{label} {value}"),
+        "and": ("、", ", "),
+        "reason": ("（{reason}）", " ({reason})"),
+        "none": ("规则条件成立", "the rule's condition"),
+    },
+)
+
+
+@pinned
+def explain_rule(adjustment: Adjustment, lang: str) -> str:
+    """What a rule on a group or the total did, in ``lang``: its step's wording, the values its
+    condition read as its cause, and the rule's own reason when it gives one (one line)."""
+    rule = adjustment.rule
+    ruleset = adjustment.ruleset
+    display = Display(ruleset, lang)
+    indicators = {node.id: node for node in ruleset.indicators()}
+    causes = []
+    for name, value in zip(rule.shows, adjustment.shown, strict=True):
+        key = rule.scores.get(name)
+        if key is not None:
+            causes.append(
+                render(RULE_WORDS["score"](lang), {"name": indicators[key].label(lang), "value": display.points(value)})
+            )
+        else:
+            causes.append(
+                render(RULE_WORDS["named"](lang), {"label": display.name(name), "value": display.named(name, value)})
+            )
+    fields = {
+        "node": rule.label(lang),
+        "cause": RULE_WORDS["and"](lang).join(causes) or RULE_WORDS["none"](lang),
+        "limit": "" if rule.limit is None else plain(abs(rule.limit)),
+        "before": display.points(adjustment.before),
+        "after": display.points(adjustment.after),
+        "change": plain(abs(adjustment.change)),
+        "grade": _grade_name(ruleset, getattr(rule.spec, "grade", None), lang),
+    }
+    said = render(adjustment.step.wording(lang), fields)
+    said = said[:1].upper() + said[1:]  # "the total capped …" begins a sentence
+    reason = rule.reason(lang)
+    if reason:
+        said += render(RULE_WORDS["reason"](lang), {"reason": reason})
+    return for_terminal(said)
+
+
+def _grade_name(ruleset: Ruleset, name: str | None, lang: str) -> str:
+    grade = next((grade for grade in ruleset.meta.grades if grade.name == name), None)
+    if grade is None:
+        return ""
+    return grade.name_en if lang == "en" else grade.name
+
+
 _PERCENT_INPUT, _PERCENT_SHARE = 1, 2
 
 
@@ -358,6 +413,13 @@ class Display:
         if spec is None:
             return name
         return (spec.label_en or spec.label) if self.lang == "en" else spec.label
+
+    def name(self, name: str) -> str:
+        """An input's or derived value's label in this language (its name if it has none)."""
+        derived = self.ruleset.derived_value(name)
+        if derived is not None:
+            return (derived.spec.label_en or derived.spec.label if self.lang == "en" else derived.spec.label) or name
+        return self.label(name)
 
     def named(self, name: str, value: Any) -> str:
         """A named input or derived value, with its unit."""
@@ -425,11 +487,13 @@ class Display:
 
 __all__ = [
     "COMMON_FIELDS",
+    "RULE_WORDS",
     "SENTENCES",
     "Display",
     "Phrasing",
     "Text",
     "explain",
+    "explain_rule",
     "not_fields",
     "phrasing",
     "render",

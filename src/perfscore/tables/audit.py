@@ -895,6 +895,25 @@ class _Auditor:
 
     # --- totals -------------------------------------------------------------------------------------
 
+    def caps(self, reported_total: Decimal | None) -> None:
+        """A unit that kept points above what a rule on the total allows (a cap by the execution rate, a
+        veto): the rule's own explanation, and the reported total against the score the rule left."""
+        if reported_total is None:
+            return
+        for adjustment in self.score.result.adjustments:
+            after = self.score.ruleset.round(adjustment.after)
+            if adjustment.node or adjustment.lost <= 0 or reported_total - max(after, self.score.total) <= TOLERANCE:
+                continue  # a rule on a group, one that took nothing, or points the later rules gave back (a bonus)
+            self.add(
+                "error",
+                "above-cap",
+                f"{adjustment.explain('zh')}；自评总分 {plain(reported_total)} 分，高于该规则允许的 {after} 分。",
+                f"{adjustment.explain('en')}; the reported total of {plain(reported_total)} is above the {after} "
+                "this rule allows.",
+                reported=reported_total,
+                recomputed=after,
+            )
+
     def totals(self) -> None:
         table, score = self.table, self.score
         reported_total = table.reported_total
@@ -926,6 +945,7 @@ class _Auditor:
                 reported=reported_total,
                 recomputed=recomputed,
             )
+        self.caps(reported_total)
         grade = score.result.grade
         maximum = self.base.total_points
         if recomputed > maximum or (reported_total is not None and reported_total > maximum):

@@ -520,6 +520,9 @@ class _Builder:
                     final.append(plan)
                     self.write_leaf(document, values, (*path, f"row_{index + 1}"), plan)
         final.sort(key=lambda plan: plan.index)
+        rate = {"budget_executed", "budget_rate"} & values.keys()  # the block's amounts, or its printed rate alone
+        given = set(values) | ({"execution_rate"} if rate else set())  # what the table gives
+        self.write_rules(document, given, groups)
         compiled = self.compile(document)
         try:
             result = compiled.score(values, unit=table.id)
@@ -543,6 +546,21 @@ class _Builder:
             self.used_rule,
             dict(self.nearest),
         )
+
+    def write_rules(self, document: _Document, names: set[str], roots: Mapping[str, Any]) -> None:
+        """The ruleset's rules on the total and on its first-level indicators, for the table's own
+        ruleset to apply after the rows (a total capped by the execution rate): those whose
+        condition reads only what the table gives (its budget block's amounts and rate)."""
+        for node, rules in self.base.group_rules.items():
+            if node and node not in roots:
+                continue
+            for rule in rules:
+                if rule.scores or not rule.when.names <= names:
+                    continue  # its condition reads a value the table does not give: not applied to tables
+                header = "[[indicators.rules]]" if not node else f"[[indicators.{dumps_key(node)}.rules]]"
+                keys = rule.spec.model_dump(exclude_none=True)
+                lines = [header, *(f"{dumps_key(key)} = {dumps_value(value)}" for key, value in keys.items())]
+                document.parts.append("\n".join(lines) + "\n")
 
     def _tiers(self) -> list[dict[str, Any]]:
         return [

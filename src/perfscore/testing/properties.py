@@ -63,6 +63,8 @@ SAID = words(
         "declared": ("声明", "declared"),
         "inferred": ("由比率指标推断", "inferred from its ratio indicators"),
         "the-total": ("总分", "the total"),
+        "rule-broken": ("当 {data} 时，{node}在规则（{rule}）之后为 {score} 分，不符合该规则",
+                        "with {data}, {node} is {score} after its rule ({rule}), which the rule does not allow"),
         "full-marks": ("当 {data} 时（已达到或超过目标），{leaf}得 {score} 分，而非满分 {points} 分",
                        "with {data}, at or beyond its target, {leaf} scores {score} instead of its full {points} points"),
     },
@@ -317,6 +319,8 @@ class Checker:
             if node.leaf is None
         ]
         checks.append((None, added(0, len(items)), result.total))
+        if result.ruled is not None:  # a node with rules (or above one): its children, then its own rules' steps
+            checks = [(node, _after_rules(result, node), got) for node, _, got in checks]
         policy = say(SAID["policy"], places=str(rounding.places), mode=rounding.mode, stage=SAID[rounding.stage])
         for indicator, expected, got in checks:
             if expected == got:
@@ -333,8 +337,17 @@ class Checker:
         return None
 
     def total_within_points(self, unit: Mapping[str, Any], result: ScoreResult) -> PropertyFailure | None:
-        """The total lies between 0 and the ruleset's total."""
-        points = self.ruleset.total_points
+        """The total lies between 0 and the ruleset's total (or the most its bonus items allow), and
+        every rule on a group or the total kept its promise (a capped node at most its cap)."""
+        for adjustment in result.adjustments:
+            rule = adjustment.rule
+            if not rule.kind.respected(rule, adjustment.after):
+                shown = value_text(self.ruleset.round(adjustment.after))
+                said = say(SAID["rule-broken"], data=self.data_text(unit), node=rule.label, score=shown,
+                           rule=Text(rule.kind.describe(rule, "zh"), rule.kind.describe(rule, "en")))  # fmt: skip
+                return PropertyFailure("total-within-points", dict(unit), said.zh, said.en,
+                                       rule.kind.describe(rule, "en"), shown)  # fmt: skip
+        points = _most(self.ruleset, None)
         if ZERO <= result.total <= points:
             return None
         shown, most = value_text(result.total), value_text(points)
@@ -416,6 +429,9 @@ class Checker:
             others = [n for n in self.ruleset.inputs if n in leaf.needs and n != name]
             said, expected, got = self.fall_words(changed, leaf.name, before.raw, after.raw, low.data, others)
             return self.leaf_failure("monotone", leaf, low.data, said, expected, got, changed)
+        lowered = {a.id for a in high.result.adjustments if a.lost > 0 and a.rule.kind.deliberate}
+        if lowered - {a.id for a in low.result.adjustments if a.lost > 0}:
+            deliberate = True  # a penalty on a group or the total that the better value incurs (a target far exceeded)
         if not deliberate and high.result.total < low.result.total:
             others = [n for n in self.ruleset.inputs if n != name]
             said, expected, got = self.fall_words(changed, None, low.result.total, high.result.total, low.data, others)
@@ -455,6 +471,46 @@ class Checker:
                        points=points)  # fmt: skip
             return self.leaf_failure("full-marks", leaf, unit, said, points, shown)
         return None
+
+
+def _after_rules(result: ScoreResult, node: Indicator | None) -> Decimal:
+    """What a node (None: the total) scores from its children, as the result gives them, through the
+    steps its own rules recorded, each starting where the one before ended; rounded as the ruleset
+    rounds. A step starting elsewhere leaves the sum of the children, which then differs."""
+    ruleset = result.ruleset
+    by_leaf = ruleset.meta.rounding.stage == "leaf"
+    ruled = result.ruled
+    assert ruled is not None
+
+    def exact(child: Indicator) -> Decimal:
+        if child.is_leaf:
+            item = result.items[child.first]
+            return item.score if by_leaf else item.raw
+        if child.id in ruled.values:
+            return ruled.values[child.id]
+        return total(exact(grandchild) for grandchild in child.children)
+
+    children = ruleset.roots if node is None else node.children
+    value = total(exact(child) for child in children)
+    base = value
+    for adjustment in result.adjustments:
+        if adjustment.node != ("" if node is None else node.id):
+            continue
+        if adjustment.before != value:
+            return ruleset.round(base)
+        value = adjustment.after
+    return ruleset.round(value)
+
+
+def _most(ruleset: Ruleset, node: Indicator | None) -> Decimal:
+    """The most a node (None: the total) can score: its points, or more through bonus items on it or below."""
+    if node is not None and node.is_leaf:
+        return node.points
+    children = ruleset.roots if node is None else node.children
+    rules = ruleset.group_rules.get("" if node is None else node.id, ())
+    raised = [limit for rule in rules if (limit := rule.kind.raises_to(rule)) is not None]
+    points = ruleset.total_points if node is None else node.points
+    return max([points, total(_most(ruleset, child) for child in children), *raised])
 
 
 def _fingerprint(outcome: Outcome) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..grouprules import RULE_KINDS, RuleKind
 from ..loader import loads
 from ..methods import METHODS, Method
 from ..toml import dumps_document
@@ -21,6 +22,8 @@ DrawFn = Callable[[st.SearchStrategy[Any]], Any]
 
 DRAWN = tuple(method for method in METHODS.values() if type(method).example is not Method.example)
 """The methods whose leaves are drawn: those that say how (the others keep the default hook)."""
+DRAWN_KINDS = tuple(kind for kind in RULE_KINDS.values() if type(kind).example is not RuleKind.example)
+"""The rule kinds drawn by ``rulesets(rules=True)``: those that say how."""
 
 
 class _Draft:
@@ -90,8 +93,55 @@ def _children(draft: _Draft, units: int, depth: int, max_depth: int, most: int) 
     return nodes
 
 
+def _nodes(table: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """Every indicator of a drawn tree with its id, parents before children."""
+    found = []
+    for key, node in table.items():
+        if isinstance(node, dict) and "points" in node:  # an indicator (a leaf's own tables have no points)
+            found.append((".".join((*path, key)), node))
+            if "method" not in node:
+                found += _nodes(node, (*path, key))
+    return found
+
+
+class _RuleDraft:
+    """A rule being drawn (a :class:`RuleKind.Draft`): conditions on one leaf's score, values for its node."""
+
+    def __init__(self, draw: DrawFn, draft: _Draft, leaf: tuple[str, dict[str, Any]], points: Decimal) -> None:
+        self.draw = draw
+        leaf_id, keys = leaf
+        scale = 10**draft.quantum_places
+        threshold = draft.points_of(draw(st.integers(0, int(keys["points"] * scale))))
+        self.good = f'score("{leaf_id}") >= {threshold}'
+        self.bad = f'score("{leaf_id}") < {threshold}'
+        self.points = points
+        self.amount = draft.points_of(draw(st.integers(0, int(points * scale))))
+        self.step = self.amount or draft.points_of(1)
+        self.worst = "差"  # the generated rulesets keep the default grades
+
+    def boolean(self) -> bool:
+        return bool(self.draw(st.booleans()))
+
+
+def _rules(draft: _Draft, indicators: dict[str, Any], total: Decimal) -> None:
+    """Rules of every kind (each drawn by its own ``example``) on the total and on some groups, each
+    conditioned on a leaf's score the way that keeps the total monotone: the properties hold with them."""
+    draw = draft.draw
+    nodes = _nodes(indicators)
+    leaves = [(key, node) for key, node in nodes if "method" in node]
+    groups = [(indicators, total)] + [(node, node["points"]) for _, node in nodes if "method" not in node]
+    if not leaves:
+        return
+    for _ in range(draw(st.integers(1, 5))):
+        node, points = draw(st.sampled_from(groups))
+        kind: RuleKind = draw(st.sampled_from(DRAWN_KINDS))
+        keys = kind.example(_RuleDraft(draw, draft, draw(st.sampled_from(leaves)), points))
+        assert keys is not None  # a kind in DRAWN_KINDS says how to draw its rules
+        node.setdefault("rules", []).append({"kind": kind.name, **keys})
+
+
 @st.composite
-def _generated(draw: DrawFn, max_depth: int | None) -> str:
+def _generated(draw: DrawFn, max_depth: int | None, rules: bool = False) -> str:
     places = draw(st.integers(0, 4))
     mode = draw(st.sampled_from(["half-up", "half-even", "down", "up"]))
     stage = draw(st.sampled_from(["leaf", "total"]))
@@ -101,6 +151,8 @@ def _generated(draw: DrawFn, max_depth: int | None) -> str:
     units = draw(st.one_of(st.just(100 * scale), st.integers(1, 200 * scale)))
     depth = max_depth or draw(st.integers(1, 3))
     indicators = _children(draft, units, 1, depth, 4)
+    if rules:
+        _rules(draft, indicators, draft.points_of(units))
     document: dict[str, Any] = {
         "ruleset": {
             "id": "generated",
@@ -118,11 +170,13 @@ def _generated(draw: DrawFn, max_depth: int | None) -> str:
     return dumps_document(document)
 
 
-def rulesets(max_depth: int | None = None) -> st.SearchStrategy[str]:
+def rulesets(max_depth: int | None = None, *, rules: bool = False) -> st.SearchStrategy[str]:
     """Random valid rulesets as TOML text: a tree of depth 1–3 (or ``max_depth``) whose points add
     up, with leaves of every scoring method, every rounding policy and both ways of treating
-    missing data. Points have no more decimals than the ruleset rounds to."""
-    return _generated(max_depth)
+    missing data. Points have no more decimals than the ruleset rounds to. With ``rules``, the
+    total and some groups also carry rules of every kind (docs/group-rules.md), each conditioned
+    on a leaf's score so that improving an input never lowers the total."""
+    return _generated(max_depth, rules)
 
 
 @lru_cache(maxsize=128)
