@@ -27,9 +27,12 @@ profile, because this file loads it before any test module is imported).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from perfscore.messages import speaking
 
 PROFILE_VARIABLE = "HYPOTHESIS_PROFILE"
 
@@ -53,6 +56,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if name not in PROFILES:
         raise pytest.UsageError(f"{PROFILE_VARIABLE}={name!r} is not a profile; expected one of {', '.join(PROFILES)}")
     settings.load_profile(name)
+    config.addinivalue_line("markers", "default_lang: run without the suite's English messages (see english_messages)")
+
+
+@pytest.fixture(autouse=True)
+def english_messages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Messages the library renders without being told a language are English in the suite, so that a
+    test can state a message's content in one language. Chinese is perfscore's default: the tests
+    marked ``default_lang`` (tests/test_languages.py) run without this and check that; the command
+    line chooses its own language (``--lang``, ``PERFSCORE_LANG``, Chinese) and is not affected."""
+    if request.node.get_closest_marker("default_lang") is not None:
+        yield
+        return
+    with speaking("en"):
+        yield
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -259,7 +259,7 @@ def test_one_table_with_a_mapping(tmp_path: Path) -> None:
 
 def test_a_ruleset_that_does_not_exist(training: Path) -> None:
     """A missing ruleset: one paragraph on stderr, exit 1."""
-    assert perfscore_audit(str(training), "--ruleset", "nope.toml") == (
+    assert perfscore_audit(str(training), "--ruleset", "nope.toml", "--lang", "en") == (
         1,
         "",
         "perfscore: nope.toml: cannot read the ruleset (No such file or directory)\n",
@@ -270,18 +270,20 @@ def test_a_ruleset_with_a_mistake(training: Path, tmp_path: Path) -> None:
     """A ruleset that does not load: its problems, located, exit 1."""
     ruleset = tmp_path / "bad.toml"
     ruleset.write_text("[ruleset\n", encoding="utf-8")
-    status, out, err = perfscore_audit(str(training), "--ruleset", str(ruleset))
+    status, out, err = perfscore_audit(str(training), "--ruleset", str(ruleset), "--lang", "en")
     assert (status, out) == (1, "")
     assert err == (
         f"perfscore: {ruleset}: 1 problem in the ruleset\n"
         f"  {ruleset}:1:9: invalid TOML: Expected ']' at the end of a table declaration\n"
+        "      1 | [ruleset\n"
+        "        |         ^\n"
     )
 
 
 def test_a_table_file_that_does_not_exist(tmp_path: Path) -> None:
     """A missing table file: nothing audited, exit 1."""
     missing = tmp_path / "missing.xlsx"
-    assert perfscore_audit(str(missing), "--ruleset", RULESET) == (
+    assert perfscore_audit(str(missing), "--ruleset", RULESET, "--lang", "en") == (
         1,
         "",
         f"perfscore: {missing}: cannot read the table file (No such file or directory)\n",
@@ -291,7 +293,7 @@ def test_a_table_file_that_does_not_exist(tmp_path: Path) -> None:
 def test_a_broken_table_file(folder: Path) -> None:
     """A file with no table in it: what is missing, exit 1."""
     broken = folder / "broken.csv"
-    assert perfscore_audit(str(broken), "--ruleset", RULESET) == (
+    assert perfscore_audit(str(broken), "--ruleset", RULESET, "--lang", "en") == (
         1,
         "",
         f"perfscore: {broken}: 1 problem in the data\n"
@@ -303,7 +305,7 @@ def test_a_broken_table_file(folder: Path) -> None:
 def test_a_table_that_cannot_be_scored() -> None:
     """--strict: a table whose 一级指标 are not the ruleset's is refused, each cell named: exit 1."""
     table = TABLES / "chongqing-2023-management.csv"
-    status, out, err = perfscore_audit(str(table), "--ruleset", RULESET, "--strict")
+    status, out, err = perfscore_audit(str(table), "--ruleset", RULESET, "--strict", "--lang", "en")
     assert (status, out) == (1, "")
     assert err.startswith(
         f"perfscore: {table}: 8 problems in the data\n"
@@ -316,7 +318,7 @@ def test_a_bad_mapping_file(training: Path, tmp_path: Path) -> None:
     """A mapping naming a field that does not exist: the closest one suggested, exit 1, nothing read."""
     mapping = tmp_path / "map.toml"
     mapping.write_text('"满分" = "piont"\n', encoding="utf-8")
-    status, out, err = perfscore_audit(str(training), "--ruleset", RULESET, "--mapping", str(mapping))
+    status, out, err = perfscore_audit(str(training), "--ruleset", RULESET, "--mapping", str(mapping), "--lang", "en")
     assert (status, out) == (1, "")
     assert err.startswith(f"perfscore: {mapping}: 1 problem in the data\n  {mapping}: 满分: unknown field 'piont'; ")
     assert err.endswith("(did you mean 'points'?)\n")
@@ -326,7 +328,7 @@ def test_xlsx_summary_without_openpyxl(folder: Path, tmp_path: Path, monkeypatch
     """Without openpyxl an .xlsx summary is refused before anything is audited, saying what to install."""
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     summary = tmp_path / "summary.xlsx"
-    assert perfscore_audit(str(folder), "--ruleset", RULESET, "--summary-xlsx", str(summary)) == (
+    assert perfscore_audit(str(folder), "--ruleset", RULESET, "--summary-xlsx", str(summary), "--lang", "en") == (
         1,
         "",
         "perfscore: writing an .xlsx summary needs openpyxl, which is not installed; "
@@ -341,15 +343,15 @@ def test_an_output_file_that_cannot_be_written(training: Path, tmp_path: Path) -
     target = tmp_path / "file" / "summary.csv"
     status, out, err = perfscore_audit(str(training), "--ruleset", RULESET, "--summary-csv", str(target))
     assert (status, out) == (1, TEXT_ZH)
-    assert err == f"perfscore: {target}: cannot create the folder {tmp_path}/file (File exists)\n"
+    assert err == f"perfscore: {target}: 无法创建文件夹 {tmp_path}/file（已经有同名的文件）\n"
 
 
 # --- many tables ----------------------------------------------------------------------------------
 
 FOLDER_SUMMARY = """\
 汇总
-  {folder}/broken.csv：未能审核：{folder}/broken.csv: 1 problem in the data
-      {folder}/broken.csv: no indicator header found: no row names 三级指标 (or 指标名称) and two of 年度指标值, 实际完成值, 分值, 得分
+  {folder}/broken.csv：未能审核：{folder}/broken.csv: 数据有 1 处问题
+      {folder}/broken.csv: 没有找到指标表头：没有一行写着 三级指标（或 指标名称），以及 年度指标值、实际完成值、分值、得分 中的两个
   {folder}/chongqing-2023-management.csv：未能审核：{chongqing}
   {folder}/school-aid-2023.json#school-a：某某县第一中学：自评 99.38，重算 99.38，相差 0.00；等级 优 → 优；错误 0，警告 0，提示 0
   {folder}/school-aid-2023.json#school-b：某某县第二小学：自评 —，重算 99.00，相差 —；等级 — → 优；错误 0，警告 3，提示 1
@@ -368,10 +370,10 @@ def test_a_folder_with_failures(folder: Path) -> None:
     chongqing = err.split("perfscore: ")[2].rstrip("\n").replace("\n", "\n    ")
     assert out == "\n".join([*reports, FOLDER_SUMMARY.format(folder=folder, chongqing=chongqing)])
     assert err.startswith(
-        f"perfscore: {folder}/broken.csv: 1 problem in the data\n"
-        f"  {folder}/broken.csv: no indicator header found: no row names 三级指标 (or 指标名称) and two of "
-        "年度指标值, 实际完成值, 分值, 得分\n"
-        f"perfscore: {folder}/chongqing-2023-management.csv: 8 problems in the data\n"
+        f"perfscore: {folder}/broken.csv: 数据有 1 处问题\n"
+        f"  {folder}/broken.csv: 没有找到指标表头：没有一行写着 三级指标（或 指标名称），"
+        "以及 年度指标值、实际完成值、分值、得分 中的两个\n"
+        f"perfscore: {folder}/chongqing-2023-management.csv: 数据有 8 处问题\n"
     )
     assert err.count("perfscore: ") == 2
 
@@ -389,7 +391,7 @@ def test_a_folder_where_nothing_can_be_audited(tmp_path: Path) -> None:
     """A folder of broken files: nothing on stdout, every reason on stderr, exit 1."""
     (tmp_path / "a.csv").write_text("名称\n", encoding="utf-8")
     (tmp_path / "b.xlsx").write_bytes(b"not a workbook")
-    status, out, err = perfscore_audit(str(tmp_path), "--ruleset", RULESET)
+    status, out, err = perfscore_audit(str(tmp_path), "--ruleset", RULESET, "--lang", "en")
     assert (status, out) == (1, "")
     assert err == (
         f"perfscore: {tmp_path}/a.csv: 1 problem in the data\n"
@@ -402,7 +404,7 @@ def test_a_folder_where_nothing_can_be_audited(tmp_path: Path) -> None:
 
 def test_an_empty_folder(tmp_path: Path) -> None:
     """A folder with no table files: exit 1, saying so."""
-    assert perfscore_audit(str(tmp_path), "--ruleset", RULESET) == (
+    assert perfscore_audit(str(tmp_path), "--ruleset", RULESET, "--lang", "en") == (
         1,
         "",
         f"perfscore: {tmp_path}: 1 problem in the data\n"

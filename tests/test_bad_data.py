@@ -444,7 +444,10 @@ def test_a_duplicate_key_in_a_toml_data_file_is_refused_with_its_line(tmp_path: 
     with pytest.raises(DataError) as caught:
         read(tmp_path, "unit.toml", "budget = 2468.78\nexecuted = 2456.19\nbudget = 24687.8\n")
     path = tmp_path / "unit.toml"
-    assert str(caught.value) == f"{path}: 1 problem in the data\n  {path}:3:17: invalid TOML: Cannot overwrite a value"
+    assert str(caught.value) == (
+        f"{path}: 1 problem in the data\n  {path}:3:17: invalid TOML: Cannot overwrite a value\n"
+        f"      3 | budget = 24687.8\n        | {' ' * 16}^"  # the line, a caret under column 17
+    )
 
 
 @pytest.mark.parametrize(
@@ -577,14 +580,18 @@ def test_a_string_over_max_string_is_refused() -> None:
 
 
 def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
-    """GBK bytes are not UTF-8: a RulesetError naming the byte."""
+    """GBK bytes are not UTF-8: a RulesetError naming the line, showing it as GBK reads it, saying how to
+    save the file as UTF-8."""
     path = tmp_path / "gbk.toml"
     raw = small_ruleset().encode("utf-8").replace("测试规则".encode(), "测试规则".encode("gbk"))
     path.write_bytes(raw)
     with pytest.raises(RulesetError) as caught:
         perfscore.load(path)
-    start = raw.index("测试规则".encode("gbk"))
-    assert str(caught.value) == f"{path}: 1 problem in the ruleset\n  {path}: the file is not UTF-8 text (byte {start})"
+    line = raw[: raw.index("测试规则".encode("gbk"))].count(b"\n") + 1
+    assert str(caught.value) == (
+        f"{path}: 1 problem in the ruleset\n  {path}:{line}: the file is saved as GBK/GB18030 "
+        f'(line {line}: title = "测试规则"), not UTF-8: save it as UTF-8 instead (Notepad: Save As → Encoding: UTF-8)'
+    )
 
 
 def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
@@ -606,9 +613,13 @@ def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
 def test_a_duplicate_key_or_table_is_refused_with_its_line_and_column(
     change: tuple[str, str], line: int, column: int, message: str
 ) -> None:
-    """TOML refuses a key or a table given twice; the message has the line and column."""
-    assert load_problems(small_ruleset().replace(*change, 1)) == (
-        f"{SOURCE}: 1 problem in the ruleset\n  {SOURCE}:{line}:{column}: invalid TOML: {message}"
+    """TOML refuses a key or a table given twice; the message has the line and column, then the line
+    with a caret under the column."""
+    text = small_ruleset().replace(*change, 1)
+    shown = text.split("\n")[line - 1]
+    assert load_problems(text) == (
+        f"{SOURCE}: 1 problem in the ruleset\n  {SOURCE}:{line}:{column}: invalid TOML: {message}\n"
+        f"      {line} | {shown}\n      {' ' * len(str(line))} | {' ' * (column - 1)}^"
     )
 
 

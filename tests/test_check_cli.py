@@ -31,9 +31,10 @@ tests/broken/divisor-may-be-zero.toml
 
 
 def check(*argv: str) -> tuple[int, str, str]:
-    """Run ``perfscore check`` from the repository root; return its status, stdout and stderr."""
+    """Run ``perfscore check`` from the repository root; return its status, stdout and stderr. It speaks
+    English unless the test asks for a language (Chinese, the default, is tested in test_languages.py)."""
     out, err = io.StringIO(), io.StringIO()
-    status = run(["check", *argv], out, err)
+    status = run(["check", *argv, *([] if "--lang" in argv else ["--lang", "en"])], out, err)
     return status, out.getvalue(), err.getvalue()
 
 
@@ -108,11 +109,12 @@ def test_json_output_parses() -> None:
             "meaning": {"zh": "部分取值不在任何区间内", "en": "values that fall in no band"},
             "severity": "error",
             "message": {
-                "zh": None,
+                "zh": "[60, 70) 中的值不在任何区间内，取值落在那里的单位计分会失败；取值 rate 的范围为 [0, 100]",
                 "en": "values in [60, 70) fall in no band, and scoring a unit whose value is there fails; the value "
                 "rate ranges over [0, 100]",
             },
             "suggestion": None,
+            "excerpt": "    21 | bands = [\n       | ^",
             "file": BAND_GAP,
             "path": "indicators.item.bands",
             "keys": ["indicators", "item", "bands"],
@@ -151,7 +153,10 @@ def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
     path = tmp_path / "garbage.toml"
     path.write_bytes(b"\x00\x01[[[")
     process = subprocess.run(
-        [sys.executable, "-m", "perfscore.cli", "check", str(path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "perfscore.cli", "check", str(path), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (process.returncode, process.stderr) == (1, "")
     assert "error[toml-syntax]" in process.stdout
@@ -182,12 +187,12 @@ def property_report(path: str, examples: int, seed: int) -> Any:
 def test_properties_follow_the_static_checks() -> None:
     """--properties prints each file's property report under its diagnostics, then a line of totals."""
     report = property_report(DEPARTMENT, 20, 7)
-    status, out, err = check("--properties", "--examples", "20", "--seed", "7", DEPARTMENT)
+    status, out, err = check("--properties", "--examples", "20", "--seed", "7", DEPARTMENT, "--lang", "zh")
     rendered = "  " + report.render("zh").rstrip("\n").replace("\n", "\n  ") + "\n"
-    passed = "1 passed, 0 failed" if report.ok else "0 passed, 1 failed"
+    passed = "1 项通过，0 项失败" if report.ok else "0 项通过，1 项失败"
     assert (status, err) == (0 if report.ok else 1, "")
     assert out == (
-        DEPARTMENT + "\n" + rendered + f"1 file checked: 0 errors, 0 warnings, 0 info\nproperty checks: {passed}\n"
+        DEPARTMENT + "\n" + rendered + f"已检查 1 个文件：错误 0 个，警告 0 个，提示 0 个\n性质检查：{passed}\n"
     )
 
 

@@ -198,18 +198,18 @@ class TestManyUnits:
         lines = out.splitlines()
         assert "- units.toml#a: 100.00 优" in lines
         assert "- units.toml#c: 98.00 优" in lines
-        assert lines[-1] == "3 units: 2 scored, 1 failed (1 data error)"
+        assert lines[-1] == "共 3 个单位：2 个已计分，1 个失败（数据错误 1 个）"
         assert err == (
-            "perfscore: units.toml#b: 2 problems in the data\n"
-            "  units.toml#b: satisfaction: expected one of the tiers 达成, 部分达成, 未达成, got '优秀'"
-            " (服务对象满意度（评定档次）)\n"
-            "  units.toml#b: disclosed: expected true or false (是/否), got 'yes' (预决算信息已按规定公开)\n"
+            "perfscore: units.toml#b: 数据有 2 处问题\n"
+            "  units.toml#b: satisfaction: 应为以下档次之一：达成, 部分达成, 未达成，实际为 '优秀'"
+            "（服务对象满意度（评定档次））\n"
+            "  units.toml#b: disclosed: 应为 true 或 false（是/否），实际为 'yes'（预决算信息已按规定公开）\n"
         )
         assert "Traceback" not in out + err
 
     def test_json(self, units_file: str) -> None:
         """As JSON: one entry per unit in order, the bad one marked as a data error."""
-        status, out, _ = perfscore("score", str(ROOT / RULESET), units_file, "--format", "json")
+        status, out, _ = perfscore("score", str(ROOT / RULESET), units_file, "--format", "json", "--lang", "en")
         assert status == 3
         document = json.loads(out)
         assert document["summary"] == "3 units: 2 scored, 1 failed (1 data error)"
@@ -223,7 +223,7 @@ class TestBadInput:
 
     def test_missing_ruleset_file(self) -> None:
         """A ruleset path that does not exist: exit 1, one line naming the file."""
-        assert perfscore("score", "rulesets/nope.toml", SEED) == (
+        assert perfscore("score", "rulesets/nope.toml", SEED, "--lang", "en") == (
             1,
             "",
             "perfscore: rulesets/nope.toml: cannot read the ruleset (No such file or directory)\n",
@@ -231,14 +231,15 @@ class TestBadInput:
 
     def test_missing_data_file(self) -> None:
         """A data path that does not exist: exit 1, one line naming the file."""
-        assert perfscore("score", RULESET, "examples/nope.toml") == (
+        assert perfscore("score", RULESET, "examples/nope.toml", "--lang", "en") == (
             1,
             "",
             "perfscore: examples/nope.toml: cannot read the data file (No such file or directory)\n",
         )
 
     def test_malformed_ruleset(self, tmp_path: Path) -> None:
-        """A misspelt key and a wrong method: exit 1, each problem with the file and its key path."""
+        """A misspelt key and a wrong method: exit 1, each problem with the file, line, column and key path,
+        then the line with a caret under the key."""
         path = tmp_path / "bad.toml"
         path.write_text(
             '[ruleset]\nid = "x"\ntitle = "t"\nversion = "1"\nsources = ["s"]\ntotal = 10\n\n'
@@ -247,24 +248,30 @@ class TestBadInput:
             '[indicators.b]\nname = "乙"\npoints = 5\nmethod = "booleen"\nvalue = "done"\n',
             encoding="utf-8",
         )
-        status, out, err = perfscore("explain", str(path))
+        status, out, err = perfscore("explain", str(path), "--lang", "en")
         assert (status, out) == (1, "")
         assert err == (
             f"perfscore: {path}: 2 problems in the ruleset\n"
-            f"  {path}: indicators.a.explian: unknown key (did you mean 'explain'?)\n"
-            f"  {path}: indicators.b.method: unknown method 'booleen'; expected one of"
+            f"  {path}:17:1: indicators.a.explian: unknown key (did you mean 'explain'?)\n"
+            '      17 | explian = "x"\n'
+            "         | ^\n"
+            f"  {path}:22:1: indicators.b.method: unknown method 'booleen'; expected one of"
             " ratio, bands, rating, deduction, boolean, formula (did you mean 'boolean'?)\n"
+            '      22 | method = "booleen"\n'
+            "         | ^\n"
         )
 
     def test_invalid_toml(self, tmp_path: Path) -> None:
-        """A TOML syntax error names the file, line and column."""
+        """A TOML syntax error names the file, line and column, and shows the line with a caret under the place."""
         path = tmp_path / "broken.toml"
         path.write_text("[ruleset\n", encoding="utf-8")
-        assert perfscore("explain", str(path)) == (
+        assert perfscore("explain", str(path), "--lang", "en") == (
             1,
             "",
             f"perfscore: {path}: 1 problem in the ruleset\n"
-            f"  {path}:1:9: invalid TOML: Expected ']' at the end of a table declaration\n",
+            f"  {path}:1:9: invalid TOML: Expected ']' at the end of a table declaration\n"
+            "      1 | [ruleset\n"
+            "        |         ^\n",
         )
 
     def test_bad_data(self, tmp_path: Path) -> None:
@@ -276,7 +283,7 @@ class TestBadInput:
             ),
             encoding="utf-8",
         )
-        status, out, err = perfscore("score", RULESET, str(path))
+        status, out, err = perfscore("score", RULESET, str(path), "--lang", "en")
         assert (status, out) == (1, "")
         assert err == (
             f"perfscore: {path}: 2 problems in the data\n"
@@ -301,7 +308,7 @@ class TestBadInput:
 
     def test_usage_message_goes_to_the_given_stderr(self, capsys: pytest.CaptureFixture[str]) -> None:
         """run() writes argparse's usage message to the stderr it was handed, not to sys.stderr."""
-        status, _, err = perfscore("frobnicate")
+        status, _, err = perfscore("frobnicate", "--lang", "en")
         assert status == 2
         assert err.startswith("usage: perfscore")
         assert "invalid choice: 'frobnicate'" in err
@@ -331,7 +338,7 @@ class TestConsoleScript:
         """A bad ruleset path gives exit status 1 from the real process too, with no traceback."""
         script = Path(sys.executable).with_name("perfscore")
         completed = subprocess.run(
-            [str(script), "explain", "rulesets/nope.toml"],
+            [str(script), "explain", "rulesets/nope.toml", "--lang", "en"],
             capture_output=True,
             text=True,
             encoding="utf-8",

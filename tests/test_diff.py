@@ -406,14 +406,14 @@ TRAINING_ZH = """\
 
 无法评分的单位
   tests/diff/training-units.toml#empty（新版）
-    tests/diff/training-units.toml#empty: 1 problem in the data
-      tests/diff/training-units.toml#empty: trained: expected at least 1, got 0 (培训人次)
+    tests/diff/training-units.toml#empty: 数据有 1 处问题
+      tests/diff/training-units.toml#empty: trained: 应不小于 1，实际为 0（培训人次）
   tests/diff/training-units.toml#typo（旧版）
-    tests/diff/training-units.toml#typo: 1 problem in the data
-      tests/diff/training-units.toml#typo: trained: expected a number such as 1234.5 or 1,234.5, got '约300' (培训人次)
+    tests/diff/training-units.toml#typo: 数据有 1 处问题
+      tests/diff/training-units.toml#typo: trained: 应为数字，如 1234.5 或 1,234.5，实际为 '约300'（培训人次）
   tests/diff/training-units.toml#typo（新版）
-    tests/diff/training-units.toml#typo: 1 problem in the data
-      tests/diff/training-units.toml#typo: trained: expected a number such as 1234.5 or 1,234.5, got '约300' (培训人次)
+    tests/diff/training-units.toml#typo: 数据有 1 处问题
+      tests/diff/training-units.toml#typo: trained: 应为数字，如 1234.5 或 1,234.5，实际为 '约300'（培训人次）
 """
 
 
@@ -464,14 +464,14 @@ def test_training_revision_in_markdown_lists_failures_under_their_unit() -> None
 ## 无法评分的单位
 
 - tests/diff/training-units.toml#empty（新版）
-  - tests/diff/training-units.toml#empty: 1 problem in the data
-  - tests/diff/training-units.toml#empty: trained: expected at least 1, got 0 (培训人次)
+  - tests/diff/training-units.toml#empty: 数据有 1 处问题
+  - tests/diff/training-units.toml#empty: trained: 应不小于 1，实际为 0（培训人次）
 - tests/diff/training-units.toml#typo（旧版）
-  - tests/diff/training-units.toml#typo: 1 problem in the data
-  - tests/diff/training-units.toml#typo: trained: expected a number such as 1234.5 or 1,234.5, got '约300' (培训人次)
+  - tests/diff/training-units.toml#typo: 数据有 1 处问题
+  - tests/diff/training-units.toml#typo: trained: 应为数字，如 1234.5 或 1,234.5，实际为 '约300'（培训人次）
 - tests/diff/training-units.toml#typo（新版）
-  - tests/diff/training-units.toml#typo: 1 problem in the data
-  - tests/diff/training-units.toml#typo: trained: expected a number such as 1234.5 or 1,234.5, got '约300' (培训人次)
+  - tests/diff/training-units.toml#typo: 数据有 1 处问题
+  - tests/diff/training-units.toml#typo: trained: 应为数字，如 1234.5 或 1,234.5，实际为 '约300'（培训人次）
 """
 
 
@@ -488,7 +488,7 @@ def test_training_failures_in_english_name_the_version() -> None:
 
 def test_json_units_carry_errors_as_data() -> None:
     """In JSON a failed side is {"error": kind, "message": …}; the difference is null."""
-    document = json.loads(diff_output(TRAINING_OLD, TRAINING_NEW, TRAINING_UNITS, fmt="json"))
+    document = json.loads(diff_output(TRAINING_OLD, TRAINING_NEW, TRAINING_UNITS, fmt="json", lang="en"))
     empty = document["units"][1]
     assert empty["old"] == {"total": "70.00", "grade": {"name": "中", "name_en": "Fair"}}
     assert empty["new"] == {
@@ -697,7 +697,7 @@ def _tree(groups: dict[str, tuple[str, dict[str, tuple[str, int]]]]) -> str:
 
 def test_a_missing_ruleset_is_a_one_paragraph_error_with_status_1() -> None:
     """A file that cannot be read: the message for standard error and status 1, no report."""
-    assert run_diff(OLD, "tests/diff/no-such-file.toml", [SEED]) == (
+    assert run_diff(OLD, "tests/diff/no-such-file.toml", [SEED], lang="en") == (
         "perfscore: tests/diff/no-such-file.toml: cannot read the ruleset (No such file or directory)\n",
         1,
     )
@@ -707,18 +707,21 @@ def test_a_broken_ruleset_lists_its_problems_with_status_1(tmp_path: Path) -> No
     """A ruleset with mistakes: every problem, located, as ``perfscore score`` reports them."""
     broken = tmp_path / "broken.toml"
     broken.write_text(Path(NEW).read_text(encoding="utf-8").replace("points = 15", "points = 14", 1), encoding="utf-8")
-    text, status = run_diff(OLD, str(broken), [SEED])
+    text, status = run_diff(OLD, str(broken), [SEED], lang="en")
     assert status == 1
     assert text == (
         f"perfscore: {broken}: 1 problem in the ruleset\n"
-        f"  {broken}: indicators.budget: the points of its indicators add up to 19 (14 + 5), not its own points 20; "
+        f"  {broken}:141:1: indicators.budget: the points of its indicators add up to 19 (预算执行率 14 + 结转结余率 5), "
+        "not its own points 20; "
         "difference -1\n"
+        "      141 | [indicators.budget]\n"  # the group's header, line 141 of department-2024.toml
+        "          | ^\n"
     )
 
 
 def test_an_unreadable_data_file_is_an_error_with_status_1() -> None:
     """DATA that cannot be read stops the command (a unit's bad values do not: see the training pair)."""
-    assert run_diff(OLD, NEW, ["tests/diff/no-such-data.toml"]) == (
+    assert run_diff(OLD, NEW, ["tests/diff/no-such-data.toml"], lang="en") == (
         "perfscore: tests/diff/no-such-data.toml: cannot read the data file (No such file or directory)\n",
         1,
     )

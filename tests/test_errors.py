@@ -280,13 +280,18 @@ def test_score_many_scores_the_good_units_and_reports_the_bad_one() -> None:
         "name": None,
         "error": "data",
         "message": "2: 1 problem in the data\n  2: n: expected at least 0, got -1 (事项数)",
+        "messages": {
+            "zh": "2: 数据有 1 处问题\n  2: n: 应不小于 0，实际为 -1（事项数）",
+            "en": "2: 1 problem in the data\n  2: n: expected at least 0, got -1 (事项数)",
+        },
         "problems": [
             {
                 "code": "invalid-input",
                 "meaning": {"zh": "输入值不符合要求", "en": "an input value that does not fit its input"},
                 "severity": "error",
-                "message": {"zh": None, "en": "expected at least 0, got -1 (事项数)"},
+                "message": {"zh": "应不小于 0，实际为 -1（事项数）", "en": "expected at least 0, got -1 (事项数)"},
                 "suggestion": None,
+                "excerpt": None,
                 "file": "2",
                 "path": "n",
                 "keys": ["n"],
@@ -380,6 +385,7 @@ def test_every_error_is_data(kind: str, action: Any, codes: list[str] | None) ->
     if codes is not None:
         assert [problem["code"] for problem in data["problems"]] == codes
     for problem in data["problems"]:
-        assert set(problem) == {"code", "meaning", "severity", "message", "suggestion", "file", "path", "keys", "line",
-                                "column", "span"}  # fmt: skip
+        assert set(problem) == {"code", "meaning", "severity", "message", "suggestion", "excerpt", "file", "path",
+                                "keys", "line", "column", "span"}  # fmt: skip
         assert problem["meaning"]["zh"] and problem["meaning"]["en"] and problem["message"]["en"]
+        assert problem["message"]["zh"]  # every problem perfscore raises says it in Chinese too

@@ -158,7 +158,7 @@ def test_the_command_line_prints_one_paragraph_not_a_traceback(
 ) -> None:
     """``perfscore score`` with a broken compiled pass: a nonzero status and one paragraph naming the unit and the bug."""
     monkeypatch.setattr(engine_module.compiler, "build_quick", lambda *args: raising(failure))
-    status, out, err = run_cli("score", str(DEPARTMENT), str(SEED))
+    status, out, err = run_cli("score", str(DEPARTMENT), str(SEED), "--lang", "en")
     assert status != 0
     assert out == ""
     assert err.startswith(f"perfscore: {SEED}#liwan-zfw-2023: ")

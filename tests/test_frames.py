@@ -388,9 +388,10 @@ def test_the_round_trip_keeps_every_total_exact() -> None:
 
 
 def test_failed_units_have_their_error_and_no_scores() -> None:
-    """A unit that failed keeps its id and name and has its error's message; its scores are None."""
+    """A unit that failed keeps its id and name and has its error's message (in the frame's language);
+    its scores are None."""
     frame = good_frame().assign(executed=[99.49, None, 80])
-    results = score_frame(RULESET, frame, id_column="unit_id", name_column="unit_name").to_frame()
+    results = score_frame(RULESET, frame, id_column="unit_id", name_column="unit_name").to_frame(lang="en")
     row = results.iloc[1]
     assert (row["id"], row["name"]) == ("u1", "单位1")
     assert row["error"] == "u1: 1 problem in the data\n  u1: executed: missing required input (全年执行数)"

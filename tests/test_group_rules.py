@@ -852,7 +852,7 @@ def test_the_command_line_scores_checks_and_explains_the_capped_ruleset(tmp_path
         encoding="utf-8",
     )
     status, out = cli("check", str(literal))
-    assert "warning[rule-overlap]" in out and "[0, 0.5)" in out
+    assert "警告[rule-overlap]" in out and "[0, 0.5)" in out  # the finance officer's language, by default
 
 
 def test_to_frame_carries_the_rule_columns(capped: perfscore.Ruleset) -> None:

@@ -463,6 +463,7 @@ def test_diagnostic_as_data() -> None:
         "severity": "warning",
         "message": {"zh": None, "en": "overlap"},
         "suggestion": None,
+        "excerpt": None,
         "file": "r.toml",
         "path": "indicators.item.bands[1]",
         "keys": ["indicators", "item", "bands", 1],
@@ -488,10 +489,13 @@ def test_a_file_that_does_not_parse_gives_the_loaders_problems(tmp_path: Path) -
     (tmp_path / "bytes.toml").write_bytes(b"\xff\xfe")
     (tmp_path / "syntax.toml").write_text("[ruleset\nid = 1\n", encoding="utf-8")
     assert [d.render(file=False, tagged=True) for d in lint(tmp_path / "bytes.toml")] == [
-        "(file): error[encoding]: the file is not UTF-8 text (byte 0)"
+        "(file): error[encoding]: the file is saved as UTF-16 (Notepad's \"Unicode\"): save it as UTF-8 instead "
+        "(Notepad: Save As → Encoding: UTF-8)"  # FF FE is UTF-16's byte-order mark
     ]
     assert [d.render(file=False, tagged=True) for d in lint(tmp_path / "syntax.toml")] == [
-        "line 1, column 9: error[toml-syntax]: invalid TOML: Expected ']' at the end of a table declaration"
+        "line 1, column 9: error[toml-syntax]: invalid TOML: Expected ']' at the end of a table declaration\n"
+        "    1 | [ruleset\n"
+        "      |         ^"
     ]
 
 

@@ -67,17 +67,18 @@ value = "x > 1"
 
 
 def test_points_not_adding_up_at_every_level() -> None:
-    """Each group whose children do not add up is reported with the parts and the difference.
+    """Each group whose children do not add up is reported with the parts (each indicator's name and
+    points) and the difference.
 
     quantity: 20 ≠ 30 (−10); output: 30 + 25 = 55 ≠ 60 (−5); top level: 60 + 30 = 90 ≠ 100 (−10).
     """
     error = load_error(NESTED, "r.toml")
     assert str(error) == message(
-        "r.toml: indicators.output.quantity: the points of its indicators add up to 20 (20), "
+        "r.toml: indicators.output.quantity: the points of its indicators add up to 20 (办结案件 20), "
         "not its own points 30; difference -10",
-        "r.toml: indicators.output: the points of its indicators add up to 55 (30 + 25), "
+        "r.toml: indicators.output: the points of its indicators add up to 55 (数量 30 + 质量 25), "
         "not its own points 60; difference -5",
-        "r.toml: indicators: the points of its indicators add up to 90 (60 + 30), "
+        "r.toml: indicators: the points of its indicators add up to 90 (产出 60 + 效益 30), "
         "not the declared total (ruleset.total) 100; difference -10",
         source="r.toml",
     )
@@ -92,7 +93,7 @@ def test_points_adding_up_over_the_total() -> None:
     """A leaf of 12 under a total of 10: the difference is +2."""
     text = one_leaf_text("boolean", inputs={"ok": "bool"}, value="ok", points=12).replace("total = 12", "total = 10")
     assert str(load_error(text)) == message(
-        "<string>: indicators: the points of its indicators add up to 12 (12), "
+        "<string>: indicators: the points of its indicators add up to 12 (测试指标 12), "
         "not the declared total (ruleset.total) 10; difference 2"
     )
 
@@ -199,7 +200,9 @@ def test_malformed_toml_gives_line_and_column() -> None:
     """A table header missing its ']' on line 7 is reported at line 7, column 14 (just past the 13 characters)."""
     error = load_error(HEADER.format(total=10) + "[indicators.a\nname = 1\n", "bad.toml")
     assert str(error) == message(
-        "bad.toml:7:14: invalid TOML: Expected ']' at the end of a table declaration", source="bad.toml"
+        "bad.toml:7:14: invalid TOML: Expected ']' at the end of a table declaration\n"
+        f"      7 | [indicators.a\n        | {' ' * 13}^",
+        source="bad.toml",
     )
     (problem,) = error.problems
     assert (problem.location.line, problem.location.column) == (7, 14)
@@ -296,15 +299,16 @@ def test_load_missing_file(tmp_path: Path) -> None:
 
 
 def test_load_non_utf8_file(tmp_path: Path) -> None:
-    """A GBK-encoded file is refused at the first byte that is not UTF-8: byte 31, the start of 测试规则.
-
-    ([ruleset]\\n is 10 bytes, id = "test"\\n is 12, title = " is 9: 10 + 12 + 9 = 31.)
-    """
+    """A GBK-encoded file is refused at the first line that is not UTF-8: line 3, title = "测试规则" (its
+    first Chinese text), shown as GBK reads it, with how to save the file as UTF-8 instead."""
     path = tmp_path / "gbk.toml"
     path.write_bytes(one_leaf_text("boolean", inputs={"ok": "bool"}, value="ok").encode("gbk"))
     with pytest.raises(RulesetError) as caught:
         perfscore.load(path)
-    assert str(caught.value) == f"{path}: 1 problem in the ruleset\n  {path}: the file is not UTF-8 text (byte 31)"
+    assert str(caught.value) == (
+        f"{path}: 1 problem in the ruleset\n  {path}:3: the file is saved as GBK/GB18030 "
+        '(line 3: title = "测试规则"), not UTF-8: save it as UTF-8 instead (Notepad: Save As → Encoding: UTF-8)'
+    )
 
 
 def test_load_file_with_bom(tmp_path: Path) -> None:

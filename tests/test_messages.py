@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import perfscore.checks
+import perfscore.cli
 import perfscore.diff  # each module below registers its words (CATALOGS) when imported
 import perfscore.frames
 import perfscore.report

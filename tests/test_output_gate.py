@@ -309,13 +309,17 @@ def output_names(*kinds: str) -> list[str]:
 
 # --- what must hold -----------------------------------------------------------------------------
 
+_POSITION = re.compile(r"(\.toml):\d+:\d+:")
+_SOURCE_LINE = re.compile(r"^(?= *\d+ \| )\s*\d+ \|")
 _SPACES = re.compile(r"\s+")
 _HREF = re.compile(r'href="[^"]*"')
 
 
 def squeezed(line: str) -> str:
-    """A line with its runs of spaces as one (columns widen with a longer value) and links' targets
-    left out (a report's file name is made from the table's)."""
+    """A line with its runs of spaces as one (columns widen with a longer value), links' targets
+    left out (a report's file name is made from the table's) and positions in a file as ``L:C``
+    (``broken.toml:54:1:``, ``54 |``: a longer value written over more lines moves the keys after it)."""
+    line = _POSITION.sub(r"\1:L:C:", _SOURCE_LINE.sub("L |", line))
     return _SPACES.sub(" ", _HREF.sub("href", line))
 
 

@@ -148,7 +148,7 @@ def test_explain_accepts_an_id(fmt: str) -> None:
 
 def test_check_accepts_an_id() -> None:
     """perfscore check ID checks the shipped ruleset: no problems."""
-    assert cli("check", "department-wide") == (
+    assert cli("check", "department-wide", "--lang", "en") == (
         0,
         "department-wide: no problems found\n1 file checked: 0 errors, 0 warnings, 0 info\n",
         "",
@@ -172,7 +172,7 @@ def test_audit_accepts_an_id() -> None:
 
 def test_an_unknown_id_on_the_command_line_is_status_1() -> None:
     """A misspelt id is one line on stderr, status 1, no traceback."""
-    status, out, err = cli("score", "project-mof-202", SEED)
+    status, out, err = cli("score", "project-mof-202", SEED, "--lang", "en")
     assert (status, out) == (1, "")
     assert err.startswith("perfscore: project-mof-202: cannot read the ruleset: no such file")
     assert err.endswith("(did you mean 'project-mof-2020'?)\n")

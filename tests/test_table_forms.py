@@ -252,7 +252,7 @@ def test_perfscore_audit_strict_refuses_and_the_default_audits() -> None:
     assert run(["audit", str(FORMS), "--ruleset", "project-mof-2020"], out, err) == 0
     assert "不评等级（总分超过满分）" in out.getvalue()
     out, err = io.StringIO(), io.StringIO()
-    assert run(["audit", str(FORMS), "--ruleset", "project-mof-2020", "--strict"], out, err) == 1
+    assert run(["audit", str(FORMS), "--ruleset", "project-mof-2020", "--strict", "--lang", "en"], out, err) == 1
     assert "自评表!E25: actual (实际完成值) '详见附件' cannot be read" in err.getvalue()
     assert "自评表!A7: first-level indicator (一级指标) '项目决策' matches none" in err.getvalue()
 

@@ -43,8 +43,8 @@ from .intervals import (
     trend,
     uncovered,
 )
-from .loader import load, loads
-from .messages import LANGS, Text, words
+from .loader import load, load_bytes, loads
+from .messages import LANGS, Text, verbatim, words
 from .model import InputSpec, Tier
 from .positions import Positions
 from .ruleset import Indicator, Ruleset
@@ -53,6 +53,58 @@ from .text import plain
 __all__ = ["RULES", "SEVERITIES", "Context", "Diagnostic", "Severity", "check", "lint", "lint_text", "load_and_lint"]
 ZERO = Decimal(0)
 ONE = Decimal(1)
+
+WORDS = words(
+    "checks",
+    {
+        "load-failed": ("perfscore 无法加载规则（{error}）；请报告此问题",
+                        "perfscore could not load the ruleset ({error}); please report this"),
+        "start-failed": ("检查无法开始（{error}）；请报告此问题", "the checks could not start ({error}); please report this"),
+        "rule-failed": ("检查 '{rule}' 出错（{error}）；请报告此问题", "the check '{rule}' failed ({error}); please report this"),
+        "unused-input": ("inputs.{name}（{label}）没有被任何指标读取（直接或经计算值）；请为它计分或删除它",
+                         "inputs.{name} ({label}) is not read by any indicator, directly or through a derived value; "
+                         "score it or remove it"),
+        "unused-derived": ("derived.{name} 没有被任何指标读取；请为它计分或删除它",
+                           "derived.{name} is not read by any indicator; score it or remove it"),
+        "unused-scale": ("scales.{name} 没有被任何评定类输入使用（在某个输入上写 scale = \"{name}\"，或删除它）",
+                         "scales.{name} is not used by any rating input (set scale = \"{name}\" on one, or remove it)"),
+        "tier-empty": ("档次 {tier} 不含任何得分：min = max = {min} 且不含 max（设 max_inclusive = true 或放宽范围）",
+                       "the tier {tier} holds no score: min = max = {min} and max is not included "
+                       "(set max_inclusive = true or widen it)"),
+        "tier-overlap": ("档次 {tier} {piece} 与档次 {other_tier} {other} 在 {shared} 重叠：那里的得分同时属于两档",
+                         "the tier {tier} {piece} overlaps the tier {other_tier} {other} on {shared}: a score there fits both"),
+        "tier-gap": ("没有档次覆盖 {gaps}（分值的比例）：那里的得分无法给出；让每档的 max 等于下一档的 min，"
+                     "并让最高档包含 1（max_inclusive = true）",
+                     "no tier covers {gaps} (shares of the points): no score there can be given; "
+                     "make each tier's max the next tier's min, and include 1 in the top tier (max_inclusive = true)"),
+        "zero-name": ("{name} 可能为 0（{why}）；请声明 min > 0 或为公式加保护（… if {guard} > 0 else …）",
+                      "{name} may be 0 ({why}); declare min > 0 or guard the formula (… if {guard} > 0 else …)"),
+        "zero-divisor": ("除数 {text} 可能为 0（取值范围 {values}）；请为公式加保护（… if {guard} > 0 else …）",
+                         "the divisor {text} may be 0 (it ranges over {values}); guard the formula (… if {guard} > 0 else …)"),
+        "why-derived": ("derived.{name} 的取值范围为 {values}", "derived.{name} ranges over {values}"),
+        "why-bound": ("inputs.{name} 不小于 {bound}，而它可能为 0", "inputs.{name} is at least {bound}, which may be 0"),
+        "why-min": ("inputs.{name} 的 min = {min}", "inputs.{name} has min = {min}"),
+        "why-count": ("inputs.{name} 是计数，从 0 开始", "inputs.{name} is a count, which starts at 0"),
+        "why-no-min": ("inputs.{name} 没有 min", "inputs.{name} has no min"),
+        "top": ("在顶层", "at the top level"),
+        "under": ("在 {name} 下", "under {name}"),
+        "same-name": ("indicators.{id}（{where}）也叫 {name}：报告中无法区分二者",
+                      "indicators.{id} {where} is also named {name}: reports cannot tell the two apart"),
+        "zero-points": ("{name} 的分值为 0，永远不会改变总分；请给它分值或删除它",
+                        "{name} is worth 0 points, so it can never change a total; give it points or remove it"),
+        "never-loses": ("{name} 永远不会扣分：{why}", "{name} can never lose points: {why}"),
+        "never-earns": ("{name} 永远得不到分：{why}", "{name} can never earn any points: {why}"),
+        "declared": ("已声明", "declared"),
+        "inferred": ("由其比率法指标推断", "inferred from its ratio indicators"),
+        "higher": ("越高越好", "higher"),
+        "lower": ("越低越好", "lower"),
+        "with": ("（其余取 {held}）", " (with {held})"),
+        "not-monotone": ("{leaf} 随 inputs.{name} 改善反而下降：{name} {better}（{origin}），但 {name} = {worse} 得 "
+                         "{worse_score} 分，而 {name} = {improved} 只得 {improved_score} 分{rest}",
+                         "{leaf} falls as inputs.{name} improves: {name} is better {better} ({origin}), yet "
+                         "{name} = {worse} scores {worse_score} and {name} = {improved} scores only {improved_score}{rest}"),
+    },
+)  # fmt: skip
 
 
 # --- entry points -----------------------------------------------------------------------------
@@ -74,12 +126,14 @@ def lint_text(text: str, source: str | None = None) -> list[Diagnostic]:
     return check(ruleset)
 
 
-def load_and_lint(path: str | os.PathLike[str]) -> tuple[Ruleset | None, list[Diagnostic]]:
-    """Load the ruleset at ``path`` and check it: the ruleset (None if it did not load) and the
-    diagnostics. Never raises."""
+def load_and_lint(
+    path: str | os.PathLike[str], *, data: bytes | None = None
+) -> tuple[Ruleset | None, list[Diagnostic]]:
+    """Load the ruleset at ``path`` (or, given ``data``, the ruleset those bytes hold, named ``path``)
+    and check it: the ruleset (None if it did not load) and the diagnostics. Never raises."""
     source = str(path)
     try:
-        ruleset = load(Path(path))
+        ruleset = load(Path(path)) if data is None else load_bytes(data, source)
     except Exception as error:  # lint reports every failure, it never raises
         return None, _load_failure(error, source)
     return ruleset, check(ruleset)
@@ -88,10 +142,12 @@ def load_and_lint(path: str | os.PathLike[str]) -> tuple[Ruleset | None, list[Di
 def _load_failure(error: Exception, source: str | None) -> list[Diagnostic]:
     if isinstance(error, RulesetError):
         return list(error.problems)
-    if isinstance(error, PerfscoreError | OSError):  # UnreadableFileError: missing, unreadable, too large
-        message = str(error).removeprefix(f"{source}: ")
-        return [Problem(Location(source), message, code="unreadable-file")]
-    message = f"perfscore could not load the ruleset ({type(error).__name__}: {error}); please report this"
+    if isinstance(error, PerfscoreError):  # UnreadableFileError: missing, unreadable, too large
+        said = Text(*(error.render(lang).removeprefix(f"{source}: ") for lang in ("zh", "en")))
+        return [Problem(Location(source), said, code="unreadable-file")]
+    if isinstance(error, OSError):
+        return [Problem(Location(source), verbatim(str(error)), code="unreadable-file")]
+    message = WORDS["load-failed"].format(error=f"{type(error).__name__}: {error}")
     return [Problem(Location(source), message, code="lint-failed")]
 
 
@@ -101,14 +157,14 @@ def check(ruleset: Ruleset) -> list[Diagnostic]:
         try:
             context = Context(ruleset)
         except Exception as error:  # working out the ranges failed: say so instead of raising
-            message = f"the checks could not start ({type(error).__name__}: {error}); please report this"
+            message = WORDS["start-failed"].format(error=f"{type(error).__name__}: {error}")
             return [Problem(Location(ruleset.source), message, code="lint-failed", severity="warning")]
         found: list[Diagnostic] = []
         for rule in RULES:
             try:
                 found.extend(rule(context))
             except Exception as error:  # one broken rule must not hide what the others find
-                message = f"the check '{rule.__name__}' failed ({type(error).__name__}: {error}); please report this"
+                message = WORDS["rule-failed"].format(rule=rule.__name__, error=f"{type(error).__name__}: {error}")
                 found.append(Problem(Location(ruleset.source), message, code="lint-failed", severity="warning"))
     return Positions(ruleset.text).locate(found)  # each also says the line and column of its key
 
@@ -235,8 +291,7 @@ def unused_inputs(context: Context) -> Iterator[Diagnostic]:
         if name not in read:
             yield Problem(
                 context.at("inputs", name),
-                f"inputs.{name} ({spec.label}) is not read by any indicator, directly or through a derived value; "
-                "score it or remove it",
+                WORDS["unused-input"].format(name=name, label=spec.label),
                 code="unused-input",
                 severity="warning",
             )
@@ -253,7 +308,7 @@ def unused_derived(context: Context) -> Iterator[Diagnostic]:
         if derived.name not in read:
             yield Problem(
                 context.at("derived", derived.name),
-                f"derived.{derived.name} is not read by any indicator; score it or remove it",
+                WORDS["unused-derived"].format(name=derived.name),
                 code="unused-derived",
                 severity="warning",
             )
@@ -266,7 +321,7 @@ def unused_scales(context: Context) -> Iterator[Diagnostic]:
         if name != "default" and name not in used:
             yield Problem(
                 context.at("scales", name),
-                f'scales.{name} is not used by any rating input (set scale = "{name}" on one, or remove it)',
+                WORDS["unused-scale"].format(name=name),
                 code="unused-scale",
                 severity="warning",
             )
@@ -283,8 +338,7 @@ def scale_tiers(context: Context) -> Iterator[Diagnostic]:
             if piece.empty:
                 yield Problem(
                     context.at("scales", name, "tiers", index),
-                    f"the tier {tier.name} holds no score: min = max = {plain(tier.min)} and max is not included "
-                    "(set max_inclusive = true or widen it)",
+                    WORDS["tier-empty"].format(tier=tier.name, min=plain(tier.min)),
                     code="tier-empty",
                     severity="warning",
                 )
@@ -294,8 +348,13 @@ def scale_tiers(context: Context) -> Iterator[Diagnostic]:
                 if not shared.empty:
                     yield Problem(
                         context.at("scales", name, "tiers", index),
-                        f"the tier {tier.name} {piece} overlaps the tier {scale.tiers[earlier].name} {other} "
-                        f"on {shared}: a score there fits both",
+                        WORDS["tier-overlap"].format(
+                            tier=tier.name,
+                            piece=piece,
+                            other_tier=scale.tiers[earlier].name,
+                            other=other,
+                            shared=shared,
+                        ),
                         code="tier-overlap",
                         severity="warning",
                     )
@@ -303,8 +362,7 @@ def scale_tiers(context: Context) -> Iterator[Diagnostic]:
         if gaps:
             yield Problem(
                 context.at("scales", name, "tiers"),
-                f"no tier covers {_joined(gaps)} (shares of the points): no score there can be given; "
-                "make each tier's max the next tier's min, and include 1 in the top tier (max_inclusive = true)",
+                WORDS["tier-gap"].format(gaps=_joined(gaps)),
                 code="tier-gap",
                 severity="warning",
             )
@@ -326,12 +384,13 @@ def zero_divisors(context: Context) -> Iterator[Diagnostic]:
         for found in context.analyse(expression).zero_divisors:
             divisor = found.node.right
             if isinstance(divisor, ast.Name):
-                message = f"{divisor.id} may be 0 ({_why_zero(context, divisor.id, found.divisor)}); "
-                message += "declare min > 0 or guard the formula"
+                why = _why_zero(context, divisor.id, found.divisor)
+                message = WORDS["zero-name"].format(name=divisor.id, why=why, guard=_text_of(expression, divisor))
             else:
-                text = ast.get_source_segment(expression.text, divisor) or "the divisor"
-                message = f"the divisor {text} may be 0 (it ranges over {found.divisor}); guard the formula"
-            message += f" (… if {_text_of(expression, divisor)} > 0 else …)"
+                text = ast.get_source_segment(expression.text, divisor) or "divisor"
+                message = WORDS["zero-divisor"].format(
+                    text=text, values=found.divisor, guard=_text_of(expression, divisor)
+                )
             yield Problem(_span(expression, divisor), message, code="divisor-may-be-zero", severity="warning")
 
 
@@ -340,17 +399,17 @@ def _text_of(expression: Expression, node: ast.expr) -> str:
     return text if isinstance(node, ast.Name | ast.Call) else f"({text})"
 
 
-def _why_zero(context: Context, name: str, values: Interval) -> str:
+def _why_zero(context: Context, name: str, values: Interval) -> Text:
     spec = context.ruleset.inputs.get(name)
     if spec is None:
-        return f"derived.{name} ranges over {values}"
+        return WORDS["why-derived"].format(name=name, values=values)
     if isinstance(spec.min, str):
-        return f"inputs.{name} is at least {spec.min}, which may be 0"
+        return WORDS["why-bound"].format(name=name, bound=spec.min)
     if spec.min is not None:
-        return f"inputs.{name} has min = {plain(spec.min)}"
+        return WORDS["why-min"].format(name=name, min=plain(spec.min))
     if spec.type == "count":
-        return f"inputs.{name} is a count, which starts at 0"
-    return f"inputs.{name} has no min"
+        return WORDS["why-count"].format(name=name)
+    return WORDS["why-no-min"].format(name=name)
 
 
 # --- the indicator tree --------------------------------------------------------------------------
@@ -358,8 +417,10 @@ def _why_zero(context: Context, name: str, values: Interval) -> str:
 
 def duplicate_names(context: Context) -> Iterator[Diagnostic]:
     """Sibling indicators need different names, or reports cannot tell them apart."""
-    groups: list[tuple[str, Sequence[Indicator]]] = [("at the top level", context.ruleset.roots)]
-    groups += [(f"under {node.name}", node.children) for node in context.ruleset.indicators() if node.children]
+    groups: list[tuple[Text, Sequence[Indicator]]] = [(WORDS["top"], context.ruleset.roots)]
+    groups += [
+        (WORDS["under"].format(name=node.name), node.children) for node in context.ruleset.indicators() if node.children
+    ]
     for where, children in groups:
         seen: dict[str, Indicator] = {}
         for child in children:
@@ -367,7 +428,7 @@ def duplicate_names(context: Context) -> Iterator[Diagnostic]:
             if first is not child:
                 yield Problem(
                     context.leaf_at(child, "name"),
-                    f"indicators.{first.id} {where} is also named {child.name}: reports cannot tell the two apart",
+                    WORDS["same-name"].format(id=first.id, where=where, name=child.name),
                     code="duplicate-indicator-name",
                     severity="warning",
                 )
@@ -379,7 +440,7 @@ def zero_points(context: Context) -> Iterator[Diagnostic]:
         if leaf.points == 0:
             yield Problem(
                 context.leaf_at(leaf, "points"),
-                f"{leaf.name} is worth 0 points, so it can never change a total; give it points or remove it",
+                WORDS["zero-points"].format(name=leaf.name),
                 code="zero-points",
                 severity="warning",
             )
@@ -395,14 +456,14 @@ def fixed_scores(context: Context) -> Iterator[Diagnostic]:
         if full is not None:
             yield Problem(
                 context.leaf_at(leaf),
-                f"{leaf.name} can never lose points: {full}",
+                WORDS["never-loses"].format(name=leaf.name, why=_said(full)),
                 code="never-loses-points",
                 severity="warning",
             )
         if nothing is not None:
             yield Problem(
                 context.leaf_at(leaf),
-                f"{leaf.name} can never earn any points: {nothing}",
+                WORDS["never-earns"].format(name=leaf.name, why=_said(nothing)),
                 code="never-earns-points",
                 severity="warning",
             )
@@ -481,15 +542,20 @@ def monotone(context: Context) -> Iterator[Diagnostic]:
             if found is None:
                 continue
             (worse, worse_score), (improved, improved_score), others = found
-            origin_words = "declared" if origin == "declared" else "inferred from its ratio indicators"
-            rest = f" (with {', '.join(f'{key} = {_value(v)}' for key, v in others.items())})" if others else ""
-            yield Problem(
-                context.leaf_at(leaf),
-                f"{leaf.name} falls as inputs.{name} improves: {name} is better {better} ({origin_words}), yet "
-                f"{name} = {_value(worse)} scores {plain(worse_score)} and {name} = {_value(improved)} scores "
-                f"only {plain(improved_score)}{rest}",
-                code="not-monotone",
-            )
+            origin_words = WORDS["declared" if origin == "declared" else "inferred"]
+            held = ", ".join(f"{key} = {_value(v)}" for key, v in others.items())
+            rest = WORDS["with"].format(held=held) if others else ""
+            said = WORDS["not-monotone"].format(
+                leaf=leaf.name, name=name, better=WORDS[better], origin=origin_words, worse=_value(worse),
+                worse_score=plain(worse_score), improved=_value(improved), improved_score=plain(improved_score),
+                rest=rest,
+            )  # fmt: skip
+            yield Problem(context.leaf_at(leaf), said, code="not-monotone")
+
+
+def _said(why: str | Text) -> Text:
+    """A method's words (a Text, or English for a method of one's own) as a Text."""
+    return why if isinstance(why, Text) else Text(why, why)
 
 
 def _value(value: Any) -> str:

@@ -8,6 +8,11 @@ user can cause is a PerfscoreError and is printed as one paragraph, never a trac
 the command writes to stderr is perfscore's own: what it quotes from a file passed the terminal
 gate (:func:`perfscore.text.for_terminal`), so a file cannot forge a ``perfscore:`` line.
 
+The command speaks the language chosen by ``--lang`` (anywhere on the line), else by the environment
+variable ``PERFSCORE_LANG``, else Chinese: its help (argparse's own words included), its errors and
+its reports. A RULESET or DATA argument ``-`` is read from standard input; ``-o FILE`` writes what
+the command would print into FILE instead (written whole, never over an input).
+
 A run stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP says so on stderr, naming the output files it
 did not write (each is as it was before the run, or absent), and exits with 128 + the signal's
 number: 130, 143, 129.
@@ -18,131 +23,335 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import chain
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
-from .errors import SEVERITIES, Diagnostic, PerfscoreError
-from .files import Output, check_outputs
-from .loader import load
-from .messages import words
+from .errors import SEVERITIES, DataError, Diagnostic, PerfscoreError, RulesetError
+from .files import Output, check_outputs, write_text
+from .loader import load, load_bytes
+from .messages import LANGS, Lang, check_lang, env_lang, speaking, words
 from .report import RENDERERS, explain_json, explain_ruleset, render_shipped
 from .ruleset import Ruleset
 from .shipped import shipped
-from .text import for_terminal
-from .units import iter_units, read_units
+from .text import columns, for_terminal
+from .units import Unit, iter_units, read_units, read_units_bytes
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
-RULESET = "the ruleset: a .toml file, or the id of a shipped one (perfscore rulesets)"
+EXIT_FINDINGS = 4  # audit --fail-on: a finding at or above the level asked for
 EXPLAINERS: dict[str, Callable[[Ruleset, str], str]] = {"text": explain_ruleset, "json": explain_json}
+STDIN = "-"
+"""A RULESET or DATA argument that means standard input."""
+
+HELP = words(
+    "cli.help",
+    {
+        "description": ("为预算绩效自评（自评表、单位数据）计分、解释扣分，并检查规则。",
+                        "Score budget performance self-evaluations (预算绩效自评), explain every lost point, check the rules."),
+        "epilog": ("语言：--lang zh|en，或环境变量 PERFSCORE_LANG；默认中文。例：perfscore score --help",
+                   "Language: --lang zh|en, or the environment variable PERFSCORE_LANG; Chinese by default. "
+                   "Example: perfscore score --help"),
+        "commands": ("子命令", "commands"),
+        "version": ("显示版本号并退出。例：perfscore --version", "show the version and exit. Example: perfscore --version"),
+        "lang": ("提示、报告和帮助的语言（默认取 PERFSCORE_LANG，否则 zh）。例：--lang en",
+                 "language of messages, reports and help (default: PERFSCORE_LANG, else zh). Example: --lang en"),
+        "ruleset": ("规则：.toml 文件、内置规则的编号（见 perfscore rulesets），或 - 从标准输入读取。例：department-wide",
+                    "the ruleset: a .toml file, the id of a shipped one (perfscore rulesets), or - for standard input. "
+                    "Example: department-wide"),
+        "format": ("输出格式（默认 {default}）。例：--format {example}",
+                   "output format (default: {default}). Example: --format {example}"),
+        "output": ("把结果写入文件而不是显示在屏幕上（整份写入，不会覆盖输入文件）。例：-o {example}",
+                   "write the result to FILE instead of standard output (written whole, never over an input). "
+                   "Example: -o {example}"),
+        "score": ("按规则为单位数据计分，逐项列出得分与扣分原因", "score a unit's data under a ruleset and print the itemized result"),
+        "score-data": ("单位数据（.toml 或 .json），可用 [[units]] 写多个单位，或每行一个单位（.jsonl）；- 从标准输入读取。"
+                       "例：units.toml",
+                       "the unit's data (.toml or .json); may hold many units as [[units]], or one a line (.jsonl); "
+                       "- for standard input. Example: units.toml"),
+        "jobs": ("用 N 个工作进程评分（默认 1；数千个单位时才值得）。例：--jobs 4",
+                 "score with N worker processes (default: 1; worth it for thousands of units). Example: --jobs 4"),
+        "explain": ("列出规则的指标树，说明每个指标如何计分", "print a ruleset's indicator tree and how each indicator is scored"),
+        "check": ("检查规则中能加载但会算错的问题", "check rulesets for mistakes that load but score wrongly"),
+        "check-rulesets": ("要检查的规则（.toml 文件或内置编号，- 为标准输入）。例：my-rules.toml department-wide",
+                           "the rulesets to check (.toml files or shipped ids, - for standard input). "
+                           "Example: my-rules.toml department-wide"),
+        "properties": ("另用随机生成的数据检验性质（需安装 perfscore[testing]）。例：--properties",
+                       "also test properties on generated data (needs perfscore[testing]). Example: --properties"),
+        "examples": ("每项性质生成的单位数（默认 100）。例：--examples 500",
+                     "generated units per property (default: 100). Example: --examples 500"),
+        "seed": ("生成数据的随机种子（默认 0）。例：--seed 7", "seed for the generated data (default: 0). Example: --seed 7"),
+        "strict": ("有警告也以非零状态退出（供持续集成把关）。例：--strict",
+                   "exit non-zero on warnings too, not only errors (a gate for CI). Example: --strict"),
+        "diff": ("比较规则的两个版本：改了什么，各单位得分如何变化",
+                 "what changed between two versions of a ruleset, and how units move"),
+        "diff-old": ("旧版规则（.toml 或内置编号，- 为标准输入）。例：rules-2023.toml",
+                     "the old ruleset (.toml, or a shipped id; - for standard input). Example: rules-2023.toml"),
+        "diff-new": ("新版规则（.toml 或内置编号，- 为标准输入）。例：rules-2024.toml",
+                     "the new ruleset (.toml, or a shipped id; - for standard input). Example: rules-2024.toml"),
+        "diff-data": ("在两个版本下分别计分的单位数据文件（- 为标准输入）。例：units.toml",
+                      "unit data files to score under both versions (- for standard input). Example: units.toml"),
+        "audit": ("审核自评表：按规则复核单位填写的得分", "audit self-evaluation tables (自评表): the unit's scores against the rules"),
+        "audit-table": ("自评表文件（.xlsx、.csv、.toml、.json）或存放自评表的文件夹。例：自评表.xlsx",
+                        "a table file (.xlsx, .csv, .toml, .json) or a folder of them. Example: tables/"),
+        "audit-ruleset": ("含 [tables] 审核要求的规则（.toml、内置编号或 -）。例：--ruleset department-wide",
+                          "the ruleset (.toml, a shipped id or -) with its [tables] policy. "
+                          "Example: --ruleset department-wide"),
+        "mapping": ("自定义表头名称：每行一条“表头 = 字段”。例：--mapping 表头.toml",
+                    "header names of your own: header = field, one a line. Example: --mapping headers.toml"),
+        "summary-csv": ("把每张表的汇总写成 CSV（UTF-8 带 BOM，Excel 可直接打开）。例：--summary-csv 汇总.csv",
+                        "write a summary row per table as CSV (UTF-8 with BOM). Example: --summary-csv summary.csv"),
+        "summary-xlsx": ("把汇总写成 .xlsx（需安装 perfscore[xlsx]）。例：--summary-xlsx 汇总.xlsx",
+                         "write the summary as .xlsx (needs perfscore[xlsx]). Example: --summary-xlsx summary.xlsx"),
+        "reports": ("为每张表写一份 Markdown 和 HTML 报告，以及 index.html。例：--reports 报告/",
+                    "write a Markdown and an HTML report per table, and index.html. Example: --reports reports/"),
+        "progress": ("即使运行时间很短也在标准错误上显示进度。例：--progress",
+                     "show progress on stderr even for a short run. Example: --progress"),
+        "fail-on": ("发现该级别（或更严重）的问题时以状态 4 退出（供持续集成把关）。例：--fail-on warning",
+                    "exit with status 4 when a finding of this severity or worse is found (a gate for CI). "
+                    "Example: --fail-on warning"),
+        "audit-strict": ("无法按规则计分的单元格不作为问题记录，而是拒绝整张表并逐一列出这些单元格"
+                         "（默认：记为问题，保留单位自评得分供人工复核）。例：--strict",
+                         "refuse a table with a cell that cannot be scored by rule, naming each cell (by default: a "
+                         "finding, the unit's own score kept for a manual check). Example: --strict"),
+        "rulesets": ("列出随 perfscore 安装的规则（可用编号引用）", "list the rulesets shipped with perfscore (usable by id)"),
+    },
+)  # fmt: skip
+
+RULESET = HELP["ruleset"].en
+"""The English help of a RULESET argument (kept for code written before the help spoke both languages)."""
+
+ARGPARSE = words(
+    "cli.argparse",
+    {
+        "usage": ("用法: ", "usage: "),
+        "positionals": ("位置参数", "positional arguments"),
+        "options": ("选项", "options"),
+        "help": ("显示本帮助并退出", "show this help message and exit"),
+        "error": ("{prog}：错误：{message}", "{prog}: error: {message}"),
+        "required": ("缺少必需的参数：{names}", "the following arguments are required: {names}"),
+        "choice": ("参数 {argument}：无效的选择：{value}（可选：{choices}）",
+                   "argument {argument}: invalid choice: {value} (choose from {choices})"),
+        "unrecognized": ("无法识别的参数：{names}", "unrecognized arguments: {names}"),
+        "one-value": ("参数 {argument}：需要一个值", "argument {argument}: expected one argument"),
+        "int": ("参数 {argument}：不是整数：{value}", "argument {argument}: invalid int value: {value}"),
+        "stdin-twice": ("标准输入（-）只能读取一次，但命令中出现了 {count} 次",
+                        "standard input (-) can be read once, but the command names it {count} times"),
+    },
+)  # fmt: skip
+"""argparse's own words, in both languages (its English is matched and translated)."""
+
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<names>.*)"), "required"),
+    (
+        re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)"),
+        "choice",
+    ),
+    (re.compile(r"unrecognized arguments: (?P<names>.*)"), "unrecognized"),
+    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "one-value"),
+    (re.compile(r"argument (?P<argument>\S+): invalid int value: (?P<value>.*)"), "int"),
+)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="perfscore", description="Score budget performance self-evaluations (预算绩效自评)."
+_CLOSING = "，。；：、）」』】？！,.;:)"  # never at the start of a line
+_PIECES = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout with the usage heading in the parser's language, and help text wrapped by
+    the columns it takes (a Chinese character is two columns wide, and a line may break between two)."""
+
+    lang: Lang = "zh"
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, ARGPARSE["usage"](self.lang) if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        main, example = text.split("例：", 1) if "例：" in text else (text, None)
+        pieces = _PIECES.findall(main) + ([] if example is None else ["例：" + example])  # the example kept whole
+        lines: list[str] = []
+        line: list[str] = []  # the pieces of the line being filled
+        for piece in pieces:
+            if line and not piece.isspace() and columns("".join(line) + piece) > width:
+                carried = [line.pop()] if piece[0] in _CLOSING and len(line) > 1 else []  # no line starts with ）
+                lines.append("".join(line).rstrip())
+                line = carried
+            if line or not piece.isspace():
+                line.append(piece)
+        return [*lines, "".join(line).rstrip()] if "".join(line).strip() else lines
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks one language: its headings, its -h and its errors."""
+
+    lang: Lang = "zh"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["add_help"] = False
+        kwargs["formatter_class"] = type("Formatter", (_Formatter,), {"lang": self.lang})
+        super().__init__(*args, **kwargs)
+        self._positionals.title = ARGPARSE["positionals"](self.lang)
+        self._optionals.title = ARGPARSE["options"](self.lang)
+        self.add_argument("-h", "--help", action="help", help=ARGPARSE["help"](self.lang))
+
+    def error(self, message: str) -> NoReturn:
+        """The usage, then the mistake in the parser's language; exit status 2."""
+        for pattern, key in _ARGPARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                message = ARGPARSE[key].format(**found.groupdict())(self.lang)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, ARGPARSE["error"].format(prog=self.prog, message=message)(self.lang) + "\n")
+
+
+def chosen(argv: Sequence[str]) -> Lang:
+    """The language of a command line: its last ``--lang`` (before ``--``) when that is a language,
+    else ``PERFSCORE_LANG``, else Chinese."""
+    lang: Lang | None = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGS:
+            lang = check_lang(value)
+    return lang or env_lang() or "zh"
+
+
+def add_output(command: argparse.ArgumentParser, lang: str, example: str) -> None:
+    """``-o/--output FILE``: the one way a command is told to write its result into a file (what
+    :func:`write_output` then writes). ``example`` is a file name for the help text."""
+    command.add_argument("-o", "--output", metavar="FILE", help=HELP["output"].format(example=example)(lang))
+
+
+def output_path(args: argparse.Namespace, inputs: Sequence[str | Path]) -> Path | None:
+    """The file ``-o`` names (None: standard output, also for ``-o -``), refused with an
+    :class:`~perfscore.OutputError` when it is one of ``inputs``; call it before reading them."""
+    path = getattr(args, "output", None)
+    if path is None or path == STDIN:
+        return None
+    check_outputs([Output("-o", Path(path))], [each for each in inputs if str(each) != STDIN])
+    return Path(path)
+
+
+def write_output(text: str, path: Path | None, stdout: TextIO) -> None:
+    """The command's result: into ``path`` (written whole, through :mod:`perfscore.files`), or printed."""
+    if path is None:
+        stdout.write(text)
+    else:
+        write_text(path, text)
+
+
+def _format(lang: str, default: str, example: str) -> str:
+    return HELP["format"].format(default=default, example=example)(lang)
+
+
+def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
+    """The command line, its help in ``lang``."""
+    parser_class = type("Parser", (_Parser,), {"lang": lang})
+    help_ = {key: text(lang) for key, text in HELP.items()}
+    parser: argparse.ArgumentParser = parser_class(
+        prog="perfscore", description=help_["description"], epilog=help_["epilog"]
     )
-    parser.add_argument("--version", action="version", version=f"perfscore {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"perfscore {__version__}", help=help_["version"])
+    parser.add_argument("--lang", choices=LANGS, dest="top_lang", help=help_["lang"])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=help_["commands"])
 
-    score = commands.add_parser("score", help="score a unit's data under a ruleset and print the itemized result")
-    score.add_argument("ruleset", help=RULESET)
+    def command(name: str) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = commands.add_parser(name, help=help_[name], description=help_[name])
+        return made
+
+    def languages(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--lang", choices=LANGS, help=help_["lang"])
+
+    score = command("score")
+    score.add_argument("ruleset", help=help_["ruleset"])
+    score.add_argument("data", help=help_["score-data"])
     score.add_argument(
-        "data", help="the unit's data (.toml or .json); may hold many units as [[units]], or one a line (.jsonl)"
+        "--format", choices=sorted({*RENDERERS, "jsonl"}), default="text", help=_format(lang, "text", "jsonl")
     )
-    score.add_argument(
-        "--format",
-        choices=sorted({*RENDERERS, "jsonl"}),
-        default="text",
-        help="output format (default: text; jsonl: one unit a line, written as each is scored)",
-    )
-    score.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanations (default: zh)")
-    _add_jobs(score)
+    score.add_argument("--jobs", type=_positive, default=1, metavar="N", help=help_["jobs"])
+    languages(score)
+    add_output(score, lang, "结果.md" if lang == "zh" else "result.md")
 
-    explain = commands.add_parser("explain", help="print a ruleset's indicator tree and how each indicator is scored")
-    explain.add_argument("ruleset", help=RULESET)
-    explain.add_argument(
-        "--format",
-        choices=sorted(EXPLAINERS),
-        default="text",
-        help="output format (default: text; json: both languages)",
-    )
-    explain.add_argument("--lang", choices=("zh", "en"), default="zh")
+    explain = command("explain")
+    explain.add_argument("ruleset", help=help_["ruleset"])
+    explain.add_argument("--format", choices=sorted(EXPLAINERS), default="text", help=_format(lang, "text", "json"))
+    languages(explain)
+    add_output(explain, lang, "规则说明.txt" if lang == "zh" else "rules.txt")
 
-    check = commands.add_parser("check", help="check rulesets for mistakes that load but score wrongly")
-    check.add_argument(
-        "rulesets", nargs="+", metavar="RULESET", help="the rulesets to check (.toml files or shipped ids)"
-    )
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    check.add_argument(
-        "--properties", action="store_true", help="also test properties on generated data (needs perfscore[testing])"
-    )
-    check.add_argument(
-        "--examples", type=int, default=100, metavar="N", help="generated units per property (default: 100)"
-    )
-    check.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the generated data (default: 0)")
-    check.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="language of the property report (default: zh)"
-    )
+    check = command("check")
+    check.add_argument("rulesets", nargs="+", metavar="RULESET", help=help_["check-rulesets"])
+    check.add_argument("--format", choices=("text", "json"), default="text", help=_format(lang, "text", "json"))
+    check.add_argument("--strict", action="store_true", help=help_["strict"])
+    check.add_argument("--properties", action="store_true", help=help_["properties"])
+    check.add_argument("--examples", type=int, default=100, metavar="N", help=help_["examples"])
+    check.add_argument("--seed", type=int, default=0, metavar="S", help=help_["seed"])
+    languages(check)
+    add_output(check, lang, "检查结果.json" if lang == "zh" else "check.json")
 
-    diff = commands.add_parser("diff", help="what changed between two versions of a ruleset, and how units move")
-    diff.add_argument("old", help="the old ruleset (.toml, or a shipped id)")
-    diff.add_argument("new", help="the new ruleset (.toml, or a shipped id)")
-    diff.add_argument("data", nargs="*", metavar="DATA", help="unit data files to score under both versions")
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    diff.add_argument("--lang", choices=("zh", "en"), default="zh")
-
-    audit = commands.add_parser(
-        "audit", help="audit self-evaluation tables (自评表): the unit's scores against the rules"
+    diff = command("diff")
+    diff.add_argument("old", help=help_["diff-old"])
+    diff.add_argument("new", help=help_["diff-new"])
+    diff.add_argument("data", nargs="*", metavar="DATA", help=help_["diff-data"])
+    diff.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help=_format(lang, "text", "markdown")
     )
-    audit.add_argument("table", metavar="TABLE", help="a table file (.xlsx, .csv, .toml, .json) or a folder of them")
+    languages(diff)
+    add_output(diff, lang, "修订对比.md" if lang == "zh" else "diff.md")
+
+    audit = command("audit")
+    audit.add_argument("table", metavar="TABLE", help=help_["audit-table"])
+    audit.add_argument("--ruleset", required=True, metavar="RULESET", help=help_["audit-ruleset"])
     audit.add_argument(
-        "--ruleset",
-        required=True,
-        metavar="RULESET",
-        help="the ruleset (.toml, or a shipped id) with its [tables] policy",
+        "--format", choices=("text", "markdown", "json", "html"), default="text", help=_format(lang, "text", "html")
     )
-    audit.add_argument(
-        "--format", choices=("text", "markdown", "json", "html"), default="text", help="output format (default: text)"
-    )
-    audit.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
-    audit.add_argument("--mapping", metavar="MAP.toml", help="header names of your own: header = field, one a line")
-    audit.add_argument("--summary-csv", metavar="PATH", help="write a summary row per table as CSV (UTF-8 with BOM)")
-    audit.add_argument("--summary-xlsx", metavar="PATH", help="write the summary as .xlsx (needs perfscore[xlsx])")
-    audit.add_argument("--reports", metavar="DIR", help="write a Markdown and an HTML report per table, and index.html")
-    audit.add_argument("--progress", action="store_true", help="show progress on stderr even for a short run")
-    audit.add_argument(
-        "--strict",
-        action="store_true",
-        help="refuse a table with a cell that cannot be scored by rule, naming each cell (by default: a finding, "
-        "the unit's own score kept for a manual check)",
-    )
+    languages(audit)
+    audit.add_argument("--mapping", metavar="MAP.toml", help=help_["mapping"])
+    audit.add_argument("--summary-csv", metavar="PATH", help=help_["summary-csv"])
+    audit.add_argument("--summary-xlsx", metavar="PATH", help=help_["summary-xlsx"])
+    audit.add_argument("--reports", metavar="DIR", help=help_["reports"])
+    audit.add_argument("--progress", action="store_true", help=help_["progress"])
+    audit.add_argument("--fail-on", choices=("error", "warning"), metavar="error|warning", help=help_["fail-on"])
+    audit.add_argument("--strict", action="store_true", help=help_["audit-strict"])
+    add_output(audit, lang, "审核报告.html" if lang == "zh" else "audit.html")
 
-    listing = commands.add_parser("rulesets", help="list the rulesets shipped with perfscore (usable by id)")
-    listing.add_argument("--format", choices=("json", "text"), default="text", help="output format (default: text)")
-    listing.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the titles (default: zh)")
+    listing = command("rulesets")
+    listing.add_argument("--format", choices=("json", "text"), default="text", help=_format(lang, "text", "json"))
+    languages(listing)
+    add_output(listing, lang, "规则列表.json" if lang == "zh" else "rulesets.json")
     return parser
 
 
-def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: IO[Any] | None = None) -> int:
     """Run the command line ``argv``; return the exit status (128 + the signal's number when a signal
-    or Ctrl-C stopped it)."""
-    try:
-        return _run(argv, stdout, stderr)
-    except KeyboardInterrupt as stop:
-        return _stopped(stop, stderr)
+    or Ctrl-C stopped it). ``stdin`` is what ``-`` reads (default: :data:`sys.stdin`)."""
+    lang = chosen(argv)
+    with speaking(lang):
+        try:
+            return _run(argv, stdout, stderr, lang, sys.stdin if stdin is None else stdin)
+        except KeyboardInterrupt as stop:
+            return _stopped(stop, stderr)
 
 
-def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    parser = _parser()
+def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO, lang: Lang, stdin: IO[Any]) -> int:
+    parser = _parser(lang)
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser.parse_args(argv)
+            args.lang = lang
+            args.stdin = _Stdin(stdin)
+            dashes = sum(arg == STDIN for arg in _named_files(args))
+            if dashes > 1:
+                parser.error(ARGPARSE["stdin-twice"].format(count=dashes)(lang))
     except SystemExit as exit_:  # argparse has printed its usage message (or --help, --version)
         return int(exit_.code or 0)
     if args.command == "check":
@@ -153,54 +362,97 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return _audit(args, stdout, stderr)
     try:
         if args.command == "rulesets":
-            stdout.write(render_shipped(shipped(), args.format, args.lang))
+            write_output(render_shipped(shipped(), args.format, args.lang), output_path(args, []), stdout)
             return EXIT_OK
-        ruleset = load(args.ruleset)
+        output = output_path(args, [args.ruleset, *([args.data] if args.command == "score" else [])])
+        ruleset = _load(args.ruleset, args)
         if args.command == "explain":
-            stdout.write(EXPLAINERS[args.format](ruleset, args.lang))
+            write_output(EXPLAINERS[args.format](ruleset, args.lang), output, stdout)
             return EXIT_OK
-        return _score(ruleset, args, stdout, stderr)
+        return _score(ruleset, args, stdout, stderr, output)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
 
 
-def _add_jobs(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--jobs",
-        type=_positive,
-        default=1,
-        metavar="N",
-        help="score with N worker processes (default: 1; worth it for thousands of units)",
-    )
+def said(error: PerfscoreError) -> str:
+    """An error as the command prints it: each problem of a ruleset or a data file followed by its
+    source line with a caret under the place, where its line is known."""
+    if isinstance(error, RulesetError | DataError):
+        return error.render(excerpts=True)
+    return str(error)
+
+
+def _named_files(args: argparse.Namespace) -> list[str]:
+    """The RULESET and DATA arguments of a command line (where ``-`` may stand)."""
+    named = [getattr(args, key, None) for key in ("ruleset", "old", "new", "data")]
+    return [
+        item
+        for value in [*named, *getattr(args, "rulesets", [])]
+        for item in (value if isinstance(value, list) else [value])
+        if isinstance(item, str)
+    ]
+
+
+class _Stdin:
+    """Standard input, read once, as bytes (a text stream's text is encoded as UTF-8)."""
+
+    def __init__(self, stream: IO[Any]) -> None:
+        self.stream = stream
+
+    def read(self) -> bytes:
+        binary = getattr(self.stream, "buffer", None)
+        data = (binary or self.stream).read()
+        return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def _load(name: str, args: argparse.Namespace) -> Ruleset:
+    """The ruleset ``name`` names: a file, a shipped id, or ``-`` (standard input)."""
+    if name == STDIN:
+        return load_bytes(args.stdin.read(), "<stdin>")
+    return load(name)
+
+
+def _units(name: str, args: argparse.Namespace) -> list[Unit]:
+    """The units of a DATA argument: a file, or ``-`` (standard input: JSON when it starts with ``{``)."""
+    if name == STDIN:
+        return read_units_bytes(args.stdin.read(), "<stdin>")
+    return read_units(name)
 
 
 def _positive(text: str) -> int:
+    """--jobs N: a whole number of at least 1."""
     try:
         number = int(text)
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数 / expected a whole number of at least 1, got {text!r}")
     return number
 
 
-def _score(ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """One unit: its report. Many: each unit's report written as it is scored (``perfscore.stream``),
-    the units read one at a time from a JSON Lines file, so memory stays that of one unit."""
-    units = iter_units(args.data)
+def _score(
+    ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: TextIO, output: Path | None = None
+) -> int:
+    """One unit: its report. Many: each unit's report written as it is scored (``perfscore.stream``;
+    into ``output`` through perfscore.files), the units of a JSON Lines file read one at a time, so
+    memory stays that of one unit."""
+    units = iter(_units(args.data, args)) if args.data == STDIN else iter_units(args.data)
     first = next(units, None)
     second = next(units, None)
     if first is not None and second is None and args.format != "jsonl":
         result = ruleset.score(first.values, unit=first.source or first.id)
-        stdout.write(RENDERERS[args.format](result, args.lang))
+        write_output(RENDERERS[args.format](result, args.lang), output, stdout)
         return EXIT_OK
-    from .stream import write_batch  # imported here: one unit's report does not need it
+    from .stream import write_batch, write_batch_file  # imported here: one unit's report does not need them
 
-    given = [unit for unit in (first, second) if unit is not None]
-    failed = write_batch(ruleset, chain(given, units), stdout, args.format, args.lang, workers=args.jobs)
+    given = chain([unit for unit in (first, second) if unit is not None], units)
+    if output is None:
+        failed = write_batch(ruleset, given, stdout, args.format, args.lang, workers=args.jobs)
+    else:
+        failed = write_batch_file(ruleset, given, output, args.format, args.lang, workers=args.jobs)
     for failure in failed:
-        stderr.write(f"perfscore: {failure.error}\n")
+        stderr.write(f"perfscore: {said(failure.error)}\n")
     return EXIT_UNITS_FAILED if failed else EXIT_OK
 
 
@@ -210,12 +462,13 @@ def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .diff import compare, movements, render_diff  # imported here: scoring does not need it
 
     try:
-        old, new = load(args.old), load(args.new)
-        units = [unit for path in args.data for unit in read_units(path)]
+        output = output_path(args, [args.old, args.new, *args.data])
+        old, new = _load(args.old, args), _load(args.new, args)
+        units = [unit for path in args.data for unit in _units(path, args)]
+        write_output(render_diff(compare(old, new), movements(old, new, units), args.format, args.lang), output, stdout)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
-    stdout.write(render_diff(compare(old, new), movements(old, new, units), args.format, args.lang))
     return EXIT_OK
 
 
@@ -225,7 +478,8 @@ def _audit_inputs(args: argparse.Namespace) -> list[Path]:
     from .tables.read import table_files
 
     table = Path(args.table)
-    inputs = [table, Path(args.ruleset), *([Path(args.mapping)] if args.mapping else [])]
+    ruleset = [] if args.ruleset == STDIN else [Path(args.ruleset)]
+    inputs = [table, *ruleset, *([Path(args.mapping)] if args.mapping else [])]
     with contextlib.suppress(OSError):  # a folder that cannot be listed is reported by the audit itself
         inputs += table_files(table) if table.is_dir() else []
     return inputs
@@ -242,12 +496,15 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     outputs = [
         Output(option, Path(path), folder=option == "--reports")
         for option, path in (
+            ("-o", None if args.output == STDIN else args.output),
             ("--summary-csv", args.summary_csv),
             ("--summary-xlsx", args.summary_xlsx),
             ("--reports", args.reports),
         )
         if path
     ]
+    report = next((output.path for output in outputs if output.name == "-o"), None)
+    outputs = [output for output in outputs if output.name != "-o"]
     writers: dict[str, Callable[..., Any]] = {
         "--summary-csv": tables.write_summary_csv,
         "--summary-xlsx": tables.write_summary_xlsx,
@@ -255,8 +512,8 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     }
     written: list[Output] = []
     try:
-        check_outputs(outputs, _audit_inputs(args))
-        ruleset = load(args.ruleset)
+        check_outputs([*outputs, *([Output("-o", report)] if report else [])], _audit_inputs(args))
+        ruleset = _load(args.ruleset, args)
         mapping = tables.read_mapping(args.mapping) if args.mapping else None
         if args.summary_xlsx:
             tables.require_openpyxl()  # before the run, not after auditing a thousand tables
@@ -269,28 +526,50 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             bar.close()
         rows = audited.rows
         if len(rows) == 1 and rows[0].audit is not None:
-            stdout.write(tables.render_audit(rows[0].audit, args.format, args.lang))
+            write_output(tables.render_audit(rows[0].audit, args.format, args.lang), report, stdout)
         elif audited.audited:
-            stdout.write(audited.render(args.format, args.lang))
+            write_output(audited.render(args.format, args.lang), report, stdout)
         for row in audited.failures:
             stderr.write(f"perfscore: {row.message}\n")
         for output in outputs:
             writers[output.name](audited, output.path, lang=args.lang)
             written.append(output)
     except PerfscoreError as error:
-        stderr.write(f"perfscore: {error}\n")
+        stderr.write(f"perfscore: {said(error)}\n")
         return EXIT_INPUT
     except KeyboardInterrupt as stop:
         return _stopped(stop, stderr, written, [output for output in outputs if output not in written])
     if not audited.audited:
         return EXIT_INPUT
-    return EXIT_UNITS_FAILED if audited.failures else EXIT_OK
+    if audited.failures:
+        return EXIT_UNITS_FAILED
+    return EXIT_FINDINGS if _fails(audited.counts, args.fail_on) else EXIT_OK
 
 
+def _fails(counts: dict[str, int], level: str | None) -> bool:
+    """Whether findings of ``level`` (``error`` or ``warning``) or worse were found; never for None."""
+    if level is None:
+        return False
+    return bool(counts["error"] or (level == "warning" and counts["warning"]))
+
+
+CHECK = words(
+    "cli.check",
+    {
+        "no-hypothesis": ("性质检查需要 hypothesis，但未安装；请用以下命令安装：pip install 'perfscore[testing]'",
+                          "the property checks need hypothesis, which is not installed; "
+                          "install it with: pip install 'perfscore[testing]'"),
+        "stopped": ("{path}: 性质检查中断（{why}）", "{path}: the property checks stopped ({why})"),
+        "clean": ("{path}: 未发现问题", "{path}: no problems found"),
+        "properties": ("性质检查：{passed} 项通过，{failed} 项失败", "property checks: {passed} passed, {failed} failed"),
+        "not-run": ("，{skipped} 项未运行（规则未能加载）", ", {skipped} not run (the ruleset did not load)"),
+        "summary": ("已检查 {files} 个文件：错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+                    "{files} checked: {error}, {warning}, {info}"),
+    },
+)  # fmt: skip
 NO_HYPOTHESIS = (
-    "perfscore: the property checks need hypothesis, which is not installed; "
-    "install it with: pip install 'perfscore[testing]'\n"
-)
+    "perfscore: " + CHECK["no-hypothesis"].en + "\n"
+)  # kept for 0.1 callers; the command says it in its language
 
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -302,58 +581,81 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         try:  # imported here so that the core command works without hypothesis installed
             from .testing import check_properties
         except ImportError:
-            stderr.write(NO_HYPOTHESIS)
+            stderr.write(f"perfscore: {CHECK['no-hypothesis'](args.lang)}\n")
             return EXIT_INPUT
     checked: list[_Checked] = []
+    unloaded: set[str] = set()  # the files that did not load: their problems show their source lines
     stopped = 0
-    for path in args.rulesets:
-        ruleset, diagnostics = load_and_lint(path)
+    try:
+        output = output_path(args, args.rulesets)
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {said(error)}\n")
+        return EXIT_INPUT
+    for named in args.rulesets:
+        path = "<stdin>" if named == STDIN else named
+        ruleset, diagnostics = load_and_lint(path, data=args.stdin.read() if named == STDIN else None)
         report = None
         if check_properties is not None and ruleset is not None:
             try:
                 report = check_properties(ruleset, examples=args.examples, seed=args.seed)
             except Exception as error:  # a failure of the property runner is reported, never a traceback
                 stopped_by = f"{type(error).__name__}: {error}"
-                stderr.write(
-                    f"perfscore: {for_terminal(path)}: the property checks stopped ({for_terminal(stopped_by)})\n"
-                )
+                told = CHECK["stopped"].format(path=for_terminal(path), why=for_terminal(stopped_by))
+                stderr.write(f"perfscore: {told(args.lang)}\n")
                 stopped += 1
         checked.append((path, diagnostics, report))
+        if ruleset is None:
+            unloaded.add(path)
     counts: dict[str, int] = {
         severity: sum(d.severity == severity for _, found, _ in checked for d in found) for severity in SEVERITIES
     }
     failed = stopped + sum(report is not None and not report.ok for _, _, report in checked)
     if args.format == "json":
-        stdout.write(_check_json(checked, counts, failed if args.properties else None))
+        text = _check_json(checked, counts, failed if args.properties else None)
     else:
-        stdout.write(_check_text(checked, counts, args.lang))
+        text = _check_text(checked, counts, args.lang, unloaded)
         if args.properties:
             passed = sum(report is not None and report.ok for _, _, report in checked)
             skipped = len(checked) - passed - failed  # rulesets that did not load
-            note = f", {skipped} not run (the ruleset did not load)" if skipped else ""
-            stdout.write(f"property checks: {passed} passed, {failed} failed{note}\n")
-    return EXIT_INPUT if counts["error"] or failed else EXIT_OK
+            note = CHECK["not-run"].format(skipped=skipped)(args.lang) if skipped else ""
+            text += CHECK["properties"].format(passed=passed, failed=failed)(args.lang) + note + "\n"
+    try:
+        write_output(text, output, stdout)
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {said(error)}\n")
+        return EXIT_INPUT
+    gate = counts["error"] or (args.strict and counts["warning"])
+    return EXIT_INPUT if gate or failed else EXIT_OK
 
 
 _Checked = tuple[str, list[Diagnostic], Any]  # a file, its diagnostics, its property report (or None)
 
 
-def _check_text(checked: list[_Checked], counts: dict[str, int], lang: str) -> str:
-    """Diagnostics grouped by file, each indented under it, then one summary line."""
+def _check_text(
+    checked: list[_Checked], counts: dict[str, int], lang: str, unloaded: AbstractSet[str] = frozenset()
+) -> str:
+    """Diagnostics grouped by file, each indented under it, then one summary line; the problems of a
+    file that did not load (``unloaded``) each with its source line and a caret, as a load error shows."""
     lines = []
     for path, diagnostics, report in checked:
-        lines.append(
-            for_terminal(path) if diagnostics or report is not None else f"{for_terminal(path)}: no problems found"
-        )
-        lines += ["  " + diagnostic.render(file=False, tagged=True).replace("\n", "\n  ") for diagnostic in diagnostics]
+        shown = for_terminal(path)
+        lines.append(shown if diagnostics or report is not None else CHECK["clean"].format(path=shown)(lang))
+        lines += [
+            "  "
+            + diagnostic.render(file=False, tagged=True, lang=lang, excerpts=path in unloaded).replace("\n", "\n  ")
+            for diagnostic in diagnostics
+        ]
         if report is not None:
             lines.append("  " + report.render(lang).rstrip("\n").replace("\n", "\n  "))
 
     def count(number: int, noun: str) -> str:
         return f"{number} {noun}{'' if number == 1 or noun == 'info' else 's'}"
 
-    found = ", ".join(count(counts[severity], severity) for severity in SEVERITIES)
-    lines.append(f"{count(len(checked), 'file')} checked: {found}")
+    if lang == "zh":
+        lines.append(CHECK["summary"].zh.format(files=len(checked), **counts))
+    else:
+        found = {severity: count(counts[severity], severity) for severity in SEVERITIES}
+        lines.append(CHECK["summary"].en.format(files=count(len(checked), "file"), **found))
     return "\n".join(lines) + "\n"
 
 

@@ -33,6 +33,7 @@ from .errors import Location, Problem, ScoringError
 from .exact import ONE, TWO, ZERO, rounded, unsigned
 from .expressions import Expression, source
 from .inputs import NUMERIC, InputCheck
+from .messages import Text
 from .methods import MISSING, Case
 from .reading import Unreadable
 
@@ -126,7 +127,7 @@ class _Emitter:
         """The value a generated name stands for, when ``source`` is one bound by :meth:`const`."""
         return self.namespace.get(source) if source.startswith("_k") and source[2:].isdigit() else None
 
-    def fail(self, code: str, message: Callable[..., str], *args: str) -> str:
+    def fail(self, code: str, message: Callable[..., str | Text], *args: str) -> str:
         assert self.leaf is not None
         return f"{self.const(_stop(self.leaf.location, code, message))}({', '.join(args)})"
 
@@ -141,7 +142,7 @@ class _Emitter:
         return function
 
 
-def _stop(location: Location, code: str, message: Callable[..., str]) -> Callable[..., Any]:
+def _stop(location: Location, code: str, message: Callable[..., str | Text]) -> Callable[..., Any]:
     """A function that stops scoring with a located ScoringError, its message made from the values."""
 
     def stop(*values: Any) -> Any:

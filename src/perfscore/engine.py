@@ -25,9 +25,21 @@ from .errors import InternalError, PerfscoreError, Problem, ScoringError
 from .exact import CONTEXT, ROUNDING, ZERO, pinned
 from .expressions import describe
 from .inputs import validate
+from .messages import words
 from .methods import MISSING
 from .result import BatchResult, Ruled, ScoreResult, UnitError
 from .units import Unit
+
+WORDS = words(
+    "engine",
+    {
+        "failed": ("perfscore 在这个单位上出错（{error}）；请报告此问题",
+                   "perfscore failed on this unit ({error}); please report this"),
+        "pass-failed": ("编译的计分过程出错（{error}），而参照路径没有；请报告此问题",
+                        "the compiled scoring pass failed ({error}) where the reference path did not; please report this"),
+        "leaf-failed": ("{name} 无法计分：{reason}", "{name} could not be scored: {reason}"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from .ruleset import Derived, Indicator, Ruleset
@@ -147,8 +159,8 @@ class Engine:
         except PerfscoreError:
             raise
         except Exception as error:  # a bug in perfscore: say so, with the unit, never a bare traceback
-            message = f"perfscore failed on this unit ({type(error).__name__}: {error}); please report this"
-            raise InternalError(message, unit) from error
+            said = WORDS["failed"].format(error=f"{type(error).__name__}: {error}")
+            raise InternalError(said, unit) from error
         return ScoreResult(ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks), ruled)
 
     def locate(self, values: Mapping[str, Any], unit: str | None, error: Exception) -> NoReturn:
@@ -158,11 +170,8 @@ class Engine:
         raw, scores, _, total = self.reference_pass(env, missing, [])
         if self.ruleset.group_rules:
             self.apply_rules(env, raw, scores, missing, True, total)
-        message = (
-            f"the compiled scoring pass failed ({type(error).__name__}: {error}) where the reference path "
-            "did not; please report this"
-        )
-        raise InternalError(message, unit) from error
+        said = WORDS["pass-failed"].format(error=f"{type(error).__name__}: {error}")
+        raise InternalError(said, unit) from error
 
     def reference_pass(
         self, env: dict[str, Any], missing: frozenset[str], fallbacks: list[str]
@@ -210,8 +219,8 @@ class Engine:
         except PerfscoreError:
             raise
         except (ArithmeticError, ValueError, TypeError) as error:
-            message = f"{leaf.name} could not be scored: {describe(error)}"
-            raise ScoringError(Problem(leaf.location, message, code="leaf-failed")) from None
+            said = WORDS["leaf-failed"].format(name=leaf.name, reason=describe(error))
+            raise ScoringError(Problem(leaf.location, said, code="leaf-failed")) from None
 
     # --- many units ----------------------------------------------------------------------
 

@@ -5,17 +5,23 @@ expression), what was found and what was expected; ``str()`` renders it for peop
 passes every piece that came from a file (file names, unit ids, messages quoting values, formulas
 under a caret) through :func:`perfscore.text.for_terminal`: a line of a rendered error is always
 perfscore's own line, whatever the files hold, so data cannot forge a ``perfscore:`` line.
+
+Every message exists in Chinese and English (a :class:`~perfscore.messages.Text`, usually an entry
+of a catalog filled with its values); rendering chooses the language: ``lang=`` when given, else
+:func:`perfscore.messages.chosen_lang` (``--lang``, ``PERFSCORE_LANG``, Chinese by default).
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .messages import Text, chosen_lang, words
 from .text import columns, escape, for_terminal
 
 KeyPath = tuple[str | int, ...]
@@ -24,7 +30,53 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 _PLAIN_KEY = re.compile(r"[^\s.\"'\[\]]+")
 
 
-def format_key_path(path: KeyPath) -> str:
+WORDS = words(
+    "errors",
+    {
+        "top-level": ("（顶层）", "(top level)"),
+        "file": ("（文件）", "(file)"),
+        "line": ("第 {line} 行", "line {line}"),
+        "line-column": ("第 {line} 行第 {column} 列", "line {line}, column {column}"),
+        "did-you-mean": ("（是否应为 '{name}'？）", " (did you mean '{name}'?)"),
+        "error": ("错误", "error"),
+        "warning": ("警告", "warning"),
+        "info": ("提示", "info"),
+        "count": ("{source}: {summary}有 {count} 处问题", "{source}: {count} problems in {summary}"),
+        "count-one": ("{source}: {summary}有 {count} 处问题", "{source}: {count} problem in {summary}"),
+        "the-ruleset": ("规则", "the ruleset"),
+        "the-data": ("数据", "the data"),
+        "problems": ("问题", "problems"),
+        "unit": ("{unit}: {message}", "{unit}: {message}"),
+    },
+)
+"""The words of rendered errors (the messages themselves are in each module's catalog)."""
+
+
+_OS_REASONS = words(
+    "errors.os",
+    {
+        "ENOENT": ("文件或文件夹不存在", "No such file or directory"),
+        "EACCES": ("没有权限", "Permission denied"),
+        "EPERM": ("不允许这样操作", "Operation not permitted"),
+        "EISDIR": ("这是一个文件夹", "Is a directory"),
+        "ENOTDIR": ("路径中有一段不是文件夹", "Not a directory"),
+        "EEXIST": ("已经有同名的文件", "File exists"),
+        "ENOSPC": ("磁盘空间不足", "No space left on device"),
+        "EROFS": ("文件系统是只读的", "Read-only file system"),
+    },
+)  # fmt: skip
+
+
+def os_reason(error: OSError) -> Text:
+    """Why the system refused a file, in both languages: the commonest reasons in Chinese, any other
+    as the system says it."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    said = str(error.strerror or error)
+    known = _OS_REASONS.get(name)
+    return Text(known.zh, said) if known else Text(said or "?", said or "?")
+
+
+def format_key_path(path: KeyPath, lang: str | None = None) -> str:
     """Render ``("indicators", "output", 0)`` as ``indicators.output[0]``; a key with dots, spaces or
     invisible characters is quoted and escaped, so it always reads as one key on one line."""
     text = ""
@@ -34,13 +86,29 @@ def format_key_path(path: KeyPath) -> str:
         else:
             key = part if _PLAIN_KEY.fullmatch(part) and part.isprintable() else '"' + escape(part) + '"'
             text += f".{key}" if text else key
-    return text or "(top level)"
+    return text or WORDS["top-level"](chosen_lang(lang))
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest known name to a misspelt one, if any is close enough."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def excerpt(text: str, line: int, column: int | None) -> str | None:
+    """Line ``line`` of ``text`` (both counted from 1) with a caret under column ``column``:
+    ``    3 | name = “产出”`` over ``      |        ^`` (wide characters count two columns; what the
+    line holds passes the terminal gate)."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    shown_line = lines[line - 1].rstrip("\r")
+    number = str(line)
+    head = f"    {number} | {for_terminal(shown_line)}"
+    if column is None:
+        return head
+    lead = columns(for_terminal(shown_line[: max(column - 1, 0)]))
+    return f"{head}\n    {' ' * len(number)} | {' ' * lead}^"
 
 
 @dataclass(frozen=True)
@@ -69,25 +137,31 @@ class Location:
     column: int | None = None
     span: Span | None = None
 
-    def render(self) -> str:
+    def render(self, lang: str | None = None, *, lines: bool = False) -> str:
         """``file: key.path`` when the key path is known (its line and column are data, in
-        :meth:`to_dict`), else ``file:line:column`` (a TOML syntax error)."""
+        :meth:`to_dict`; ``lines`` shows them too: ``file:line:column: key.path``), else
+        ``file:line:column`` (a TOML syntax error)."""
         head = for_terminal(self.file or "<string>")
         if self.path:
-            return f"{head}: {format_key_path(self.path)}"
+            if lines and self.line is not None:
+                head += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+            return f"{head}: {format_key_path(self.path, lang)}"
         if self.line is not None:
             head += f":{self.line}"
             if self.column is not None:
                 head += f":{self.column}"
         return head
 
-    def place(self) -> str:
+    def place(self, lang: str | None = None) -> str:
         """Where inside the file, without the file: the key path, or the line and column."""
+        lang = chosen_lang(lang)
         if self.path:
-            return format_key_path(self.path)
+            return format_key_path(self.path, lang)
         if self.line is not None:
-            return f"line {self.line}" + (f", column {self.column}" if self.column is not None else "")
-        return "(file)"
+            if self.column is None:
+                return WORDS["line"].format(line=self.line)(lang)
+            return WORDS["line-column"].format(line=self.line, column=self.column)(lang)
+        return WORDS["file"](lang)
 
     def to_dict(self) -> dict[str, Any]:
         span = self.span
@@ -101,36 +175,79 @@ class Location:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Problem:
     """One finding about a ruleset, a unit's data or a table: a stable code from :data:`CODES`, how
     serious it is, what was found and where, and the known name probably meant.
 
+    The message is given as a :class:`~perfscore.messages.Text` (both languages: ``message`` keeps
+    the English, ``message_zh`` the Chinese), or as English text with ``message_zh`` beside it.
     Errors stop loading or scoring; warnings and infos come from ``perfscore check`` and audits.
     """
 
     location: Location
-    message: str
+    message: str  # English
     suggestion: str | None = None
     code: str = "invalid-value"
     severity: Severity = "error"
-    message_zh: str | None = None  # the message in Chinese, for problems that are shown in both languages (audits)
+    message_zh: str | None = None  # Chinese
+    excerpt: str | None = None  # the source line and a caret under the place (its line and column)
+
+    def __init__(
+        self,
+        location: Location,
+        message: str | Text,
+        suggestion: str | None = None,
+        code: str = "invalid-value",
+        severity: Severity = "error",
+        message_zh: str | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        if isinstance(message, Text):
+            message_zh = message.zh if message_zh is None else message_zh
+            message = message.en
+        for name, value in (
+            ("location", location),
+            ("message", message),
+            ("suggestion", suggestion),
+            ("code", code),
+            ("severity", severity),
+            ("message_zh", message_zh),
+            ("excerpt", excerpt),
+        ):
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # the list is closed: a new code is documented before it is used
             raise ValueError(f"unknown problem code {self.code!r}: add it to perfscore.errors.CODES and docs/errors.md")
 
-    def render(self, *, file: bool = True, tagged: bool = False) -> str:
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (None: :func:`~perfscore.messages.chosen_lang`); English when a
+        problem made without ``message_zh`` is asked for in Chinese."""
+        if chosen_lang(lang) == "zh" and self.message_zh:
+            return self.message_zh
+        return self.message
+
+    def render(
+        self, *, file: bool = True, tagged: bool = False, lang: str | None = None, excerpts: bool = False
+    ) -> str:
         """``file: key.path: message``, with a caret line under a span. ``tagged`` puts the severity
-        and code before the message (``error[points-sum]: …``), as ``perfscore check`` prints it;
-        ``file=False`` leaves the file out (for output grouped by file)."""
-        where = self.location.render() if file else self.location.place()
-        message = for_terminal(self.message)
-        text = f"{where}: {self.severity}[{self.code}]: {message}" if tagged else f"{where}: {message}"
+        and code before the message (``error[points-sum]: …``, ``错误[points-sum]: …``), as ``perfscore
+        check`` prints it; ``file=False`` leaves the file out (for output grouped by file). The source
+        line with a caret (``excerpt``) follows a syntax error, and, with ``excerpts``, any problem
+        whose line is known (the command line shows them)."""
+        lang = chosen_lang(lang)
+        where = self.location.render(lang, lines=excerpts) if file else self.location.place(lang)
+        message = for_terminal(self.text(lang))
+        severity = WORDS[self.severity](lang)
+        text = f"{where}: {severity}[{self.code}]: {message}" if tagged else f"{where}: {message}"
         if self.suggestion:
-            text += f" (did you mean '{for_terminal(self.suggestion)}'?)"
+            text += WORDS["did-you-mean"].format(name=for_terminal(self.suggestion))(lang)
         if self.location.span is not None:
             text += "\n" + self.location.span.render()
+        elif self.excerpt is not None and (excerpts or not self.location.path):
+            text += "\n" + self.excerpt
         return text
 
     def __str__(self) -> str:
@@ -147,6 +264,7 @@ class Problem:
             "severity": self.severity,
             "message": {"zh": self.message_zh, "en": self.message},
             "suggestion": self.suggestion,
+            "excerpt": self.excerpt,
             **self.location.to_dict(),
         }
 
@@ -160,17 +278,27 @@ class PerfscoreError(Exception):
 
     problems: tuple[Problem, ...] = ()
 
-    def __str__(self) -> str:
-        """The message on one line: a control or line-breaking character in it (a file name, a value)
-        is shown as its code. Errors made of problems render each on a line of its own."""
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (None: :func:`~perfscore.messages.chosen_lang`) on one line: a control
+        or line-breaking character in it (a file name, a value) is shown as its code. A message given as
+        a :class:`~perfscore.messages.Text` is shown in the language chosen."""
+        first = self.args[0] if len(self.args) == 1 else None
+        if isinstance(first, Text):
+            return for_terminal(first(chosen_lang(lang)))
         return for_terminal(super().__str__())
 
+    def __str__(self) -> str:
+        """The message in the language in force; errors made of problems render each on a line of its own."""
+        return self.render()
+
     def to_dict(self) -> dict[str, Any]:
-        """The error as plain data for JSON: its kind (the class's name), the whole message, each located
-        problem (see :meth:`Problem.to_dict`), and the file or the unit at fault (null when not known)."""
+        """The error as plain data for JSON: its kind (the class's name), the whole message (in the language
+        in force; ``messages`` has it in both), each located problem (see :meth:`Problem.to_dict`), and the
+        file or the unit at fault (null when not known)."""
         return {
             "error": type(self).__name__,
             "message": str(self),
+            "messages": {lang: self.render(lang) for lang in ("zh", "en")},
             "problems": [problem.to_dict() for problem in self.problems],
             "source": getattr(self, "source", None),  # the file at fault, for ruleset and data errors
             "unit": getattr(self, "unit", None),  # the unit at fault, for scoring and internal errors
@@ -180,33 +308,39 @@ class PerfscoreError(Exception):
 class _ProblemsError(PerfscoreError):
     """An error that gathers every problem found, not only the first."""
 
-    summary = "problems"
+    summary = WORDS["problems"]
 
     def __init__(self, problems: Sequence[Problem], source: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
-        super().__init__(self.render())
+        super().__init__(self.render("en"))
 
-    def render(self) -> str:
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its problems and source (a process pool sends errors back)."""
+        return (type(self), (self.problems, self.source), self.__dict__)
+
+    def render(self, lang: str | None = None, *, excerpts: bool = False) -> str:
+        """A head line (the file, how many problems), then each problem on a line of its own (with
+        ``excerpts``, each followed by its source line and a caret, where known)."""
+        lang = chosen_lang(lang)
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        head = f"{for_terminal(self.source or '<string>')}: {count} {noun} in {self.summary}"
-        return "\n".join([head, *(f"  {p.render()}".replace("\n", "\n  ") for p in self.problems)])
-
-    def __str__(self) -> str:
-        return self.render()
+        source = for_terminal(self.source or "<string>")
+        said = WORDS["count-one" if count == 1 else "count"].format(source=source, count=count, summary=self.summary)
+        head = said(lang)
+        lines = [f"  {p.render(lang=lang, excerpts=excerpts)}".replace("\n", "\n  ") for p in self.problems]
+        return "\n".join([head, *lines])
 
 
 class RulesetError(_ProblemsError, ValueError):
     """The ruleset document is malformed or inconsistent; raised at load time."""
 
-    summary = "the ruleset"
+    summary = WORDS["the-ruleset"]
 
 
 class DataError(_ProblemsError, ValueError):
     """A unit's data is missing inputs or has values of the wrong kind."""
 
-    summary = "the data"
+    summary = WORDS["the-data"]
 
 
 class ScoringError(PerfscoreError, ArithmeticError):
@@ -216,14 +350,23 @@ class ScoringError(PerfscoreError, ArithmeticError):
         self.problem = problem
         self.problems = (problem,)
         self.unit = unit
-        super().__init__(self.render())
+        super().__init__(self.render("en"))
 
-    def render(self) -> str:
-        text = self.problem.render()
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problem, self.unit), self.__dict__)
+
+    def render(self, lang: str | None = None) -> str:
+        text = self.problem.render(lang=lang)
         return f"{for_terminal(self.unit)}: {text}" if self.unit else text
 
-    def __str__(self) -> str:
-        return self.render()
+
+class Refusal(ValueError):
+    """A ValueError whose message is in both languages: a model's own check raises it, and the loader
+    reports its words (``str()`` is the English)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 class UnreadableFileError(PerfscoreError, OSError):
@@ -234,11 +377,14 @@ class OutputError(PerfscoreError, OSError):
     """A summary or report file could not be written (a folder that cannot be made, a missing
     optional dependency such as openpyxl for .xlsx), or was refused (an output that is an input)."""
 
-    def __str__(self) -> str:
-        """A refusal's problems each on two lines, Chinese then English; each line passes the
-        terminal gate on its own, so a path holding a line break stays on its line."""
+    def render(self, lang: str | None = None) -> str:
+        """A refusal's problems each on two lines, Chinese then English (one line each in ``lang`` when
+        it is given); each line passes the terminal gate on its own, so a path holding a line break
+        stays on its line."""
         if not self.problems:
-            return super().__str__()
+            return super().render(lang)
+        if lang is not None:
+            return "\n  ".join(for_terminal(problem.text(lang)) for problem in self.problems)
         return "\n  ".join(
             f"{for_terminal(problem.message_zh or problem.message)}\n  {for_terminal(problem.message)}"
             for problem in self.problems
@@ -249,9 +395,13 @@ class InternalError(PerfscoreError, RuntimeError):
     """perfscore itself failed on a unit (a bug, never the data's fault): the unit is named and the
     original exception is chained. Please report it."""
 
-    def __init__(self, message: str, unit: str | None = None) -> None:
+    def __init__(self, message: str | Text, unit: str | None = None) -> None:
         self.unit = unit
-        super().__init__(f"{unit}: {message}" if unit else message)
+        if unit:
+            message = (
+                WORDS["unit"].format(unit=unit, message=message) if isinstance(message, Text) else f"{unit}: {message}"
+            )
+        super().__init__(message)
 
 
 # --- the closed list of problem codes --------------------------------------------------------

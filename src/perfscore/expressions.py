@@ -29,10 +29,12 @@ from typing import Any
 
 import simpleeval
 
-from .errors import Location, Problem, ScoringError, Span, suggest
+from .errors import Location, Problem, Refusal, ScoringError, Span, suggest
 from .exact import CONTEXT
 from .limits import DEFAULT_LIMITS, Limits
+from .messages import Text, verbatim, words
 from .text import shown
+from .toml import FULL_WIDTH
 
 _DECIMAL_LITERAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
 MAX_POWER_EXPONENT = 64
@@ -61,7 +63,7 @@ class Kind(enum.Enum):
 def _round(value: Decimal, places: Decimal = Decimal(0)) -> Decimal:
     """Half-up rounding, as Excel's ROUND and published tables do."""
     if places != places.to_integral_value() or not 0 <= places <= 12:
-        raise ValueError("round() takes 0 to 12 decimal places")
+        raise Refusal(WORDS["round"])
     return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
@@ -106,7 +108,7 @@ FUNCTIONS: Mapping[str, _Function] = {
 def _power(base: Decimal, exponent: Decimal) -> Decimal:
     """Powers with small whole exponents only: ``9**9**9`` must not hang the process."""
     if exponent != exponent.to_integral_value() or abs(exponent) > MAX_POWER_EXPONENT:
-        raise ValueError(f"exponents must be whole numbers from -{MAX_POWER_EXPONENT} to {MAX_POWER_EXPONENT}")
+        raise Refusal(WORDS["power"].format(most=MAX_POWER_EXPONENT))
     if not base and exponent < 0:
         raise ZeroDivisionError  # Decimal would quietly give Infinity
     return base**exponent
@@ -141,25 +143,117 @@ _SYMBOLS = {
     ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
 }  # fmt: skip
 
+WORDS = words(
+    "expressions",
+    {
+        "attribute": ("公式中不能取属性（a.b）", "attribute access (a.b) is not allowed"),
+        "subscript": ("公式中不能用下标（a[b]）", "subscripts (a[b]) are not allowed"),
+        "lambda": ("公式中不能用 lambda", "lambdas are not allowed"),
+        "comprehension": ("公式中不能用推导式", "comprehensions are not allowed"),
+        "f-string": ("公式中不能用 f 字符串", "f-strings are not allowed"),
+        "assignment": ("公式中不能赋值（:=）", "assignment (:=) is not allowed"),
+        "starred": ("公式中不能用星号参数", "star-arguments are not allowed"),
+        "list": ("公式中不能用列表", "lists are not allowed"),
+        "tuple": ("公式中不能用元组", "tuples are not allowed"),
+        "dict": ("公式中不能用字典", "dicts are not allowed"),
+        "set": ("公式中不能用集合", "sets are not allowed"),
+        "await": ("公式中不能用 await", "await is not allowed"),
+        "yield": ("公式中不能用 yield", "yield is not allowed"),
+        "not-allowed": ("公式中不能用 {what}", "{what} is not allowed in a formula"),
+        "too-deep": ("公式嵌套超过 {depth} 层", "formula is nested more than {depth} levels deep"),
+        "branches": ("“if … else” 两个分支的结果类型必须相同，现在是{body}和{orelse}",
+                     "both branches of 'if … else' must give the same kind of value, not {body} and {orelse}"),
+        "decimal": ("数字请写成十进制，如 16 或 0.95（不是 {source}）", "write numbers in decimal, such as 16 or 0.95 (not {source})"),
+        "too large": ("过大", "too large"),
+        "too small": ("过小", "too small"),
+        "magnitude": ("数字{size}（超出 10^±{emax}）", "the number is {size} (beyond 10^±{emax})"),
+        "digits": ("数字超过 {prec} 位", "the number has more than {prec} digits"),
+        "text-literal": ("公式中的文本至多 {count} 个字符", "text literals are limited to {count} characters"),
+        "literal": ("不能使用字面量 {value}；请用数字、True/False 或文本", "the literal {value} is not allowed; use numbers, True/False or text"),
+        "unknown-name": ("未知的名称 '{name}'", "unknown name '{name}'"),
+        "operator": ("不能使用运算符 {name}", "the operator {name} is not allowed"),
+        "comparison": ("不能使用比较 {name}", "the comparison {name} is not allowed"),
+        "compare": ("不能比较{left}和{right}", "cannot compare {left} with {right}"),
+        "equality": ("{kind}只能用 == 或 != 比较", "{kind} values can only be compared with == or !="),
+        "method": ("只能调用内置函数（不能调用方法）", "only the built-in functions can be called (no methods)"),
+        "unknown-function": ("未知的函数 '{name}'", "unknown function '{name}'"),
+        "keywords": ("{name}() 不接受关键字参数", "{name}() takes no keyword arguments"),
+        "at least 2 arguments": ("至少 2 个参数", "at least 2 arguments"),
+        "arguments": ("{count} 个参数", "{count} arguments"),
+        "argument": ("{count} 个参数", "{count} argument"),
+        "arguments-range": ("{low} 至 {high} 个参数", "{low} to {high} arguments"),
+        "arity": ("{name}() 需要{expected}，实际给了 {count} 个", "{name}() takes {expected}, got {count}"),
+        "date-call": ("date() 只接受一个写成文本的日期，如 date(\"2023-09-30\")",
+                      "date() takes one date written as text, such as date(\"2023-09-30\")"),
+        "not-a-date": ("{value} 不是日期；请写成 YYYY-MM-DD", "{value} is not a date; write it as YYYY-MM-DD"),
+        "needs": ("{where}需要{wanted}，实际为{got}", "{where} needs a {wanted} value, got a {got} value"),
+        "if-condition": ("“if” 的条件", "the condition of 'if'"),
+        "this operator": ("这个运算符", "this operator"),
+        "and-or": ("“and”/“or” ", "'and'/'or'"),
+        "score-call": ("score() 只接受一个写成文本的指标编号，如 score(\"budget.execution\")",
+                       "score() takes one indicator id written as text, such as score(\"budget.execution\")"),
+        "score-unknown": ("这条规则不能读取指标 '{id}' 的得分（没有这个指标，或它不在本节点之下）",
+                          "no indicator '{id}' whose score this rule may read"),
+        "division": ("除以零", "division by zero"),
+        "round": ("round() 的小数位数须为 0 至 12", "round() takes 0 to 12 decimal places"),
+        "power": ("指数须为 -{most} 至 {most} 的整数", "exponents must be whole numbers from -{most} to {most}"),
+        "overflow": ("结果过大", "the result is too large"),
+        "undefined": ("对这些值无法进行该运算", "the operation is undefined for these values"),
+        "not-text": ("此处应为公式（文本），实际为 {value}", "expected a formula (text), got {value}"),
+        "long": ("公式超过 {count} 个字符", "formula is longer than {count} characters"),
+        "empty": ("公式为空", "formula is empty"),
+        "invalid": ("公式写法有误：{reason}", "formula is not valid: {reason}"),
+        "sign": ("公式中的 {sign} 要写成英文半角的 {ascii}（请切换到英文输入法）",
+                 "write {sign} in a formula as the ASCII {ascii} (switch the input method to English)"),
+        "unparsed": ("公式无法解析", "formula could not be parsed"),
+        "failed": ("公式无法计算：{reason}", "formula failed: {reason}"),
+        "number": ("数值", "number"),
+        "bool": ("是/否值", "bool"),
+        "date": ("日期", "date"),
+        "text": ("文本", "text"),
+    },
+)  # fmt: skip
+
+_SYNTAX = words(
+    "expressions.syntax",
+    {
+        "invalid syntax": ("写法无效", "invalid syntax"),
+        "'(' was never closed": ("左括号 ( 没有对应的右括号", "'(' was never closed"),
+        "unmatched ')'": ("右括号 ) 没有对应的左括号", "unmatched ')'"),
+        "unterminated string literal (detected at line 1)": ("文本缺少结尾的引号", "unterminated string literal (detected at line 1)"),
+        "expected 'else' after 'if' expression": ("“if” 后面缺少 “else …”", "expected 'else' after 'if' expression"),
+    },
+)  # fmt: skip
+"""Python's commonest reasons a formula does not parse, in Chinese."""
+
+SIGNS = {**FULL_WIDTH, "≥": ">=", "≤": "<=", "×": "*", "÷": "/", "＋": "+", "－": "-", "＊": "*", "／": "/",
+         "＜": "<", "＞": ">", "≠": "!="}  # fmt: skip
+"""Signs typed for the ASCII a formula needs: full-width punctuation, ≥ ≤ × ÷ ≠ and full-width operators."""
+
 _REFUSED = {
-    ast.Attribute: "attribute access (a.b) is not allowed",
-    ast.Subscript: "subscripts (a[b]) are not allowed",
-    ast.Lambda: "lambdas are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.NamedExpr: "assignment (:=) is not allowed",
-    ast.Starred: "star-arguments are not allowed",
-    ast.List: "lists are not allowed",
-    ast.Tuple: "tuples are not allowed",
-    ast.Dict: "dicts are not allowed",
-    ast.Set: "sets are not allowed",
-    ast.Await: "await is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.YieldFrom: "yield is not allowed",
+    ast.Attribute: WORDS["attribute"],
+    ast.Subscript: WORDS["subscript"],
+    ast.Lambda: WORDS["lambda"],
+    ast.ListComp: WORDS["comprehension"],
+    ast.SetComp: WORDS["comprehension"],
+    ast.DictComp: WORDS["comprehension"],
+    ast.GeneratorExp: WORDS["comprehension"],
+    ast.JoinedStr: WORDS["f-string"],
+    ast.NamedExpr: WORDS["assignment"],
+    ast.Starred: WORDS["starred"],
+    ast.List: WORDS["list"],
+    ast.Tuple: WORDS["tuple"],
+    ast.Dict: WORDS["dict"],
+    ast.Set: WORDS["set"],
+    ast.Await: WORDS["await"],
+    ast.Yield: WORDS["yield"],
+    ast.YieldFrom: WORDS["yield"],
 }
+
+
+def _kind(kind: Kind) -> Text:
+    """A kind of value in words."""
+    return WORDS[kind.value]
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -185,7 +279,7 @@ class _Checker:
         self.used: set[str] = set()
         self.too_deep = False
 
-    def problem(self, node: ast.AST | None, message: str, suggestion: str | None = None, *, code: str) -> None:
+    def problem(self, node: ast.AST | None, message: str | Text, suggestion: str | None = None, *, code: str) -> None:
         span = Span(self.text, 0, len(self.text))
         if isinstance(node, ast.expr):
             start, end = node.col_offset, node.end_col_offset or node.col_offset + 1
@@ -199,7 +293,7 @@ class _Checker:
             if not self.too_deep:  # one message, however many branches go too deep
                 self.problem(
                     node,
-                    f"formula is nested more than {self.limits.max_formula_depth} levels deep",
+                    WORDS["too-deep"].format(depth=self.limits.max_formula_depth),
                     code="formula-too-deep",
                 )
             self.too_deep = True
@@ -215,23 +309,23 @@ class _Checker:
         if isinstance(node, ast.BoolOp):
             kinds = [self.kind(value, depth + 1) for value in node.values]
             for value, kind in zip(node.values, kinds, strict=True):
-                self._expect(value, kind, Kind.BOOL, "'and'/'or'")
+                self._expect(value, kind, Kind.BOOL, WORDS["and-or"])
             return Kind.BOOL
         if isinstance(node, ast.Compare):
             return self._compare(node, depth)
         if isinstance(node, ast.IfExp):
-            self._expect(node.test, self.kind(node.test, depth + 1), Kind.BOOL, "the condition of 'if'")
+            self._expect(node.test, self.kind(node.test, depth + 1), Kind.BOOL, WORDS["if-condition"])
             body, orelse = self.kind(node.body, depth + 1), self.kind(node.orelse, depth + 1)
             if body and orelse and body is not orelse:
                 self.problem(
                     node,
-                    f"both branches of 'if … else' must give the same kind of value, not {body} and {orelse}",
+                    WORDS["branches"].format(body=_kind(body), orelse=_kind(orelse)),
                     code="formula-type",
                 )
             return body or orelse
         if isinstance(node, ast.Call):
             return self._call(node, depth)
-        reason = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed in a formula")
+        reason = _REFUSED.get(type(node)) or WORDS["not-allowed"].format(what=type(node).__name__)
         self.problem(node, reason, code="formula-refused")
         return None
 
@@ -242,30 +336,27 @@ class _Checker:
         if isinstance(value, int | float):
             source = ast.get_source_segment(self.text, node) or ""
             if not _DECIMAL_LITERAL.match(source):
-                self.problem(
-                    node, f"write numbers in decimal, such as 16 or 0.95 (not {source})", code="formula-refused"
-                )
+                self.problem(node, WORDS["decimal"].format(source=source), code="formula-refused")
                 return None
             number = Decimal(source.replace("_", ""))
             if number and not CONTEXT.Emin <= number.adjusted() <= CONTEXT.Emax:
-                size = "too large" if number.adjusted() > 0 else "too small"
-                self.problem(node, f"the number is {size} (beyond 10^±{CONTEXT.Emax})", code="formula-refused")
+                size = WORDS["too large" if number.adjusted() > 0 else "too small"]
+                said = WORDS["magnitude"].format(size=size, emax=CONTEXT.Emax)
+                self.problem(node, said, code="formula-refused")
                 return None
             if len(number.as_tuple().digits) > CONTEXT.prec:
-                self.problem(node, f"the number has more than {CONTEXT.prec} digits", code="formula-refused")
+                self.problem(node, WORDS["digits"].format(prec=CONTEXT.prec), code="formula-refused")
                 return None
             return Kind.NUMBER
         if isinstance(value, str):
             if len(value) > self.limits.max_formula_text:
                 self.problem(
                     node,
-                    f"text literals are limited to {self.limits.max_formula_text} characters",
+                    WORDS["text-literal"].format(count=self.limits.max_formula_text),
                     code="formula-refused",
                 )
             return Kind.TEXT
-        self.problem(
-            node, f"the literal {value!r} is not allowed; use numbers, True/False or text", code="formula-refused"
-        )
+        self.problem(node, WORDS["literal"].format(value=repr(value)), code="formula-refused")
         return None
 
     def _name(self, node: ast.Name) -> Kind | None:
@@ -273,25 +364,26 @@ class _Checker:
             return Kind.BOOL
         kind = self.names.get(node.id)
         if kind is None:
-            self.problem(node, f"unknown name '{node.id}'", suggest(node.id, self.names), code="unknown-name")
+            said = WORDS["unknown-name"].format(name=node.id)
+            self.problem(node, said, suggest(node.id, self.names), code="unknown-name")
             return None
         self.used.add(node.id)
         return kind
 
     def _binop(self, node: ast.BinOp, depth: int) -> Kind | None:
         if type(node.op) not in _ARITHMETIC:
-            self.problem(node, f"the operator {type(node.op).__name__} is not allowed", code="formula-refused")
+            self.problem(node, WORDS["operator"].format(name=type(node.op).__name__), code="formula-refused")
         symbol = _SYMBOLS.get(type(node.op), "?")
         for side in (node.left, node.right):
-            self._expect(side, self.kind(side, depth + 1), Kind.NUMBER, f"'{symbol}'")
+            self._expect(side, self.kind(side, depth + 1), Kind.NUMBER, Text(f"“{symbol}” ", f"'{symbol}'"))
         return Kind.NUMBER
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> Kind | None:
         if type(node.op) not in _UNARY:
-            self.problem(node, f"the operator {type(node.op).__name__} is not allowed", code="formula-refused")
+            self.problem(node, WORDS["operator"].format(name=type(node.op).__name__), code="formula-refused")
             return None
         wanted = Kind.BOOL if isinstance(node.op, ast.Not) else Kind.NUMBER
-        self._expect(node.operand, self.kind(node.operand, depth + 1), wanted, "this operator")
+        self._expect(node.operand, self.kind(node.operand, depth + 1), wanted, WORDS["this operator"])
         return wanted
 
     def _compare(self, node: ast.Compare, depth: int) -> Kind:
@@ -299,44 +391,49 @@ class _Checker:
         kinds = [self.kind(operand, depth + 1) for operand in operands]
         for op, left, right, lk, rk in zip(node.ops, operands, operands[1:], kinds, kinds[1:], strict=False):
             if type(op) not in _COMPARISONS:
-                self.problem(node, f"the comparison {type(op).__name__} is not allowed", code="formula-refused")
+                self.problem(node, WORDS["comparison"].format(name=type(op).__name__), code="formula-refused")
                 continue
             if lk and rk and lk is not rk:
-                self.problem(right, f"cannot compare {lk} with {rk}", code="formula-type")
+                self.problem(right, WORDS["compare"].format(left=_kind(lk), right=_kind(rk)), code="formula-type")
             elif lk in (Kind.TEXT, Kind.BOOL) and not isinstance(op, ast.Eq | ast.NotEq):
-                self.problem(left, f"{lk} values can only be compared with == or !=", code="formula-type")
+                self.problem(left, WORDS["equality"].format(kind=_kind(lk)), code="formula-type")
         return Kind.BOOL
 
     def _call(self, node: ast.Call, depth: int) -> Kind | None:
         if not isinstance(node.func, ast.Name):
-            self.problem(node.func, "only the built-in functions can be called (no methods)", code="formula-refused")
+            self.problem(node.func, WORDS["method"], code="formula-refused")
             return None
         name = node.func.id
         if name == SCORE and self.scores is not None:
             return self._score(node)
         function = FUNCTIONS.get(name)
         if function is None:
-            self.problem(node.func, f"unknown function '{name}'", suggest(name, FUNCTIONS), code="unknown-function")
+            said = WORDS["unknown-function"].format(name=name)
+            self.problem(node.func, said, suggest(name, FUNCTIONS), code="unknown-function")
             return None
         if node.keywords:
-            self.problem(node.keywords[0].value, f"{name}() takes no keyword arguments", code="formula-arity")
+            self.problem(node.keywords[0].value, WORDS["keywords"].format(name=name), code="formula-arity")
         if name == "date":
             return self._date(node)
         count = len(node.args)
         if function.variadic:
             wanted = [function.params[0]] * count
             ok = count >= 2
-            expected = "at least 2 arguments"
+            expected = WORDS["at least 2 arguments"]
         else:
             wanted = list(function.params[:count])
             high = len(function.params)
             low = high - function.optional
             ok = low <= count <= high
-            expected = f"{low} argument{'s' if low != 1 else ''}" if low == high else f"{low} to {high} arguments"
+            expected = (
+                WORDS["argument" if low == 1 else "arguments"].format(count=low)
+                if low == high
+                else WORDS["arguments-range"].format(low=low, high=high)
+            )
         if not ok:
-            self.problem(node, f"{name}() takes {expected}, got {count}", code="formula-arity")
+            self.problem(node, WORDS["arity"].format(name=name, expected=expected, count=count), code="formula-arity")
         for arg, kind in zip(node.args, wanted, strict=False):
-            self._expect(arg, self.kind(arg, depth + 1), kind, f"{name}()")
+            self._expect(arg, self.kind(arg, depth + 1), kind, Text(f"{name}() ", f"{name}()"))
         return function.returns
 
     def _score(self, node: ast.Call) -> Kind:
@@ -344,12 +441,12 @@ class _Checker:
         assert self.scores is not None
         arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            message = 'score() takes one indicator id written as text, such as score("budget.execution")'
+            message = WORDS["score-call"]
             self.problem(node, message, code="formula-arity")
             return Kind.NUMBER
         name = self.scores.get(arg.value)
         if name is None:
-            message = f"no indicator '{arg.value}' whose score this rule may read"
+            message = WORDS["score-unknown"].format(id=arg.value)
             self.problem(arg, message, suggest(arg.value, self.scores), code="unknown-name")
             return Kind.NUMBER
         self.used.add(name)
@@ -359,19 +456,18 @@ class _Checker:
         """date("2023-09-30"): a fixed date written in the ruleset, checked here once."""
         arg = node.args[0] if len(node.args) == 1 else None
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            self.problem(
-                node, 'date() takes one date written as text, such as date("2023-09-30")', code="formula-arity"
-            )
+            self.problem(node, WORDS["date-call"], code="formula-arity")
             return Kind.DATE
         try:
             datetime.date.fromisoformat(arg.value)
         except ValueError:
-            self.problem(arg, f"{arg.value!r} is not a date; write it as YYYY-MM-DD", code="formula-type")
+            self.problem(arg, WORDS["not-a-date"].format(value=repr(arg.value)), code="formula-type")
         return Kind.DATE
 
-    def _expect(self, node: ast.AST, got: Kind | None, wanted: Kind, where: str) -> None:
+    def _expect(self, node: ast.AST, got: Kind | None, wanted: Kind, where: Text) -> None:
         if got is not None and got is not wanted:
-            self.problem(node, f"{where} needs a {wanted} value, got a {got} value", code="formula-type")
+            said = WORDS["needs"].format(where=where, wanted=_kind(wanted), got=_kind(got))
+            self.problem(node, said, code="formula-type")
 
 
 def _char_offset(text: str, byte_offset: int) -> int:
@@ -450,14 +546,18 @@ class Expression:
         return f"Expression({self.text!r})"
 
 
-def describe(error: BaseException) -> str:
+def describe(error: BaseException) -> Text:
+    """What went wrong in a formula's arithmetic, in words."""
     if isinstance(error, ZeroDivisionError | decimal.DivisionByZero | decimal.DivisionUndefined):
-        return "division by zero"
+        return WORDS["division"]
     if isinstance(error, decimal.Overflow):
-        return "the result is too large"
+        return WORDS["overflow"]
     if isinstance(error, decimal.InvalidOperation):
-        return "the operation is undefined for these values"
-    return str(error) or type(error).__name__
+        return WORDS["undefined"]
+    if isinstance(error, Refusal):
+        return error.text
+    said = str(error) or type(error).__name__
+    return verbatim(said)
 
 
 def compile_expression(
@@ -477,15 +577,15 @@ def compile_expression(
     under (then part of :attr:`Expression.names`).
     """
     if not isinstance(text, str):
-        return None, [Problem(location, f"expected a formula (text), got {shown(text)}", code="formula-kind")]
+        return None, [Problem(location, WORDS["not-text"].format(value=shown(text)), code="formula-kind")]
     if len(text) > limits.max_formula_length:
-        message = f"formula is longer than {limits.max_formula_length} characters"
+        message = WORDS["long"].format(count=limits.max_formula_length)
         return None, [Problem(location, message, code="formula-too-long")]
     # Newlines and tabs become spaces so positions keep pointing at the same characters.
     flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     stripped = flat.strip()
     if not stripped:
-        return None, [Problem(location, "formula is empty", code="formula-syntax")]
+        return None, [Problem(location, WORDS["empty"], code="formula-syntax")]
     lead = len(flat) - len(flat.lstrip())
     flat = flat[lead:].rstrip()
     try:
@@ -495,9 +595,14 @@ def compile_expression(
         offset = (error.offset - 1) if error.offset else len(flat)
         span = Span(flat, min(offset, len(flat)), min(offset + 1, len(flat) + 1))
         where = Location(location.file, location.path, span=span)
-        return None, [Problem(where, f"formula is not valid: {error.msg}", code="formula-syntax")]
+        typed = flat[offset] if offset < len(flat) else ""
+        if typed in SIGNS:  # a full-width or mathematical sign typed for an ASCII one
+            said = WORDS["sign"].format(sign=typed, ascii=SIGNS[typed])
+            return None, [Problem(where, said, code="formula-syntax")]
+        reason = _SYNTAX.get(error.msg) or verbatim(error.msg)  # Python's own words when not translated
+        return None, [Problem(where, WORDS["invalid"].format(reason=reason), code="formula-syntax")]
     except (ValueError, RecursionError, MemoryError):
-        return None, [Problem(location, "formula could not be parsed", code="formula-syntax")]
+        return None, [Problem(location, WORDS["unparsed"], code="formula-syntax")]
     fixed = dict(constants or {})
     checker = _Checker(flat, location, {**names, **dict.fromkeys(fixed, Kind.NUMBER)}, limits, scores)
     kind = checker.kind(tree)
@@ -527,7 +632,7 @@ class _Source:
         location = Location(self.location.file, self.location.path, span=Span(self.text, start, end))
         zero = isinstance(error, ZeroDivisionError | decimal.DivisionUndefined)
         code = "division-by-zero" if zero else "formula-failed"
-        return ScoringError(Problem(location, f"formula failed: {describe(error)}", code=code))
+        return ScoringError(Problem(location, WORDS["failed"].format(reason=describe(error)), code=code))
 
 
 def _compile(node: ast.expr, owner: _Source) -> Evaluator:

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, overload
 
-from .errors import Location, OutputError, PerfscoreError, Problem
-from .messages import words
+from .errors import Location, OutputError, PerfscoreError, Problem, os_reason
+from .messages import Text, words
 
 __all__ = ["TEMPORARY_SUFFIX", "Output", "check_outputs", "replacing", "write_folder", "write_text"]
 
@@ -61,6 +61,13 @@ WORDS = words(
         "same-output": ("{name} {output} 与 {other} {path} 是同一个文件：每个输出须有自己的路径",
                         "{name} {output} and {other} {path} are the same file: each output needs a path of its own"),
         "link": ("（指向同一文件的链接）", " (a link to the same file)"),
+        "cannot-mkdir": ("{target}: 无法创建文件夹 {folder}（{reason}）", "{target}: cannot create the folder {folder} ({reason})"),
+        "cannot-write": ("{target}: 无法写入{what}（{reason}）", "{target}: cannot write {what} ({reason})"),
+        "refused": ("{count} 个输出被拒绝", "{count} output(s) refused"),
+        "the file": ("文件", "the file"),
+        "the summary": ("汇总", "the summary"),
+        "the report": ("报告", "the report"),
+        "the schema": ("模式文件", "the schema"),
         "spelling": ("（同一路径的另一种写法）", " (the same path written another way)"),
     },
 )  # fmt: skip
@@ -69,15 +76,21 @@ WORDS = words(
 # --- one file -------------------------------------------------------------------------------------
 
 
-def _reason(error: OSError) -> str:
-    return str(error.strerror or error)
+def _what(what: str) -> Text | str:
+    """What is being written, in words (a name of perfscore's own in both languages)."""
+    return WORDS.get(what) or what
+
+
+def _reason(error: OSError) -> Text:
+    return os_reason(error)
 
 
 def _make_parent(target: Path) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{target}: cannot create the folder {target.parent} ({_reason(error)})") from None
+        said = WORDS["cannot-mkdir"].format(target=target, folder=target.parent, reason=_reason(error))
+        raise OutputError(said) from None
 
 
 def _create(folder: Path, name: str) -> tuple[int, Path]:
@@ -129,7 +142,9 @@ def _replacing(target: Path, opened: Callable[[int], IO[Any]], what: str) -> Ite
     try:
         descriptor, temporary = _create(target.parent, target.name)
     except OSError as error:
-        raise OutputError(f"{target}: cannot write {what} ({_reason(error)})") from None
+        raise OutputError(
+            WORDS["cannot-write"].format(target=target, what=_what(what), reason=_reason(error))
+        ) from None
     try:
         try:
             stream = opened(descriptor)
@@ -146,7 +161,9 @@ def _replacing(target: Path, opened: Callable[[int], IO[Any]], what: str) -> Ite
     except BaseException as error:  # an error, Ctrl-C or a signal: the old file stays, the new one goes
         _remove(temporary)
         if isinstance(error, OSError) and not isinstance(error, PerfscoreError):
-            raise OutputError(f"{target}: cannot write {what} ({_reason(error)})") from None
+            raise OutputError(
+                WORDS["cannot-write"].format(target=target, what=_what(what), reason=_reason(error))
+            ) from None
         raise
     _sync_folder(target.parent)
 
@@ -223,7 +240,7 @@ def write_folder(
         target.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, suffix=TEMPORARY_SUFFIX, dir=target))
     except OSError as error:
-        raise OutputError(f"{target}: cannot create the folder ({_reason(error)})") from None
+        raise OutputError(WORDS["cannot-mkdir"].format(target=target, folder=target, reason=_reason(error))) from None
     current = target
     try:
         for name, text in files:
@@ -244,7 +261,9 @@ def write_folder(
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError) and not isinstance(error, PerfscoreError):
-            raise OutputError(f"{current}: cannot write {what} ({_reason(error)})") from None
+            raise OutputError(
+                WORDS["cannot-write"].format(target=current, what=_what(what), reason=_reason(error))
+            ) from None
         raise
     _sync_folder(target)
     return [target / name for name in names]
@@ -343,6 +362,6 @@ def check_outputs(outputs: Sequence[Output], inputs: Iterable[str | Path]) -> No
                 found.append(_problem(output, "same-output", "same-output", other=other.name, path=str(other.path)))
         problems += found
     if problems:
-        error = OutputError(f"{len(problems)} output(s) refused")
+        error = OutputError(WORDS["refused"].format(count=len(problems)))
         error.problems = tuple(problems)  # what str(error) shows
         raise error

@@ -52,6 +52,10 @@ WORDS = words(
             "该列是多个输入（{names}）共用的标签，请改用其中一个输入的名称",
             "the column is the label of several inputs ({names}): name it by one of them",
         ),
+        "pandas": (
+            "DataFrame 需要 pandas，但未安装；请用以下命令安装：pip install 'perfscore[pandas]'",
+            "DataFrames need pandas, which is not installed; install it with: pip install 'perfscore[pandas]'",
+        ),
         "two_columns": (
             "列 '{first}' 与列 '{second}' 都对应输入 {name}",
             "the columns '{first}' and '{second}' both give the input {name}",
@@ -80,9 +84,7 @@ def _pandas() -> Any:
     try:
         return importlib.import_module("pandas")
     except ImportError:
-        raise OutputError(
-            "DataFrames need pandas, which is not installed; install it with: pip install 'perfscore[pandas]'"
-        ) from None
+        raise OutputError(WORDS["pandas"]) from None
 
 
 # --- a DataFrame in -----------------------------------------------------------------------------

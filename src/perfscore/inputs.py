@@ -23,10 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .errors import DataError, Location, Problem, suggest
+from .errors import WORDS as ERRORS
+from .errors import DataError, Location, Problem, Refusal, suggest
 from .exact import CONTEXT
 from .limits import DEFAULT_LIMITS, Limits
+from .messages import Text, words
 from .model import InputSpec, Scale, Tier
+from .reading import WORDS as READING
 from .reading import Unreadable, is_missing, read_bool, read_date, read_number, read_text
 from .text import plain, shown
 
@@ -63,6 +66,30 @@ class InputCheck:
         return tuple(
             (side, bound) for side, bound in (("min", self.spec.min), ("max", self.spec.max)) if isinstance(bound, str)
         )
+
+
+WORDS = words(
+    "inputs",
+    {
+        "default": ("默认值不符合输入的要求：{error}", "default does not fit the input: {error}"),
+        "whole": ("应为整数，实际为 {value}", "expected a whole number, got {value}"),
+        "at-least": ("应不小于 {limit}，实际为 {value}", "expected at least {limit}, got {value}"),
+        "at-most": ("应不大于 {limit}，实际为 {value}", "expected at most {limit}, got {value}"),
+        "tier-or-table": ("应为档次名称或 {{tier = …, score = …}}，实际为 {value}",
+                          "expected a tier name or {{tier = …, score = …}}, got {value}"),
+        "tiers": ("应为以下档次之一：{tiers}，实际为 {value}{hint}", "expected one of the tiers {tiers}, got {value}{hint}"),
+        "no-default": ("档次 {tier} 没有默认得分：请写成 {{tier = …, score = …}}",
+                       "the tier {tier} has no default score: give {{tier = …, score = …}}"),
+        "outside": ("得分 {score} 不在档次 {tier} 的范围内（{worth} 分中的 [{low}, {high}{bracket}）",
+                    "score {score} lies outside the tier {tier} ([{low}, {high}{bracket} of {worth} points)"),
+        "values": ("此处应为输入值的表格，实际为 {kind}", "expected a table of input values, got {kind}"),
+        "missing": ("缺少必填的输入（{label}）", "missing required input ({label})"),
+        "labelled": ("{error}（{label}）", "{error} ({label})"),
+        "unknown": ("规则中没有这个输入", "unknown input"),
+        "cross-max": ("应不大于 {other}（{limit}），实际为 {value}（{label}）", "expected at most {other} ({limit}), got {value} ({label})"),
+        "cross-min": ("应不小于 {other}（{limit}），实际为 {value}（{label}）", "expected at least {other} ({limit}), got {value} ({label})"),
+    },
+)  # fmt: skip
 
 
 def input_check(
@@ -102,7 +129,7 @@ def input_check(
         try:
             default = convert(spec.default)
         except Unreadable as error:
-            raise ValueError(f"default does not fit the input: {error}") from None
+            raise Refusal(WORDS["default"].format(error=error.text)) from None
     return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high, largest)
 
 
@@ -112,16 +139,16 @@ def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: 
     whole = spec.type == "count"
     percent = spec.type == "percent"
     suffixes = ("%",) if percent else ()
-    hint = "a number such as 1234.5 or 1,234.5" + (" or 95%" if percent else "")
+    hint = READING["hint-percent" if percent else "hint"]
 
     def check(value: Any) -> Decimal:
         number = read_number(value, suffixes=suffixes, hint=hint, limits=limits)
         if whole and number != number.to_integral_value():
-            raise Unreadable(f"expected a whole number, got {shown(value if isinstance(value, str) else number)}")
+            raise Unreadable(WORDS["whole"].format(value=shown(value if isinstance(value, str) else number)))
         if low is not None and number < low:
-            raise Unreadable(f"expected at least {plain(low)}, got {shown(number)}")
+            raise Unreadable(WORDS["at-least"].format(limit=plain(low), value=shown(number)))
         if high is not None and number > high:
-            raise Unreadable(f"expected at most {plain(high)}, got {shown(number)}")
+            raise Unreadable(WORDS["at-most"].format(limit=plain(high), value=shown(number)))
         return number
 
     return check
@@ -140,28 +167,32 @@ def _rating(scale: Scale, points: tuple[Decimal, ...], limits: Limits) -> Callab
         text, score = value, None
         if type(value) is dict or isinstance(value, Mapping):
             if "tier" not in value or len(value) > (2 if "score" in value else 1):
-                raise Unreadable(f"expected a tier name or {{tier = …, score = …}}, got {shown(value)}")
+                raise Unreadable(WORDS["tier-or-table"].format(value=shown(value)))
             text, score = value["tier"], value.get("score")
         if not isinstance(text, str):
-            raise Unreadable(f"expected one of the tiers {', '.join(names)}, got {shown(text)}")
+            raise Unreadable(WORDS["tiers"].format(tiers=", ".join(names), value=shown(text), hint=""))
         tier = by_text.get(text) or by_text.get(text.strip().casefold())
         if tier is None:
             hint = suggest(text, names)
-            raise Unreadable(
-                f"expected one of the tiers {', '.join(names)}, got {shown(text)}"
-                + (f" (did you mean '{hint}'?)" if hint else "")
-            )
+            mean = ERRORS["did-you-mean"].format(name=hint) if hint else ""
+            raise Unreadable(WORDS["tiers"].format(tiers=", ".join(names), value=shown(text), hint=mean))
         if score is None:
             if tier.default is None:
-                raise Unreadable(f"the tier {tier.name} has no default score: give {{tier = …, score = …}}")
+                raise Unreadable(WORDS["no-default"].format(tier=tier.name))
             return _rated(tier, None)
         given = read_number(score, limits=limits)
         for low, high, worth in bounds[id(tier)]:
             if given < low or given > high or (given == high and not tier.max_inclusive):
                 bracket = "]" if tier.max_inclusive else ")"
                 raise Unreadable(
-                    f"score {given} lies outside the tier {tier.name} "
-                    f"([{plain(low)}, {plain(high)}{bracket} of {plain(worth)} points)"
+                    WORDS["outside"].format(
+                        score=given,
+                        tier=tier.name,
+                        low=plain(low),
+                        high=plain(high),
+                        bracket=bracket,
+                        worth=plain(worth),
+                    )
                 )
         return _rated(tier, given)
 
@@ -177,7 +208,7 @@ def validate(
 ) -> tuple[dict[str, Any], frozenset[str]]:
     """Converted values and the names left missing (allowed to be); DataError lists every problem."""
     if not isinstance(values, Mapping):
-        message = f"expected a table of input values, got {type(values).__name__}"
+        message = WORDS["values"].format(kind=type(values).__name__)
         raise DataError([Problem(Location(source), message, code="not-a-unit")], source)
     env: dict[str, Any] = {}
     missing: set[str] = set()
@@ -191,7 +222,7 @@ def validate(
             elif check.required:
                 label = check.spec.label
                 problems.append(
-                    Problem(Location(source, (check.name,)), f"missing required input ({label})", code="missing-input")
+                    Problem(Location(source, (check.name,)), WORDS["missing"].format(label=label), code="missing-input")
                 )
             else:
                 missing.add(check.name)
@@ -201,7 +232,11 @@ def validate(
             env[check.name] = check.convert(value)
         except Unreadable as error:
             problems.append(
-                Problem(Location(source, (check.name,)), f"{error} ({check.spec.label})", code="invalid-input")
+                Problem(
+                    Location(source, (check.name,)),
+                    WORDS["labelled"].format(error=error.text, label=check.spec.label),
+                    code="invalid-input",
+                )
             )
     for check in checks:
         for side, other in check.bounded_by:
@@ -214,7 +249,10 @@ def validate(
             if name not in known:
                 problems.append(
                     Problem(
-                        Location(source, (str(name),)), "unknown input", suggest(str(name), known), code="unknown-input"
+                        Location(source, (str(name),)),
+                        WORDS["unknown"],
+                        suggest(str(name), known),
+                        code="unknown-input",
                     )
                 )
     if problems:
@@ -222,12 +260,12 @@ def validate(
     return env, frozenset(missing)
 
 
-def _cross_bound(check: InputCheck, side: str, other: str, env: Mapping[str, Any]) -> str | None:
+def _cross_bound(check: InputCheck, side: str, other: str, env: Mapping[str, Any]) -> Text | None:
     """The message when a value breaks a bound set by another input (executed above budget)."""
     value, limit = env.get(check.name), env.get(other)
     if value is None or limit is None:
         return None  # missing or already reported
     if (side == "max" and value > limit) or (side == "min" and value < limit):
-        least = "at most" if side == "max" else "at least"
-        return f"expected {least} {other} ({plain(limit)}), got {plain(value)} ({check.spec.label})"
+        said = WORDS["cross-max" if side == "max" else "cross-min"]
+        return said.format(other=other, limit=plain(limit), value=plain(value), label=check.spec.label)
     return None

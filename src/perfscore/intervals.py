@@ -23,7 +23,41 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from .messages import Text, verbatim, words
 from .text import plain
+
+REASONS = words(
+    "intervals.reasons",
+    {
+        "more than once": ("{name} 被用了不止一次", "{name} more than once"),
+        "bound each other": ("{low} 与 {high} 互为上下限", "{low} and {high}, which bound each other"),
+        "a division by 0": ("除以 0", "a division by 0"),
+        "'//'": ("“//”", "'//'"),
+        "'%'": ("“%”", "'%'"),
+        "'**'": ("“**”", "'**'"),
+        "'if … else'": ("“if … else”", "'if … else'"),
+        "round() with places that vary": ("小数位数不固定的 round()", "round() with places that vary"),
+        "whole-number arithmetic": ("整数运算", "whole-number arithmetic"),
+        "round() to decimal places": ("按小数位取整的 round()", "round() to decimal places"),
+        "comma": ("、", ", "),
+    },
+)  # fmt: skip
+"""Why a range is not known exactly, in words (``Analysis.reasons`` gives the English; :func:`in_words` both)."""
+
+
+def in_words(reasons: Sequence[str]) -> Text:
+    """``Analysis.reasons`` (and ``sparse``) joined, in both languages."""
+    said: list[Text] = []
+    for reason in reasons:
+        if reason.endswith(" more than once"):
+            said.append(REASONS["more than once"].format(name=reason.removesuffix(" more than once")))
+        elif reason.endswith(", which bound each other"):
+            low, high = reason.removesuffix(", which bound each other").split(" and ", 1)
+            said.append(REASONS["bound each other"].format(low=low, high=high))
+        else:
+            said.append(REASONS.get(reason) or verbatim(reason))
+    return Text(*(REASONS["comma"](lang).join(text(lang) for text in said) for lang in ("zh", "en")))
+
 
 _INF = Decimal("Infinity")
 _ZERO = Decimal(0)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import KeyPath, Location, Problem
+from .messages import Text, words
 
 
 @dataclass(frozen=True)
@@ -67,19 +68,37 @@ DEFAULT_LIMITS = Limits()
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 
-def look_alike(key: str) -> str | None:
+WORDS = words(
+    "limits",
+    {
+        "invisible": ("含有看不见的字符或控制字符", "it contains an invisible or control character"),
+        "full-width": ("含有全角或兼容字符（读作 {reads}）", "it contains full-width or compatibility characters (reads as {reads})"),
+        "mixed": ("混用了外形相似的 {scripts} 字母", "it mixes {scripts} letters that look alike"),
+        "nested": ("表格和数组的嵌套超过 {depth} 层", "tables and arrays are nested more than {depth} levels deep"),
+        "refused": ("键 {key} 不被接受：{reason}", "the key {key} is refused: {reason}"),
+        "long": ("文本有 {count} 个字符，超过 {limit} 个字符的上限", "text of {count} characters is over the {limit}-character limit"),
+        "number": ("规则中的数字至多 {digits} 位，数量级须小于 10^{magnitude}",
+                   "numbers in a ruleset are limited to {digits} digits and magnitudes below 10^{magnitude}"),
+        "one-line": ("报告中显示的文本只能是一行可见字符（不能有换行或控制字符）",
+                     "text shown in reports must be one line of visible characters (no line breaks or controls)"),
+        "indicators": ("指标表有 {count} 个，超过 {limit} 个的上限", "{count} indicator tables is over the limit of {limit}"),
+    },
+)  # fmt: skip
+
+
+def look_alike(key: str) -> Text | None:
     """Why a key could pass for another one (full-width letters, invisible characters, mixed
     Latin/Cyrillic/Greek letters), or None when it reads as what it is."""
     if key.isascii() and key.isprintable():
         return None  # the common case: plain ASCII cannot look like anything else
     if any(unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn", "Zl", "Zp") for char in key):
-        return "it contains an invisible or control character"
+        return WORDS["invisible"]
     if unicodedata.normalize("NFKC", key) != key:
-        return f"it contains full-width or compatibility characters (reads as {unicodedata.normalize('NFKC', key)!r})"
+        return WORDS["full-width"].format(reads=repr(unicodedata.normalize("NFKC", key)))
     scripts = {name.split()[0] for char in key if char.isalpha() for name in [unicodedata.name(char, "")]}
     mixed = scripts & set(_SCRIPTS)
     if len(mixed) > 1:
-        return f"it mixes {' and '.join(sorted(mixed)).lower()} letters that look alike"
+        return WORDS["mixed"].format(scripts=" and ".join(sorted(mixed)).lower())
     return None
 
 
@@ -91,7 +110,7 @@ def check_document(document: Mapping[str, Any], source: str | None, limits: Limi
     for path, value, depth in _walk(document):
         if depth > limits.max_depth:
             if not too_deep:
-                message = f"tables and arrays are nested more than {limits.max_depth} levels deep"
+                message = WORDS["nested"].format(depth=limits.max_depth)
                 problems.append(Problem(Location(source, path), message, code="too-deep"))
             too_deep = True
             continue
@@ -99,24 +118,25 @@ def check_document(document: Mapping[str, Any], source: str | None, limits: Limi
             reason = look_alike(path[-1])
             if reason:
                 problems.append(
-                    Problem(Location(source, path), f"the key {path[-1]!r} is refused: {reason}", code="look-alike-key")
+                    Problem(
+                        Location(source, path),
+                        WORDS["refused"].format(key=repr(path[-1]), reason=reason),
+                        code="look-alike-key",
+                    )
                 )
         if isinstance(value, str) and len(value) > limits.max_string:
-            message = f"text of {len(value)} characters is over the {limits.max_string}-character limit"
+            message = WORDS["long"].format(count=len(value), limit=limits.max_string)
             problems.append(Problem(Location(source, path), message, code="string-too-long"))
         if _oversized_number(value, limits):
-            message = (
-                f"numbers in a ruleset are limited to {limits.max_digits} digits "
-                f"and magnitudes below 10^{limits.max_magnitude}"
-            )
+            message = WORDS["number"].format(digits=limits.max_digits, magnitude=limits.max_magnitude)
             problems.append(Problem(Location(source, path), message, code="number-too-large"))
         if isinstance(value, str) and _shown_as_lines(path) and _line_breaking(value):
-            message = "text shown in reports must be one line of visible characters (no line breaks or controls)"
+            message = WORDS["one-line"]
             problems.append(Problem(Location(source, path), message, code="control-character"))
         if isinstance(value, Mapping) and len(path) > 1 and path[0] == "indicators" and "name" in value:
             indicators += 1  # an indicator table has a name; bands and over_target tables do not count
     if indicators > limits.max_indicators:
-        message = f"{indicators} indicator tables is over the limit of {limits.max_indicators}"
+        message = WORDS["indicators"].format(count=indicators, limit=limits.max_indicators)
         problems.append(Problem(Location(source, ("indicators",)), message, code="too-many-indicators"))
     return problems
 

@@ -18,15 +18,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import KeyPath, Location, Problem, RulesetError, UnreadableFileError, suggest
+from .errors import WORDS as ERRORS
+from .errors import KeyPath, Location, Problem, Refusal, RulesetError, UnreadableFileError, os_reason, suggest
 from .exact import pinned
 from .expressions import FUNCTIONS, SCORE, Expression, Kind, compile_expression
 from .grouprules import RULE_KINDS, TOTAL, GroupRule
 from .inputs import InputCheck, input_check
 from .limits import DEFAULT_LIMITS, Limits, check_document
-from .messages import Text
+from .messages import Text, words
 from .methods import METHODS, Method
 from .model import (
+    CHECKS,
     DEFAULT_SCALE,
     NAME_PATTERN,
     RULES_KEY,
@@ -41,8 +43,8 @@ from .model import (
 from .positions import Positions
 from .ruleset import Derived, Indicator, Ruleset
 from .shipped import find_shipped, looks_like_id, unknown
-from .text import shown
-from .toml import parse_toml, plain_document, write_plain
+from .text import plain, shown
+from .toml import decode, parse_toml, plain_document, write_plain
 from .wording import COMMON_FIELDS, not_fields, template_fields
 
 _NAME = re.compile(NAME_PATTERN)
@@ -51,6 +53,94 @@ _KINDS = {"number": Kind.NUMBER, "percent": Kind.NUMBER, "count": Kind.NUMBER, "
           "text": Kind.TEXT, "date": Kind.DATE}  # fmt: skip
 
 M = TypeVar("M", bound=BaseModel)
+
+WORDS = words(
+    "loader",
+    {
+        "file-too-large": ("{path}: 规则文件有 {size} 字节，超过 {limit} 字节的上限",
+                           "{path}: the ruleset file is {size} bytes, over the {limit}-byte limit"),
+        "unknown-id": ("{path}: 无法读取规则：{message}{hint}", "{path}: cannot read the ruleset: {message}{hint}"),
+        "unreadable": ("{path}: 无法读取规则（{reason}）", "{path}: cannot read the ruleset ({reason})"),
+        "too-large": ("规则有 {size} 字节{how}，超过 {limit} 字节的上限",
+                      "the ruleset is {size} bytes{how}, over the {limit}-byte limit"),
+        "as-toml": ("（写成 TOML 后）", " (written as TOML)"),
+        "expected-table": ("此处应为表格，实际为 {value}", "expected a table, got {value}"),
+        "unknown-key": ("未知的键", "unknown key"),
+        "missing-key": ("缺少必填的键", "missing required key"),
+        "too-short": ("至少应有 {count} 项，实际一项也没有", "expected at least {count} item(s), got none"),
+        "invalid": ("{reason}{got}", "{reason}{got}"),
+        "got": ("，实际为 {value}", ", got {value}"),
+        "unknown-top": ("未知的顶层表", "unknown top-level table"),
+        "indicators": ("此处应为指标表 [indicators]", "expected a table of indicators"),
+        "stray": ("[indicators] 下只能放指标表；总分写在 ruleset.total", "[indicators] holds only indicator tables; the total is ruleset.total"),
+        "unknown-scale": ("未知的评定档次表 '{name}'", "unknown scale '{name}'"),
+        "no-level1": ("没有一级指标 '{name}'", "no first-level indicator '{name}'"),
+        "no-tier": ("档次表中没有档次 '{name}'", "no tier '{name}' in the scale"),
+        "scales": ("此处应为命名档次表的表格", "expected a table of named scales"),
+        "inputs": ("此处应为输入的表格", "expected a table of inputs"),
+        "derived": ("此处应为计算值的表格", "expected a table of derived values"),
+        "bad-name": ("输入和计算值的名称只能用字母 a–z、数字和 _（不能以数字开头）",
+                     "names of inputs and derived values use letters a–z, digits and _ (not starting with a digit)"),
+        "reserved": ("'{name}' 是保留字（{what}）", "'{name}' is reserved ({what})"),
+        "rule-table": ("此处应为一条规则（表格），实际为 {value}", "expected a table (a rule), got {value}"),
+        "rule-kind-missing": ("缺少必填的键：规则的类型 kind，可用的有 {kinds}", "missing required key: a rule's kind, one of {kinds}"),
+        "rule-kind-unknown": ("未知的规则类型 {name}；可用的有 {kinds}", "unknown rule kind {name}; expected one of {kinds}"),
+        "reserved-word": ("函数名、关键字或 'points'", "a function, keyword or 'points'"),
+        "reserved-score": ("规则读取得分时所用的名称", "the names rules read scores under"),
+        "duplicate": ("'{name}' 已声明为输入", "'{name}' is already declared as an input"),
+        "cycle": ("计算值相互引用成环：{cycle}", "derived values form a cycle: {cycle}"),
+        "formula-kind": ("此处应为{want}公式，但这个公式的结果是{kind}", "expected a {want} formula, but this one gives a {kind} value"),
+        "points-sum": ("下级指标分值之和为 {total}（{parts}），不等于{what} {points}；相差 {difference}",
+                       "the points of its indicators add up to {total} ({parts}), not {what} {points}; difference {difference}"),
+        "the declared total (ruleset.total)": ("规则声明的总分（ruleset.total）", "the declared total (ruleset.total)"),
+        "its own points": ("本指标的分值", "its own points"),
+        "bound-name": ("'{bound}' 不是另一个数值输入，不能作为 {name} 的上下限",
+                       "'{bound}' is not another number input, so it cannot bound {name}"),
+        "empty": ("指标要么写 'method'（末级指标），要么包含下级指标（表格）",
+                  "an indicator needs either a 'method' (a leaf) or sub-indicators (tables)"),
+        "not-a-field": ("{{{odd}}} 不是字段：只能写 {{name}} 形式的字段，花括号本身写作 {{{{ }}}}",
+                        "{{{odd}}} is not a field: write {{name}}-style fields only, and {{{{ }}}} for braces"),
+        "unknown-field": ("模板中有未知的字段 {{{field}}}", "unknown field {{{field}}} in the template"),
+        "unknown-method": ("未知的计分方法 {name}；可用的有 {known}", "unknown method {name}; expected one of {known}"),
+        "a table": ("一个表格", "a table"),
+        "number": ("数值", "number"),
+        "bool": ("是/否", "bool"),
+        "text": ("文本", "text"),
+        "date": ("日期", "date"),
+    },
+)  # fmt: skip
+
+PYDANTIC = words(
+    "loader.pydantic",
+    {
+        "greater_than": ("应大于 {gt}", "expected greater than {gt}"),
+        "greater_than_equal": ("应大于或等于 {ge}", "expected greater than or equal to {ge}"),
+        "less_than": ("应小于 {lt}", "expected less than {lt}"),
+        "less_than_equal": ("应小于或等于 {le}", "expected less than or equal to {le}"),
+        "literal_error": ("应为以下之一：{expected}", "expected {expected}"),
+        "string_type": ("应为文本（加英文双引号）", "expected a valid string"),
+        "bool_type": ("应为 true 或 false", "expected a valid boolean"),
+        "bool_parsing": ("应为 true 或 false", "expected a valid boolean"),
+        "int_type": ("应为整数", "expected a valid integer"),
+        "int_parsing": ("应为整数", "expected a valid integer"),
+        "int_from_float": ("应为整数，不能有小数部分", "expected a valid integer, got a number with a fractional part"),
+        "decimal_type": ("应为数字", "expected a valid decimal"),
+        "decimal_parsing": ("应为数字", "expected a valid decimal"),
+        "finite_number": ("应为有限的数字", "expected a finite number"),
+        "list_type": ("应为数组 [ … ]", "expected a valid list"),
+        "dict_type": ("应为表格", "expected a valid dictionary"),
+        "model_type": ("应为表格", "expected a table"),
+        "date_type": ("应为日期（如 2024-12-31）", "expected a valid date"),
+        "date_from_datetime_parsing": ("应为日期（如 2024-12-31）", "expected a valid date"),
+        "string_too_short": ("文本至少应有 {min_length} 个字符", "expected at least {min_length} character(s)"),
+        "string_too_long": ("文本至多 {max_length} 个字符", "expected at most {max_length} character(s)"),
+        "too_long": ("至多 {max_length} 项", "expected at most {max_length} item(s)"),
+        "string_pattern_mismatch": ("应符合格式 {pattern}", "expected text matching {pattern}"),
+        "decimal_max_places": ("小数位至多 {decimal_places} 位", "expected no more than {decimal_places} decimal places"),
+        "union_tag_invalid": ("类型应为以下之一：{expected_tags}", "expected one of {expected_tags}"),
+    },
+)  # fmt: skip
+"""Pydantic's reasons, by their type, in both languages; another type is shown as pydantic words it."""
 
 
 def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[str, Method] | None = None) -> Ruleset:
@@ -63,8 +153,7 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            message = f"{path}: the ruleset file is {size} bytes, over the {limits.max_bytes}-byte limit"
-            raise UnreadableFileError(message)
+            raise UnreadableFileError(WORDS["file-too-large"].format(path=path, size=size, limit=limits.max_bytes))
         raw = path.read_bytes()
     except UnreadableFileError:
         raise
@@ -73,18 +162,28 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, methods: Mapping[
         if entry is not None:
             return load(entry.file, limits=limits, methods=methods)
         if looks_like_id(str(path)):
-            message, closest = unknown(str(path))
-            hint = f" (did you mean '{closest}'?)" if closest else ""
-            raise UnreadableFileError(f"{path}: cannot read the ruleset: {message}{hint}") from None
-        raise UnreadableFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
+            _, closest = unknown(str(path))
+            message = Text(*(unknown(str(path), lang)[0] for lang in ("zh", "en")))
+            hint = ERRORS["did-you-mean"].format(name=closest) if closest else ""
+            raise UnreadableFileError(WORDS["unknown-id"].format(path=path, message=message, hint=hint)) from None
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     except OSError as error:
-        raise UnreadableFileError(f"{path}: cannot read the ruleset ({error.strerror or error})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        problem = Problem(Location(str(path)), f"the file is not UTF-8 text (byte {error.start})", code="encoding")
-        raise RulesetError([problem], str(path)) from None
-    return loads(text, source=str(path), limits=limits, methods=methods)
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
+    return load_bytes(raw, str(path), limits=limits, methods=methods)
+
+
+def load_bytes(
+    raw: bytes,
+    source: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    methods: Mapping[str, Method] | None = None,
+) -> Ruleset:
+    """Compile the ruleset a file's bytes hold (standard input, an upload): UTF-8 text, as :func:`load`
+    reads a file; a file saved as GBK/GB18030 or UTF-16 is refused with how to save it as UTF-8."""
+    if len(raw) > limits.max_bytes:
+        raise RulesetError([Problem(Location(source), _too_large(len(raw), limits, ""), code="file-too-large")], source)
+    return loads(decode(raw, source, RulesetError), source=source, limits=limits, methods=methods)
 
 
 @pinned
@@ -135,7 +234,7 @@ def loads_dict(
     if problems:
         raise RulesetError(problems, source)
     text = write_plain(plain)
-    _check_size(text, source, limits, " (written as TOML)")
+    _check_size(text, source, limits, "as-toml")
     problems = check_document(plain, source, limits)
     if problems:
         raise RulesetError(problems, source)
@@ -145,12 +244,15 @@ def loads_dict(
 def _check_size(text: str, source: str | None, limits: Limits, how: str) -> None:
     size = len(text.encode("utf-8", errors="replace"))
     if size > limits.max_bytes:
-        message = f"the ruleset is {size} bytes{how}, over the {limits.max_bytes}-byte limit"
-        raise RulesetError([Problem(Location(source), message, code="file-too-large")], source)
+        raise RulesetError([Problem(Location(source), _too_large(size, limits, how), code="file-too-large")], source)
 
 
-def _show(value: Any) -> str:
-    return "a table" if isinstance(value, Mapping) else shown(value)
+def _too_large(size: int, limits: Limits, how: str) -> Text:
+    return WORDS["too-large"].format(size=size, how=WORDS[how] if how else "", limit=limits.max_bytes)
+
+
+def _show(value: Any) -> Text | str:
+    return WORDS["a table"] if isinstance(value, Mapping) else shown(value)
 
 
 class _Loader:
@@ -166,13 +268,13 @@ class _Loader:
     def at(self, path: KeyPath) -> Location:
         return Location(self.source, path)
 
-    def problem(self, path: KeyPath, message: str, suggestion: str | None = None, *, code: str) -> None:
+    def problem(self, path: KeyPath, message: str | Text, suggestion: str | None = None, *, code: str) -> None:
         self.problems.append(Problem(self.at(path), message, suggestion, code=code))
 
     def model(self, cls: type[M], raw: Any, path: KeyPath) -> M | None:
         """Validate ``raw`` with ``cls``; each pydantic error becomes a located problem."""
         if not isinstance(raw, Mapping):
-            self.problem(path, f"expected a table, got {_show(raw)}", code="not-a-table")
+            self.problem(path, WORDS["expected-table"].format(value=_show(raw)), code="not-a-table")
             return None
         try:
             return cls.model_validate(raw)
@@ -181,19 +283,14 @@ class _Loader:
                 where = (*path, *detail["loc"])
                 kind, last = detail["type"], str(detail["loc"][-1]) if detail["loc"] else ""
                 if kind == "extra_forbidden":
-                    self.problem(where, "unknown key", suggest(last, cls.model_fields), code="unknown-key")
+                    self.problem(where, WORDS["unknown-key"], suggest(last, cls.model_fields), code="unknown-key")
                 elif kind == "missing":
-                    self.problem(where, "missing required key", code="missing-key")
+                    self.problem(where, WORDS["missing-key"], code="missing-key")
                 elif kind == "too_short":
-                    self.problem(
-                        where,
-                        f"expected at least {detail['ctx']['min_length']} item(s), got none",
-                        code="invalid-value",
-                    )
+                    count = detail["ctx"]["min_length"]
+                    self.problem(where, WORDS["too-short"].format(count=count), code="invalid-value")
                 else:
-                    message = detail["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
-                    shown = "" if kind.startswith("value_error") else f", got {_show(detail['input'])}"
-                    self.problem(where, message + shown, code="invalid-value")
+                    self.problem(where, _pydantic(detail), code="invalid-value")
             return None
 
     # --- the document, part by part ---------------------------------------------------------
@@ -202,7 +299,7 @@ class _Loader:
         """The compiled ruleset; ``kept`` is the document it keeps when it was not read from ``text``."""
         for key in document:
             if key not in TOP_LEVEL_KEYS:
-                self.problem((key,), "unknown top-level table", suggest(key, TOP_LEVEL_KEYS), code="unknown-key")
+                self.problem((key,), WORDS["unknown-top"], suggest(key, TOP_LEVEL_KEYS), code="unknown-key")
         meta = self.model(Metadata, document.get("ruleset"), ("ruleset",))
         scales = self.scales(document.get("scales", {}))
         inputs = self.inputs(document.get("inputs", {}))
@@ -214,7 +311,7 @@ class _Loader:
         leaves: list[Indicator] = []
         group_rules: dict[str, tuple[GroupRule, ...]] = {}
         if not isinstance(indicators, Mapping) or not indicators:
-            self.problem(("indicators",), "expected a table of indicators", code="not-a-table")
+            self.problem(("indicators",), WORDS["indicators"], code="not-a-table")
         else:
             places = meta.rounding.places if meta is not None else 2
             walker = _TreeWalker(self, kinds, needs, inputs, leaves, places)
@@ -224,7 +321,7 @@ class _Loader:
                 elif not isinstance(value, Mapping):
                     self.problem(
                         ("indicators", key),
-                        "[indicators] holds only indicator tables; the total is ruleset.total",
+                        WORDS["stray"],
                         code="stray-key",
                     )
             roots = walker.children(indicators, ("indicators",))
@@ -262,7 +359,7 @@ class _Loader:
         if scale is None:
             self.problem(
                 ("tables", "scale"),
-                f"unknown scale '{policy.scale}'",
+                WORDS["unknown-scale"].format(name=policy.scale),
                 suggest(policy.scale, scales),
                 code="unknown-scale",
             )
@@ -270,7 +367,7 @@ class _Loader:
         if policy.budget is not None and policy.budget not in keys:
             self.problem(
                 ("tables", "budget"),
-                f"no first-level indicator '{policy.budget}'",
+                WORDS["no-level1"].format(name=policy.budget),
                 suggest(policy.budget, keys),
                 code="unknown-indicator",
             )
@@ -278,7 +375,7 @@ class _Loader:
             if key not in keys:
                 self.problem(
                     ("tables", "level1", text),
-                    f"no first-level indicator '{key}'",
+                    WORDS["no-level1"].format(name=key),
                     suggest(key, keys),
                     code="unknown-indicator",
                 )
@@ -287,7 +384,7 @@ class _Loader:
             if scale and tier not in tiers:
                 self.problem(
                     ("tables", "vocabulary", text),
-                    f"no tier '{tier}' in the scale",
+                    WORDS["no-tier"].format(name=tier),
                     suggest(tier, tiers),
                     code="unknown-tier",
                 )
@@ -295,7 +392,7 @@ class _Loader:
     def scales(self, raw: Any) -> dict[str, Scale]:
         scales = {"default": DEFAULT_SCALE}
         if not isinstance(raw, Mapping):
-            self.problem(("scales",), "expected a table of named scales", code="not-a-table")
+            self.problem(("scales",), WORDS["scales"], code="not-a-table")
             return scales
         for name, table in raw.items():
             scale = self.model(Scale, table, ("scales", name))
@@ -305,7 +402,7 @@ class _Loader:
 
     def inputs(self, raw: Any) -> dict[str, InputSpec]:
         if not isinstance(raw, Mapping):
-            self.problem(("inputs",), "expected a table of inputs", code="not-a-table")
+            self.problem(("inputs",), WORDS["inputs"], code="not-a-table")
             return {}
         inputs = {}
         for name, table in raw.items():
@@ -319,17 +416,13 @@ class _Loader:
         if not _NAME.match(name):
             self.problem(
                 path,
-                "names of inputs and derived values use letters a–z, digits and _ (not starting with a digit)",
+                WORDS["bad-name"],
                 code="bad-name",
             )
             return False
         if name in _RESERVED or name.startswith(SCORE_PREFIX):
-            what = (
-                "the names rules read scores under"
-                if name.startswith(SCORE_PREFIX)
-                else "a function, keyword or 'points'"
-            )
-            self.problem(path, f"'{name}' is reserved ({what})", code="reserved-name")
+            what = WORDS["reserved-score" if name.startswith(SCORE_PREFIX) else "reserved-word"]
+            self.problem(path, WORDS["reserved"].format(name=name, what=what), code="reserved-name")
             return False
         return True
 
@@ -380,16 +473,16 @@ class _Loader:
         scores: Mapping[str, str],
     ) -> GroupRule | None:
         if not isinstance(table, Mapping):
-            self.problem(path, f"expected a table (a rule), got {_show(table)}", code="not-a-table")
+            self.problem(path, WORDS["rule-table"].format(value=_show(table)), code="not-a-table")
             return None
         name = table.get("kind")
         kind = RULE_KINDS.get(name) if isinstance(name, str) else None
         if name is None:
-            message = "missing required key: a rule's kind, one of " + ", ".join(RULE_KINDS)
+            message = WORDS["rule-kind-missing"].format(kinds=", ".join(RULE_KINDS))
             self.problem((*path, "kind"), message, code="missing-key")
             return None
         if kind is None:
-            message = f"unknown rule kind {_show(name)}; expected one of " + ", ".join(RULE_KINDS)
+            message = WORDS["rule-kind-unknown"].format(name=_show(name), kinds=", ".join(RULE_KINDS))
             self.problem((*path, "kind"), message, suggest(str(name), RULE_KINDS), code="unknown-rule-kind")
             return None
         spec = self.model(kind.params, table, path)
@@ -409,7 +502,7 @@ class _Loader:
     def derived(self, raw: Any, kinds: dict[str, Kind], inputs: Mapping[str, InputSpec]) -> list[Derived]:
         """Compile derived values in dependency order; cycles are reported, not followed."""
         if not isinstance(raw, Mapping):
-            self.problem(("derived",), "expected a table of derived values", code="not-a-table")
+            self.problem(("derived",), WORDS["derived"], code="not-a-table")
             return []
         specs: dict[str, DerivedSpec] = {}
         for name, table in raw.items():
@@ -417,7 +510,7 @@ class _Loader:
             if not self.valid_name(name, path):
                 continue
             if name in inputs:
-                self.problem(path, f"'{name}' is already declared as an input", code="duplicate-name")
+                self.problem(path, WORDS["duplicate"].format(name=name), code="duplicate-name")
                 continue
             spec = self.model(DerivedSpec, {"formula": table} if isinstance(table, str) else table, path)
             if spec is not None:
@@ -448,7 +541,7 @@ class _Loader:
                 return
             if state.get(name) == "open":
                 cycle = [*trail[trail.index(name) :], name]
-                self.problem(("derived", name), f"derived values form a cycle: {' → '.join(cycle)}", code="cycle")
+                self.problem(("derived", name), WORDS["cycle"].format(cycle=" → ".join(cycle)), code="cycle")
                 self.broken.update(cycle)
                 return
             state[name] = "open"
@@ -476,9 +569,8 @@ class _Loader:
         expression, problems = compile_expression(text, self.at(path), kinds, constants, self.limits, scores=scores)
         self.problems.extend(problems)
         if expression is not None and want is not None and expression.kind is not want:
-            self.problem(
-                path, f"expected a {want} formula, but this one gives a {expression.kind} value", code="formula-kind"
-            )
+            said = WORDS["formula-kind"].format(want=_kind(want), kind=_kind(expression.kind))
+            self.problem(path, said, code="formula-kind")
             return None
         return expression
 
@@ -491,12 +583,16 @@ class _Loader:
             return
         total = sum(numbers, Decimal(0))
         if total != points:
-            parts = " + ".join(str(p) for p in numbers)
-            self.problem(
-                path,
-                f"the points of its indicators add up to {total} ({parts}), not {what} {points}; difference {total - points}",
-                code="points-sum",
+            names = [str(child.get("name") or key) for key, child in table.items() if isinstance(child, Mapping)]
+            parts = " + ".join(f"{name} {plain(number)}" for name, number in zip(names, numbers, strict=True))
+            said = WORDS["points-sum"].format(
+                total=plain(total),
+                parts=parts,
+                what=WORDS[what],
+                points=plain(points),
+                difference=plain(total - points),
             )
+            self.problems.append(Problem(self.at(path), said, code="points-sum"))
 
     def checks(
         self,
@@ -519,7 +615,7 @@ class _Loader:
                 if isinstance(bound, str) and (bound not in numeric or bound == name):
                     self.problem(
                         ("inputs", name, side),
-                        f"'{bound}' is not another number input, so it cannot bound {name}",
+                        WORDS["bound-name"].format(bound=bound, name=name),
                         suggest(bound, numeric - {name}),
                         code="bound-name",
                     )
@@ -527,7 +623,7 @@ class _Loader:
             if spec.type == "rating" and scale is None:
                 self.problem(
                     ("inputs", name, "scale"),
-                    f"unknown scale '{spec.scale}'",
+                    WORDS["unknown-scale"].format(name=spec.scale),
                     suggest(spec.scale, scales),
                     code="unknown-scale",
                 )
@@ -544,8 +640,30 @@ class _Loader:
                     )
                 )
             except ValueError as error:
-                self.problem(("inputs", name, "default"), str(error), code="bad-default")
+                said = error.text if isinstance(error, Refusal) else str(error)
+                self.problem(("inputs", name, "default"), said, code="bad-default")
         return tuple(checks)
+
+
+def _kind(kind: Any) -> Text:
+    """A kind of value in words."""
+    return WORDS.get(str(kind)) or Text(str(kind), str(kind))
+
+
+def _pydantic(detail: Any) -> Text:
+    """One of pydantic's errors in both languages: a :class:`~perfscore.errors.Refusal` raised by a
+    model's own check says itself; a known type reads from :data:`PYDANTIC`, with the value found."""
+    kind = detail["type"]
+    context = detail.get("ctx") or {}
+    raised = context.get("error")
+    if isinstance(raised, Refusal):
+        return raised.text
+    english = detail["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
+    values = {key: value for key, value in context.items() if key != "error"}
+    reason = Text(PYDANTIC[kind].format(**values).zh if kind in PYDANTIC else english, english)  # pydantic's English
+    if kind.startswith("value_error"):
+        return reason
+    return WORDS["invalid"].format(reason=reason, got=WORDS["got"].format(value=_show(detail["input"])))
 
 
 def _first_use(tree: ast.expr, name: str) -> tuple[int, int]:
@@ -593,7 +711,9 @@ class _RuleSite:
         self.places = places
         self.grades = grades
 
-    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+    def problem(
+        self, keys: tuple[str | int, ...], message: str | Text, suggestion: str | None = None, *, code: str
+    ) -> None:
         self.loader.problem((*self.path, *keys), message, suggestion, code=code)
 
 
@@ -643,9 +763,7 @@ class _TreeWalker:
         children = self.children(table, path)
         group = self.loader.model(Group, own, path)
         if len(own) == len(table):
-            self.loader.problem(
-                path, "an indicator needs either a 'method' (a leaf) or sub-indicators (tables)", code="empty-indicator"
-            )
+            self.loader.problem(path, WORDS["empty"], code="empty-indicator")
             return None
         if group is None:
             return None
@@ -665,14 +783,14 @@ class _TreeWalker:
             for odd in not_fields(template or ""):
                 self.loader.problem(
                     (*path, key),
-                    f"{{{odd}}} is not a field: write {{name}}-style fields only, and {{{{ }}}} for braces",
+                    WORDS["not-a-field"].format(odd=odd),
                     code="template-field",
                 )
             for field in template_fields(template or ""):
                 if field not in known:
                     self.loader.problem(
                         (*path, key),
-                        f"unknown field {{{field}}} in the template",
+                        WORDS["unknown-field"].format(field=field),
                         suggest(field, known),
                         code="template-field",
                     )
@@ -682,7 +800,7 @@ class _TreeWalker:
         if points != round(points, self.places):
             self.loader.problem(
                 (*path, "points"),
-                f"{points} has more decimal places than the ruleset rounds to ({self.places}, ruleset.rounding.places)",
+                CHECKS["places"].format(points=points, places=self.places),
                 code="points-precision",
             )
 
@@ -693,7 +811,7 @@ class _TreeWalker:
         if method is None:
             self.loader.problem(
                 (*path, "method"),
-                f"unknown method {_show(name)}; expected one of " + ", ".join(known),
+                WORDS["unknown-method"].format(name=_show(name), known=", ".join(known)),
                 suggest(str(name), known),
                 code="unknown-method",
             )
@@ -740,5 +858,7 @@ class _Site:
         self.path = path
         self.inputs = inputs
 
-    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+    def problem(
+        self, keys: tuple[str | int, ...], message: str | Text, suggestion: str | None = None, *, code: str
+    ) -> None:
         self.loader.problem((*self.path, *keys), message, suggestion, code=code)

@@ -15,7 +15,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .errors import Refusal
 from .exact import CONTEXT
+from .messages import words
+
+CHECKS = words(
+    "model.checks",
+    {
+        "grades-order": ("等级须按 min 从高到低排列，且各不相同", "grades must be listed from the highest 'min' to the lowest, each different"),
+        "grades-zero": ("最低等级须从 min = 0 开始，这样每个总分都有等级", "the lowest grade must start at min = 0 so every total gets a grade"),
+        "bounds-kind": ("min/max 只适用于 number、percent 和 count 类输入，不适用于 {kind}",
+                        "min/max apply only to number, percent and count inputs, not {kind}"),
+        "bound": ("min 和 max 应为数字或另一个输入的名称，而不是 {bound}", "min and max are numbers or the name of another input, not {bound}"),
+        "min-max": ("min（{min}）大于 max（{max}）", "min ({min}) is greater than max ({max})"),
+        "tier-min-max": ("档次的 min（{min}）大于 max（{max}）", "tier min ({min}) is greater than its max ({max})"),
+        "tier-default": ("档次的默认值（{default}）不在档次范围内", "tier default ({default}) lies outside the tier"),
+        "places": ("{points} 的小数位多于规则的舍入位数（{places}，ruleset.rounding.places）",
+                   "{points} has more decimal places than the ruleset rounds to ({places}, ruleset.rounding.places)"),
+        "deduct": ("当且仅当 action = \"deduct\" 时写 'deduct'（扣分）", "give 'deduct' (points) exactly when action = \"deduct\""),
+    },
+)  # fmt: skip
 
 FormulaText = str | Decimal
 """A formula key as written: a formula (text) or a plain number."""
@@ -133,9 +152,9 @@ class Metadata(_Model):
     def _grades_descend(self) -> Metadata:
         floors = [grade.min for grade in self.grades]
         if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors):
-            raise ValueError("grades must be listed from the highest 'min' to the lowest, each different")
+            raise Refusal(CHECKS["grades-order"])
         if floors and floors[-1] != 0:
-            raise ValueError("the lowest grade must start at min = 0 so every total gets a grade")
+            raise Refusal(CHECKS["grades-zero"])
         return self
 
 
@@ -192,12 +211,12 @@ class InputSpec(_Model):
     def _consistent(self) -> InputSpec:
         numeric = self.type in ("number", "percent", "count")
         if not numeric and (self.min is not None or self.max is not None):
-            raise ValueError(f"min/max apply only to number, percent and count inputs, not {self.type}")
+            raise Refusal(CHECKS["bounds-kind"].format(kind=self.type))
         for bound in (self.min, self.max):
             if isinstance(bound, str) and not re.match(NAME_PATTERN, bound):
-                raise ValueError(f"min and max are numbers or the name of another input, not {bound!r}")
+                raise Refusal(CHECKS["bound"].format(bound=repr(bound)))
         if isinstance(self.min, Decimal) and isinstance(self.max, Decimal) and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+            raise Refusal(CHECKS["min-max"].format(min=self.min, max=self.max))
         return self
 
 
@@ -255,9 +274,9 @@ class Tier(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Tier:
         if self.min > self.max:
-            raise ValueError(f"tier min ({self.min}) is greater than its max ({self.max})")
+            raise Refusal(CHECKS["tier-min-max"].format(min=self.min, max=self.max))
         if self.default is not None and not self.contains(self.default):
-            raise ValueError(f"tier default ({self.default}) lies outside the tier")
+            raise Refusal(CHECKS["tier-default"].format(default=self.default))
         return self
 
     def contains(self, fraction: Decimal) -> bool:
@@ -304,7 +323,7 @@ class OverTarget(_Model):
     @model_validator(mode="after")
     def _deduct_given(self) -> OverTarget:
         if (self.action == "deduct") != (self.deduct is not None):
-            raise ValueError("give 'deduct' (points) exactly when action = \"deduct\"")
+            raise Refusal(CHECKS["deduct"])
         return self
 
 

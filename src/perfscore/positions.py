@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from .errors import KeyPath, Problem
+from .errors import KeyPath, Problem, excerpt
+from .text import unquoted
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
@@ -25,6 +26,7 @@ class Positions:
     """The line and column (both from 1) of every table header and key written in a TOML text."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self._at: dict[KeyPath, tuple[int, int]] = {}
         self._scan(text)
 
@@ -37,14 +39,16 @@ class Positions:
         return None
 
     def locate(self, problems: Iterable[P]) -> list[P]:
-        """The problems, each with the line and column of its key path (when it has a path and no line yet)."""
+        """The problems, each with the line and column of its key path (when it has a path and no line yet),
+        and that line with a caret under the column (``excerpt``)."""
         placed = []
         for problem in problems:
             where = problem.location
             found = self.of(where.path) if where.path and where.line is None else None
             if found is not None:
                 location = dataclasses.replace(where, line=found[0], column=found[1])
-                problem = dataclasses.replace(problem, location=location)
+                shown = excerpt(self.text, found[0], found[1])
+                problem = dataclasses.replace(problem, location=location, excerpt=shown)
             placed.append(problem)
         return placed
 
@@ -89,24 +93,8 @@ def _closing(text: str, start: int, closing: str) -> int:
 
 
 def _outside_quotes(text: str, wanted: str) -> int | None:
-    """The first ``wanted`` in ``text`` that is not inside a quoted string, or None."""
-    quote = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote is not None:
-            if char == "\\" and quote == '"':
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif text.startswith(wanted, index):
-            return index
-        elif char == "#":
-            return None
-        index += 1
-    return None
+    """The first ``wanted`` in ``text`` that is not inside a quoted string (or a comment), or None."""
+    return next((index for index, _ in unquoted(text) if text.startswith(wanted, index)), None)
 
 
 def _key(text: str) -> tuple[str, ...]:

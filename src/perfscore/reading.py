@@ -27,7 +27,35 @@ from typing import Any
 
 from .exact import unsigned
 from .limits import DEFAULT_LIMITS, Limits
+from .messages import Text, verbatim, words
 from .text import shown
+
+WORDS = words(
+    "reading",
+    {
+        "number": ("应为数字，实际为 {value}", "expected a number, got {value}"),
+        "finite": ("应为有限的数字，实际为 {value}", "expected a finite number, got {value}"),
+        "digits": ("{count} 位的数字过大", "a number of {count} digits is too large"),
+        "too-large": ("数字 {value} 过大", "the number {value} is too large"),
+        "foreign": ("应为数字，实际为无法读取的 {kind}（{error}）", "expected a number, got a {kind} that cannot be read ({error})"),
+        "no-decimal-within": ("{value} 没有不超过 {most} 位小数的十进制形式；请写成小数",
+                              "{value} has no decimal of at most {most} places; give it as a decimal"),
+        "no-decimal": ("{value} 没有精确的十进制形式；请写成小数", "{value} has no exact decimal; give it as a decimal"),
+        "places": ("{value} 的小数位多于 {most} 位", "{value} has more than {most} decimal places"),
+        "this fraction": ("这个分数", "this fraction"),
+        "expected": ("应为{hint}，实际为 {value}", "expected {hint}, got {value}"),
+        "hint": ("数字，如 1234.5 或 1,234.5", "a number such as 1234.5 or 1,234.5"),
+        "hint-percent": ("数字，如 1234.5、1,234.5 或 95%", "a number such as 1234.5 or 1,234.5 or 95%"),
+        "bool": ("应为 true 或 false（是/否），实际为 {value}", "expected true or false (是/否), got {value}"),
+        "nat": ("应为日期，如 2023-09-30 或 2023年9月30日，实际为缺失值（NaT）",
+                "expected a date such as 2023-09-30 or 2023年9月30日, got a missing value (NaT)"),
+        "not-a-date": ("{value} 不是有效日期（{error}）", "{value} is not a date ({error})"),
+        "date": ("应为日期，如 2023-09-30 或 2023年9月30日，实际为 {value}",
+                 "expected a date such as 2023-09-30 or 2023年9月30日, got {value}"),
+        "text": ("应为文本，实际为 {value}", "expected text, got {value}"),
+        "long": ("文本超过 {count} 个字符", "text is longer than {count} characters"),
+    },
+)  # fmt: skip
 
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")  # thousands separators, groups of three
@@ -42,7 +70,12 @@ _TRUE = {"true": True, "是": True, "false": False, "否": False}
 
 
 class Unreadable(ValueError):
-    """A value that is not what was expected; the message says what was expected and what was found."""
+    """A value that is not what was expected; the message says what was expected and what was found
+    (``text``: in both languages; ``str()``: the English)."""
+
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else verbatim(message)
+        super().__init__(self.text.en)
 
 
 _FOREIGN = ("numpy", "pandas")  # the libraries whose scalars are recognised by their type's module and name
@@ -100,7 +133,7 @@ def read_number(
     value: Any,
     *,
     suffixes: Sequence[str] = (),
-    hint: str = "a number such as 1234.5 or 1,234.5",
+    hint: str | Text = WORDS["hint"],
     limits: Limits = DEFAULT_LIMITS,
 ) -> Decimal:
     """A finite Decimal from a number or from text as people type it.
@@ -125,7 +158,7 @@ def read_number(
     if isinstance(value, str):
         return number_text(value, suffixes=suffixes, hint=hint, limits=limits)
     if isinstance(value, bool):
-        raise Unreadable(f"expected a number, got {shown(value)}")
+        raise Unreadable(WORDS["number"].format(value=shown(value)))
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -135,20 +168,20 @@ def read_number(
         # prints np.float64(96.5)) or __float__ is never called
         text = float.__repr__(value)
         if not math.isfinite(value):
-            raise Unreadable(f"expected a finite number, got {text}")
+            raise Unreadable(WORDS["finite"].format(value=text))
         number = Decimal(text)
     elif _numpy_bool(value) is not None:
-        raise Unreadable(f"expected a number, got {shown(bool(value))}")
+        raise Unreadable(WORDS["number"].format(value=shown(bool(value))))
     elif isinstance(value, numbers.Real):
         value = number = _real(value, limits)  # shown as the number it is, not by its type's name
     else:
-        raise Unreadable(f"expected a number, got {shown(value)}")
+        raise Unreadable(WORDS["number"].format(value=shown(value)))
     if not number.is_finite():
-        raise Unreadable(f"expected a finite number, got {shown(number)}")
+        raise Unreadable(WORDS["finite"].format(value=shown(number)))
     if number and number.adjusted() > limits.max_exponent:
         if isinstance(value, int) and number.adjusted() > 60:
-            raise Unreadable(f"a number of {number.adjusted() + 1} digits is too large")
-        raise Unreadable(f"the number {shown(value)} is too large")
+            raise Unreadable(WORDS["digits"].format(count=number.adjusted() + 1))
+        raise Unreadable(WORDS["too-large"].format(value=shown(value)))
     return unsigned(number)
 
 
@@ -169,7 +202,7 @@ def _real(value: numbers.Real, limits: Limits) -> Decimal:
     except Unreadable:
         raise
     except Exception as error:  # a foreign number's own code failed: the value is refused, never a traceback
-        raise Unreadable(f"expected a number, got a {kind} that cannot be read ({type(error).__name__})") from None
+        raise Unreadable(WORDS["foreign"].format(kind=kind, error=type(error).__name__)) from None
 
 
 def _rational(numerator: int, denominator: int, limits: Limits) -> Decimal:
@@ -178,9 +211,9 @@ def _rational(numerator: int, denominator: int, limits: Limits) -> Decimal:
     if denominator == 1:
         return Decimal(numerator)
     most = limits.max_number_text
-    shown_as = f"{numerator}/{denominator}" if denominator.bit_length() < 200 else "this fraction"
+    shown_as = f"{numerator}/{denominator}" if denominator.bit_length() < 200 else WORDS["this fraction"]
     if denominator.bit_length() > 4 * most:  # 2^a·5^b with a, b ≤ most has fewer bits: no need to factor it
-        raise Unreadable(f"{shown_as} has no decimal of at most {most} places; give it as a decimal")
+        raise Unreadable(WORDS["no-decimal-within"].format(value=shown_as, most=most))
     rest = denominator
     twos = (rest & -rest).bit_length() - 1
     rest >>= twos
@@ -189,10 +222,10 @@ def _rational(numerator: int, denominator: int, limits: Limits) -> Decimal:
         rest //= 5
         fives += 1
     if rest != 1:
-        raise Unreadable(f"{shown_as} has no exact decimal; give it as a decimal")
+        raise Unreadable(WORDS["no-decimal"].format(value=shown_as))
     places = max(twos, fives)
     if places > most:
-        raise Unreadable(f"{shown_as} has more than {most} decimal places")
+        raise Unreadable(WORDS["places"].format(value=shown_as, most=most))
     return Decimal(f"{numerator * (10**places // denominator)}E-{places}")  # built from text: exact, in no context
 
 
@@ -200,7 +233,7 @@ def number_text(
     text: str,
     *,
     suffixes: Sequence[str] = (),
-    hint: str = "a number such as 1234.5 or 1,234.5",
+    hint: str | Text = WORDS["hint"],
     limits: Limits = DEFAULT_LIMITS,
 ) -> Decimal:
     """A number typed as text: 「１２３４．５」 and "1,234.5" read as 1234.5; a listed suffix
@@ -213,10 +246,10 @@ def number_text(
     if _GROUPED_NUMBER.fullmatch(plain):
         plain = plain.replace(",", "")
     if len(plain) > limits.max_number_text or not _PLAIN_NUMBER.fullmatch(plain):
-        raise Unreadable(f"expected {hint}, got {shown(text)}")
+        raise Unreadable(WORDS["expected"].format(hint=hint, value=shown(text)))
     number = Decimal(plain)
     if number and number.adjusted() > limits.max_exponent:
-        raise Unreadable(f"the number {shown(text)} is too large")
+        raise Unreadable(WORDS["too-large"].format(value=shown(text)))
     return unsigned(number)  # "-0" is 0
 
 
@@ -229,7 +262,7 @@ def read_bool(value: Any) -> bool:
         return numpy_bool
     if isinstance(value, str) and value.strip().lower() in _TRUE:
         return _TRUE[value.strip().lower()]
-    raise Unreadable(f"expected true or false (是/否), got {shown(value)}")
+    raise Unreadable(WORDS["bool"].format(value=shown(value)))
 
 
 def read_date(value: Any) -> datetime.date:
@@ -237,7 +270,7 @@ def read_date(value: Any) -> datetime.date:
     2023/9/30 or 2023年9月30日. A missing value (``NaT``, which is a datetime too) is refused."""
     if isinstance(value, datetime.date):
         if is_missing(value):
-            raise Unreadable("expected a date such as 2023-09-30 or 2023年9月30日, got a missing value (NaT)")
+            raise Unreadable(WORDS["nat"])
         return value.date() if isinstance(value, datetime.datetime) else value
     found = _DATE.fullmatch(normal_width(value).strip()) if isinstance(value, str) else None
     if found:
@@ -245,14 +278,14 @@ def read_date(value: Any) -> datetime.date:
         try:
             return datetime.date(year, month, day)
         except ValueError as error:
-            raise Unreadable(f"{shown(value)} is not a date ({error})") from None
-    raise Unreadable(f"expected a date such as 2023-09-30 or 2023年9月30日, got {shown(value)}")
+            raise Unreadable(WORDS["not-a-date"].format(value=shown(value), error=error)) from None
+    raise Unreadable(WORDS["date"].format(value=shown(value)))
 
 
 def read_text(value: Any, limits: Limits = DEFAULT_LIMITS) -> str:
     """Text, at most ``limits.max_text`` characters."""
     if not isinstance(value, str):
-        raise Unreadable(f"expected text, got {shown(value)}")
+        raise Unreadable(WORDS["text"].format(value=shown(value)))
     if len(value) > limits.max_text:
-        raise Unreadable(f"text is longer than {limits.max_text} characters")
+        raise Unreadable(WORDS["long"].format(count=limits.max_text))
     return value

@@ -180,7 +180,7 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
         return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2) + "\n"
     parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
     lines = [line for outcome in batch.outcomes for line in summary_lines(outcome, fmt, lang)]
-    return "\n".join([*parts, summary_text(lines, batch.summary(), fmt, lang)])
+    return "\n".join([*parts, summary_text(lines, batch.summary(lang), fmt, lang)])
 
 
 def summary_lines(outcome: ScoreResult | UnitError, fmt: str, lang: str) -> list[str]:
@@ -188,7 +188,7 @@ def summary_lines(outcome: ScoreResult | UnitError, fmt: str, lang: str) -> list
     gate = for_markdown if fmt == "markdown" else for_terminal
     if isinstance(outcome, UnitError):
         # an error's own lines (its text is gated for the terminal line by line, see perfscore.errors)
-        head, *rest = str(outcome.error).split("\n")
+        head, *rest = outcome.error.render(lang).split("\n")
         lines = [f"- {gate(outcome.label)}: {WORDS['error'](lang)}: {gate(head)}"]
         return lines + [f"  - {gate(line.strip())}" if fmt == "markdown" else line for line in rest]
     return [f"- {gate(outcome.unit or '')}: {outcome.total} {gate(_grade(outcome, lang))}"]

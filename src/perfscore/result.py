@@ -18,11 +18,25 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, InternalError, OutputError, PerfscoreError
 from .exact import ZERO, difference, pinned, total
-from .messages import LANGS, check_lang
+from .messages import LANGS, check_lang, chosen_lang, words
 from .methods import facts_of
 from .model import Grade
 from .text import plain_data
 from .wording import explain, explain_rule, fallback_note
+
+SUMMARY = words(
+    "result.summary",
+    {
+        "line": ("共 {units} 个单位：{scored} 个已计分，{failed} 个失败", "{units} units: {scored} scored, {failed} failed"),
+        "kind": ("{kind}错误 {count} 个", "{count} {kind} error"),
+        "kinds": ("{kind}错误 {count} 个", "{count} {kind} errors"),
+        "parts": ("（{parts}）", " ({parts})"),
+        "comma": ("，", ", "),
+        "data": ("数据", "data"),
+        "scoring": ("计算", "scoring"),
+        "internal": ("内部", "internal"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -477,6 +491,7 @@ class UnitError:
             "name": self.name,
             "error": self.kind,
             "message": str(self.error),
+            "messages": {lang: self.error.render(lang) for lang in LANGS},
             "problems": problems,
         }
 
@@ -531,7 +546,7 @@ class BatchResult:
             row: dict[str, Any] = dict.fromkeys(names)
             row["id"], row["name"] = unit_id, name
             if isinstance(outcome, UnitError):
-                row["error"] = str(outcome.error)
+                row["error"] = outcome.error.render(lang)
             else:
                 row["total"] = outcome.total
                 row["grade"] = outcome.grade.name_en if lang == "en" else outcome.grade.name
@@ -566,9 +581,10 @@ class BatchResult:
     def errors(self) -> tuple[UnitError, ...]:
         return tuple(outcome for outcome in self.outcomes if isinstance(outcome, UnitError))
 
-    def summary(self) -> str:
-        """One line: how many were scored and how many failed, by kind of failure."""
-        return summarize(len(self.outcomes), self.errors)
+    def summary(self, lang: str | None = None) -> str:
+        """One line: how many were scored and how many failed, by kind of failure (in ``lang``; None:
+        :func:`~perfscore.messages.chosen_lang`)."""
+        return summarize(len(self.outcomes), self.errors, lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -578,16 +594,19 @@ class BatchResult:
         }
 
 
-def summarize(count: int, failed: Sequence[UnitError]) -> str:
-    """One line: how many of ``count`` units were scored and how many failed, by kind of failure."""
-    text = f"{count} units: {count - len(failed)} scored, {len(failed)} failed"
+def summarize(count: int, failed: Sequence[UnitError], lang: str | None = None) -> str:
+    """One line: how many of ``count`` units were scored and how many failed, by kind of failure (in
+    ``lang``; None: :func:`~perfscore.messages.chosen_lang`)."""
+    lang = chosen_lang(lang)
+    said = SUMMARY["line"].format(units=count, scored=count - len(failed), failed=len(failed))
+    text = said(lang)
     if failed:
         kinds: dict[str, int] = {}
         for error in failed:
             kinds[error.kind] = kinds.get(error.kind, 0) + 1
-        text += (
-            " ("
-            + ", ".join(f"{number} {kind} error{'s' if number > 1 else ''}" for kind, number in sorted(kinds.items()))
-            + ")"
-        )
+        parts = [
+            SUMMARY["kinds" if number > 1 else "kind"].format(count=number, kind=SUMMARY[kind])(lang)
+            for kind, number in sorted(kinds.items())
+        ]
+        text += SUMMARY["parts"].format(parts=SUMMARY["comma"](lang).join(parts))(lang)
     return text

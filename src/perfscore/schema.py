@@ -496,6 +496,10 @@ class ProblemData(_Data):
     line: int | None = _about("行号", "the line of the key in the file")
     column: int | None = _about("列号", "its column")
     span: SpanData | None = _about("公式中的位置", "where inside a formula")
+    excerpt: str | None = _about(
+        "出错的源文件行及其下方指向出错位置的 ^（行号已知时）",
+        "the line of the file with a caret under the place (where its line is known)",
+    )
 
 
 class UnitErrorData(_Data):
@@ -507,7 +511,8 @@ class UnitErrorData(_Data):
         "错误类别：data 数据有误；scoring 公式无法计算；internal perfscore 自身的错误",
         "what failed: data (the unit's values), scoring (a formula, for these values) or internal (a bug in perfscore)",
     )
-    message: str = _about("错误信息", "the message")
+    message: str = _about("错误信息（所选语言）", "the message (in the language chosen)")
+    messages: MeaningData = _about("错误信息的中英文", "the message in Chinese and English")
     problems: list[ProblemData] = _about("每个问题，附位置", "each problem, located")
 
 
@@ -526,7 +531,8 @@ class ErrorData(_Data):
         "错误类别：RulesetError、DataError、ScoringError、UnreadableFileError、OutputError、InternalError",
         "the kind of error: RulesetError, DataError, ScoringError, UnreadableFileError, OutputError, InternalError",
     )
-    message: str = _about("完整的错误信息", "the whole message")
+    message: str = _about("完整的错误信息（所选语言）", "the whole message (in the language chosen)")
+    messages: MeaningData = _about("完整的错误信息的中英文", "the whole message in Chinese and English")
     problems: list[ProblemData] = _about("每个问题，附位置", "each problem, located")
     source: str | None = _about("出错的文件（规则或数据错误）", "the file at fault (ruleset and data errors)")
     unit: str | None = _about("出错的单位（评分和内部错误）", "the unit at fault (scoring and internal errors)")

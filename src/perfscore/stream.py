@@ -68,7 +68,7 @@ def write_batch(
     if fmt == "json":
         out.write(("\n  " if count else "") + '],\n  "summary": ' + json.dumps(summarize(count, failed)) + "\n}\n")
     elif fmt in ("text", "markdown"):
-        out.write(summary_text(lines, summarize(count, failed), fmt, lang))
+        out.write(summary_text(lines, summarize(count, failed, lang), fmt, lang))
     return failed
 
 

@@ -18,7 +18,7 @@ import decimal
 import html
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -244,6 +244,27 @@ def escape(text: str) -> str:
 
 
 # --- terminal columns ---------------------------------------------------------------------
+
+
+def unquoted(line: str) -> Iterator[tuple[int, str]]:
+    """The characters of one line of TOML (or JSON) outside its quoted strings and its comment, with
+    their positions: what the reader sees as structure (keys, ``=``, brackets, numbers)."""
+    quote = None
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote is not None:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return
+        else:
+            yield index, char
+        index += 1
 
 
 def columns(text: str) -> int:

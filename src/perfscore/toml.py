@@ -3,6 +3,11 @@ exactly (:func:`dumps_toml`: a ruleset's document, a table's own ruleset, genera
 
 What TOML can hold is stated once, in :func:`plain_document`: the writer refuses the rest with
 located problems, and :func:`perfscore.loads_dict` checks a Python mapping with the same walk.
+
+Reading is where people's typing mistakes surface, so each gets a message that says what to change
+(:func:`decode` and :func:`parse_toml`): a file saved as GBK/GB18030 or UTF-16 (save it as UTF-8), a
+stray byte-order mark, full-width punctuation typed by a Chinese input method (“”‘’（）【】：，＝ for
+"" '' () [] : , =), a Chinese key without quotes; a syntax error shows its line with a caret.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .errors import DataError, KeyPath, Location, Problem, RulesetError
-from .text import shown
+from .errors import DataError, KeyPath, Location, Problem, RulesetError, excerpt
+from .messages import Text, verbatim, words
+from .text import shown, unquoted
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _INT64 = range(-(2**63), 2**63)
@@ -31,13 +38,169 @@ _WRITE_DEPTH = 100  # tables and arrays nested deeper are refused by the writer 
 _LINE = 100  # an array longer than this on one line is written one item per line
 
 
+WORDS = words(
+    "toml",
+    {
+        "too-deep": ("TOML 写法有误：嵌套过深", "invalid TOML: nested too deeply"),
+        "syntax": ("TOML 写法有误：{reason}", "invalid TOML: {reason}"),
+        "digits": ("TOML 写法有误：数字超过 4000 位", "invalid TOML: a number has more than 4,000 digits"),
+        "full-width": ("第 {line} 行有中文全角符号，{kind} 只认英文半角符号（请切换到英文输入法）：{changes}",
+                       "line {line} holds full-width (Chinese) punctuation where {kind} needs ASCII "
+                       "(switch the input method to English): {changes}"),
+        "change": ("第 {column} 列的 {char} 改为 {ascii}", "change {char} at column {column} to {ascii}"),
+        "and": ("；", "; "),
+        "bare-key": ("第 {line} 行第 {column} 列：中文键名要用英文双引号括起来，例如 \"产出\" = … 或 [indicators.\"产出\"]",
+                     "line {line}, column {column}: a key in Chinese needs ASCII double quotes around it, "
+                     "as in \"产出\" = … or [indicators.\"产出\"]"),
+        "bare-text": ("第 {line} 行第 {column} 列：文本要用英文双引号括起来，例如 label = \"全年预算数\"",
+                      "line {line}, column {column}: text needs ASCII double quotes around it, "
+                      "as in label = \"全年预算数\""),
+        "twice": ("表 [{name}] 写了两次", "the table [{name}] is declared twice"),
+        "bom": ("第 {line} 行第 {column} 列有一个看不见的字符 U+FEFF（字节顺序标记 BOM，常由合并文件或复制粘贴带入）：请删除它",
+                "line {line}, column {column} holds an invisible U+FEFF (a byte-order mark, BOM, often left by joining "
+                "files or pasting): delete it"),
+        "utf-16": ("文件以 UTF-16 编码保存（记事本的“Unicode”）：请另存为 UTF-8（记事本：另存为 → 编码选“UTF-8”；"
+                   "WPS/Excel 导出文本时选 UTF-8）",
+                   "the file is saved as UTF-16 (Notepad's \"Unicode\"): save it as UTF-8 instead (Notepad: Save As → "
+                   "Encoding: UTF-8)"),
+        "office": ("这是 Excel/WPS 表格或 Word 文档（压缩的二进制文件），不是文本：规则和单位数据须为 .toml 或 .json 文本文件",
+                   "this is a spreadsheet or document (a compressed binary file), not text: rulesets and unit data "
+                   "are .toml or .json text files"),
+        "gbk": ("文件以 GBK/GB18030 编码保存（第 {line} 行：{text}），不是 UTF-8：请另存为 UTF-8"
+                "（记事本：另存为 → 编码选“UTF-8”；WPS：文件 → 另存为 → 编码 UTF-8）",
+                "the file is saved as GBK/GB18030 (line {line}: {text}), not UTF-8: save it as UTF-8 instead "
+                "(Notepad: Save As → Encoding: UTF-8)"),
+        "not-utf-8": ("文件不是 UTF-8 文本（第 {line} 行，第 {byte} 个字节）：请另存为 UTF-8",
+                      "the file is not UTF-8 text (byte {byte}, line {line}): save it as UTF-8"),
+        "cycle": ("表格或数组包含它自己：TOML 无法表示循环", "the table or array contains itself: TOML cannot hold a cycle"),
+        "not-a-document": ("文档应为键到值的映射（dict），实际为 {kind}",
+                           "a document is a mapping (dict) of keys to values, got {kind}"),
+        "too-many-values": ("文档的值超过 {count} 个，超出大小限制内的规则所能容纳的数量",
+                            "the document holds more than {count} values, more than a ruleset within the size limit can"),
+        "nested": ("表格和数组的嵌套超过 {depth} 层", "tables and arrays are nested more than {depth} levels deep"),
+        "int64": ("TOML 整数为 64 位（±9,223,372,036,854,775,807）：更大的数请写成 Decimal",
+                  "TOML integers are 64-bit (±9,223,372,036,854,775,807): write a larger number as a Decimal"),
+        "offset": ("TOML 的时区偏移须为整分钟，实际为 {offset}", "TOML offsets are whole minutes, got a datetime offset of {offset}"),
+        "time-zone": ("TOML 的时间不带时区：请用 datetime，或不带 tzinfo 的 time",
+                      "TOML times have no time zone: use a datetime, or a time without tzinfo"),
+        "null": ("TOML 没有空值（None）：请去掉这个键", "TOML has no null (None): leave the key out"),
+        "kind": ("应为文本、数字、true/false、日期或时间、表格（映射）或数组（列表），实际为 {kind}",
+                 "expected text, a number, true/false, a date or time, a table (mapping) or an array (list); got {kind}"),
+        "surrogate": ("文本含有孤立的代理字符（\\u{code}），UTF-8 无法表示",
+                      "the text holds a lone surrogate (\\u{code}), which UTF-8 cannot hold"),
+        "key-kind": ("键名应为文本，实际为 {key}", "keys are text, got {key}"),
+        "invalid-key": ("键名无效：{why}", "invalid key: {why}"),
+    },
+)  # fmt: skip
+
+_REASONS = words(
+    "toml.reasons",
+    {
+        "Invalid value": ("值的写法无效", "Invalid value"),
+        "Invalid statement": ("这一行不是“键 = 值”或 [表头]", "Invalid statement"),
+        "Expected '=' after a key in a key/value pair": ("键后面应为 =", "Expected '=' after a key in a key/value pair"),
+        "Cannot overwrite a value": ("同一个键写了两次", "Cannot overwrite a value"),
+        "Unclosed array": ("数组缺少右方括号 ]", "Unclosed array"),
+        "Unclosed inline table": ("内联表缺少右花括号", "Unclosed inline table"),
+        "Unterminated string": ("字符串缺少结尾的引号", "Unterminated string"),
+        "Expected newline or end of document after a statement": ("一行只能写一条“键 = 值”", "Expected newline or end of document after a statement"),
+        "Invalid initial character for a key part": ("键名的第一个字符无效", "Invalid initial character for a key part"),
+        "Invalid key": ("键名无效", "Invalid key"),
+        "Expected ']' at the end of a table declaration": ("表头缺少右方括号 ]", "Expected ']' at the end of a table declaration"),
+        "Expected ']]' at the end of an array declaration": ("表数组的表头缺少 ]]", "Expected ']]' at the end of an array declaration"),
+        "Invalid date or datetime": ("日期或时间的写法无效", "Invalid date or datetime"),
+        "Unclosed multiline string": ("多行字符串缺少结尾的引号", "Unclosed multiline string"),
+        "Illegal character in string": ("字符串中有不允许的字符", "Illegal character in string"),
+        "Unescaped '\\' in a string": ("字符串中的反斜杠 \\ 要写成 \\\\，或改用单引号（如 'C:\\文件\\规则.toml'）",
+                                        "Unescaped '\\' in a string"),
+        "Escaped character is not a Unicode scalar value": ("转义字符不是有效的 Unicode 字符",
+                                                            "Escaped character is not a Unicode scalar value"),
+        "Invalid hex value": ("十六进制写法无效", "Invalid hex value"),
+    },
+)  # fmt: skip
+"""tomllib's commonest reasons, in Chinese (any other is shown as tomllib says it)."""
+
+FULL_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）": ")", "【": "[", "】": "]", "［": "[",
+              "］": "]", "｛": "{", "｝": "}", "：": ":", "，": ",", "＝": "=", "．": ".", "＃": "#", "\u3000": " "}  # fmt: skip
+"""Full-width punctuation a Chinese input method types, and the ASCII TOML needs in its place."""
+
+
+def decode(raw: bytes, source: str | None, error: type[RulesetError] | type[DataError]) -> str:
+    """The text of a file's bytes: UTF-8 (a byte-order mark at the start is dropped). A file saved as
+    UTF-16 or GBK/GB18030, or not text at all, is refused with ``error`` saying how to save it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_mark(raw):
+        raise error([Problem(Location(source), WORDS["utf-16"], code="encoding")], source)
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .docx) or an old Office file
+        raise error([Problem(Location(source), WORDS["office"], code="encoding")], source)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
+        line = raw.count(b"\n", 0, failure.start) + 1
+        message = WORDS["not-utf-8"].format(byte=failure.start, line=line)
+        try:
+            guessed = raw.decode("gb18030").split("\n")[line - 1].strip()
+        except UnicodeDecodeError:
+            guessed = ""
+        if any("\u4e00" <= char <= "\u9fff" for char in guessed):
+            shown_line = guessed if len(guessed) <= 40 else guessed[:40] + "…"
+            message = WORDS["gbk"].format(line=line, text=shown_line)
+        raise error([Problem(Location(source, line=line), message, code="encoding")], source) from None
+
+
+def _utf16_without_mark(raw: bytes) -> bool:
+    """Text saved as UTF-16 without its byte-order mark: ASCII characters leave a zero byte in every
+    other place (and only there)."""
+    half = len(raw) // 2
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    return half >= 8 and max(odd, even) * 5 >= half * 2 and min(odd, even) * 20 <= half
+
+
+def typing_mistake(text: str, line: int, column: int | None, kind: str = "TOML") -> Text | None:
+    """What a finance officer probably typed wrong on ``line`` where TOML (or JSON: ``kind``) failed to
+    parse: full-width punctuation, an invisible byte-order mark, a Chinese key without quotes (TOML);
+    None if none of these."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    bare = [(index + 1, char) for index, char in unquoted(lines[line - 1])]
+    for at, char in bare:
+        if char == "\ufeff":
+            return WORDS["bom"].format(line=line, column=at)
+    changes = [
+        WORDS["change"].format(column=at, char=char if char != "\u3000" else "全角空格", ascii=repr(FULL_WIDTH[char]))
+        for at, char in bare
+        if char in FULL_WIDTH
+    ]
+    if changes:
+        joined = Text(*(WORDS["and"](lang).join(change(lang) for change in changes) for lang in ("zh", "en")))
+        return WORDS["full-width"].format(line=line, changes=joined, kind=kind)
+    equals = next((at for at, char in bare if char == "="), None)
+    for at, char in bare if kind == "TOML" else ():
+        if "\u4e00" <= char <= "\u9fff" and (column is None or at >= column):
+            if equals is not None and at > equals:  # after the '=': a text value without its quotes
+                return WORDS["bare-text"].format(line=line, column=at)
+            return WORDS["bare-key"].format(line=line, column=at)
+    return None
+
+
+def _twice(message: str) -> Text | None:
+    """tomllib's "Cannot declare ('inputs', 'budget') twice" with the table as the file writes it, in
+    Chinese (tomllib's own words kept in English)."""
+    found = _TWICE.fullmatch(message)
+    if found is None:
+        return None
+    name = ".".join(re.findall(r"'([^']*)'", found[1]))
+    return Text(WORDS["twice"].format(name=name).zh, message)
+
+
 def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[DataError]) -> dict[str, Any]:
-    """Parse ``text``; syntax errors are raised as ``error`` with line and column."""
+    """Parse ``text``; syntax errors are raised as ``error`` with line and column, the line with a
+    caret under the place, and what to change when it is a typing mistake (:func:`typing_mistake`)."""
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except RecursionError:  # arrays or inline tables nested hundreds deep
         where = Location(source)
-        raise error([Problem(where, "invalid TOML: nested too deeply", code="too-deep")], source) from None
+        raise error([Problem(where, WORDS["too-deep"], code="too-deep")], source) from None
     except tomllib.TOMLDecodeError as problem:
         message = str(problem)
         found = _POSITION.search(message)
@@ -46,19 +209,21 @@ def parse_toml(text: str, source: str | None, error: type[RulesetError] | type[D
             line, column = int(found.group(1)), int(found.group(2))
             message = message[: found.start()]
         where = Location(source, line=line, column=column)
-        raise error([Problem(where, f"invalid TOML: {message}", code="toml-syntax")], source) from None
+        reason = _REASONS.get(message) or _twice(message) or verbatim(message)
+        said = (typing_mistake(text, line, column) if line is not None else None) or WORDS["syntax"].format(
+            reason=reason
+        )
+        shown_line = excerpt(text, line, column) if line is not None else None
+        raise error([Problem(where, said, code="toml-syntax", excerpt=shown_line)], source) from None
     except ValueError:  # Python refuses to convert an integer of thousands of digits
         where = Location(source)
-        message = "invalid TOML: a number has more than 4,000 digits"
-        raise error([Problem(where, message, code="toml-syntax")], source) from None
+        raise error([Problem(where, WORDS["digits"], code="toml-syntax")], source) from None
 
 
 # --- what TOML can hold -------------------------------------------------------------------------
 
-_EXPECTED = "expected text, a number, true/false, a date or time, a table (mapping) or an array (list)"
 
-
-def _scalar(value: Any) -> tuple[Any, str | None]:
+def _scalar(value: Any) -> tuple[Any, Text | None]:
     """``value`` as TOML reads it back, or why TOML cannot hold it.
 
     A float becomes the Decimal of its shortest round-trip text (``0.1`` → ``Decimal("0.1")``, what
@@ -73,32 +238,32 @@ def _scalar(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, numbers.Integral):  # int, and integer types such as numpy's
         number = operator.index(value)
         if number not in _INT64:
-            return None, "TOML integers are 64-bit (±9,223,372,036,854,775,807): write a larger number as a Decimal"
+            return None, WORDS["int64"]
         return number, None
     if isinstance(value, str):
         return _text(value)
     if isinstance(value, datetime.datetime):
         offset = value.utcoffset()
         if offset is not None and offset % datetime.timedelta(minutes=1):
-            return None, f"TOML offsets are whole minutes, got a datetime offset of {offset}"
+            return None, WORDS["offset"].format(offset=offset)
         return value, None
     if isinstance(value, datetime.date):
         return value, None
     if isinstance(value, datetime.time):
         if value.tzinfo is not None:
-            return None, "TOML times have no time zone: use a datetime, or a time without tzinfo"
+            return None, WORDS["time-zone"]
         return value, None
     if value is None:
-        return None, "TOML has no null (None): leave the key out"
-    return None, f"{_EXPECTED}; got {type(value).__name__}"
+        return None, WORDS["null"]
+    return None, WORDS["kind"].format(kind=type(value).__name__)
 
 
-def _text(value: str) -> tuple[str | None, str | None]:
+def _text(value: str) -> tuple[str | None, Text | None]:
     """Text as UTF-8 can hold it: a lone surrogate (from a broken decode) cannot be written."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        return None, f"the text holds a lone surrogate (\\u{ord(value[error.start]):04x}), which UTF-8 cannot hold"
+        return None, WORDS["surrogate"].format(code=f"{ord(value[error.start]):04x}")
     return str(value), None
 
 
@@ -121,7 +286,7 @@ def plain_document(
     keys); a table or array that contains itself is a problem, not an endless walk.
     """
     if not isinstance(document, Mapping):
-        message = f"a document is a mapping (dict) of keys to values, got {type(document).__name__}"
+        message = WORDS["not-a-document"].format(kind=type(document).__name__)
         return {}, [Problem(Location(source), message, code="not-a-table")]
     problems: list[Problem] = []
     root: dict[str, Any] = {}
@@ -135,7 +300,7 @@ def plain_document(
         where, value, target, above = stack.pop()
         count += 1
         if max_values is not None and count > max_values:
-            message = f"the document holds more than {max_values} values, more than a ruleset within the size limit can"
+            message = WORDS["too-many-values"].format(count=max_values)
             problems.append(Problem(Location(source), message, code="file-too-large"))
             break
         if isinstance(value, _Refused):
@@ -144,7 +309,7 @@ def plain_document(
         if isinstance(value, Mapping | list | tuple):
             child: Any = {} if isinstance(value, Mapping) else []
             if id(value) in above:
-                message = "the table or array contains itself: TOML cannot hold a cycle"
+                message = WORDS["cycle"]
                 problems.append(Problem(Location(source, where), message, code="too-deep"))
                 continue
             if len(where) <= max_depth:
@@ -152,7 +317,7 @@ def plain_document(
                 inner = (*above, id(value))
                 stack.extend((path, item, child, inner) for path, item in reversed(items))
             elif refuse_deeper and not deep:
-                message = f"tables and arrays are nested more than {max_depth} levels deep"
+                message = WORDS["nested"].format(depth=max_depth)
                 problems.append(Problem(Location(source, where), message, code="too-deep"))
                 deep = True
         else:
@@ -170,7 +335,7 @@ def plain_document(
 class _Refused:
     """A key TOML cannot hold, in the walk where its value would be (so problems keep document order)."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: Text) -> None:
         self.why = why
 
 
@@ -180,9 +345,9 @@ def _pairs(container: Any, path: KeyPath) -> list[tuple[KeyPath, Any]]:
         return [((*path, index), item) for index, item in enumerate(container)]
     pairs: list[tuple[KeyPath, Any]] = []
     for key, item in container.items():
-        name, why = _text(key) if isinstance(key, str) else (None, f"keys are text, got {shown(key)}")
+        name, why = _text(key) if isinstance(key, str) else (None, WORDS["key-kind"].format(key=shown(key)))
         if name is None:
-            pairs.append(((*path, str(key)), _Refused(f"invalid key: {why}")))
+            pairs.append(((*path, str(key)), _Refused(WORDS["invalid-key"].format(why=why))))
         else:
             pairs.append(((*path, name), item))
     return pairs

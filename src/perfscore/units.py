@@ -14,9 +14,52 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, Location, Problem, UnreadableFileError
+from .errors import DataError, Location, Problem, UnreadableFileError, excerpt, os_reason
 from .limits import DEFAULT_LIMITS, Limits
-from .toml import parse_toml
+from .messages import Text, verbatim, words
+from .toml import decode, parse_toml, typing_mistake
+
+WORDS = words(
+    "units",
+    {
+        "too-large": ("{path}: 数据文件有 {size} 字节，超过 {limit} 字节的上限",
+                      "{path}: the data file is {size} bytes, over the {limit}-byte limit"),
+        "unreadable": ("{path}: 无法读取数据文件（{reason}）", "{path}: cannot read the data file ({reason})"),
+        "json": ("JSON 写法有误：{reason}", "invalid JSON: {reason}"),
+        "json-deep": ("JSON 写法有误：嵌套过深", "invalid JSON: nested too deeply"),
+        "twice": ("键 {key} 在同一个对象中出现了两次", "the key {key} appears twice in one object"),
+        "digits": ("数字有 {count} 位", "a number has {count} digits"),
+        "constant": ("{name} 不是 perfscore 接受的数字", "{name} is not a number perfscore accepts"),
+        "values": ("此处应为输入值的表格", "expected a table of input values"),
+        "units": ("此处应为表格数组 [[units]]", "expected an array of tables [[units]]"),
+        "unit": ("此处应为含 id 和 name 的表格", "expected a table with id and name"),
+        "line-too-large": ("{path}: 第 {line} 行超过 {limit} 字节的上限", "{path}: line {line} is over the {limit}-byte limit"),
+    },
+)  # fmt: skip
+
+
+JSON_REASONS = words(
+    "units.json",
+    {
+        "Expecting value": ("此处缺少值", "Expecting value"),
+        "Expecting ',' delimiter": ("缺少英文逗号 ,", "Expecting ',' delimiter"),
+        "Expecting ':' delimiter": ("缺少英文冒号 :", "Expecting ':' delimiter"),
+        "Expecting property name enclosed in double quotes": ("键名须用英文双引号括起来",
+                                                              "Expecting property name enclosed in double quotes"),
+        "Unterminated string starting at": ("字符串缺少结尾的英文双引号", "Unterminated string starting at"),
+        "Extra data": ("JSON 结束后还有多余的内容", "Extra data"),
+        "Invalid control character at": ("字符串中有控制字符（如换行）", "Invalid control character at"),
+    },
+)  # fmt: skip
+"""The commonest reasons Python's JSON reader gives, in Chinese (any other is shown as it says it)."""
+
+
+class _Refused(ValueError):
+    """A JSON value refused while parsing, in both languages."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -39,12 +82,12 @@ def read_units(path: str | Path, *, max_bytes: int | None = None, limits: Limits
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise UnreadableFileError(f"{path}: the data file is {size} bytes, over the {max_bytes}-byte limit")
+            raise UnreadableFileError(WORDS["too-large"].format(path=path, size=size, limit=max_bytes))
         raw = path.read_bytes()
     except UnreadableFileError:
         raise
     except OSError as error:
-        raise UnreadableFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     document = _parse_data(raw, str(path))
     return units_from_document(document, str(path))
 
@@ -65,12 +108,13 @@ def iter_units(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator
     try:
         stream = path.open("rb")
     except OSError as error:
-        raise UnreadableFileError(f"{path}: cannot read the data file ({error.strerror or error})") from None
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     with stream:
         for number, raw in enumerate(iter(lambda: stream.readline(limits.max_data_bytes + 1), b""), 1):
             if len(raw) > limits.max_data_bytes:
-                message = f"{path}: line {number} is over the {limits.max_data_bytes}-byte limit"
-                raise UnreadableFileError(message)
+                raise UnreadableFileError(
+                    WORDS["line-too-large"].format(path=path, line=number, limit=limits.max_data_bytes)
+                )
             if not raw.strip():
                 continue
             try:
@@ -80,7 +124,7 @@ def iter_units(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator
                             for p in error.problems]  # fmt: skip
                 raise DataError(problems, source) from None
             if not isinstance(document, Mapping):
-                problem = Problem(Location(source, line=number), "expected a table of input values", code="not-a-unit")
+                problem = Problem(Location(source, line=number), WORDS["values"], code="not-a-unit")
                 raise DataError([problem], source)
             if "data" in document:
                 yield _unit(document, source, (f"line {number}",), str(number))
@@ -88,13 +132,17 @@ def iter_units(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator
                 yield Unit(str(number), None, document, f"{source}#{number}")
 
 
+def read_units_bytes(raw: bytes, source: str = "<stdin>", *, limits: Limits = DEFAULT_LIMITS) -> list[Unit]:
+    """The units a data file's bytes hold (standard input): JSON when the text starts with ``{``,
+    else TOML; refused past ``limits.max_data_bytes`` as a file would be."""
+    if len(raw) > limits.max_data_bytes:
+        raise UnreadableFileError(WORDS["too-large"].format(path=source, size=len(raw), limit=limits.max_data_bytes))
+    json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    return units_from_document(_parse_data(raw, source, json=json), source)
+
+
 def _parse_data(raw: bytes, source: str, json: bool = False) -> Any:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(
-            [Problem(Location(source), f"the file is not UTF-8 text (byte {error.start})", code="encoding")], source
-        ) from None
+    text = decode(raw, source, DataError)
     if json or source.lower().endswith(".json"):
         try:
             return _json.loads(
@@ -106,11 +154,16 @@ def _parse_data(raw: bytes, source: str, json: bool = False) -> Any:
             )
         except _json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
-            raise DataError([Problem(where, f"invalid JSON: {error.msg}", code="json-syntax")], source) from None
+            reason = JSON_REASONS.get(error.msg) or verbatim(error.msg)
+            said = typing_mistake(text, error.lineno, error.colno, "JSON") or WORDS["json"].format(reason=reason)
+            shown = excerpt(text, error.lineno, error.colno)
+            raise DataError([Problem(where, said, code="json-syntax", excerpt=shown)], source) from None
         except ValueError as error:
-            raise DataError([Problem(Location(source), f"invalid JSON: {error}", code="json-syntax")], source) from None
+            reason = error.text if isinstance(error, _Refused) else verbatim(str(error))
+            said = WORDS["json"].format(reason=reason)
+            raise DataError([Problem(Location(source), said, code="json-syntax")], source) from None
         except RecursionError:
-            problem = Problem(Location(source), "invalid JSON: nested too deeply", code="too-deep")
+            problem = Problem(Location(source), WORDS["json-deep"], code="too-deep")
             raise DataError([problem], source) from None
     return parse_toml(text, source, DataError)
 
@@ -120,7 +173,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     table: dict[str, Any] = {}
     for key, value in pairs:
         if key in table:
-            raise ValueError(f"the key {key!r} appears twice in one object")
+            raise _Refused(WORDS["twice"].format(key=repr(key)))
         table[key] = value
     return table
 
@@ -129,28 +182,28 @@ def _json_int(text: str) -> int:
     if (
         len(text) > DEFAULT_LIMITS.max_number_text
     ):  # Python would refuse past 4,300 digits, with advice meant for programmers
-        raise ValueError(f"a number has {len(text)} digits")
+        raise _Refused(WORDS["digits"].format(count=len(text)))
     return int(text)
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number perfscore accepts")
+    raise _Refused(WORDS["constant"].format(name=name))
 
 
 def units_from_document(document: Any, source: str | None) -> list[Unit]:
     """The units a parsed data document holds."""
     if not isinstance(document, Mapping):
-        raise DataError([Problem(Location(source), "expected a table of input values", code="not-a-unit")], source)
+        raise DataError([Problem(Location(source), WORDS["values"], code="not-a-unit")], source)
     if "units" in document:
         units = document["units"]
         if not isinstance(units, list) or not all(isinstance(unit, Mapping) for unit in units):
-            problem = Problem(Location(source, ("units",)), "expected an array of tables [[units]]", code="not-a-unit")
+            problem = Problem(Location(source, ("units",)), WORDS["units"], code="not-a-unit")
             raise DataError([problem], source)
         return [_unit(unit, source, (f"units[{index}]",), str(index + 1)) for index, unit in enumerate(units)]
     if "data" in document:
         meta = document.get("unit", {})
         if not isinstance(meta, Mapping):
-            problem = Problem(Location(source, ("unit",)), "expected a table with id and name", code="not-a-unit")
+            problem = Problem(Location(source, ("unit",)), WORDS["unit"], code="not-a-unit")
             raise DataError([problem], source)
         return [_unit({**meta, "data": document["data"]}, source, (), Path(source or "unit").stem)]
     return [Unit(Path(source or "unit").stem, None, document, source)]
@@ -159,7 +212,7 @@ def units_from_document(document: Any, source: str | None) -> list[Unit]:
 def _unit(table: Mapping[str, Any], source: str | None, where: tuple[str, ...], fallback: str) -> Unit:
     values = table.get("data")
     if not isinstance(values, Mapping):
-        problem = Problem(Location(source, (*where, "data")), "expected a table of input values", code="not-a-unit")
+        problem = Problem(Location(source, (*where, "data")), WORDS["values"], code="not-a-unit")
         raise DataError([problem], source)
     unit_id = table.get("id", fallback)
     name = table.get("name")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..errors import Location, Problem
 from ..expressions import Expression
 from ..messages import Text
-from ..model import RuleParams
+from ..model import CHECKS, RuleParams
 from ..text import plain
 
 if TYPE_CHECKING:
@@ -136,7 +136,9 @@ class RuleSite(Protocol):
     places: int  # the ruleset's decimal places
     grades: tuple[str, ...]  # the ruleset's grade names, best first
 
-    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+    def problem(
+        self, keys: tuple[str | int, ...], message: str | Text, suggestion: str | None = None, *, code: str
+    ) -> None:
         """Report a problem at ``keys`` under the rule (``("at_most",)``)."""
         ...
 
@@ -222,7 +224,7 @@ def check_places(value: Decimal, keys: tuple[str | int, ...], site: RuleSite) ->
     if value != round(value, site.places):
         site.problem(
             keys,
-            f"{plain(value)} has more decimal places than the ruleset rounds to ({site.places}, ruleset.rounding.places)",
+            CHECKS["places"].format(points=plain(value), places=site.places),
             code="points-precision",
         )
         return False

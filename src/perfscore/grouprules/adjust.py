@@ -11,10 +11,17 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from ..messages import Text
+from ..errors import Refusal
+from ..messages import Text, words
 from ..model import RuleParams
 from ..text import plain
 from ._base import GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places
+
+ZERO_ADJUSTMENT = words(
+    "grouprules.adjust",
+    {"zero": ("加减 0 分不起作用：请写负数（扣分）或正数（加分）",
+              "an adjustment of 0 points does nothing: give a negative (deduction) or positive number")},
+)["zero"]  # fmt: skip
 
 
 class AdjustParams(RuleParams):
@@ -29,7 +36,7 @@ class AdjustParams(RuleParams):
     @model_validator(mode="after")
     def _not_zero(self) -> AdjustParams:
         if not self.points:
-            raise ValueError("an adjustment of 0 points does nothing: give a negative (deduction) or positive number")
+            raise Refusal(ZERO_ADJUSTMENT)
         return self
 
 

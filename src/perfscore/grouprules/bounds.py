@@ -9,12 +9,21 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from ..errors import Problem
+from ..errors import Problem, Refusal
 from ..exact import CONTEXT
-from ..messages import Text
+from ..messages import Text, words
 from ..model import Fraction, NonNegative, RuleParams
 from ..text import plain
 from ._base import GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places
+
+WORDS = words(
+    "grouprules.bounds",
+    {
+        "one-of": ("'{key}'（分）和 'share'（占本节点分值的比例）须且只须写一个",
+                   "give exactly one of '{key}' (points) and 'share' (of the node's points)"),
+        "floor-above": ("保底 {limit} 分高于本节点的分值 {points} 分", "a floor of {limit} points is above the {points} points the node is worth"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -36,7 +45,7 @@ class CeilingParams(RuleParams):
     @model_validator(mode="after")
     def _one_limit(self) -> CeilingParams:
         if (self.at_most is None) == (self.share is None):
-            raise ValueError("give exactly one of 'at_most' (points) and 'share' (of the node's points)")
+            raise Refusal(WORDS["one-of"].format(key="at_most"))
         return self
 
 
@@ -53,7 +62,7 @@ class FloorParams(RuleParams):
     @model_validator(mode="after")
     def _one_limit(self) -> FloorParams:
         if (self.at_least is None) == (self.share is None):
-            raise ValueError("give exactly one of 'at_least' (points) and 'share' (of the node's points)")
+            raise Refusal(WORDS["one-of"].format(key="at_least"))
         return self
 
 
@@ -153,7 +162,7 @@ class Floor(_Bound):
         if limit > site.points:
             site.problem(
                 ("at_least",),
-                f"a floor of {plain(limit)} points is above the {plain(site.points)} points the node is worth",
+                WORDS["floor-above"].format(limit=plain(limit), points=plain(site.points)),
                 code="invalid-value",
             )
             return False

@@ -9,10 +9,19 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ..errors import Problem, suggest
-from ..messages import Text
+from ..errors import Problem, Refusal, suggest
+from ..messages import Text, words
 from ..model import RuleParams
 from ._base import GroupRule, RuleCode, RuleKind, RuleSite, Step
+
+WORDS = words(
+    "grouprules.veto",
+    {
+        "no-grade": ("zero = false 的一票否决须写 'grade'，否则不起作用",
+                     "a veto with zero = false must give a 'grade'; otherwise it does nothing"),
+        "unknown-grade": ("ruleset.grades 中没有等级 '{grade}'（{grades}）", "no grade '{grade}' in ruleset.grades ({grades})"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -29,7 +38,7 @@ class VetoParams(RuleParams):
     @model_validator(mode="after")
     def _does_something(self) -> VetoParams:
         if not self.zero and self.grade is None:
-            raise ValueError("a veto with zero = false must give a 'grade'; otherwise it does nothing")
+            raise Refusal(WORDS["no-grade"])
         return self
 
 
@@ -61,7 +70,7 @@ class Veto(RuleKind):
         if spec.grade is not None and spec.grade not in site.grades:
             site.problem(
                 ("grade",),
-                f"no grade '{spec.grade}' in ruleset.grades ({'、'.join(site.grades)})",
+                WORDS["unknown-grade"].format(grade=spec.grade, grades="、".join(site.grades)),
                 suggest(spec.grade, site.grades),
                 code="invalid-value",
             )

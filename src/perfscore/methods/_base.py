@@ -123,7 +123,7 @@ class Code(Protocol):
         """The leaf's score (an expression within [0, points]) and the case's facts, in order."""
         ...
 
-    def fail(self, code: str, message: Callable[..., str], *args: str) -> str:
+    def fail(self, code: str, message: Callable[..., str | Text], *args: str) -> str:
         """A call that stops scoring with a ScoringError at the leaf: ``message(*values)`` says why."""
         ...
 
@@ -133,12 +133,14 @@ class LeafSite(Protocol):
 
     inputs: Mapping[str, Any]  # the ruleset's declared inputs (InputSpec by name)
 
-    def problem(self, keys: tuple[str | int, ...], message: str, suggestion: str | None = None, *, code: str) -> None:
+    def problem(
+        self, keys: tuple[str | int, ...], message: str | Text, suggestion: str | None = None, *, code: str
+    ) -> None:
         """Report a problem at ``keys`` under the leaf (``("bands", 2, "points")``)."""
         ...
 
 
-Outlook = tuple[str | None, str | None]
+Outlook = tuple[str | Text | None, str | Text | None]
 """Why a leaf always scores full points, and why it always scores 0 (``None``: it does not)."""
 
 

@@ -15,13 +15,40 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from ..errors import Problem, Severity
+from ..errors import Problem, Refusal, Severity
 from ..exact import CONTEXT
-from ..intervals import Interval, intersect, uncovered
+from ..intervals import Interval, in_words, intersect, uncovered
 from ..messages import Text, words
 from ..model import FormulaText, Fraction, LeafParams, NonNegative, _Model
 from ..text import plain
 from ._base import Case, Code, FormulaKey, LeafSite, Method, Outlook, Trend, formula_text, measured_name
+
+LINT = words(
+    "methods.bands.checks",
+    {
+        "one-award": ("区间须给出 'points' 或 'fraction'，且只能给一个", "a band gives either 'points' or 'fraction', exactly one"),
+        "min-max": ("区间的 min（{min}）大于 max（{max}）", "band min ({min}) is greater than its max ({max})"),
+        "band-points": ("区间给 {band} 分，超过指标的 {points} 分", "a band gives {band} points, more than the indicator's {points}"),
+        "outside": ("在取值可能的范围 {values} 之外", "lies outside the value's possible range {values}"),
+        "covered": ("已被前面的区间覆盖（按先匹配者计）", "is covered by the bands before it (the first band that matches wins)"),
+        "unreachable": ("bands[{index}] {piece} {why}：永远不会被用到", "bands[{index}] {piece} {why}: it can never apply"),
+        "overlap": ("bands[{index}] {piece} 与 bands[{earlier}] {other} 在 {shared} 重叠；那里按先列出的区间计分",
+                    "bands[{index}] {piece} overlaps bands[{earlier}] {other} on {shared}; the first band listed wins there"),
+        "gap": ("{gaps} 中的值不在任何区间内，取值落在那里的单位计分会失败；取值 {formula} 的范围为 {values}{uncertain}",
+                "values in {gaps} fall in no band, and scoring a unit whose value is there fails; "
+                "the value {formula} ranges over {values}{uncertain}"),
+        "uncertain": ("（不确定是否会落入空档：公式用到了 {reasons}）",
+                      " (whether it can fall in the gap is not certain: the formula uses {reasons})"),
+        "ranges": ("（取值 {formula} 的范围为 {values}）", "(the value {formula} ranges over {values})"),
+        "all": ("取值能达到的每个区间都给满 {points} 分{said}", "every band its value can reach gives all {points} points {said}"),
+        "none": ("取值能达到的每个区间都给 0 分{said}", "every band its value can reach gives 0 points {said}"),
+    },
+)  # fmt: skip
+
+NO_BAND = words(
+    "methods.bands.stops",
+    {"no-band": ("值 {value} 不在 {name} 的任何区间内", "the value {value} falls in none of the bands of {name}")},
+)["no-band"]
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -56,9 +83,9 @@ class Band(_Model):
     @model_validator(mode="after")
     def _one_award(self) -> Band:
         if (self.points is None) == (self.fraction is None):
-            raise ValueError("a band gives either 'points' or 'fraction', exactly one")
+            raise Refusal(LINT["one-award"])
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"band min ({self.min}) is greater than its max ({self.max})")
+            raise Refusal(LINT["min-max"].format(min=self.min, max=self.max))
         return self
 
     def interval(self) -> Interval:
@@ -96,7 +123,7 @@ class Bands(Method):
             if band.points is not None and band.points > spec.points:
                 site.problem(
                     ("bands", index, "points"),
-                    f"a band gives {band.points} points, more than the indicator's {spec.points}",
+                    LINT["band-points"].format(band=band.points, points=spec.points),
                     code="band-points",
                 )
         return True
@@ -117,9 +144,7 @@ class Bands(Method):
             keyword = "elif"
         name = leaf.name
         with code.block("else:"):
-            code.line(
-                code.fail("no-band", lambda value: f"the value {value} falls in none of the bands of {name}", "x")
-            )
+            code.line(code.fail("no-band", lambda value: NO_BAND.format(value=value, name=name), "x"))
 
     # --- words ---------------------------------------------------------------------------
 
@@ -150,14 +175,10 @@ class Bands(Method):
         for index, piece in enumerate(pieces):
             reachable = intersect(piece, values)
             if not uncovered(reachable, pieces[:index]):
-                why = (
-                    f"lies outside the value's possible range {values}"
-                    if reachable.empty
-                    else "is covered by the bands before it (the first band that matches wins)"
-                )
+                why = LINT["outside"].format(values=values) if reachable.empty else LINT["covered"]
                 yield Problem(
                     context.leaf_at(leaf, "bands", index),
-                    f"bands[{index}] {piece} {why}: it can never apply",
+                    LINT["unreachable"].format(index=index, piece=piece, why=why),
                     code="band-unreachable",
                     severity="warning",
                 )
@@ -167,22 +188,21 @@ class Bands(Method):
                 if not shared.empty:
                     yield Problem(
                         context.leaf_at(leaf, "bands", index),
-                        f"bands[{index}] {piece} overlaps bands[{earlier}] {other} on {shared}; "
-                        f"the first band listed wins there",
+                        LINT["overlap"].format(index=index, piece=piece, earlier=earlier, other=other, shared=shared),
                         code="band-overlap",
                         severity="warning",
                     )
         gaps = uncovered(values, pieces)
         if gaps:
-            message = (
-                f"values in {_joined(gaps)} fall in no band, and scoring a unit whose value is there fails; "
-                f"the value {formula_text(formula)} ranges over {values}"
-            )
+            uncertain: Text | str = ""
             severity: Severity = "error"
             if not analysis.connected:
                 severity = "warning"
                 reasons = [*analysis.reasons, *dict.fromkeys(analysis.sparse)]
-                message += f" (whether it can fall in the gap is not certain: the formula uses {', '.join(reasons)})"
+                uncertain = LINT["uncertain"].format(reasons=in_words(reasons))
+            message = LINT["gap"].format(
+                gaps=_joined(gaps), formula=formula_text(formula), values=values, uncertain=uncertain
+            )
             yield Problem(context.leaf_at(leaf, "bands"), message, code="band-gap", severity=severity)
 
     def outlook(self, leaf: Indicator, context: Context) -> Outlook:
@@ -190,12 +210,12 @@ class Bands(Method):
         reached = [award for _, award in _pieces(leaf, context.number(formula))]
         if not reached:
             return None, None
-        said = f"(the value {formula_text(formula)} ranges over {context.number(formula)})"
+        said = LINT["ranges"].format(formula=formula_text(formula), values=context.number(formula))
         return (
-            f"every band its value can reach gives all {plain(leaf.points)} points {said}"
+            LINT["all"].format(points=plain(leaf.points), said=said)
             if all(award >= leaf.points for award in reached)
             else None,
-            f"every band its value can reach gives 0 points {said}" if all(award <= 0 for award in reached) else None,
+            LINT["none"].format(said=said) if all(award <= 0 for award in reached) else None,
         )
 
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:

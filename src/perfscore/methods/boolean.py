@@ -10,9 +10,17 @@ from pydantic import Field
 
 from ..expressions import Kind
 from ..intervals import FALSE, TRUE
-from ..messages import Text
+from ..messages import Text, words
 from ..model import FormulaText, LeafParams
 from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+
+LINT = words(
+    "methods.boolean.checks",
+    {
+        "true": ("在输入声明的范围内，它的条件 {condition} 总是成立", "its condition {condition} is always true over the declared input ranges"),
+        "false": ("在输入声明的范围内，它的条件 {condition} 总是不成立", "its condition {condition} is always false over the declared input ranges"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -61,10 +69,10 @@ class Boolean(Method):
     def outlook(self, leaf: Indicator, context: Context) -> Outlook:
         formula = leaf.formulas["value"]
         truth = context.analyse(formula).value
-        condition = f"its condition {formula_text(formula)} is always"
+        condition = formula_text(formula)
         return (
-            f"{condition} true over the declared input ranges" if truth == TRUE else None,
-            f"{condition} false over the declared input ranges" if truth == FALSE else None,
+            LINT["true"].format(condition=condition) if truth == TRUE else None,
+            LINT["false"].format(condition=condition) if truth == FALSE else None,
         )
 
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:

@@ -15,10 +15,22 @@ from pydantic import Field
 
 from ..exact import CONTEXT
 from ..intervals import Interval, intersect
-from ..messages import Text
+from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative
 from ..text import plain
 from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+
+LINT = words(
+    "methods.deduction.checks",
+    {
+        "negative": ("扣分项数为负（{count}）", "the count of findings is negative ({count})"),
+        "cap": ("它的扣分上限为 0", "its cap is 0"),
+        "zero": ("它的扣分项数 {count} 总是 0", "its count {count} is always 0"),
+        "all": ("它的扣分项数 {count} 至少为 {least}，而 {least} × {each} 就扣完了它最多能扣的 {cap} 分",
+                "its count {count} is at least {least}, and {least} × {each} takes all {cap} points it can lose"),
+    },
+)  # fmt: skip
+NEGATIVE = LINT["negative"]
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -72,7 +84,7 @@ class Deduction(Method):
         w, each, cap = code.const(leaf.points), code.const(spec.each), code.const(cap_of(leaf))
         code.line(f"c = {code.value(leaf.formulas['count'])}")
         with code.block("if c < ZERO:"):
-            code.line(code.fail("negative-count", lambda count: f"the count of findings is negative ({count})", "c"))
+            code.line(code.fail("negative-count", lambda count: NEGATIVE.format(count=count), "c"))
         if spec.count_rounding in _ROUNDINGS:
             code.line(f"c = c.to_integral_value(rounding={code.const(_ROUNDINGS[spec.count_rounding])})")
         code.line(f"d = c * {each}")
@@ -102,17 +114,14 @@ class Deduction(Method):
         text = formula_text(formula)
         cap = cap_of(leaf)
         if cap <= 0:
-            return "its cap is 0", None
-        full = f"its count {text} is always 0" if counts.high is not None and counts.high <= 0 else None
+            return LINT["cap"], None
+        full = LINT["zero"].format(count=text) if counts.high is not None and counts.high <= 0 else None
         least = counts.low
         if least is not None and spec.count_rounding in _ROUNDINGS:
             least = least.to_integral_value(rounding=_ROUNDINGS[spec.count_rounding])
         nothing = None
         if least is not None and least * spec.each >= cap:
-            nothing = (
-                f"its count {text} is at least {plain(least)}, and {plain(least)} × {plain(spec.each)} "
-                f"takes all {plain(cap)} points it can lose"
-            )
+            nothing = LINT["all"].format(count=text, least=plain(least), each=plain(spec.each), cap=plain(cap))
         return full, nothing
 
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:

@@ -12,10 +12,25 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from ..errors import Problem
-from ..messages import Text
+from ..intervals import in_words
+from ..messages import Text, words
 from ..model import FormulaText, LeafParams
 from ..text import plain
 from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+
+LINT = words(
+    "methods.formula.checks",
+    {
+        "out-of-range": ("在输入声明的范围内，公式的结果在 {result}，超出 [0, {points}]；这样的结果会被截到 [0, {points}]{bound}",
+                         "over the declared input ranges the formula gives values in {result}, outside [0, {points}]; "
+                         "such results are clamped to [0, {points}]{bound}"),
+        "bound": ("（请为其输入声明 min 和 max，或在公式中用 clamp）", " (declare min and max on its inputs, or clamp the formula)"),
+        "unproven": ("无法证明在输入声明的范围内公式结果保持在 [0, {points}] 之间（可能的范围为 {result}；公式用到了 {reasons}）",
+                     "could not prove the formula stays within [0, {points}] over the declared input ranges "
+                     "(it may range over {result}; the formula uses {reasons})"),
+        "gives": ("在输入声明的范围内，它的公式结果为 {result}", "over the declared input ranges its formula gives {result}"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -81,25 +96,21 @@ class Formula(Method):
             return
         where = context.leaf_at(leaf, "formula")
         if analysis.exact:
-            message = (
-                f"over the declared input ranges the formula gives values in {result}, outside [0, {plain(points)}]; "
-                f"such results are clamped to [0, {plain(points)}]"
+            message = LINT["out-of-range"].format(
+                result=result, points=plain(points), bound="" if result.bounded else LINT["bound"]
             )
-            if not result.bounded:
-                message += " (declare min and max on its inputs, or clamp the formula)"
             yield Problem(where, message, code="formula-out-of-range", severity="warning")
         else:
             yield Problem(
                 where,
-                f"could not prove the formula stays within [0, {plain(points)}] over the declared input ranges "
-                f"(it may range over {result}; the formula uses {', '.join(analysis.reasons)})",
+                LINT["unproven"].format(points=plain(points), result=result, reasons=in_words(analysis.reasons)),
                 code="formula-range-unproven",
                 severity="info",
             )
 
     def outlook(self, leaf: Indicator, context: Context) -> Outlook:
         result = context.number(leaf.formulas["formula"])
-        said = f"over the declared input ranges its formula gives {result}"
+        said = LINT["gives"].format(result=result)
         full = result.low is not None and result.low >= leaf.points
         nothing = result.high is not None and result.high <= 0
         return (said if full else None, said if nothing else None)

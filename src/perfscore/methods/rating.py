@@ -15,9 +15,20 @@ from pydantic import Field
 
 from ..errors import suggest
 from ..exact import CONTEXT
-from ..messages import Text
+from ..messages import Text, words
 from ..model import NAME_PATTERN, LeafParams, Tier
 from ._base import Case, Code, Formula, LeafSite, Method, Outlook
+
+LINT = words(
+    "methods.rating.checks",
+    {
+        "undeclared": ("没有声明", "is not declared"),
+        "kind": ("是 {kind} 类输入", "is a {kind} input"),
+        "rating-input": ("'{name}' {what}；定性分档指标须读取评定类输入", "'{name}' {what}; a rating indicator reads a rating input"),
+        "all": ("档次表 '{name}' 的每个档次都给满分", "every tier of the scale '{name}' gives all the points"),
+        "none": ("档次表 '{name}' 的每个档次都给 0 分", "every tier of the scale '{name}' gives 0"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -53,10 +64,10 @@ class Rating(Method):
         declared = site.inputs.get(spec.input)
         if declared is not None and declared.type == "rating":
             return True
-        what = "is not declared" if declared is None else f"is a {declared.type} input"
+        what = LINT["undeclared"] if declared is None else LINT["kind"].format(kind=declared.type)
         site.problem(
             ("input",),
-            f"'{spec.input}' {what}; a rating indicator reads a rating input",
+            LINT["rating-input"].format(name=spec.input, what=what),
             suggest(spec.input, [name for name, other in site.inputs.items() if other.type == "rating"]),
             code="rating-input",
         )
@@ -97,8 +108,8 @@ class Rating(Method):
         name = context.ruleset.inputs[leaf.spec.input].scale
         tiers = context.ruleset.scales[name].tiers
         return (
-            f"every tier of the scale '{name}' gives all the points" if all(t.min >= 1 for t in tiers) else None,
-            f"every tier of the scale '{name}' gives 0" if all(t.max <= 0 for t in tiers) else None,
+            LINT["all"].format(name=name) if all(t.min >= 1 for t in tiers) else None,
+            LINT["none"].format(name=name) if all(t.max <= 0 for t in tiers) else None,
         )
 
     # --- the testing kit -----------------------------------------------------------------

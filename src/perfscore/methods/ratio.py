@@ -22,13 +22,48 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from ..errors import Problem
+from ..errors import Problem, Refusal
 from ..expressions import Expression
 from ..intervals import Interval, at_most, below, largest, multiply, subtract, trend
-from ..messages import Text
+from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative, OverTarget
 from ..text import percent, plain
 from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text, measured_name
+
+LINT = words(
+    "methods.ratio.checks",
+    {
+        "over-target": ("over_target 只适用于 '>=' 和 '=' 指标，不适用于 '<='", "over_target applies to '>=' and '=' indicators, not '<='"),
+        "zero-met": ("目标值 {target} 总能达到：无论实际值如何该指标都得满分；请填写真实目标，"
+                     "若目标表示“一个也没有”请用 direction = \"=\"",
+                     "a target of {target} is always met: the indicator gives all its points whatever the actual; "
+                     "give the real target, or use direction = \"=\" if the target means \"none at all\""),
+        "zero-never": ("目标值为 {target} 时“<=”公式永远用不上：超过目标的实际值得 0 分；"
+                       "请用 direction = \"=\"（目标 0 表示“一个也没有”）或填写真实目标",
+                       "with a target of {target} the '<=' formula never applies: an actual above it scores 0; "
+                       "use direction = \"=\" (target 0 means \"none at all\") or give the real target"),
+        "above": ("高于", "above"),
+        "below": ("低于", "below"),
+        "out-of-range": ("目标值 {target} {side}所有可能的实际值（{text} 的取值范围为 {actual}）：该指标永远得不到满分",
+                         "the target {target} is {side} every possible actual ({text} ranges over {actual}): "
+                         "the indicator can never earn full points"),
+        "higher": ("更高", "higher"),
+        "lower": ("更低", "lower"),
+        "rises": ("上升", "rises"),
+        "falls": ("下降", "falls"),
+        "better-higher": ("越高越好", "higher is better"),
+        "better-lower": ("越低越好", "lower is better"),
+        "reversed": ("{name} 给{way}的实际值更多分，但实际值 {actual} 随 inputs.{input}（{label}）{rises}，"
+                     "而该输入{better}：反向指标的计分方向错了；请用 direction = \"{fix}\"",
+                     "{name} gives more points for a {way} actual, but the actual {actual} {rises} with "
+                     "inputs.{input} ({label}), for which {better}: a reverse indicator scored the wrong way; "
+                     "use direction = \"{fix}\""),
+        "ranges": ("实际值 {actual} 的取值范围为 {values}，目标值为 {target}",
+                   "the actual {actual} ranges over {values} and the target is {target}"),
+        "twice": ("{said}，因此实际值总是至少为目标的两倍", "{said}, so the actual is always at least twice the target"),
+        "negative": ("{said}（负的实际值按 0 计）", "{said} (negative actuals count as 0)"),
+    },
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -78,7 +113,7 @@ class RatioParams(LeafParams):
     @model_validator(mode="after")
     def _over_target_direction(self) -> RatioParams:
         if self.over_target is not None and self.direction == "<=":
-            raise ValueError("over_target applies to '>=' and '=' indicators, not '<='")
+            raise Refusal(LINT["over-target"])
         return self
 
 
@@ -287,16 +322,7 @@ class Ratio(Method):
         actual = context.number(leaf.formulas["actual"])
         where = context.leaf_at(leaf, "target")
         if _target_zero(spec, target):
-            if spec.direction == ">=":
-                message = (
-                    f"a target of {target} is always met: the indicator gives all its points whatever the actual; "
-                    'give the real target, or use direction = "=" if the target means "none at all"'
-                )
-            else:
-                message = (
-                    f"with a target of {target} the '<=' formula never applies: an actual above it scores 0; "
-                    'use direction = "=" (target 0 means "none at all") or give the real target'
-                )
+            message = LINT["zero-met" if spec.direction == ">=" else "zero-never"].format(target=target)
             yield Problem(where, message, code="ratio-target-zero", severity="warning")
             return
         if _exact(spec) or self.outlook(leaf, context)[1] is not None:
@@ -305,11 +331,10 @@ class Ratio(Method):
         rewards = _rewards(spec, target)
         text = formula_text(leaf.formulas["actual"])
         if (rewards == 1 and below(counted, target)) or (rewards == -1 and below(target, counted)):
-            side = "above" if rewards == 1 else "below"
+            side = LINT["above" if rewards == 1 else "below"]
             yield Problem(
                 where,
-                f"the target {target} is {side} every possible actual ({text} ranges over {actual}): "
-                "the indicator can never earn full points",
+                LINT["out-of-range"].format(target=target, side=side, text=text, actual=actual),
                 code="target-out-of-range",
                 severity="warning",
             )
@@ -330,14 +355,16 @@ class Ratio(Method):
             moves = trend(actual.tree, name, context.names, context.formulas)
             better = 1 if input_spec.better == "higher" else -1
             if moves in (1, -1) and rewards * moves == -better:
-                way = "higher" if rewards == 1 else "lower"
-                rises = "rises" if moves == 1 else "falls"
+                way = LINT["higher" if rewards == 1 else "lower"]
+                rises = LINT["rises" if moves == 1 else "falls"]
                 fix = "<=" if rewards == 1 else ">="
+                said = LINT["reversed"].format(
+                    name=leaf.name, way=way, actual=actual.text, rises=rises, input=name, label=input_spec.label,
+                    better=LINT[f"better-{input_spec.better}"], fix=fix,
+                )  # fmt: skip
                 yield Problem(
                     context.leaf_at(leaf),
-                    f"{leaf.name} gives more points for a {way} actual, but the actual {actual.text} "
-                    f"{rises} with inputs.{name} ({input_spec.label}), for which {input_spec.better} is better: a reverse "
-                    f'indicator scored the wrong way; use direction = "{fix}"',
+                    said,
                     code="reversed-direction",
                 )
 
@@ -346,7 +373,7 @@ class Ratio(Method):
         actual, target = context.number(leaf.formulas["actual"]), context.number(leaf.formulas["target"])
         if _target_zero(spec, target):
             return None, None  # ratio-target-zero says it
-        said = f"the actual {formula_text(leaf.formulas['actual'])} ranges over {actual} and the target is {target}"
+        said = LINT["ranges"].format(actual=formula_text(leaf.formulas["actual"]), values=actual, target=target)
         if _exact(spec):
             tolerance = Interval(-spec.tolerance, spec.tolerance)
             gap = subtract(actual, target)
@@ -361,7 +388,7 @@ class Ratio(Method):
                 return None, said
             twice = multiply(target, Interval.point(Decimal(2)))
             if spec.reverse == "linear" and target.low is not None and target.low > 0 and at_most(twice, counted):
-                return None, f"{said}, so the actual is always at least twice the target"
+                return None, LINT["twice"].format(said=said)
             return None, None
         if target.high is not None and target.high <= 0:
             if spec.direction == ">=":
@@ -378,7 +405,7 @@ class Ratio(Method):
         )
         full = at_most(target, counted) and not deducts
         nothing = counted.high is not None and counted.high <= 0
-        return (said if full else None, f"{said} (negative actuals count as 0)" if nothing else None)
+        return (said if full else None, LINT["negative"].format(said=said) if nothing else None)
 
     def trend(self, leaf: Indicator, key: str, context: Context) -> Trend:
         spec: RatioParams = leaf.spec

@@ -27,13 +27,23 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
-from ..errors import SEVERITIES, DataError, Location, OutputError, PerfscoreError, Problem, UnreadableFileError, suggest
+from ..errors import (
+    SEVERITIES,
+    DataError,
+    Location,
+    OutputError,
+    PerfscoreError,
+    Problem,
+    UnreadableFileError,
+    os_reason,
+    suggest,
+)
 from ..files import Output, check_outputs, replacing, write_folder
 from ..limits import DEFAULT_LIMITS, Limits
 from ..messages import check_lang, in_lang, words
 from ..ruleset import Ruleset
 from ..text import columns, for_cell, for_markdown, for_terminal, plain_data
-from ..toml import parse_toml
+from ..toml import decode, parse_toml
 from .audit import Audit, audit_table
 from .html import WORDS as PAGE_WORDS
 from .html import render_batch_html, render_html, signed
@@ -82,6 +92,19 @@ SUMMARY_COLUMNS = (
     "error",
 )
 #: The summary's column headers, by column.
+PROBLEMS = words(
+    "tables.batch.problems",
+    {
+        "openpyxl": ("写出 .xlsx 汇总需要 openpyxl，但未安装；请用以下命令安装：pip install 'perfscore[xlsx]'",
+                     "writing an .xlsx summary needs openpyxl, which is not installed; "
+                     "install it with: pip install 'perfscore[xlsx]'"),
+        "no-tables": ("这个文件夹中没有自评表文件（{kinds}）", "no table files ({kinds}) in this folder"),
+        "not-text": ("应为写成文本的字段名，实际为 {field}", "expected a field name as text, got {field}"),
+        "unknown-field": ("未知的字段 {field}；可用的有 {known}", "unknown field {field}; expected one of {known}"),
+        "unreadable": ("{source}: 无法读取表头对照文件（{reason}）", "{source}: cannot read the mapping file ({reason})"),
+    },
+)  # fmt: skip
+
 HEADERS = words(
     "tables.summary",
     {
@@ -567,7 +590,8 @@ def audit_batch(
             current = item.source or item.id
         elif isinstance(item, _EmptyFolder):
             kinds = ", ".join(SUFFIXES)
-            problem = Problem(Location(str(item.path)), f"no table files ({kinds}) in this folder", code="no-tables")
+            said = PROBLEMS["no-tables"].format(kinds=kinds)
+            problem = Problem(Location(str(item.path)), said, code="no-tables")
             rows.append(BatchRow(str(item.path), error=DataError([problem], str(item.path)), stage="read"))
             current = str(item.path)
         else:
@@ -585,9 +609,9 @@ def _check_mapping(mapping: Mapping[str, Any], source: str) -> None:
     for name, field in mapping.items():
         where = Location(source, (name,))
         if not isinstance(field, str):
-            problems.append(Problem(where, f"expected a field name as text, got {field!r}", code="not-text"))
+            problems.append(Problem(where, PROBLEMS["not-text"].format(field=repr(field)), code="not-text"))
         elif field not in MAPPING_FIELDS:
-            message = f"unknown field {field!r}; expected one of {', '.join(MAPPING_FIELDS)}"
+            message = PROBLEMS["unknown-field"].format(field=repr(field), known=", ".join(MAPPING_FIELDS))
             problems.append(Problem(where, message, suggest(field, MAPPING_FIELDS), code="unknown-field"))
     if problems:
         raise DataError(problems, source)
@@ -602,12 +626,11 @@ def read_mapping(path: str | Path) -> dict[str, str]:
     """
     source = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        raw = Path(path).read_bytes()
     except OSError as error:
-        raise UnreadableFileError(f"{source}: cannot read the mapping file ({error.strerror or error})") from None
-    except UnicodeDecodeError as error:
-        message = f"the file is not UTF-8 text (byte {error.start})"
-        raise DataError([Problem(Location(source), message, code="encoding")], source) from None
+        said = PROBLEMS["unreadable"].format(source=source, reason=os_reason(error))
+        raise UnreadableFileError(said) from None
+    text = decode(raw, source, DataError)
     document = parse_toml(text, source, DataError)
     _check_mapping(document, source)
     return {name: str(field) for name, field in document.items()}
@@ -659,10 +682,7 @@ def require_openpyxl() -> Any:
     try:
         return importlib.import_module("openpyxl")
     except ImportError:
-        raise OutputError(
-            "writing an .xlsx summary needs openpyxl, which is not installed; "
-            "install it with: pip install 'perfscore[xlsx]'"
-        ) from None
+        raise OutputError(PROBLEMS["openpyxl"]) from None
 
 
 def _number_format(value: Decimal) -> str:

@@ -35,11 +35,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..errors import DataError, Location, Problem, UnreadableFileError, suggest
+from ..errors import DataError, Location, Problem, UnreadableFileError, os_reason, suggest
 from ..limits import DEFAULT_LIMITS, Limits
+from ..messages import Text, verbatim, words
 from ..reading import Unreadable, normal_width, number_text, read_number
 from ..text import for_terminal
-from ..toml import parse_toml
+from ..toml import decode, parse_toml
 from .archive import Archive, Refused, SheetScan, bound_problem, column_letter
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 
@@ -183,7 +184,7 @@ def _lexicon(mapping: Mapping[str, str] | None) -> _Lexicon:
     for name, role in mapping.items():
         if role not in MAPPING_FIELDS:
             where = Location("mapping", (name,))
-            message = f"unknown field {role!r}; expected one of {', '.join(MAPPING_FIELDS)}"
+            message = PROBLEMS["unknown-field"].format(field=repr(role), known=", ".join(MAPPING_FIELDS))
             problems.append(Problem(where, message, suggest(role, MAPPING_FIELDS), code="unknown-field"))
     if problems:
         raise DataError(problems, "mapping")
@@ -276,11 +277,57 @@ def _match(lexicon: _Lexicon, first: int, lines: Sequence[Sequence[str]]) -> Hea
 # --- cells and numbers ----------------------------------------------------------------------
 
 
-_EXAMPLES = {
-    "score": "a number such as 10 or 9.5分",
-    "money": "an amount such as 2468.78 or 2,468.78万元",
-    "rate": "a rate such as 99.49%",
-}
+_EXAMPLES = words(
+    "tables.read.examples",
+    {
+        "score": ("数字，如 10 或 9.5分", "a number such as 10 or 9.5分"),
+        "money": ("金额，如 2468.78 或 2,468.78万元", "an amount such as 2468.78 or 2,468.78万元"),
+        "rate": ("比率，如 99.49%", "a rate such as 99.49%"),
+    },
+)
+
+PROBLEMS = words(
+    "tables.read.problems",
+    {
+        "unknown-field": ("未知的字段 {field}；可用的有 {known}", "unknown field {field}; expected one of {known}"),
+        "openpyxl": ("{source}: 读取 .xlsx 自评表需要 openpyxl：pip install 'perfscore[xlsx]'",
+                     "{source}: reading .xlsx tables needs openpyxl: pip install 'perfscore[xlsx]'"),
+        "xlsx": ("不是可读取的 .xlsx 工作簿（{reason}）", "not a readable .xlsx workbook ({reason})"),
+        "csv": ("不是可读取的 CSV 文件（{reason}）", "not a readable CSV file ({reason})"),
+        "encoding": ("文件既不是 UTF-8 也不是 GB18030 文本（第 {byte} 个字节）：请另存为 UTF-8",
+                     "the file is neither UTF-8 nor GB18030 text (byte {byte})"),
+        "unsaved": ("{label}：单元格中的公式（{formula}）从未保存计算结果；请用 Excel 或 WPS 打开并保存该文件",
+                    "{label}: the cell holds a formula ({formula}) whose result was never saved; "
+                    "open the file in Excel or WPS and save it"),
+        "labelled": ("{label}：{error}", "{label}: {error}"),
+        "no-name": ("{label}为空，但这一行填写了目标值或实际值", "{label} is empty, but the row has a target or an actual value"),
+        "document": ("此处应为一张表（或 [[tables]]）", "expected a table (or [[tables]])"),
+        "tables": ("此处应为表格数组 [[tables]]", "expected an array of tables [[tables]]"),
+        "unknown-key": ("未知的键", "unknown key"),
+        "expected": ("应为{example}，实际为 {kind}", "expected {example}, got {kind}"),
+        "text": ("应为文本，实际为 {kind}", "expected text, got {kind}"),
+        "budget": ("此处应为预算金额的表格", "expected a table of budget amounts"),
+        "rows": ("此处应为表格数组 [[rows]]", "expected an array of tables [[rows]]"),
+        "row-name": ("缺少：每一行须有指标名称（三级指标）", "missing: a row needs its indicator's name (三级指标)"),
+        "year": ("应为年份，如 2023，实际为 {year}", "expected a year such as 2023, got {year}"),
+        "json": ("JSON 写法有误：{reason}", "invalid JSON: {reason}"),
+        "json-deep": ("JSON 写法有误：嵌套过深", "invalid JSON: nested too deeply"),
+        "unreadable": ("{source}: 无法读取自评表文件（{reason}）", "{source}: cannot read the table file ({reason})"),
+        "not-regular": ("不是普通文件", "not a regular file"),
+        "not-a-table-file": ("不是自评表文件：应为以下之一 {suffixes}", "not a table file: expected one of {suffixes}"),
+        "too-large": ("{source}: 自评表文件有 {size} 字节，超过 {limit} 字节的上限",
+                      "{source}: the table file is {size} bytes, over the {limit}-byte limit"),
+        "no-header": ("没有找到指标表头：没有一行写着 三级指标（或 指标名称），以及 年度指标值、实际完成值、分值、得分 中的两个",
+                      "no indicator header found: no row names 三级指标 (or 指标名称) and two of "
+                      "年度指标值, 实际完成值, 分值, 得分"),
+        "no-header-sheets": ("所有工作表中都没有找到指标表头：没有一行写着 三级指标（或 指标名称），"
+                             "以及 年度指标值、实际完成值、分值、得分 中的两个",
+                             "no indicator header found in any sheet: no row names 三级指标 (or 指标名称) and two of "
+                             "年度指标值, 实际完成值, 分值, 得分"),
+        "grew": ("{source}: 自评表文件超过 {limit} 字节的上限（读取时文件变大了）",
+                 "{source}: the table file is over the {limit}-byte limit (it grew while it was read)"),
+    },
+)  # fmt: skip
 _UNITS = {"score": ("分",), "money": ("万元", "元"), "rate": ("%",)}
 
 
@@ -372,7 +419,7 @@ def _xlsx_grids(handle: BinaryIO, source: str, limits: Limits) -> list[_Grid]:
     try:
         importlib.import_module("openpyxl")
     except ImportError:
-        message = f"{source}: reading .xlsx tables needs openpyxl: pip install 'perfscore[xlsx]'"
+        message = PROBLEMS["openpyxl"].format(source=source)
         raise UnreadableFileError(message) from None
     try:
         with warnings.catch_warnings():
@@ -388,7 +435,7 @@ def _xlsx_grids(handle: BinaryIO, source: str, limits: Limits) -> list[_Grid]:
         raise DataError([refused.problem], source) from None
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         reason = for_terminal(str(error.__cause__ or error))  # openpyxl's own wrapping adds lines of advice
-        problem = Problem(Location(source), f"not a readable .xlsx workbook ({reason})", code="table-file")
+        problem = Problem(Location(source), PROBLEMS["xlsx"].format(reason=reason), code="table-file")
         raise DataError([problem], source) from None
 
 
@@ -473,7 +520,7 @@ def _csv_grid(handle: BinaryIO, source: str, limits: Limits) -> _Grid:
                 rows.append(kept)
     except csv.Error as error:
         raise DataError(
-            [Problem(Location(source), f"not a readable CSV file ({error})", code="table-file")], source
+            [Problem(Location(source), PROBLEMS["csv"].format(reason=verbatim(str(error))), code="table-file")], source
         ) from None
     except Refused as refused:
         raise DataError([refused.problem], source) from None
@@ -502,7 +549,7 @@ def _csv_encoding(handle: BinaryIO, source: str) -> str:
             handle.seek(0)
             return encoding
         failure = found
-    message = f"the file is neither UTF-8 nor GB18030 text (byte {failure})"
+    message = PROBLEMS["encoding"].format(byte=failure)
     raise DataError([Problem(Location(source), message, code="encoding")], source)
 
 
@@ -597,15 +644,15 @@ class _GridReader:
         by a program and never opened in Excel): reading it as empty would be wrong."""
         formula = self.grid.formula(row, column)
         if formula is not None:
-            message = (f"{label}: the cell holds a formula ({formula}) whose result was never saved; "
-                       "open the file in Excel or WPS and save it")  # fmt: skip
+            message = PROBLEMS["unsaved"].format(label=label, formula=formula)
             self.problems.append(Problem(self.grid.location(row, column), message, code="unsaved-formula"))
 
     def parsed(self, text: str, row: int, column: int, label: str, kind: str) -> Decimal | None:
         try:
             return parse_number(text, kind, limits=self.limits)
         except Unreadable as error:
-            self.problems.append(Problem(self.grid.location(row, column), f"{label}: {error}", code="table-number"))
+            said = PROBLEMS["labelled"].format(label=label, error=error.text)
+            self.problems.append(Problem(self.grid.location(row, column), said, code="table-number"))
             return None
 
     def labels(self, rows: Iterable[int], roles: Collection[str]) -> list[_Label]:
@@ -745,7 +792,7 @@ class _GridReader:
             name, target, actual = own("level3"), own("target"), own("actual")
             if not name:
                 if target or actual:
-                    message = f"{self.header.labels['level3']} is empty, but the row has a target or an actual value"
+                    message = PROBLEMS["no-name"].format(label=self.header.labels["level3"])
                     self.problems.append(Problem(self.grid.location(row, columns["level3"]), message, code="table-row"))
                 continue  # a group row: 「产出指标」 written across the row, or its subtotal
             for empty in ("target", "actual"):
@@ -828,7 +875,7 @@ _BUDGET_KEYS = _BUDGET_FIELDS
 
 def _document_tables(document: Any, source: str, stem: str, problems: list[Problem], limits: Limits) -> list[Table]:
     if not isinstance(document, Mapping):
-        problems.append(Problem(Location(source), "expected a table (or [[tables]])", code="table-document"))
+        problems.append(Problem(Location(source), PROBLEMS["document"], code="table-document"))
         return []
     if "tables" in document:
         for key in document:
@@ -837,7 +884,7 @@ def _document_tables(document: Any, source: str, stem: str, problems: list[Probl
         items = document["tables"]
         if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
             where = Location(source, ("tables",))
-            problems.append(Problem(where, "expected an array of tables [[tables]]", code="wrong-type"))
+            problems.append(Problem(where, PROBLEMS["tables"], code="wrong-type"))
             return []
         return [
             _document_table(item, source, ("tables", index), f"{stem}-{index + 1}", problems, limits)
@@ -848,7 +895,7 @@ def _document_tables(document: Any, source: str, stem: str, problems: list[Probl
 
 def _unknown_key(source: str, path: tuple[str | int, ...], known: Sequence[str]) -> Problem:
     name = str(path[-1])
-    return Problem(Location(source, path), "unknown key", suggest(name, known), code="unknown-key")
+    return Problem(Location(source, path), PROBLEMS["unknown-key"], suggest(name, known), code="unknown-key")
 
 
 def _document_table(
@@ -869,7 +916,7 @@ def _document_table(
         if raw is None:
             return None
         if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
-            message = f"expected {_EXAMPLES[kind]}, got {type(raw).__name__}"
+            message = PROBLEMS["expected"].format(example=_EXAMPLES[kind], kind=type(raw).__name__)
             problems.append(Problem(Location(source, where), message, code="wrong-type"))
             return None
         try:
@@ -877,7 +924,7 @@ def _document_table(
                 return parse_number(raw, kind, limits=limits)
             return read_number(raw, limits=limits)
         except Unreadable as error:
-            problems.append(Problem(Location(source, where), str(error), code="table-number"))
+            problems.append(Problem(Location(source, where), error.text, code="table-number"))
             return None
 
     def text(where: tuple[str | int, ...], raw: Any) -> str | None:
@@ -887,16 +934,15 @@ def _document_table(
             return raw
         if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
             return str(raw)
-        problems.append(Problem(Location(source, where), f"expected text, got {type(raw).__name__}", code="wrong-type"))
+        said = PROBLEMS["text"].format(kind=type(raw).__name__)
+        problems.append(Problem(Location(source, where), said, code="wrong-type"))
         return None
 
     budget = None
     raw_budget = item.get("budget")
     if raw_budget is not None:
         if not isinstance(raw_budget, Mapping):
-            problems.append(
-                Problem(Location(source, (*path, "budget")), "expected a table of budget amounts", code="wrong-type")
-            )
+            problems.append(Problem(Location(source, (*path, "budget")), PROBLEMS["budget"], code="wrong-type"))
         else:
             for key in raw_budget:
                 if key not in _BUDGET_KEYS:
@@ -909,9 +955,7 @@ def _document_table(
     rows = []
     raw_rows = item.get("rows", [])
     if not isinstance(raw_rows, list) or not all(isinstance(row, Mapping) for row in raw_rows):
-        problems.append(
-            Problem(Location(source, (*path, "rows")), "expected an array of tables [[rows]]", code="wrong-type")
-        )
+        problems.append(Problem(Location(source, (*path, "rows")), PROBLEMS["rows"], code="wrong-type"))
         raw_rows = []
     level1 = level2 = ""
     for index, row in enumerate(raw_rows):
@@ -926,7 +970,7 @@ def _document_table(
             level1, level2 = texts["level1"], ""
         level2 = texts["level2"] if texts["level2"] is not None else level2
         if not texts["level3"]:
-            message = "missing: a row needs its indicator's name (三级指标)"
+            message = PROBLEMS["row-name"]
             problems.append(Problem(Location(source, (*where, "level3")), message, code="table-row"))
             continue
         rows.append(
@@ -944,7 +988,7 @@ def _document_table(
         )
     year = item.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        message = f"expected a year such as 2023, got {year!r}"
+        message = PROBLEMS["year"].format(year=repr(year))
         problems.append(Problem(Location(source, (*path, "year")), message, code="wrong-type"))
         year = None
     return Table(
@@ -960,19 +1004,17 @@ def _document_table(
 
 
 def _parse_document(raw: bytes, source: str) -> Any:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        message = f"the file is not UTF-8 text (byte {error.start})"
-        raise DataError([Problem(Location(source), message, code="encoding")], source) from None
+    text = decode(raw, source, DataError)
     if source.lower().endswith(".json"):
         try:
             return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             where = Location(source, line=error.lineno, column=error.colno)
-            raise DataError([Problem(where, f"invalid JSON: {error.msg}", code="json-syntax")], source) from None
+            said = PROBLEMS["json"].format(reason=verbatim(error.msg))
+            raise DataError([Problem(where, said, code="json-syntax")], source) from None
         except (ValueError, RecursionError) as error:
-            message = "invalid JSON: nested too deeply" if isinstance(error, RecursionError) else str(error)
+            deep = isinstance(error, RecursionError)
+            message = PROBLEMS["json-deep"] if deep else PROBLEMS["json"].format(reason=verbatim(str(error)))
             raise DataError([Problem(Location(source), message)], source) from None
     return parse_toml(text, source, DataError)
 
@@ -1025,7 +1067,8 @@ def read_tables(
         except DataError as error:
             problems.extend(error.problems)
         except UnreadableFileError as error:
-            problems.append(Problem(Location(str(item)), str(error).removeprefix(f"{item}: "), code="table-file"))
+            said = Text(*(error.render(lang).removeprefix(f"{item}: ") for lang in ("zh", "en")))
+            problems.append(Problem(Location(str(item)), said, code="table-file"))
     if problems:
         raise DataError(problems, str(path))
     return tables
@@ -1055,12 +1098,12 @@ def _read_parts(path: Path, lexicon: _Lexicon, limits: Limits) -> list[tuple[str
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise UnreadableFileError(f"{source}: cannot read the table file ({error.strerror or error})") from None
+        raise UnreadableFileError(PROBLEMS["unreadable"].format(source=source, reason=os_reason(error))) from None
     if suffix not in SUFFIXES:
-        message = f"not a table file: expected one of {', '.join(SUFFIXES)}"
+        message = PROBLEMS["not-a-table-file"].format(suffixes=", ".join(SUFFIXES))
         raise DataError([Problem(Location(source), message, code="table-file")], source)
     if size > limits.max_table_bytes:
-        message = f"{source}: the table file is {size} bytes, over the {limits.max_table_bytes}-byte limit"
+        message = PROBLEMS["too-large"].format(source=source, size=size, limit=limits.max_table_bytes)
         raise UnreadableFileError(message)
     with _opened(path, source, limits) as handle:
         if suffix in (".toml", ".json"):
@@ -1076,9 +1119,7 @@ def _read_parts(path: Path, lexicon: _Lexicon, limits: Limits) -> list[tuple[str
         if beyond:
             raise DataError(beyond[:1], source)
         if not found:
-            where = " in any sheet" if suffix == ".xlsx" else ""
-            message = (f"no indicator header found{where}: no row names 三级指标 (or 指标名称) and two of "
-                       "年度指标值, 实际完成值, 分值, 得分")  # fmt: skip
+            message = PROBLEMS["no-header-sheets" if suffix == ".xlsx" else "no-header"]
             raise DataError([Problem(Location(source), message, code="no-table")], source)
         parts: list[tuple[str | None, Table | DataError]] = []
         for grid, header in found:
@@ -1097,15 +1138,15 @@ def _opened(path: Path, source: str, limits: Limits) -> Iterator[BinaryIO]:
     and refused."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise UnreadableFileError(f"{source}: cannot read the table file (not a regular file)")
+            raise UnreadableFileError(PROBLEMS["unreadable"].format(source=source, reason=PROBLEMS["not-regular"]))
         with path.open("rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced between the two looks
-                raise UnreadableFileError(f"{source}: cannot read the table file (not a regular file)")
+                raise UnreadableFileError(PROBLEMS["unreadable"].format(source=source, reason=PROBLEMS["not-regular"]))
             yield io.BufferedReader(_Bounded(handle, source, limits.max_table_bytes))
     except OSError as error:
         if isinstance(error, UnreadableFileError):
             raise
-        raise UnreadableFileError(f"{source}: cannot read the table file ({error.strerror or error})") from None
+        raise UnreadableFileError(PROBLEMS["unreadable"].format(source=source, reason=os_reason(error))) from None
 
 
 class _Bounded(io.RawIOBase):
@@ -1133,7 +1174,7 @@ class _Bounded(io.RawIOBase):
         view = memoryview(buffer).cast("B")
         data = self.handle.read(len(view))
         if self.handle.tell() > self.bound:
-            message = f"{self.source}: the table file is over the {self.bound}-byte limit (it grew while it was read)"
+            message = PROBLEMS["grew"].format(source=self.source, limit=self.bound)
             raise UnreadableFileError(message)
         view[: len(data)] = data
         return len(data)

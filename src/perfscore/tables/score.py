@@ -48,6 +48,25 @@ from .targets import Assumed, Measure, TextError, parse_actual, parse_target, ta
 __all__ = ["COLUMNS", "RowPlan", "TableScore", "Unreadable", "cell_location", "cell_ref", "flat", "score_table"]
 
 #: The table's column headers, as findings and messages name them (a :class:`~perfscore.messages.Text` each).
+PROBLEMS = words(
+    "tables.score.problems",
+    {
+        "unreadable": ("{zh}（{en}）{text} 无法识别：{reason}", "{en} ({zh}) {text} cannot be read: {reason}"),
+        "no-points": ("{what}没有分值", "{what} has no points (分值)"),
+        "negative": ("{what}的分值为 {points}；分值应为 0 或更大", "{what} has points {points}; points are 0 or more"),
+        "too-large": ("{what}的分值为 {points}，过大无法计分", "{what} has points {points}, too large to score"),
+        "places": ("{what}的分值为 {points}，小数位多于规则的舍入位数（{places}）",
+                   "{what} has points {points}, with more decimal places than the ruleset rounds to ({places})"),
+        "indicator": ("指标 {label} ", "the indicator {label}"),
+        "budget-block": ("预算执行率一栏", "the budget block"),
+        "level1": ("一级指标 {level1} 与规则中的都不匹配：{known}；请把它加到 [tables] level1",
+                   "first-level indicator (一级指标) {level1} matches none of the ruleset's: {known}; add it to [tables] level1"),
+        "budget": ("规则中没有对应预算执行率一栏的一级指标；请设置 [tables] budget",
+                   "the ruleset has no first-level indicator for the budget block (预算执行率); set [tables] budget"),
+        "nothing": ("自评表没有可计分的分值（分值全为 0 或空）", "the table gives no points to score (分值 are all 0 or empty)"),
+    },
+)  # fmt: skip
+
 COLUMNS = words(
     "tables.columns",
     {
@@ -303,7 +322,9 @@ class _Builder:
 
     # --- problems ---------------------------------------------------------------------------
 
-    def problem(self, cell: Cell, row: int | None, message: str, code: str, suggestion: str | None = None) -> None:
+    def problem(
+        self, cell: Cell, row: int | None, message: str | Text, code: str, suggestion: str | None = None
+    ) -> None:
         where = cell_location(self.table, cell, row, budget=row is None)
         self.problems.append(Problem(where, message, suggestion, code=code))
 
@@ -314,7 +335,9 @@ class _Builder:
         reason_zh, reason = (reason.zh, reason.en) if isinstance(reason, Text) else ("", reason)
         if self.policy.unparseable == "error":
             named = COLUMNS[column]
-            self.problem(cell, index, f"{named.en} ({named.zh}) {text!r} cannot be read: {reason}", "unreadable-cell")
+            why = Text(reason_zh or reason, reason)
+            said = PROBLEMS["unreadable"].format(en=named.en, zh=named.zh, text=repr(text), reason=why)
+            self.problem(cell, index, said, "unreadable-cell")
             return None
         record = Unreadable(index, column, text, reason, cell, self.policy.unparseable, reason_zh)
         self.unreadable.append(record)
@@ -322,23 +345,23 @@ class _Builder:
 
     # --- rows ---------------------------------------------------------------------------------
 
-    def check_points(self, points: Decimal | None, cell: Cell, index: int | None, what: str) -> bool:
+    def check_points(self, points: Decimal | None, cell: Cell, index: int | None, what: Text) -> bool:
         if points is None:
-            self.problem(cell, index, f"{what} has no points (分值)", "missing-points")
+            self.problem(cell, index, PROBLEMS["no-points"].format(what=what), "missing-points")
             return False
         if not points.is_finite() or points < 0:
-            self.problem(cell, index, f"{what} has points {points}; points are 0 or more", "invalid-points")
+            self.problem(cell, index, PROBLEMS["negative"].format(what=what, points=points), "invalid-points")
             return False
         try:
             finer = points != points.quantize(Decimal(1).scaleb(-self.places))
         except decimal.InvalidOperation:  # more digits than the decimal context holds
-            self.problem(cell, index, f"{what} has points {points}, too large to score", "invalid-points")
+            self.problem(cell, index, PROBLEMS["too-large"].format(what=what, points=points), "invalid-points")
             return False
         if finer:
             self.problem(
                 cell,
                 index,
-                f"{what} has points {points}, with more decimal places than the ruleset rounds to ({self.places})",
+                PROBLEMS["places"].format(what=what, points=points, places=self.places),
                 "points-precision",
             )
             return False
@@ -438,14 +461,14 @@ class _Builder:
             root_key = self.match(row.level1)
             label = row.level3 or row.level2 or f"row {index + 1}"
             # An empty 分值 (a merged cell read in its first row only) scores 0, for the audit to report.
-            points_ok = row.points is None or self.check_points(row.points, row.cell, index, f"the indicator {label!r}")
+            what = PROBLEMS["indicator"].format(label=repr(label))
+            points_ok = row.points is None or self.check_points(row.points, row.cell, index, what)
             if root_key is None and self.strict:
                 known = [root.name for root in self.base.roots]
                 self.problem(
                     row.cell,
                     index,
-                    f"first-level indicator (一级指标) {row.level1!r} matches none of the ruleset's: "
-                    f"{', '.join(known)}; add it to [tables] level1",
+                    PROBLEMS["level1"].format(level1=repr(row.level1), known=", ".join(known)),
                     "unknown-level1",
                     suggest(row.level1, known),
                 )
@@ -475,12 +498,12 @@ class _Builder:
                 self.problem(
                     budget.cell,
                     None,
-                    "the ruleset has no first-level indicator for the budget block (预算执行率); set [tables] budget",
+                    PROBLEMS["budget"],
                     "no-budget-indicator",
                 )
             else:
                 budget_points = budget.points if budget.points is not None else self.roots[budget_key].points
-                if self.check_points(budget_points, budget.cell, None, "the budget block"):
+                if self.check_points(budget_points, budget.cell, None, PROBLEMS["budget-block"]):
                     budget_unreadable = self.read_budget(budget)
                 groups.setdefault(budget_key, {})
         if self.problems:
@@ -581,7 +604,7 @@ class _Builder:
         meta = base.meta
         total = sum((plan.row.points or ZERO for plan in plans), budget or ZERO)
         if total <= 0:
-            message = "the table gives no points to score (分值 are all 0 or empty)"
+            message = PROBLEMS["nothing"]
             self.problems.append(Problem(Location(table.source or table.id), message, code="no-points"))
             raise DataError(self.problems, table.source or table.id)
         title = flat(table.title or table.id)
@@ -806,9 +829,9 @@ class _Builder:
             if found is not None:
                 cell, index = found
                 return Problem(cell_location(self.table, cell, index, budget=index is None), problem.message,
-                               problem.suggestion, code=problem.code)  # fmt: skip
+                               problem.suggestion, code=problem.code, message_zh=problem.message_zh)  # fmt: skip
         return Problem(Location(self.table.source or self.table.id), problem.message, problem.suggestion,
-                       code=problem.code)  # fmt: skip
+                       code=problem.code, message_zh=problem.message_zh)  # fmt: skip
 
 
 def _reason(error: TextError) -> Text:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..messages import Text, words
+from ..messages import Text, chosen_lang, words
 from ..ruleset import Indicator
 from ..text import for_terminal, plain_data
 from ._words import check_lang, say, value_text
@@ -247,6 +247,6 @@ class ConsistencyError(AssertionError):
     """A ruleset broke a property :func:`~perfscore.testing.check_properties` checks; the message is the
     rendered report."""
 
-    def __init__(self, report: PropertyReport, lang: str = "zh") -> None:
+    def __init__(self, report: PropertyReport, lang: str | None = None) -> None:
         self.report = report
-        super().__init__(report.render(lang))
+        super().__init__(report.render(chosen_lang(lang)))

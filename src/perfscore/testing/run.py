@@ -95,9 +95,10 @@ def assert_consistent(
     seed: int = 0,
     *,
     properties: Iterable[str] | None = None,
-    lang: str = "zh",
+    lang: str | None = None,
 ) -> PropertyReport:
-    """Check a ruleset's properties (see :func:`check_properties`); raise ConsistencyError if any fails."""
+    """Check a ruleset's properties (see :func:`check_properties`); raise ConsistencyError if any fails,
+    its report in ``lang`` (None: ``PERFSCORE_LANG``, else Chinese; see :mod:`perfscore.messages`)."""
     report = check_properties(ruleset, examples, seed, properties=properties)
     if not report.ok:
         raise ConsistencyError(report, lang)
