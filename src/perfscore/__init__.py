@@ -11,7 +11,8 @@ Load a ruleset, score a unit's indicator data, read an itemized result::
         print(item.explanation)
 """
 
-from .checks import lint, lint_text
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     DataError,
     Diagnostic,
@@ -32,6 +33,24 @@ from .shipped import ShippedRuleset, shipped
 from .toml import dumps_toml
 from .units import Unit, read_units
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .checks import lint, lint_text
+
+_LAZY = {"lint": "checks", "lint_text": "checks"}  # the static checks: not imported to score
+
+
+def __getattr__(name: str) -> Any:
+    """``perfscore.lint`` and ``perfscore.lint_text``, imported the first time they are asked for, so
+    that ``import perfscore`` (and ``perfscore score``) does not import the checks."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'perfscore' has no attribute {name!r}")
+
 
 __all__ = [
     "Adjustment",

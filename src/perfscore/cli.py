@@ -29,11 +29,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import chain
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any, NoReturn, TextIO
 
-from .checks import load_and_lint
 from .errors import SEVERITIES, DataError, Diagnostic, PerfscoreError, RulesetError
 from .files import Output, check_outputs, write_text
 from .loader import load, load_bytes
@@ -42,7 +42,7 @@ from .report import RENDERERS, explain_json, explain_ruleset, render_batch, rend
 from .ruleset import Ruleset
 from .shipped import shipped
 from .text import columns, for_terminal
-from .units import Unit, is_sheet, read_units, read_units_bytes
+from .units import Unit, is_sheet, iter_units, read_units, read_units_bytes
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
@@ -72,9 +72,12 @@ HELP = words(
                    "write the result to FILE instead of standard output (written whole, never over an input). "
                    "Example: -o {example}"),
         "score": ("按规则为单位数据计分，逐项列出得分与扣分原因", "score a unit's data under a ruleset and print the itemized result"),
-        "score-data": ("单位数据（.toml 或 .json），可用 [[units]] 写多个单位；- 从标准输入读取。例：units.toml",
-                       "the unit's data (.toml or .json); may hold many units as [[units]]; - for standard input. "
-                       "Example: units.toml"),
+        "score-data": ("单位数据（.toml 或 .json），可用 [[units]] 写多个单位，或每行一个单位（.jsonl）；- 从标准输入读取。"
+                       "例：units.toml",
+                       "the unit's data (.toml or .json); may hold many units as [[units]], or one a line (.jsonl); "
+                       "- for standard input. Example: units.toml"),
+        "jobs": ("用 N 个工作进程评分（默认 1；数千个单位时才值得）。例：--jobs 4",
+                 "score with N worker processes (default: 1; worth it for thousands of units). Example: --jobs 4"),
         "explain": ("列出规则的指标树，说明每个指标如何计分", "print a ruleset's indicator tree and how each indicator is scored"),
         "check": ("检查规则中能加载但会算错的问题", "check rulesets for mistakes that load but score wrongly"),
         "check-rulesets": ("要检查的规则（.toml 文件或内置编号，- 为标准输入）。例：my-rules.toml department-wide",
@@ -272,7 +275,8 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     score = command("score")
     score.add_argument("ruleset", help=help_["ruleset"])
     score.add_argument("data", help=DESK["data"](lang))
-    score.add_argument("--format", choices=sorted([*RENDERERS, "html"]), help=DESK["format"](lang))
+    score.add_argument("--format", choices=sorted({*RENDERERS, "jsonl", "html"}), help=DESK["format"](lang))
+    score.add_argument("--jobs", type=_positive, default=1, metavar="N", help=help_["jobs"])
     languages(score)
     _desk_score_options(score, lang)
 
@@ -420,20 +424,40 @@ def _units(name: str, args: argparse.Namespace) -> list[Unit]:
     return read_units(name)
 
 
+def _positive(text: str) -> int:
+    """--jobs N: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数 / expected a whole number of at least 1, got {text!r}")
+    return number
+
+
 def _score(
     ruleset: Ruleset, args: argparse.Namespace, stdout: TextIO, stderr: TextIO, output: Path | None = None
 ) -> int:
-    units = _units(args.data, args)
-    if len(units) == 1:
-        unit = units[0]
-        result = ruleset.score(unit.values, unit=unit.source or unit.id)
+    """One unit: its report. Many: each unit's report written as it is scored (``perfscore.stream``;
+    into ``output`` through perfscore.files), the units of a JSON Lines file read one at a time, so
+    memory stays that of one unit."""
+    units = iter(_units(args.data, args)) if args.data == STDIN else iter_units(args.data)
+    first = next(units, None)
+    second = next(units, None)
+    if first is not None and second is None and args.format != "jsonl":
+        result = ruleset.score(first.values, unit=first.source or first.id)
         write_output(RENDERERS[args.format](result, args.lang), output, stdout)
         return EXIT_OK
-    batch = ruleset.score_many(units)
-    write_output(render_batch(batch, args.format, args.lang), output, stdout)
-    for failure in batch.errors:
+    from .stream import write_batch, write_batch_file  # imported here: one unit's report does not need them
+
+    given = chain([unit for unit in (first, second) if unit is not None], units)
+    if output is None:
+        failed = write_batch(ruleset, given, stdout, args.format, args.lang, workers=args.jobs)
+    else:
+        failed = write_batch_file(ruleset, given, output, args.format, args.lang, workers=args.jobs)
+    for failure in failed:
         stderr.write(f"perfscore: {said(failure.error)}\n")
-    return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
+    return EXIT_UNITS_FAILED if failed else EXIT_OK
 
 
 # --- the finance officer's desk: sheets of units in, scores and pages out, the template ----------
@@ -441,9 +465,9 @@ def _score(
 DESK = words(
     "cli.desk",
     {
-        "data": ("单位数据：.toml 或 .json（多个单位写成 [[units]]），每行一个单位的表格 .xlsx 或 .csv（如填好的填报表），或 - 从标准输入读取。例：填报表.xlsx",
-                 "the units' data: .toml or .json (many units as [[units]]), a sheet, .xlsx or .csv, one unit a row "
-                 "(e.g. a filled template), or - for standard input. Example: units.xlsx"),
+        "data": ("单位数据：.toml 或 .json（多个单位写成 [[units]]）、每行一个单位的 .jsonl，或每行一个单位的表格 .xlsx、.csv（如填好的填报表）；- 从标准输入读取。例：填报表.xlsx",
+                 "the units' data: .toml or .json (many units as [[units]]), .jsonl (one unit a line), a sheet, .xlsx or "
+                 ".csv, one unit a row (e.g. a filled template), or - for standard input. Example: units.xlsx"),
         "format": ("输出格式（默认 text；用 -o 时按文件后缀）；html 为可打印的网页报告，含图表。例：--format html",
                    "output format (default: text; with -o, from the file's suffix); html: a printable page with charts. "
                    "Example: --format html"),
@@ -470,9 +494,12 @@ def _for_the_desk(args: argparse.Namespace) -> bool:
     (``-o``) or an HTML page. Otherwise :func:`_score` prints the report of the data files, and
     ``--format`` (which has no default here: with ``-o`` it follows the file's suffix) is set to text
     when it was not given."""
-    if is_sheet(args.data) or args.output or args.format == "html":
+    files = [path for path in args.output if path != STDIN]
+    if args.format is None:  # -o report.html: the format its suffix says
+        args.format = next((SUFFIX_FORMATS[Path(p).suffix.lower()] for p in files if Path(p).suffix.lower() in SUFFIX_FORMATS), None)  # fmt: skip
+    if is_sheet(args.data) or args.format == "html" or len(args.output) > 1 or any(map(is_sheet, files)):
         return True
-    args.format, args.output = args.format or "text", None  # as _score takes them
+    args.format, args.output = args.format or "text", (args.output[0] if args.output else None)  # as _score takes them
     return False
 
 
@@ -514,6 +541,8 @@ def _report(ruleset: Ruleset, batch: Any, single: bool, fmt: str, lang: str) -> 
     """The report of a run: one unit's (its own page) or many units'."""
     from . import scorepage
 
+    if fmt == "jsonl":  # each unit's JSON on a line, as perfscore.stream writes them
+        return "".join(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n" for outcome in batch.outcomes)
     if single:
         outcome = batch.outcomes[0]
         name = batch._identity(0)[1]
@@ -545,7 +574,7 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         if is_sheet(args.data):
             batch = sheets.read_sheet_units(args.data, ruleset).score(ruleset)
         else:
-            batch = ruleset.score_many(_units(args.data, args))
+            batch = ruleset.score_many(_units(args.data, args), workers=args.jobs)
         single = len(batch.outcomes) == 1
         if single and batch.errors:  # one unit: its error is the command's (exit 1)
             raise batch.errors[0].error
@@ -695,6 +724,8 @@ NO_HYPOTHESIS = (
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Lint each ruleset; with --properties also test it on generated data. Exit 1 on any error."""
+    from .checks import load_and_lint  # imported here: scoring does not need the checks
+
     check_properties: Callable[..., Any] | None = None
     if args.properties:
         try:  # imported here so that the core command works without hypothesis installed

@@ -22,6 +22,7 @@ builtins. No text from a ruleset is ever compiled. Each function keeps its sourc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -337,22 +338,24 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
     inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
     function grows with the number of inputs). A value already a finite nonzero Decimal within the
-    input's bounds is taken as it is, and a whole number within them as its Decimal: exactly what its
-    converter would give back (the tests hold the two to the same values)."""
+    input's bounds is taken as it is, a whole number within them (compared as whole numbers) as its
+    Decimal, and a float as the Decimal of its shortest text when that is within them (both
+    remembered per input: data repeats): exactly what its converter would give back (the tests hold
+    the two to the same values)."""
     em.namespace.update(len=len)
     em.line(f"if len(values) != {len(checks)}: return None")
     first, rest = checks[:CHUNK], checks[CHUNK:]
     if first:
         with _refusing(em, "return None"):
             for check in first:
-                _convert(em, check, f"v_{check.name}")
+                _convert(em, check, f"v_{check.name}", len(checks))
     em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
     for number, start in enumerate(range(0, len(rest), CHUNK), 1):
         part = _Emitter(inline=True)
         part.line(f"def check_{number}(values, env):", 0)
         with _refusing(part, "return False"):
             for check in rest[start : start + CHUNK]:
-                _convert(part, check, f"env[{part.const(check.name)}]")
+                _convert(part, check, f"env[{part.const(check.name)}]", len(checks))
         part.line("return True")
         em.line(f"if not {em.const(part.compile(f'check_{number}'))}(values, env): return None")
     at_hand = {check.name for check in first}
@@ -368,34 +371,81 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
     return at_hand
 
 
+_MOST_FLOATS = 65_536  # floats remembered in all by one ruleset's scoring pass (a few MB at most)
+
+
+class _Ints(dict[int, Decimal]):
+    """One input's whole numbers seen, each with its Decimal (at most ``most``, as :class:`_Floats`)."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+
+    def __missing__(self, value: int) -> Decimal:
+        number = Decimal(value)
+        if len(self) >= self.most:
+            self.clear()
+        self[value] = number
+        return number
+
+
+class _Floats(dict[float, Decimal]):
+    """One input's floats seen, each with the Decimal of its shortest text (``float.__repr__``, as
+    ``reading.read_number`` reads it): a column of rates holds the same few thousand values again
+    and again. At most ``most`` are kept (all are forgotten when it is reached). 0.0 and -0.0 share
+    a key: a zero is given to the converter anyway."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+
+    def __missing__(self, value: float) -> Decimal:
+        number = Decimal(float.__repr__(value))
+        if len(self) >= self.most:
+            self.clear()
+        self[value] = number
+        return number
+
+
 @contextmanager
 def _refusing(em: _Emitter, give_up: str) -> Iterator[None]:
     """The lines written inside, in a ``try`` that gives up (``give_up``) when a value is refused."""
     refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
-    em.namespace.update(type=type, int=int, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
+    em.namespace.update(type=type, int=int, float=float, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
     with em.block("try:"):
         yield
     em.line("except REFUSED:")
     em.line(f"    {give_up}")
 
 
-def _convert(em: _Emitter, check: InputCheck, target: str) -> None:
-    """Lines converting ``values[name]`` by the input's converter (or taking it as it is), into ``target``."""
+def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
+    """Lines converting ``values[name]`` by the input's converter (or taking it as it is), into ``target``
+    (``inputs``: how many inputs the ruleset has, who share the floats remembered)."""
     convert = em.const(check.convert)
     em.line(f"v = values[{em.const(check.name)}]")
     if check.spec.type in NUMERIC:
         # larger numbers are left to the converter, which refuses those beyond the ruleset's limits
         assert check.largest is not None
         big = check.largest
-        low = em.const(max(check.low, -big)) if check.low is not None else em.const(-big)
-        high = em.const(min(check.high, big)) if check.high is not None else em.const(big)
+        lowest = max(check.low, -big) if check.low is not None else -big
+        highest = min(check.high, big) if check.high is not None else big
+        low, high = em.const(lowest), em.const(highest)
+        # the same bounds for a whole number, as whole numbers: int compared with int
+        int_low, int_high = em.const(math.ceil(lowest)), em.const(math.floor(highest))
         whole = " or v != v.to_integral_value()" if check.spec.type == "count" else ""
+        whole_d = " or d != d.to_integral_value()" if whole else ""
         # NaN fails (traps on) the comparison, and infinite or huge values fail the bounds; a zero goes
         # through the converter, which reads a negative zero as 0
         with em.block("if type(v) is Decimal:"):
             em.line(f"if not v or not ({low} <= v <= {high}){whole}: v = {convert}(v)")
         # a whole number within the bounds is its Decimal (TOML and JSON give counts as int)
-        em.line(f"elif type(v) is int and {low} <= v <= {high}: v = Decimal(v)")
+        em.line(
+            f"elif type(v) is int and {int_low} <= v <= {int_high}: v = {em.const(_Ints(max(64, _MOST_FLOATS // inputs)))}[v]"
+        )
+        # a float is read by its shortest text, as the converter reads it, then held to the same tests
+        with em.block("elif type(v) is float:"):
+            em.line(f"d = {em.const(_Floats(max(64, _MOST_FLOATS // inputs)))}[v]")
+            em.line(f"v = {convert}(v) if not d or not ({low} <= d <= {high}){whole_d} else d")
         em.line(f"else: v = {convert}(v)")
     elif check.spec.type == "bool":
         em.line(f"if type(v) is not bool: v = {convert}(v)")

@@ -14,7 +14,8 @@ reference path scores the unit, or the pass failed in any other way, perfscore h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -223,15 +224,51 @@ class Engine:
 
     # --- many units ----------------------------------------------------------------------
 
-    def score_many(self, units: Iterable[Any]) -> BatchResult:
+    def score_many(self, units: Iterable[Any], workers: int | None = None) -> BatchResult:
         outcomes: list[ScoreResult | UnitError] = []
         identities: list[tuple[str, str | None]] = []
-        for index, unit in enumerate(units):
-            if not isinstance(unit, Unit):
-                unit = Unit(str(index + 1), None, unit)
-            identities.append((unit.id, unit.name))
-            try:
-                outcomes.append(self.score(unit.values, unit.source or unit.id))
-            except PerfscoreError as error:
-                outcomes.append(UnitError(unit.id, unit.name, error, unit.source))
+        collecting = gc.isenabled()
+        gc.disable()  # results hold no cycles: tracing every one held so far, again and again, would double the time
+        try:
+            for unit, outcome in self.iter_outcomes(units, workers):
+                identities.append((unit.id, unit.name))
+                outcomes.append(outcome)
+        finally:
+            if collecting:
+                gc.enable()
         return BatchResult(self.ruleset, tuple(outcomes), tuple(identities))
+
+    def iter_outcomes(
+        self, units: Iterable[Any], workers: int | None = None
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError]]:
+        """Each unit with its result (or its error), in order, one at a time: nothing is held."""
+        for unit, outcome, _made in self.iter_rendered(units, None, workers):
+            yield unit, outcome
+
+    def iter_rendered(
+        self, units: Iterable[Any], render: Callable[[ScoreResult], str] | None, workers: int | None = None
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError, Any]]:
+        """Each unit with its result (or its error) and, with ``render``, its rendered report (made in
+        a worker process when there are workers, else here; None for a unit that failed)."""
+        if workers is not None and workers > 1:
+            from .parallel import outcomes  # imported here: worker processes are for large batches only
+
+            yield from outcomes(self, _units(units), workers, render)
+            return
+        for unit in _units(units):
+            outcome = self.outcome(unit)
+            made = render(outcome) if render is not None and isinstance(outcome, ScoreResult) else None
+            yield unit, outcome, made
+
+    def outcome(self, unit: Unit) -> ScoreResult | UnitError:
+        """The unit's result, or its error record."""
+        try:
+            return self.score(unit.values, unit.source or unit.id)
+        except PerfscoreError as error:
+            return UnitError(unit.id, unit.name, error, unit.source)
+
+
+def _units(units: Iterable[Any]) -> Iterator[Unit]:
+    """Units as given, a plain mapping numbered from 1."""
+    for index, unit in enumerate(units):
+        yield unit if isinstance(unit, Unit) else Unit(str(index + 1), None, unit)

@@ -56,6 +56,8 @@ def pinned(function: Callable[P, R]) -> Callable[P, R]:
         if own is None:
             own = _OWN.context = CONTEXT.copy()
         saved = decimal.getcontext()
+        if saved is own:  # already pinned (a pinned function calling another): nothing to set
+            return function(*args, **kwargs)
         decimal.setcontext(own)
         try:
             return function(*args, **kwargs)

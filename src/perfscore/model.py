@@ -261,6 +261,11 @@ class Tier(_Model):
         default=False,
         description="max 本身是否属于该档（最高档用 true） / whether max itself belongs to this tier (true for the top one)",
     )
+
+    def plain_data(self) -> str:
+        """The tier as JSON holds it in a result's facts: its name (as units write it)."""
+        return self.name
+
     default: Fraction | None = Field(
         default=None,
         description="单位只填档次、未填分值时采用的比例，须在该档内 / the share used when a unit names the tier without a score; inside the tier",

@@ -178,20 +178,26 @@ def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     """Many units: each unit's report, then a summary line per unit and the failures."""
     if fmt == "json":
         return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    words = in_lang(WORDS, lang)
-    gate = for_markdown if fmt == "markdown" else for_terminal
     parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
-    lines = [f"{'## ' if fmt == 'markdown' else ''}{words['summary']}", ""]
-    for outcome in batch.outcomes:
-        if isinstance(outcome, UnitError):
-            # an error's own lines (its text is gated for the terminal line by line, see perfscore.errors)
-            head, *rest = outcome.error.render(lang).split("\n")
-            lines.append(f"- {gate(outcome.label)}: {words['error']}: {gate(head)}")
-            lines += [f"  - {gate(line.strip())}" if fmt == "markdown" else line for line in rest]
-        else:
-            lines.append(f"- {gate(outcome.unit or '')}: {outcome.total} {gate(_grade(outcome, lang))}")
-    lines += ["", batch.summary(lang)]
-    return "\n".join([*parts, _text(lines)])
+    lines = [line for outcome in batch.outcomes for line in summary_lines(outcome, fmt, lang)]
+    return "\n".join([*parts, summary_text(lines, batch.summary(lang), fmt, lang)])
+
+
+def summary_lines(outcome: ScoreResult | UnitError, fmt: str, lang: str) -> list[str]:
+    """A unit's lines in the summary of a batch report: its total and grade, or its error."""
+    gate = for_markdown if fmt == "markdown" else for_terminal
+    if isinstance(outcome, UnitError):
+        # an error's own lines (its text is gated for the terminal line by line, see perfscore.errors)
+        head, *rest = outcome.error.render(lang).split("\n")
+        lines = [f"- {gate(outcome.label)}: {WORDS['error'](lang)}: {gate(head)}"]
+        return lines + [f"  - {gate(line.strip())}" if fmt == "markdown" else line for line in rest]
+    return [f"- {gate(outcome.unit or '')}: {outcome.total} {gate(_grade(outcome, lang))}"]
+
+
+def summary_text(lines: Sequence[str], summary: str, fmt: str, lang: str) -> str:
+    """The summary section that ends a batch report: its heading, every unit's lines, the counts."""
+    heading = f"{'## ' if fmt == 'markdown' else ''}{WORDS['summary'](lang)}"
+    return _text([heading, "", *lines, "", summary])
 
 
 # --- a ruleset in words -----------------------------------------------------------------------

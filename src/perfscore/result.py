@@ -136,6 +136,11 @@ class LeafResult(_OfIndicator):
         return facts
 
     @property
+    def values(self) -> Mapping[str, Any]:
+        """The unit's values (inputs and derived values), all of them."""
+        return self._result.values
+
+    @property
     def data(self) -> dict[str, Any]:
         """The values this leaf read (inputs and derived values)."""
         values = self._result.values
@@ -163,25 +168,29 @@ class LeafResult(_OfIndicator):
         said = cache.get(lang)
         if said is None:
             result = self._result
-            said = cache[check_lang(lang)] = explain(self, self.recorded[0], result.ruleset, result.values, lang)
+            said = cache[check_lang(lang)] = explain(self, self.recorded[0], result.ruleset, lang)
         return said
 
     @pinned
     def to_dict(self) -> dict[str, Any]:
+        indicator = self.indicator
         facts = self.facts
+        values = self._result.values
+        shown = {key: plain_data(value) for key, value in facts.items() if key != "case"}
+        shown["case"] = facts.get("case", self.case)
+        score = self.score
         return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.name_en,
+            "id": indicator.id,
+            "name": indicator.name,
+            "name_en": indicator.name_en,
             "method": self.method,
-            "points": str(self.points),
-            "score": str(self.score),
+            "points": str(indicator.points),
+            "score": str(score),
             "raw": str(self.raw),
-            "lost": str(self.lost),
-            "data": {name: plain_data(value) for name, value in self.data.items()},
+            "lost": str(difference(indicator.points, score)),
+            "data": {name: plain_data(values[name]) for name in indicator.reads if name in values},
             "missing": list(self.missing),
-            "facts": {key: plain_data(value) for key, value in facts.items() if key != "case"}
-            | {"case": facts.get("case", self.case)},
+            "facts": shown,
             "explanation": {lang: self.explain(lang) for lang in LANGS},
         }
 
@@ -242,6 +251,7 @@ class ScoreResult:
         self._facts = facts
         self.total = total
         self.grade = grade
+        self.said: Sequence[tuple[str, ...]] | None = None  # each leaf's explanations (in LANGS), made by a worker
 
     @property
     def points(self) -> Decimal:
@@ -252,7 +262,11 @@ class ScoreResult:
     def items(self) -> tuple[LeafResult, ...]:
         """Every leaf indicator's result, in the ruleset's order."""
         unit = _Unit(self.ruleset, self.values, self.missing)
-        return tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+        items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+        if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
+            for item, said in zip(items, self.said, strict=True):
+                item._cache = dict(zip(LANGS, said, strict=True))
+        return items
 
     @cached_property
     def tree(self) -> tuple[NodeResult, ...]:
@@ -570,20 +584,7 @@ class BatchResult:
     def summary(self, lang: str | None = None) -> str:
         """One line: how many were scored and how many failed, by kind of failure (in ``lang``; None:
         :func:`~perfscore.messages.chosen_lang`)."""
-        lang = chosen_lang(lang)
-        failed = self.errors
-        said = SUMMARY["line"].format(units=len(self.outcomes), scored=len(self.results), failed=len(failed))
-        text = said(lang)
-        if failed:
-            kinds: dict[str, int] = {}
-            for error in failed:
-                kinds[error.kind] = kinds.get(error.kind, 0) + 1
-            parts = [
-                SUMMARY["kinds" if count > 1 else "kind"].format(count=count, kind=SUMMARY[kind])(lang)
-                for kind, count in sorted(kinds.items())
-            ]
-            text += SUMMARY["parts"].format(parts=SUMMARY["comma"](lang).join(parts))(lang)
-        return text
+        return summarize(len(self.outcomes), self.errors, lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -591,3 +592,21 @@ class BatchResult:
             "summary": self.summary(),
             "units": [outcome.to_dict() for outcome in self.outcomes],
         }
+
+
+def summarize(count: int, failed: Sequence[UnitError], lang: str | None = None) -> str:
+    """One line: how many of ``count`` units were scored and how many failed, by kind of failure (in
+    ``lang``; None: :func:`~perfscore.messages.chosen_lang`)."""
+    lang = chosen_lang(lang)
+    said = SUMMARY["line"].format(units=count, scored=count - len(failed), failed=len(failed))
+    text = said(lang)
+    if failed:
+        kinds: dict[str, int] = {}
+        for error in failed:
+            kinds[error.kind] = kinds.get(error.kind, 0) + 1
+        parts = [
+            SUMMARY["kinds" if number > 1 else "kind"].format(count=number, kind=SUMMARY[kind])(lang)
+            for kind, number in sorted(kinds.items())
+        ]
+        text += SUMMARY["parts"].format(parts=SUMMARY["comma"](lang).join(parts))(lang)
+    return text

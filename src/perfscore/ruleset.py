@@ -9,7 +9,7 @@ on arrival). Scoring itself lives in
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -28,7 +28,7 @@ from .toml import parse_toml
 if TYPE_CHECKING:
     from .grouprules import GroupRule
     from .methods import Method
-    from .result import BatchResult, ScoreResult
+    from .result import BatchResult, ScoreResult, UnitError
     from .units import Unit
 
 
@@ -98,6 +98,7 @@ class Ruleset:
         "inputs",
         "leaves",
         "limits",
+        "memo",
         "meta",
         "methods",
         "roots",
@@ -140,6 +141,7 @@ class Ruleset:
         self._text = text
         self._document = document  # the document, when it was given as data (else: ``text`` parsed)
         self._engine = engine.Engine(self)
+        self.memo: dict[Any, Any] = {}  # what is derived from the rules on first use (explanation plans)
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -229,9 +231,32 @@ class Ruleset:
         """
         return self._engine.score(values, unit)
 
-    def score_many(self, units: Iterable[Unit | Mapping[str, Any]]) -> BatchResult:
-        """Score many units; a unit whose data is bad gets an error record, the rest are scored."""
-        return self._engine.score_many(units)
+    def score_many(self, units: Iterable[Unit | Mapping[str, Any]], *, workers: int | None = None) -> BatchResult:
+        """Score many units; a unit whose data is bad gets an error record, the rest are scored.
+
+        With ``workers=N`` (N > 1) the units are scored by N worker processes, the compiled ruleset
+        sent once to each; the results are the same, in the same order (``docs/scale.md``)."""
+        return self._engine.score_many(units, workers)
+
+    def iter_scores(
+        self, units: Iterable[Unit | Mapping[str, Any]], *, workers: int | None = None
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError]]:
+        """Score units one at a time, in order: each unit with its result or its error record, as it is
+        scored. Nothing is held, so memory stays that of one unit whatever the number of units."""
+        return self._engine.iter_outcomes(units, workers)
+
+    def iter_reports(
+        self,
+        units: Iterable[Unit | Mapping[str, Any]],
+        render: Callable[[ScoreResult], str],
+        *,
+        workers: int | None = None,
+    ) -> Iterator[tuple[Unit, ScoreResult | UnitError, str | None]]:
+        """Score units one at a time, in order, and render each result with ``render`` (a report as
+        text): each unit with its result or error record, and its report (None for a unit that
+        failed). With ``workers=N`` the reports are rendered by the worker processes, the costly part
+        of a report (``render`` must then be a module-level function: it is sent to them)."""
+        return self._engine.iter_rendered(units, render, workers)
 
     def score_leaf(self, leaf: Indicator, values: Mapping[str, Any]) -> Decimal:
         """One leaf's raw score for checked ``values`` of the inputs it needs (its derived values are
@@ -252,17 +277,38 @@ class Ruleset:
         return self._engine.score(values, unit, reference=True)
 
 
-def _reload(text: str, source: str | None, limits: Limits, methods: Mapping[str, Method] | None) -> Ruleset:
-    """Unpickling compiles the source again: compiled functions do not travel."""
-    from .loader import loads
+_RELOADED: dict[tuple[Any, ...], Ruleset] = {}  # rulesets unpickled in this process, by what they travelled as
+_MOST_RELOADED = 16
 
-    return loads(text, source, limits=limits, methods=methods)
+
+def _reload(text: str, source: str | None, limits: Limits, methods: Mapping[str, Method] | None) -> Ruleset:
+    """Unpickling compiles the source again (compiled functions do not travel), once per process: the
+    same ruleset unpickled again (with every task of a worker, every result) is the one compiled."""
+    key = ("text", text, source, limits, None if methods is None else tuple(methods.items()))
+    found = _RELOADED.get(key)
+    if found is None:
+        from .loader import loads  # the loader is a layer up: unpickling is the one way down to it
+
+        found = _remember(key, loads(text, source, limits=limits, methods=methods))
+    return found
 
 
 def _reload_document(
     document: Mapping[str, Any], source: str | None, limits: Limits, methods: Mapping[str, Method] | None
 ) -> Ruleset:
-    """Unpickling a ruleset loaded from a mapping loads that mapping again."""
-    from .loader import loads_dict
+    """Unpickling a ruleset loaded from a mapping loads that mapping again (once per process, as
+    :func:`_reload`; the key is the document's exact text: its numbers are Decimals)."""
+    key = ("document", repr(document), source, limits, None if methods is None else tuple(methods.items()))
+    found = _RELOADED.get(key)
+    if found is None:
+        from .loader import loads_dict
 
-    return loads_dict(document, source, limits=limits, methods=methods)
+        found = _remember(key, loads_dict(document, source, limits=limits, methods=methods))
+    return found
+
+
+def _remember(key: tuple[Any, ...], ruleset: Ruleset) -> Ruleset:
+    if len(_RELOADED) >= _MOST_RELOADED:
+        _RELOADED.pop(next(iter(_RELOADED)))  # the oldest
+    _RELOADED[key] = ruleset
+    return ruleset

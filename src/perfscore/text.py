@@ -45,7 +45,9 @@ def plain(value: Decimal) -> str:
         return "0"
     if value and value.adjusted() > 40:  # no table holds such a number: say its size, not its digits
         return "≈" + _scientific(value)
-    text = format(value, "f")
+    text = str(value)  # as format(value, "f") unless it holds an exponent (and several times faster)
+    if "E" in text:
+        text = format(value, "f")
     if "." not in text:
         return text
     text = text.rstrip("0").rstrip(".")
@@ -69,8 +71,8 @@ def percent(fraction: Decimal) -> str:
     scaled = _WIDE.multiply(fraction, HUNDRED)
     if fraction and fraction.adjusted() > 40:
         return f"≈{_scientific(scaled)}%"
-    shown = scaled.quantize(_CENT, context=_WIDE)
-    return f"{format(shown if shown else shown.copy_abs(), 'f')}%"
+    shown = scaled.quantize(_CENT, context=_WIDE)  # two places: str() writes it without an exponent
+    return f"{shown if shown else shown.copy_abs()}%"
 
 
 # --- any value --------------------------------------------------------------------------------
@@ -109,8 +111,14 @@ def shown(value: Any, depth: int = 0) -> str:
 def plain_data(value: Any) -> Any:
     """A value as JSON holds it: decimals and dates as text (exact, no exponent), tables and
     lists item by item; an object with a ``plain_data()`` method gives its own form."""
+    if type(value) is Decimal:  # the common case first: str() is format(value, "f") when it has no exponent
+        text = str(value)
+        if "E" not in text and text[0] != "-":
+            return text
     if isinstance(value, Decimal):  # a negative zero as 0 (``-0.00`` → ``"0.00"``)
-        return format(value if value else value.copy_abs(), "f") if value.is_finite() else str(value)
+        if not value.is_finite():
+            return str(value)
+        return format(value if value else value.copy_abs(), "f")
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, datetime.date):
@@ -146,7 +154,6 @@ def plain_data(value: Any) -> Any:
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})
 # Letters that show nothing at all (Hangul fillers), often used to pass blank text for a name.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-_BLANK_LETTER = re.compile("[\u115f\u1160\u3164\uffa0]")
 
 
 def _visible(char: str) -> str:
@@ -161,7 +168,9 @@ def for_terminal(text: str) -> str:
     nothing) is shown as its code, ``\\u000a``, ``\\u001b``, ``\\u202e``, so text from a file can
     neither add a line (a fake 总分), move the cursor, erase what was printed, nor reorder a line.
     Other text, spaces of every width included, is kept as it is."""
-    if text.isprintable() and not _BLANK_LETTER.search(text):
+    if text.isprintable() and not (
+        "\u115f" in text or "\u1160" in text or "\u3164" in text or "\uffa0" in text  # _BLANK_LETTERS, fast
+    ):
         return text  # the common case: nothing to show (str.isprintable is False for every hidden category)
     return "".join(
         _visible(char) if char in _BLANK_LETTERS or unicodedata.category(char) in _HIDDEN else char for char in text

@@ -8,8 +8,8 @@ key given twice is refused rather than silently resolved.
 from __future__ import annotations
 
 import json as _json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ WORDS = words(
         "values": ("此处应为输入值的表格", "expected a table of input values"),
         "units": ("此处应为表格数组 [[units]]", "expected an array of tables [[units]]"),
         "unit": ("此处应为含 id 和 name 的表格", "expected a table with id and name"),
+        "line-too-large": ("{path}: 第 {line} 行超过 {limit} 字节的上限", "{path}: line {line} is over the {limit}-byte limit"),
     },
 )  # fmt: skip
 
@@ -101,6 +102,46 @@ def read_units(path: str | Path, *, max_bytes: int | None = None, limits: Limits
         raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
     document = _parse_data(raw, str(path))
     return units_from_document(document, str(path))
+
+
+JSON_LINES = (".jsonl", ".ndjson")
+
+
+def iter_units(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Unit]:
+    """The units of a data file, one at a time. A JSON Lines file (``.jsonl``, ``.ndjson``: one unit a
+    line, ``{"id": …, "name": …, "data": {…}}`` or bare values; blank lines skipped) is read line by
+    line, so its size is not bounded, only each line's (``limits.max_data_bytes``); any other file is
+    read whole, as :func:`read_units` reads it."""
+    path = Path(path)
+    if not path.name.lower().endswith(JSON_LINES):
+        yield from read_units(path, limits=limits)
+        return
+    source = str(path)
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise UnreadableFileError(WORDS["unreadable"].format(path=path, reason=os_reason(error))) from None
+    with stream:
+        for number, raw in enumerate(iter(lambda: stream.readline(limits.max_data_bytes + 1), b""), 1):
+            if len(raw) > limits.max_data_bytes:
+                raise UnreadableFileError(
+                    WORDS["line-too-large"].format(path=path, line=number, limit=limits.max_data_bytes)
+                )
+            if not raw.strip():
+                continue
+            try:
+                document = _parse_data(raw, source, json=True)
+            except DataError as error:  # located on its line of the file
+                problems = [replace(p, location=Location(source, line=number, column=p.location.column))
+                            for p in error.problems]  # fmt: skip
+                raise DataError(problems, source) from None
+            if not isinstance(document, Mapping):
+                problem = Problem(Location(source, line=number), WORDS["values"], code="not-a-unit")
+                raise DataError([problem], source)
+            if "data" in document:
+                yield _unit(document, source, (f"line {number}",), str(number))
+            else:
+                yield Unit(str(number), None, document, f"{source}#{number}")
 
 
 def read_units_bytes(raw: bytes, source: str = "<stdin>", *, limits: Limits = DEFAULT_LIMITS) -> list[Unit]:

@@ -198,9 +198,21 @@ class Method:
 
     # --- words ---------------------------------------------------------------------------
 
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
+        """How each fact shows for reading, by its key (any other fact: :meth:`Display.fact`). The
+        default :meth:`fields` applies these one fact at a time, so an explanation formats only the
+        facts its sentence uses (and the formatters are made once per leaf and language)."""
+        return {}
+
     def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        """The explanation's fields, shown for reading: numbers in the leaf's unit by default."""
-        return {key: display.fact(leaf, key, value) for key, value in facts.items() if key != "case"}
+        """The explanation's fields, shown for reading (:meth:`shows`; plainly by default). A method
+        whose fields are not one fact each overrides this instead."""
+        shows = self.shows(leaf, display)
+        return {
+            key: shows[key](value) if key in shows else display.fact(leaf, key, value)
+            for key, value in facts.items()
+            if key != "case"
+        }
 
     def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
         """Words added after the case's wording (a negative actual counted as 0)."""

@@ -148,18 +148,13 @@ class Bands(Method):
 
     # --- words ---------------------------------------------------------------------------
 
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        measured = measured_name(leaf.formulas["value"])
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
+        measure = display.measurer(leaf, measured_name(leaf.formulas["value"]))
 
-        def measure(value: Decimal) -> str:
-            return display.measure(leaf, value, measured)
+        def band(index: int) -> str:
+            return band_text(leaf.spec.bands[index], measure)
 
-        shown = {}
-        if "value" in facts:
-            shown["value"] = measure(facts["value"])
-        if "band" in facts:
-            shown["band"] = band_text(leaf.spec.bands[facts["band"]], measure)
-        return shown
+        return {"value": measure, "band": band}
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         spec: BandsParams = leaf.spec

@@ -16,7 +16,7 @@ points:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -261,7 +261,8 @@ class Ratio(Method):
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
         spec: RatioParams = leaf.spec
-        facts = {**recorded, "direction": spec.direction}
+        facts = recorded  # a fresh dict of what was recorded, with the case's name
+        facts["direction"] = spec.direction
         if _exact(spec):
             facts["tolerance"] = spec.tolerance
         elif facts["actual"] < 0:
@@ -270,19 +271,10 @@ class Ratio(Method):
 
     # --- words ---------------------------------------------------------------------------
 
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        measured = measured_name(leaf.formulas["actual"])
-        shown = {}
-        for key, value in facts.items():
-            if key in ("actual", "target", "excess"):
-                shown[key] = display.measure(leaf, value, measured)
-            elif key == "direction":
-                shown[key] = SYMBOLS[value]
-            elif key == "rate":
-                shown[key] = percent(value)
-            elif key != "case":
-                shown[key] = display.fact(leaf, key, value)
-        return shown
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
+        measure = display.measurer(leaf, measured_name(leaf.formulas["actual"]))
+        return {"actual": measure, "target": measure, "excess": measure, "direction": SYMBOLS.__getitem__,
+                "rate": percent}  # fmt: skip
 
     def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
         return NEGATIVE(lang) if facts.get("negative") else ""
