@@ -25,6 +25,7 @@ import perfscore
 from helpers import ROOT, one_leaf_text, table
 from perfscore import RulesetError, ScoringError
 from perfscore.cli import run
+from perfscore.compiler import _code
 from perfscore.report import RENDERERS, explain_ruleset
 from perfscore.wording import render
 
@@ -382,6 +383,7 @@ GENERATED_NAMES = {"score", "leaf", "env", "values", "v", "a", "t", "c", "d", "e
 
 def generated_sources(text: str) -> list[str]:
     """Every source perfscore compiles for a ruleset: at load, and the functions it makes when first needed."""
+    _code.cache_clear()  # a text compiled before (by another test) is not compiled again: every one is seen here
     with audited() as events:
         perfscore.loads(text, source=SOURCE).generated_code()
     sources = [args[0] for event, args in events if event == "compile" and str(args[1]).startswith("<perfscore")]
@@ -415,8 +417,11 @@ def test_generated_code_holds_no_ruleset_text(ruleset_path: str) -> None:
     ruleset = perfscore.loads(text)
     declared = set(ruleset.inputs) | {derived.name for derived in ruleset.derived}
     sources = generated_sources(text)
-    assert len(sources) == 2 + len(ruleset.leaves)  # the two scoring passes and each leaf's reference function
-    assert sorted(sources) == sorted(ruleset.generated_code().values())
+    generated = ruleset.generated_code()
+    assert len(generated) == 2 + len(ruleset.leaves)  # the two scoring passes and each leaf's reference function
+    # each distinct text is compiled once (leaves of one shape share their code: compiler._code)
+    assert sorted(set(sources)) == sorted(set(generated.values()))
+    assert len(sources) == len(set(sources))
     assert [foreign_tokens(source, declared) for source in sources] == [[]] * len(sources)
 
 

@@ -575,3 +575,19 @@ def test_line_breaks_typed_in_cells_read_as_spaces() -> None:
     assert scored.item(0).name == "培训 人次"
     assert scored.result.tree[0].children[0].name == "数量 指标"
     assert scored.ruleset.title == "某 项目（测试规则）"
+
+
+def test_tables_of_one_shape_share_one_compiled_ruleset() -> None:
+    """Two tables that differ only in their actual values share one compiled ruleset; another shape does not."""
+    first = training()
+    rows = list(first.rows)
+    rows[0] = row(8, "产出指标", "数量指标", "培训人次", "≥500人次", "500人次", "10", "10")
+    same_shape = Table(first.id, first.title, first.year, first.budget, tuple(rows), None, None, first.source)
+    rows[0] = row(8, "产出指标", "数量指标", "培训人次", "≥400人次", "480人次", "10", "10")
+    other = Table(first.id, first.title, first.year, first.budget, tuple(rows), None, None, first.source)
+    scored, shared, different = (score_table(table, MOF) for table in (first, same_shape, other))
+    assert shared.ruleset is scored.ruleset
+    assert different.ruleset is not scored.ruleset
+    assert different.ruleset.text != scored.ruleset.text
+    # the values are each table's own: 480/500 × 10 = 9.6 for the first, full marks for the second
+    assert (scored.item(0).score, shared.item(0).score, different.item(0).score) == (D("9.60"), D("10.00"), D("10.00"))

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from .errors import Location, Problem, ScoringError
@@ -136,10 +138,18 @@ class _Emitter:
     def compile(self, name: str) -> Any:
         """Compile the lines as the function ``name`` and return it."""
         text = "\n".join(self.lines) + "\n"
-        exec(compile(text, f"<perfscore {name}>", "exec"), self.namespace)  # our own tokens only: see the module doc
+        exec(_code(text, f"<perfscore {name}>"), self.namespace)  # our own tokens only: see the module doc
         function = self.namespace[name]
         function.__doc__ = text  # for anyone debugging: the generated code
         return function
+
+
+@lru_cache(maxsize=256)
+def _code(text: str, name: str) -> CodeType:
+    """The code object of generated ``text``, compiled once per process: rulesets of the same shape
+    (the tables of one folder, a ruleset loaded again) generate the same text, and a code object is
+    immutable, so each ``exec`` into a fresh namespace is what compiling again would give."""
+    return compile(text, name, "exec")
 
 
 def _stop(location: Location, code: str, message: Callable[..., str | Text]) -> Callable[..., Any]:

@@ -168,6 +168,12 @@ def _shown_as_lines(path: KeyPath) -> bool:
 
 def _line_breaking(text: str) -> bool:
     """Line breaks, other control characters and bidi overrides: they could forge report lines."""
+    # A printable text has no character of these categories (str.isprintable refuses every Other
+    # and Separator but the space: tested against the loop for every code point).
+    return not text.isprintable() and _breaking(text)
+
+
+def _breaking(text: str) -> bool:
     return any(unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cf") for char in text)
 
 

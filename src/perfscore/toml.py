@@ -468,8 +468,17 @@ def _decimal_text(value: Decimal) -> str:
     return format(value, "f")
 
 
+#: A character :func:`_escaped` changes (tested against it for every code point): a text with none
+#: is quoted as it is.
+_ESCAPED = re.compile(r'["\\\x00-\x1f\x7f\ud800-\udfff]')
+
+
 def dumps_string(text: str) -> str:
     """A TOML basic string: quotes, backslashes and control characters escaped, surrogates replaced."""
+    return f'"{text}"' if _ESCAPED.search(text) is None else _escaped(text)
+
+
+def _escaped(text: str) -> str:
     out = ['"']
     for char in text:
         code = ord(char)

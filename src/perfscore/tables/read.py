@@ -124,10 +124,25 @@ class _Lexicon:
     """The built-in names plus a user's ``mapping`` (which wins)."""
 
     mapped: Mapping[str, str]
+    #: Answers of :meth:`role` already given (headers repeat from table to table), at most _MOST_ROLES.
+    memo: dict[tuple[str, frozenset[str], int], tuple[str, int] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def role(self, text: str, roles: Collection[str], loosest: int = 3) -> tuple[str, int] | None:
         """The role a header or label text names and how closely: 0 mapped, 1 exact, 2 starts or
         ends with a name, 3 contains one (never looser than ``loosest``)."""
+        question = (text, frozenset(roles), loosest)
+        try:
+            return self.memo[question]
+        except KeyError:
+            pass
+        if len(self.memo) >= _MOST_ROLES:
+            self.memo.clear()
+        found = self.memo[question] = self._role(text, roles, loosest)
+        return found
+
+    def _role(self, text: str, roles: Collection[str], loosest: int) -> tuple[str, int] | None:
         key = _key(text)
         if not key:
             return None
@@ -177,9 +192,13 @@ class _Lexicon:
         return exact if mapped is None else (mapped, *exact)
 
 
+_MOST_ROLES = 20_000
+_BUILT_IN = _Lexicon({})  # the lexicon of every table read without a mapping: its memo serves them all
+
+
 def _lexicon(mapping: Mapping[str, str] | None) -> _Lexicon:
     if not mapping:
-        return _Lexicon({})
+        return _BUILT_IN
     problems = []
     for name, role in mapping.items():
         if role not in MAPPING_FIELDS:

@@ -31,10 +31,12 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
 from ..exact import ZERO, pinned
+from ..limits import Limits
 from ..loader import loads
 from ..messages import Text, check_lang, words
 from ..model import Scale, TablePolicy, Tier
@@ -813,7 +815,7 @@ class _Builder:
     def compile(self, document: _Document) -> Ruleset:
         source = self.table.source or self.table.id
         try:
-            return loads(document.text(), source=f"{source} (table ruleset)", limits=self.base.limits)
+            return _compiled(document.text(), f"{source} (table ruleset)", self.base.limits)
         except RulesetError as error:
             # A row's text can appear twice (a leaf's name and its input's label): one message each.
             problems = list(dict.fromkeys(self.relocate(problem, document) for problem in error.problems))
@@ -832,6 +834,14 @@ class _Builder:
                                problem.suggestion, code=problem.code, message_zh=problem.message_zh)  # fmt: skip
         return Problem(Location(self.table.source or self.table.id), problem.message, problem.suggestion,
                        code=problem.code, message_zh=problem.message_zh)  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _compiled(text: str, source: str, limits: Limits) -> Ruleset:
+    """The table ruleset compiled from ``text``, once per text, source and limits: the same table
+    scored again (an audit, then its scores) shares one ruleset, which is immutable. A text that
+    does not compile raises again each time (errors are not remembered)."""
+    return loads(text, source=source, limits=limits)
 
 
 def _reason(error: TextError) -> Text:
