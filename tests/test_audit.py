@@ -752,3 +752,14 @@ def test_an_unusable_budget_block_is_a_finding_under_zero() -> None:
         "预算执行率：全年预算数「0」无法识别：执行率需要大于 0 的全年预算数；按 0 分计，需人工复核。"
     )
     assert (finding.reported, finding.recomputed, finding.where) == (D(10), D("0.00"), "budget")
+
+
+def test_each_recomputed_item_names_the_cell_of_the_units_own_score() -> None:
+    """The items table points at the 得分 cell it compares (G9 in the Shandong sample), not the row's first cell."""
+    from perfscore.tables import read_tables
+
+    (table,) = read_tables(ROOT / "tests" / "tables" / "shandong-2023-project.csv")
+    rows = audit_table(table, MOF).rows()
+    indicators = [item for item in rows if item["indicator"] != "预算执行率"]
+    assert [item["where"] for item in indicators[:2]] == ["G9", "G10"]
+    assert all(item["where"].startswith("G") for item in indicators)

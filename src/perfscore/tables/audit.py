@@ -283,7 +283,7 @@ class Audit:
         return not any(finding.severity in ("error", "warning") for finding in self.findings)
 
     def rows(self) -> list[dict[str, Any]]:
-        """Each scored item: where it is, its points, the unit's score and the recomputed one."""
+        """Each scored item: the cell of the unit's own score (``G8``), its points, that score and the recomputed one."""
         items: list[dict[str, Any]] = []
         budget = self.table.budget
         if budget is not None and self.score.budget_item is not None:
@@ -292,7 +292,7 @@ class Audit:
         for plan in self.score.plans:
             item = self.score.result.item(plan.leaf)
             name = flat(plan.row.level3 or plan.row.level2)
-            items.append(_row_dict(cell_ref(plan.row.cell, plan.index), name, item, plan.row.reported))
+            items.append(_row_dict(cell_ref(plan.row.cell_of("reported"), plan.index), name, item, plan.row.reported))
         return items
 
     @pinned
