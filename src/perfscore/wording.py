@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -88,144 +88,338 @@ def render(template: str, fields: Mapping[str, str]) -> str:
 
 SUFFIX = "\x00suffix"  # where a method's body suffix goes in a planned sentence (never a template's field)
 _COMMON_DYNAMIC = frozenset({"score", "lost", "missing", SUFFIX})
-
-
-Getter = Callable[["LeafResult", Mapping[str, Any], Mapping[str, str]], str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """One sentence planned once: the template with ``{body}`` replaced by the case's wording, the
-    fields that never change for the leaf (id, names, points) written in, and a getter for each
-    other field; ``texts[i]`` is followed by the value of ``getters[i]`` (the last text by nothing)."""
-
-    case: Case
-    texts: tuple[str, ...]
-    getters: tuple[Getter, ...]
-    fields: bool  # whether the method's fields are needed all at once (it overrides ``fields``)
-    fill: Callable[[LeafResult, Mapping[str, Any], Mapping[str, str]], str]  # the sentence, gated
+_NUMBERS = (Decimal, int, float, str)  # facts that are rarely the same object twice
 
 
 class Phrasing:
     """One ruleset's explanations in one language: each (leaf, case, template) sentence planned the
-    first time it is needed (:class:`_Plan`), then filled from the recorded facts."""
+    first time it is needed again, then filled from what the scoring pass recorded.
+
+    A sentence is planned as one generated function of the leaf's result (:func:`_compile`): the
+    template with ``{body}`` replaced by the case's wording, the fields that never change for the
+    leaf (id, names, points, the facts its method adds from the rules alone) written in as text,
+    and each fact read from its place in the recorded tuple and shown by its method's formatter
+    (a constant remembered, so it is shown once). Methods whose words are not one fact each
+    (:meth:`~perfscore.methods.Method.fields` overridden) are filled from their fields instead."""
 
     def __init__(self, ruleset: Ruleset, lang: str) -> None:
         self.ruleset = ruleset
         self.lang = lang
         self.display = Display(ruleset, lang)
-        self._plans: dict[tuple[int, int, str, bool], _Plan] = {}
-        self._uses: dict[tuple[int, int, str, bool], int] = {}  # sentences of a kind made plainly so far
+        self._plans: dict[tuple[int, int, str, bool], tuple[Case, Fill]] = {}
+        self._uses: dict[tuple[int, int, str, bool], tuple[int, tuple[Any, ...]]] = {}  # made plainly so far
         self.plain_uses = 1  # how many, before the kind is planned
         self._shows: dict[int, Mapping[str, Callable[[Any], str]]] = {}  # each leaf's formatters, made once
+        # per leaf, by id(case): (case, the sentence at full marks, the sentence below them), once planned
+        self._fills: list[dict[int, tuple[Case, Fill | None, Fill | None]]] = [{} for _ in ruleset.leaves]
 
-    def _planned(self, indicator: Indicator, case: Case, which: str, missing: bool) -> _Plan:
+    def explain(self, item: LeafResult, case: Case) -> str:
+        """A leaf's explanation: its method's wording for ``case``, filled from the facts. The first
+        :attr:`plain_uses` sentences of a kind are made by :func:`plainly` (a ruleset made for one table
+        explains each leaf once: planning would cost more than it saves), later ones by a plan."""
+        indicator = item.indicator
+        entry = self._fills[indicator.first].get(id(case))
+        if entry is not None and entry[0] is case:
+            unit = item._result
+            if not unit.missing or not indicator.needs & unit.missing:
+                fill = entry[1] if item.score == indicator.points else entry[2]
+                if fill is not None:
+                    return fill(item)
+        return self._explain(item, case)
+
+    @pinned
+    def _explain(self, item: LeafResult, case: Case) -> str:
+        """:meth:`explain` the first times, and for a leaf missing inputs (in the pinned context:
+        results cache their explanations, so none may depend on its first reader's context)."""
+        indicator = item.indicator
+        missing = bool(item.missing)
+        custom = (indicator.spec.explain if self.lang == "zh" else indicator.spec.explain_en) is not None
+        full = item.score == indicator.points
+        which = "custom" if custom and not missing else "full" if full else "lost"
+        key = (indicator.first, id(case), which, missing)
+        planned = self._plans.get(key)
+        if planned is None or planned[0] is not case:  # (a case garbage-collected and its id reused)
+            uses, before = self._uses.get(key, (0, ()))
+            if uses < self.plain_uses:
+                self._uses[key] = (uses + 1, item.recorded)
+                return plainly(item, case, self.display)
+            planned = self._plans[key] = (case, self._planned(indicator, case, which, missing, before, item.recorded))
+            if not missing:
+                fills = self._fills[indicator.first]
+                found = fills.get(id(case))
+                _, at_full, below = found if found is not None and found[0] is case else (case, None, None)
+                if which != "lost":
+                    at_full = planned[1]
+                if which != "full":
+                    below = planned[1]
+                fills[id(case)] = (case, at_full, below)
+        return planned[1](item)
+
+    def _planned(
+        self,
+        indicator: Indicator,
+        case: Case,
+        which: str,
+        missing: bool,
+        before: tuple[Any, ...] = (),
+        now: tuple[Any, ...] = (),
+    ) -> Callable[[LeafResult], str]:
+        """The sentence of ``case`` for the leaf as a function of its result. ``before`` and ``now``
+        are two recorded tuples of the kind: a fact that is the same object in both is remembered."""
         lang = self.lang
         if which == "custom":
             template = indicator.spec.explain if lang == "zh" else indicator.spec.explain_en
         else:
             template = SENTENCES[which](lang)
+        method = indicator.method
+        assert method is not None
         fixed = {
             "id": indicator.id,
             "name": indicator.label(lang),
             "name_en": indicator.name_en or indicator.name,
             "points": plain(indicator.points),
         }
+        generic = type(method).fields is Method.fields and not missing
+        added = method.fixed_facts(indicator) if generic else None
+        suffix = method.suffixer(indicator, case, lang) if generic else None
+        if added is None or suffix is None:
+            return self._planned_from_fields(indicator, case, template, fixed, missing)
+        shows = self._shows.get(indicator.first)
+        if shows is None:
+            shows = self._shows[indicator.first] = method.shows(indicator, self.display)
+        positions = {field: place for place, field in enumerate(case.fields, 1)}
+        derived = method.shown_from(indicator, self.display)
+        texts, fields = _sentence(template, case.wording(lang), fixed)
+        slots: list[_Slot] = []
+        for number, field in enumerate(fields):
+            if field == "score":
+                slots.append(_Slot("score"))
+            elif field == "lost":
+                slots.append(_Slot("lost", self._lost(indicator)))
+            elif field == SUFFIX:
+                if isinstance(suffix, str):  # a constant: written into the text
+                    texts[number] += suffix
+                    slots.append(_Slot("text"))
+                else:
+                    slots.append(_Slot("suffix", suffix, safe=False))
+            elif field in derived or field in added or field in positions:
+                key, show, nullable = field, shows.get(field), False
+                if field in derived:
+                    (key, show), nullable = derived[field], True
+                show = show or self.display.shower(indicator, key)
+                otherwise = self._otherwise(indicator, field)
+                if key in added:  # shown once, here
+                    text = show(added[key])
+                    if text is None:
+                        slots.append(_Slot("other", otherwise=otherwise, safe=False))
+                    else:
+                        texts[number] += text
+                        slots.append(_Slot("text"))
+                elif key in positions:
+                    place = positions[key]
+                    fact = now[place] if len(now) > place else None
+                    # remembered: a constant of the rules, or an object that is not a number (a tier)
+                    memo = (len(before) > place and before[place] is fact) or type(fact) not in _NUMBERS
+                    quiet = self.display.quiet
+                    slots.append(
+                        _Slot("fact", show, place, quiet.get(show, False), show not in quiet, memo, otherwise, nullable)
+                    )
+                else:
+                    slots.append(_Slot("other", otherwise=otherwise, safe=False))
+            else:
+                slots.append(_Slot("other", otherwise=self._otherwise(indicator, field), safe=False))
+        return _compile(texts, slots)
+
+    def _lost(self, indicator: Indicator) -> Callable[[Decimal], str]:
+        """The points a leaf lost, shown, as a function of its score."""
+        points = indicator.points
+        exponent = points.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -self.ruleset.meta.rounding.places:
+            # points already as precise as scores are rounded: the difference of two such numbers is too
+            return lambda score: str(difference(points, score))
+        display = self.display
+        return lambda score: display.points(difference(points, score))
+
+    def _otherwise(self, indicator: Indicator, field: str) -> Callable[[Mapping[str, Any]], str]:
+        """A field no fact gives: a value the leaf read, or a dash."""
+        display = self.display
+        if field not in indicator.reads:
+            return lambda values: "—"
+        return lambda values: display.named(field, values[field]) if field in values else "—"
+
+    def _planned_from_fields(
+        self, indicator: Indicator, case: Case, template: str, fixed: dict[str, str], missing: bool
+    ) -> Callable[[LeafResult], str]:
+        """A sentence filled from its method's fields (a method whose words are not one fact each, or
+        a leaf missing inputs), made once per leaf and kind."""
+        display, lang = self.display, self.lang
         method = indicator.method
         assert method is not None
         if type(method).body_suffix is Method.body_suffix or missing:
             fixed[SUFFIX] = ""  # no words after the case's
-        texts: list[str] = [""]
-        fields: list[str] = []
-        for text, field in _pieces(template):
-            texts[-1] += text
-            if field == "body":  # the case's wording, then the method's suffix
-                for inner, inner_field in _pieces(case.wording(lang)):
-                    texts[-1] += inner
-                    if inner_field is not None:
-                        _add(texts, fields, fixed, inner_field)
-                _add(texts, fields, fixed, SUFFIX)
-            elif field is not None:
-                _add(texts, fields, fixed, field)
-        generic = type(method).fields is Method.fields
-        shows = self._shows.get(indicator.first) if generic else {}
-        if shows is None:
-            shows = self._shows[indicator.first] = method.shows(indicator, self.display)
-        getters = tuple(self._getter(indicator, field, missing, generic, shows) for field in fields)
-        needs = not generic and any(field not in _COMMON_DYNAMIC for field in fields)
-        return _Plan(case, tuple(texts), getters, needs, _filler(texts, getters))
+        texts, fields = _sentence(template, case.wording(lang), fixed)
+        lost = self._lost(indicator)
+        joined = SENTENCES["list"](lang)
+        getters: list[Callable[[LeafResult, Mapping[str, Any], Mapping[str, str]], str]] = []
+        for field in fields:
+            if field == "score":
+                getters.append(lambda item, facts, shown: str(item.score))  # already rounded (and never -0)
+            elif field == "lost":
+                getters.append(lambda item, facts, shown: lost(item.score))
+            elif field == SUFFIX:
+                getters.append(lambda item, facts, shown: method.body_suffix(facts, lang))
+            elif field == "missing" and missing:
+                getters.append(lambda item, facts, shown: joined.join(display.label(name) for name in item.missing))
+            else:
+                getters.append(_field_getter(field, self._otherwise(indicator, field)))
+        fields_needed = any(field not in _COMMON_DYNAMIC for field in fields) and not missing
 
-    def _getter(
-        self, indicator: Indicator, field: str, missing: bool, generic: bool, shows: Mapping[str, Callable[[Any], str]]
-    ) -> Getter:
-        """How to fill ``field`` of the leaf's sentence each time."""
-        display, lang = self.display, self.lang
-        points = indicator.points
-        method = indicator.method
-        assert method is not None
+        @pinned
+        def fill(item: LeafResult) -> str:
+            facts: Mapping[str, Any] = {} if missing else item.facts
+            shown = method.fields(indicator, facts, display) if fields_needed else {}
+            pieces = [texts[0]]
+            for getter, text in zip(getters, texts[1:], strict=True):
+                pieces.append(getter(item, facts, shown))
+                pieces.append(text)
+            return for_terminal("".join(pieces))
 
-        def otherwise(item: LeafResult) -> str:  # a value the leaf read, or a dash
-            values = item.values
-            return display.named(field, values[field]) if field in indicator.reads and field in values else "—"
+        return fill
 
-        if field == "score":
-            return lambda item, facts, shown: str(item.score)  # already rounded (and never -0)
-        if field == "lost":
-            exponent = points.as_tuple().exponent
-            if isinstance(exponent, int) and exponent >= -self.ruleset.meta.rounding.places:
-                # points already as precise as scores are rounded: the difference of two such numbers is too
-                return lambda item, facts, shown: str(difference(points, item.score))
-            return lambda item, facts, shown: display.points(difference(points, item.score))
-        if field == SUFFIX:
-            return lambda item, facts, shown: method.body_suffix(facts, lang)
-        if field == "missing" and missing:
-            joined = SENTENCES["list"](lang)
-            return lambda item, facts, shown: joined.join(display.label(name) for name in item.missing)
-        if not generic:
-            return lambda item, facts, shown: shown[field] if field in shown else otherwise(item)
-        show = shows.get(field) or (lambda value: display.fact(indicator, field, value))
-        last: list[tuple[Any, str]] = [(None, "")]  # the last fact shown: a rule's constant is shown once
 
-        def get(item: LeafResult, facts: Mapping[str, Any], shown: Mapping[str, str]) -> str:
-            fact = facts.get(field)
-            if fact is None or field == "case":
-                return otherwise(item)
-            memo = last[0]
-            if memo[0] is fact:
-                return memo[1]
-            text = show(fact)
-            last[0] = (fact, text)  # one assignment: another thread sees the old pair or the new
-            return text
+Fill = Callable[["LeafResult"], str]
 
-        return get
 
-    @pinned
-    def explain(self, item: LeafResult, case: Case) -> str:
-        """A leaf's explanation: its method's wording for ``case``, filled from the facts (in the pinned
-        context: results cache their explanations, so none may depend on its first reader's context).
-        The first :attr:`plain_uses` sentences of a kind are made by :func:`plainly` (a ruleset made for
-        one table explains each leaf once: planning would cost more than it saves), later ones by a plan."""
-        indicator = item.indicator
-        missing = bool(item.missing)
-        if not missing and (indicator.spec.explain if self.lang == "zh" else indicator.spec.explain_en) is not None:
-            which = "custom"
+def _field_getter(
+    field: str, otherwise: Callable[[Mapping[str, Any]], str]
+) -> Callable[[LeafResult, Mapping[str, Any], Mapping[str, str]], str]:
+    """A field of a sentence filled from its method's fields: the field shown, or ``otherwise``."""
+    return lambda item, facts, shown: shown[field] if field in shown else otherwise(item.values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """What fills one place of a planned sentence: ``text`` (nothing: written in), ``score``, ``lost``
+    (``show`` of the score), ``suffix`` (``show`` of the recorded tuple), ``fact`` (``show`` of the
+    recorded fact at ``place``; ``otherwise`` of the unit's values when it was not recorded), ``other``
+    (``show`` of the unit's values). ``safe``: what it gives passes the terminal gate unchanged;
+    ``pinned``: it may compute in the current decimal context; ``memo``: the last fact shown is kept."""
+
+    kind: str
+    show: Callable[[Any], str] | None = None
+    place: int = 0
+    safe: bool = True
+    pinned: bool = False
+    memo: bool = False
+    otherwise: Callable[[Mapping[str, Any]], str] | None = None
+    nullable: bool = False  # ``show`` may give None: then ``otherwise``
+
+
+def _sentence(template: str, wording: str, fixed: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """A template with ``{body}`` replaced by the case's ``wording`` (then the method's suffix) as texts
+    and fields: ``texts[i]`` is followed by ``fields[i]`` (the last text by nothing); the ``fixed``
+    fields are written into the texts."""
+    texts: list[str] = [""]
+    fields: list[str] = []
+    for text, field in _pieces(template):
+        texts[-1] += text
+        if field == "body":  # the case's wording, then the method's suffix
+            for inner, inner_field in _pieces(wording):
+                texts[-1] += inner
+                if inner_field is not None:
+                    _add(texts, fields, fixed, inner_field)
+            _add(texts, fields, fixed, SUFFIX)
+        elif field is not None:
+            _add(texts, fields, fixed, field)
+    return texts, fields
+
+
+def _compile(texts: list[str], slots: list[_Slot]) -> Fill:
+    """``fill(item)``: the texts with each slot's value between them, through the terminal gate (one
+    line, whatever a name, a value or a formula holds). The fixed texts pass the gate here, once; a
+    value that may need it passes it on its own, or the whole sentence does when several may. One
+    function, made by a factory generated once per shape of sentence (:func:`_factory`): the source
+    holds perfscore's own tokens only, every text and formatter is bound by reference."""
+    kept_texts: list[str] = [texts[0]]
+    kept: list[_Slot] = []
+    for slot, text in zip(slots, texts[1:], strict=True):
+        if slot.kind == "text":
+            kept_texts[-1] += text
         else:
-            which = "full" if item.score == indicator.points else "lost"
-        key = (indicator.first, id(case), which, missing)
-        plan = self._plans.get(key)
-        if plan is None or plan.case is not case:  # (a case garbage-collected and its id reused)
-            uses = self._uses.get(key, 0)
-            if uses < self.plain_uses:
-                self._uses[key] = uses + 1
-                return plainly(item, case, self.display)
-            plan = self._plans[key] = self._planned(indicator, case, which, missing)
-        facts: Mapping[str, Any] = {} if missing else item.facts
-        shown: Mapping[str, str] = {}
-        if plan.fields:
-            method = indicator.method
-            assert method is not None
-            shown = method.fields(indicator, facts, self.display)
-        return plan.fill(item, facts, shown)
+            kept.append(slot)
+            kept_texts.append(text)
+    unsafe = sum(not slot.safe for slot in kept)
+    whole = unsafe > 1
+    shape = tuple((slot.kind, slot.place, slot.memo, not slot.safe and not whole) for slot in kept)
+    make = _factory(shape, whole)
+    shows = [slot.show for slot in kept]
+    others = [slot.otherwise for slot in kept]
+    cells: list[dict[int, tuple[Any, str | None]] | None] = [{} if slot.memo else None for slot in kept]
+    fill = make(for_terminal, [for_terminal(text) for text in kept_texts], shows, others, cells)
+    if any(slot.pinned for slot in kept):
+        fill = pinned(fill)
+    return fill
+
+
+@functools.lru_cache(maxsize=256)
+def _factory(shape: tuple[tuple[str, int, bool, bool], ...], whole: bool) -> Callable[..., Fill]:
+    """``make(gate, texts, shows, others, cells)`` → ``fill(item)`` for sentences of one shape: each
+    slot's kind, recorded place, whether its facts' texts are remembered, whether its value passes the
+    gate on its own (a fact not recorded, or a formatter giving None, falls back to the unit's values)."""
+    count = len(shape)
+    body = []
+    if any(kind in ("fact", "suffix") for kind, *_ in shape):
+        body.append("r = item.recorded")
+    if any(kind in ("score", "lost") for kind, *_ in shape):
+        body.append("score = item.score")
+    if any(kind in ("fact", "other") for kind, *_ in shape):
+        body.append("values = item._result.values")
+    for n, (kind, place, memo, gated) in enumerate(shape):
+        if kind == "score":
+            body.append(f"s{n} = str(score)")
+        elif kind == "lost":
+            body.append(f"s{n} = f{n}(score)")
+        elif kind == "suffix":
+            body.append(f"s{n} = f{n}(r)")
+        elif kind == "other":
+            body.append(f"s{n} = o{n}(values)")
+        else:  # a recorded fact (None: not recorded)
+            body += [f"x = r[{place}]", "if x is None:", f"    s{n} = None", "else:"]
+            if memo:  # the fact's text kept by the fact's identity (the fact kept alive with it)
+                body += [f"    c = m{n}.get(id(x))", "    if c is not None and c[0] is x:", f"        s{n} = c[1]"]
+                body += [
+                    "    else:",
+                    f"        s{n} = f{n}(x)",
+                    f"        if len(m{n}) > 64:",
+                    f"            m{n}.clear()",
+                ]
+                body += [f"        m{n}[id(x)] = (x, s{n})"]
+            else:
+                body.append(f"    s{n} = f{n}(x)")
+            body += [f"if s{n} is None:", f"    s{n} = o{n}(values)"]
+        if gated:
+            body.append(f"s{n} = gate(s{n})")
+    pieces = []
+    for n in range(count):
+        pieces += [f"t{n}", f"s{n}"]
+    pieces.append(f"t{count}")
+    joined = f"''.join(({', '.join(pieces)},))"
+    body.append(f"return gate({joined})" if whole else f"return {joined}")
+
+    def names(prefix: str, number: int) -> str:
+        return ", ".join(f"{prefix}{n}" for n in range(number)) + ","
+
+    source = "def make(gate, texts, shows, others, cells):\n"
+    source += f"    ({names('t', count + 1)}) = texts\n"
+    if count:
+        source += f"    ({names('f', count)}) = shows\n"
+        source += f"    ({names('o', count)}) = others\n"
+        source += f"    ({names('m', count)}) = cells\n"
+    source += "    def fill(item):\n" + "".join(f"        {line}\n" for line in body) + "    return fill\n"
+    namespace: dict[str, Any] = {"__builtins__": {"str": str, "id": id, "len": len}}
+    exec(compile(source, "<perfscore sentence>", "exec"), namespace)  # perfscore's own tokens only
+    make: Callable[..., Fill] = namespace["make"]
+    return make
 
 
 def plainly(item: LeafResult, case: Case, display: Display) -> str:
@@ -269,40 +463,6 @@ class _Fields(dict[str, str]):
         if key in self.reads and key in self.read:
             return self.display.named(key, self.read[key])
         return default
-
-
-def _filler(texts: Sequence[str], getters: Sequence[Getter]) -> Callable[..., str]:
-    """``fill(item, facts, shown)``: the texts with each getter's value between them, through the
-    terminal gate (one line, whatever a name, a value or a formula holds): one expression, made by a
-    factory generated once per number of fields (:func:`_factory`), never from a ruleset's text."""
-    pieces: list[Any] = []
-    for number, text in enumerate(texts):
-        pieces.append(text)
-        if number < len(getters):
-            pieces.append(getters[number])
-    fill: Callable[..., str] = _factory(len(getters))(for_terminal, *pieces)
-    return fill
-
-
-@functools.lru_cache(maxsize=64)
-def _factory(fields: int) -> Callable[..., Callable[..., str]]:
-    """``make(gate, t0, g0, t1, g1, …, tN)`` → ``fill(item, facts, shown)``, for ``fields`` getters."""
-    names = []
-    for number in range(fields + 1):
-        names.append(f"t{number}")
-        if number < fields:
-            names.append(f"g{number}")
-    parts = ", ".join(f"{n}(item, facts, shown)" if n.startswith("g") else n for n in names)
-    source = (
-        f"def make(gate, {', '.join(names)}):\n"
-        f"    def fill(item, facts, shown):\n"
-        f"        return gate(''.join(({parts},)))\n"
-        f"    return fill\n"
-    )
-    namespace: dict[str, Any] = {"__builtins__": {}}
-    exec(compile(source, "<perfscore sentence>", "exec"), namespace)  # perfscore's own tokens only
-    make: Callable[..., Callable[..., str]] = namespace["make"]
-    return make
 
 
 def _add(texts: list[str], fields: list[str], fixed: Mapping[str, str], field: str) -> None:
@@ -402,6 +562,9 @@ class Display:
         self.ruleset = ruleset
         self.lang = lang
         self._shows: dict[str, tuple[int, str | None]] = {}  # a name's way of showing: its kind, its unit
+        # Formatters known to compute in no decimal context, by whether what they give passes the
+        # terminal gate unchanged (planned sentences need neither pin nor gate for those).
+        self.quiet: dict[Callable[[Any], str], bool] = {plain: True, percent: True}
 
     def points(self, value: Decimal) -> str:
         """A score, rounded as the ruleset declares (9.95)."""
@@ -453,7 +616,17 @@ class Display:
             kind, unit = self._shows.get(measured) or self._shows.setdefault(measured, self._way(measured))
         else:
             kind, unit = 0, leaf.spec.unit
-        value = self.value
+        measure = self._measure(kind, None if unit is None else for_terminal(unit))
+        self.quiet[measure] = True
+        return measure
+
+    def _measure(self, kind: int, unit: str | None) -> Callable[[Any], str]:
+        """A value shown in a leaf's way (``unit`` already through the terminal gate, which the
+        explanations it is shown in pass: so is all it gives)."""
+
+        def value(number: Any, unit: str | None) -> str:
+            return for_terminal(self.value(number, unit))
+
         if kind == _PERCENT_INPUT:
             return lambda number: f"{plain(number)}%" if type(number) is Decimal else value(number, unit)
         if kind == _PERCENT_SHARE:
@@ -461,6 +634,12 @@ class Display:
         if unit:
             return lambda number: plain(number) + unit if type(number) is Decimal else value(number, unit)
         return lambda number: plain(number) if type(number) is Decimal else value(number, unit)
+
+    def shower(self, leaf: Indicator, key: str) -> Callable[[Any], str]:
+        """:meth:`fact` for one leaf and key, as a function of the value."""
+        show = functools.partial(self.fact, leaf, key)
+        self.quiet[show] = False
+        return show
 
     def fact(self, leaf: Indicator, key: str, value: Any) -> str:
         """Any other fact, plainly."""

@@ -208,15 +208,39 @@ class Method:
         """The explanation's fields, shown for reading (:meth:`shows`; plainly by default). A method
         whose fields are not one fact each overrides this instead."""
         shows = self.shows(leaf, display)
-        return {
+        shown = {
             key: shows[key](value) if key in shows else display.fact(leaf, key, value)
             for key, value in facts.items()
             if key != "case"
         }
+        for field, (key, show) in self.shown_from(leaf, display).items():
+            if key in facts:
+                text = show(facts[key])
+                if text is not None:
+                    shown[field] = text
+        return shown
+
+    def shown_from(self, leaf: Indicator, display: Display) -> Mapping[str, tuple[str, Callable[[Any], str | None]]]:
+        """Fields shown from a fact of another name, by field: the fact's key and how it shows (a
+        tier's range of points from the tier); a formatter giving None leaves the field unset."""
+        return {}
 
     def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
         """Words added after the case's wording (a negative actual counted as 0)."""
         return ""
+
+    def fixed_facts(self, leaf: Indicator) -> Mapping[str, Any] | None:
+        """The facts :meth:`facts` adds to what was recorded that depend on the leaf alone (a direction,
+        the points per finding, a formula's text), when every other fact it adds is read by
+        :meth:`body_suffix` alone (through :meth:`suffixer`); None when that is not so. Planned
+        explanations then write these into the sentence once and read the rest from the recorded
+        tuple, without making the facts (the default: nothing added, unless ``facts`` is overridden)."""
+        return {} if type(self).facts is Method.facts else None
+
+    def suffixer(self, leaf: Indicator, case: Case, lang: str) -> str | Callable[[FactsTuple], str] | None:
+        """:meth:`body_suffix` for ``case`` of ``leaf`` in ``lang``: the same text always, or a function of
+        the recorded tuple (it only compares: it runs outside the pinned context); None when not known."""
+        return "" if type(self).body_suffix is Method.body_suffix else None
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         """How the leaf is scored, in one sentence (``perfscore explain``)."""

@@ -25,7 +25,6 @@ LINT = words(
 if TYPE_CHECKING:
     from ..checks import Context
     from ..ruleset import Indicator
-    from ..wording import Display
 
 
 class BooleanParams(LeafParams):
@@ -56,9 +55,6 @@ class Boolean(Method):
             code.result(code.const(leaf.points), MET, "True")
         with code.block("else:"):
             code.result("ZERO", MISSED, "False")
-
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        return {"met": display.value(facts["met"], None)} if "met" in facts else {}
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         value = formula_text(leaf.formulas["value"])

@@ -7,7 +7,7 @@ it is never a bonus.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
@@ -96,10 +96,13 @@ class Deduction(Method):
             code.result(f"{w} - d", DEDUCTED, "c", "d")
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
-        return {**recorded, "each": leaf.spec.each}
+        return {**recorded, **self.fixed_facts(leaf)}
 
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        return {key: plain(value) for key, value in facts.items() if key != "case"}
+    def fixed_facts(self, leaf: Indicator) -> dict[str, Any]:
+        return {"each": leaf.spec.each}
+
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
+        return {"count": plain, "deducted": plain, "each": plain}
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         count, each = formula_text(leaf.formulas["count"]), plain(leaf.spec.each)

@@ -6,7 +6,7 @@ clamped, and the explanation says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -72,13 +72,13 @@ class Formula(Method):
             code.result("r", COMPUTED, "r")
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
-        return {**recorded, "formula": formula_text(leaf.formulas["formula"])}
+        return {**recorded, **self.fixed_facts(leaf)}
 
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        shown = {"formula": facts["formula"]} if "formula" in facts else {}
-        if "result" in facts:
-            shown["result"] = plain(facts["result"])
-        return shown
+    def fixed_facts(self, leaf: Indicator) -> dict[str, Any]:
+        return {"formula": formula_text(leaf.formulas["formula"])}
+
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
+        return {"result": plain}  # the formula's text is shown as it is
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         formula = formula_text(leaf.formulas["formula"])

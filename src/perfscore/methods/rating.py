@@ -8,7 +8,7 @@ unit's data, before anything is scored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -83,20 +83,25 @@ class Rating(Method):
         with code.block("else:"):
             code.result("given", RATED, "tier", "given")
 
-    def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
-        shown = {}
-        tier: Tier | None = facts.get("tier")
-        if tier is not None:
-            points = leaf.points
-            shown["tier"] = display.value(tier, None)
-            shown["low"] = display.points(CONTEXT.multiply(tier.min, points))
-            shown["high"] = display.points(CONTEXT.multiply(tier.max, points))
-            shown["range"] = f"[{shown['low']}, {shown['high']}{']' if tier.max_inclusive else ')'}"
-            if tier.default is not None:
-                shown["default"] = display.points(CONTEXT.multiply(tier.default, points))
-        if facts.get("given") is not None:
-            shown["given"] = display.points(facts["given"])
-        return shown
+    def shows(self, leaf: Indicator, display: Display) -> Mapping[str, Callable[[Any], str]]:
+        return {"tier": lambda tier: display.value(tier, None), "given": display.points}
+
+    def shown_from(self, leaf: Indicator, display: Display) -> Mapping[str, tuple[str, Callable[[Any], str | None]]]:
+        points = leaf.points
+
+        def low(tier: Tier) -> str:
+            return display.points(CONTEXT.multiply(tier.min, points))
+
+        def high(tier: Tier) -> str:
+            return display.points(CONTEXT.multiply(tier.max, points))
+
+        def band(tier: Tier) -> str:
+            return f"[{low(tier)}, {high(tier)}{']' if tier.max_inclusive else ')'}"
+
+        def default(tier: Tier) -> str | None:
+            return None if tier.default is None else display.points(CONTEXT.multiply(tier.default, points))
+
+        return {"low": ("tier", low), "high": ("tier", high), "range": ("tier", band), "default": ("tier", default)}
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         name = leaf.spec.input

@@ -260,14 +260,19 @@ class Ratio(Method):
             code.result(w, MET, "a", t)
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
-        spec: RatioParams = leaf.spec
         facts = recorded  # a fresh dict of what was recorded, with the case's name
-        facts["direction"] = spec.direction
-        if _exact(spec):
-            facts["tolerance"] = spec.tolerance
-        elif facts["actual"] < 0:
-            facts["negative"] = True  # counted as 0
+        facts.update(self.fixed_facts(leaf))
+        if _counted_as_zero(leaf.spec, facts["actual"]):
+            facts["negative"] = True
         return facts
+
+    def fixed_facts(self, leaf: Indicator) -> dict[str, Any]:
+        spec: RatioParams = leaf.spec
+        return (
+            {"direction": spec.direction, "tolerance": spec.tolerance}
+            if _exact(spec)
+            else {"direction": spec.direction}
+        )
 
     # --- words ---------------------------------------------------------------------------
 
@@ -278,6 +283,12 @@ class Ratio(Method):
 
     def body_suffix(self, facts: Mapping[str, Any], lang: str) -> str:
         return NEGATIVE(lang) if facts.get("negative") else ""
+
+    def suffixer(self, leaf: Indicator, case: Case, lang: str) -> str | Callable[[tuple[Any, ...]], str]:
+        if _exact(leaf.spec) or "actual" not in case.fields:
+            return ""
+        spec, place, said = leaf.spec, case.fields.index("actual") + 1, NEGATIVE(lang)
+        return lambda recorded: said if _counted_as_zero(spec, recorded[place]) else ""
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         spec: RatioParams = leaf.spec
@@ -513,6 +524,11 @@ class Ratio(Method):
 
 def _exact(spec: RatioParams) -> bool:
     return spec.direction == "=" and spec.equal == "exact"
+
+
+def _counted_as_zero(spec: RatioParams, actual: Decimal | None) -> bool:
+    """Whether the explanation says a negative actual counted as 0 (every way but an exact match)."""
+    return actual is not None and actual < 0 and not _exact(spec)
 
 
 def _rewards(spec: RatioParams, target: Interval) -> int | None:
