@@ -68,11 +68,11 @@ def _scientific(value: Decimal) -> str:
 def percent(fraction: Decimal) -> str:
     """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%); a zero, or a
     value that rounds to one, is ``0.00%`` without a sign."""
-    scaled = _WIDE.multiply(fraction, HUNDRED)
     if fraction and fraction.adjusted() > 40:
-        return f"≈{_scientific(scaled)}%"
-    shown = scaled.quantize(_CENT, context=_WIDE)  # two places: str() writes it without an exponent
-    return f"{shown if shown else shown.copy_abs()}%"
+        return f"≈{_scientific(_WIDE.multiply(fraction, HUNDRED))}%"
+    # × 100 exactly (a shift of the exponent), then two places: str() writes it without an exponent
+    shown = fraction.scaleb(2, _WIDE).quantize(_CENT, context=_WIDE)
+    return (str(shown) if shown else str(shown.copy_abs())) + "%"
 
 
 # --- any value --------------------------------------------------------------------------------

@@ -203,10 +203,12 @@ class Phrasing:
                 else:
                     slots.append(_Slot("suffix", suffix, safe=False))
             elif field in derived or field in added or field in positions:
-                key, show, nullable = field, shows.get(field), False
+                key, given = field, shows.get(field)
+                show: Callable[[Any], str | None]
                 if field in derived:
-                    (key, show), nullable = derived[field], True
-                show = show or self.display.shower(indicator, key)
+                    key, show = derived[field]
+                else:
+                    show = given or self.display.shower(indicator, key)
                 otherwise = self._otherwise(indicator, field)
                 if key in added:  # shown once, here
                     text = show(added[key])
@@ -222,7 +224,7 @@ class Phrasing:
                     memo = (len(before) > place and before[place] is fact) or type(fact) not in _NUMBERS
                     quiet = self.display.quiet
                     slots.append(
-                        _Slot("fact", show, place, quiet.get(show, False), show not in quiet, memo, otherwise, nullable)
+                        _Slot("fact", show, place, quiet.get(show, False), show not in quiet, memo, otherwise)
                     )
                 else:
                     slots.append(_Slot("other", otherwise=otherwise, safe=False))
@@ -306,13 +308,12 @@ class _Slot:
     ``pinned``: it may compute in the current decimal context; ``memo``: the last fact shown is kept."""
 
     kind: str
-    show: Callable[[Any], str] | None = None
+    show: Callable[[Any], str | None] | None = None
     place: int = 0
     safe: bool = True
     pinned: bool = False
     memo: bool = False
-    otherwise: Callable[[Mapping[str, Any]], str] | None = None
-    nullable: bool = False  # ``show`` may give None: then ``otherwise``
+    otherwise: Callable[[Mapping[str, Any]], str] | None = None  # when ``show`` gives None, or no fact
 
 
 def _sentence(template: str, wording: str, fixed: Mapping[str, str]) -> tuple[list[str], list[str]]:
@@ -398,7 +399,8 @@ def _factory(shape: tuple[tuple[str, int, bool, bool], ...], whole: bool) -> Cal
                 body.append(f"    s{n} = f{n}(x)")
             body += [f"if s{n} is None:", f"    s{n} = o{n}(values)"]
         if gated:
-            body.append(f"s{n} = gate(s{n})")
+            body.append(f"if s{n}:")
+            body.append(f"    s{n} = gate(s{n})")
     pieces = []
     for n in range(count):
         pieces += [f"t{n}", f"s{n}"]
@@ -564,7 +566,7 @@ class Display:
         self._shows: dict[str, tuple[int, str | None]] = {}  # a name's way of showing: its kind, its unit
         # Formatters known to compute in no decimal context, by whether what they give passes the
         # terminal gate unchanged (planned sentences need neither pin nor gate for those).
-        self.quiet: dict[Callable[[Any], str], bool] = {plain: True, percent: True}
+        self.quiet: dict[Callable[[Any], Any], bool] = {plain: True, percent: True}
 
     def points(self, value: Decimal) -> str:
         """A score, rounded as the ruleset declares (9.95)."""
