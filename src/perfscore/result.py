@@ -17,12 +17,12 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, InternalError, OutputError, PerfscoreError
-from .exact import ZERO, difference, pinned, total
+from .exact import CONTEXT, ZERO, difference, pinned, total
 from .messages import LANGS, check_lang, chosen_lang, words
 from .methods import facts_of
 from .model import Grade
 from .text import plain_data
-from .wording import explain, explain_rule, fallback_note
+from .wording import explain_rule, fallback_note, phrasing
 
 SUMMARY = words(
     "result.summary",
@@ -164,35 +164,65 @@ class LeafResult(_OfIndicator):
 
     def explain(self, lang: str = "zh") -> str:
         """The explanation in ``lang`` (``zh`` or ``en``): the ruleset's template or built-in wording."""
-        cache = self._cached()
-        said = cache.get(lang)
-        if said is None:
-            result = self._result
-            said = cache[check_lang(lang)] = explain(self, self.recorded[0], result.ruleset, lang)
+        cache = self._cache
+        if cache is None:
+            cache = self._cache = {}
+        else:
+            found: str | None = cache.get(lang)
+            if found is not None:
+                return found
+        said = cache[check_lang(lang)] = phrasing(self._result.ruleset, lang).explain(self, self.recorded[0])
         return said
 
     @pinned
     def to_dict(self) -> dict[str, Any]:
+        return self._plain()
+
+    def _plain(self) -> dict[str, Any]:
+        """:meth:`to_dict` (in the pinned context): the leaf's constant keys made once per ruleset, then
+        its own numbers, facts and both explanations."""
         indicator = self.indicator
+        unit = self._result
+        heads = unit.ruleset.memo.get("leaf heads")
+        if heads is None:
+            heads = unit.ruleset.memo["leaf heads"] = [_head(leaf) for leaf in unit.ruleset.leaves]
+        head, points, reads = heads[indicator.first]
         facts = self.facts
-        values = self._result.values
-        shown = {key: plain_data(value) for key, value in facts.items() if key != "case"}
-        shown["case"] = facts.get("case", self.case)
+        shown = {}
+        for key, value in facts.items():
+            if key != "case":
+                shown[key] = plain_data(value)
+        shown["case"] = facts.get("case", self.recorded[0].name)
+        values = unit.values
+        data = {}
+        for name in reads:
+            if name in values:
+                data[name] = plain_data(values[name])
         score = self.score
+        cache = self._cache
+        zh = cache.get(_ZH) if cache is not None else None
+        en = cache.get(_EN) if cache is not None else None
         return {
-            "id": indicator.id,
-            "name": indicator.name,
-            "name_en": indicator.name_en,
-            "method": self.method,
-            "points": str(indicator.points),
+            **head,
             "score": str(score),
             "raw": str(self.raw),
-            "lost": str(difference(indicator.points, score)),
-            "data": {name: plain_data(values[name]) for name in indicator.reads if name in values},
-            "missing": list(self.missing),
+            "lost": str(CONTEXT.subtract(points, score)),
+            "data": data,
+            "missing": list(self.missing) if unit.missing else [],
             "facts": shown,
-            "explanation": {lang: self.explain(lang) for lang in LANGS},
+            "explanation": {_ZH: zh or self.explain(_ZH), _EN: en or self.explain(_EN)},
         }
+
+
+_ZH, _EN = LANGS  # the languages of every explanation a result writes, in order
+
+
+def _head(leaf: Indicator) -> tuple[dict[str, Any], Decimal, tuple[str, ...]]:
+    """What :meth:`LeafResult.to_dict` writes first for every unit (id, names, method, points), the
+    leaf's points and the names it reads."""
+    method = leaf.method.name if leaf.method else ""
+    head = {"id": leaf.id, "name": leaf.name, "name_en": leaf.name_en, "method": method, "points": str(leaf.points)}
+    return head, leaf.points, leaf.reads
 
 
 @dataclass(frozen=True, eq=False)
@@ -277,15 +307,32 @@ class ScoreResult:
         if indicator.is_leaf:
             leaf = self.items[indicator.first]
             return NodeResult(indicator, leaf.score, (), leaf)
+        children = tuple(self._node(child) for child in indicator.children)
+        return NodeResult(indicator, self._subtotal(indicator), children, None)
+
+    def _subtotal(self, indicator: Indicator) -> Decimal:
+        """A group's score: after its rules (or those below it), else its leaves' sum as the ruleset rounds."""
         ruled = self.ruled.values.get(indicator.id) if self.ruled is not None else None
         if ruled is not None:  # a group with rules, or above one: its score after them
-            children = tuple(self._node(child) for child in indicator.children)
-            return NodeResult(indicator, self.ruleset.round(ruled), children, None)
+            return self.ruleset.round(ruled)
         if self.ruleset.meta.rounding.stage == "leaf":
-            subtotal = total(self._scores[indicator.first : indicator.end])
-        else:
-            subtotal = self.ruleset.round(total(self._raw[indicator.first : indicator.end]))
-        return NodeResult(indicator, subtotal, tuple(self._node(child) for child in indicator.children), None)
+            return total(self._scores[indicator.first : indicator.end])
+        return self.ruleset.round(total(self._raw[indicator.first : indicator.end]))
+
+    def _plain_node(self, indicator: Indicator, leaves: list[dict[str, Any]]) -> dict[str, Any]:
+        """:meth:`NodeResult.to_dict` of the node, from the leaves' dicts (no node objects made)."""
+        if indicator.is_leaf:
+            return leaves[indicator.first]
+        score = self._subtotal(indicator)
+        return {
+            "id": indicator.id,
+            "name": indicator.name,
+            "name_en": indicator.name_en,
+            "points": str(indicator.points),
+            "score": str(score),
+            "lost": str(difference(indicator.points, score)),
+            "children": [self._plain_node(child, leaves) for child in indicator.children],
+        }
 
     @property
     def subtotals(self) -> dict[str, Decimal]:
@@ -338,13 +385,14 @@ class ScoreResult:
     @pinned
     def to_dict(self) -> dict[str, Any]:
         """Everything in the result as plain data; decimals as strings so nothing is lost."""
+        leaves = [item._plain() for item in self.items]
         return {
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version, "title": self.ruleset.title},
             "unit": self.unit,
             "total": str(self.total),
             "points": str(self.points),
             "grade": {"name": self.grade.name, "name_en": self.grade.name_en},
-            "indicators": [node.to_dict() for node in self.tree],
+            "indicators": [self._plain_node(root, leaves) for root in self.ruleset.roots],
             "deductions": [
                 {
                     "id": item.id,

@@ -111,10 +111,13 @@ def shown(value: Any, depth: int = 0) -> str:
 def plain_data(value: Any) -> Any:
     """A value as JSON holds it: decimals and dates as text (exact, no exponent), tables and
     lists item by item; an object with a ``plain_data()`` method gives its own form."""
-    if type(value) is Decimal:  # the common case first: str() is format(value, "f") when it has no exponent
+    kind = type(value)
+    if kind is Decimal:  # the common case first: str() is format(value, "f") when it has no exponent
         text = str(value)
         if "E" not in text and text[0] != "-":
             return text
+    elif kind is str or kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, Decimal):  # a negative zero as 0 (``-0.00`` → ``"0.00"``)
         if not value.is_finite():
             return str(value)
