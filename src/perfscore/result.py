@@ -22,7 +22,7 @@ from .messages import LANGS, check_lang, chosen_lang, words
 from .methods import facts_of
 from .model import Grade
 from .text import plain_data
-from .wording import explain_rule, fallback_note, phrasing
+from .wording import Phrasing, explain_rule, fallback_note, phrasing
 
 SUMMARY = words(
     "result.summary",
@@ -176,32 +176,39 @@ class LeafResult(_OfIndicator):
 
     @pinned
     def to_dict(self) -> dict[str, Any]:
-        return self._plain()
+        ruleset = self._result.ruleset
+        return self._plain(_heads(ruleset), phrasing(ruleset, _ZH), phrasing(ruleset, _EN))
 
-    def _plain(self) -> dict[str, Any]:
-        """:meth:`to_dict` (in the pinned context): the leaf's constant keys made once per ruleset, then
-        its own numbers, facts and both explanations."""
+    def _plain(self, heads: list[_Head], zh: Phrasing, en: Phrasing) -> dict[str, Any]:
+        """:meth:`to_dict` (in the pinned context), from the leaves' constant keys made once per ruleset
+        (:func:`_heads`) and the ruleset's explanations in both languages."""
         indicator = self.indicator
         unit = self._result
-        heads = unit.ruleset.memo.get("leaf heads")
-        if heads is None:
-            heads = unit.ruleset.memo["leaf heads"] = [_head(leaf) for leaf in unit.ruleset.leaves]
         head, points, reads = heads[indicator.first]
-        facts = self.facts
+        recorded = self.recorded
+        cache = self._cache
+        if cache is None:
+            cache = self._cache = {}
+        facts = cache.get("facts")
+        if facts is None:
+            facts = self.facts
         shown = {}
         for key, value in facts.items():
             if key != "case":
                 shown[key] = plain_data(value)
-        shown["case"] = facts.get("case", self.recorded[0].name)
+        shown["case"] = facts.get("case", recorded[0].name)
         values = unit.values
         data = {}
         for name in reads:
             if name in values:
                 data[name] = plain_data(values[name])
+        said_zh = cache.get(_ZH)
+        if said_zh is None:
+            said_zh = cache[_ZH] = zh.explain(self, recorded[0])
+        said_en = cache.get(_EN)
+        if said_en is None:
+            said_en = cache[_EN] = en.explain(self, recorded[0])
         score = self.score
-        cache = self._cache
-        zh = cache.get(_ZH) if cache is not None else None
-        en = cache.get(_EN) if cache is not None else None
         return {
             **head,
             "score": str(score),
@@ -210,19 +217,29 @@ class LeafResult(_OfIndicator):
             "data": data,
             "missing": list(self.missing) if unit.missing else [],
             "facts": shown,
-            "explanation": {_ZH: zh or self.explain(_ZH), _EN: en or self.explain(_EN)},
+            "explanation": {_ZH: said_zh, _EN: said_en},
         }
 
 
-_ZH, _EN = LANGS  # the languages of every explanation a result writes, in order
+_Head = tuple[dict[str, Any], Decimal, tuple[str, ...]]
 
 
-def _head(leaf: Indicator) -> tuple[dict[str, Any], Decimal, tuple[str, ...]]:
-    """What :meth:`LeafResult.to_dict` writes first for every unit (id, names, method, points), the
-    leaf's points and the names it reads."""
+def _heads(ruleset: Ruleset) -> list[_Head]:
+    """For each leaf, what :meth:`LeafResult.to_dict` writes first for every unit (id, names, method,
+    points), its points and the names it reads: made once per ruleset."""
+    heads: list[_Head] | None = ruleset.memo.get("leaf heads")
+    if heads is None:
+        heads = ruleset.memo["leaf heads"] = [_head(leaf) for leaf in ruleset.leaves]
+    return heads
+
+
+def _head(leaf: Indicator) -> _Head:
     method = leaf.method.name if leaf.method else ""
     head = {"id": leaf.id, "name": leaf.name, "name_en": leaf.name_en, "method": method, "points": str(leaf.points)}
     return head, leaf.points, leaf.reads
+
+
+_ZH, _EN = LANGS  # the languages of every explanation a result writes, in order
 
 
 @dataclass(frozen=True, eq=False)
@@ -385,7 +402,8 @@ class ScoreResult:
     @pinned
     def to_dict(self) -> dict[str, Any]:
         """Everything in the result as plain data; decimals as strings so nothing is lost."""
-        leaves = [item._plain() for item in self.items]
+        heads, zh, en = _heads(self.ruleset), phrasing(self.ruleset, _ZH), phrasing(self.ruleset, _EN)
+        leaves = [item._plain(heads, zh, en) for item in self.items]
         return {
             "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version, "title": self.ruleset.title},
             "unit": self.unit,
