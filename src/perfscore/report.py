@@ -20,7 +20,7 @@ from .model import Group, InputSpec
 from .result import BatchResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset
-from .text import columns, for_markdown, for_terminal, pad, plain, plain_data
+from .text import columns, for_markdown, for_terminal, json_text, pad, plain, plain_data
 
 WORDS = words(
     "report",
@@ -163,7 +163,7 @@ def render_markdown(result: ScoreResult, lang: str = "zh") -> str:
 
 def render_json(result: ScoreResult, lang: str = "zh") -> str:
     """Everything in the result; decimals as strings. Explanations come in both languages."""
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(result.to_dict(), 2) + "\n"
 
 
 RENDERERS: dict[str, Callable[[ScoreResult, str], str]] = {
@@ -177,7 +177,7 @@ RENDERERS: dict[str, Callable[[ScoreResult, str], str]] = {
 def render_batch(batch: BatchResult, fmt: str, lang: str = "zh") -> str:
     """Many units: each unit's report, then a summary line per unit and the failures."""
     if fmt == "json":
-        return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(batch.to_dict(), 2) + "\n"
     parts = [RENDERERS[fmt](outcome, lang) for outcome in batch.outcomes if isinstance(outcome, ScoreResult)]
     lines = [line for outcome in batch.outcomes for line in summary_lines(outcome, fmt, lang)]
     return "\n".join([*parts, summary_text(lines, batch.summary(lang), fmt, lang)])

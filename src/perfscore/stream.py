@@ -27,6 +27,7 @@ from .files import replacing
 from .report import RENDERERS, summary_lines, summary_text
 from .result import ScoreResult, UnitError, summarize
 from .ruleset import Ruleset
+from .text import json_text
 from .units import Unit
 
 FORMATS = ("jsonl", "json", "text", "markdown")
@@ -77,9 +78,9 @@ def render_unit(fmt: str, lang: str, outcome: ScoreResult | UnitError) -> str:
     ``units`` array), or its text or Markdown report ("" for a failed unit: its error is in the
     summary). Made in a worker process with ``workers=N``."""
     if fmt == "jsonl":
-        return json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n"
+        return json_text(outcome.to_dict()) + "\n"
     if fmt == "json":
-        return json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        return json_text(outcome.to_dict(), 2, margin="    ")
     if isinstance(outcome, UnitError):
         return ""
     return RENDERERS[fmt](outcome, lang) + "\n"

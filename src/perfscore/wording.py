@@ -223,9 +223,7 @@ class Phrasing:
                     # remembered: a constant of the rules, or an object that is not a number (a tier)
                     memo = (len(before) > place and before[place] is fact) or type(fact) not in _NUMBERS
                     quiet = self.display.quiet
-                    slots.append(
-                        _Slot("fact", show, place, quiet.get(show, False), show not in quiet, memo, otherwise)
-                    )
+                    slots.append(_Slot("fact", show, place, quiet.get(show, False), show not in quiet, memo, otherwise))
                 else:
                     slots.append(_Slot("other", otherwise=otherwise, safe=False))
             else:
