@@ -171,7 +171,7 @@ class LeafResult(_OfIndicator):
             found: str | None = cache.get(lang)
             if found is not None:
                 return found
-        said = cache[check_lang(lang)] = phrasing(self._result.ruleset, lang).explain(self, self.recorded[0])
+        said = cache[lang] = phrasing(self._result.ruleset, lang).explain(self, self.recorded[0])  # (lang checked)
         return said
 
     @pinned

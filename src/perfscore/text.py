@@ -70,11 +70,14 @@ def _scientific(value: Decimal) -> str:
 def percent(fraction: Decimal) -> str:
     """A fraction shown as a percentage with 2 decimals, as tables show rates (99.49%); a zero, or a
     value that rounds to one, is ``0.00%`` without a sign."""
-    if fraction and fraction.adjusted() > 40:
+    if fraction.adjusted() > 40 and fraction:
         return f"≈{_scientific(_WIDE.multiply(fraction, HUNDRED))}%"
     # × 100 exactly (a shift of the exponent), then two places: str() writes it without an exponent
-    shown = fraction.scaleb(2, _WIDE).quantize(_CENT, context=_WIDE)
+    shown = _QUANTIZE(_SCALEB(fraction, 2), _CENT)  # (the context's own methods: no keyword to parse)
     return (str(shown) if shown else str(shown.copy_abs())) + "%"
+
+
+_SCALEB, _QUANTIZE = _WIDE.scaleb, _WIDE.quantize
 
 
 # --- any value --------------------------------------------------------------------------------

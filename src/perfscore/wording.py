@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .exact import difference, pinned
-from .messages import Text, words
+from .exact import CONTEXT, difference, pinned
+from .messages import LANGS, Text, check_lang, words
 from .methods import Method
 from .model import Tier
 from .text import for_terminal, percent, plain
@@ -236,7 +236,8 @@ class Phrasing:
         exponent = points.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -self.ruleset.meta.rounding.places:
             # points already as precise as scores are rounded: the difference of two such numbers is too
-            return lambda score: str(difference(points, score))
+            subtract = CONTEXT.subtract  # (exact.difference, without its call)
+            return lambda score: str(subtract(points, score))
         display = self.display
         return lambda score: display.points(difference(points, score))
 
@@ -475,13 +476,16 @@ def _add(texts: list[str], fields: list[str], fixed: Mapping[str, str], field: s
 
 
 def phrasing(ruleset: Ruleset, lang: str) -> Phrasing:
-    """The ruleset's :class:`Phrasing` in ``lang``, made once (kept in the ruleset's memo)."""
-    memo = ruleset.memo
-    found = memo.get(("phrasing", lang))
+    """The ruleset's :class:`Phrasing` in ``lang``, made once (kept in the ruleset's memo); ValueError
+    for a language that is not one of :data:`~perfscore.messages.LANGS`."""
+    key: tuple[str, str] | None = _PHRASINGS.get(lang)  # type: ignore[call-overload]
+    found: Phrasing | None = ruleset.memo.get(key) if key is not None else None
     if found is None:
-        found = memo[("phrasing", lang)] = Phrasing(ruleset, lang)
-    assert isinstance(found, Phrasing)
+        found = ruleset.memo[("phrasing", check_lang(lang))] = Phrasing(ruleset, lang)
     return found
+
+
+_PHRASINGS = {lang: ("phrasing", lang) for lang in LANGS}  # the memo's keys, made once
 
 
 def explain(item: LeafResult, case: Case, ruleset: Ruleset, lang: str) -> str:

@@ -76,7 +76,10 @@ FactsTuple = tuple[Any, ...]
 def facts_of(recorded: FactsTuple) -> dict[str, Any]:
     """The recorded facts as a mapping (a field recorded as ``None`` is absent), with the case's name."""
     case: Case = recorded[0]
-    facts = {name: value for name, value in zip(case.fields, recorded[1:], strict=True) if value is not None}
+    facts = {}
+    for name, value in zip(case.fields, recorded[1:], strict=True):  # (a loop: no comprehension's frame)
+        if value is not None:
+            facts[name] = value
     facts["case"] = case.name
     return facts
 
