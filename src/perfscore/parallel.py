@@ -26,6 +26,7 @@ from .errors import PerfscoreError
 from .messages import LANGS
 from .result import ScoreResult, UnitError
 from .units import Unit
+from .wording import phrasing
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -45,8 +46,10 @@ def _start(ruleset: Ruleset, render: Render | None) -> None:
 
 
 def explained(result: ScoreResult) -> tuple[tuple[str, ...], ...]:
-    """Every leaf's explanation in every language (:data:`~perfscore.messages.LANGS`)."""
-    return tuple(tuple(item.explain(lang) for lang in LANGS) for item in result.items)
+    """Every leaf's explanation in every language (:data:`~perfscore.messages.LANGS`), made by the
+    ruleset's phrasings directly (the result is not kept: nothing to remember on its leaves)."""
+    phrasings = [phrasing(result.ruleset, lang) for lang in LANGS]
+    return tuple(tuple([words.explain(item, item.recorded[0]) for words in phrasings]) for item in result.items)
 
 
 def _work(chunk: list[tuple[str, dict[str, Any]]]) -> list[Any]:
