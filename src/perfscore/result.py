@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, InternalError, OutputError, PerfscoreError
@@ -240,6 +241,7 @@ def _head(leaf: Indicator) -> _Head:
 
 
 _ZH, _EN = LANGS  # the languages of every explanation a result writes, in order
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -361,9 +363,14 @@ class ScoreResult:
         """Every leaf that lost points, and every rule on a group or the total that took points off
         (a ceiling, a deduction, a veto), the largest loss first (ties: leaves in the ruleset's
         order, then the rules in the order they applied)."""
-        lost: list[LeafResult | Adjustment] = [item for item in self.items if item.lost > 0]
-        lost += [adjustment for adjustment in self.adjustments if adjustment.lost > 0]
-        return tuple(sorted(lost, key=lambda item: item.lost, reverse=True))  # stable: ties keep their order
+        lost: list[tuple[Decimal, LeafResult | Adjustment]] = []
+        every: tuple[LeafResult | Adjustment, ...] = (*self.items, *self.adjustments)
+        for item in every:
+            amount = item.lost  # (worked out once)
+            if amount > 0:
+                lost.append((amount, item))
+        lost.sort(key=_first, reverse=True)  # stable: ties keep their order
+        return tuple(item for _, item in lost)
 
     @cached_property
     def adjustments(self) -> tuple[Adjustment, ...]:
