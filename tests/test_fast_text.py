@@ -24,7 +24,7 @@ import perfscore
 from perfscore import ScoreResult
 from perfscore.exact import pinned
 from perfscore.text import json_text, plain_data
-from perfscore.wording import phrasing, plainly
+from perfscore.wording import phrasing, plainly, template_fields
 from strategies import GeneratedRuleset, rulesets_with_data
 
 EVERY_FIELD = """\
@@ -267,3 +267,36 @@ def test_json_text_is_what_json_dumps_writes(value: Any, indent: int | None, mar
         assert json_text(value, indent, margin=margin) == expected
     else:
         assert json_text(value) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(case=rulesets_with_data())
+def test_a_method_adds_no_fact_a_sentence_shows_beyond_its_fixed_facts(
+    case: tuple[GeneratedRuleset, dict[str, Any]],
+) -> None:
+    """What planned sentences rely on: a method's facts are what was recorded, its ``fixed_facts``
+    and facts no template or wording may show (only its body suffix reads them)."""
+    generated, values = case
+    try:
+        result = generated.ruleset.score(values)
+    except perfscore.ScoringError:
+        return
+    for item in result.items:
+        method = item.indicator.method
+        fixed = method.fixed_facts(item.indicator)
+        if fixed is None or item.missing:
+            continue
+        recorded = {
+            name: value
+            for name, value in zip(item.recorded[0].fields, item.recorded[1:], strict=True)
+            if value is not None
+        }
+        extra = set(item.facts) - set(recorded) - set(fixed) - {"case"}
+        assert {key: item.facts[key] for key in fixed} == dict(fixed)
+        assert all(item.facts[key] is value for key, value in recorded.items() if key not in fixed)
+        assert not extra & (method.template_fields | {f for c in method.cases for f in _fields_of(c)}), extra
+
+
+def _fields_of(case: Any) -> set[str]:
+    """The fields a case's wording names, in both languages."""
+    return {field for text in (case.zh, case.en) for field in template_fields(text)}
