@@ -348,16 +348,15 @@ def _compile(texts: list[str], slots: list[_Slot]) -> Fill:
         else:
             kept.append(slot)
             kept_texts.append(text)
-    unsafe = sum(not slot.safe for slot in kept)
-    whole = unsafe > 1
-    shape = tuple((slot.kind, slot.place, slot.memo, not slot.safe and not whole) for slot in kept)
+    # A remembered fact passes the gate when it is shown (its text is kept gated); of the others, one
+    # that may need the gate passes it on its own, several make the whole sentence pass it.
+    whole = sum(not slot.safe and not slot.memo for slot in kept) > 1
+    shape = tuple((slot.kind, slot.place, slot.memo, not slot.safe and (slot.memo or not whole)) for slot in kept)
     make = _factory(shape, whole)
-    shows = [slot.show for slot in kept]
+    shows = [pinned(slot.show) if slot.pinned and slot.show is not None else slot.show for slot in kept]
     others = [slot.otherwise for slot in kept]
-    cells: list[dict[int, tuple[Any, str | None]] | None] = [{} if slot.memo else None for slot in kept]
-    fill = make(for_terminal, [for_terminal(text) for text in kept_texts], shows, others, cells)
-    if any(slot.pinned for slot in kept):
-        fill = pinned(fill)
+    cells: list[dict[int, tuple[Any, str]] | None] = [{} if slot.memo else None for slot in kept]
+    fill: Fill = make(for_terminal, [for_terminal(text) for text in kept_texts], shows, others, cells)
     return fill
 
 
@@ -381,25 +380,25 @@ def _factory(shape: tuple[tuple[str, int, bool, bool], ...], whole: bool) -> Cal
             body.append(f"s{n} = f{n}(score)")
         elif kind == "suffix":
             body.append(f"s{n} = f{n}(r)")
+            if gated:
+                body += [f"if s{n}:", f"    s{n} = gate(s{n})"]
         elif kind == "other":
             body.append(f"s{n} = o{n}(values)")
-        else:  # a recorded fact (None: not recorded)
+            if gated:
+                body.append(f"s{n} = gate(s{n})")
+        else:  # a recorded fact (None: not recorded, or its formatter gives None: the unit's values)
             body += [f"x = r[{place}]", "if x is None:", f"    s{n} = None", "else:"]
             if memo:  # the fact's text kept by the fact's identity (the fact kept alive with it)
                 body += [f"    c = m{n}.get(id(x))", "    if c is not None and c[0] is x:", f"        s{n} = c[1]"]
-                body += [
-                    "    else:",
-                    f"        s{n} = f{n}(x)",
-                    f"        if len(m{n}) > 64:",
-                    f"            m{n}.clear()",
-                ]
-                body += [f"        m{n}[id(x)] = (x, s{n})"]
+                body += ["    else:", f"        s{n} = f{n}(x)", f"        if s{n} is not None:"]
+                body += [f"            s{n} = gate(s{n})"] if gated else []
+                body += [f"            if len(m{n}) > 64:", f"                m{n}.clear()"]
+                body += [f"            m{n}[id(x)] = (x, s{n})"]
             else:
                 body.append(f"    s{n} = f{n}(x)")
-            body += [f"if s{n} is None:", f"    s{n} = o{n}(values)"]
-        if gated:
-            body.append(f"if s{n}:")
-            body.append(f"    s{n} = gate(s{n})")
+                if gated:
+                    body += [f"    if s{n} is not None:", f"        s{n} = gate(s{n})"]
+            body += [f"if s{n} is None:", f"    s{n} = gate(o{n}(values))" if gated else f"    s{n} = o{n}(values)"]
     pieces = []
     for n in range(count):
         pieces += [f"t{n}", f"s{n}"]
@@ -568,7 +567,7 @@ class Display:
         self._shows: dict[str, tuple[int, str | None]] = {}  # a name's way of showing: its kind, its unit
         # Formatters known to compute in no decimal context, by whether what they give passes the
         # terminal gate unchanged (planned sentences need neither pin nor gate for those).
-        self.quiet: dict[Callable[[Any], Any], bool] = {plain: True, percent: True}
+        self.quiet: dict[Callable[[Any], Any], bool] = {plain: True, percent: True, self.points: True}
 
     def points(self, value: Decimal) -> str:
         """A score, rounded as the ruleset declares (9.95)."""
