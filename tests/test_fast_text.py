@@ -300,3 +300,20 @@ def test_a_method_adds_no_fact_a_sentence_shows_beyond_its_fixed_facts(
 def _fields_of(case: Any) -> set[str]:
     """The fields a case's wording names, in both languages."""
     return {field for text in (case.zh, case.en) for field in template_fields(text)}
+
+
+def test_json_text_refuses_a_table_holding_itself_as_json_dumps_does() -> None:
+    """A table that holds itself is refused with json.dumps's own error, indented or not."""
+    table: dict[str, Any] = {"a": []}
+    table["a"].append(table)
+    for indent in (None, 2):
+        try:
+            json.dumps(table, ensure_ascii=False, indent=indent)
+        except ValueError as error:
+            expected = str(error)
+        try:
+            json_text(table, indent)
+        except ValueError as error:
+            assert str(error) == expected
+        else:
+            raise AssertionError("json_text wrote a table that holds itself")

@@ -148,7 +148,10 @@ def json_text(value: Any, indent: int | None = None, *, margin: str = "") -> str
     Anything else is given to :func:`json.dumps`. With ``indent``, ``margin`` follows every line
     break (an object written inside another one)."""
     if indent is None:
-        return _COMPACT.encode(value)
+        try:
+            return _COMPACT.encode(value)
+        except RecursionError:  # a table holding itself (json.dumps says so), or nesting too deep for both
+            return json.dumps(value, ensure_ascii=False)
     chunks: list[str] = []
     try:
         _indented(value, "\n" + margin, " " * indent, chunks)
@@ -157,7 +160,7 @@ def json_text(value: Any, indent: int | None = None, *, margin: str = "") -> str
     return "".join(chunks)
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # (the same text, faster: see above)
 
 
 class _NotPlain(Exception):
