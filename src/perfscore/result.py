@@ -185,7 +185,7 @@ class LeafResult(_OfIndicator):
         (:func:`_heads`) and the ruleset's explanations in both languages."""
         indicator = self.indicator
         unit = self._result
-        head, points, reads = heads[indicator.first]
+        (id_, name, name_en, method, shown_points), points, reads = heads[indicator.first]
         recorded = self.recorded
         cache = self._cache
         if cache is None:
@@ -200,9 +200,9 @@ class LeafResult(_OfIndicator):
         shown["case"] = facts.get("case", recorded[0].name)
         values = unit.values
         data = {}
-        for name in reads:
-            if name in values:
-                data[name] = plain_data(values[name])
+        for read in reads:
+            if read in values:
+                data[read] = plain_data(values[read])
         said_zh = cache.get(_ZH)
         if said_zh is None:
             said_zh = cache[_ZH] = zh.explain(self, recorded[0])
@@ -211,7 +211,11 @@ class LeafResult(_OfIndicator):
             said_en = cache[_EN] = en.explain(self, recorded[0])
         score = self.score
         return {
-            **head,
+            "id": id_,
+            "name": name,
+            "name_en": name_en,
+            "method": method,
+            "points": shown_points,
             "score": str(score),
             "raw": str(self.raw),
             "lost": str(CONTEXT.subtract(points, score)),
@@ -222,7 +226,7 @@ class LeafResult(_OfIndicator):
         }
 
 
-_Head = tuple[dict[str, Any], Decimal, tuple[str, ...]]
+_Head = tuple[tuple[str, str, str | None, str, str], Decimal, tuple[str, ...]]
 
 
 def _heads(ruleset: Ruleset) -> list[_Head]:
@@ -236,8 +240,7 @@ def _heads(ruleset: Ruleset) -> list[_Head]:
 
 def _head(leaf: Indicator) -> _Head:
     method = leaf.method.name if leaf.method else ""
-    head = {"id": leaf.id, "name": leaf.name, "name_en": leaf.name_en, "method": method, "points": str(leaf.points)}
-    return head, leaf.points, leaf.reads
+    return (leaf.id, leaf.name, leaf.name_en, method, str(leaf.points)), leaf.points, leaf.reads
 
 
 _ZH, _EN = LANGS  # the languages of every explanation a result writes, in order
