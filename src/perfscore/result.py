@@ -316,8 +316,8 @@ class ScoreResult:
         unit = _Unit(self.ruleset, self.values, self.missing)
         items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
         if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
-            for item, said in zip(items, self.said, strict=True):
-                item._cache = dict(zip(LANGS, said, strict=True))
+            for item, (said_zh, said_en) in zip(items, self.said, strict=True):  # (LANGS: zh, en)
+                item._cache = {_ZH: said_zh, _EN: said_en}
         return items
 
     @cached_property
