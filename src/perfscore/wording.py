@@ -371,7 +371,7 @@ def _factory(shape: tuple[tuple[str, int, bool, bool], ...], whole: bool) -> Cal
         body.append("r = item.recorded")
     if any(kind in ("score", "lost") for kind, *_ in shape):
         body.append("score = item.score")
-    if any(kind in ("fact", "other") for kind, *_ in shape):
+    if any(kind == "other" for kind, *_ in shape):
         body.append("values = item._result.values")
     for n, (kind, place, memo, gated) in enumerate(shape):
         if kind == "score":
@@ -398,7 +398,8 @@ def _factory(shape: tuple[tuple[str, int, bool, bool], ...], whole: bool) -> Cal
                 body.append(f"    s{n} = f{n}(x)")
                 if gated:
                     body += [f"    if s{n} is not None:", f"        s{n} = gate(s{n})"]
-            body += [f"if s{n} is None:", f"    s{n} = gate(o{n}(values))" if gated else f"    s{n} = o{n}(values)"]
+            other = f"o{n}(item._result.values)"  # (the unit's values looked up only when needed)
+            body += [f"if s{n} is None:", f"    s{n} = gate({other})" if gated else f"    s{n} = {other}"]
     pieces = []
     for n in range(count):
         pieces += [f"t{n}", f"s{n}"]
