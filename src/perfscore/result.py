@@ -268,6 +268,12 @@ class ScoreResult:
                 item._cache = dict(zip(LANGS, said, strict=True))
         return items
 
+    @property
+    def leaf_scores(self) -> Sequence[Decimal]:
+        """Every leaf's score (rounded as the ruleset declares), in the ruleset's order: the scores of
+        :attr:`items`, without building them (signals across many units read only these)."""
+        return self._scores
+
     @cached_property
     def tree(self) -> tuple[NodeResult, ...]:
         """The first-level indicators with their subtotals, down to the leaves."""
