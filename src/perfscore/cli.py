@@ -43,7 +43,7 @@ from .report import RENDERERS, explain_json, explain_ruleset, render_batch, rend
 from .ruleset import Ruleset
 from .shipped import shipped
 from .text import columns, for_terminal
-from .units import Unit, is_sheet, iter_units, read_units, read_units_bytes
+from .units import Unit, is_sheet, iter_units, read_units_bytes
 from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
@@ -425,7 +425,7 @@ def _units(name: str, args: argparse.Namespace) -> list[Unit]:
     """The units of a DATA argument: a file, or ``-`` (standard input: JSON when it starts with ``{``)."""
     if name == STDIN:
         return read_units_bytes(args.stdin.read(), "<stdin>")
-    return read_units(name)
+    return list(iter_units(name))  # a JSON Lines file too (the page and --signals hold every unit anyway)
 
 
 def _positive(text: str) -> int:

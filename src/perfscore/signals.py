@@ -130,17 +130,17 @@ SENTENCES = words(
     "signals.sentences",
     {
         "above-boundary": (
-            "{name}在 [{boundary}, {upper}) 的有 {above} 个，在 [{lower}, {boundary}) 的只有 {below} 个："
+            "总分在 [{boundary}, {upper}) 的有 {above} 个，在 [{lower}, {boundary}) 的只有 {below} 个："
             "集中在「{grade}」的下限 {boundary} 之上（阈值：至少 cluster_count = {count} 个，"
             "且不少于下方的 cluster_ratio = {ratio} 倍）。",
-            "{above} units have a {name} in [{boundary}, {upper}) against {below} in [{lower}, {boundary}): "
+            "{above} units have a total in [{boundary}, {upper}) against {below} in [{lower}, {boundary}): "
             "gathered just above the lower bound {boundary} of {grade} (thresholds: at least cluster_count = {count} "
             "units, and cluster_ratio = {ratio} times as many as just below).",
         ),
         "under-cap": (
-            "{name}在 [{lower}, {cap}] 的有 {above} 个，在 [{floor}, {lower}) 的只有 {below} 个：集中在封顶 {cap} 分"
+            "总分在 [{lower}, {cap}] 的有 {above} 个，在 [{floor}, {lower}) 的只有 {below} 个：集中在封顶 {cap} 分"
             "（{rule}：当 {when} 时）之下（阈值：至少 cluster_count = {count} 个，且不少于下方的 cluster_ratio = {ratio} 倍）。",
-            "{above} units have a {name} in [{lower}, {cap}] against {below} in [{floor}, {lower}): gathered at or "
+            "{above} units have a total in [{lower}, {cap}] against {below} in [{floor}, {lower}): gathered at or "
             "just under the ceiling of {cap} ({rule}: when {when}) (thresholds: at least cluster_count = {count} "
             "units, and cluster_ratio = {ratio} times as many as just below).",
         ),
@@ -936,13 +936,13 @@ class Signals:
         if self.signals:
             yield '<table class="signals">'
             yield (
-                f'<thead><tr><th class="num">#</th><th>{e(words["signal"])}</th><th>{e(words["numbers"])}</th>'
+                f'<thead><tr><th class="num">#</th><th>{e(words["signal"])}</th>'
                 f"<th>{e(words['units'])}</th></tr></thead><tbody>"
             )
             for number, signal in enumerate(self.signals, start=1):
                 yield (
-                    f'<tr><td class="num">{number}</td><td>{e(SAID[signal.kind](lang))}</td>'
-                    f'<td class="text">{e(signal.message(lang))}</td><td class="text">{e(self._named(signal, lang))}</td></tr>'
+                    f'<tr><td class="num">{number}</td><td class="text"><strong>{e(SAID[signal.kind](lang))}</strong> '
+                    f'{e(signal.message(lang))}</td><td class="text">{e(self._named(signal, lang))}</td></tr>'
                 )
             yield "</tbody></table>"
         yield f"<h3>{e(words['distribution'])}</h3>"
@@ -953,28 +953,24 @@ class Signals:
         if rows:
             labels = self.band_labels(lang)
             stacks = [
-                Stack(each.name(lang), tuple(Decimal(count) for count in each.bands),
-                      f"{words['full']} {percent(each.full_share or ZERO)}")
+                Stack(each.name(lang), tuple(Decimal(count) for count in each.bands), percent(each.full_share or ZERO))
                 for each in rows
             ]  # fmt: skip
             svg = stacked(stacks, words["bands_chart"], labels)
             yield f'<figure class="chart">{svg}<figcaption>{e(words["bands_caption"])}</figcaption></figure>'
-        heads = self._heads(lang)
-        yield '<table class="distribution">'
-        yield (
-            "<thead><tr>"
-            + "".join(f"<th{'' if index == 0 else _NUM}>{e(head)}</th>" for index, head in enumerate(heads))
-            + "</tr></thead><tbody>"
-        )
-        for each in self.distributions:
-            if each.units:
-                cells = self._row(each, lang)
-                yield (
-                    "<tr>"
-                    + "".join(f"<td{'' if i == 0 else _NUM}>{e(cell)}</td>" for i, cell in enumerate(cells))
-                    + "</tr>"
-                )
-        yield "</tbody></table>"
+        heads, rows_ = self._heads(lang), [self._row(each, lang) for each in self.distributions if each.units]
+        bands = 4 + len(self.thresholds.bands) + 2  # the indicator, points, units, share, then the bands
+        for kept in (list(range(bands)), [0, *range(bands, len(heads))]):  # two tables, each within the page
+            yield '<table class="distribution">'
+            yield (
+                "<thead><tr>"
+                + "".join(f"<th{'' if i == 0 else _NUM}>{e(heads[i])}</th>" for i in kept)
+                + "</tr></thead>"
+            )
+            yield "<tbody>"
+            for cells in rows_:
+                yield "<tr>" + "".join(f"<td{'' if i == 0 else _NUM}>{e(cells[i])}</td>" for i in kept) + "</tr>"
+            yield "</tbody></table>"
         yield "</section>"
 
     def _totals_chart(self, total: Distribution, lang: str) -> str:
