@@ -359,7 +359,7 @@ def test_score_with_signals_on_the_command_line(tmp_path: Path) -> None:
     status, _, err = perfscore_cli("score", str(ruleset), str(data), "--threshold", "bands=0.9,0.8", "--lang", "en")
     assert status == 2 and "threshold bands must be between 0 and 1 (both excluded), in increasing order" in err
     status, out, _ = perfscore_cli("score", str(ruleset), str(data), "--format", "html")
-    assert status == 0 and '<section class="signals">' in out and out.count("<svg") >= 3
+    assert status == 0 and '<div class="signals">' in out and out.count("<svg") >= 3
 
 
 def test_audit_with_signals_on_the_command_line() -> None:
@@ -368,6 +368,6 @@ def test_audit_with_signals_on_the_command_line() -> None:
     status, out, _ = perfscore_cli("audit", tables, "--ruleset", "project-mof-2020", "--signals", "--lang", "en")
     assert status == 0 and "Signals across units" in out and "in 8 of 13 tables (61.54%)" in out
     status, out, _ = perfscore_cli("audit", tables, "--ruleset", "project-mof-2020", "--format", "html")
-    assert status == 0 and '<section class="signals">' in out and "8 张（61.54%）" in out
+    assert status == 0 and '<div class="signals">' in out and "8 张（61.54%）" in out
     status, out, _ = perfscore_cli("audit", tables, "--ruleset", "project-mof-2020")
     assert "跨单位信号" not in out  # the text summary has them only when asked

@@ -224,13 +224,17 @@ def histogram(bins: Sequence[Bar], title: str, *, marks: Sequence[tuple[int, str
                 f'<text x="{_n(x)}" y="{base + 16}" text-anchor="middle" fill="#344054" font-size="11">'
                 f"{for_html(_fit(row.label, 8))}</text>"
             )
-    for index, label in marks:
+    previous: Decimal | None = None
+    raised = False
+    for index, label in sorted(marks):
         x = CONTEXT.add(left, CONTEXT.multiply(width, min(max(index, 0), count)))
+        raised = previous is not None and x - previous < 64 and not raised  # a label close to the last goes up a line
+        previous = x
         parts.append(
             f'<line x1="{_n(x)}" y1="{top - 6}" x2="{_n(x)}" y2="{base}" stroke="#b42318" stroke-dasharray="4 3"/>'
         )
         parts.append(
-            f'<text x="{_n(x)}" y="{top - 10}" text-anchor="middle" fill="#b42318" font-size="11">'
-            f"{for_html(_fit(label, 16))}</text>"
+            f'<text x="{_n(x)}" y="{top - 22 if raised else top - 10}" text-anchor="middle" fill="#b42318" '
+            f'font-size="11">{for_html(_fit(label, 16))}</text>'
         )
     return _svg(height, title, parts)

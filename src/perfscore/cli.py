@@ -520,7 +520,7 @@ SIGNALS = words(
         "signals": ("在多个单位（或多张表）的报告后加上跨单位信号和各指标得分分布（网页报告总是包含）。例：--signals",
                     "add the signals across units (or tables) and each indicator's distribution after the report of "
                     "many (an HTML page always has them). Example: --signals"),
-        "threshold": ("调整一个信号阈值，可多次使用（名称见 docs/tuning.md）。例：--threshold min_units=5",
+        "threshold": ("调整一个信号阈值，可多次使用，名称见 docs/tuning.md。例：--threshold min_units=5",
                       "change one threshold of the signals; may be given more than once (the names are in "
                       "docs/tuning.md). Example: --threshold min_units=5"),
         "jsonl": ("--signals 不能与 --format jsonl 同用（JSON Lines 每行一个单位，没有汇总）",

@@ -929,7 +929,7 @@ class Signals:
 
     def _html(self, lang: str) -> Iterator[str]:
         words = in_lang(WORDS, lang)
-        yield '<section class="signals">'
+        yield '<div class="signals">'
         yield f"<h2>{e(words['heading'])}</h2>"
         for line in self._intro(lang):
             yield f'<p class="meta">{e(line)}</p>'
@@ -971,7 +971,7 @@ class Signals:
             for cells in rows_:
                 yield "<tr>" + "".join(f"<td{'' if i == 0 else _NUM}>{e(cells[i])}</td>" for i in kept) + "</tr>"
             yield "</tbody></table>"
-        yield "</section>"
+        yield "</div>"
 
     def _totals_chart(self, total: Distribution, lang: str) -> str:
         """A histogram of the totals, each bin ``width`` points wide (1, 2, 5 or 10: at most 40 bins),
