@@ -371,3 +371,17 @@ def test_audit_with_signals_on_the_command_line() -> None:
     assert status == 0 and '<div class="signals">' in out and "8 张（61.54%）" in out
     status, out, _ = perfscore_cli("audit", tables, "--ruleset", "project-mof-2020")
     assert "跨单位信号" not in out  # the text summary has them only when asked
+
+
+def test_the_worked_example_in_the_docs_is_what_the_command_prints(tmp_path: Path) -> None:
+    """docs/tuning.md's example (its ruleset and data blocks) prints the signals the page shows, word for word."""
+    page = (ROOT / "docs" / "tuning.md").read_text(encoding="utf-8")
+    ruleset, data = (block.split("```", 1)[0] for block in page.split("```toml\n")[1:3])
+    (tmp_path / "signals-demo.toml").write_text(ruleset, encoding="utf-8")
+    (tmp_path / "units.toml").write_text(data, encoding="utf-8")
+    status, out, _ = perfscore_cli(
+        "score", str(tmp_path / "signals-demo.toml"), str(tmp_path / "units.toml"), "--signals", "--lang", "en"
+    )
+    shown = page.split("--signals --lang en` ends with:\n\n```text\n", 1)[1].split("```", 1)[0]
+    assert status == 0 and shown in out
+    assert ruleset.strip() == RULESET.strip().replace("[ruleset]", "# ruleset: complete\n[ruleset]", 1)
