@@ -385,3 +385,34 @@ def test_the_worked_example_in_the_docs_is_what_the_command_prints(tmp_path: Pat
     shown = page.split("--signals --lang en` ends with:\n\n```text\n", 1)[1].split("```", 1)[0]
     assert status == 0 and shown in out
     assert ruleset.strip() == RULESET.strip().replace("[ruleset]", "# ruleset: complete\n[ruleset]", 1)
+
+
+def test_the_python_ways_in_agree(batch: perfscore.BatchResult) -> None:
+    """``batch.signals()``, ``perfscore.find_signals`` and results given as a list raise the same signals;
+    float thresholds are read by their shortest text (0.9 is 0.9, as data is)."""
+    by_batch = batch.signals(Thresholds(full_share=0.9))  # type: ignore[arg-type]
+    assert by_batch == perfscore.find_signals(batch)
+    listed = find_signals(list(batch.results))
+    assert [(each.kind, each.units) for each in listed] == [(each.kind, each.units) for each in by_batch]
+    with pytest.raises(Refusal, match="no scored units"):
+        find_signals([])
+
+
+def test_worker_processes_give_the_same_signals(batch: perfscore.BatchResult) -> None:
+    """Units scored in two worker processes come back with their leaf scores: the same signals."""
+    ruleset = batch.ruleset
+    units = [
+        perfscore.Unit(unit, None, {"done": done, "rate": rate, "effect": effect})
+        for unit, (done, rate, effect) in UNITS.items()
+    ]
+    assert find_signals(ruleset.score_many(units, workers=2)) == find_signals(batch)
+
+
+def test_a_wide_range_of_totals_is_drawn_in_at_most_forty_columns() -> None:
+    """Totals from 0 to 1,000 (a ruleset out of 1,000) are drawn 50 points a column: 21 columns, not 1,001."""
+    collector = Collector([], source="scored", total_points=D(1000), grades=())
+    for total in (D(0), D(500), D(1000)):
+        collector.add(str(total), total, [])
+    html = collector.result().render("html", "en")
+    assert html.count("<rect") == 21 + 0  # one column per 50 points, 0 to 1,000 included
+    assert "<title>950: 0</title>" in html and "<title>1000: 1</title>" in html

@@ -223,6 +223,9 @@ class Thresholds:
     named: int = 20
 
     def __post_init__(self) -> None:
+        for name in ("full_share", "qualitative_share", "window", "cluster_ratio", "gap_share"):
+            object.__setattr__(self, name, _decimal(getattr(self, name)))  # 0.9 or "0.9" given: Decimal("0.9")
+        object.__setattr__(self, "bands", tuple(_decimal(edge) for edge in self.bands))
         for name in ("min_units", "cluster_count", "named"):
             if getattr(self, name) < 1:
                 self._refuse(name, "at-least-one")
@@ -278,6 +281,16 @@ class Thresholds:
         return ", ".join(
             f"{name}={','.join(value) if isinstance(value, list) else value}" for name, value in values.items()
         )
+
+
+def _decimal(value: object) -> Decimal:
+    """A threshold as a Decimal: a float by its shortest text (0.9 is 0.9), an int or text as written."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(repr(value) if isinstance(value, float) else str(value))
+    except InvalidOperation:
+        raise Refusal(PROBLEMS["number"].format(name="?", kind=_KIND_WORDS["decimal"], text=repr(value))) from None
 
 
 def _values(value: Decimal | tuple[Decimal, ...]) -> tuple[Decimal, ...]:
@@ -974,19 +987,22 @@ class Signals:
         yield "</div>"
 
     def _totals_chart(self, total: Distribution, lang: str) -> str:
-        """A histogram of the totals, each bin ``width`` points wide (1, 2, 5 or 10: at most 40 bins),
+        """A histogram of the totals, each bin ``width`` points wide (1, 2, 5, 10, 20, …: at most 40 bins),
         from the lowest total down to a multiple of the width, up to the highest; grade boundaries
         and ceilings inside that range marked."""
         words = in_lang(WORDS, lang)
         assert total.lowest is not None and total.highest is not None
-        width = Decimal(1)
-        for width in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)):
+        scale, step = Decimal(1), 0
+        while True:  # 1, 2, 5, 10, 20, 50, … points a column, until 40 columns hold every total
+            width = CONTEXT.multiply(scale, (1, 2, 5)[step])
             start = CONTEXT.multiply(CONTEXT.divide_int(total.lowest, width), width)
             if total.lowest < 0 and start != total.lowest:
                 start = CONTEXT.subtract(start, width)
             bins = int(CONTEXT.divide_int(CONTEXT.subtract(total.highest, start), width)) + 1
             if bins <= 40:
                 break
+            step = (step + 1) % 3
+            scale = CONTEXT.multiply(scale, 10) if step == 0 else scale
         counts = [0] * bins
         for value, times in total.values:
             counts[min(bins - 1, int(CONTEXT.divide_int(CONTEXT.subtract(value, start), width)))] += times
