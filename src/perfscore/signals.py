@@ -97,6 +97,7 @@ WORDS = words(
         "above": ("高于重算", "Above recomputed"),
         "gap": ("自评−重算合计", "Self − recomputed, in all"),
         "total": ("总分", "Total"),
+        "qualitative": ("定性指标", "qualitative indicators"),
         "varies": ("各表不同", "varies"),
         "band_full": ("满分", "full"),
         "totals_chart": ("总分分布", "Totals"),
@@ -176,17 +177,23 @@ PROBLEMS = words(
     },
 )  # fmt: skip
 
-_KIND_WORDS = {
-    "whole": Text("整数", "a whole number"),
-    "decimal": Text("数字", "a number"),
-    "list": Text("以逗号分隔的数字，如 0.6,0.8,0.9", "numbers separated by commas, such as 0.6,0.8,0.9"),
-}
-_BOUNDS = {
-    "at-least-one": Text("不小于 1", "at least 1"),
-    "share": Text("大于 0 且不大于 1", "above 0 and at most 1"),
-    "positive": Text("大于 0", "above 0"),
-    "bands": Text("在 0 和 1 之间（不含）并且从小到大", "between 0 and 1 (both excluded), in increasing order"),
-}
+_KIND_WORDS = words(
+    "signals.kinds-of-value",
+    {
+        "whole": ("整数", "a whole number"),
+        "decimal": ("数字", "a number"),
+        "list": ("以逗号分隔的数字，如 0.6,0.8,0.9", "numbers separated by commas, such as 0.6,0.8,0.9"),
+    },
+)
+_BOUNDS = words(
+    "signals.bounds",
+    {
+        "at-least-one": ("不小于 1", "at least 1"),
+        "share": ("大于 0 且不大于 1", "above 0 and at most 1"),
+        "positive": ("大于 0", "above 0"),
+        "bands": ("在 0 和 1 之间（不含）并且从小到大", "between 0 and 1 (both excluded), in increasing order"),
+    },
+)
 
 
 # --- thresholds ---------------------------------------------------------------------------------
@@ -606,7 +613,7 @@ class Collector:
     def result(self) -> Signals:
         """The distributions and the signals raised, in the order of :data:`KINDS`."""
         least = self.thresholds.min_units
-        total_name = Text("总分", "Total")
+        total_name = WORDS["total"]
         self._uniform = all(points is None for points in self._points)
         self._audited = any(each is not None for each in (*self._recomputed, *self._recomputed_totals))
         # each column's scores, transposed at once (the rows of scored units all have one per column)
@@ -731,7 +738,7 @@ class Collector:
         message = SENTENCES["qualitative-full"].format(
             units=base, flagged=flagged, share=percent(share), threshold=percent(thresholds.qualitative_share)
         )
-        name = Text("定性指标", "qualitative indicators")
+        name = WORDS["qualitative"]
         units = tuple(self._units[place] for place in places)
         yield Signal("qualitative-full", None, name, numbers, units, "qualitative_share", thresholds.qualitative_share, message)  # fmt: skip
 
