@@ -416,3 +416,68 @@ def test_a_wide_range_of_totals_is_drawn_in_at_most_forty_columns() -> None:
     html = collector.result().render("html", "en")
     assert html.count("<rect") == 21 + 0  # one column per 50 points, 0 to 1,000 included
     assert "<title>950: 0</title>" in html and "<title>1000: 1</title>" in html
+
+
+GROUP_CAP = """
+[ruleset]
+id = "group-cap"
+title = "产出组封顶"
+version = "1"
+sources = ["示例 / an example"]
+
+[inputs.a]
+type = "percent"
+label = "数量完成率"
+[inputs.b]
+type = "percent"
+label = "质量达标率"
+[inputs.late]
+type = "bool"
+label = "未按期完成"
+default = false
+
+[indicators.output]
+name = "产出"
+name_en = "Output"
+points = 60
+
+[indicators.output.count]
+name = "数量"
+points = 30
+method = "ratio"
+actual = "a"
+target = 100
+
+[indicators.output.quality]
+name = "质量"
+points = 30
+method = "ratio"
+actual = "b"
+target = 100
+
+[[indicators.output.rules]]
+kind = "ceiling"
+when = "late"
+at_most = 50
+
+[indicators.rest]
+name = "其他"
+points = 40
+method = "ratio"
+actual = "a"
+target = 100
+"""
+
+
+def test_a_ceiling_on_a_group_gathers_the_units_at_it() -> None:
+    """A ceiling of 50 on 产出 (60 points) while a unit is late. g1–g4 are late with everything done:
+    60 capped at 50; g5 has 质量 65% → 30 + 19.5 = 49.5; g6 61% → 48.3; g7–g10 are not late, all done: 60.
+    [49, 50] holds g1–g5 (5), [48, 49) g6 (1): raised on the group, named by the group."""
+    ruleset = perfscore.loads(GROUP_CAP)
+    values = [(100, True)] * 4 + [(65, False), (61, False)] + [(100, False)] * 4
+    units = [perfscore.Unit(f"g{n}", None, {"a": 100, "b": b, "late": late}) for n, (b, late) in enumerate(values, 1)]
+    found = find_signals(ruleset.score_many(units))
+    (cap,) = [each for each in found if each.kind == "under-cap"]
+    assert (cap.key, cap.name.zh, cap.units) == ("output", "产出", ("g1", "g2", "g3", "g4", "g5"))
+    assert cap.numbers == {"cap": D(50), "lower": D(49), "floor": D(48), "above": 5, "below": 1}
+    assert "on Output" in cap.message.en and "output.rules.0" in cap.message.en and "产出在 [49, 50]" in cap.message.zh

@@ -98,6 +98,7 @@ WORDS = words(
         "gap": ("自评−重算合计", "Self − recomputed, in all"),
         "total": ("总分", "Total"),
         "qualitative": ("定性指标", "qualitative indicators"),
+        "the_total": ("总分", "the total"),
         "varies": ("各表不同", "varies"),
         "band_full": ("满分", "full"),
         "totals_chart": ("总分分布", "Totals"),
@@ -139,9 +140,9 @@ SENTENCES = words(
             "units, and cluster_ratio = {ratio} times as many as just below).",
         ),
         "under-cap": (
-            "总分在 [{lower}, {cap}] 的有 {above} 个，在 [{floor}, {lower}) 的只有 {below} 个：集中在封顶 {cap} 分"
+            "{name}在 [{lower}, {cap}] 的有 {above} 个，在 [{floor}, {lower}) 的只有 {below} 个：集中在封顶 {cap} 分"
             "（{rule}：当 {when} 时）之下（阈值：至少 cluster_count = {count} 个，且不少于下方的 cluster_ratio = {ratio} 倍）。",
-            "{above} units have a total in [{lower}, {cap}] against {below} in [{floor}, {lower}): gathered at or "
+            "{above} units score in [{lower}, {cap}] on {name} against {below} in [{floor}, {lower}): gathered at or "
             "just under the ceiling of {cap} ({rule}: when {when}) (thresholds: at least cluster_count = {count} "
             "units, and cluster_ratio = {ratio} times as many as just below).",
         ),
@@ -330,19 +331,24 @@ class Part:
 
 @dataclass(frozen=True)
 class Cap:
-    """A ceiling on the total: its limit, the rule's id (``rules.0``) and its condition as written."""
+    """A ceiling (a group rule, docs/group-rules.md): its limit, the rule's id (``rules.0``,
+    ``output.rules.1``), its condition as written, and the node it caps (``""``: the total) with its
+    name."""
 
     limit: Decimal
     rule: str
     when: str
+    node: str = ""
+    name: Text | None = None
 
 
 def caps_of(ruleset: Any) -> tuple[Cap, ...]:
-    """The ceilings on a ruleset's total that can bind (below its full score), in the order written."""
+    """The ceilings of a ruleset that can bind (below their node's points): on groups in the tree's
+    order, then on the total, each in the order written."""
     return tuple(
-        Cap(rule.limit, rule.id, rule.when.text)
+        Cap(rule.limit, rule.id, rule.when.text, rule.node, rule.label if rule.node else None)
         for rule in ruleset.rules()
-        if rule.node == "" and rule.kind.caps and rule.limit is not None and rule.limit < ruleset.total_points
+        if rule.kind.caps and rule.limit is not None and rule.limit < rule.points
     )
 
 
@@ -456,6 +462,7 @@ class Collector:
         self._recomputed: list[Sequence[Decimal | None] | None] = []
         self._recomputed_totals: list[Decimal | None] = []
         self._parts: list[Sequence[Part] | None] = []
+        self._capped: list[Sequence[Decimal | None] | None] = []
         self._edges: dict[Decimal, list[Decimal]] = {}
         self._uniform = True  # no unit gave points of its own (set by result())
         self._audited = False  # some unit gave recomputed scores (set by result())
@@ -471,11 +478,14 @@ class Collector:
         parts: Sequence[Part] | None = None,
         recomputed: Sequence[Decimal | None] | None = None,
         recomputed_total: Decimal | None = None,
+        capped: Sequence[Decimal | None] | None = None,
     ) -> None:
         """One unit: its name as reports show it, its total (None: not known), its score on each
         column (None: none), and optionally each column's points for this unit (tables differ), its
-        items for the qualitative check (by default the columns that say their kind), and the
-        recomputed scores and total (audits)."""
+        items for the qualitative check (by default the columns that say their kind), the
+        recomputed scores and total (audits), and its score on the node of each of ``caps`` (by
+        default the total for a ceiling on the total, none for one on a group)."""
+        self._capped.append(capped)
         self._units.append(unit)
         self._totals.append(total)
         self._scores.append(scores)
@@ -626,13 +636,13 @@ class Collector:
         raised: list[Signal] = []
         if len(self._units) >= least:
             raised += self._boundaries(total_name)
-            raised += self._caps(total_name)
+            raised += self._caps()
             raised += self._above([("", total_name, total), *((c.key, c.name, n) for c, n in zip(self.columns, counted, strict=True))])  # fmt: skip
             raised += self._full(counted)
             raised += self._mixed_signal()
         marks = [(Text(f"{grade.name} ≥ {plain(grade.min)}", f"{grade.name_en} ≥ {plain(grade.min)}"), grade.min)
                  for grade in self.grades if grade.min > 0]  # fmt: skip
-        marks += [(WORDS["cap"].format(limit=plain(cap.limit)), cap.limit) for cap in self.caps]
+        marks += [(WORDS["cap"].format(limit=plain(cap.limit)), cap.limit) for cap in self.caps if not cap.node]
         distributions = (total.distribution, *(each.distribution for each in counted))
         return Signals(self.source, len(self._units), self.thresholds, tuple(raised), distributions, tuple(marks))
 
@@ -670,24 +680,32 @@ class Collector:
             units = tuple(self._units[place] for place in inside)
             yield Signal("above-boundary", "", name, numbers, units, "cluster_count", self.thresholds.cluster_count, message)  # fmt: skip
 
-    def _caps(self, name: Text) -> Iterator[Signal]:
+    def _capped_scores(self, index: int) -> list[Decimal | None]:
+        """Each unit's score on the node of ``caps[index]``."""
+        if self.caps[index].node == "":
+            return [self._totals[place] if given is None else given[index] for place, given in enumerate(self._capped)]
+        return [None if given is None else given[index] for given in self._capped]
+
+    def _caps(self) -> Iterator[Signal]:
         window = self.thresholds.window
-        seen: set[Decimal] = set()
-        for cap in self.caps:
-            if cap.limit in seen:
+        seen: set[tuple[str, Decimal]] = set()
+        for index, cap in enumerate(self.caps):
+            if (cap.node, cap.limit) in seen:
                 continue
-            seen.add(cap.limit)
+            seen.add((cap.node, cap.limit))
             lower = CONTEXT.subtract(cap.limit, window)
             floor = CONTEXT.subtract(lower, window)
-            inside = self._totals_in(lower, cap.limit, closed=True)
-            below = len(self._totals_in(floor, lower))
+            scores = self._capped_scores(index)
+            inside = [place for place, score in enumerate(scores) if score is not None and lower <= score <= cap.limit]
+            below = sum(1 for score in scores if score is not None and floor <= score < lower)
             if not self._cluster(len(inside), below):
                 continue
             numbers = {"cap": cap.limit, "lower": lower, "floor": floor, "above": len(inside), "below": below}
             shown = {key: plain(value) if isinstance(value, Decimal) else value for key, value in numbers.items()}
+            name = cap.name or WORDS["the_total"]
             message = SENTENCES["under-cap"].format(name=name, rule=cap.rule, when=cap.when, **shown, **self._numbers())
             units = tuple(self._units[place] for place in inside)
-            yield Signal("under-cap", "", name, numbers, units, "cluster_count", self.thresholds.cluster_count, message)  # fmt: skip
+            yield Signal("under-cap", cap.node, name, numbers, units, "cluster_count", self.thresholds.cluster_count, message)  # fmt: skip
 
     def _above(self, counted: Sequence[tuple[str, Text, _Counted]]) -> Iterator[Signal]:
         thresholds = self.thresholds
@@ -1050,12 +1068,24 @@ def find_signals(results: BatchResult | Iterable[ScoreResult], *, thresholds: Th
         caps=caps_of(ruleset), thresholds=thresholds,
     )  # fmt: skip
     batch = results if isinstance(results, BatchResult) else None
+    caps = collector.caps
+    grouped = any(cap.node for cap in caps)
     for index, result in enumerate(given):
         if not isinstance(result, ScoreResult):
             continue  # a unit that failed: its error is in the batch's report
         label = _unit_label(batch, index) if batch is not None else result.unit or str(index + 1)
-        collector.add(label, result.total, result.leaf_scores)
+        capped = [_node_score(result, cap.node) for cap in caps] if grouped else None
+        collector.add(label, result.total, result.leaf_scores, capped=capped)
     return collector.result()
+
+
+def _node_score(result: ScoreResult, node: str) -> Decimal | None:
+    """A unit's score on a node its rules touched (after them, rounded as the subtotals are), or its total."""
+    if not node:
+        return result.total
+    ruled = result.ruled
+    value = None if ruled is None else ruled.values.get(node)
+    return None if value is None else result.ruleset.round(value)
 
 
 def _unit_label(batch: BatchResult, index: int) -> str:

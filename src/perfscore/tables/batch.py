@@ -349,9 +349,11 @@ def audit_signals(batch: BatchAudit, thresholds: Thresholds | None = None) -> Si
     for row in batch.rows:
         if row.audit is not None:
             own, worth, again, parts = _self_scores(row.audit, place)
+            capped = [row.audit.reported_total if not cap.node else own[place[cap.node]] if cap.node in place else None
+                      for cap in collector.caps]  # fmt: skip
             collector.add(
                 row.label, row.audit.reported_total, own, points=worth, parts=parts, recomputed=again,
-                recomputed_total=row.audit.recomputed_total,
+                recomputed_total=row.audit.recomputed_total, capped=capped,
             )  # fmt: skip
     return collector.result()
 
