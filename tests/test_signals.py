@@ -481,3 +481,11 @@ def test_a_ceiling_on_a_group_gathers_the_units_at_it() -> None:
     assert (cap.key, cap.name.zh, cap.units) == ("output", "产出", ("g1", "g2", "g3", "g4", "g5"))
     assert cap.numbers == {"cap": D(50), "lower": D(49), "floor": D(48), "above": 5, "below": 1}
     assert "on Output" in cap.message.en and "output.rules.0" in cap.message.en and "产出在 [49, 50]" in cap.message.zh
+
+
+def test_results_of_two_rulesets_are_not_mixed(batch: perfscore.BatchResult) -> None:
+    """Results scored under another ruleset cannot share a column: refused in both languages."""
+    other = perfscore.loads(RULESET).score({"done": 100, "rate": 100, "effect": "达成"}, unit="x")
+    with pytest.raises(Refusal, match="different rulesets") as refused:
+        find_signals([*batch.results, other])
+    assert "不同的规则" in refused.value.text.zh

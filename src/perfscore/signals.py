@@ -175,6 +175,8 @@ PROBLEMS = words(
         "number": ("阈值 {name} 应为{kind}，实际为 {text}", "threshold {name}: expected {kind}, got {text}"),
         "range": ("阈值 {name} 应{bound}，实际为 {value}", "threshold {name} must be {bound}; got {value}"),
         "empty": ("没有可计算信号的单位结果", "no scored units to compute signals from"),
+        "rulesets": ("这些单位结果来自不同的规则，不能放在一起计算信号",
+                     "these results come from different rulesets: their signals cannot be computed together"),
     },
 )  # fmt: skip
 
@@ -1058,6 +1060,8 @@ def find_signals(results: BatchResult | Iterable[ScoreResult], *, thresholds: Th
         if not given:
             raise Refusal(PROBLEMS["empty"])
         ruleset = given[0].ruleset
+        if any(result.ruleset is not ruleset for result in given if isinstance(result, ScoreResult)):
+            raise Refusal(PROBLEMS["rulesets"])
     columns = [
         Column(leaf.id, Text(leaf.label("zh"), leaf.label("en")), leaf.points, bool(leaf.method.qualitative))
         for leaf in ruleset.leaves
