@@ -489,3 +489,17 @@ def test_results_of_two_rulesets_are_not_mixed(batch: perfscore.BatchResult) -> 
     with pytest.raises(Refusal, match="different rulesets") as refused:
         find_signals([*batch.results, other])
     assert "不同的规则" in refused.value.text.zh
+
+
+def test_the_reports_index_shows_the_signals(tmp_path: Path) -> None:
+    """``write_reports``' index.html carries the signals under the thresholds given, and the totals
+    chart colours each column by its grade (the sample totals, 92.52 to 103.65, are all 优: green)."""
+    from perfscore.tables import write_reports
+
+    audited = audit_batch(ROOT / "tests" / "tables", perfscore.load("project-mof-2020"))
+    write_reports(audited, tmp_path / "reports", thresholds=Thresholds(gap_share=D("0.7")))
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="signals">' in index and "gap_share=0.7" in index
+    assert "自评高于重算" not in index  # 8 of 13 is 61.54%, under 70%
+    histogram = index.split('aria-label="总分分布"', 1)[1].split("</svg>", 1)[0]
+    assert 'fill="#12b76a"' in histogram and 'fill="#2e90fa"' not in histogram

@@ -646,7 +646,10 @@ class Collector:
                  for grade in self.grades if grade.min > 0]  # fmt: skip
         marks += [(WORDS["cap"].format(limit=plain(cap.limit)), cap.limit) for cap in self.caps if not cap.node]
         distributions = (total.distribution, *(each.distribution for each in counted))
-        return Signals(self.source, len(self._units), self.thresholds, tuple(raised), distributions, tuple(marks))
+        boundaries = tuple(sorted((grade.min for grade in self.grades if grade.min > 0), reverse=True))
+        return Signals(
+            self.source, len(self._units), self.thresholds, tuple(raised), distributions, tuple(marks), boundaries
+        )
 
     # --- each kind ---------------------------------------------------------------------------
 
@@ -826,6 +829,7 @@ class Signals:
     signals: tuple[Signal, ...]
     distributions: tuple[Distribution, ...] = field(default=())
     marks: tuple[tuple[Text, Decimal], ...] = field(default=())  # the totals' grade boundaries and ceilings
+    boundaries: tuple[Decimal, ...] = field(default=())  # the grades' lower bounds above 0, highest first
 
     @property
     def enough(self) -> bool:
@@ -1013,6 +1017,14 @@ class Signals:
             yield "</tbody></table>"
         yield "</div>"
 
+    def _tone(self, low: Decimal) -> str:
+        """A column's colour by the grade its lower end is in, as the grade chart colours grades: the
+        highest green, the next blue, then orange, the lowest red."""
+        place = sum(1 for boundary in self.boundaries if low < boundary)
+        if self.boundaries and place == len(self.boundaries):
+            return "bad"
+        return ("good", "neutral", "warn")[min(place, 2)]
+
     def _totals_chart(self, total: Distribution, lang: str) -> str:
         """A histogram of the totals, each bin ``width`` points wide (1, 2, 5, 10, 20, …: at most 40 bins),
         from the lowest total down to a multiple of the width, up to the highest; grade boundaries
@@ -1036,7 +1048,7 @@ class Signals:
         rows = []
         for index, count in enumerate(counts):
             low = CONTEXT.add(start, CONTEXT.multiply(width, index))
-            rows.append(Bar(plain(low), Decimal(count), str(count)))
+            rows.append(Bar(plain(low), Decimal(count), str(count), self._tone(low)))
         end = CONTEXT.add(start, CONTEXT.multiply(width, bins))
         marks: list[tuple[int, str]] = []
         for name, boundary in self.marks:
