@@ -605,6 +605,8 @@ class Collector:
         quantitative = [index for index, column in enumerate(self.columns) if column.qualitative is False]
         fixed = [column.points for column in self.columns]
         mixed, flagged = 0, []
+        if not (qualitative and quantitative) and all(parts is None for parts in self._parts):
+            return mixed, flagged  # the columns are of one kind only: no unit has both
         for place, (scores, parts) in enumerate(zip(self._scores, self._parts, strict=True)):
             if parts is not None:
                 judged = [part.score >= part.points for part in parts if part.qualitative and part.points > 0]
@@ -637,7 +639,7 @@ class Collector:
         ]
         raised: list[Signal] = []
         if len(self._units) >= least:
-            raised += self._boundaries(total_name)
+            raised += self._boundaries(total_name, total.distribution.values)
             raised += self._caps()
             raised += self._above([("", total_name, total), *((c.key, c.name, n) for c, n in zip(self.columns, counted, strict=True))])  # fmt: skip
             raised += self._full(counted)
@@ -661,23 +663,27 @@ class Collector:
         thresholds = self.thresholds
         return {"count": str(thresholds.cluster_count), "ratio": plain(thresholds.cluster_ratio)}
 
-    def _totals_in(self, low: Decimal, high: Decimal, *, closed: bool = False) -> list[int]:
-        """The places of the units whose total is in [low, high) (or [low, high] when ``closed``)."""
-        if closed:
-            return [place for place, total in enumerate(self._totals) if total is not None and low <= total <= high]
+    def _totals_in(self, low: Decimal, high: Decimal) -> list[int]:
+        """The places of the units whose total is in [low, high)."""
         return [place for place, total in enumerate(self._totals) if total is not None and low <= total < high]
 
-    def _boundaries(self, name: Text) -> Iterator[Signal]:
+    @staticmethod
+    def _how_many(values: Sequence[tuple[Decimal, int]], low: Decimal, high: Decimal) -> int:
+        """How many of the counted ``values`` (ascending, each with its count) lie in [low, high)."""
+        keys = [value for value, _ in values]
+        return sum(count for _, count in values[bisect.bisect_left(keys, low) : bisect.bisect_left(keys, high)])
+
+    def _boundaries(self, name: Text, values: Sequence[tuple[Decimal, int]]) -> Iterator[Signal]:
         window = self.thresholds.window
         for grade in self.grades:
             boundary = grade.min
             if boundary <= 0:
                 continue
             upper, lower = CONTEXT.add(boundary, window), CONTEXT.subtract(boundary, window)
+            above, below = self._how_many(values, boundary, upper), self._how_many(values, lower, boundary)
+            if not self._cluster(above, below):
+                continue  # counted from the totals by value: the units are listed only when raised
             inside = self._totals_in(boundary, upper)
-            below = len(self._totals_in(lower, boundary))
-            if not self._cluster(len(inside), below):
-                continue
             numbers = {"boundary": boundary, "upper": upper, "lower": lower, "above": len(inside), "below": below}
             shown = {key: plain(value) if isinstance(value, Decimal) else value for key, value in numbers.items()}
             grade_name = Text(grade.name, f"{grade.name_en} ({grade.name})")
