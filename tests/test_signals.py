@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import perfscore
 from perfscore.charts import Bar, Stack, histogram, stacked
@@ -503,3 +505,36 @@ def test_the_reports_index_shows_the_signals(tmp_path: Path) -> None:
     assert "自评高于重算" not in index  # 8 of 13 is 61.54%, under 70%
     histogram = index.split('aria-label="总分分布"', 1)[1].split("</svg>", 1)[0]
     assert 'fill="#12b76a"' in histogram and 'fill="#2e90fa"' not in histogram
+
+
+HALVES = st.integers(min_value=0, max_value=20).map(lambda n: D(n) / 2)  # 0, 0.5, …, 10
+
+
+@given(st.lists(HALVES, min_size=1, max_size=40), st.integers(min_value=1, max_value=5))
+def test_counting_by_value_agrees_with_counting_one_by_one(scores: list[Decimal], least: int) -> None:
+    """Property: for any scores (of 10 points, as the total too), the distribution and the boundary
+    signal counted by value are what a plain loop over the units gives (bands by share of the points,
+    median from the sorted list, [b, b + 1) against [b − 1, b) at the boundary 5)."""
+    grade = type("Grade", (), {"name": "甲", "name_en": "A", "min": D(5)})
+    thresholds = Thresholds(min_units=least, cluster_count=1, cluster_ratio=1)
+    collector = Collector([Column("x", perfscore.messages.Text("甲", "A"), D(10))], source="scored",
+                          total_points=D(10), grades=[grade], thresholds=thresholds)  # fmt: skip
+    for number, score in enumerate(scores):
+        collector.add(f"u{number}", score, [score])
+    found = collector.result()
+    column = found.distributions[1]
+    edges = [D(6), D(8), D(9)]
+    bands = [0] * 5
+    for score in scores:
+        bands[4 if score >= 10 else sum(score >= edge for edge in edges)] += 1
+    ordered = sorted(scores)
+    middle = (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2]) / 2
+    assert column.bands == tuple(bands) and column.full == bands[4] and sum(column.bands) == len(scores)
+    assert (column.lowest, column.median, column.highest) == (ordered[0], middle, ordered[-1])
+    above = [f"u{n}" for n, score in enumerate(scores) if D(5) <= score < D(6)]
+    below = sum(1 for score in scores if D(4) <= score < D(5))
+    raised = [each for each in found if each.kind == "above-boundary"]
+    expected = len(scores) >= least and len(above) >= 1 and len(above) >= below
+    assert bool(raised) == expected
+    if raised:
+        assert raised[0].units == tuple(above) and raised[0].numbers["below"] == below
