@@ -149,6 +149,11 @@ def test_the_signals_of_the_twelve_units_by_hand(batch: perfscore.BatchResult) -
     assert (full.threshold, full.limit) == ("full_share", D("0.9"))
     assert mixed.numbers == {"units": 12, "flagged": 4, "share": D(4) / D(12)}
     assert mixed.units == ("u01", "u02", "u10", "u12")
+    budget, work = (
+        perfscore.messages.Text("预算执行", "Budget execution"),
+        perfscore.messages.Text("任务完成", "Work done"),
+    )
+    assert mixed.details == ((budget,), (budget,), (budget,), (work, budget))  # u12: 48 of 50 and 27 of 30
     assert "91.67%" in full.message.zh and "11" in full.message.en
     assert "[90, 91)" in boundary.message.en and "「优」" in boundary.message.zh
     assert "rules.0" in cap.message.en and "rate < 80" in cap.message.en
@@ -284,6 +289,7 @@ def test_audit_qualitative_full_while_quantitative_short_from_self_scores() -> N
     assert ("qualitative-full", None) in kinds and ("full-marks", "effect") in kinds
     mixed = next(each for each in found if each.kind == "qualitative-full")
     assert mixed.numbers == {"units": 10, "flagged": 10, "share": D(1)}
+    assert {item.zh for items in mixed.details for item in items} == {"培训人次"}  # the row that fell short
     effect = next(each for each in found if each.kind == "self-above" and each.key == "effect")
     assert effect.numbers == {"units": 10, "above": 3, "share": D("0.3"), "gap": D(60), "largest": D(20)}
     assert effect.units == ("t01.toml", "t02.toml", "t03.toml")

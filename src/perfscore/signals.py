@@ -40,7 +40,7 @@ from typing import Any, Literal
 from .charts import Bar, Stack, histogram, stacked
 from .errors import Refusal
 from .exact import CONTEXT, ZERO, pinned
-from .messages import Text, check_lang, in_lang, words
+from .messages import Text, check_lang, in_lang, verbatim, words
 from .page import e
 from .result import BatchResult, ScoreResult
 from .text import columns, for_markdown, for_terminal, pad, percent, plain, plain_data
@@ -405,7 +405,9 @@ class Distribution:
 class Signal:
     """One signal: its kind (:data:`KINDS`), the indicator it is about (``key``: a column's key, ""
     for the total, None for units as a whole) and its name, its numbers, every unit behind it (in the
-    order given), the threshold that raised it and its value, and its sentence in both languages."""
+    order given), the threshold that raised it and its value, and its sentence in both languages.
+    ``details`` (``qualitative-full``) gives, for each unit in order, the quantitative items that
+    fell short."""
 
     kind: str
     key: str | None
@@ -415,8 +417,10 @@ class Signal:
     threshold: str
     limit: Decimal | int
     message: Text
+    details: tuple[tuple[Text, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {"details": [[{"zh": item.zh, "en": item.en} for item in items] for items in self.details]}
         return {
             "kind": self.kind,
             "meaning": {"zh": SAID[self.kind].zh, "en": SAID[self.kind].en},
@@ -426,6 +430,7 @@ class Signal:
             "units": list(self.units),
             "threshold": {"name": self.threshold, "value": plain_data(self.limit)},
             "message": {"zh": self.message.zh, "en": self.message.en},
+            **(extra if self.details else {}),
         }
 
 
@@ -604,7 +609,7 @@ class Collector:
         qualitative = [index for index, column in enumerate(self.columns) if column.qualitative is True]
         quantitative = [index for index, column in enumerate(self.columns) if column.qualitative is False]
         fixed = [column.points for column in self.columns]
-        mixed, flagged = 0, []
+        mixed, flagged = 0, list[int]()
         if not (qualitative and quantitative) and all(parts is None for parts in self._parts):
             return mixed, flagged  # the columns are of one kind only: no unit has both
         for place, (scores, parts) in enumerate(zip(self._scores, self._parts, strict=True)):
@@ -769,7 +774,21 @@ class Collector:
         )
         name = WORDS["qualitative"]
         units = tuple(self._units[place] for place in places)
-        yield Signal("qualitative-full", None, name, numbers, units, "qualitative_share", thresholds.qualitative_share, message)  # fmt: skip
+        details = tuple(self._short(place) for place in places)
+        yield Signal("qualitative-full", None, name, numbers, units, "qualitative_share", thresholds.qualitative_share, message, details)  # fmt: skip
+
+    def _short(self, place: int) -> tuple[Text, ...]:
+        """The quantitative items of one unit that fell short, in order."""
+        parts = self._parts[place]
+        if parts is not None:
+            return tuple(verbatim(part.name) for part in parts if not part.qualitative and part.points > 0 and part.score < part.points)  # fmt: skip
+        scores, points = self._scores[place], self._points[place]
+        short = []
+        for index, column in enumerate(self.columns):
+            score, worth = scores[index], column.points if points is None else points[index]
+            if column.qualitative is False and score is not None and worth is not None and worth > 0 and score < worth:
+                short.append(column.name)
+        return tuple(short)
 
 
 @dataclass(frozen=True)
@@ -894,10 +913,18 @@ class Signals:
         return lines
 
     def _named(self, signal: Signal, lang: str) -> str:
-        """The units behind a signal, the first ``named`` of them, with how many in all."""
+        """The units behind a signal, the first ``named`` of them (each with its details, if any),
+        with how many in all."""
         most = self.thresholds.named
         shown = list(signal.units[:most])
         separator = "、" if lang == "zh" else ", "
+        if signal.details:
+            inner = "、" if lang == "zh" else "; "
+            shown = [
+                (f"{unit}（{inner.join(item(lang) for item in items)}）" if lang == "zh"
+                 else f"{unit} ({inner.join(item(lang) for item in items)})") if items else unit
+                for unit, items in zip(shown, signal.details, strict=False)
+            ]  # fmt: skip
         count = len(signal.units)
         rest = WORDS["more" if count > most else "all"].format(count=count)(lang)
         joined = separator.join(shown)
