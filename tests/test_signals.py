@@ -544,3 +544,13 @@ def test_counting_by_value_agrees_with_counting_one_by_one(scores: list[Decimal]
     assert bool(raised) == expected
     if raised:
         assert raised[0].units == tuple(above) and raised[0].numbers["below"] == below
+
+
+def test_a_batch_where_every_unit_failed_has_no_signal() -> None:
+    """Units that could not be scored are left out; none scored: an empty distribution, no signal, no crash."""
+    ruleset = perfscore.loads(RULESET)
+    batch = ruleset.score_many([perfscore.Unit(f"x{n}", None, {"done": "九十"}) for n in range(12)])
+    assert len(batch.errors) == 12
+    found = find_signals(batch)
+    assert (found.units, len(found), found.distributions[0].units) == (0, 0, 0)
+    assert "只有 0 个单位" in found.render("text", "zh") and "<svg" not in found.render("html", "zh")

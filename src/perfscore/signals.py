@@ -600,7 +600,7 @@ class Collector:
         if counted.full is not None:
             return counted.full
         worth = self.columns[index].points
-        column = self._by_column[index] if self._by_column else [scores[index] for scores in self._scores]
+        column = self._by_column[index]
         return [place for place, score in enumerate(column) if score is not None and score >= worth]
 
     def _flagged(self) -> tuple[int, list[int]]:
@@ -636,7 +636,7 @@ class Collector:
         self._uniform = all(points is None for points in self._points)
         self._audited = any(each is not None for each in (*self._recomputed, *self._recomputed_totals))
         # each column's scores, transposed at once (the rows of scored units all have one per column)
-        self._by_column = list(zip(*self._scores, strict=True)) if self._uniform and self._scores else []
+        self._by_column = list(zip(*self._scores, strict=True)) if self._scores else [() for _ in self.columns]
         total = self._count(None, "", total_name, self.total_points)
         counted = [
             self._count(index, column.key, column.name, None if self.source == "self" else column.points)
