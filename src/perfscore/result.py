@@ -265,15 +265,20 @@ class NodeResult(_OfIndicator):
     def to_dict(self) -> dict[str, Any]:
         if self.leaf is not None:
             return self.leaf.to_dict()
-        return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.indicator.name_en,
-            "points": str(self.points),
-            "score": str(self.score),
-            "lost": str(self.lost),
-            "children": [child.to_dict() for child in self.children],
-        }
+        return _group(self.indicator, self.score, [child.to_dict() for child in self.children])
+
+
+def _group(indicator: Indicator, score: Decimal, children: list[dict[str, Any]]) -> dict[str, Any]:
+    """A group's dict in :meth:`ScoreResult.to_dict`: its keys, its score and its children's dicts."""
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "name_en": indicator.name_en,
+        "points": str(indicator.points),
+        "score": str(score),
+        "lost": str(difference(indicator.points, score)),
+        "children": children,
+    }
 
 
 class ScoreResult:
@@ -352,16 +357,9 @@ class ScoreResult:
         """:meth:`NodeResult.to_dict` of the node, from the leaves' dicts (no node objects made)."""
         if indicator.is_leaf:
             return leaves[indicator.first]
-        score = self._subtotal(indicator)
-        return {
-            "id": indicator.id,
-            "name": indicator.name,
-            "name_en": indicator.name_en,
-            "points": str(indicator.points),
-            "score": str(score),
-            "lost": str(difference(indicator.points, score)),
-            "children": [self._plain_node(child, leaves) for child in indicator.children],
-        }
+        return _group(
+            indicator, self._subtotal(indicator), [self._plain_node(child, leaves) for child in indicator.children]
+        )
 
     @property
     def subtotals(self) -> dict[str, Decimal]:
