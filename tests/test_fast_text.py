@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 import perfscore
 from perfscore import ScoreResult
 from perfscore.exact import pinned
-from perfscore.text import json_text, plain_data
+from perfscore.text import columns, json_text, plain_data
 from perfscore.wording import phrasing, plainly, template_fields
 from strategies import GeneratedRuleset, rulesets_with_data
 
@@ -317,3 +318,13 @@ def test_json_text_refuses_a_table_holding_itself_as_json_dumps_does() -> None:
             assert str(error) == expected
         else:
             raise AssertionError("json_text wrote a table that holds itself")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8")) | st.text(st.characters(max_codepoint=127)))
+def test_columns_counts_wide_characters_as_two_whatever_the_text(text: str) -> None:
+    """The terminal width of any text (ASCII on its quick path, other text remembered) is one column a
+    character, two for a wide or full-width one, the first time and the next."""
+    expected = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    assert columns(text) == expected
+    assert columns(text) == expected

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import html
 import json
 import re
@@ -350,6 +351,14 @@ def unquoted(line: str) -> Iterator[tuple[int, str]]:
 
 def columns(text: str) -> int:
     """Columns a string takes in a terminal: Chinese characters take two."""
+    if text.isascii():  # one column a character (numbers, most English)
+        return len(text)
+    return _wide_columns(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wide_columns(text: str) -> int:
+    """:func:`columns` of text with other characters, worked out once per text (names repeat unit after unit)."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
