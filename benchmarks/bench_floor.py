@@ -3,10 +3,10 @@
 For the units of ``bench_scoring.py`` (scored once, before timing), each figure is per unit and as a
 ratio to the hand-written exact Decimal scorer timed in the same run (best of R rounds):
 
-- ``numbers, zh``: only the numbers the 30 Chinese sentences show, each written once by the
-  cheapest correct call (``str`` of a score and of the points lost, ``plain`` of an actual or an
-  excess, ``percent`` of a rate, a tier's name): no sentence assembled, nothing else looked up;
-- ``numbers, zh+en``: the same for both languages (the numbers written once, shared);
+- ``numbers``: only the numbers of the 30 sentences that change from unit to unit, each written
+  once by the cheapest correct call (``str`` of a score and of the points lost, ``plain`` of an
+  actual or an excess, ``percent`` of a rate): no sentence assembled, no constant shown, nothing
+  else looked up (both languages show the same numbers);
 - ``sentences, zh``: perfscore's planned sentences alone (the generated fill of each leaf, called
   directly on results already scored, their explanations not kept);
 - ``dict objects``: ``to_dict()``'s dict made by ``pickle.loads`` from its pickle (C makes every
@@ -37,26 +37,36 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_scoring as b
 
 import perfscore
+from perfscore.exact import CONTEXT
 from perfscore.text import percent, plain
 from perfscore.wording import phrasing
 
 
+def planned_numbers(item: Any) -> tuple[tuple[int, Callable[[Any], str]], ...]:
+    """For :func:`numbers`' leaf and case, where each changing number is recorded and how it is written
+    (worked out before timing, as a plan is)."""
+    recorded = item.recorded
+    case = recorded[0].name
+    return tuple(
+        (place, percent if name == "rate" or (case == "band" and name == "value") else plain)
+        for place, name in enumerate(recorded[0].fields, 1)
+        if name not in ("target", "tier", "band", "met")
+    )
+
+
 def numbers(item: Any) -> list[str]:
-    """The numbers (and tier names) one leaf's sentence shows, written by the cheapest correct calls."""
+    """The numbers of one leaf's sentence that change from unit to unit, written by the cheapest correct
+    calls: its score, the points it lost, and each fact the pass recorded but a rule's constant (the
+    target) or a choice among constants (a tier, a band, met or not), which a sentence can show once."""
     recorded = item.recorded
     case = recorded[0].name
     said = [str(item.score)]
     if item.score != item.indicator.points:
         said.append(str(item.indicator.points - item.score))
     for name, value in zip(recorded[0].fields, recorded[1:], strict=True):
-        if value is None:
+        if value is None or name in ("target", "tier", "band", "met"):
             continue
-        if name == "rate" or (case == "band" and name == "value"):
-            said.append(percent(value))
-        elif name == "tier":
-            said.append(value.name)
-        elif name not in ("band", "met"):
-            said.append(plain(value))
+        said.append(percent(value) if name == "rate" or (case == "band" and name == "value") else plain(value))
     return said
 
 
@@ -78,17 +88,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         for unit in units:
             b.score_by_hand(unit)["total"]
 
+    plans = {(item.indicator.first, item.recorded[0]): planned_numbers(item) for r in results for item in r.items}
+    subtract = CONTEXT.subtract
+
     def numbers_zh() -> None:
         for result in results:
             for item in result.items:
-                numbers(item)
-
-    def numbers_both() -> None:
-        for result in results:
-            for item in result.items:
-                shown = numbers(item)
-                if item.recorded[0].name.startswith("rating"):
-                    shown.append(item.recorded[1].name_en)  # the English tier name: the one word that differs
+                recorded, score, points = item.recorded, item.score, item.indicator.points
+                str(score)
+                if score != points:
+                    str(subtract(points, score))
+                for place, show in plans[item.indicator.first, recorded[0]]:
+                    value = recorded[place]
+                    if value is not None:
+                        show(value)
 
     def sentences_zh() -> None:
         for item, (_, full, lost) in fills:
@@ -108,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     runners: dict[str, Callable[[], None]] = {
         "hand-written": hand,
-        "numbers, zh": numbers_zh,
-        "numbers, zh+en": numbers_both,
+        "numbers": numbers_zh,
         "sentences, zh": sentences_zh,
         "dict objects": unpickled,
         "json.dumps": dumps,
