@@ -49,7 +49,7 @@ Pass = Callable[[dict[str, Any], frozenset[str], list[str]], tuple[list[Decimal]
 LeafFunction = Callable[[dict[str, Any]], tuple[Decimal, Facts]]
 Quick = Callable[
     [dict[str, Any], list[str]],
-    "tuple[dict[str, Any], list[Decimal], list[Decimal], list[Facts], Decimal] | None",
+    "tuple[dict[str, Any] | tuple[Any, ...], list[Decimal], list[Decimal], list[Facts], Decimal] | None",
 ]
 
 
@@ -196,17 +196,29 @@ def build_quick(
     """The whole of scoring for the common case, in one function: ``quick(values, fallbacks)``
     checks and converts every value (:func:`_validation`), then scores as
     :func:`build_pass` does with the values already at hand, and returns ``(env, raw, rounded,
-    facts, total)``; None when a value is missing, unknown or refused, for the engine to check the
+    facts, total)`` (``env`` the values as a tuple, in the order of :func:`quick_names`, when one
+    function does it all; else as a dict by name); None when a value is missing, unknown or refused, for the engine to check the
     unit in full (:func:`perfscore.inputs.validate`) and say what is wrong."""
     em = _Emitter(inline=True)
     em.line("def score(values, fallbacks):", 0)
-    at_hand = _validation(em, checks)
-    em.line("missing = None")  # every value is given on this path
     chunks = _chunks(leaves)
-    returned = _body(em, chunks[0], derived, frozenset(), rounding, at_hand)
-    _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
+    # one function for every value and leaf: the values stay locals and are returned as one tuple (in
+    # the order of :func:`quick_names`), the unit's mapping of them made only if someone reads it
+    locals_only = len(checks) <= CHUNK and len(derived) <= CHUNK and len(chunks) == 1
+    at_hand = _validation(em, checks, env=not locals_only)
+    em.line("missing = None")  # every value is given on this path
+    returned = _body(em, chunks[0], derived, frozenset(), rounding, at_hand, env=not locals_only)
+    if locals_only:
+        em.line(f"return ({''.join(f'v_{name}, ' for name in quick_names(checks, derived))}), {', '.join(returned)}")
+    else:
+        _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
     scorer: Quick = em.compile("score")
     return scorer
+
+
+def quick_names(checks: Sequence[InputCheck], derived: Sequence[Derived]) -> tuple[str, ...]:
+    """The names of the values the quick pass returns as a tuple: the inputs, then the derived values."""
+    return (*(check.name for check in checks), *(value.name for value in derived))
 
 
 def _chunks(leaves: Sequence[Indicator]) -> list[Sequence[Indicator]]:
@@ -250,9 +262,11 @@ def _body(
     optional: frozenset[str],
     rounding: Rounding,
     at_hand: set[str],
+    env: bool = True,
 ) -> tuple[str, str, str, str]:
     """The lines scoring ``leaves`` (after computing ``derived``); the expressions of their raw scores,
-    rounded scores, facts and total. Names in ``at_hand`` are locals already; the rest are read from ``env``."""
+    rounded scores, facts and total. Names in ``at_hand`` are locals already; the rest are read from ``env``
+    (``env``: whether there is one, which the derived values are written into)."""
     maybe_missing = optional | frozenset(d.name for d in derived if d.needs & optional)
     if len(derived) > CHUNK:  # many derived values: functions of their own, writing into env
         for number, start in enumerate(range(0, len(derived), CHUNK)):
@@ -265,7 +279,7 @@ def _body(
         derived = ()
     _read(em, derived, leaves, maybe_missing, at_hand)
     for value in derived:
-        _derived(em, value, optional)
+        _derived(em, value, optional, env)
     em.rounding = rounding
     for number, leaf in enumerate(leaves):
         assert leaf.method is not None
@@ -307,8 +321,9 @@ def _read(
         em.line(f"v_{name} = env.get({key})" if name in maybe_missing else f"v_{name} = env[{key}]")
 
 
-def _derived(em: _Emitter, value: Derived, optional: frozenset[str]) -> None:
-    """``v_name = env[name] = …``; a declared fallback replaces a division by zero (and is listed)."""
+def _derived(em: _Emitter, value: Derived, optional: frozenset[str], env: bool = True) -> None:
+    """``v_name = env[name] = …`` (``v_name = …`` without ``env``); a declared fallback replaces a
+    division by zero (and is listed)."""
     key = em.const(value.name)
     guard = value.needs & optional
     if guard:
@@ -316,14 +331,15 @@ def _derived(em: _Emitter, value: Derived, optional: frozenset[str]) -> None:
         em.depth += 1
     computed = em.value(value.expression)
     if value.spec.fallback is None:
-        em.line(f"v_{value.name} = env[{key}] = {computed}")
+        em.line(f"v_{value.name} = env[{key}] = {computed}" if env else f"v_{value.name} = {computed}")
     else:
         with em.block("try:"):
             em.line(f"v_{value.name} = {computed}")
         with em.block("except ZeroDivisionError:"):  # what every evaluator raises for a divisor of 0
             em.line(f"v_{value.name} = {em.const(value.spec.fallback)}")
             em.line(f"fallbacks.append({key})")
-        em.line(f"env[{key}] = v_{value.name}")
+        if env:
+            em.line(f"env[{key}] = v_{value.name}")
     if guard:
         em.depth -= 1
 
@@ -343,7 +359,7 @@ def build_reference(leaf: Indicator) -> LeafFunction:
 # --- the quick data check ------------------------------------------------------------------------
 
 
-def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
+def _validation(em: _Emitter, checks: Sequence[InputCheck], env: bool = True) -> set[str]:
     """Lines converting each value by its input's converter into ``env``, or returning None (a value
     missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
     inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
@@ -359,7 +375,8 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
         with _refusing(em, "return None"):
             for check in first:
                 _convert(em, check, f"v_{check.name}", len(checks))
-    em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
+    if env:  # (without one, the values stay locals)
+        em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
     for number, start in enumerate(range(0, len(rest), CHUNK), 1):
         part = _Emitter(inline=True)
         part.line(f"def check_{number}(values, env):", 0)

@@ -42,6 +42,7 @@ WORDS = words(
 )  # fmt: skip
 
 if TYPE_CHECKING:
+    from .model import Grade
     from .ruleset import Derived, Indicator, Ruleset
 
 _NOTHING_MISSING: frozenset[str] = frozenset()
@@ -57,6 +58,15 @@ class Engine:
         quantum = Decimal(1).scaleb(-meta.rounding.places, CONTEXT)
         rounding = compiler.Rounding(quantum, ROUNDING[meta.rounding.mode], meta.rounding.stage == "leaf")
         self.rounding = rounding
+        self.names = compiler.quick_names(ruleset.checks, ruleset.derived)  # the quick pass's values, in order
+        self.grades = tuple((grade.min, grade) for grade in meta.grades)
+
+    def grade(self, total: Decimal) -> Grade:
+        """The grade ``total`` earns: the first whose minimum it reaches, else the last."""
+        for least, grade in self.grades:
+            if total >= least:
+                return grade
+        return self.grades[-1][1]
 
     # Each generated function is compiled the first time it is needed: loading a ruleset to check,
     # explain or compare it compiles nothing, and a ruleset unpickled in a worker compiles on first use.
@@ -131,18 +141,24 @@ class Engine:
         ruleset = self.ruleset
         fallbacks: list[str] = []
         missing = _NOTHING_MISSING
+        ruled = None
+        env: dict[str, Any] | tuple[Any, ...]
         try:
             try:
                 scored = self.quick(values, fallbacks) if type(values) is dict and not reference else None
                 if scored is not None:
                     env, raw, scores, facts, total = scored
+                    if ruleset.group_rules and type(env) is tuple:  # the rules read the values by name
+                        env = dict(zip(self.names, env, strict=True))
                 else:
                     env, missing = validate(ruleset.checks, values, unit)
                     if reference:
                         raw, scores, facts, total = self.reference_pass(env, missing, fallbacks)
                     else:
                         raw, scores, facts, total = self.run_pass(env, missing, fallbacks)
-                ruled = self.apply_rules(env, raw, scores, missing, reference, total) if ruleset.group_rules else None
+                if ruleset.group_rules:
+                    assert not isinstance(env, tuple)
+                    ruled = self.apply_rules(env, raw, scores, missing, reference, total)
             except PerfscoreError:
                 raise  # the data's problems, a method's own located stop (a value in no band), the reference path's
             except _FAILED_FORMULA as error:
@@ -152,7 +168,7 @@ class Engine:
                 scores = [ruleset.round(value) for value in raw]
             if ruled is not None:
                 total = ruleset.round(ruled.total)
-            grade = ruled.grade(ruleset, total) if ruled is not None else ruleset.grade(total)
+            grade = ruled.grade(ruleset, total) if ruled is not None else self.grade(total)
         except ScoringError as error:
             error.unit = unit  # say which unit, as a DataError does
             raise
@@ -161,7 +177,9 @@ class Engine:
         except Exception as error:  # a bug in perfscore: say so, with the unit, never a bare traceback
             said = WORDS["failed"].format(error=f"{type(error).__name__}: {error}")
             raise InternalError(said, unit) from error
-        return ScoreResult(ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks), ruled)
+        return ScoreResult(
+            ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks), ruled, self.names
+        )
 
     def locate(self, values: Mapping[str, Any], unit: str | None, error: Exception) -> NoReturn:
         """Raise the located ScoringError for a failure of the pass, found on the reference path; an

@@ -79,13 +79,32 @@ class _OfIndicator:
         return difference(self.indicator.points, self.score)
 
 
-@dataclass(frozen=True, slots=True)
 class _Unit:
-    """What every leaf result of one unit shares: the ruleset, the unit's values and what it left out."""
+    """What every leaf result of one unit shares: the ruleset, the unit's values and what it left out.
+    The scoring pass may give the values as a tuple in the order of ``names``: the mapping by name is
+    made the first time it is read."""
 
-    ruleset: Ruleset
-    values: Mapping[str, Any]
-    missing: frozenset[str]
+    __slots__ = ("_values", "missing", "names", "ruleset")
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        values: Mapping[str, Any] | tuple[Any, ...],
+        missing: frozenset[str],
+        names: tuple[str, ...] = (),
+    ) -> None:
+        self.ruleset = ruleset
+        self._values = values
+        self.missing = missing
+        self.names = names
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        values = self._values
+        if type(values) is tuple:
+            values = self._values = dict(zip(self.names, values, strict=True))
+        assert not isinstance(values, tuple)
+        return values
 
 
 class LeafResult(_OfIndicator):
@@ -226,11 +245,16 @@ class NodeResult(_OfIndicator):
 class ScoreResult:
     """The scored self-evaluation of one unit under one ruleset."""
 
+    # what most units have: set in __init__ only when they differ (one result is made for every unit scored)
+    ruled: Ruled | None = None  # what the rules on groups and the total did, when the ruleset has any
+    fallbacks: tuple[str, ...] = ()  # derived values that divided by zero and took their declared fallback
+    said: Sequence[tuple[str, ...]] | None = None  # each leaf's explanations (in LANGS), made by a worker
+
     def __init__(
         self,
         ruleset: Ruleset,
         unit: str | None,
-        values: Mapping[str, Any],
+        values: Mapping[str, Any] | tuple[Any, ...],
         missing: frozenset[str],
         raw: list[Decimal],
         scores: list[Decimal],
@@ -239,19 +263,37 @@ class ScoreResult:
         grade: Grade,
         fallbacks: tuple[str, ...] = (),
         ruled: Ruled | None = None,
+        names: tuple[str, ...] = (),
     ) -> None:
-        self.ruled = ruled  # what the rules on groups and the total did, when the ruleset has any
-        self.fallbacks = fallbacks  # derived values that divided by zero and took their declared fallback
+        if ruled is not None:
+            self.ruled = ruled
+        if fallbacks:
+            self.fallbacks = fallbacks
         self.ruleset = ruleset
         self.unit = unit
-        self.values = values
-        self.missing = missing
+        self._given = (values, missing, names)  # values as a tuple in the order of names, or by name
         self._raw = raw
         self._scores = scores  # rounded as the ruleset declares
         self._facts = facts
         self.total = total
         self.grade = grade
-        self.said: Sequence[tuple[str, ...]] | None = None  # each leaf's explanations (in LANGS), made by a worker
+
+    @cached_property
+    def _unit(self) -> _Unit:
+        """What every leaf result of this unit shares (made when first needed)."""
+        values, missing, names = self._given
+        return _Unit(self.ruleset, values, missing, names)
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The unit's values as scored (converted inputs and derived values), by name."""
+        return self._unit.values
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """The inputs the unit left out (allowed to: not required, no default)."""
+        missing: frozenset[str] = self._given[1]
+        return missing
 
     @property
     def points(self) -> Decimal:
@@ -261,8 +303,7 @@ class ScoreResult:
     @cached_property
     def items(self) -> tuple[LeafResult, ...]:
         """Every leaf indicator's result, in the ruleset's order."""
-        unit = _Unit(self.ruleset, self.values, self.missing)
-        items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+        items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(self._unit)))
         if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
             for item, said in zip(items, self.said, strict=True):
                 item._cache = dict(zip(LANGS, said, strict=True))
