@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Location, Problem, ScoringError
 from .exact import ONE, TWO, ZERO, rounded, unsigned
 from .expressions import Expression, source
-from .inputs import NUMERIC, InputCheck
+from .inputs import NUMERIC, InputCheck, _rated
 from .messages import Text
 from .methods import MISSING, Case
 from .reading import Unreadable
@@ -438,7 +438,9 @@ class _Floats(dict[float, Decimal]):
 def _refusing(em: _Emitter, give_up: str) -> Iterator[None]:
     """The lines written inside, in a ``try`` that gives up (``give_up``) when a value is refused."""
     refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
-    em.namespace.update(type=type, int=int, float=float, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
+    em.namespace.update(
+        type=type, int=int, float=float, Decimal=Decimal, bool=bool, str=str, dict=dict, REFUSED=refused
+    )
     with em.block("try:"):
         yield
     em.line("except REFUSED:")
@@ -477,7 +479,18 @@ def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
     elif check.spec.type == "bool":
         em.line(f"if type(v) is not bool: v = {convert}(v)")
     elif check.tiers is not None:
-        em.line(f"v = ({em.const(check.tiers)}.get(v) if type(v) is str else None) or {convert}(v)")
+        with em.block("if type(v) is str:"):  # a tier's name: its value (else the converter says why not)
+            em.line(f"v = {em.const(check.tiers)}.get(v) or {convert}(v)")
+        if check.scored:  # {tier, score}: a tier's text and a nonzero Decimal score within its bounds
+            with em.block("elif type(v) is dict and len(v) == 2:"):
+                em.line(f"t = v.get({em.const('tier')})")
+                em.line(f"g = v.get({em.const('score')})")
+                em.line(f"t = {em.const(check.scored)}.get(t) if type(t) is str else None")
+                em.line(
+                    f"v = {em.const(_rated)}(t[0], g) if t is not None and type(g) is Decimal and g"
+                    f" and t[1] <= g <= t[2] and (t[3] or g != t[2]) else {convert}(v)"
+                )
+        em.line(f"else: v = {convert}(v)")
     else:
         em.line(f"v = {convert}(v)")
     em.line(f"{target} = v")
