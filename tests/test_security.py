@@ -378,7 +378,7 @@ GENERATED_NAMES = {"score", "leaf", "env", "values", "v", "a", "t", "c", "d", "e
                    "rounded", "facts", "tier", "given", "default", "quantize", "to_integral_value", "rounding", "get", "int",
                    "min", "max", "abs", "type", "len", "Decimal", "str", "bool", "ZERO",
                    "ONE", "TWO", "missing", "fallbacks", "append", "REFUSED",
-                   "ZeroDivisionError", "float"}  # fmt: skip
+                   "ZeroDivisionError", "float", "clear", "dict", "g"}  # fmt: skip
 
 
 def generated_sources(text: str) -> list[str]:

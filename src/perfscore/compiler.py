@@ -426,7 +426,7 @@ class _Floats(dict[float, Decimal]):
         super().__init__()
         self.most = most
 
-    def __missing__(self, value: float) -> Decimal:
+    def __missing__(self, value: float) -> Decimal:  # (the generated quick check writes these lines out)
         number = Decimal(float.__repr__(value))
         if len(self) >= self.most:
             self.clear()
@@ -473,7 +473,13 @@ def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
         )
         # a float is read by its shortest text, as the converter reads it, then held to the same tests
         with em.block("elif type(v) is float:"):
-            em.line(f"d = {em.const(_Floats(max(64, _MOST_FLOATS // inputs)))}[v]")
+            floats = _Floats(max(64, _MOST_FLOATS // inputs))
+            remembered = em.const(floats)
+            em.line(f"d = {remembered}.get(v)")
+            with em.block("if d is None:"):  # what _Floats.__missing__ does, written out: no call
+                em.line(f"d = Decimal({em.const(float.__repr__)}(v))")
+                em.line(f"if len({remembered}) >= {floats.most}: {remembered}.clear()")
+                em.line(f"{remembered}[v] = d")
             em.line(f"v = {convert}(v) if not d or not ({low} <= d <= {high}){whole_d} else d")
         em.line(f"else: v = {convert}(v)")
     elif check.spec.type == "bool":
