@@ -178,8 +178,9 @@ class Engine:
             said = WORDS["failed"].format(error=f"{type(error).__name__}: {error}")
             raise InternalError(said, unit) from error
         return ScoreResult(
-            ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks), ruled, self.names
-        )
+            ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks) if fallbacks else (), ruled,
+            self.names,
+        )  # fmt: skip
 
     def locate(self, values: Mapping[str, Any], unit: str | None, error: Exception) -> NoReturn:
         """Raise the located ScoringError for a failure of the pass, found on the reference path; an
