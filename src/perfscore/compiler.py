@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Location, Problem, ScoringError
 from .exact import ONE, TWO, ZERO, rounded, unsigned
 from .expressions import Expression, source
-from .inputs import NUMERIC, InputCheck, _rated
+from .inputs import NUMERIC, InputCheck, Rated
 from .messages import Text
 from .methods import MISSING, Case
 from .reading import Unreadable
@@ -488,14 +488,12 @@ def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
         with em.block("if type(v) is str:"):  # a tier's name: its value (else the converter says why not)
             em.line(f"v = {em.const(check.tiers)}.get(v) or {convert}(v)")
         if check.scored:  # {tier, score}: a tier's text and a nonzero Decimal score within its bounds
-            with em.block("elif type(v) is dict and len(v) == 2:"):
-                em.line(f"t = v.get({em.const('tier')})")
-                em.line(f"g = v.get({em.const('score')})")
-                em.line(f"t = {em.const(check.scored)}.get(t) if type(t) is str else None")
-                em.line(
-                    f"v = {em.const(_rated)}(t[0], g) if t is not None and type(g) is Decimal and g"
-                    f" and t[1] <= g <= t[2] and (t[3] or g != t[2]) else {convert}(v)"
-                )
+            em.line(
+                f"elif type(v) is dict and len(v) == 2 and type(t := v.get({em.const('tier')})) is str"
+                f" and (r := {em.const(check.scored)}.get(t)) is not None"
+                f" and type(g := v.get({em.const('score')})) is Decimal and g"
+                f" and r[1] <= g <= r[2] and (r[3] or g != r[2]): v = {em.const(tuple.__new__)}({em.const(Rated)}, (r[0], g))"
+            )  # the rating's value as its converter makes it (inputs._rated)
         em.line(f"else: v = {convert}(v)")
     else:
         em.line(f"v = {convert}(v)")
