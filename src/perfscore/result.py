@@ -278,11 +278,15 @@ class ScoreResult:
         self.total = total
         self.grade = grade
 
-    @cached_property
+    @property
     def _unit(self) -> _Unit:
-        """What every leaf result of this unit shares (made when first needed)."""
-        values, missing, names = self._given
-        return _Unit(self.ruleset, values, missing, names)
+        """What every leaf result of this unit shares (made when first needed; kept by hand, as
+        ``functools.cached_property`` takes a lock each first time: this is read for every unit)."""
+        unit: _Unit | None = self.__dict__.get("_shared")
+        if unit is None:
+            values, missing, names = self._given
+            unit = self.__dict__["_shared"] = _Unit(self.ruleset, values, missing, names)
+        return unit
 
     @property
     def values(self) -> Mapping[str, Any]:
@@ -300,13 +304,17 @@ class ScoreResult:
         """What the ruleset's total is out of (usually 100)."""
         return self.ruleset.total_points
 
-    @cached_property
+    @property
     def items(self) -> tuple[LeafResult, ...]:
-        """Every leaf indicator's result, in the ruleset's order."""
-        items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(self._unit)))
-        if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
-            for item, said in zip(items, self.said, strict=True):
-                item._cache = dict(zip(LANGS, said, strict=True))
+        """Every leaf indicator's result, in the ruleset's order (made when first read, then kept)."""
+        items: tuple[LeafResult, ...] | None = self.__dict__.get("_items")
+        if items is None:
+            unit = self._unit
+            items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+            if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
+                for item, said in zip(items, self.said, strict=True):
+                    item._cache = dict(zip(LANGS, said, strict=True))
+            self.__dict__["_items"] = items
         return items
 
     @cached_property
