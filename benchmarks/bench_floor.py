@@ -13,7 +13,7 @@ These runners say how far down pure Python can go, piece by piece:
 - ``checks + least arithmetic``: the two together, over the checked values: the least a pass that
   checks what perfscore checks and computes exactly can cost (no facts, no result object);
 - ``perfscore pass``: perfscore's generated function (the same checks, every leaf's facts recorded);
-  ``perfscore total``: ``ruleset.score(unit).total``; ``perfscore items``: and every leaf's score;
+  ``perfscore total``: ``ruleset.score(unit).total``; ``perfscore items``: and its 30 leaf results;
 - ``30 objects``: making 30 objects of 5 attributes, what ``.items`` builds at the least;
 - ``floats read exactly``: only reading the unit's 20 floats as the Decimal of their shortest text (as
   perfscore's converters read a float), against reading the same values given as Decimals.
@@ -29,6 +29,7 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 import bench_scoring as b
@@ -151,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for unit in units:  # the floors compute what perfscore computes
         expected = ruleset.score(unit).total
         assert floors["least"](unit) == expected == pinned(floors["both"])(unit), unit
-    quick, score = pinned(ruleset._engine.quick), ruleset.score
+    quick = pinned(ruleset._engine.quick)
     leaves = ruleset.leaves
     scores = [Decimal("1.23")] * 30
     exact_float = float.__repr__
@@ -167,11 +168,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for _ in batch:
             tuple(map(Leaf, leaves, scores, scores, scores, scores))
 
-    def items(batch: Sequence[Any]) -> None:
-        for unit in batch:
-            for item in score(unit).items:
-                item.score  # noqa: B018
-
     def read_floats(batch: Sequence[Any]) -> None:
         for unit in batch:
             for value in unit.values():
@@ -179,18 +175,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     Decimal(exact_float(value))
 
     runners: dict[str, tuple[Callable[[Sequence[Any]], None], Sequence[Any]]] = {
-        "hand-written": (over(lambda unit: b.score_by_hand(unit)["total"]), units),
+        "hand-written": (partial(b.run_hand, _ruleset=ruleset), units),
         "read 31 values": (over(floors["read"]), units),
         "perfscore's checks": (over(pinned(floors["checks"])), units),
         "least exact arithmetic": (over(pinned(floors["least"])), units),
         "checks + least arithmetic": (over(pinned(floors["both"])), units),
         "perfscore pass": (over(lambda unit: quick(unit, [])), units),
-        "perfscore total": (over(lambda unit: score(unit).total), units),
-        "perfscore items": (items, units),
+        "perfscore total": (partial(b.run_perfscore, ruleset=ruleset), units),
+        "perfscore items": (partial(b.run_perfscore_items, ruleset=ruleset), units),
         "30 objects": (objects, units),
         "floats read exactly": (read_floats, floats),
         "the same loop over Decimals": (read_floats, units),  # no float: the loop alone
-        "perfscore total, floats": (over(lambda unit: score(unit).total), floats),
+        "perfscore total, floats": (partial(b.run_perfscore_floats, ruleset=ruleset), floats),
     }
     best = dict.fromkeys(runners, float("inf"))
     names = list(runners)
