@@ -197,8 +197,9 @@ def build_quick(
     checks and converts every value (:func:`_validation`), then scores as
     :func:`build_pass` does with the values already at hand, and returns ``(env, raw, rounded,
     facts, total)`` (``env`` the values as a tuple, in the order of :func:`quick_names`, when one
-    function does it all; else as a dict by name); None when a value is missing, unknown or refused, for the engine to check the
-    unit in full (:func:`perfscore.inputs.validate`) and say what is wrong."""
+    function does it all; else as a dict by name); None when a value is missing, unknown or
+    refused, for the engine to check the unit in full (:func:`perfscore.inputs.validate`) and say
+    what is wrong."""
     em = _Emitter(inline=True)
     em.line("def score(values, fallbacks):", 0)
     chunks = _chunks(leaves)
