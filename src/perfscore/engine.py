@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import compiler
 from .errors import InternalError, PerfscoreError, Problem, ScoringError
-from .exact import CONTEXT, ROUNDING, ZERO, pinned
+from .exact import CONTEXT, ROUNDING, ZERO, pinned, unsigned
 from .expressions import describe
-from .inputs import validate
+from .inputs import Rated, validate
 from .messages import words
-from .methods import MISSING
-from .result import BatchResult, Ruled, ScoreResult, UnitError
+from .methods import MISSING, Unfloatable
+from .result import BatchResult, Ruled, ScoreResult, Settling, UnitError
 from .units import Unit
 
 WORDS = words(
@@ -76,6 +76,72 @@ class Engine:
         """The scoring pass for a unit's values as given."""
         ruleset = self.ruleset
         return compiler.build_quick(ruleset.checks, ruleset.derived, ruleset.leaves, self.rounding)
+
+    @cached_property
+    def floats(self) -> compiler.FloatPass | None:
+        """The float pass (None when the ruleset has none: a method, formula or input without float
+        arithmetic, rules on groups, rounding other than to nearest)."""
+        ruleset = self.ruleset
+        if ruleset.group_rules:
+            return None
+        try:
+            return compiler.build_floats(ruleset.checks, ruleset.derived, ruleset.leaves, self.rounding, self.exact)
+        except Unfloatable:
+            return None
+
+    def exact(self, index: int, values: dict[str, Any]) -> int:
+        """The leaf ``index`` scored in Decimal (for the float pass, when its floats cannot decide):
+        the values it needs read by their converters, the derived values it needs through their
+        closures, its reference function; its rounded score in units of the rounding. Raises
+        :class:`compiler.Close` on any failure: the unit then goes through the Decimal pass."""
+        try:
+            leaf = self.ruleset.leaves[index]
+            needed = set(leaf.reads)
+            derived = []
+            for value in reversed(self.ruleset.derived):
+                if value.name in needed:
+                    needed |= value.expression.names
+                    derived.append(value)
+            env = {
+                check.name: check.convert(values[check.name]) for check in self.ruleset.checks if check.name in needed
+            }
+            for value in reversed(derived):
+                env[value.name] = value.expression.run(env)
+            raw = self.references[index](env)[0]
+            exponent = int(self.rounding.quantum.as_tuple().exponent)
+            return int(raw.quantize(self.rounding.quantum, self.rounding.mode).scaleb(-exponent))
+        except Exception as error:  # the Decimal pass scores the unit, and says what is wrong
+            raise compiler.Close from error
+
+    @cached_property
+    def cents(self) -> tuple[Decimal, ...]:
+        """Each total the float pass can give, in units of the rounding, as the Decimal the Decimal pass gives."""
+        exponent = int(self.rounding.quantum.as_tuple().exponent)
+        most = int(sum((leaf.points for leaf in self.ruleset.leaves), ZERO).scaleb(-exponent, CONTEXT))
+        return tuple(Decimal(n).scaleb(exponent, CONTEXT) for n in range(most + 1))
+
+    @pinned
+    def settle(self, given: tuple[Any, ...], cents: tuple[int, ...], total: Decimal) -> tuple[Any, ...]:
+        """The Decimal pass over a unit the float pass scored: its values read as the quick pass
+        reads them (a float by its shortest text), every leaf's raw and rounded score and facts;
+        an InternalError if its rounded scores are not the float pass's."""
+        env: dict[str, Any] = {}
+        for check, value in zip(self.ruleset.checks, given, strict=True):
+            kind = type(value)
+            if kind is float:
+                value = unsigned(Decimal(float.__repr__(value)))
+            elif kind is int:
+                value = Decimal(value)
+            elif kind is tuple:  # a rating's tier and the float given as its score
+                value = Rated(value[0], unsigned(Decimal(float.__repr__(value[1]))))
+            env[check.name] = value
+        fallbacks: list[str] = []
+        raw, scores, facts, summed = self.run_pass(env, _NOTHING_MISSING, fallbacks)
+        exponent = int(self.rounding.quantum.as_tuple().exponent)
+        if fallbacks or str(summed) != str(total) or [int(q.scaleb(-exponent)) for q in scores] != list(cents):
+            said = WORDS["pass-failed"].format(error="the float pass disagrees with the Decimal pass")
+            raise InternalError(said, None)
+        return env, raw, scores, facts
 
     @cached_property
     def run_pass(self) -> compiler.Pass:
@@ -143,6 +209,12 @@ class Engine:
         missing = _NOTHING_MISSING
         ruled = None
         env: dict[str, Any] | tuple[Any, ...]
+        if type(values) is dict and not reference and self.floats is not None:
+            floated = self.floats(values)  # numbers given as floats, every decision and rounding certain
+            if floated is not None:
+                given, cents, summed = floated
+                total = self.cents[summed]
+                return Settling(ruleset, unit, total, self.grade(total), given, cents)
         try:
             try:
                 scored = self.quick(values, fallbacks) if type(values) is dict and not reference else None

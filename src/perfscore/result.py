@@ -419,6 +419,35 @@ class ScoreResult:
         return f"<ScoreResult {self.unit or ''} total={self.total} grade={self.grade.name}>"
 
 
+class Settling(ScoreResult):
+    """A result of the float pass (:func:`perfscore.compiler.build_floats`): its total and grade are
+    known; the unit's values as Decimals, every leaf's raw and rounded score and facts are made by
+    the Decimal pass the first time any of them is read (the engine checks that it gives the same
+    rounded scores)."""
+
+    def __init__(
+        self, ruleset: Ruleset, unit: str | None, total: Decimal, grade: Grade, given: tuple[Any, ...], cents: Any
+    ) -> None:
+        self.ruleset = ruleset
+        self.unit = unit
+        self.total = total
+        self.grade = grade
+        self._floats = (given, cents)
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes not yet set
+        if name in ("_given", "_raw", "_scores", "_facts"):
+            values, raw, scores, facts = self.ruleset._engine.settle(*self._floats, self.total)
+            self._given = (values, frozenset(), ())
+            self._raw, self._scores, self._facts = raw, scores, facts
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """Nothing: the float pass scores only units that give every value."""
+        return frozenset()
+
+
 class Ruled(NamedTuple):
     """What the rules on groups and the total gave one unit: the scores of the nodes they touched
     (by id; exact), the total, what each rule that applied recorded, and the grades vetoes hold
