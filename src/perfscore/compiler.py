@@ -771,8 +771,9 @@ def build_floats(
     em.line("def floats(values):", 0)
     em.line(f"if len(values) != {len(checks)}: return None")
     with em.block("try:"):
+        first = next((check for check in checks if check.spec.type in NUMERIC), None)
         for check in checks:
-            _float_input(em, check)
+            _float_input(em, check, check is first)
         for value in derived:
             number = em.number(value.expression)
             em.line(f"v_{value.name} = {number.expr}")
@@ -795,8 +796,9 @@ def build_floats(
     return function
 
 
-def _float_input(em: _FloatEmitter, check: InputCheck) -> None:
-    """Lines taking ``values[name]`` as the float pass holds it into ``v_<name>``, or giving up."""
+def _float_input(em: _FloatEmitter, check: InputCheck, first: bool = False) -> None:
+    """Lines taking ``values[name]`` as the float pass holds it into ``v_<name>``, or giving up (the
+    ``first`` number input must be a float: units of Decimals and whole numbers take the Decimal pass)."""
     em.line(f"v = values[{em.const(check.name)}]")
     kind = check.spec.type
     if check.bounded_by:
@@ -815,8 +817,9 @@ def _float_input(em: _FloatEmitter, check: InputCheck) -> None:
             em.line(f"if not ({em.const(lowest)} {above} v {below} {em.const(highest)}){whole}: return None")
         low = max(math.ceil(lowest), -_WHOLE + 1)
         high = min(math.floor(highest), _WHOLE - 1)
-        with em.block("elif type(v) is int:"):
-            em.line(f"if not ({em.const(low)} <= v <= {em.const(high)}): return None")
+        if not first:
+            with em.block("elif type(v) is int:"):
+                em.line(f"if not ({em.const(low)} <= v <= {em.const(high)}): return None")
         em.line("else: return None")
         em.numbers[check.name] = Num(f"v_{check.name}", ULP, given=True)
     elif kind == "bool":

@@ -24,7 +24,7 @@ from . import compiler
 from .errors import InternalError, PerfscoreError, Problem, ScoringError
 from .exact import CONTEXT, ROUNDING, ZERO, pinned, unsigned
 from .expressions import describe
-from .inputs import Rated, validate
+from .inputs import NUMERIC, Rated, validate
 from .messages import words
 from .methods import MISSING, Unfloatable
 from .result import BatchResult, Ruled, ScoreResult, Settling, UnitError
@@ -60,6 +60,8 @@ class Engine:
         self.rounding = rounding
         self.names = compiler.quick_names(ruleset.checks, ruleset.derived)  # the quick pass's values, in order
         self.grades = tuple((grade.min, grade) for grade in meta.grades)
+        # a unit whose first number is a float may take the float pass (built when first needed)
+        self.probe = next((check.name for check in ruleset.checks if check.spec.type in NUMERIC), None)
 
     def grade(self, total: Decimal) -> Grade:
         """The grade ``total`` earns: the first whose minimum it reaches, else the last."""
@@ -192,6 +194,8 @@ class Engine:
         for name, function in (("score", self.quick), ("pass", self.run_pass)):
             for part in compiler.generated(function):
                 code[name if part is function else f"{name}.{part.__code__.co_filename[11:-1]}"] = str(part.__doc__)
+        if self.floats is not None:  # the float pass, for units whose numbers are floats
+            code["floats"] = str(self.floats.__doc__)
         if self.ruleset.group_rules:  # the rules on groups and the total: the pass's, then the reference's
             code.update({"rules": str(self.rules_pass.__doc__), "rules.reference": str(self.rules_reference.__doc__)})
         code.update(
@@ -209,13 +213,13 @@ class Engine:
         missing = _NOTHING_MISSING
         ruled = None
         env: dict[str, Any] | tuple[Any, ...]
-        if type(values) is dict and not reference and self.floats is not None:
-            floated = self.floats(values)  # numbers given as floats, every decision and rounding certain
-            if floated is not None:
-                given, cents, summed = floated
-                total = self.cents[summed]
-                return Settling(ruleset, unit, total, self.grade(total), given, cents)
         try:
+            if type(values) is dict and type(values.get(self.probe)) is float and not reference and self.floats:
+                floated = self.floats(values)  # numbers given as floats, every decision and rounding certain
+                if floated is not None:
+                    given, cents, summed = floated
+                    total = self.cents[summed]
+                    return Settling(ruleset, unit, total, self.grade(total), given, cents)
             try:
                 scored = self.quick(values, fallbacks) if type(values) is dict and not reference else None
                 if scored is not None:
