@@ -20,15 +20,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import perfscore
-from helpers import input_table, table
-from perfscore import DataError, PerfscoreError, ScoreResult, testing
+from helpers import input_table, one_leaf_text, table
+from perfscore import DataError, InternalError, PerfscoreError, ScoreResult, testing
 from perfscore.compiler import _Floats
 from perfscore.exact import pinned
 from perfscore.inputs import Rated, validate
+from perfscore.result import Settling
 from strategies import GeneratedRuleset, rulesets_with_data
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_path  # noqa: E402 - the benchmark's half-cent ties
 import bench_scoring  # noqa: E402 - the benchmark's ruleset and units
 
 SCALE = """
@@ -270,3 +272,135 @@ def test_rules_on_groups_read_the_quick_pass_values_by_name(values: dict[str, An
     assert outcome(CAPPED.score, dict(values)) == outcome(CAPPED.score_reference, dict(values))
     floats = as_floats(dict(values))
     assert outcome(CAPPED.score, floats, False) == outcome(CAPPED.score_reference, shortest(floats), False)
+
+
+# --- the float pass: units whose numbers are floats, scored without reading them as Decimals -----------
+
+
+def one_leaf_ruleset(method: str, inputs: dict[str, Any], points: str = "4", **keys: Any) -> Any:
+    return perfscore.loads(one_leaf_text(method, inputs=inputs, points=Decimal(points), **keys))
+
+
+NUMBER = {"type": "number", "min": 0}
+FLOAT_RULESETS = {
+    "ratio ≥ 95": one_leaf_ruleset("ratio", {"a": NUMBER}, actual="a", target=Decimal(95)),
+    "ratio ≥ 97.5, 3 points": one_leaf_ruleset("ratio", {"a": NUMBER}, "3", actual="a", target=Decimal("97.5")),
+    "ratio ≥ 0.35, 2.5 points": one_leaf_ruleset("ratio", {"a": NUMBER}, "2.5", actual="a", target=Decimal("0.35")),
+    "ratio ≥ 1/3": one_leaf_ruleset("ratio", {"a": NUMBER}, actual="a", target=Decimal("0.3333333333333333333")),
+    "ratio ≤ 18.6 linear": one_leaf_ruleset("ratio", {"a": NUMBER}, "3", actual="a", target=Decimal("18.6"),
+                                            direction="<="),
+    "ratio ≤ 12 linear": one_leaf_ruleset("ratio", {"a": NUMBER}, "3", actual="a", target=Decimal(12), direction="<="),
+    "ratio ≤ 0.35 inverse": one_leaf_ruleset("ratio", {"a": NUMBER}, "3", actual="a", target=Decimal("0.35"),
+                                             direction="<=", reverse="inverse"),
+    "ratio of a derived rate": one_leaf_ruleset("ratio", {"a": NUMBER, "b": {"type": "number", "min": Decimal("0.01")}}, "10",
+                                                derived={"r": "a / b"}, actual="r", target=Decimal(1)),
+    "bands of a derived rate": one_leaf_ruleset(
+        "bands", {"a": NUMBER, "b": {"type": "number", "min": Decimal("0.01")}}, "5", derived={"r": "a / b"}, value="r",
+        bands=[{"max": Decimal("0.01"), "max_inclusive": True, "fraction": 1},
+               {"min": Decimal("0.01"), "min_inclusive": False, "max": Decimal("0.03"), "max_inclusive": True, "points": 3},
+               {"min": Decimal("0.03"), "min_inclusive": False, "fraction": Decimal("0.1")}]),
+    "deduction 0.3 each": one_leaf_ruleset("deduction", {"a": {"type": "count"}}, "2", count="a", each=Decimal("0.3")),
+    "deduction 0.2 each, cap 1.5": one_leaf_ruleset("deduction", {"a": NUMBER}, "2", count="a", each=Decimal("0.2"),
+                                                   cap=Decimal("1.5")),
+    "rating": one_leaf_ruleset("rating", {"a": NUMBER, "t": {"type": "rating"}}, "4", input="t"),
+}  # fmt: skip
+LANDMARKS = [Decimal(text) for text in ("95", "97.5", "0.35", "0.3333333333333333333", "18.6", "12", "1", "0.01",
+                                        "0.03", "0.3", "0.2", "1.5", "3.2", "2.4", "37.2", "24")]  # fmt: skip
+
+
+def near_landmarks() -> st.SearchStrategy[float]:
+    """Floats near where a method's decision or rounding changes: a landmark times k/1000 (and k/2000), and
+    the floats next to those; tiny and huge ones; anything."""
+    scaled = st.builds(
+        lambda landmark, k, half: float(landmark * k / (2000 if half else 1000)),
+        st.sampled_from(LANDMARKS),
+        st.integers(0, 4000),
+        st.booleans(),
+    )
+    return st.one_of(
+        scaled.flatmap(near),
+        st.sampled_from([0.0, -0.0, 1e-7, 5e-324, 1e15, 1e29, 1e300, math.inf, math.nan, -1.0]),
+        st.floats(min_value=0, max_value=200),
+    )
+
+
+def float_values(ruleset: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A value for each input: a float for numbers (a whole one, or a whole number, for counts), a tier or a
+    tier and a float score for ratings."""
+    values = {}
+    for check in ruleset.checks:
+        if check.spec.type == "count":
+            values[check.name] = st.one_of(st.integers(0, 20).map(float), st.integers(0, 20), near_landmarks())
+        elif check.spec.type == "rating":
+            tiers = st.sampled_from(["达成", "部分达成", "未达成"])
+            values[check.name] = st.one_of(
+                tiers, st.builds(lambda tier, score: {"tier": tier, "score": score}, tiers, near_landmarks())
+            )
+        else:
+            values[check.name] = near_landmarks()
+    return st.fixed_dictionaries(values)
+
+
+@pytest.mark.parametrize("kind", FLOAT_RULESETS)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_float_pass_scores_as_the_reference_path(kind: str, data: st.DataObject) -> None:
+    """Floats near every place a method's decision or rounding changes (half-cent ties and the floats next
+    to them): the float pass gives the total, values, raw and rounded scores, facts and explanations the
+    reference path gives for each float's shortest text, or the unit goes where the same error is raised."""
+    ruleset = FLOAT_RULESETS[kind]
+    assert ruleset._engine.floats is not None
+    values = data.draw(float_values(ruleset))
+    expected = outcome(ruleset.score_reference, shortest(values), False)
+    result = outcome(ruleset.score, values, False)
+    assert result == expected
+    numbers = [value for name, value in values.items() if ruleset.inputs[name].type in ("number", "count")]
+    ordinary = all(type(value) is float and (not value or 1e-3 <= abs(value) <= 1e6) for value in numbers)
+    if isinstance(expected, dict) and ordinary:
+        assert isinstance(ruleset.score(values), Settling)  # scored by the float pass (a leaf too close: in Decimal)
+
+
+def test_benchmark_floats_take_the_float_pass_and_ties_are_scored_in_decimal() -> None:
+    """The benchmark's units as floats, and its half-cent ties, are scored by the float pass (a leaf whose
+    score ends in a half cent exactly by its Decimal arithmetic), as the reference path scores them."""
+    ties = [bench_scoring.as_floats(unit) for unit in bench_path.tie_units(30, 5)]
+    for unit in [*(bench_scoring.as_floats(unit) for unit in UNITS), *ties]:
+        result = BENCH.score(unit)
+        assert isinstance(result, Settling)
+        total = str(result.total)  # from the float pass alone
+        assert everything(result) == everything(BENCH.score_reference(shortest(unit)))
+        assert total == str(result.total)
+    assert not isinstance(BENCH.score(UNITS[0]), Settling)  # Decimals take the Decimal pass
+
+
+def test_a_ruleset_without_float_arithmetic_has_no_float_pass() -> None:
+    """A formula leaf has no float arithmetic: its ruleset has no float pass, and floats score through the
+    Decimal pass exactly as before."""
+    ruleset = one_leaf_ruleset("formula", {"a": NUMBER}, formula="min(points, a / 10)")
+    assert ruleset._engine.floats is None
+    assert "floats" not in ruleset.generated_code()
+    assert str(ruleset.score({"a": 12.345}).total) == str(ruleset.score_reference({"a": Decimal("12.345")}).total)
+
+
+def test_a_failing_float_pass_is_an_internal_error_naming_the_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the float pass (an exception it does not expect) is never hidden: an InternalError names the unit."""
+    ruleset = perfscore.load(bench_scoring.RULESET)
+
+    def broken(values: dict[str, Any]) -> Any:
+        raise TypeError("boom")
+
+    monkeypatch.setattr(ruleset._engine, "floats", broken)
+    with pytest.raises(InternalError, match="boom") as caught:
+        ruleset.score(bench_scoring.as_floats(UNITS[0]), unit="u7")
+    assert caught.value.unit == "u7"
+
+
+def test_a_float_result_that_disagrees_with_the_decimal_pass_is_an_internal_error() -> None:
+    """When a float result's leaves are read, the Decimal pass scores the unit again: rounded scores that
+    differ from the float pass's would be a bug, said as an InternalError, never shown."""
+    result = BENCH.score(bench_scoring.as_floats(UNITS[2]))
+    assert isinstance(result, Settling)
+    given, cents = result._floats
+    result._floats = (given, (cents[0] + 1, *cents[1:]))
+    with pytest.raises(InternalError):
+        result.items  # noqa: B018
