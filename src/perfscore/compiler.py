@@ -641,6 +641,7 @@ def build_rules(
 
 _HUGE, _TINY = 1e290, 1e-290  # a computed value beyond these leaves the unit to the Decimal pass
 _WHOLE = 10**15  # whole numbers below this (and every constant of at most 15 digits) compare exactly as floats
+_MOST_CENTS = 1_000_000  # the most a ruleset's total may be in units of its rounding, for a float pass
 FloatPass = Callable[[dict[str, Any]], "tuple[tuple[Any, ...], tuple[int, ...], int] | None"]
 Exact = Callable[[int, dict[str, Any]], int]
 
@@ -713,7 +714,7 @@ class _FloatEmitter(_Emitter):
         if not math.isfinite(bound):
             raise Unfloatable("constant")
         test = f"{number.expr} {op} {self.const(constant)}"
-        if number.given and _digits(constant) <= 15:
+        if number.given and _digits(constant) <= 15 and (not constant or _TINY < abs(bound) < _HUGE):
             return test  # the nearest float of each (or a whole number below 10**15): they compare as the Decimals do
         if not constant:
             return test  # (a computed value is 0 exactly when the Decimal one is, and has its sign)
@@ -766,6 +767,9 @@ def build_floats(
         raise Unfloatable("rounding")
     if len(checks) > CHUNK or len(derived) > CHUNK or len(leaves) > CHUNK:
         raise Unfloatable("size")
+    places = -int(rounding.quantum.as_tuple().exponent)
+    if sum((leaf.points for leaf in leaves), ZERO).scaleb(places, CONTEXT) > _MOST_CENTS:
+        raise Unfloatable("size")  # (every total is looked up in a table of that many Decimals)
     em = _FloatEmitter({check.name: check for check in checks}, rounding)
     em.most = int(max((leaf.points for leaf in leaves), default=ZERO).scaleb(em.places, CONTEXT))
     em.line("def floats(values):", 0)

@@ -107,8 +107,8 @@ class Deduction(Method):
         with code.block(f"if {code.decide(c, '<', zero)}:"):  # the Decimal pass stops, located
             code.give_up()
         cap = cap_of(leaf)
-        if spec.each <= 0:
-            raise Unfloatable("deduction")
+        if spec.each <= 0 or len(spec.each.normalize(CONTEXT).as_tuple().digits) > 11:
+            raise Unfloatable("deduction")  # (c × each, c of at most 17 digits, is then exact in Decimal)
         code.line(f"d = c * {code.const(spec.each)}")
         # c × each > cap decided as c > cap / each (exactly, for a count given as it is, when that is short)
         over, none = code.decide(c, ">", CONTEXT.divide(cap, spec.each)), code.decide(c, "==", zero)
