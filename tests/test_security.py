@@ -373,7 +373,7 @@ def test_the_command_line_opens_only_the_two_files_it_is_given() -> None:
     assert {event for event, _ in events} - HARMLESS - {"open", "compile", "exec"} == set()
 
 
-#: The names generated code may use besides Python keywords and v_<declared name>, _kN, sN, qN, fN.
+#: The names generated code may use besides Python keywords and v_/o_<declared name>, _kN, sN, qN, fN, nN.
 GENERATED_NAMES = {"score", "leaf", "env", "values", "v", "a", "t", "c", "d", "e", "n", "r", "x", "rate", "raw",
                    "rounded", "facts", "tier", "given", "default", "quantize", "to_integral_value", "rounding", "get", "int",
                    "min", "max", "abs", "type", "len", "Decimal", "str", "bool", "ZERO",
@@ -393,7 +393,7 @@ def generated_sources(text: str) -> list[str]:
 
 def foreign_tokens(source: str, declared: set[str]) -> list[str]:
     """Tokens of generated code that are neither Python syntax nor perfscore's own names."""
-    allowed = set(keyword.kwlist) | GENERATED_NAMES | {f"v_{name}" for name in declared}
+    allowed = set(keyword.kwlist) | GENERATED_NAMES | {f"{kind}_{name}" for name in declared for kind in "vo"}
     foreign = []
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.STRING or (

@@ -756,7 +756,7 @@ def build_floats(
 ) -> FloatPass:
     """The float pass: ``floats(values)`` scores a unit whose numbers are given as floats (or whole
     numbers) without reading them as Decimals, and returns ``(values, cents, total)``: the values as
-    checked (floats as given; a rating as its tier and the float given as its score, or None), each
+    given (a rating's table copied), each
     leaf's rounded score in units of the rounding (cents), and their sum; or None, for the Decimal
     pass to score the unit, whenever a value is not of that form. A leaf whose comparisons or
     rounding are too close to call in floats (a score ending exactly in a half cent) is scored by
@@ -792,7 +792,7 @@ def build_floats(
                 em.line(f"n{index} = {em.const(exact)}({index}, values)")
     em.line("except (KeyError, ArithmeticError, ValueError, Close):")  # a key missing, a division by 0, an overflow
     em.line("    return None")
-    given = "".join(f"v_{check.name}, " for check in checks)
+    given = "".join(f"{'o' if check.tiers is not None else 'v'}_{check.name}, " for check in checks)
     cents = "".join(f"n{index}, " for index in range(len(leaves)))
     em.line(f"return ({given}), ({cents}), {' + '.join(f'n{index}' for index in range(len(leaves))) or '0'}")
     em.namespace.update(ArithmeticError=ArithmeticError, ValueError=ValueError, KeyError=KeyError, abs=abs, Close=Close)
@@ -828,15 +828,16 @@ def _float_input(em: _FloatEmitter, check: InputCheck, first: bool = False) -> N
         em.numbers[check.name] = Num(f"v_{check.name}", ULP, given=True)
     elif kind == "bool":
         em.line("if type(v) is not bool: return None")
-    elif check.tiers is not None:
-        em.line(f"if type(v) is str: v = {em.const(check.tiers)}.get(v)")
+    elif check.tiers is not None:  # (the value as given is kept in o_<name>: a table copied)
+        em.line(f"if type(v) is str: o_{check.name}, v = v, {em.const(check.tiers)}.get(v)")
         # a score within the nearest floats of the tier's bounds (at one only if it is short and included)
         scored = {text: (tier, float(low), float(high), _digits(low) <= 15, included and _digits(high) <= 15)
                   for text, (tier, low, high, included) in (check.scored or {}).items()}  # fmt: skip
         em.line(
             f"elif type(v) is dict and len(v) == 2 and type(t := v.get({em.const('tier')})) is str"
             f" and (r := {em.const(scored)}.get(t)) is not None and type(g := v.get({em.const('score')})) is float"
-            " and (r[1] < g or (r[3] and r[1] == g)) and (g < r[2] or (r[4] and g == r[2])): v = (r[0], g)"
+            " and (r[1] < g or (r[3] and r[1] == g)) and (g < r[2] or (r[4] and g == r[2])):"
+            f" o_{check.name}, v = {{{em.const('tier')}: t, {em.const('score')}: g}}, (r[0], g)"
         )
         em.line("else: v = None")
         em.line("if v is None: return None")

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import compiler
 from .errors import InternalError, PerfscoreError, Problem, ScoringError
-from .exact import CONTEXT, ROUNDING, ZERO, pinned, unsigned
+from .exact import CONTEXT, ROUNDING, ZERO, pinned
 from .expressions import describe
-from .inputs import NUMERIC, Rated, validate
+from .inputs import NUMERIC, validate
 from .messages import words
 from .methods import MISSING, Unfloatable
 from .result import BatchResult, Ruled, ScoreResult, Settling, UnitError
@@ -124,26 +124,15 @@ class Engine:
 
     @pinned
     def settle(self, given: tuple[Any, ...], cents: tuple[int, ...], total: Decimal) -> tuple[Any, ...]:
-        """The Decimal pass over a unit the float pass scored: its values read as the quick pass
-        reads them (a float by its shortest text), every leaf's raw and rounded score and facts;
-        an InternalError if its rounded scores are not the float pass's."""
-        env: dict[str, Any] = {}
-        for check, value in zip(self.ruleset.checks, given, strict=True):
-            kind = type(value)
-            if kind is float:
-                value = unsigned(Decimal(float.__repr__(value)))
-            elif kind is int:
-                value = Decimal(value)
-            elif kind is tuple:  # a rating's tier and the float given as its score
-                value = Rated(value[0], unsigned(Decimal(float.__repr__(value[1]))))
-            env[check.name] = value
-        fallbacks: list[str] = []
-        raw, scores, facts, summed = self.run_pass(env, _NOTHING_MISSING, fallbacks)
-        exponent = int(self.rounding.quantum.as_tuple().exponent)
-        if fallbacks or str(summed) != str(total) or [int(q.scaleb(-exponent)) for q in scores] != list(cents):
+        """The quick pass over a unit the float pass scored (its values as given, kept by the float
+        pass): the values as Decimals, every leaf's raw and rounded score and facts; an InternalError
+        if its rounded scores are not the float pass's."""
+        scored = self.quick(dict(zip(self.names, given, strict=False)), [])  # (the names go on to the derived)
+        table = self.cents
+        if scored is None or scored[4] != total or scored[2] != [table[n] for n in cents]:
             said = WORDS["pass-failed"].format(error="the float pass disagrees with the Decimal pass")
             raise InternalError(said, None)
-        return env, raw, scores, facts
+        return scored[:4]
 
     @cached_property
     def run_pass(self) -> compiler.Pass:

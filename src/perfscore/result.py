@@ -436,8 +436,9 @@ class Settling(ScoreResult):
 
     def __getattr__(self, name: str) -> Any:  # only for attributes not yet set
         if name in ("_given", "_raw", "_scores", "_facts"):
-            values, raw, scores, facts = self.ruleset._engine.settle(*self._floats, self.total)
-            self._given = (values, frozenset(), ())
+            engine = self.ruleset._engine
+            values, raw, scores, facts = engine.settle(*self._floats, self.total)
+            self._given = (values, frozenset(), engine.names)
             self._raw, self._scores, self._facts = raw, scores, facts
             return self.__dict__[name]
         raise AttributeError(name)
