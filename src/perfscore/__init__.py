@@ -36,8 +36,9 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
+    from .signals import find_signals
 
-_LAZY = {"lint": "checks", "lint_text": "checks"}  # the static checks: not imported to score
+_LAZY = {"lint": "checks", "lint_text": "checks", "find_signals": "signals"}  # not imported to score
 
 
 def __getattr__(name: str) -> Any:
@@ -76,6 +77,7 @@ __all__ = [
     "UnreadableFileError",
     "__version__",
     "dumps_toml",
+    "find_signals",
     "lint",
     "lint_text",
     "load",
