@@ -368,8 +368,10 @@ def test_benchmark_floats_take_the_float_pass_and_ties_are_scored_in_decimal() -
         result = BENCH.score(unit)
         assert isinstance(result, Settling)
         total = str(result.total)  # from the float pass alone
+        scores = list(result.leaf_scores)  # also
         assert everything(result) == everything(BENCH.score_reference(shortest(unit)))
         assert total == str(result.total)
+        assert [str(score) for score in scores] == [str(item.score) for item in result.items]
     assert not isinstance(BENCH.score(UNITS[0]), Settling)  # Decimals take the Decimal pass
 
 

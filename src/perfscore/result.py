@@ -455,6 +455,15 @@ class Settling(ScoreResult):
         """Nothing: the float pass scores only units that give every value."""
         return frozenset()
 
+    @property
+    def leaf_scores(self) -> Sequence[Decimal]:
+        """Every leaf's rounded score, as the float pass found it (the Decimal pass is not needed)."""
+        scores = self.__dict__.get("_scores")
+        if scores is None:
+            table = self.ruleset._engine.cents
+            scores = [table[n] for n in self._floats[1]]
+        return scores
+
 
 class Ruled(NamedTuple):
     """What the rules on groups and the total gave one unit: the scores of the nodes they touched
