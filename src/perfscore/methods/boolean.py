@@ -12,7 +12,7 @@ from ..expressions import Kind
 from ..intervals import FALSE, TRUE
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams
-from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+from ._base import Case, Code, FloatCode, FormulaKey, Method, Outlook, Trend, formula_text
 
 LINT = words(
     "methods.boolean.checks",
@@ -55,6 +55,13 @@ class Boolean(Method):
             code.result(code.const(leaf.points), MET, "True")
         with code.block("else:"):
             code.result("ZERO", MISSED, "False")
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same in the float pass, for a yes/no input read as it is."""
+        with code.block(f"if {code.truth(leaf.formulas['value'])}:"):
+            code.score_constant(leaf.points)
+        with code.block("else:"):
+            code.score_constant(Decimal(0))
 
     def describe(self, leaf: Indicator, lang: str) -> str:
         value = formula_text(leaf.formulas["value"])
