@@ -153,6 +153,10 @@ class RuleKind:
     steps: ClassVar[tuple[Step, ...]]
     family: ClassVar[str | None] = None  # kinds whose clauses on one node are read as one table (overlaps, gaps)
     deliberate: ClassVar[bool] = False  # it lowers a score on purpose when its condition holds (a penalty)
+    steady: ClassVar[bool] = False
+    """Whether, once its condition is fixed, it never moves the node's score by more than the node's
+    indicators moved, nor the other way (x ↦ min(x, c), max(x + p, 0), 0, …: rising, at most slope 1).
+    ``perfscore sensitivity`` then skips the values of a parameter that cannot move a grade."""
 
     def __repr__(self) -> str:
         return f"<rule kind {self.name}>"

@@ -54,6 +54,7 @@ ADDED = Step(
 
 class Adjust(RuleKind):
     name = "adjust"
+    steady = True  # max(x + p, 0), or min(x + p, max(x, points))
     title = Text("固定加减分", "fixed adjustment")
     params = AdjustParams
     stage = 3

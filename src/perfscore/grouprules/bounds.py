@@ -79,6 +79,7 @@ FLOORED = Step(
 
 
 class _Bound(RuleKind):
+    steady = True  # min(x, c) or max(x, c)
     """A ceiling or a floor: the same arithmetic, the other way round."""
 
     key: ClassVar[str]  # at_most / at_least

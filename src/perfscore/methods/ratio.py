@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -28,7 +29,23 @@ from ..intervals import Interval, at_most, below, largest, multiply, subtract, t
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative, OverTarget
 from ..text import percent, plain
-from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text, measured_name
+from ..exact import CONTEXT
+from ._base import (
+    Case,
+    Code,
+    FactsTuple,
+    FormulaKey,
+    KeyPath,
+    Method,
+    Outlook,
+    Response,
+    Trend,
+    formula_text,
+    measured_name,
+    meeting,
+    moved_points,
+    touched,
+)
 
 LINT = words(
     "methods.ratio.checks",
@@ -500,6 +517,24 @@ class Ratio(Method):
 
     # --- perfscore diff --------------------------------------------------------------------
 
+    # --- tuning --------------------------------------------------------------------------
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """Every case is a share of the points (the share fixed by the unit's data), except a target
+        far exceeded with points deducted: W − min(deduct, W)."""
+        if touched(leaf, moves, but=("points",)):
+            return None
+        points = moved_points(leaf, moves)
+        case, facts = recorded[0], dict(zip(recorded[0].fields, recorded[1:], strict=True))
+        if case is OVER_DEDUCTED:
+            deduct = Fraction(leaf.spec.over_target.deduct)
+            bend = meeting((points(Fraction(0)), points(Fraction(1)) - points(Fraction(0))), (deduct, Fraction(0)))
+            return Response(lambda t: points(t) - min(deduct, points(t)), bend)
+        share = Fraction(_share(case, facts))
+        return Response(lambda t: share * points(t))
+
     def show(self, value: Any, lang: str) -> str | None:
         if isinstance(value, OverTarget):
             if value.action == "flag":
@@ -509,6 +544,19 @@ class Ratio(Method):
             return (f"超过目标 {plain(value.above)} 倍扣 {deduct} 分" if lang == "zh"
                     else f"{deduct} points deducted beyond {plain(value.above)} × the target")  # fmt: skip
         return None
+
+
+def _share(case: Case, facts: Mapping[str, Any]) -> Decimal:
+    """The share of the points a case gives, as the scoring pass computes it (see :meth:`Ratio.emit`)."""
+    if case in (MET, OVER_FLAGGED):
+        return Decimal(1)
+    if case is BELOW:
+        return Decimal(facts["rate"])
+    if case is ABOVE_LINEAR:
+        return CONTEXT.subtract(1, CONTEXT.divide(facts["excess"], facts["target"]))
+    if case is ABOVE_INVERSE:  # above a positive target: the actual is positive
+        return CONTEXT.divide(facts["target"], facts["actual"])
+    return Decimal(0)  # missed, or twice the target or more
 
 
 def _exact(spec: RatioParams) -> bool:

@@ -1,0 +1,1048 @@
+"""Evidence for tuning a ruleset: how fragile its grades are, and what a unit would need.
+
+:func:`sensitivity` takes a ruleset and a set of units and, for each tunable parameter (points moved
+between two sibling indicators, a band's threshold, a tier's default share, the points off per
+finding, …), finds the **exact** interval of the parameter within which no unit changes grade, and
+which units change past each end. For fixed data, each leaf's score is a known function of the
+parameter (its method says which, ``Method.response``: affine between known break points), so the
+break points are solved, not sampled: where a leaf's score crosses a rounding step (a multiple of
+half the ruleset's quantum) and where its rule bends or jumps. Between two such points every
+rounded score is fixed, so the grade is evaluated once per point and once per gap, with the rules on
+groups and the total applied by the engine's own compiled rules and the ruleset's grades. Every
+reported end is then checked against the engine: the ruleset's document with the parameter moved
+(:meth:`Ruleset.to_dict`) is loaded and every unit scored, at the last value inside the interval
+and the first one past it.
+
+:func:`what_it_takes` takes one unit and, for each of its inputs alone, finds the smallest change
+(at the input's resolution) that reaches the next grade, a given grade or a given total, and proves
+it by scoring the answer and the value one step short of it.
+
+``docs/tuning.md`` walks through both.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, NoReturn
+
+from .errors import InternalError, Location, PerfscoreError, Problem, TuningError, suggest
+from .exact import CONTEXT, ZERO, pinned, unsigned
+from .loader import loads_dict
+from .messages import Text, words
+from .methods import MISSING, KeyPath, Response, Tunable, points_path
+from .model import Grade
+from .result import ScoreResult, UnitError
+from .ruleset import Indicator, Ruleset
+from .text import plain
+from .units import Unit
+
+__all__ = [
+    "End",
+    "Move",
+    "Parameter",
+    "ParameterSensitivity",
+    "Reach",
+    "Sensitivity",
+    "WhatItTakes",
+    "exact_text",
+    "parameter",
+    "parameters",
+    "sensitivity",
+    "what_it_takes",
+]
+
+WORDS = words(
+    "tuning",
+    {
+        "weight": ("从「{b}」移到「{a}」的分值", "points moved to {a_en} from {b_en}"),
+        "unknown": ("没有名为 {name} 的调参参数", "no tuning parameter named {name}"),
+        "unknown-indicator": ("没有 id 为 {name} 的末级指标", "no leaf indicator with the id {name}"),
+        "not-siblings": ("{a} 与 {b} 不是同一指标组下的两个末级指标，分值不能在二者之间移动",
+                         "{a} and {b} are not two leaves of one group: points cannot move between them"),
+        "not-tunable": ("{leaf} 的计分方法（{method}）未说明其得分如何随 {name} 变化",
+                        "the method of {leaf} ({method}) does not say how its score depends on {name}"),
+        "unknown-goal": ("目标应为等级名称（{grades}）或 0 至 {points} 之间的总分，实际为 {goal}",
+                         "the goal should be a grade ({grades}) or a total from 0 to {points}, got {goal}"),
+        "disagrees": ("参数 {name} 取 {value} 时，分析与重新计分的结果不一致（{unit}：{said} 与 {scored}）；请报告此问题",
+                      "with {name} at {value} the analysis and the engine disagree ({unit}: {said} against {scored}); "
+                      "please report this"),
+        "not-given": ("单位未填写该项", "the unit left it out"),
+        "kind": ("{kind} 类输入不做搜索", "{kind} inputs are not searched"),
+        "not-reachable": ("单靠这一项达不到（在其取值范围内）", "not reachable by this input alone (within its bounds)"),
+    },
+)  # fmt: skip
+
+# --- exact numbers ----------------------------------------------------------------------------
+
+
+def exact_text(value: Fraction | Decimal) -> str:
+    """A number exactly: its decimal when it has one (``0.35``), else ``p/q`` with a decimal after
+    ``≈`` (``1/3 ≈ 0.3333``)."""
+    fraction = Fraction(value)
+    denominator = fraction.denominator
+    twos_fives = denominator
+    for prime in (2, 5):
+        while twos_fives % prime == 0:
+            twos_fives //= prime
+    if twos_fives == 1:
+        places = max(_exponent(denominator, 2), _exponent(denominator, 5))
+        return plain(_decimal(fraction, places))
+    approx = CONTEXT.divide(Decimal(fraction.numerator), Decimal(denominator)).quantize(Decimal("0.0001"), context=CONTEXT)
+    return f"{fraction.numerator}/{denominator} ≈ {plain(unsigned(approx))}"
+
+
+def _exponent(number: int, prime: int) -> int:
+    count = 0
+    while number % prime == 0:
+        number //= prime
+        count += 1
+    return count
+
+
+def _decimal(fraction: Fraction, places: int) -> Decimal:
+    """A fraction whose denominator divides 10**places, as that Decimal exactly."""
+    scaled = fraction * 10**places
+    assert scaled.denominator == 1
+    return unsigned(Decimal(scaled.numerator).scaleb(-places, CONTEXT))
+
+
+def _to_decimal(fraction: Fraction) -> Decimal:
+    """A fraction as a Decimal, as the engine's context computes it (28 significant digits)."""
+    return CONTEXT.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
+
+
+def _round(value: Fraction, places: int, mode: str) -> Fraction:
+    """``value`` rounded to ``places`` decimals by the ruleset's ``mode`` (as ``Decimal.quantize``)."""
+    scale = 10**places
+    scaled = abs(value) * scale
+    whole = math.floor(scaled)
+    rest = scaled - whole
+    if mode == "down":
+        up = False
+    elif mode == "up":
+        up = rest > 0
+    elif mode == "half-up":
+        up = rest >= Fraction(1, 2)
+    else:  # half-even
+        up = rest > Fraction(1, 2) or (rest == Fraction(1, 2) and whole % 2 == 1)
+    kept = Fraction(whole + (1 if up else 0), scale)
+    return -kept if value < 0 else kept
+
+
+def _places(value: Decimal | None) -> int:
+    if value is None or not value.is_finite():
+        return 0
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A tunable parameter: what moves (``moves``: document paths and their signs) when it changes by
+    ``t``, the leaves whose scores may move, where ``t`` may go (``low``/``high``: None for no bound;
+    open ends excluded), and the step at which it is written (``step``: the ruleset's rounding quantum
+    for points, else 0.01 or the finer places of its value and bounds)."""
+
+    id: str
+    label: Text
+    value: Decimal  # its current value (for a weight: the first indicator's points)
+    moves: tuple[tuple[KeyPath, int], ...]
+    leaves: tuple[int, ...]
+    step: Decimal
+    low: Fraction | None = None
+    high: Fraction | None = None
+    low_open: bool = False
+    high_open: bool = False
+    kind: str = "rule"  # "weight" (points moved between two siblings) or "rule" (a method's own parameter)
+
+    def at(self, change: Fraction) -> Fraction:
+        """The parameter's value after a change of ``change``."""
+        return Fraction(self.value) + change
+
+    def allows(self, change: Fraction) -> bool:
+        """Whether ``change`` keeps the parameter within its bounds."""
+        if self.low is not None and (change < self.low or (change == self.low and self.low_open)):
+            return False
+        return not (self.high is not None and (change > self.high or (change == self.high and self.high_open)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": {"zh": self.label.zh, "en": self.label.en},
+            "value": str(self.value),
+            "step": str(self.step),
+            "moves": [{"path": ".".join(map(str, path)), "sign": sign} for path, sign in self.moves],
+        }
+
+
+def parameters(ruleset: Ruleset) -> list[Parameter]:
+    """The default parameters: every pair of sibling leaf indicators (points moved between them),
+    then each leaf's own tunable parameters (band thresholds, points per finding), then each rating
+    scale's tier defaults, in the ruleset's order. A parameter its methods cannot follow (a formula
+    that reads ``points``) is left out."""
+    found: list[Parameter] = []
+    groups: list[Sequence[Indicator]] = [ruleset.roots, *(node.children for node in ruleset.indicators())]
+    for siblings in groups:
+        leaves = [node for node in siblings if node.is_leaf]
+        for a, b in itertools.combinations(leaves, 2):
+            found.append(_weight(ruleset, a, b))
+    seen: set[KeyPath] = set()
+    for leaf in ruleset.leaves:
+        assert leaf.method is not None
+        for tunable in leaf.method.tunables(leaf, ruleset):
+            if tunable.path not in seen:
+                seen.add(tunable.path)
+                found.append(_tunable(ruleset, leaf, tunable))
+    return [parameter for parameter in found if _unfollowed(ruleset, parameter) is None]
+
+
+def _unfollowed(ruleset: Ruleset, parameter: Parameter) -> Indicator | None:
+    """The first leaf whose method cannot say how its score depends on the parameter, if any."""
+    moves = dict(parameter.moves)
+    for index in parameter.leaves:
+        leaf = ruleset.leaves[index]
+        if leaf.method is not None and not leaf.method.follows(leaf, moves):
+            return leaf
+    return None
+
+
+def parameter(ruleset: Ruleset, name: str) -> Parameter:
+    """The parameter ``name``: ``weight:A/B`` (points moved to leaf A from its sibling B),
+    ``LEAF:NAME`` (a leaf's own parameter: ``satisfaction:bands.0.max``, ``findings:each``) or a
+    ruleset-wide one (``scales.default.部分达成.default``). Raises TuningError naming the mistake."""
+    by_id = {leaf.id: leaf for leaf in ruleset.leaves}
+    if name.startswith("weight:"):
+        pair = name.removeprefix("weight:").split("/")
+        if len(pair) != 2:
+            _refuse(name, WORDS["unknown"].format(name=name), "unknown-parameter")
+        for part in pair:
+            if part not in by_id:
+                _refuse(name, WORDS["unknown-indicator"].format(name=part), "unknown-parameter", suggest(part, by_id))
+        a, b = by_id[pair[0]], by_id[pair[1]]
+        if a is b or a.path[:-1] != b.path[:-1]:
+            _refuse(name, WORDS["not-siblings"].format(a=a.id, b=b.id), "unknown-parameter")
+        return _checked(ruleset, _weight(ruleset, a, b))
+    whole: dict[str, tuple[Indicator, Tunable]] = {}
+    own: dict[str, tuple[Indicator, Tunable]] = {}
+    for leaf in ruleset.leaves:
+        assert leaf.method is not None
+        for tunable in leaf.method.tunables(leaf, ruleset):
+            if tunable.whole:
+                whole.setdefault(tunable.name, (leaf, tunable))
+            else:
+                own[f"{leaf.id}:{tunable.name}"] = (leaf, tunable)
+    found = whole.get(name) or own.get(name)
+    if found is None:
+        leaf_id, _, rest = name.partition(":")
+        if rest and leaf_id in by_id and rest in ("points", "weight"):
+            _refuse(name, WORDS["not-tunable"].format(leaf=leaf_id, method="—", name=rest), "not-tunable")
+        if rest and leaf_id not in by_id:
+            _refuse(name, WORDS["unknown-indicator"].format(name=leaf_id), "unknown-parameter", suggest(leaf_id, by_id))
+        _refuse(name, WORDS["unknown"].format(name=name), "unknown-parameter", suggest(name, [*whole, *own]))
+    return _checked(ruleset, _tunable(ruleset, found[0], found[1]))
+
+
+def _refuse(name: str, message: Text, code: str, hint: str | None = None) -> NoReturn:
+    raise TuningError([Problem(Location(path=(name,)), message, hint, code=code)], "--param")
+
+
+def _checked(ruleset: Ruleset, found: Parameter) -> Parameter:
+    leaf = _unfollowed(ruleset, found)
+    if leaf is not None:
+        method = leaf.method.name if leaf.method is not None else "?"
+        _refuse(found.id, WORDS["not-tunable"].format(leaf=leaf.id, method=method, name=found.id), "not-tunable")
+    return found
+
+
+def _weight(ruleset: Ruleset, a: Indicator, b: Indicator) -> Parameter:
+    """Points moved to ``a`` from ``b`` (``t`` > 0: ``a`` gains): both keep at least what their rules
+    need (a band's own points), and no more decimals than the ruleset rounds to."""
+    assert a.method is not None and b.method is not None
+    label = WORDS["weight"].format(a=a.name, b=b.name, a_en=a.name_en or a.name, b_en=b.name_en or b.name)
+    index = {leaf.id: i for i, leaf in enumerate(ruleset.leaves)}
+    return Parameter(
+        f"weight:{a.id}/{b.id}",
+        label,
+        a.points,
+        ((points_path(a), 1), (points_path(b), -1)),
+        (index[a.id], index[b.id]),
+        Decimal(1).scaleb(-ruleset.meta.rounding.places),
+        low=Fraction(a.method.least_points(a)) - Fraction(a.points),
+        high=Fraction(b.points) - Fraction(b.method.least_points(b)),
+        kind="weight",
+    )
+
+
+def _tunable(ruleset: Ruleset, leaf: Indicator, tunable: Tunable) -> Parameter:
+    """A method's own parameter; a ruleset-wide one (a tier's default) moves every leaf that reads it."""
+    if tunable.whole:
+        leaves = tuple(
+            i
+            for i, other in enumerate(ruleset.leaves)
+            if other.method is not None and any(t.path == tunable.path for t in other.method.tunables(other, ruleset))
+        )
+    else:
+        leaves = (next(i for i, other in enumerate(ruleset.leaves) if other is leaf),)
+    places = max(2, _places(tunable.value), _places(tunable.low), _places(tunable.high))
+    value = Fraction(tunable.value)
+    return Parameter(
+        tunable.name if tunable.whole else f"{leaf.id}:{tunable.name}",
+        tunable.label,
+        tunable.value,
+        tunable.moves,
+        leaves,
+        Decimal(1).scaleb(-places),
+        low=None if tunable.low is None else Fraction(tunable.low) - value,
+        high=None if tunable.high is None else Fraction(tunable.high) - value,
+        low_open=tunable.low_open,
+        high_open=tunable.high_open,
+    )
+
+
+# --- one unit as a parameter moves ----------------------------------------------------------------
+
+
+class _Follow:
+    """One unit's grade as one parameter moves: its leaves' responses, and the engine's rules and grades."""
+
+    def __init__(self, ruleset: Ruleset, result: ScoreResult, responses: Mapping[int, Response]) -> None:
+        self.ruleset = ruleset
+        self.result = result
+        self.responses = responses
+        items = result.items
+        self.raw = [item.raw for item in items]
+        self.scores = [item.score for item in items]
+        rounding = ruleset.meta.rounding
+        self.places, self.mode, self.each_leaf = rounding.places, rounding.mode, rounding.stage == "leaf"
+        self.half = Fraction(1, 2 * 10**self.places)
+        others = [Fraction(raw) for i, raw in enumerate(self.raw) if i not in responses]
+        self.rest = sum(others, Fraction(0))  # the raw scores that do not move (for a ruleset rounding only its total)
+        self.base = (result.total, result.grade)
+        self.start = [self._kept(Fraction(self.raw[index])) for index in responses]
+        self.slack = self._slack()
+        at_zero = [response.value(Fraction(0)) for response in responses.values()]
+        self.zero = [Fraction(0) if value is None else value for value in at_zero]
+        # a segment whose moving raw scores stay this close to their own (added up) cannot move the grade
+        self.calm = None if self.slack is None else self.slack - 4 * self.half * len(responses)
+        # with no rules on groups or the total, the total follows the moving scores' sum within this much
+        self.error = 4 * self.half * (len(responses) + 1)
+        self.lines_only = not ruleset.group_rules
+        self.edges = [Fraction(grade.min) for grade in ruleset.meta.grades[:-1]]
+
+    def _kept(self, value: Fraction) -> Fraction:
+        """A moving leaf's score as it counts: rounded when the ruleset rounds each leaf."""
+        return _round(value, self.places, self.mode) if self.each_leaf else value
+
+    def _slack(self) -> Fraction | None:
+        """How far the moving leaves' scores (added up, each as far as it moved) must move before the
+        grade can change: the distance from the total to the grade's ends, less the rounding of the
+        total (twice half a quantum). None when the rules on groups and the total may move a total more
+        than its leaves moved (a condition reading scores, a kind that is not steady)."""
+        ruleset = self.ruleset
+        if any(rule.scores or not rule.kind.steady for rule in ruleset.rules()):
+            return None
+        total, grade = Fraction(self.result.total), self.result.grade
+        grades = ruleset.meta.grades
+        earned = ruleset.grade(self.result.total)
+        at = [g.name for g in grades].index(earned.name)
+        gaps = []
+        if at + 1 < len(grades):  # not the lowest grade: it is lost below its min
+            gaps.append(total - Fraction(earned.min))
+        if at > 0:
+            gaps.append(Fraction(grades[at - 1].min) - total)
+        if grade.name != earned.name:  # held down by a veto: any change may matter
+            return None
+        return min(gaps, default=Fraction(10**9)) - 2 * self.half
+
+    @pinned
+    def state(self, t: Fraction, values: Sequence[Fraction | None] | None = None) -> tuple[Decimal, Grade] | None:
+        """The unit's total and grade with the parameter moved by ``t`` (None: its data no longer fits,
+        or it fails to score)."""
+        ruleset = self.ruleset
+        raw, scores = list(self.raw), list(self.scores)
+        if values is None:
+            values = [response.value(t) for response in self.responses.values()]
+        for index, value in zip(self.responses, values, strict=True):
+            if value is None:
+                return None
+            if self.each_leaf:
+                scores[index] = raw[index] = _decimal(_round(value, self.places, self.mode), self.places)
+            else:
+                raw[index] = _to_decimal(value)
+        total = sum(scores, ZERO) if self.each_leaf else sum(raw, ZERO)
+        if ruleset.group_rules:
+            try:
+                ruled = ruleset._engine.apply_rules(dict(self.result.values), raw, scores, self.result.missing, False, total)
+            except (PerfscoreError, ArithmeticError, ValueError):
+                return None
+            total = ruleset.round(ruled.total)
+            return total, ruled.grade(ruleset, total)
+        total = ruleset.round(total)
+        return total, ruleset.grade(total)
+
+    def changed(self, t: Fraction) -> bool:
+        """Whether the unit's grade with the parameter moved by ``t`` differs from its own. The full
+        state is computed only where the moving scores have moved far enough to matter."""
+        values = [response.value(t) for response in self.responses.values()]
+        if any(value is None for value in values):
+            return True
+        if self.slack is not None:
+            moved = sum((abs(self._kept(v) - s) for v, s in zip(values, self.start, strict=True)), Fraction(0))  # type: ignore[arg-type]
+            if moved < self.slack:
+                return False
+        return not _same(self.state(t, values), self.base)
+
+    def first_change(self, limit: Fraction, step: Fraction | None) -> tuple[Fraction, bool] | None:
+        """Where the grade first differs from the unit's own going from 0 toward ``limit`` (included):
+        the point and whether it still keeps the grade (the change is just past it), or None. With a
+        ``step`` (a parameter written to a fixed number of places) only its multiples are values."""
+        sign = 1 if limit > 0 else -1
+        before = Fraction(0)
+        for cut in self.candidates(Fraction(0), limit):
+            if step is None:
+                if not self.changed((before + cut) / 2):
+                    pass
+                else:
+                    return before, True
+                if self.changed(cut):
+                    return cut, False
+            else:
+                point = sign * (math.floor(abs(before) / step) + 1) * step  # the first value past ``before``
+                if abs(point) < abs(cut) and self.changed(point):  # a value inside the gap: the gap's grade
+                    return point - sign * step, True
+                if (cut / step).denominator == 1 and self.changed(cut):  # the point itself is a value
+                    return cut - sign * step, True
+            before = cut
+        return None
+
+    def candidates(self, start: Fraction, stop: Fraction) -> list[Fraction]:
+        """Every point in (start, stop] (or [stop, start) going down) where a rounded score, or the
+        rounded total, may change: each response's breaks, and where it (or the sum of the moving raw
+        scores, for a ruleset rounding only its total) crosses a multiple of half the quantum."""
+        low, high = min(start, stop), max(start, stop)
+        cuts = {low, high}
+        for response in self.responses.values():
+            cuts.update(cut for cut in response.breaks if low < cut < high)
+        ordered = sorted(cuts)
+        found: set[Fraction] = {cut for cut in ordered if cut != start}
+        for a, b in itertools.pairwise(ordered):
+            lines = [self._line(response, a, b) for response in self.responses.values()]
+            windows: list[tuple[Fraction, Fraction]] = [(a, b)]
+            if self.lines_only and all(line is not None for line in lines):
+                windows = self._windows([line for line in lines if line is not None], a, b)
+            elif self.calm is not None and all(line is not None for line in lines):
+                far = max(
+                    sum((abs(line[0] + line[1] * end - zero) for line, zero in zip(lines, self.zero, strict=True) if line), Fraction(0))
+                    for end in (a, b)
+                )
+                if far < self.calm:  # |line − its value at 0| is convex: largest at an end of the segment
+                    continue
+            if not self.each_leaf:
+                known = [line for line in lines if line is not None]
+                if len(known) == len(lines):
+                    lines.append((sum((line[0] for line in known), self.rest), sum((line[1] for line in known), Fraction(0))))
+            for low_end, high_end in windows:
+                for line in lines:
+                    if line is not None:
+                        found.update(self._crossings(line, low_end, high_end))
+        found.discard(start)
+        return sorted(found, key=lambda cut: abs(cut - start))
+
+    def _windows(self, lines: list[tuple[Fraction, Fraction]], a: Fraction, b: Fraction) -> list[tuple[Fraction, Fraction]]:
+        """The parts of (a, b) where the total may cross a grade's edge: where the unit's total plus
+        what the moving scores moved (affine on the segment) is within the rounding's reach of one."""
+        base = Fraction(self.result.total) + sum((line[0] - zero for line, zero in zip(lines, self.zero, strict=True)), Fraction(0))
+        slope = sum((line[1] for line in lines), Fraction(0))
+        found = []
+        for edge in self.edges:
+            if slope == 0:
+                if abs(base - edge) <= self.error:
+                    return [(a, b)]
+                continue
+            ends = sorted(((edge - self.error - base) / slope, (edge + self.error - base) / slope))
+            low, high = max(a, ends[0]), min(b, ends[1])
+            if low <= high:
+                found.append((low, high))
+        return found
+
+    @staticmethod
+    def _line(response: Response, a: Fraction, b: Fraction) -> tuple[Fraction, Fraction] | None:
+        """The response on (a, b) as ``(value at 0, slope)``, from two points inside."""
+        m1, m2 = a + (b - a) / 3, a + 2 * (b - a) / 3
+        v1, v2 = response.value(m1), response.value(m2)
+        if v1 is None or v2 is None:
+            return None
+        slope = (v2 - v1) / (m2 - m1)
+        return v1 - slope * m1, slope
+
+    def _crossings(self, line: tuple[Fraction, Fraction], a: Fraction, b: Fraction) -> Iterator[Fraction]:
+        """Where ``line`` crosses a multiple of half the quantum in [a, b]."""
+        base, slope = line
+        if slope == 0:
+            return
+        ends = sorted((base + slope * a, base + slope * b))
+        first, last = math.ceil(ends[0] / self.half), math.floor(ends[1] / self.half)
+        for k in range(first, last + 1):
+            cut = (k * self.half - base) / slope
+            if a <= cut <= b:
+                yield cut
+
+
+def _same(state: tuple[Decimal, Grade] | None, start: tuple[Decimal, Grade] | None) -> bool:
+    if state is None or start is None:
+        return state is start
+    return state[1].name == start[1].name
+
+
+# --- results --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """A unit whose grade changes: its grade and total before and after (None after: its data no
+    longer fits the ruleset, or it cannot be scored)."""
+
+    unit: str
+    name: str | None
+    before: Grade
+    total_before: Decimal
+    after: Grade | None
+    total_after: Decimal | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "from": {"grade": self.before.name, "grade_en": self.before.name_en, "total": str(self.total_before)},
+            "to": None
+            if self.after is None or self.total_after is None
+            else {"grade": self.after.name, "grade_en": self.after.name_en, "total": str(self.total_after)},
+        }
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of a parameter's interval: the change ``change`` (exact) where it lies and whether that
+    point is ``included``; ``limit`` when it is the parameter's own bound (no unit changes grade up to
+    it); the last value at the parameter's step inside the interval (``inside``) and the first one
+    past it (``past``: None at a limit) with the units whose grade differs there (``moves``)."""
+
+    change: Fraction | None  # None: no bound at all on this side
+    included: bool
+    limit: bool
+    inside: Decimal | None
+    past: Decimal | None
+    moves: tuple[Move, ...] = ()
+
+    def to_dict(self, parameter: Parameter) -> dict[str, Any]:
+        return {
+            "value": None if self.change is None else exact_text(parameter.at(self.change)),
+            "change": None if self.change is None else exact_text(self.change),
+            "included": self.included,
+            "limit": self.limit,
+            "inside": None if self.inside is None else str(self.inside),
+            "past": None if self.past is None else str(self.past),
+            "moves": [move.to_dict() for move in self.moves],
+        }
+
+
+@dataclass(frozen=True)
+class ParameterSensitivity:
+    """One parameter's interval of unchanged grades (``low`` and ``high`` ends) over the units."""
+
+    parameter: Parameter
+    low: End
+    high: End
+    verified: bool = False  # both ends checked against the engine
+
+    @property
+    def margin(self) -> Fraction | None:
+        """The smallest change that moves a unit's grade (at the nearer end with moves), if any."""
+        ends = [abs(end.change) for end in (self.low, self.high) if end.moves and end.change is not None]
+        return min(ends, default=None)
+
+    @property
+    def moved(self) -> int:
+        """How many units change grade just past the nearer end where any do."""
+        ends = [end for end in (self.low, self.high) if end.moves and end.change is not None]
+        if not ends:
+            return 0
+        nearest = min(ends, key=lambda end: abs(end.change or Fraction(0)))
+        return len(nearest.moves)
+
+    def interval(self) -> str:
+        """The interval of the parameter's values, exactly: ``[9.5, 10.25)``."""
+        p = self.parameter
+        low = "(−∞" if self.low.change is None else ("[" if self.low.included else "(") + exact_text(p.at(self.low.change))
+        high = "+∞)" if self.high.change is None else exact_text(p.at(self.high.change)) + ("]" if self.high.included else ")")
+        return f"{low}, {high}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.parameter.to_dict(),
+            "interval": self.interval(),
+            "low": self.low.to_dict(self.parameter),
+            "high": self.high.to_dict(self.parameter),
+            "margin": None if self.margin is None else exact_text(self.margin),
+            "moved": self.moved,
+            "verified": self.verified,
+        }
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The sensitivity of a ruleset's grades over a set of units: each parameter's interval, the most
+    fragile first (the most units moved by the smallest change), and the units that could not be
+    scored (left out, each with its error)."""
+
+    ruleset: Ruleset
+    units: int
+    parameters: tuple[ParameterSensitivity, ...]
+    errors: tuple[UnitError, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version, "title": self.ruleset.title},
+            "units": self.units,
+            "scored": self.units - len(self.errors),
+            "parameters": [found.to_dict() for found in self.parameters],
+            "errors": [error.to_dict() for error in self.errors],
+        }
+
+
+# --- the analysis ---------------------------------------------------------------------------------
+
+
+def sensitivity(
+    ruleset: Ruleset,
+    units: Iterable[Unit | Mapping[str, Any]],
+    params: Iterable[str | Parameter] | None = None,
+    *,
+    verify: bool = True,
+) -> Sensitivity:
+    """For each parameter (``params``: names as :func:`parameter` reads them, or :class:`Parameter`
+    objects; None: :func:`parameters`, every default one), the exact interval within which no unit
+    changes grade, and the units that change just past each end. Units that cannot be scored are
+    listed in ``errors`` and left out; the others are analysed. With ``verify`` (the default) every
+    end is checked by scoring the units under the ruleset with the parameter moved there; a
+    disagreement is an InternalError (a bug). Raises TuningError for a parameter the ruleset does
+    not have, or cannot move."""
+    chosen = parameters(ruleset) if params is None else [p if isinstance(p, Parameter) else parameter(ruleset, p) for p in params]
+    scored: list[tuple[Unit, ScoreResult]] = []
+    errors: list[UnitError] = []
+    count = 0
+    for unit, outcome in ruleset.iter_scores(units):
+        count += 1
+        if isinstance(outcome, UnitError):
+            errors.append(outcome)
+        else:
+            scored.append((unit, outcome))
+    found = [_analyse(ruleset, p, scored, verify) for p in chosen]
+    found.sort(key=lambda f: (f.moved == 0, -f.moved, f.margin if f.margin is not None else 0, f.parameter.id))
+    return Sensitivity(ruleset, count, tuple(found), tuple(errors))
+
+
+def _responses(ruleset: Ruleset, chosen: Parameter, result: ScoreResult) -> dict[int, Response]:
+    moves = dict(chosen.moves)
+    responses = {}
+    for index in chosen.leaves:
+        item = result.items[index]
+        leaf = ruleset.leaves[index]
+        if item.recorded[0] is MISSING:
+            responses[index] = Response.fixed(ZERO)
+            continue
+        assert leaf.method is not None
+        response = leaf.method.response(leaf, moves, item.recorded, item.raw, ruleset)
+        if response is None:
+            method = leaf.method.name
+            _refuse(chosen.id, WORDS["not-tunable"].format(leaf=leaf.id, method=method, name=chosen.id), "not-tunable")
+        responses[index] = response
+    return responses
+
+
+def _analyse(ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, ScoreResult]], verify: bool) -> ParameterSensitivity:
+    follows = [(unit, _Follow(ruleset, result, _responses(ruleset, chosen, result)), result) for unit, result in scored]
+    starts = [(result.total, result.grade) for _, _, result in follows]
+    ends = []
+    for sign, bound, bound_open in ((-1, chosen.low, chosen.low_open), (1, chosen.high, chosen.high_open)):
+        ends.append(_side(ruleset, chosen, follows, starts, sign, bound, bound_open))
+    found = ParameterSensitivity(chosen, ends[0], ends[1])
+    if verify:
+        _verify(ruleset, found, scored)
+        found = ParameterSensitivity(chosen, ends[0], ends[1], verified=True)
+    return found
+
+
+def _side(
+    ruleset: Ruleset,
+    chosen: Parameter,
+    follows: list[tuple[Unit, _Follow, ScoreResult]],
+    starts: list[tuple[Decimal, Grade]],
+    sign: int,
+    bound: Fraction | None,
+    bound_open: bool,
+) -> End:
+    """One end: the nearest change over all units, searched in windows that grow eightfold from 16
+    steps (a unit is searched only as far as the nearest change found so far)."""
+    step = Fraction(chosen.step)
+    window = 16 * step
+    best: tuple[Fraction, bool] | None = None  # |change|, and whether that point keeps every grade
+    while True:
+        reach = window if bound is None else min(window, abs(bound))
+        for _, follow, _ in follows:
+            limit = reach if best is None else min(reach, best[0])
+            if limit == 0 and best is not None:
+                continue
+            change = follow.first_change(sign * limit, step if chosen.kind == "weight" else None)
+            if change is None:
+                continue
+            point, kept = abs(change[0]), change[1]
+            if best is None or point < best[0] or (point == best[0] and not kept and best[1]):
+                best = (point, kept)
+        if best is not None or (bound is not None and reach >= abs(bound)) or reach > 10**12:
+            break
+        window *= 8
+    if best is None:
+        at = None if bound is None else sign * abs(bound)
+        if at is None:
+            return End(None, False, True, None, None)
+        inside = _grid_inside(at, not bound_open, sign, step)
+        return End(at, not bound_open, True, _shown(chosen, inside), None)
+    at, kept = sign * best[0], best[1]
+    inside = _grid_inside(at, kept, sign, step)
+    past = _grid_past(at, kept, sign, step)
+    if not chosen.allows(past):
+        return End(at, kept, False, _shown(chosen, inside), None)
+    moves = []
+    for (unit, follow, result), start in zip(follows, starts, strict=True):
+        state = follow.state(past)
+        if not _same(state, (result.total, result.grade)):
+            moves.append(
+                Move(unit.id, unit.name, start[1], start[0], None if state is None else state[1], None if state is None else state[0])
+            )
+    return End(at, kept, False, _shown(chosen, inside), _shown(chosen, past), tuple(moves))
+
+
+def _grid_inside(at: Fraction, included: bool, sign: int, step: Fraction) -> Fraction:
+    """The last multiple of ``step`` from 0 toward ``at`` that is inside the interval."""
+    k = abs(at) / step
+    whole = math.floor(k)
+    if whole == k and not included:
+        whole -= 1
+    return sign * max(whole, 0) * step
+
+
+def _grid_past(at: Fraction, included: bool, sign: int, step: Fraction) -> Fraction:
+    """The first multiple of ``step`` beyond ``at`` (``at`` itself when it is excluded)."""
+    k = abs(at) / step
+    whole = math.ceil(k)
+    if whole == k and included:
+        whole += 1
+    return sign * whole * step
+
+
+def _shown(chosen: Parameter, change: Fraction) -> Decimal:
+    """The parameter's value after ``change`` (a multiple of its step), as a Decimal."""
+    places = max(_places(chosen.step), _places(chosen.value))
+    return _decimal(chosen.at(change), places)
+
+
+# --- checking against the engine ----------------------------------------------------------------
+
+
+@pinned
+def moved(ruleset: Ruleset, chosen: Parameter, value: Decimal) -> Ruleset:
+    """The ruleset with ``chosen`` moved to ``value`` (its document changed and loaded again)."""
+    document = ruleset.to_dict()
+    change = value - chosen.value
+    for path, sign in chosen.moves:
+        table: Any = document
+        if path[0] == "scales" and path[1] not in document.get("scales", {}):  # a built-in scale, written out
+            document.setdefault("scales", {})[path[1]] = ruleset.scales[str(path[1])].model_dump(exclude_none=True)
+        for key in path[:-1]:
+            table = table[key]
+        current = Decimal(table[path[-1]]) if not isinstance(table[path[-1]], Decimal) else table[path[-1]]
+        table[path[-1]] = current + sign * change
+    return loads_dict(document, ruleset.source, limits=ruleset.limits, methods=ruleset.methods)
+
+
+def _verify(ruleset: Ruleset, found: ParameterSensitivity, scored: list[tuple[Unit, ScoreResult]]) -> None:
+    """Score the units under the ruleset moved to each end's last value inside and first value past:
+    the grades (and totals) must be those the analysis says."""
+    chosen = found.parameter
+    for end in (found.low, found.high):
+        checks: list[tuple[Decimal, dict[str, Move]]] = []
+        if end.inside is not None and end.inside != chosen.value:
+            checks.append((end.inside, {}))
+        if end.past is not None:
+            checks.append((end.past, {move.unit: move for move in end.moves}))
+        for value, expected in checks:
+            changed = moved(ruleset, chosen, value)
+            for unit, result in scored:
+                try:
+                    now = changed.score(unit.values, unit=unit.source or unit.id)
+                    state: tuple[Decimal | None, str | None] = (now.total, now.grade.name)
+                except PerfscoreError:
+                    state = (None, None)
+                move = expected.get(unit.id)
+                said = (result.total, result.grade.name) if move is None else (
+                    move.total_after, None if move.after is None else move.after.name
+                )
+                if state[1] != said[1] or (move is not None and state[0] != said[0]):
+                    message = WORDS["disagrees"].format(
+                        name=chosen.id, value=plain(value), unit=unit.id, said=said, scored=state
+                    )
+                    raise InternalError(message, unit.id)
+
+
+# --- what it takes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """For one input: the value nearest the unit's own that reaches the goal (``value``; None when
+    this input alone cannot), the change, the total and grade it gives, and the proof: the value one
+    step short (``short``) and its total, which does not reach. ``why`` says why nothing was found
+    (not reachable within the input's bounds, not searched)."""
+
+    input: str
+    label: Text
+    current: Any
+    value: Any = None
+    change: Decimal | None = None
+    total: Decimal | None = None
+    grade: Grade | None = None
+    short: Any = None
+    short_total: Decimal | None = None
+    step: Decimal | None = None
+    why: Text | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "label": {"zh": self.label.zh, "en": self.label.en},
+            "current": _data(self.current),
+            "value": _data(self.value),
+            "change": None if self.change is None else str(self.change),
+            "total": None if self.total is None else str(self.total),
+            "grade": None if self.grade is None else {"name": self.grade.name, "name_en": self.grade.name_en},
+            "short": _data(self.short),
+            "short_total": None if self.short_total is None else str(self.short_total),
+            "step": None if self.step is None else str(self.step),
+            "why": None if self.why is None else {"zh": self.why.zh, "en": self.why.en},
+        }
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: _data(item) for key, item in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class WhatItTakes:
+    """What one unit would need to reach ``goal`` (a grade's name, or a total), input by input."""
+
+    ruleset: Ruleset
+    unit: str | None
+    total: Decimal
+    grade: Grade
+    goal_grade: Grade | None
+    goal_total: Decimal | None
+    reaches: tuple[Reach, ...] = field(default=())
+
+    @property
+    def reached(self) -> bool:
+        """Whether the unit already reaches the goal."""
+        return _meets(self.ruleset, self.total, self.grade, self.goal_grade, self.goal_total)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "total": str(self.total),
+            "grade": {"name": self.grade.name, "name_en": self.grade.name_en},
+            "goal": {
+                "grade": None if self.goal_grade is None else {"name": self.goal_grade.name, "name_en": self.goal_grade.name_en},
+                "total": None if self.goal_total is None else str(self.goal_total),
+            },
+            "reached": self.reached,
+            "inputs": [reach.to_dict() for reach in self.reaches],
+        }
+
+
+def _meets(ruleset: Ruleset, total: Decimal, grade: Grade, goal_grade: Grade | None, goal_total: Decimal | None) -> bool:
+    if goal_total is not None:
+        return total >= goal_total
+    assert goal_grade is not None
+    names = [g.name for g in ruleset.meta.grades]
+    return names.index(grade.name) <= names.index(goal_grade.name)
+
+
+def goal(ruleset: Ruleset, to: str | Decimal | int | None, grade: Grade) -> tuple[Grade | None, Decimal | None]:
+    """The goal ``to`` names: a grade (by its Chinese or English name), a total, or (None) the grade
+    above ``grade`` (None at the top). Raises TuningError for anything else."""
+    grades = ruleset.meta.grades
+    if to is None:
+        names = [g.name for g in grades]
+        at = names.index(grade.name)
+        return (grades[at - 1] if at > 0 else grade), None
+    if isinstance(to, str):
+        for each in grades:
+            if to.strip() in (each.name, each.name_en) or to.strip().casefold() == each.name_en.casefold():
+                return each, None
+        try:
+            number: Decimal | None = Decimal(to.strip())
+        except (ArithmeticError, ValueError):
+            number = None
+    else:
+        number = Decimal(to)
+    if number is None or not number.is_finite() or number < 0 or number > ruleset.total_points * 2:
+        shown = ", ".join(f"{g.name}/{g.name_en}" for g in grades)
+        message = WORDS["unknown-goal"].format(grades=shown, points=plain(ruleset.total_points), goal=str(to))
+        raise TuningError([Problem(Location(path=("--to",)), message, code="unknown-goal")], "--to")
+    return None, number
+
+
+def what_it_takes(
+    ruleset: Ruleset, values: Mapping[str, Any], *, to: str | Decimal | int | None = None, unit: str | None = None
+) -> WhatItTakes:
+    """For one unit's values, each input alone: the smallest change (at the input's resolution) that
+    reaches ``to`` — a grade's name, a total, or by default the next grade up — or why none does.
+
+    A number's resolution is 0.01, or the finer places of its value or declared bounds; a count's
+    is 1; a bool takes its other value; a rating input takes each other tier (by name, with its
+    default score). The search goes outward from the unit's value in both directions, in steps that
+    double, then halves back to the first value that reaches the goal: the answer is exact where the
+    total only rises (or only falls) between the unit's value and the answer, and is always proved
+    locally — the answer reaches the goal and the value one step nearer the unit's does not."""
+    result = ruleset.score(values, unit=unit)
+    goal_grade, goal_total = goal(ruleset, to, result.grade)
+    found = WhatItTakes(ruleset, unit, result.total, result.grade, goal_grade, goal_total)
+    if found.reached:
+        return found
+    reaches = [_reach(ruleset, values, result, name, goal_grade, goal_total) for name in ruleset.inputs]
+    return WhatItTakes(ruleset, unit, result.total, result.grade, goal_grade, goal_total, tuple(reaches))
+
+
+def _label(ruleset: Ruleset, name: str) -> Text:
+    spec = ruleset.inputs[name]
+    return Text(spec.label, spec.label_en or spec.label)
+
+
+def _reach(
+    ruleset: Ruleset,
+    values: Mapping[str, Any],
+    result: ScoreResult,
+    name: str,
+    goal_grade: Grade | None,
+    goal_total: Decimal | None,
+) -> Reach:
+    spec = ruleset.inputs[name]
+    label = _label(ruleset, name)
+    current = result.values.get(name)
+
+    def attempt(value: Any) -> ScoreResult | None:
+        try:
+            return ruleset.score({**values, name: value})
+        except PerfscoreError:
+            return None
+
+    def meets(scored: ScoreResult | None) -> bool:
+        return scored is not None and _meets(ruleset, scored.total, scored.grade, goal_grade, goal_total)
+
+    if current is None:
+        return Reach(name, label, None, why=WORDS["not-given"])
+    if spec.type == "bool":
+        other = not current
+        scored = attempt(other)
+        if meets(scored):
+            assert scored is not None
+            return Reach(name, label, current, other, None, scored.total, scored.grade)
+        return Reach(name, label, current, why=_NOT_REACHABLE)
+    if spec.type == "rating":
+        tiers = ruleset.scales[spec.scale].tiers
+        names = [tier.name for tier in tiers]
+        own = names.index(current.tier.name)
+        for tier in sorted(tiers, key=lambda tier: abs(names.index(tier.name) - own)):
+            if tier.name == current.tier.name or tier.default is None:
+                continue
+            scored = attempt(tier.name)
+            if meets(scored):
+                assert scored is not None
+                return Reach(name, label, current.tier.name, tier.name, None, scored.total, scored.grade)
+        return Reach(name, label, current.tier.name, why=_NOT_REACHABLE)
+    if spec.type not in ("number", "percent", "count"):
+        return Reach(name, label, current, why=WORDS["kind"].format(kind=spec.type))
+    low, high = _bound(spec.min, result), _bound(spec.max, result)
+    if spec.type == "count":
+        step = Decimal(1)
+        low = Decimal(0) if low is None else max(low, Decimal(0))
+    else:
+        step = Decimal(1).scaleb(-max(2, _places(current), _places(low), _places(high)))
+    best: tuple[Decimal, Decimal, ScoreResult, Decimal, Decimal | None] | None = None
+    for sign, limit in ((1, high), (-1, low)):
+        found = _search(attempt, meets, current, step, sign, limit)
+        if found is not None and (best is None or abs(found[0] - current) < abs(best[0] - current)):
+            best = (found[0], found[0] - current, found[1], found[2], found[3])
+    if best is None:
+        return Reach(name, label, current, step=step, why=_NOT_REACHABLE)
+    value, change, scored, short, short_total = best
+    return Reach(name, label, current, value, change, scored.total, scored.grade, short, short_total, step)
+
+
+_NOT_REACHABLE = WORDS["not-reachable"]
+
+
+def _bound(bound: Decimal | str | None, result: ScoreResult) -> Decimal | None:
+    if isinstance(bound, str):
+        value = result.values.get(bound)
+        return value if isinstance(value, Decimal) else None
+    return bound
+
+
+@pinned
+def _search(
+    attempt: Any, meets: Any, current: Decimal, step: Decimal, sign: int, limit: Decimal | None
+) -> tuple[Decimal, ScoreResult, Decimal, Decimal | None] | None:
+    """The first value from ``current`` in direction ``sign`` (whole steps of ``step`` from it, within
+    ``limit``) that meets the goal: steps doubling until one does, then halving back. Returns it, its
+    result, and the value one step nearer ``current`` with its total (the proof of minimality)."""
+    room = None if limit is None else math.floor((limit - current) * sign / step)
+    if room is not None and room < 1:
+        return None
+
+    def at(steps: int) -> Decimal:
+        return current + sign * steps * step
+
+    failing, k = 0, 1  # steps known not to reach (0: the unit's own value)
+    while True:
+        steps = k if room is None else min(k, room)
+        scored = attempt(at(steps))
+        if meets(scored):
+            break
+        failing = steps
+        if steps == room or k > 1 << 62:
+            return None
+        k *= 2
+    high, reached = steps, scored
+    low = failing
+    while high - low > 1:
+        middle = (low + high) // 2
+        scored = attempt(at(middle))
+        if meets(scored):
+            high, reached = middle, scored
+        else:
+            low = middle
+    short = attempt(at(high - 1))
+    return at(high), reached, at(high - 1), None if short is None else short.total
