@@ -23,6 +23,7 @@ from .errors import (
     Problem,
     RulesetError,
     ScoringError,
+    TuningError,
     UnreadableFileError,
 )
 from .limits import Limits
@@ -36,13 +37,20 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
+    from .tuning import sensitivity, what_it_takes
 
-_LAZY = {"lint": "checks", "lint_text": "checks"}  # the static checks: not imported to score
+_LAZY = {  # the static checks and the tuning analyses: not imported to score
+    "lint": "checks",
+    "lint_text": "checks",
+    "sensitivity": "tuning",
+    "what_it_takes": "tuning",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint`` and ``perfscore.lint_text``, imported the first time they are asked for, so
-    that ``import perfscore`` (and ``perfscore score``) does not import the checks."""
+    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.sensitivity`` and
+    ``perfscore.what_it_takes``, imported the first time they are asked for, so that ``import
+    perfscore`` (and ``perfscore score``) does not import the checks or the tuning analyses."""
     if name in _LAZY:
         import importlib
 
@@ -71,6 +79,7 @@ __all__ = [
     "ScoreResult",
     "ScoringError",
     "ShippedRuleset",
+    "TuningError",
     "Unit",
     "UnitError",
     "UnreadableFileError",
@@ -82,7 +91,9 @@ __all__ = [
     "loads",
     "loads_dict",
     "read_units",
+    "sensitivity",
     "shipped",
+    "what_it_takes",
 ]
 
 

@@ -92,7 +92,9 @@ def exact_text(value: Fraction | Decimal) -> str:
     if twos_fives == 1:
         places = max(_exponent(denominator, 2), _exponent(denominator, 5))
         return plain(_decimal(fraction, places))
-    approx = CONTEXT.divide(Decimal(fraction.numerator), Decimal(denominator)).quantize(Decimal("0.0001"), context=CONTEXT)
+    approx = CONTEXT.divide(Decimal(fraction.numerator), Decimal(denominator)).quantize(
+        Decimal("0.0001"), context=CONTEXT
+    )
     return f"{fraction.numerator}/{denominator} ≈ {plain(unsigned(approx))}"
 
 
@@ -381,7 +383,9 @@ class _Follow:
         total = sum(scores, ZERO) if self.each_leaf else sum(raw, ZERO)
         if ruleset.group_rules:
             try:
-                ruled = ruleset._engine.apply_rules(dict(self.result.values), raw, scores, self.result.missing, False, total)
+                ruled = ruleset._engine.apply_rules(
+                    dict(self.result.values), raw, scores, self.result.missing, False, total
+                )
             except (PerfscoreError, ArithmeticError, ValueError):
                 return None
             total = ruleset.round(ruled.total)
@@ -441,7 +445,14 @@ class _Follow:
                 windows = self._windows([line for line in lines if line is not None], a, b)
             elif self.calm is not None and all(line is not None for line in lines):
                 far = max(
-                    sum((abs(line[0] + line[1] * end - zero) for line, zero in zip(lines, self.zero, strict=True) if line), Fraction(0))
+                    sum(
+                        (
+                            abs(line[0] + line[1] * end - zero)
+                            for line, zero in zip(lines, self.zero, strict=True)
+                            if line
+                        ),
+                        Fraction(0),
+                    )
                     for end in (a, b)
                 )
                 if far < self.calm:  # |line − its value at 0| is convex: largest at an end of the segment
@@ -449,7 +460,9 @@ class _Follow:
             if not self.each_leaf:
                 known = [line for line in lines if line is not None]
                 if len(known) == len(lines):
-                    lines.append((sum((line[0] for line in known), self.rest), sum((line[1] for line in known), Fraction(0))))
+                    lines.append(
+                        (sum((line[0] for line in known), self.rest), sum((line[1] for line in known), Fraction(0)))
+                    )
             for low_end, high_end in windows:
                 for line in lines:
                     if line is not None:
@@ -457,10 +470,14 @@ class _Follow:
         found.discard(start)
         return sorted(found, key=lambda cut: abs(cut - start))
 
-    def _windows(self, lines: list[tuple[Fraction, Fraction]], a: Fraction, b: Fraction) -> list[tuple[Fraction, Fraction]]:
+    def _windows(
+        self, lines: list[tuple[Fraction, Fraction]], a: Fraction, b: Fraction
+    ) -> list[tuple[Fraction, Fraction]]:
         """The parts of (a, b) where the total may cross a grade's edge: where the unit's total plus
         what the moving scores moved (affine on the segment) is within the rounding's reach of one."""
-        base = Fraction(self.result.total) + sum((line[0] - zero for line, zero in zip(lines, self.zero, strict=True)), Fraction(0))
+        base = Fraction(self.result.total) + sum(
+            (line[0] - zero for line, zero in zip(lines, self.zero, strict=True)), Fraction(0)
+        )
         slope = sum((line[1] for line in lines), Fraction(0))
         found = []
         for edge in self.edges:
@@ -564,26 +581,36 @@ class ParameterSensitivity:
     high: End
     verified: bool = False  # both ends checked against the engine
 
+    def _nearest(self) -> End | None:
+        """The end whose first value past it is nearest the parameter's value, of those where units move."""
+        ends = [end for end in (self.low, self.high) if end.moves and end.past is not None]
+        return min(ends, key=lambda end: abs((end.past or ZERO) - self.parameter.value), default=None)
+
     @property
-    def margin(self) -> Fraction | None:
-        """The smallest change that moves a unit's grade (at the nearer end with moves), if any."""
-        ends = [abs(end.change) for end in (self.low, self.high) if end.moves and end.change is not None]
-        return min(ends, default=None)
+    def margin(self) -> Decimal | None:
+        """The smallest change (at the parameter's step) that moves a unit's grade, if any."""
+        nearest = self._nearest()
+        return None if nearest is None or nearest.past is None else abs(nearest.past - self.parameter.value)
 
     @property
     def moved(self) -> int:
-        """How many units change grade just past the nearer end where any do."""
-        ends = [end for end in (self.low, self.high) if end.moves and end.change is not None]
-        if not ends:
-            return 0
-        nearest = min(ends, key=lambda end: abs(end.change or Fraction(0)))
-        return len(nearest.moves)
+        """How many units that smallest change moves."""
+        nearest = self._nearest()
+        return 0 if nearest is None else len(nearest.moves)
 
     def interval(self) -> str:
         """The interval of the parameter's values, exactly: ``[9.5, 10.25)``."""
         p = self.parameter
-        low = "(−∞" if self.low.change is None else ("[" if self.low.included else "(") + exact_text(p.at(self.low.change))
-        high = "+∞)" if self.high.change is None else exact_text(p.at(self.high.change)) + ("]" if self.high.included else ")")
+        low = (
+            "(−∞"
+            if self.low.change is None
+            else ("[" if self.low.included else "(") + exact_text(p.at(self.low.change))
+        )
+        high = (
+            "+∞)"
+            if self.high.change is None
+            else exact_text(p.at(self.high.change)) + ("]" if self.high.included else ")")
+        )
         return f"{low}, {high}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -592,7 +619,7 @@ class ParameterSensitivity:
             "interval": self.interval(),
             "low": self.low.to_dict(self.parameter),
             "high": self.high.to_dict(self.parameter),
-            "margin": None if self.margin is None else exact_text(self.margin),
+            "margin": None if self.margin is None else str(self.margin),
             "moved": self.moved,
             "verified": self.verified,
         }
@@ -636,7 +663,11 @@ def sensitivity(
     end is checked by scoring the units under the ruleset with the parameter moved there; a
     disagreement is an InternalError (a bug). Raises TuningError for a parameter the ruleset does
     not have, or cannot move."""
-    chosen = parameters(ruleset) if params is None else [p if isinstance(p, Parameter) else parameter(ruleset, p) for p in params]
+    chosen = (
+        parameters(ruleset)
+        if params is None
+        else [p if isinstance(p, Parameter) else parameter(ruleset, p) for p in params]
+    )
     scored: list[tuple[Unit, ScoreResult]] = []
     errors: list[UnitError] = []
     count = 0
@@ -669,7 +700,9 @@ def _responses(ruleset: Ruleset, chosen: Parameter, result: ScoreResult) -> dict
     return responses
 
 
-def _analyse(ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, ScoreResult]], verify: bool) -> ParameterSensitivity:
+def _analyse(
+    ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, ScoreResult]], verify: bool
+) -> ParameterSensitivity:
     follows = [(unit, _Follow(ruleset, result, _responses(ruleset, chosen, result)), result) for unit, result in scored]
     starts = [(result.total, result.grade) for _, _, result in follows]
     ends = []
@@ -720,6 +753,8 @@ def _side(
     at, kept = sign * best[0], best[1]
     inside = _grid_inside(at, kept, sign, step)
     past = _grid_past(at, kept, sign, step)
+    if chosen.kind != "weight" and _finite(chosen.at(at)):  # a value the ruleset can hold exactly: the end itself
+        inside, past = (at, past) if kept else (inside, at)
     if not chosen.allows(past):
         return End(at, kept, False, _shown(chosen, inside), None)
     moves = []
@@ -727,9 +762,25 @@ def _side(
         state = follow.state(past)
         if not _same(state, (result.total, result.grade)):
             moves.append(
-                Move(unit.id, unit.name, start[1], start[0], None if state is None else state[1], None if state is None else state[0])
+                Move(
+                    unit.id,
+                    unit.name,
+                    start[1],
+                    start[0],
+                    None if state is None else state[1],
+                    None if state is None else state[0],
+                )
             )
     return End(at, kept, False, _shown(chosen, inside), _shown(chosen, past), tuple(moves))
+
+
+def _finite(value: Fraction) -> bool:
+    """Whether ``value`` has a finite decimal (then a ruleset can hold it exactly)."""
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    return rest == 1
 
 
 def _grid_inside(at: Fraction, included: bool, sign: int, step: Fraction) -> Fraction:
@@ -751,9 +802,12 @@ def _grid_past(at: Fraction, included: bool, sign: int, step: Fraction) -> Fract
 
 
 def _shown(chosen: Parameter, change: Fraction) -> Decimal:
-    """The parameter's value after ``change`` (a multiple of its step), as a Decimal."""
+    """The parameter's value after ``change`` (a multiple of its step, or a finite decimal), as a Decimal."""
+    value = chosen.at(change)
     places = max(_places(chosen.step), _places(chosen.value))
-    return _decimal(chosen.at(change), places)
+    while (value * 10**places).denominator != 1:
+        places += 1
+    return _decimal(value, places)
 
 
 # --- checking against the engine ----------------------------------------------------------------
@@ -794,8 +848,10 @@ def _verify(ruleset: Ruleset, found: ParameterSensitivity, scored: list[tuple[Un
                 except PerfscoreError:
                     state = (None, None)
                 move = expected.get(unit.id)
-                said = (result.total, result.grade.name) if move is None else (
-                    move.total_after, None if move.after is None else move.after.name
+                said = (
+                    (result.total, result.grade.name)
+                    if move is None
+                    else (move.total_after, None if move.after is None else move.after.name)
                 )
                 if state[1] != said[1] or (move is not None and state[0] != said[0]):
                     message = WORDS["disagrees"].format(
@@ -873,7 +929,9 @@ class WhatItTakes:
             "total": str(self.total),
             "grade": {"name": self.grade.name, "name_en": self.grade.name_en},
             "goal": {
-                "grade": None if self.goal_grade is None else {"name": self.goal_grade.name, "name_en": self.goal_grade.name_en},
+                "grade": None
+                if self.goal_grade is None
+                else {"name": self.goal_grade.name, "name_en": self.goal_grade.name_en},
                 "total": None if self.goal_total is None else str(self.goal_total),
             },
             "reached": self.reached,
@@ -881,7 +939,9 @@ class WhatItTakes:
         }
 
 
-def _meets(ruleset: Ruleset, total: Decimal, grade: Grade, goal_grade: Grade | None, goal_total: Decimal | None) -> bool:
+def _meets(
+    ruleset: Ruleset, total: Decimal, grade: Grade, goal_grade: Grade | None, goal_total: Decimal | None
+) -> bool:
     if goal_total is not None:
         return total >= goal_total
     assert goal_grade is not None

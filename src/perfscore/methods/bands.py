@@ -341,7 +341,9 @@ class Bands(Method):
         value = Exact(recorded[1])
         points = moved_points(leaf, moves)
         bands: list[Band] = leaf.spec.bands
-        signs = {(index, end): moves.get((*own, index, end), 0) for index in range(len(bands)) for end in ("min", "max")}
+        signs = {
+            (index, end): moves.get((*own, index, end), 0) for index in range(len(bands)) for end in ("min", "max")
+        }
         breaks: list[Exact] = []
         for (index, end), sign in signs.items():
             edge = getattr(bands[index], end)

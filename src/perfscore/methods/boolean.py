@@ -12,7 +12,20 @@ from ..expressions import Kind
 from ..intervals import FALSE, TRUE
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams
-from ._base import Case, Code, FactsTuple, FormulaKey, KeyPath, Method, Outlook, Response, Trend, formula_text, moved_points, touched
+from ._base import (
+    Case,
+    Code,
+    FactsTuple,
+    FormulaKey,
+    KeyPath,
+    Method,
+    Outlook,
+    Response,
+    Trend,
+    formula_text,
+    moved_points,
+    touched,
+)
 
 LINT = words(
     "methods.boolean.checks",

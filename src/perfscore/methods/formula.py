@@ -6,8 +6,8 @@ clamped, and the explanation says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 import ast
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -149,8 +149,8 @@ class Formula(Method):
         """Not when its points move and its formula reads ``points`` (how it depends on them is then
         the formula's own affair)."""
         formula = leaf.formulas["formula"]
-        reads = not isinstance(formula, Decimal) and any(
-            isinstance(node, ast.Name) and node.id == "points" for node in ast.walk(formula.tree)
+        reads = not isinstance(formula, Decimal) and any(  # as written (the loaded tree has the points folded in)
+            isinstance(node, ast.Name) and node.id == "points" for node in ast.walk(ast.parse(formula.text.strip(), mode="eval"))
         )
         return super().follows(leaf, moves) and not (reads and points_path(leaf) in moves)
 
@@ -161,7 +161,6 @@ class Formula(Method):
         ``points`` itself (then how it depends on them is the formula's own affair: not said)."""
         if touched(leaf, moves, but=("points",)):
             return None
-        formula = leaf.formulas["formula"]
         points = moved_points(leaf, moves)
         if points(Fraction(1)) == points(Fraction(0)):
             return Response.fixed(raw)

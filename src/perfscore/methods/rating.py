@@ -48,7 +48,12 @@ LINT = words(
 
 TUNING = words(
     "methods.rating.tuning",
-    {"default": ("档次表 {scale} 中「{tier}」的默认得分比例", "the default share of the tier “{tier_en}” of the scale {scale}")},
+    {
+        "default": (
+            "档次表 {scale} 中「{tier}」的默认得分比例",
+            "the default share of the tier “{tier_en}” of the scale {scale}",
+        )
+    },
 )
 
 if TYPE_CHECKING:
@@ -161,8 +166,17 @@ class Rating(Method):
             path = ("scales", scale, "tiers", index, "default")
             label = TUNING["default"].format(scale=scale, tier=tier.name, tier_en=tier.name_en)
             found.append(
-                Tunable(f"scales.{scale}.{tier.name}.default", path, tier.default, label, ((path, 1),),
-                        low=tier.min, high=tier.max, high_open=not tier.max_inclusive, whole=True)  # fmt: skip
+                Tunable(
+                    f"scales.{scale}.{tier.name}.default",
+                    path,
+                    tier.default,
+                    label,
+                    ((path, 1),),
+                    low=tier.min,
+                    high=tier.max,
+                    high_open=not tier.max_inclusive,
+                    whole=True,
+                )
             )
         return found
 

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..errors import Problem, Refusal
+from ..exact import CONTEXT
 from ..expressions import Expression
 from ..intervals import Interval, at_most, below, largest, multiply, subtract, trend
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative, OverTarget
 from ..text import percent, plain
-from ..exact import CONTEXT
 from ._base import (
     Case,
     Code,

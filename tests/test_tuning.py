@@ -1,0 +1,506 @@
+"""Sensitivity and what-it-takes (issue 15, items 1 and 2), checked by hand.
+
+One small ruleset (100 points, each leaf rounded half-up to 2 places, grades 优 ≥ 90, 良 ≥ 80,
+中 ≥ 60, 差 below) and twelve units, plus one whose data is bad. Every interval, every unit moved
+past an end and every what-it-takes answer below is worked out in the comments, then asserted.
+
+Leaves (W = points):
+  output.done     ratio, done / 50 × W (met at 50), W = 30
+  output.quality  ratio, quality / 100 × W, W = 20          (siblings: the weight moves between them)
+  budget          bands on rate: ≥ 0.9 → 20; [0.8, 0.9) → 12; < 0.8 → 0   (W = 20)
+  findings        deduction, 10 − min(2 × findings, 10)     (W = 10)
+  effect          rating on the default scale: 达成 1 × 20, 部分达成 0.6 × 20 = 12, 未达成 0   (W = 20)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import perfscore
+from perfscore import TuningError, tuning
+from perfscore.cli import run
+from perfscore.units import Unit
+
+RULESET = """
+[ruleset]
+id = "tune-demo"
+title = "调参示例"
+title_en = "Tuning example"
+version = "1"
+sources = ["测试用示例"]
+
+[inputs.done]
+type = "count"
+label = "完成数量"
+label_en = "outputs done"
+max = 100
+[inputs.quality]
+type = "percent"
+label = "质量达标率"
+label_en = "quality pass rate"
+min = 0
+max = 100
+[inputs.rate]
+label = "预算执行率"
+label_en = "budget execution rate"
+min = 0
+max = 1.5
+[inputs.findings]
+type = "count"
+label = "问题数"
+label_en = "findings"
+[inputs.effect]
+type = "rating"
+label = "效果"
+label_en = "effect"
+
+[indicators.output]
+name = "产出"
+name_en = "Output"
+points = 50
+
+[indicators.output.done]
+name = "完成数量"
+name_en = "Outputs done"
+points = 30
+method = "ratio"
+actual = "done"
+target = 50
+
+[indicators.output.quality]
+name = "质量"
+name_en = "Quality"
+points = 20
+method = "ratio"
+actual = "quality"
+target = 100
+
+[indicators.budget]
+name = "预算执行"
+name_en = "Budget execution"
+points = 20
+method = "bands"
+value = "rate"
+bands = [
+  { min = 0.9, points = 20 },
+  { min = 0.8, max = 0.9, points = 12 },
+  { max = 0.8, points = 0 },
+]
+
+[indicators.findings]
+name = "问题扣分"
+name_en = "Findings"
+points = 10
+method = "deduction"
+count = "findings"
+each = 2
+
+[indicators.effect]
+name = "效果"
+name_en = "Effect"
+points = 20
+method = "rating"
+input = "effect"
+"""
+
+
+def unit(done: int, quality: int, rate: str, findings: int, effect: Any) -> dict[str, Any]:
+    return {"done": done, "quality": quality, "rate": Decimal(rate), "findings": findings, "effect": effect}
+
+
+# id: values, and the total worked by hand (done + quality + budget + findings + effect)
+UNITS = {
+    "u01": unit(50, 100, "0.95", 0, "达成"),  # 30 + 20 + 20 + 10 + 20 = 100 优
+    "u02": unit(50, 0, "0.95", 0, "达成"),  # 30 + 0 + 20 + 10 + 20 = 80 良 (on the edge of 良)
+    "u03": unit(0, 100, "0.95", 0, "达成"),  # 0 + 20 + 20 + 10 + 20 = 70 中
+    "u04": unit(25, 100, "0.95", 0, "部分达成"),  # 15 + 20 + 20 + 10 + 12 = 77 中
+    "u05": unit(50, 100, "0.85", 0, "达成"),  # 30 + 20 + 12 + 10 + 20 = 92 优
+    "u06": unit(50, 100, "0.79", 0, "达成"),  # 30 + 20 + 0 + 10 + 20 = 80 良
+    "u07": unit(50, 100, "0.95", 3, "达成"),  # 30 + 20 + 20 + 4 + 20 = 94 优
+    "u08": unit(50, 100, "0.95", 6, "达成"),  # 30 + 20 + 20 + 0 (12 capped at 10) + 20 = 90 优
+    "u09": unit(50, 100, "0.95", 1, "部分达成"),  # 30 + 20 + 20 + 8 + 12 = 90 优 (on the edge of 优)
+    "u10": unit(50, 100, "0.95", 5, "未达成"),  # 30 + 20 + 20 + 0 + 0 = 70 中
+    "u11": unit(50, 100, "0.95", 0, {"tier": "部分达成", "score": 15}),  # 30 + 20 + 20 + 10 + 15 = 95 优
+    "u12": unit(40, 100, "0.95", 0, "达成"),  # 24 + 20 + 20 + 10 + 20 = 94 优
+}
+TOTALS = {"u01": "100", "u02": "80", "u03": "70", "u04": "77", "u05": "92", "u06": "80", "u07": "94",
+          "u08": "90", "u09": "90", "u10": "70", "u11": "95", "u12": "94"}  # fmt: skip
+BAD = Unit("u13", None, unit(50, 100, "0.95", 0, "很好"))  # not a tier: a data error
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> perfscore.Ruleset:
+    return perfscore.loads(RULESET)
+
+
+def units() -> list[Unit]:
+    return [Unit(key, None, values) for key, values in UNITS.items()]
+
+
+def test_totals_as_worked_by_hand(ruleset: perfscore.Ruleset) -> None:
+    """The twelve units score what the comments above add up to."""
+    assert {key: ruleset.score(values).total for key, values in UNITS.items()} == {
+        key: Decimal(total) for key, total in TOTALS.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def analysed(ruleset: perfscore.Ruleset) -> tuning.Sensitivity:
+    params = [
+        "weight:output.done/output.quality",
+        "budget:bands.0.min",
+        "findings:each",
+        "scales.default.部分达成.default",
+    ]
+    return perfscore.sensitivity(ruleset, [*units(), BAD], params)
+
+
+def found(analysed: tuning.Sensitivity, name: str) -> tuning.ParameterSensitivity:
+    return next(item for item in analysed.parameters if item.parameter.id == name)
+
+
+def moves(end: tuning.End) -> list[tuple[str, str, str, str | None, str | None]]:
+    return [
+        (m.unit, m.before.name, str(m.total_before), m.after and m.after.name, m.total_after and str(m.total_after))
+        for m in end.moves
+    ]
+
+
+def test_weight_between_siblings(analysed: tuning.Sensitivity) -> None:
+    """Points moved to output.done from output.quality (t = points moved; done is worth 30 + t, in
+    cents: the loader takes no more decimals than the rounding keeps)."""
+    # The total moves by t × (done share − quality share), rounded leaf by leaf:
+    #   u02 (shares 1 and 0): 80 + t. 良 needs 80 ≤ 80 + t < 90: t = −0.01 gives 79.99 中, t = 10 gives 90 优.
+    #   u03 (shares 0 and 1): 70 − t. t = −10 gives 80 良; t = 10.01 gives 59.99 差. (t = 10: 60.00 中.)
+    #   u04 (shares 0.5 and 1): round(0.5 × (30 + t)) + (20 − t) + 42. Going down, t = −5.98: 12.01 + 25.98 + 42
+    #       = 79.99 中; t = −5.99: 0.5 × 24.01 = 12.005 → 12.01 (half-up), + 25.99 + 42 = 80.00 良.
+    #   every other unit has equal shares (1 and 1): its total does not move.
+    # So done's points may go from 30 (t = 0, u02) to 39.99 (t = 9.99, u02): [30, 39.99].
+    item = found(analysed, "weight:output.done/output.quality")
+    assert item.interval() == "[30, 39.99]"
+    assert (item.low.inside, item.low.past, item.high.inside, item.high.past) == (
+        Decimal("30.00"), Decimal("29.99"), Decimal("39.99"), Decimal("40.00"),
+    )  # fmt: skip
+    assert moves(item.low) == [("u02", "良", "80.00", "中", "79.99")]  # 30 + 29.99/30 × … : 79.99
+    assert moves(item.high) == [("u02", "良", "80.00", "优", "90.00")]  # u03 at t = 10 is still 60.00 中
+    assert item.margin == Decimal("0.01") and item.moved == 1
+    assert item.verified
+
+
+@pytest.mark.parametrize(
+    ("key", "interval"),
+    [
+        ("u01", "[0, 50]"),  # equal shares: nothing moves; done's points range over [0, 50]
+        ("u02", "[30, 39.99]"),
+        ("u03", "[20.01, 40]"),  # t from −9.99 to 10
+        ("u04", "[24.02, 50]"),  # t from −5.98 (half-up rounding makes −5.99 reach 良), nothing upward
+        ("u05", "[0, 50]"),
+        ("u11", "[0, 50]"),
+    ],
+)
+def test_weight_unit_by_unit(ruleset: perfscore.Ruleset, key: str, interval: str) -> None:
+    """Each unit alone has the interval worked out in test_weight_between_siblings."""
+    alone = perfscore.sensitivity(ruleset, [Unit(key, None, UNITS[key])], ["weight:output.done/output.quality"])
+    assert alone.parameters[0].interval() == interval
+
+
+def test_band_threshold(analysed: tuning.Sensitivity) -> None:
+    """The 0.9 threshold of the budget bands (band 0's min and band 1's max move together)."""
+    # A rate at or above the threshold earns 20, below it (down to 0.8) 12: 8 points apart.
+    # Up: every unit at 0.95 falls to band 1 once the threshold passes 0.95 (0.95 itself still holds):
+    #   u02 80 → 72 中, u07 94 → 86 良, u08 90 → 82 良, u09 90 → 82 良, u11 95 → 87 良 (u12 94 → 86 良);
+    #   u01 100 → 92, u03 70 → 62, u04 77 → 69, u10 70 → 62 keep their grades.
+    # Down: u05 (0.85) joins band 0 once the threshold is at 0.85 or below: 92 → 100, still 优; the
+    #   threshold cannot go below band 1's own min, 0.8 (included). So [0.8, 0.95].
+    item = found(analysed, "budget:bands.0.min")
+    assert item.interval() == "[0.8, 0.95]"
+    assert item.low.limit and not item.low.moves
+    assert item.high.past == Decimal("0.96")
+    assert moves(item.high) == [
+        ("u02", "良", "80.00", "中", "72.00"),
+        ("u07", "优", "94.00", "良", "86.00"),
+        ("u08", "优", "90.00", "良", "82.00"),
+        ("u09", "优", "90.00", "良", "82.00"),
+        ("u11", "优", "95.00", "良", "87.00"),
+        ("u12", "优", "94.00", "良", "86.00"),
+    ]
+    assert item.margin == Decimal("0.06") and item.moved == 6
+
+
+def test_points_per_finding(analysed: tuning.Sensitivity) -> None:
+    """``each`` of the findings deduction (2 now; above 0): rounding moves both ends off round numbers."""
+    # u07 (3 findings): 90 + 10 − min(3e, 10) ≥ 90 whatever e: stays 优. u08 (6): 90 + 10 − min(6e, 10) ≥ 90.
+    # u09 (1 finding): 80 + round(10 − e): 10 − 2.005 = 7.995 → 8.00 (half-up), total 90.00 优; any e above
+    #   2.005 gives 7.99…, 89.99 良. The high end is 2.005, included; the next value at 0.01 steps is 2.01.
+    # u10 (5 findings): 70 + round(10 − 5e): e = 0.001 gives 9.995 → 10.00, total 80.00 良; above it 79.99 中.
+    #   So the low end is 0.001, excluded: there u10 moves up to 良.
+    item = found(analysed, "findings:each")
+    assert item.interval() == "(0.001, 2.005]"
+    assert (item.low.inside, item.low.past) == (Decimal("0.01"), Decimal("0.001"))
+    assert moves(item.low) == [("u10", "中", "70.00", "良", "80.00")]
+    assert (item.high.inside, item.high.past) == (Decimal("2.005"), Decimal("2.01"))
+    assert moves(item.high) == [("u09", "优", "90.00", "良", "89.99")]
+    assert item.margin == Decimal("0.01") and item.moved == 1
+
+
+def test_tier_default(analysed: tuning.Sensitivity) -> None:
+    """The default share d of 部分达成 (0.6 now; the tier is [0.6, 0.8))."""
+    # Rated 部分达成 without a score: u04 (65 + 20d) and u09 (78 + 20d); u11 gave its score (15): unmoved.
+    # u04 reaches 80 (良) once 20d rounds to 15.00: 20d ≥ 14.995, d ≥ 0.74975 (excluded from the interval);
+    # u09 only rises. d cannot go below 0.6, the tier's own min. So [0.6, 0.74975).
+    item = found(analysed, "scales.default.部分达成.default")
+    assert item.interval() == "[0.6, 0.74975)"
+    assert (item.high.inside, item.high.past) == (Decimal("0.74"), Decimal("0.74975"))
+    assert moves(item.high) == [("u04", "中", "77.00", "良", "80.00")]
+
+
+def test_ranked_most_fragile_first(analysed: tuning.Sensitivity) -> None:
+    """Ranked by the units the smallest change moves (band: 6), then by that change (0.01 each), then id."""
+    assert [item.parameter.id for item in analysed.parameters] == [
+        "budget:bands.0.min",
+        "findings:each",
+        "weight:output.done/output.quality",
+        "scales.default.部分达成.default",
+    ]
+
+
+def test_bad_unit_reported_others_analysed(analysed: tuning.Sensitivity) -> None:
+    """The unit whose tier is unknown is listed with its error; the twelve others are analysed."""
+    assert analysed.units == 13
+    assert [error.unit for error in analysed.errors] == ["u13"]
+    assert "很好" in str(analysed.errors[0].error)
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "said"),
+    [
+        ("weight:output.done/output.qualty", "unknown-parameter", "no leaf indicator with the id output.qualty"),
+        ("weight:output.done/budget", "unknown-parameter", "are not two leaves of one group"),
+        ("budget:bands.7.max", "unknown-parameter", "no tuning parameter named budget:bands.7.max"),
+        ("effect:each", "unknown-parameter", "no tuning parameter named effect:each"),
+    ],
+)
+def test_bad_parameters(ruleset: perfscore.Ruleset, name: str, code: str, said: str) -> None:
+    """A parameter the ruleset does not have is refused, located at the name given."""
+    with pytest.raises(TuningError) as raised:
+        perfscore.sensitivity(ruleset, units(), [name])
+    assert raised.value.problems[0].code == code
+    assert said in str(raised.value)
+
+
+def test_formula_reading_points_not_tunable() -> None:
+    """Moving points into a formula leaf that reads ``points`` is refused as not tunable, and is left
+    out of the default parameters."""
+    text = RULESET.replace('method = "ratio"\nactual = "quality"\ntarget = 100', 'method = "formula"\nformula = "points * quality / 100"')
+    ruleset = perfscore.loads(text)
+    with pytest.raises(TuningError) as raised:
+        perfscore.sensitivity(ruleset, units(), ["weight:output.done/output.quality"])
+    assert raised.value.problems[0].code == "not-tunable"
+    assert "weight:output.done/output.quality" not in [p.id for p in tuning.parameters(ruleset)]
+
+
+def test_default_parameters(ruleset: perfscore.Ruleset) -> None:
+    """With none chosen: every pair of sibling leaves, each method's own parameters, each tier default."""
+    assert [p.id for p in tuning.parameters(ruleset)] == [
+        "weight:budget/findings",
+        "weight:budget/effect",
+        "weight:findings/effect",
+        "weight:output.done/output.quality",
+        "budget:bands.0.min",
+        "budget:bands.1.min",
+        "findings:each",
+        "scales.default.达成.default",
+        "scales.default.部分达成.default",
+        "scales.default.未达成.default",
+    ]
+
+
+# --- what it takes -----------------------------------------------------------------------------
+
+
+def reach(found: tuning.WhatItTakes, name: str) -> tuning.Reach:
+    return next(item for item in found.reaches if item.input == name)
+
+
+def test_what_it_takes_next_grade(ruleset: perfscore.Ruleset) -> None:
+    """u02 (80, 良) to 优: only quality can, from 0 to 49.98."""
+    # quality / 100 × 20 must round to 10.00: at least 9.995, so quality ≥ 49.975; at 0.01 steps 49.98
+    # (9.996 → 10.00, total 90.00 优); 49.97 gives 9.994 → 9.99, total 89.99 良.
+    # done is at its target (more earns nothing), rate is in the top band, findings are 0 and effect is
+    # 达成: none of them can add a point.
+    found = perfscore.what_it_takes(ruleset, UNITS["u02"])
+    assert found.goal_grade is not None and found.goal_grade.name == "优"
+    quality = reach(found, "quality")
+    assert (quality.value, quality.change, quality.total, quality.short, quality.short_total) == (
+        Decimal("49.98"), Decimal("49.98"), Decimal("90.00"), Decimal("49.97"), Decimal("89.99"),
+    )  # fmt: skip
+    assert quality.step == Decimal("0.01")
+    for name in ("done", "rate", "findings", "effect"):
+        assert reach(found, name).value is None
+        assert reach(found, name).why is not None
+
+
+def test_what_it_takes_counts_and_tiers(ruleset: perfscore.Ruleset) -> None:
+    """u04 (77, 中) to 良: done whole counts (25 → 30), or effect one tier up (部分达成 → 达成)."""
+    # done: 30 × d / 50 + 62 ≥ 80 needs 30d/50 ≥ 17.995, d ≥ 29.99…: 30 (18.00, total 80.00); 29 gives 17.40, 79.40.
+    # effect 达成: 20 instead of 12, total 85.00 良.
+    found = perfscore.what_it_takes(ruleset, UNITS["u04"])
+    done = reach(found, "done")
+    assert (done.value, done.change, done.total, done.short, done.short_total) == (
+        Decimal(30), Decimal(5), Decimal("80.00"), Decimal(29), Decimal("79.40"),
+    )  # fmt: skip
+    effect = reach(found, "effect")
+    assert (effect.current, effect.value, effect.total) == ("部分达成", "达成", Decimal("85.00"))
+
+
+def test_what_it_takes_a_total(ruleset: perfscore.Ruleset) -> None:
+    """u09 (90) to a total of 95: findings 1 → 0 gives only 92; effect 达成 gives 98."""
+    found = perfscore.what_it_takes(ruleset, UNITS["u09"], to="95")
+    assert found.goal_total == Decimal(95)
+    assert reach(found, "findings").value is None
+    assert reach(found, "effect").value == "达成" and reach(found, "effect").total == Decimal("98.00")
+
+
+def test_what_it_takes_reached_and_bad_goal(ruleset: perfscore.Ruleset) -> None:
+    """A goal already met needs nothing; an unknown grade is refused with the grades it could be."""
+    assert perfscore.what_it_takes(ruleset, UNITS["u01"]).reached
+    assert perfscore.what_it_takes(ruleset, UNITS["u02"], to="良").reached
+    with pytest.raises(TuningError, match="优/Excellent"):
+        perfscore.what_it_takes(ruleset, UNITS["u02"], to="极好")
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def files(tmp_path: Any) -> Any:
+    (tmp_path / "r.toml").write_text(RULESET, encoding="utf-8")
+    lines = []
+    for key, values in [*UNITS.items(), ("u13", BAD.values)]:
+        lines.append(f'[[units]]\nid = "{key}"\n[units.data]')
+        for name, value in values.items():
+            if isinstance(value, dict):
+                lines.append(f'{name} = {{ tier = "{value["tier"]}", score = {value["score"]} }}')
+            elif isinstance(value, str):
+                lines.append(f'{name} = "{value}"')
+            else:
+                lines.append(f"{name} = {value}")
+    (tmp_path / "units.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "u02.toml").write_text(
+        'done = 50\nquality = 0\nrate = 0.95\nfindings = 0\neffect = "达成"\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_sensitivity_text(files: Any) -> None:
+    """The command ranks the parameters, says each interval and the units past it, and reports the bad
+    unit on stderr (exit 3) without losing the others."""
+    code, out, err = cli("sensitivity", str(files / "r.toml"), str(files / "units.toml"),
+                         "--param", "findings:each", "--lang", "en")  # fmt: skip
+    assert code == 3
+    assert "now 2; no unit changes grade within (0.001, 2.005]" in out
+    assert "high end 2.005 (included): at 2.01, 1 unit changes grade" in out
+    assert "u09: Excellent 90.00 → Good 89.99" in out
+    assert "u13" in err and "很好" in err
+
+
+def test_cli_sensitivity_formats(files: Any) -> None:
+    """JSON carries the exact ends; Markdown a table; HTML a page with the interval chart; -o writes."""
+    base = ("sensitivity", str(files / "r.toml"), str(files / "units.toml"), "--param", "budget:bands.0.min")
+    code, out, _ = cli(*base, "--format", "json")
+    import json
+
+    data = json.loads(out)
+    assert data["parameters"][0]["interval"] == "[0.8, 0.95]" and data["parameters"][0]["high"]["past"] == "0.96"
+    assert data["scored"] == 12 and data["errors"][0]["unit"] == "u13"
+    code, out, _ = cli(*base, "--format", "markdown", "--lang", "en")
+    assert "| 1 | Budget execution: the lower end of the band ≥ 0.9 (bands\\[0\\]) `budget:bands.0.min` | 0.9 | [0.8, 0.95] | 0.06 | 6 |" in out
+    code, _, _ = cli(*base, "-o", str(files / "s.html"))
+    page = (files / "s.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "[0.8, 0.95]" in page and "<script" not in page
+
+
+def test_cli_bad_parameter(files: Any) -> None:
+    """An unknown parameter is an error of the command (exit 1), with the name probably meant."""
+    code, _, err = cli("sensitivity", str(files / "r.toml"), str(files / "units.toml"), "--param", "findings:eac", "--lang", "en")
+    assert code == 1
+    assert "no tuning parameter named findings:eac" in err and "did you mean 'findings:each'" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_cli_score_to(files: Any, fmt: str) -> None:
+    """``perfscore score … --to 优`` adds what it takes to the unit's report in each format."""
+    code, out, _ = cli("score", str(files / "r.toml"), str(files / "u02.toml"), "--to", "优", "--format", fmt, "--lang", "en")
+    assert code == 0
+    if fmt == "json":
+        import json
+
+        found = json.loads(out)["what_it_takes"]
+        assert [i["value"] for i in found["inputs"] if i["input"] == "quality"] == ["49.98"]
+    else:
+        assert "49.98" in out and "89.99" in out
+
+
+def test_cli_score_to_in_chinese(files: Any) -> None:
+    """The section speaks Chinese by default."""
+    code, out, _ = cli("score", str(files / "r.toml"), str(files / "u02.toml"), "--to")
+    assert code == 0
+    assert "要达到「优」，单项需要的最小改变" in out and "质量达标率（quality）：0 → 49.98" in out
+
+
+# --- the property ------------------------------------------------------------------------------
+
+
+values = st.builds(
+    unit,
+    st.integers(0, 60),
+    st.integers(0, 100),
+    st.sampled_from(["0.75", "0.8", "0.85", "0.9", "0.95"]),
+    st.integers(0, 6),
+    st.sampled_from(["达成", "部分达成", "未达成"]),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(values, min_size=1, max_size=6), st.integers(0, 10**6))
+def test_inside_keeps_grades_past_moves_them(ruleset: perfscore.Ruleset, drawn: list[dict[str, Any]], pick: int) -> None:
+    """Moving the weight to any value inside its reported interval changes no unit's grade (scored by the
+    engine, the ruleset reloaded); just past each end, exactly the reported units change."""
+    given_units = [Unit(f"u{i}", None, v) for i, v in enumerate(drawn)]
+    item = perfscore.sensitivity(ruleset, given_units, ["weight:output.done/output.quality"], verify=False).parameters[0]
+    p = item.parameter
+    low, high = item.low.inside, item.high.inside
+    assert low is not None and high is not None
+    steps = int((high - low) / p.step)
+    inside = low + (pick % (steps + 1)) * p.step
+    grades = {u.id: ruleset.score(u.values).grade.name for u in given_units}
+    moved = tuning.moved(ruleset, p, inside)
+    assert {u.id: moved.score(u.values).grade.name for u in given_units} == grades
+    for end in (item.low, item.high):
+        if end.past is None:
+            continue
+        past = tuning.moved(ruleset, p, end.past)
+        changed = {u.id for u in given_units if past.score(u.values).grade.name != grades[u.id]}
+        assert changed == {m.unit for m in end.moves}
+        assert changed  # an end that is not the parameter's own bound is where some unit moves
+
+
+def test_exact_text() -> None:
+    """Numbers are shown exactly: a decimal when there is one, else a fraction with a decimal after ≈."""
+    assert tuning.exact_text(Fraction(7, 20)) == "0.35"
+    assert tuning.exact_text(Fraction(1, 3)) == "1/3 ≈ 0.3333"
+    assert tuning.exact_text(Decimal("2.50")) == "2.5"
