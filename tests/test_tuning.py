@@ -14,8 +14,11 @@ Leaves (W = points):
 
 from __future__ import annotations
 
+import re
+import shlex
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -504,3 +507,34 @@ def test_exact_text() -> None:
     assert tuning.exact_text(Fraction(7, 20)) == "0.35"
     assert tuning.exact_text(Fraction(1, 3)) == "1/3 ≈ 0.3333"
     assert tuning.exact_text(Decimal("2.50")) == "2.5"
+
+
+# --- docs/tuning.md --------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def doc_commands() -> list[tuple[str, str]]:
+    """Each ``$ perfscore …`` line of docs/tuning.md's text blocks, with what the page shows after it."""
+    text = (ROOT / "docs" / "tuning.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"^```text\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        if block.startswith("$ perfscore "):
+            command, shown = block.split("\n", 1)
+            found.append((command[2:], shown))
+    return found
+
+
+def test_docs_show_some_commands() -> None:
+    """The walk-through shows the sensitivity command and --to."""
+    commands = [command for command, _ in doc_commands()]
+    assert any(" sensitivity " in command for command in commands) and any("--to" in command for command in commands)
+
+
+@pytest.mark.parametrize(("command", "shown"), doc_commands())
+def test_docs_commands_print_what_the_page_shows(command: str, shown: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command on docs/tuning.md prints exactly what the page shows after it."""
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli(*shlex.split(command)[1:])
+    assert code == 0
+    assert out == shown

@@ -643,7 +643,7 @@ TUNING = words(
 def _one_unit_only() -> PerfscoreError:
     from .errors import Location, Problem, TuningError
 
-    return TuningError([Problem(Location(path=("--to",)), TUNING["one-unit"], code="unknown-goal")], "--to")
+    return TuningError([Problem(Location(file="--to"), TUNING["one-unit"], code="unknown-goal")], "--to")
 
 
 def _with_reach(

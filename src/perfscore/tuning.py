@@ -66,8 +66,8 @@ WORDS = words(
                          "{a} and {b} are not two leaves of one group: points cannot move between them"),
         "not-tunable": ("{leaf} 的计分方法（{method}）未说明其得分如何随 {name} 变化",
                         "the method of {leaf} ({method}) does not say how its score depends on {name}"),
-        "unknown-goal": ("目标应为等级名称（{grades}）或 0 至 {points} 之间的总分，实际为 {goal}",
-                         "the goal should be a grade ({grades}) or a total from 0 to {points}, got {goal}"),
+        "unknown-goal": ("目标应为等级名称（{grades}）或不小于 0 的总分，实际为 {goal}",
+                         "the goal should be a grade ({grades}) or a total of 0 or more, got {goal}"),
         "disagrees": ("参数 {name} 取 {value} 时，分析与重新计分的结果不一致（{unit}：{said} 与 {scored}）；请报告此问题",
                       "with {name} at {value} the analysis and the engine disagree ({unit}: {said} against {scored}); "
                       "please report this"),
@@ -254,7 +254,7 @@ def parameter(ruleset: Ruleset, name: str) -> Parameter:
 
 
 def _refuse(name: str, message: Text, code: str, hint: str | None = None) -> NoReturn:
-    raise TuningError([Problem(Location(path=(name,)), message, hint, code=code)], "--param")
+    raise TuningError([Problem(Location(file=f"--param {name}"), message, hint, code=code)], "--param")
 
 
 def _checked(ruleset: Ruleset, found: Parameter) -> Parameter:
@@ -967,10 +967,10 @@ def goal(ruleset: Ruleset, to: str | Decimal | int | None, grade: Grade) -> tupl
             number = None
     else:
         number = Decimal(to)
-    if number is None or not number.is_finite() or number < 0 or number > ruleset.total_points * 2:
+    if number is None or not number.is_finite() or number < 0:
         shown = ", ".join(f"{g.name}/{g.name_en}" for g in grades)
-        message = WORDS["unknown-goal"].format(grades=shown, points=plain(ruleset.total_points), goal=str(to))
-        raise TuningError([Problem(Location(path=("--to",)), message, code="unknown-goal")], "--to")
+        message = WORDS["unknown-goal"].format(grades=shown, goal=str(to))
+        raise TuningError([Problem(Location(file=f"--to {to}"), message, code="unknown-goal")], "--to")
     return None, number
 
 

@@ -323,7 +323,7 @@ def _shown(value: Any) -> str:
 
 
 def _signed(change: Decimal) -> str:
-    return f"+{plain(change)}" if change > 0 else plain(change)
+    return f"+{plain(change)}" if change > 0 else plain(change).replace("-", "−")
 
 
 def _reach_line(reach: Reach, lang: str, gate: Callable[[str], str]) -> str:
@@ -335,14 +335,14 @@ def _reach_line(reach: Reach, lang: str, gate: Callable[[str], str]) -> str:
     if reach.change is None:
         return WORDS["reach-switch"].format(
             label=label, name=name, current=gate(_shown(reach.current)), value=gate(_shown(reach.value)),
-            total=plain(reach.total), grade=grade,
+            total=_fixed(reach.total), grade=grade,
         )(lang)  # fmt: skip
     step = WORDS["reach-step"].format(step=plain(reach.step or Decimal(0)))(lang)
-    short_total = "—" if reach.short_total is None else plain(reach.short_total)
+    short_total = "—" if reach.short_total is None else _fixed(reach.short_total)
     return WORDS["reach-line"].format(
         label=label, name=name, current=_shown(reach.current), value=_shown(reach.value),
         change=f"{_signed(reach.change)}，{step}" if lang == "zh" else f"{_signed(reach.change)}, {step}",
-        total=plain(reach.total), grade=grade, short=_shown(reach.short), short_total=short_total,
+        total=_fixed(reach.total), grade=grade, short=_shown(reach.short), short_total=short_total,
     )(lang)  # fmt: skip
 
 
@@ -379,12 +379,12 @@ def reach_html(found: WhatItTakes, lang: str) -> list[str]:
         short = (
             ""
             if reach.short is None
-            else f"{_shown(reach.short)} → {'—' if reach.short_total is None else plain(reach.short_total)}"
+            else f"{_shown(reach.short)} → {'—' if reach.short_total is None else _fixed(reach.short_total)}"
         )
         rows.append(
             f'<tr><td>{label}</td><td class="num">{e(_shown(reach.current))}</td>'
             f'<td class="num">{e(_shown(reach.value))}</td><td class="num">{e(change)}</td>'
-            f'<td class="num">{e(plain(reach.total))}（{e(_grade_name(reach.grade, lang))}）</td>'
+            f'<td class="num">{e(_fixed(reach.total))}（{e(_grade_name(reach.grade, lang))}）</td>'
             f'<td class="num">{e(short)}</td></tr>'
         )
     rows.append("</tbody></table>")
