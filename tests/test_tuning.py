@@ -300,7 +300,9 @@ def test_bad_parameters(ruleset: perfscore.Ruleset, name: str, code: str, said: 
 def test_formula_reading_points_not_tunable() -> None:
     """Moving points into a formula leaf that reads ``points`` is refused as not tunable, and is left
     out of the default parameters."""
-    text = RULESET.replace('method = "ratio"\nactual = "quality"\ntarget = 100', 'method = "formula"\nformula = "points * quality / 100"')
+    text = RULESET.replace(
+        'method = "ratio"\nactual = "quality"\ntarget = 100', 'method = "formula"\nformula = "points * quality / 100"'
+    )
     ruleset = perfscore.loads(text)
     with pytest.raises(TuningError) as raised:
         perfscore.sensitivity(ruleset, units(), ["weight:output.done/output.quality"])
@@ -431,15 +433,20 @@ def test_cli_sensitivity_formats(files: Any) -> None:
     assert data["parameters"][0]["interval"] == "[0.8, 0.95]" and data["parameters"][0]["high"]["past"] == "0.96"
     assert data["scored"] == 12 and data["errors"][0]["unit"] == "u13"
     code, out, _ = cli(*base, "--format", "markdown", "--lang", "en")
-    assert "| 1 | Budget execution: the lower end of the band ≥ 0.9 (bands\\[0\\]) `budget:bands.0.min` | 0.9 | [0.8, 0.95] | 0.06 | 6 |" in out
-    code, _, _ = cli(*base, "-o", str(files / "s.html"))
+    assert (
+        "| 1 | Budget execution: the lower end of the band ≥ 0.9 (bands\\[0\\]) `budget:bands.0.min` | 0.9 | [0.8, 0.95] | 0.06 | 6 |"
+        in out
+    )
+    assert cli(*base, "-o", str(files / "s.html"))[0] == 3  # written; the bad unit is reported
     page = (files / "s.html").read_text(encoding="utf-8")
     assert "<svg" in page and "[0.8, 0.95]" in page and "<script" not in page
 
 
 def test_cli_bad_parameter(files: Any) -> None:
     """An unknown parameter is an error of the command (exit 1), with the name probably meant."""
-    code, _, err = cli("sensitivity", str(files / "r.toml"), str(files / "units.toml"), "--param", "findings:eac", "--lang", "en")
+    code, _, err = cli(
+        "sensitivity", str(files / "r.toml"), str(files / "units.toml"), "--param", "findings:eac", "--lang", "en"
+    )
     assert code == 1
     assert "no tuning parameter named findings:eac" in err and "did you mean 'findings:each'" in err
 
@@ -447,7 +454,9 @@ def test_cli_bad_parameter(files: Any) -> None:
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_cli_score_to(files: Any, fmt: str) -> None:
     """``perfscore score … --to 优`` adds what it takes to the unit's report in each format."""
-    code, out, _ = cli("score", str(files / "r.toml"), str(files / "u02.toml"), "--to", "优", "--format", fmt, "--lang", "en")
+    code, out, _ = cli(
+        "score", str(files / "r.toml"), str(files / "u02.toml"), "--to", "优", "--format", fmt, "--lang", "en"
+    )
     assert code == 0
     if fmt == "json":
         import json
@@ -480,11 +489,15 @@ values = st.builds(
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(values, min_size=1, max_size=6), st.integers(0, 10**6))
-def test_inside_keeps_grades_past_moves_them(ruleset: perfscore.Ruleset, drawn: list[dict[str, Any]], pick: int) -> None:
+def test_inside_keeps_grades_past_moves_them(
+    ruleset: perfscore.Ruleset, drawn: list[dict[str, Any]], pick: int
+) -> None:
     """Moving the weight to any value inside its reported interval changes no unit's grade (scored by the
     engine, the ruleset reloaded); just past each end, exactly the reported units change."""
     given_units = [Unit(f"u{i}", None, v) for i, v in enumerate(drawn)]
-    item = perfscore.sensitivity(ruleset, given_units, ["weight:output.done/output.quality"], verify=False).parameters[0]
+    item = perfscore.sensitivity(ruleset, given_units, ["weight:output.done/output.quality"], verify=False).parameters[
+        0
+    ]
     p = item.parameter
     low, high = item.low.inside, item.high.inside
     assert low is not None and high is not None
@@ -538,3 +551,15 @@ def test_docs_commands_print_what_the_page_shows(command: str, shown: str, monke
     code, out, _ = cli(*shlex.split(command)[1:])
     assert code == 0
     assert out == shown
+
+
+def test_docs_python_example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Python example of docs/tuning.md runs and prints what its comments say."""
+    text = (ROOT / "docs" / "tuning.md").read_text(encoding="utf-8")
+    code = re.findall(r"^```python\n(.*?)^```", text, re.MULTILINE | re.DOTALL)[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "docs/tuning.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    said = [line.split("# ", 1)[1] for line in code.splitlines() if line.startswith("print(") and "# " in line]
+    assert printed[: len(said)] == said
+    assert "('executed', Decimal('2467.55'))" in printed[-1]

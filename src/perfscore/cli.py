@@ -617,17 +617,16 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 TUNING = words(
     "cli.tuning",
     {
-        "sensitivity": ("调参分析：每个可调参数在什么区间内不改变任何单位的等级，越过两端时哪些单位如何变化",
-                        "tuning: within what interval each tunable parameter changes no unit's grade, and which units "
-                        "change past each end, and how"),
+        "sensitivity": ("调参分析：各参数不改变任何单位等级的区间，越过两端时谁的等级如何变化",
+                        "tuning: the interval of each parameter that changes no unit's grade, and who changes past it"),
         "data": ("单位数据文件（.toml、.json、.jsonl，或表格 .xlsx、.csv），可多个；- 为标准输入。例：units.toml",
                  "the units' data files (.toml, .json, .jsonl, or a sheet, .xlsx or .csv); several may be given; "
                  "- for standard input. Example: units.toml"),
-        "param": ("要分析的参数，可多次使用（默认：每对同级末级指标之间的分值、每个区间端点、每项扣分、每个档次默认值）。"
-                  "例：--param weight:output.a/output.b、--param rate:bands.0.max、--param scales.default.部分达成.default",
+        "param": ("要分析的参数，可多次使用（默认：每对同级末级指标之间的分值、每个区间端点、每项扣分、每个档次默认值；"
+                  "写法见 docs/tuning.md）。例：--param weight:output.a/output.b",
                   "a parameter to analyse; may be given more than once (default: points between every two sibling "
-                  "leaves, every band end, every points-per-finding, every tier default). Example: "
-                  "--param weight:output.a/output.b, --param rate:bands.0.max, --param scales.default.部分达成.default"),
+                  "leaves, every band end, every points-per-finding, every tier default; names: docs/tuning.md). "
+                  "Example: --param weight:output.a/output.b"),
         "to": ("在报告中加上「要达到目标需要什么」：每一项输入单独改变多少能达到下一等级（或给定的等级、总分）。例：--to 优、--to 95",
                "add \"what it takes\" to the report: how much each input alone must change to reach the next grade "
                "(or the grade or total given). Example: --to 优, --to 95"),

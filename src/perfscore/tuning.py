@@ -34,7 +34,7 @@ from .errors import InternalError, Location, PerfscoreError, Problem, TuningErro
 from .exact import CONTEXT, ZERO, pinned, unsigned
 from .loader import loads_dict
 from .messages import Text, words
-from .methods import MISSING, KeyPath, Response, Tunable, points_path
+from .methods import MISSING, KeyPath, Response, Tunable, each_own, points_path
 from .model import Grade
 from .result import ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
@@ -59,7 +59,7 @@ __all__ = [
 WORDS = words(
     "tuning",
     {
-        "weight": ("从「{b}」移到「{a}」的分值", "points moved to {a_en} from {b_en}"),
+        "weight": ("从「{b}」移到「{a}」的分值", "points moved to {a} from {b}"),
         "unknown": ("没有名为 {name} 的调参参数", "no tuning parameter named {name}"),
         "unknown-indicator": ("没有 id 为 {name} 的末级指标", "no leaf indicator with the id {name}"),
         "not-siblings": ("{a} 与 {b} 不是同一指标组下的两个末级指标，分值不能在二者之间移动",
@@ -269,7 +269,7 @@ def _weight(ruleset: Ruleset, a: Indicator, b: Indicator) -> Parameter:
     """Points moved to ``a`` from ``b`` (``t`` > 0: ``a`` gains): both keep at least what their rules
     need (a band's own points), and no more decimals than the ruleset rounds to."""
     assert a.method is not None and b.method is not None
-    label = WORDS["weight"].format(a=a.name, b=b.name, a_en=a.name_en or a.name, b_en=b.name_en or b.name)
+    label = each_own(WORDS["weight"], {"a": a.name, "b": b.name}, {"a": a.name_en or a.name, "b": b.name_en or b.name})
     index = {leaf.id: i for i, leaf in enumerate(ruleset.leaves)}
     return Parameter(
         f"weight:{a.id}/{b.id}",

@@ -108,7 +108,9 @@ def _end_line(found: ParameterSensitivity, end: End, side: str, lang: str, gate:
     if end.past is None:
         return [WORDS["no-past"].format(side=said, at=at, inclusive=inclusive)(lang)]
     key = "move-one" if len(end.moves) == 1 else "moves"
-    lines = [WORDS[key].format(side=said, at=at, inclusive=inclusive, past=_fixed(end.past), count=len(end.moves))(lang)]
+    lines = [
+        WORDS[key].format(side=said, at=at, inclusive=inclusive, past=_fixed(end.past), count=len(end.moves))(lang)
+    ]
     lines += [_move(move, lang, gate) for move in end.moves]
     return lines
 

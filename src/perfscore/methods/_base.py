@@ -202,6 +202,11 @@ class Tunable:
     whole: bool = False  # it scopes the whole ruleset (a scale's tier), not the leaf: named in full
 
 
+def each_own(text: Text, zh: Mapping[str, object], en: Mapping[str, object]) -> Text:
+    """``text`` filled with values of each language's own (an indicator's Chinese and English names)."""
+    return Text(text.format(**zh).zh, text.format(**en).en)
+
+
 def points_path(leaf: Indicator) -> KeyPath:
     """Where the leaf's points are written in the document."""
     return ("indicators", *leaf.path, "points")

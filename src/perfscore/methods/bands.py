@@ -34,6 +34,7 @@ from ._base import (
     Response,
     Trend,
     Tunable,
+    each_own,
     formula_text,
     measured_name,
     meeting,
@@ -66,8 +67,8 @@ LINT = words(
 TUNING = words(
     "methods.bands.tuning",
     {
-        "max": ("{name}：区间 {band}（bands[{index}]）的上限", "{name_en}: the upper end of the band {band} (bands[{index}])"),
-        "min": ("{name}：区间 {band}（bands[{index}]）的下限", "{name_en}: the lower end of the band {band} (bands[{index}])"),
+        "max": ("{name}：区间 {band}（bands[{index}]）的上限", "{name}: the upper end of the band {band} (bands[{index}])"),
+        "min": ("{name}：区间 {band}（bands[{index}]）的下限", "{name}: the lower end of the band {band} (bands[{index}])"),
     },
 )  # fmt: skip
 
@@ -319,8 +320,11 @@ class Bands(Method):
                         high = bands[other].max
                     else:
                         low = bands[other].min
-                label = TUNING[end].format(
-                    name=leaf.name, name_en=leaf.name_en or leaf.name, band=band_text(band), index=index
+                shared_values = {"band": band_text(band), "index": index}
+                label = each_own(
+                    TUNING[end],
+                    {"name": leaf.name, **shared_values},
+                    {"name": leaf.name_en or leaf.name, **shared_values},
                 )
                 found.append(Tunable(f"bands.{index}.{end}", path, edge, label, tuple(moves), low=low, high=high))
         return found

@@ -30,6 +30,7 @@ from ._base import (
     Response,
     Trend,
     Tunable,
+    each_own,
     formula_text,
     meeting,
     moved_points,
@@ -49,7 +50,7 @@ LINT = words(
 NEGATIVE = LINT["negative"]
 TUNING = words(
     "methods.deduction.tuning",
-    {"each": ("{name}：每项扣分", "{name_en}: points off per finding")},
+    {"each": ("{name}：每项扣分", "{name}: points off per finding")},
 )
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class Deduction(Method):
     def tunables(self, leaf: Indicator, ruleset: Any) -> list[Tunable]:
         """The points off per finding (``each``, above 0)."""
         path = ("indicators", *leaf.path, "each")
-        label = TUNING["each"].format(name=leaf.name, name_en=leaf.name_en or leaf.name)
+        label = each_own(TUNING["each"], {"name": leaf.name}, {"name": leaf.name_en or leaf.name})
         return [Tunable("each", path, leaf.spec.each, label, ((path, 1),), low=ZERO, low_open=True)]
 
     def response(

@@ -150,7 +150,8 @@ class Formula(Method):
         the formula's own affair)."""
         formula = leaf.formulas["formula"]
         reads = not isinstance(formula, Decimal) and any(  # as written (the loaded tree has the points folded in)
-            isinstance(node, ast.Name) and node.id == "points" for node in ast.walk(ast.parse(formula.text.strip(), mode="eval"))
+            isinstance(node, ast.Name) and node.id == "points"
+            for node in ast.walk(ast.parse(formula.text.strip(), mode="eval"))
         )
         return super().follows(leaf, moves) and not (reads and points_path(leaf) in moves)
 

@@ -30,6 +30,7 @@ from ._base import (
     Outlook,
     Response,
     Tunable,
+    each_own,
     meeting,
     moved_points,
     touched,
@@ -51,7 +52,7 @@ TUNING = words(
     {
         "default": (
             "档次表 {scale} 中「{tier}」的默认得分比例",
-            "the default share of the tier “{tier_en}” of the scale {scale}",
+            "the default share of the tier “{tier}” of the scale {scale}",
         )
     },
 )
@@ -164,7 +165,9 @@ class Rating(Method):
             if tier.default is None:
                 continue
             path = ("scales", scale, "tiers", index, "default")
-            label = TUNING["default"].format(scale=scale, tier=tier.name, tier_en=tier.name_en)
+            label = each_own(
+                TUNING["default"], {"scale": scale, "tier": tier.name}, {"scale": scale, "tier": tier.name_en}
+            )
             found.append(
                 Tunable(
                     f"scales.{scale}.{tier.name}.default",
