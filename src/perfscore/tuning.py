@@ -313,24 +313,35 @@ def _tunable(ruleset: Ruleset, leaf: Indicator, tunable: Tunable) -> Parameter:
 # --- one unit as a parameter moves ----------------------------------------------------------------
 
 
-class _Follow:
-    """One unit's grade as one parameter moves: its leaves' responses, and the engine's rules and grades."""
+class _Known:
+    """What the analysis of every parameter reads of one scored unit: its leaves' raw and rounded
+    scores, and how far its moving scores may move before its grade can (see :meth:`_Follow._slack`)."""
 
-    def __init__(self, ruleset: Ruleset, result: ScoreResult, responses: Mapping[int, Response]) -> None:
-        self.ruleset = ruleset
+    def __init__(self, ruleset: Ruleset, result: ScoreResult) -> None:
         self.result = result
-        self.responses = responses
         items = result.items
         self.raw = [item.raw for item in items]
         self.scores = [item.score for item in items]
+        self.slack = _slack(ruleset, result)
+
+
+class _Follow:
+    """One unit's grade as one parameter moves: its leaves' responses, and the engine's rules and grades."""
+
+    def __init__(self, ruleset: Ruleset, known: _Known, responses: Mapping[int, Response]) -> None:
+        self.ruleset = ruleset
+        result = self.result = known.result
+        self.responses = responses
+        self.raw, self.scores = known.raw, known.scores
         rounding = ruleset.meta.rounding
         self.places, self.mode, self.each_leaf = rounding.places, rounding.mode, rounding.stage == "leaf"
         self.half = Fraction(1, 2 * 10**self.places)
-        others = [Fraction(raw) for i, raw in enumerate(self.raw) if i not in responses]
-        self.rest = sum(others, Fraction(0))  # the raw scores that do not move (for a ruleset rounding only its total)
+        self.rest = Fraction(0)  # the raw scores that do not move (for a ruleset rounding only its total)
+        if not self.each_leaf:
+            self.rest = sum((Fraction(raw) for i, raw in enumerate(self.raw) if i not in responses), Fraction(0))
         self.base = (result.total, result.grade)
         self.start = [self._kept(Fraction(self.raw[index])) for index in responses]
-        self.slack = self._slack()
+        self.slack = None if known.slack is None else known.slack - 2 * self.half
         at_zero = [response.value(Fraction(0)) for response in responses.values()]
         self.zero = [Fraction(0) if value is None else value for value in at_zero]
         # a segment whose moving raw scores stay this close to their own (added up) cannot move the grade
@@ -344,26 +355,6 @@ class _Follow:
         """A moving leaf's score as it counts: rounded when the ruleset rounds each leaf."""
         return _round(value, self.places, self.mode) if self.each_leaf else value
 
-    def _slack(self) -> Fraction | None:
-        """How far the moving leaves' scores (added up, each as far as it moved) must move before the
-        grade can change: the distance from the total to the grade's ends, less the rounding of the
-        total (twice half a quantum). None when the rules on groups and the total may move a total more
-        than its leaves moved (a condition reading scores, a kind that is not steady)."""
-        ruleset = self.ruleset
-        if any(rule.scores or not rule.kind.steady for rule in ruleset.rules()):
-            return None
-        total, grade = Fraction(self.result.total), self.result.grade
-        grades = ruleset.meta.grades
-        earned = ruleset.grade(self.result.total)
-        at = [g.name for g in grades].index(earned.name)
-        gaps = []
-        if at + 1 < len(grades):  # not the lowest grade: it is lost below its min
-            gaps.append(total - Fraction(earned.min))
-        if at > 0:
-            gaps.append(Fraction(grades[at - 1].min) - total)
-        if grade.name != earned.name:  # held down by a veto: any change may matter
-            return None
-        return min(gaps, default=Fraction(10**9)) - 2 * self.half
 
     @pinned
     def state(self, t: Fraction, values: Sequence[Fraction | None] | None = None) -> tuple[Decimal, Grade] | None:
@@ -405,13 +396,16 @@ class _Follow:
                 return False
         return not _same(self.state(t, values), self.base)
 
-    def first_change(self, limit: Fraction, step: Fraction | None) -> tuple[Fraction, bool] | None:
-        """Where the grade first differs from the unit's own going from 0 toward ``limit`` (included):
-        the point and whether it still keeps the grade (the change is just past it), or None. With a
-        ``step`` (a parameter written to a fixed number of places) only its multiples are values."""
+    def first_change(
+        self, limit: Fraction, step: Fraction | None, start: Fraction = Fraction(0)
+    ) -> tuple[Fraction, bool] | None:
+        """Where the grade first differs from the unit's own going from ``start`` (0, or as far as an
+        earlier search found no change) toward ``limit`` (included): the point and whether it still
+        keeps the grade (the change is just past it), or None. With a ``step`` (a parameter written
+        to a fixed number of places) only its multiples are values."""
         sign = 1 if limit > 0 else -1
-        before = Fraction(0)
-        for cut in self.candidates(Fraction(0), limit):
+        before = start
+        for cut in self.candidates(start, limit):
             if step is None:
                 if not self.changed((before + cut) / 2):
                     pass
@@ -512,6 +506,27 @@ class _Follow:
             cut = (k * self.half - base) / slope
             if a <= cut <= b:
                 yield cut
+
+
+def _slack(ruleset: Ruleset, result: ScoreResult) -> Fraction | None:
+    """How far the moving leaves' scores (added up, each as far as it moved) must move before the
+    grade can change: the distance from the total to the grade's ends (less the total's rounding,
+    taken off by :class:`_Follow`). None when the rules on groups and the total may move a total more
+    than its leaves moved (a condition reading scores, a kind that is not steady)."""
+    if any(rule.scores or not rule.kind.steady for rule in ruleset.rules()):
+        return None
+    total, grade = Fraction(result.total), result.grade
+    grades = ruleset.meta.grades
+    earned = ruleset.grade(result.total)
+    at = [g.name for g in grades].index(earned.name)
+    gaps = []
+    if at + 1 < len(grades):  # not the lowest grade: it is lost below its min
+        gaps.append(total - Fraction(earned.min))
+    if at > 0:
+        gaps.append(Fraction(grades[at - 1].min) - total)
+    if grade.name != earned.name:  # held down by a veto: any change may matter
+        return None
+    return min(gaps, default=Fraction(10**9))
 
 
 def _same(state: tuple[Decimal, Grade] | None, start: tuple[Decimal, Grade] | None) -> bool:
@@ -677,7 +692,8 @@ def sensitivity(
             errors.append(outcome)
         else:
             scored.append((unit, outcome))
-    found = [_analyse(ruleset, p, scored, verify) for p in chosen]
+    known = [(unit, _Known(ruleset, result)) for unit, result in scored]
+    found = [_analyse(ruleset, p, known, verify) for p in chosen]
     found.sort(key=lambda f: (f.moved == 0, -f.moved, f.margin if f.margin is not None else 0, f.parameter.id))
     return Sensitivity(ruleset, count, tuple(found), tuple(errors))
 
@@ -701,16 +717,19 @@ def _responses(ruleset: Ruleset, chosen: Parameter, result: ScoreResult) -> dict
 
 
 def _analyse(
-    ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, ScoreResult]], verify: bool
+    ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, _Known]], verify: bool
 ) -> ParameterSensitivity:
-    follows = [(unit, _Follow(ruleset, result, _responses(ruleset, chosen, result)), result) for unit, result in scored]
+    follows = [
+        (unit, _Follow(ruleset, known, _responses(ruleset, chosen, known.result)), known.result)
+        for unit, known in scored
+    ]
     starts = [(result.total, result.grade) for _, _, result in follows]
     ends = []
     for sign, bound, bound_open in ((-1, chosen.low, chosen.low_open), (1, chosen.high, chosen.high_open)):
         ends.append(_side(ruleset, chosen, follows, starts, sign, bound, bound_open))
     found = ParameterSensitivity(chosen, ends[0], ends[1])
     if verify:
-        _verify(ruleset, found, scored)
+        _verify(ruleset, found, [(unit, known.result) for unit, known in scored])
         found = ParameterSensitivity(chosen, ends[0], ends[1], verified=True)
     return found
 
@@ -729,14 +748,17 @@ def _side(
     step = Fraction(chosen.step)
     window = 16 * step
     best: tuple[Fraction, bool] | None = None  # |change|, and whether that point keeps every grade
+    scanned = [Fraction(0)] * len(follows)  # how far each unit was searched without a change
     while True:
         reach = window if bound is None else min(window, abs(bound))
-        for _, follow, _ in follows:
+        for index, (_, follow, _) in enumerate(follows):
             limit = reach if best is None else min(reach, best[0])
-            if limit == 0 and best is not None:
+            if limit <= scanned[index]:
                 continue
-            change = follow.first_change(sign * limit, step if chosen.kind == "weight" else None)
+            grid = step if chosen.kind == "weight" else None
+            change = follow.first_change(sign * limit, grid, sign * scanned[index])
             if change is None:
+                scanned[index] = limit
                 continue
             point, kept = abs(change[0]), change[1]
             if best is None or point < best[0] or (point == best[0] and not kept and best[1]):
