@@ -8,9 +8,9 @@ import io
 from pathlib import Path
 
 import pytest
-from test_browser import A4_POINTS, A4_WIDTH_PX, SCALE, browse, painted_at_right, pdf_pages, read_png
 
 from perfscore.cli import run
+from test_browser import A4_POINTS, A4_WIDTH_PX, SCALE, browse, painted_at_right, pdf_pages, read_png
 
 ROOT = Path(__file__).resolve().parents[1]
 

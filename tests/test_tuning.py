@@ -429,10 +429,11 @@ def test_cli_sensitivity_formats(files: Any) -> None:
     code, out, _ = cli(*base, "--format", "json")
     import json
 
+    assert code == 3  # the bad unit
     data = json.loads(out)
     assert data["parameters"][0]["interval"] == "[0.8, 0.95]" and data["parameters"][0]["high"]["past"] == "0.96"
     assert data["scored"] == 12 and data["errors"][0]["unit"] == "u13"
-    code, out, _ = cli(*base, "--format", "markdown", "--lang", "en")
+    _, out, _ = cli(*base, "--format", "markdown", "--lang", "en")
     assert (
         "| 1 | Budget execution: the lower end of the band ≥ 0.9 (bands\\[0\\]) `budget:bands.0.min` | 0.9 | [0.8, 0.95] | 0.06 | 6 |"
         in out

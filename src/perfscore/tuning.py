@@ -355,7 +355,6 @@ class _Follow:
         """A moving leaf's score as it counts: rounded when the ruleset rounds each leaf."""
         return _round(value, self.places, self.mode) if self.each_leaf else value
 
-
     @pinned
     def state(self, t: Fraction, values: Sequence[Fraction | None] | None = None) -> tuple[Decimal, Grade] | None:
         """The unit's total and grade with the parameter moved by ``t`` (None: its data no longer fits,
