@@ -564,3 +564,39 @@ def test_docs_python_example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     said = [line.split("# ", 1)[1] for line in code.splitlines() if line.startswith("print(") and "# " in line]
     assert printed[: len(said)] == said
     assert "('executed', Decimal('2467.55'))" in printed[-1]
+
+
+# --- the ruleset's own [tuning] table ----------------------------------------------------------------
+
+TUNING_TABLE = """
+[[tuning.params]]
+name = "weight:output.done/output.quality"
+min = 25
+max = 35
+
+[[tuning.params]]
+name = "findings:each"
+"""
+
+
+def test_tuning_table_chooses_and_bounds(ruleset: perfscore.Ruleset) -> None:
+    """A ruleset listing its parameters gets those analysed by default, each within its own min and max."""
+    # The weight's interval over the twelve units is [30, 39.99] (test_weight_between_siblings): max = 35
+    # cuts it at 35, a bound of the parameter, with no unit moved there.
+    tuned = perfscore.loads(RULESET + TUNING_TABLE)
+    found = perfscore.sensitivity(tuned, units())
+    assert [item.parameter.id for item in found.parameters] == ["findings:each", "weight:output.done/output.quality"]
+    weight = found.parameters[1]
+    assert weight.interval() == "[30, 35]" and weight.high.limit and not weight.high.moves
+    assert moves(weight.low) == [("u02", "良", "80.00", "中", "79.99")]
+
+
+def test_tuning_table_checked() -> None:
+    """A misspelt key is refused when the ruleset loads; an unknown parameter when it is analysed,
+    located at its key in the ruleset."""
+    with pytest.raises(perfscore.RulesetError, match="tuning.params"):
+        perfscore.loads(RULESET + '[[tuning.params]]\nname = "findings:each"\nmax_value = 3\n')
+    tuned = perfscore.loads(RULESET + '[[tuning.params]]\nname = "findings:eac"\n', source="r.toml")
+    with pytest.raises(TuningError) as raised:
+        perfscore.sensitivity(tuned, units())
+    assert "r.toml: tuning.params[0].name: no tuning parameter named findings:eac" in str(raised.value)

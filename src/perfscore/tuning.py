@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NoReturn
@@ -35,7 +35,7 @@ from .exact import CONTEXT, ZERO, pinned, unsigned
 from .loader import loads_dict
 from .messages import Text, words
 from .methods import MISSING, KeyPath, Response, Tunable, each_own, points_path
-from .model import Grade
+from .model import Grade, TuningSpec
 from .result import ScoreResult, UnitError
 from .ruleset import Indicator, Ruleset
 from .text import plain
@@ -50,6 +50,7 @@ __all__ = [
     "Sensitivity",
     "WhatItTakes",
     "exact_text",
+    "declared",
     "parameter",
     "parameters",
     "sensitivity",
@@ -251,6 +252,39 @@ def parameter(ruleset: Ruleset, name: str) -> Parameter:
             _refuse(name, WORDS["unknown-indicator"].format(name=leaf_id), "unknown-parameter", suggest(leaf_id, by_id))
         _refuse(name, WORDS["unknown"].format(name=name), "unknown-parameter", suggest(name, [*whole, *own]))
     return _checked(ruleset, _tunable(ruleset, found[0], found[1]))
+
+
+def declared(ruleset: Ruleset) -> list[Parameter] | None:
+    """The parameters the ruleset's ``[tuning]`` table lists, each within its ``min`` and ``max`` (None:
+    the ruleset has no such table). A name the ruleset does not have is a TuningError located at its
+    key in the ruleset (``tuning.params[0].name``)."""
+    table = ruleset.to_dict().get("tuning")
+    if table is None:
+        return None
+    spec = TuningSpec.model_validate(table)  # its shape was checked when the ruleset loaded
+    found, problems = [], []
+    for index, item in enumerate(spec.params):
+        try:
+            chosen = parameter(ruleset, item.name)
+        except TuningError as error:
+            where = Location(ruleset.source, ("tuning", "params", index, "name"))
+            problems += [replace(problem, location=where) for problem in error.problems]
+            continue
+        found.append(_within(chosen, item.min, item.max))
+    if problems:
+        raise TuningError(problems, ruleset.source)
+    return found
+
+
+def _within(chosen: Parameter, least: Decimal | None, most: Decimal | None) -> Parameter:
+    """``chosen`` kept within the values ``least`` and ``most`` too (where they are tighter)."""
+    value = Fraction(chosen.value)
+    low, low_open, high, high_open = chosen.low, chosen.low_open, chosen.high, chosen.high_open
+    if least is not None and (low is None or Fraction(least) - value > low):
+        low, low_open = Fraction(least) - value, False
+    if most is not None and (high is None or Fraction(most) - value < high):
+        high, high_open = Fraction(most) - value, False
+    return replace(chosen, low=low, low_open=low_open, high=high, high_open=high_open)
 
 
 def _refuse(name: str, message: Text, code: str, hint: str | None = None) -> NoReturn:
@@ -671,17 +705,18 @@ def sensitivity(
     verify: bool = True,
 ) -> Sensitivity:
     """For each parameter (``params``: names as :func:`parameter` reads them, or :class:`Parameter`
-    objects; None: :func:`parameters`, every default one), the exact interval within which no unit
+    objects; None: those the ruleset's ``[tuning]`` table lists, else :func:`parameters`, every
+    default one), the exact interval within which no unit
     changes grade, and the units that change just past each end. Units that cannot be scored are
     listed in ``errors`` and left out; the others are analysed. With ``verify`` (the default) every
     end is checked by scoring the units under the ruleset with the parameter moved there; a
     disagreement is an InternalError (a bug). Raises TuningError for a parameter the ruleset does
     not have, or cannot move."""
-    chosen = (
-        parameters(ruleset)
-        if params is None
-        else [p if isinstance(p, Parameter) else parameter(ruleset, p) for p in params]
-    )
+    if params is None:
+        listed = declared(ruleset)
+        chosen = parameters(ruleset) if listed is None else listed
+    else:
+        chosen = [p if isinstance(p, Parameter) else parameter(ruleset, p) for p in params]
     scored: list[tuple[Unit, ScoreResult]] = []
     errors: list[UnitError] = []
     count = 0
