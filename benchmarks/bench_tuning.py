@@ -61,7 +61,9 @@ def main() -> None:
     ruleset = perfscore.load("department-wide")
     desk = [*read_sheet_units(ROOT / "examples" / "desk-units.csv", ruleset).units,
             *perfscore.read_units(ROOT / "examples" / "liwan-2023.toml")]  # fmt: skip
-    found = timed(f"sensitivity, shipped examples ({len(desk)} units, checked)", lambda: perfscore.sensitivity(ruleset, desk))
+    found = timed(
+        f"sensitivity, shipped examples ({len(desk)} units, checked)", lambda: perfscore.sensitivity(ruleset, desk)
+    )
     print(f"  {len(found.parameters)} parameters")
     units = generated(ruleset, args.units)
     timed(f"sensitivity, {args.units} units, not checked", lambda: perfscore.sensitivity(ruleset, units, verify=False))

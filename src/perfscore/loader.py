@@ -34,12 +34,12 @@ from .model import (
     RULES_KEY,
     TOP_LEVEL_KEYS,
     DerivedSpec,
-    TuningSpec,
     Group,
     InputSpec,
     Metadata,
     Scale,
     TablePolicy,
+    TuningSpec,
 )
 from .positions import Positions
 from .ruleset import Derived, Indicator, Ruleset
