@@ -594,7 +594,7 @@ def test_tuning_table_chooses_and_bounds(ruleset: perfscore.Ruleset) -> None:
 def test_tuning_table_checked() -> None:
     """A misspelt key is refused when the ruleset loads; an unknown parameter when it is analysed,
     located at its key in the ruleset."""
-    with pytest.raises(perfscore.RulesetError, match="tuning.params"):
+    with pytest.raises(perfscore.RulesetError, match=r"tuning\.params\[0\]\.max_value"):
         perfscore.loads(RULESET + '[[tuning.params]]\nname = "findings:each"\nmax_value = 3\n')
     tuned = perfscore.loads(RULESET + '[[tuning.params]]\nname = "findings:eac"\n', source="r.toml")
     with pytest.raises(TuningError) as raised:
