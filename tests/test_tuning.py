@@ -600,3 +600,47 @@ def test_tuning_table_checked() -> None:
     with pytest.raises(TuningError) as raised:
         perfscore.sensitivity(tuned, units())
     assert "r.toml: tuning.params[0].name: no tuning parameter named findings:eac" in str(raised.value)
+
+
+def test_what_it_takes_a_date() -> None:
+    """A date moves a day at a time: published 2023-04-12 against a due date of 2023-03-31 must come 12
+    days earlier to earn the 5 points (2023-04-01, one day short, still misses)."""
+    import datetime
+
+    ruleset = perfscore.loads(
+        """
+[ruleset]
+id = "dates"
+title = "按时公开"
+version = "1"
+sources = ["测试"]
+total = 10
+[inputs.due]
+type = "date"
+label = "公开时限"
+[inputs.published]
+type = "date"
+label = "实际公开日期"
+[inputs.done]
+type = "bool"
+label = "已公开"
+[indicators.on_time]
+name = "按时公开"
+points = 5
+method = "boolean"
+value = "published <= due"
+[indicators.done]
+name = "已公开"
+points = 5
+method = "boolean"
+value = "done"
+"""
+    )
+    values = {"due": datetime.date(2023, 3, 31), "published": datetime.date(2023, 4, 12), "done": True}
+    found = perfscore.what_it_takes(ruleset, values, to="10")
+    published, due = reach(found, "published"), reach(found, "due")
+    assert (published.value, published.change, published.short) == (
+        datetime.date(2023, 3, 31), Decimal(-12), datetime.date(2023, 4, 1),
+    )  # fmt: skip
+    assert (due.value, due.change, due.total) == (datetime.date(2023, 4, 12), Decimal(12), Decimal("10.00"))
+    assert reach(found, "done").value is None  # already true

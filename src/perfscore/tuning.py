@@ -22,9 +22,10 @@ it by scoring the answer and the value one step short of it.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -1098,6 +1099,17 @@ def _reach(
                 assert scored is not None
                 return Reach(name, label, current.tier.name, tier.name, None, scored.total, scored.grade)
         return Reach(name, label, current.tier.name, why=_NOT_REACHABLE)
+    if spec.type == "date":  # a day at a time, up to a hundred years either way
+        best_day: tuple[int, Any, ScoreResult, Any, Decimal | None] | None = None
+        for sign in (1, -1):
+            day = _search(attempt, meets, _days(current, sign), _DAYS)
+            if day is not None and (best_day is None or day[0] < best_day[0]):
+                best_day = day
+        if best_day is None:
+            return Reach(name, label, current, step=Decimal(1), why=_NOT_REACHABLE)
+        steps, value, scored, short, short_total = best_day
+        change = Decimal((value - current).days)
+        return Reach(name, label, current, value, change, scored.total, scored.grade, short, short_total, Decimal(1))
     if spec.type not in ("number", "percent", "count"):
         return Reach(name, label, current, why=WORDS["kind"].format(kind=spec.type))
     low, high = _bound(spec.min, result), _bound(spec.max, result)
@@ -1106,15 +1118,16 @@ def _reach(
         low = Decimal(0) if low is None else max(low, Decimal(0))
     else:
         step = Decimal(1).scaleb(-max(2, _places(current), _places(low), _places(high)))
-    best: tuple[Decimal, Decimal, ScoreResult, Decimal, Decimal | None] | None = None
+    best: tuple[int, Decimal, ScoreResult, Decimal, Decimal | None] | None = None
     for sign, limit in ((1, high), (-1, low)):
-        found = _search(attempt, meets, current, step, sign, limit)
-        if found is not None and (best is None or abs(found[0] - current) < abs(best[0] - current)):
-            best = (found[0], found[0] - current, found[1], found[2], found[3])
+        room = None if limit is None else math.floor((limit - current) * sign / step)
+        found = _search(attempt, meets, _steps(current, step, sign), room)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
     if best is None:
         return Reach(name, label, current, step=step, why=_NOT_REACHABLE)
-    value, change, scored, short, short_total = best
-    return Reach(name, label, current, value, change, scored.total, scored.grade, short, short_total, step)
+    _, value, scored, short, short_total = best
+    return Reach(name, label, current, value, value - current, scored.total, scored.grade, short, short_total, step)
 
 
 _NOT_REACHABLE = WORDS["not-reachable"]
@@ -1127,20 +1140,30 @@ def _bound(bound: Decimal | str | None, result: ScoreResult) -> Decimal | None:
     return bound
 
 
+_DAYS = 36_525  # a date is searched a hundred years either way
+
+
+def _days(current: datetime.date, sign: int) -> Callable[[int], datetime.date]:
+    return lambda steps: current + datetime.timedelta(days=sign * steps)
+
+
+def _steps(current: Decimal, step: Decimal, sign: int) -> Callable[[int], Decimal]:
+    return lambda steps: current + sign * steps * step
+
+
 @pinned
 def _search(
-    attempt: Any, meets: Any, current: Decimal, step: Decimal, sign: int, limit: Decimal | None
-) -> tuple[Decimal, ScoreResult, Decimal, Decimal | None] | None:
-    """The first value from ``current`` in direction ``sign`` (whole steps of ``step`` from it, within
-    ``limit``) that meets the goal: steps doubling until one does, then halving back. Returns it, its
-    result, and the value one step nearer ``current`` with its total (the proof of minimality)."""
-    room = None if limit is None else math.floor((limit - current) * sign / step)
+    attempt: Callable[[Any], ScoreResult | None],
+    meets: Callable[[ScoreResult | None], bool],
+    at: Callable[[int], Any],
+    room: int | None,
+) -> tuple[int, Any, ScoreResult, Any, Decimal | None] | None:
+    """The fewest steps from the unit's value (``at(steps)``: the value that many steps away, in one
+    direction; at most ``room`` steps) that meet the goal: steps doubling until one does, then
+    halving back. Returns the steps, the value, its result, and the value one step nearer the unit's
+    own with its total (the proof of minimality)."""
     if room is not None and room < 1:
         return None
-
-    def at(steps: int) -> Decimal:
-        return current + sign * steps * step
-
     failing, k = 0, 1  # steps known not to reach (0: the unit's own value)
     while True:
         steps = k if room is None else min(k, room)
@@ -1160,5 +1183,6 @@ def _search(
             high, reached = middle, scored
         else:
             low = middle
+    assert reached is not None
     short = attempt(at(high - 1))
-    return at(high), reached, at(high - 1), None if short is None else short.total
+    return high, at(high), reached, at(high - 1), None if short is None else short.total
