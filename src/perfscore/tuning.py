@@ -1107,7 +1107,7 @@ def _reach(
                 best_day = day
         if best_day is None:
             return Reach(name, label, current, step=Decimal(1), why=_NOT_REACHABLE)
-        steps, value, scored, short, short_total = best_day
+        _, value, scored, short, short_total = best_day
         change = Decimal((value - current).days)
         return Reach(name, label, current, value, change, scored.total, scored.grade, short, short_total, Decimal(1))
     if spec.type not in ("number", "percent", "count"):

@@ -185,19 +185,13 @@ def _markdown(found: Sensitivity, lang: str) -> str:
         lines.append(WORDS["none"](lang))
     else:
         lines += [WORDS["order"](lang), ""]
-        heads = ["col-rank", "col-parameter", "col-value", "col-interval", "col-margin", "col-moved"]
-        lines.append("| " + " | ".join(WORDS[h](lang) for h in heads) + " |")
+        lines.append("| " + " | ".join(WORDS[h](lang) for h in _HEADS) + " |")
         lines.append("|---:|---|---:|---|---:|---:|")
-        for rank, item in enumerate(found.parameters, 1):
-            p = item.parameter
-            margin = "—" if item.margin is None else _fixed(item.margin)
-            lines.append(
-                f"| {rank} | {_cell(_label(p.label, lang))} `{_cell(p.id)}` | {plain(p.value)} | {item.interval()} | "
-                f"{margin} | {item.moved} |"
-            )
+        for rank, label, name, value, interval, margin, moved in _table(found, lang):
+            lines.append(f"| {rank} | {_cell(label)} `{_cell(name)}` | {value} | {interval} | {margin} | {moved} |")
         lines += ["", f"## {WORDS['details'](lang)}", ""]
-        for rank, item in enumerate(found.parameters, 1):
-            lines.append(f"{rank}. {_cell(_label(item.parameter.label, lang))}")
+        for number, item in enumerate(found.parameters, 1):
+            lines.append(f"{number}. {_cell(_label(item.parameter.label, lang))}")
             for end, side in ((item.low, "low"), (item.high, "high")):
                 said = _end_line(item, end, side, lang, _cell)
                 lines.append(f"   - {said[0]}")
@@ -206,6 +200,25 @@ def _markdown(found: Sensitivity, lang: str) -> str:
         lines += ["", f"## {WORDS['errors'](lang).rstrip('：:')}", ""]
         lines += [f"- {_cell(error.label)}: {_cell(_why(error, lang))}" for error in found.errors]
     return "\n".join(lines) + "\n"
+
+
+_HEADS = ("col-rank", "col-parameter", "col-value", "col-interval", "col-margin", "col-moved")
+
+
+def _table(found: Sensitivity, lang: str) -> list[tuple[str, ...]]:
+    """The summary table's rows, as text: rank, label, name, value, interval, smallest change, units moved."""
+    return [
+        (
+            str(rank),
+            _label(item.parameter.label, lang),
+            item.parameter.id,
+            plain(item.parameter.value),
+            item.interval(),
+            "—" if item.margin is None else _fixed(item.margin),
+            str(item.moved),
+        )
+        for rank, item in enumerate(found.parameters, 1)
+    ]
 
 
 def _json(found: Sensitivity, lang: str) -> str:
@@ -262,18 +275,12 @@ def _html(found: Sensitivity, lang: str) -> str:
         body.append(f"<p>{e(WORDS['order'](lang))}</p>")
         chart = spans(chart_rows(found, lang), WORDS["chart"](lang))
         body.append(f'<figure class="chart">{chart}<figcaption>{e(WORDS["chart"](lang))}</figcaption></figure>')
-        heads = ["col-rank", "col-parameter", "col-value", "col-interval", "col-margin", "col-moved"]
         body.append(
-            "<table><thead><tr>" + "".join(f"<th>{e(WORDS[h](lang))}</th>" for h in heads) + "</tr></thead><tbody>"
+            "<table><thead><tr>" + "".join(f"<th>{e(WORDS[h](lang))}</th>" for h in _HEADS) + "</tr></thead><tbody>"
         )
-        for rank, item in enumerate(found.parameters, 1):
-            p = item.parameter
-            margin = "—" if item.margin is None else _fixed(item.margin)
-            body.append(
-                f'<tr><td class="num">{rank}</td><td>{e(_label(p.label, lang))}<br><code>{e(p.id)}</code></td>'
-                f'<td class="num">{e(plain(p.value))}</td><td class="num">{e(item.interval())}</td>'
-                f'<td class="num">{e(margin)}</td><td class="num">{item.moved}</td></tr>'
-            )
+        for rank, label, name, value, interval, margin, moved in _table(found, lang):
+            numbers = "".join(f'<td class="num">{e(cell)}</td>' for cell in (value, interval, margin, moved))
+            body.append(f'<tr><td class="num">{rank}</td><td>{e(label)}<br><code>{e(name)}</code></td>{numbers}</tr>')
         body.append("</tbody></table>")
         body.append(f"<h2>{e(WORDS['details'](lang))}</h2><ol>")
         for item in found.parameters:
