@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore import TuningError, tuning
+from perfscore import TuningError, reach, tuning
 from perfscore.cli import run
 from perfscore.units import Unit
 
@@ -329,7 +329,7 @@ def test_default_parameters(ruleset: perfscore.Ruleset) -> None:
 # --- what it takes -----------------------------------------------------------------------------
 
 
-def reach(found: tuning.WhatItTakes, name: str) -> tuning.Reach:
+def reached(found: reach.WhatItTakes, name: str) -> reach.Reach:
     return next(item for item in found.reaches if item.input == name)
 
 
@@ -341,14 +341,14 @@ def test_what_it_takes_next_grade(ruleset: perfscore.Ruleset) -> None:
     # 达成: none of them can add a point.
     found = perfscore.what_it_takes(ruleset, UNITS["u02"])
     assert found.goal_grade is not None and found.goal_grade.name == "优"
-    quality = reach(found, "quality")
+    quality = reached(found, "quality")
     assert (quality.value, quality.change, quality.total, quality.short, quality.short_total) == (
         Decimal("49.98"), Decimal("49.98"), Decimal("90.00"), Decimal("49.97"), Decimal("89.99"),
     )  # fmt: skip
     assert quality.step == Decimal("0.01")
     for name in ("done", "rate", "findings", "effect"):
-        assert reach(found, name).value is None
-        assert reach(found, name).why is not None
+        assert reached(found, name).value is None
+        assert reached(found, name).why is not None
 
 
 def test_what_it_takes_counts_and_tiers(ruleset: perfscore.Ruleset) -> None:
@@ -356,11 +356,11 @@ def test_what_it_takes_counts_and_tiers(ruleset: perfscore.Ruleset) -> None:
     # done: 30 × d / 50 + 62 ≥ 80 needs 30d/50 ≥ 17.995, d ≥ 29.99…: 30 (18.00, total 80.00); 29 gives 17.40, 79.40.
     # effect 达成: 20 instead of 12, total 85.00 良.
     found = perfscore.what_it_takes(ruleset, UNITS["u04"])
-    done = reach(found, "done")
+    done = reached(found, "done")
     assert (done.value, done.change, done.total, done.short, done.short_total) == (
         Decimal(30), Decimal(5), Decimal("80.00"), Decimal(29), Decimal("79.40"),
     )  # fmt: skip
-    effect = reach(found, "effect")
+    effect = reached(found, "effect")
     assert (effect.current, effect.value, effect.total) == ("部分达成", "达成", Decimal("85.00"))
 
 
@@ -368,8 +368,8 @@ def test_what_it_takes_a_total(ruleset: perfscore.Ruleset) -> None:
     """u09 (90) to a total of 95: findings 1 → 0 gives only 92; effect 达成 gives 98."""
     found = perfscore.what_it_takes(ruleset, UNITS["u09"], to="95")
     assert found.goal_total == Decimal(95)
-    assert reach(found, "findings").value is None
-    assert reach(found, "effect").value == "达成" and reach(found, "effect").total == Decimal("98.00")
+    assert reached(found, "findings").value is None
+    assert reached(found, "effect").value == "达成" and reached(found, "effect").total == Decimal("98.00")
 
 
 def test_what_it_takes_reached_and_bad_goal(ruleset: perfscore.Ruleset) -> None:
@@ -638,9 +638,9 @@ value = "done"
     )
     values = {"due": datetime.date(2023, 3, 31), "published": datetime.date(2023, 4, 12), "done": True}
     found = perfscore.what_it_takes(ruleset, values, to="10")
-    published, due = reach(found, "published"), reach(found, "due")
+    published, due = reached(found, "published"), reached(found, "due")
     assert (published.value, published.change, published.short) == (
         datetime.date(2023, 3, 31), Decimal(-12), datetime.date(2023, 4, 1),
     )  # fmt: skip
     assert (due.value, due.change, due.total) == (datetime.date(2023, 4, 12), Decimal(12), Decimal("10.00"))
-    assert reach(found, "done").value is None  # already true
+    assert reached(found, "done").value is None  # already true

@@ -37,13 +37,14 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
-    from .tuning import sensitivity, what_it_takes
+    from .reach import what_it_takes
+    from .tuning import sensitivity
 
 _LAZY = {  # the static checks and the tuning analyses: not imported to score
     "lint": "checks",
     "lint_text": "checks",
     "sensitivity": "tuning",
-    "what_it_takes": "tuning",
+    "what_it_takes": "reach",
 }
 
 

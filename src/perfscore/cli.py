@@ -657,7 +657,7 @@ def _with_reach(
     fmt = fmt or args.format
     if args.to is None:
         return report if report is not None else RENDERERS[fmt](result, args.lang)
-    from .tuning import what_it_takes  # imported here: scoring without --to does not need it
+    from .reach import what_it_takes  # imported here: scoring without --to does not need it
     from .tuningreport import reach_html, reach_lines
 
     found = what_it_takes(ruleset, unit.values, to=args.to or None, unit=result.unit)

@@ -17,8 +17,9 @@ from .charts import Span, spans
 from .exact import CONTEXT, pinned
 from .messages import Text, check_lang, words
 from .page import e, page
+from .reach import Reach, WhatItTakes
 from .text import for_markdown, for_terminal, plain
-from .tuning import End, Move, ParameterSensitivity, Reach, Sensitivity, WhatItTakes, exact_text
+from .tuning import End, Move, ParameterSensitivity, Sensitivity, exact_text
 
 __all__ = ["FORMATS", "reach_html", "reach_lines", "render_sensitivity"]
 
