@@ -644,3 +644,43 @@ value = "done"
     )  # fmt: skip
     assert (due.value, due.change, due.total) == (datetime.date(2023, 4, 12), Decimal(12), Decimal("10.00"))
     assert reached(found, "done").value is None  # already true
+
+
+# --- a number of a rule on the total -----------------------------------------------------------------
+
+CAPPED = (
+    RULESET
+    + """
+[[indicators.rules]]
+kind = "ceiling"
+when = "rate < 0.9"
+at_most = 85
+"""
+)
+
+
+def test_cap_on_the_total() -> None:
+    """A ceiling's ``at_most`` (85 now, for a budget execution rate below 0.9), found by halving."""
+    # Below 0.9: u05 (rate 0.85, 92 uncapped) keeps min(92, c), u06 (0.79, 80) min(80, c); the others are not capped.
+    # c = 85 now: u05 85 良, u06 80 良. Up: u05 reaches 优 at c = 90 (90.00); so the last value is 89.99.
+    # Down: at c = 79.99 both u05 and u06 fall to 79.99 中; 80 keeps them 良. So [80, 89.99].
+    capped = perfscore.loads(CAPPED)
+    found = perfscore.sensitivity(capped, units(), ["rules.0.at_most"])
+    item = found.parameters[0]
+    assert item.interval() == "[80, 89.99]"
+    assert moves(item.high) == [("u05", "良", "85.00", "优", "90.00")]
+    assert moves(item.low) == [("u05", "良", "85.00", "中", "79.99"), ("u06", "良", "80.00", "中", "79.99")]
+    assert item.verified and "rules.0.at_most" in [p.id for p in tuning.parameters(capped)]
+
+
+def test_rule_numbers_refused_when_a_condition_reads_a_score() -> None:
+    """A rule reading a score may make a total fall as a number rises: its numbers are not tunable."""
+    text = (
+        CAPPED
+        + '\n[[indicators.output.rules]]\nkind = "adjust"\nwhen = "score(\\"output.quality\\") < 15"\npoints = -2\n'
+    )
+    capped = perfscore.loads(text)
+    with pytest.raises(TuningError) as raised:
+        perfscore.sensitivity(capped, units(), ["rules.0.at_most"])
+    assert raised.value.problems[0].code == "not-tunable"
+    assert "rules.0.at_most" not in [p.id for p in tuning.parameters(capped)]

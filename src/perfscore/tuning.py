@@ -61,6 +61,9 @@ WORDS = words(
         "unknown-indicator": ("没有 id 为 {name} 的末级指标", "no leaf indicator with the id {name}"),
         "not-siblings": ("{a} 与 {b} 不是同一指标组下的两个末级指标，分值不能在二者之间移动",
                          "{a} and {b} are not two leaves of one group: points cannot move between them"),
+        "rules-fall": ("{name} 不能调整：有规则的条件读取得分，或规则类型不能保证总分随它单调变化",
+                       "{name} cannot be moved: a rule's condition reads a score, or a kind does not keep the total "
+                       "rising with it"),
         "not-tunable": ("{leaf} 的计分方法（{method}）未说明其得分如何随 {name} 变化",
                         "the method of {leaf} ({method}) does not say how its score depends on {name}"),
         "disagrees": ("参数 {name} 取 {value} 时，分析与重新计分的结果不一致（{unit}：{said} 与 {scored}）；请报告此问题",
@@ -144,7 +147,9 @@ class Parameter:
     high: Fraction | None = None
     low_open: bool = False
     high_open: bool = False
-    kind: str = "rule"  # "weight" (points moved between two siblings) or "rule" (a method's own parameter)
+    kind: str = (
+        "rule"  # "weight" (points between two siblings), "rule" (a method's own), "group-rule" (a rule's number)
+    )
 
     def at(self, change: Fraction) -> Fraction:
         """The parameter's value after a change of ``change``."""
@@ -185,7 +190,40 @@ def parameters(ruleset: Ruleset) -> list[Parameter]:
             if tunable.path not in seen:
                 seen.add(tunable.path)
                 found.append(_tunable(ruleset, leaf, tunable))
-    return [parameter for parameter in found if _unfollowed(ruleset, parameter) is None]
+    found = [parameter for parameter in found if _unfollowed(ruleset, parameter) is None]
+    return found + (list(_rule_parameters(ruleset).values()) if _rules_rise(ruleset) else [])
+
+
+def _rules_rise(ruleset: Ruleset) -> bool:
+    """Whether every unit's total rises (or stays) as any number of a rule rises: every kind steady and
+    no condition reading a score. Then each unit's grade is monotone in such a number, and its
+    interval is found by halving, scoring with the engine."""
+    return all(rule.kind.steady and not rule.scores for rule in ruleset.rules())
+
+
+def _rule_parameters(ruleset: Ruleset) -> dict[str, Parameter]:
+    """The numbers of the rules on groups and the total that their kinds let move, by name
+    (``rules.0.at_most``), at the ruleset's rounding step."""
+    found = {}
+    step = Decimal(1).scaleb(-ruleset.meta.rounding.places)
+    for rule in ruleset.rules():
+        for tunable in rule.kind.tunables(rule):
+            value = Fraction(tunable.value)
+            name = f"{rule.id}.{tunable.key}"
+            found[name] = Parameter(
+                name,
+                tunable.label,
+                tunable.value,
+                (((*rule.location.path, tunable.key), 1),),
+                (),
+                step,
+                low=None if tunable.low is None else Fraction(tunable.low) - value,
+                high=None if tunable.high is None else Fraction(tunable.high) - value,
+                low_open=tunable.low_open,
+                high_open=tunable.high_open,
+                kind="group-rule",
+            )
+    return found
 
 
 def _unfollowed(ruleset: Ruleset, parameter: Parameter) -> Indicator | None:
@@ -224,13 +262,18 @@ def parameter(ruleset: Ruleset, name: str) -> Parameter:
             else:
                 own[f"{leaf.id}:{tunable.name}"] = (leaf, tunable)
     found = whole.get(name) or own.get(name)
+    if found is None and name in (rules := _rule_parameters(ruleset)):
+        if not _rules_rise(ruleset):
+            _refuse(name, WORDS["rules-fall"].format(name=name), "not-tunable")
+        return rules[name]
     if found is None:
         leaf_id, _, rest = name.partition(":")
         if rest and leaf_id in by_id and rest in ("points", "weight"):
             _refuse(name, WORDS["not-tunable"].format(leaf=leaf_id, method="—", name=rest), "not-tunable")
         if rest and leaf_id not in by_id:
             _refuse(name, WORDS["unknown-indicator"].format(name=leaf_id), "unknown-parameter", suggest(leaf_id, by_id))
-        _refuse(name, WORDS["unknown"].format(name=name), "unknown-parameter", suggest(name, [*whole, *own]))
+        known = [*whole, *own, *_rule_parameters(ruleset)]
+        _refuse(name, WORDS["unknown"].format(name=name), "unknown-parameter", suggest(name, known))
     return _checked(ruleset, _tunable(ruleset, found[0], found[1]))
 
 
@@ -733,6 +776,11 @@ def _responses(ruleset: Ruleset, chosen: Parameter, result: ScoreResult) -> dict
 def _analyse(
     ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, _Known]], verify: bool
 ) -> ParameterSensitivity:
+    if chosen.kind == "group-rule":
+        results = [(unit, known.result) for unit, known in scored]
+        low = _halving(ruleset, chosen, results, -1, chosen.low, chosen.low_open)
+        high = _halving(ruleset, chosen, results, 1, chosen.high, chosen.high_open)
+        return ParameterSensitivity(chosen, low, high, verified=True)
     follows = [
         (unit, _Follow(ruleset, known, _responses(ruleset, chosen, known.result)), known.result)
         for unit, known in scored
@@ -808,6 +856,51 @@ def _side(
                 )
             )
     return End(at, kept, False, _shown(chosen, inside), _shown(chosen, past), tuple(moves))
+
+
+def _halving(
+    ruleset: Ruleset,
+    chosen: Parameter,
+    scored: list[tuple[Unit, ScoreResult]],
+    sign: int,
+    bound: Fraction | None,
+    bound_open: bool,
+) -> End:
+    """One end for a number of a rule (each unit's grade monotone in it, see :func:`_rules_rise`): the
+    fewest steps at which some unit's grade differs, found by halving between the current value and
+    the bound, every probe scored by the engine under the ruleset moved there."""
+    step = Fraction(chosen.step)
+    assert bound is not None  # every rule number has both bounds
+    most = math.floor(abs(bound) / step)
+    if bound_open and most * step == abs(bound):
+        most -= 1
+    probes: dict[int, tuple[Move, ...]] = {}
+
+    def moves(steps: int) -> tuple[Move, ...]:
+        if steps not in probes:
+            value = _shown(chosen, sign * steps * step)
+            changed = moved(ruleset, chosen, value)
+            found = []
+            for unit, result in scored:
+                try:
+                    now = changed.score(unit.values, unit=unit.source or unit.id)
+                except PerfscoreError:
+                    found.append(Move(unit.id, unit.name, result.grade, result.total, None, None))
+                    continue
+                if now.grade.name != result.grade.name:
+                    found.append(Move(unit.id, unit.name, result.grade, result.total, now.grade, now.total))
+            probes[steps] = tuple(found)
+        return probes[steps]
+
+    if most < 1 or not moves(most):
+        inside = _shown(chosen, sign * most * step) if most >= 0 else None
+        return End(sign * abs(bound), not bound_open, True, inside, None)
+    low, high = 0, most
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if moves(middle) else (middle, high)
+    at = sign * low * step
+    return End(at, True, False, _shown(chosen, at), _shown(chosen, sign * high * step), moves(high))
 
 
 def _finite(value: Fraction) -> bool:
