@@ -489,31 +489,65 @@ values = st.builds(
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(values, min_size=1, max_size=6), st.integers(0, 10**6))
-def test_inside_keeps_grades_past_moves_them(
-    ruleset: perfscore.Ruleset, drawn: list[dict[str, Any]], pick: int
-) -> None:
-    """Moving the weight to any value inside its reported interval changes no unit's grade (scored by the
-    engine, the ruleset reloaded); just past each end, exactly the reported units change."""
+@given(
+    st.lists(values, min_size=1, max_size=6),
+    st.sampled_from(["weight:output.done/output.quality", "budget:bands.0.min", "findings:each",
+                     "scales.default.部分达成.default", "rules.0.at_most"]),
+    st.integers(0, 10**6),
+)  # fmt: skip
+def test_inside_keeps_grades_past_moves_them(drawn: list[dict[str, Any]], name: str, pick: int) -> None:
+    """Moving a parameter to any value inside its reported interval (at its step, and its ends) changes no
+    unit's grade, scored by the engine with the ruleset reloaded; just past each end, exactly the
+    reported units change. (The analysis runs unchecked here: the engine is asked independently.)"""
+    ruleset = perfscore.loads(CAPPED)
     given_units = [Unit(f"u{i}", None, v) for i, v in enumerate(drawn)]
-    item = perfscore.sensitivity(ruleset, given_units, ["weight:output.done/output.quality"], verify=False).parameters[
-        0
-    ]
+    item = perfscore.sensitivity(ruleset, given_units, [name], verify=False).parameters[0]
     p = item.parameter
-    low, high = item.low.inside, item.high.inside
+    far = 1000 * p.step  # an end without a bound: a value well out along it
+    low = item.low.inside if item.low.change is not None else p.value - far
+    high = item.high.inside if item.high.change is not None else p.value + far
     assert low is not None and high is not None
     steps = int((high - low) / p.step)
-    inside = low + (pick % (steps + 1)) * p.step
     grades = {u.id: ruleset.score(u.values).grade.name for u in given_units}
-    moved = tuning.moved(ruleset, p, inside)
-    assert {u.id: moved.score(u.values).grade.name for u in given_units} == grades
+    for inside in (low + (pick % (steps + 1)) * p.step, low, high):
+        moved = tuning.moved(ruleset, p, inside)
+        assert {u.id: moved.score(u.values).grade.name for u in given_units} == grades, inside
     for end in (item.low, item.high):
         if end.past is None:
             continue
         past = tuning.moved(ruleset, p, end.past)
-        changed = {u.id for u in given_units if past.score(u.values).grade.name != grades[u.id]}
+        changed = set()
+        for u in given_units:
+            try:
+                if past.score(u.values).grade.name != grades[u.id]:
+                    changed.add(u.id)
+            except perfscore.PerfscoreError:
+                changed.add(u.id)
         assert changed == {m.unit for m in end.moves}
         assert changed  # an end that is not the parameter's own bound is where some unit moves
+
+
+@settings(max_examples=25, deadline=None)
+@given(values)
+def test_what_it_takes_is_the_nearest(drawn: dict[str, Any]) -> None:
+    """For the count ``done`` and the percentage ``quality``, the answer reaches the next grade and the
+    values between the unit's own and the answer (at the input's step: all of them up to 200, else 200
+    evenly spaced) fall short."""
+    ruleset = perfscore.loads(RULESET)
+    found = perfscore.what_it_takes(ruleset, drawn)
+    if found.reached:  # already 优
+        assert found.grade.name == "优" and not found.reaches
+        return
+    for name in ("done", "quality"):
+        item = reached(found, name)
+        if item.value is None or item.change is None or item.step is None:
+            continue
+        assert ruleset.score({**drawn, name: item.value}).grade.name == (found.goal_grade and found.goal_grade.name)
+        between = int(abs(item.change) / item.step)
+        sign = 1 if item.change > 0 else -1
+        for k in range(1, between, max(1, between // 200)):  # up to 200 values between, evenly spaced
+            short = ruleset.score({**drawn, name: drawn[name] + sign * k * item.step})
+            assert short.grade.name == found.grade.name
 
 
 def test_exact_text() -> None:
