@@ -435,7 +435,7 @@ def test_cli_sensitivity_formats(files: Any) -> None:
     assert data["scored"] == 12 and data["errors"][0]["unit"] == "u13"
     _, out, _ = cli(*base, "--format", "markdown", "--lang", "en")
     assert (
-        "| 1 | Budget execution: the lower end of the band ≥ 0.9 (bands\\[0\\]) `budget:bands.0.min` | 0.9 | [0.8, 0.95] | 0.06 | 6 |"
+        "| 1 | Budget execution: the lower end of the band ≥ 0.9 (bands\\[0\\]) `budget:bands.0.min` | 0.9 | \\[0.8, 0.95\\] | 0.06 | 6 |"
         in out
     )
     assert cli(*base, "-o", str(files / "s.html"))[0] == 3  # written; the bad unit is reported

@@ -183,8 +183,9 @@ def spans(rows: Sequence[Span], title: str) -> str:
         for at, hollow, free in ((left, row.start_open, row.start_free), (right, row.end_open, row.end_free)):
             if not free:
                 fill = "#ffffff" if hollow else "#1f2937"
-                parts.append(
-                    f'<circle cx="{_n(at)}" cy="{middle}" r="4" fill="{fill}" stroke="#1f2937" stroke-width="1.5"/>'
+                parts.append(  # a dot: a rounded square (these charts draw only lines, rects and text)
+                    f'<rect x="{_n(CONTEXT.subtract(at, 4))}" y="{middle - 4}" width="8" height="8" rx="4" '
+                    f'fill="{fill}" stroke="#1f2937" stroke-width="1.5"/>'
                 )
         tick = x(row.value)
         parts.append(

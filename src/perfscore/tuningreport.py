@@ -120,12 +120,11 @@ def _move(move: Move, lang: str, gate: Callable[[str], str]) -> str:
     after = (
         WORDS["fails"](lang)
         if move.after is None or move.total_after is None
-        else f"{_grade_name(move.after, lang)} {_fixed(move.total_after)}"
+        else f"{gate(_grade_name(move.after, lang))} {_fixed(move.total_after)}"
     )
     unit = gate(move.unit if not move.name or move.name == move.unit else f"{move.name}（{move.unit}）")
-    return WORDS["move"].format(
-        unit=unit, before=_grade_name(move.before, lang), total_before=_fixed(move.total_before), after=after
-    )(lang)
+    before = gate(_grade_name(move.before, lang))
+    return WORDS["move"].format(unit=unit, before=before, total_before=_fixed(move.total_before), after=after)(lang)
 
 
 def _why(error: Any, lang: str) -> str:
@@ -189,7 +188,9 @@ def _markdown(found: Sensitivity, lang: str) -> str:
         lines.append("| " + " | ".join(WORDS[h](lang) for h in _HEADS) + " |")
         lines.append("|---:|---|---:|---|---:|---:|")
         for rank, label, name, value, interval, margin, moved in _table(found, lang):
-            lines.append(f"| {rank} | {_cell(label)} `{_cell(name)}` | {value} | {interval} | {margin} | {moved} |")
+            lines.append(
+                f"| {rank} | {_cell(label)} `{_cell(name)}` | {value} | {_cell(interval)} | {margin} | {moved} |"
+            )
         lines += ["", f"## {WORDS['details'](lang)}", ""]
         for number, item in enumerate(found.parameters, 1):
             lines.append(f"{number}. {_cell(_label(item.parameter.label, lang))}")
@@ -281,17 +282,19 @@ def _html(found: Sensitivity, lang: str) -> str:
         )
         for rank, label, name, value, interval, margin, moved in _table(found, lang):
             numbers = "".join(f'<td class="num">{e(cell)}</td>' for cell in (value, interval, margin, moved))
-            body.append(f'<tr><td class="num">{rank}</td><td>{e(label)}<br><code>{e(name)}</code></td>{numbers}</tr>')
+            body.append(
+                f'<tr><td class="num">{rank}</td><td>{e(label)}<div><code>{e(name)}</code></div></td>{numbers}</tr>'
+            )
         body.append("</tbody></table>")
-        body.append(f"<h2>{e(WORDS['details'](lang))}</h2><ol>")
-        for item in found.parameters:
-            body.append(f'<li>{e(_label(item.parameter.label, lang))}<ul class="plain">')
+        body.append(f'<h2>{e(WORDS["details"](lang))}</h2><ul class="plain">')
+        for number, item in enumerate(found.parameters, 1):
+            body.append(f'<li>{number}. {e(_label(item.parameter.label, lang))}<ul class="plain">')
             for end, side in ((item.low, "low"), (item.high, "high")):
                 said = _end_line(item, end, side, lang, str)
                 inner = "".join(f"<li>{e(line)}</li>" for line in said[1:])
                 body.append(f"<li>{e(said[0])}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>")
             body.append("</ul></li>")
-        body.append("</ol>")
+        body.append("</ul>")
     if found.errors:
         body.append(f"<h2>{e(WORDS['errors'](lang).rstrip('：:'))}</h2><ul>")
         body += [f"<li>{e(error.label)}: {e(_why(error, lang))}</li>" for error in found.errors]
@@ -339,9 +342,9 @@ def _signed(change: Decimal) -> str:
 def _reach_line(reach: Reach, lang: str, gate: Callable[[str], str]) -> str:
     label, name = gate(_label(reach.label, lang)), gate(reach.input)
     if reach.value is None or reach.total is None or reach.grade is None:
-        why = reach.why(lang) if reach.why is not None else ""
+        why = gate(reach.why(lang)) if reach.why is not None else ""
         return WORDS["reach-none"].format(label=label, name=name, why=why)(lang)
-    grade = _grade_name(reach.grade, lang)
+    grade = gate(_grade_name(reach.grade, lang))
     if reach.change is None:
         return WORDS["reach-switch"].format(
             label=label, name=name, current=gate(_shown(reach.current)), value=gate(_shown(reach.value)),
@@ -359,8 +362,8 @@ def _reach_line(reach: Reach, lang: str, gate: Callable[[str], str]) -> str:
 def reach_lines(found: WhatItTakes, fmt: str, lang: str) -> str:
     """The section added to a unit's text or Markdown report."""
     check_lang(lang)
-    goal = _goal(found, lang)
     gate = for_terminal if fmt == "text" else _cell
+    goal = gate(_goal(found, lang))
     if found.reached:
         said = WORDS["reached"].format(goal=goal)(lang)
         return f"\n{said}\n" if fmt == "text" else f"\n## {said}\n"
@@ -380,7 +383,7 @@ def reach_html(found: WhatItTakes, lang: str) -> list[str]:
     rows = [f"<h2>{e(WORDS['reach-title'].format(goal=goal)(lang))}</h2>", "<table><thead><tr>"]
     rows[-1] += "".join(f"<th>{e(WORDS[h](lang))}</th>" for h in heads) + "</tr></thead><tbody>"
     for reach in found.reaches:
-        label = f"{e(_label(reach.label, lang))}<br><code>{e(reach.input)}</code>"
+        label = f"{e(_label(reach.label, lang))}<div><code>{e(reach.input)}</code></div>"
         if reach.value is None or reach.total is None or reach.grade is None:
             why = reach.why(lang) if reach.why is not None else ""
             rows.append(f'<tr><td>{label}</td><td>{e(_shown(reach.current))}</td><td colspan="4">{e(why)}</td></tr>')
