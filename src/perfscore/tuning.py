@@ -1,4 +1,4 @@
-"""Evidence for tuning a ruleset: how fragile its grades are, and what a unit would need.
+"""Evidence for tuning a ruleset: how fragile its grades are over a set of units.
 
 :func:`sensitivity` takes a ruleset and a set of units and, for each tunable parameter (points moved
 between two sibling indicators, a band's threshold, a tier's default share, the points off per
@@ -11,7 +11,9 @@ rounded score is fixed, so the grade is evaluated once per point and once per ga
 groups and the total applied by the engine's own compiled rules and the ruleset's grades. Every
 reported end is then checked against the engine: the ruleset's document with the parameter moved
 (:meth:`Ruleset.to_dict`) is loaded and every unit scored, at the last value inside the interval
-and the first one past it.
+and the first one past it. A number of a rule on a group or the total (a cap) is compiled into the
+rules' code: each unit's grade is monotone in it (every kind is steady), so its ends are found by
+halving, each probe scored by the engine under the ruleset moved there.
 
 What a single unit would need (``perfscore score --to``) is :mod:`perfscore.reach`.
 
