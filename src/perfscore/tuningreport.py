@@ -78,6 +78,8 @@ WORDS = words(
         "col-change": ("改变", "change"),
         "col-total": ("总分（等级）", "total (grade)"),
         "col-short": ("差一步时", "one step short"),
+        "yes": ("是", "yes"),
+        "no": ("否", "no"),
     },
 )  # fmt: skip
 
@@ -327,11 +329,11 @@ def _goal(found: WhatItTakes, lang: str) -> str:
     return WORDS["reach-grade"].format(grade=_grade_name(found.goal_grade, lang))(lang)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, lang: str) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return WORDS["yes" if value else "no"](lang)
     return str(value)
 
 
@@ -347,15 +349,15 @@ def _reach_line(reach: Reach, lang: str, gate: Callable[[str], str]) -> str:
     grade = gate(_grade_name(reach.grade, lang))
     if reach.change is None:
         return WORDS["reach-switch"].format(
-            label=label, name=name, current=gate(_shown(reach.current)), value=gate(_shown(reach.value)),
+            label=label, name=name, current=gate(_shown(reach.current, lang)), value=gate(_shown(reach.value, lang)),
             total=_fixed(reach.total), grade=grade,
         )(lang)  # fmt: skip
     step = WORDS["reach-step"].format(step=plain(reach.step or Decimal(0)))(lang)
     short_total = "—" if reach.short_total is None else _fixed(reach.short_total)
     return WORDS["reach-line"].format(
-        label=label, name=name, current=_shown(reach.current), value=_shown(reach.value),
+        label=label, name=name, current=_shown(reach.current, lang), value=_shown(reach.value, lang),
         change=f"{_signed(reach.change)}，{step}" if lang == "zh" else f"{_signed(reach.change)}, {step}",
-        total=_fixed(reach.total), grade=grade, short=_shown(reach.short), short_total=short_total,
+        total=_fixed(reach.total), grade=grade, short=_shown(reach.short, lang), short_total=short_total,
     )(lang)  # fmt: skip
 
 
@@ -386,17 +388,18 @@ def reach_html(found: WhatItTakes, lang: str) -> list[str]:
         label = f"{e(_label(reach.label, lang))}<div><code>{e(reach.input)}</code></div>"
         if reach.value is None or reach.total is None or reach.grade is None:
             why = reach.why(lang) if reach.why is not None else ""
-            rows.append(f'<tr><td>{label}</td><td>{e(_shown(reach.current))}</td><td colspan="4">{e(why)}</td></tr>')
+            current = e(_shown(reach.current, lang))
+            rows.append(f'<tr><td>{label}</td><td class="num">{current}</td><td colspan="4">{e(why)}</td></tr>')
             continue
         change = "" if reach.change is None else _signed(reach.change)
         short = (
             ""
             if reach.short is None
-            else f"{_shown(reach.short)} → {'—' if reach.short_total is None else _fixed(reach.short_total)}"
+            else f"{_shown(reach.short, lang)} → {'—' if reach.short_total is None else _fixed(reach.short_total)}"
         )
         rows.append(
-            f'<tr><td>{label}</td><td class="num">{e(_shown(reach.current))}</td>'
-            f'<td class="num">{e(_shown(reach.value))}</td><td class="num">{e(change)}</td>'
+            f'<tr><td>{label}</td><td class="num">{e(_shown(reach.current, lang))}</td>'
+            f'<td class="num">{e(_shown(reach.value, lang))}</td><td class="num">{e(change)}</td>'
             f'<td class="num">{e(_fixed(reach.total))}（{e(_grade_name(reach.grade, lang))}）</td>'
             f'<td class="num">{e(short)}</td></tr>'
         )
