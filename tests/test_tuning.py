@@ -718,3 +718,57 @@ def test_rule_numbers_refused_when_a_condition_reads_a_score() -> None:
         perfscore.sensitivity(capped, units(), ["rules.0.at_most"])
     assert raised.value.problems[0].code == "not-tunable"
     assert "rules.0.at_most" not in [p.id for p in tuning.parameters(capped)]
+
+
+# --- a ratio's deduction for a target far exceeded -----------------------------------------------------
+
+OVER = """
+[ruleset]
+id = "over-demo"
+title = "超目标扣分"
+version = "1"
+sources = ["测试"]
+
+[inputs.served]
+type = "count"
+label = "服务人次"
+[inputs.rest]
+label = "其他得分"
+min = 0
+max = 80
+
+[indicators.served]
+name = "服务人次"
+points = 20
+method = "ratio"
+actual = "served"
+target = 100
+over_target = { above = 1.3, action = "deduct", deduct = 3 }
+
+[indicators.rest]
+name = "其他"
+points = 80
+method = "formula"
+formula = "rest"
+"""
+
+
+def test_over_target_multiple_and_deduction() -> None:
+    """``over_target.above`` (1.3) and ``over_target.deduct`` (3) of a ratio leaf worth 20 points."""
+    # Units: served / 100 and the rest: a: 140 (1.4 ≥ 1.3: 20 − 3 = 17) + 73 = 90 优 (on the edge);
+    # b: 125 (1.25: met, 20) + 70 = 90 优; c: 100 (met, 20) + 60 = 80 良.
+    # above: at 1.25 itself b is deducted too (1.25 ≥ 1.25: 87 良), so the end 1.25 is excluded; raised past
+    #   1.4, a is no longer deducted (93, still 优) and nothing else moves: (1.25, +∞).
+    # deduct d: a keeps round(20 − d) + 73; 20 − 3.005 = 16.995 → 17.00 (half-up), total 90.00 优; above 3.005,
+    #   16.99…, 89.99 良; the next value at 0.01 steps is 3.01. Lowering d only raises a: [0, 3.005].
+    ruleset = perfscore.loads(OVER)
+    given = [Unit("a", None, {"served": 140, "rest": 73}), Unit("b", None, {"served": 125, "rest": 70}),
+             Unit("c", None, {"served": 100, "rest": 60})]  # fmt: skip
+    assert [ruleset.score(u.values).total for u in given] == [Decimal(90), Decimal(90), Decimal(80)]
+    found = perfscore.sensitivity(ruleset, given, ["served:over_target.above", "served:over_target.deduct"])
+    above = found.parameters[[p.parameter.id for p in found.parameters].index("served:over_target.above")]
+    assert above.interval() == "(1.25, +∞)"
+    assert above.low.past == Decimal("1.25") and moves(above.low) == [("b", "优", "90.00", "良", "87.00")]
+    deduct = found.parameters[[p.parameter.id for p in found.parameters].index("served:over_target.deduct")]
+    assert deduct.interval() == "[0, 3.005]"
+    assert deduct.high.past == Decimal("3.01") and moves(deduct.high) == [("a", "优", "90.00", "良", "89.99")]
