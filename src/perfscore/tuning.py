@@ -408,6 +408,11 @@ class _Follow:
         # with no rules on groups or the total, the total follows the moving scores' sum within this much
         self.error = 4 * self.half * (len(responses) + 1)
         self.lines_only = not ruleset.group_rules
+        steeps = [response.steep for response in responses.values()]
+        # how fast the moving scores move at most, added up (None: some may jump)
+        self.steep = (
+            None if any(steep is None for steep in steeps) else sum((s for s in steeps if s is not None), Fraction(0))
+        )
         self.edges = [Fraction(grade.min) for grade in ruleset.meta.grades[:-1]]
 
     def _kept(self, value: Fraction) -> Fraction:
@@ -462,6 +467,8 @@ class _Follow:
         keeps the grade (the change is just past it), or None. With a ``step`` (a parameter written
         to a fixed number of places) only its multiples are values."""
         sign = 1 if limit > 0 else -1
+        if self.calm is not None and self.steep is not None and self.steep * abs(limit) < self.calm:
+            return None  # the moving scores cannot move far enough, up to the limit, to reach a grade's edge
         before = start
         for cut in self.candidates(start, limit):
             if step is None:

@@ -31,6 +31,7 @@ from ._base import (
     meeting,
     moved_points,
     points_path,
+    points_sign,
     touched,
 )
 from .bands import BANDS, Band
@@ -72,5 +73,6 @@ __all__ = [
     "meeting",
     "moved_points",
     "points_path",
+    "points_sign",
     "touched",
 ]

@@ -174,12 +174,16 @@ class Response:
 
     value: Callable[[Fraction], Fraction | None]
     breaks: tuple[Fraction, ...] = ()
+    steep: Fraction | None = None
+    """At most how fast the score moves: |value(t) − value(u)| ≤ steep × |t − u| everywhere, and the
+    value is never None (None: not said, it may jump or stop): lets the search skip a unit far from
+    its grade's edges."""
 
     @staticmethod
     def fixed(score: Decimal) -> Response:
         """A score that does not move."""
         held = Fraction(score)
-        return Response(lambda t: held)
+        return Response(lambda t: held, steep=Fraction(0))
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,11 @@ def meeting(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple
     if a[1] == b[1]:
         return ()
     return ((b[0] - a[0]) / (a[1] - b[1]),)
+
+
+def points_sign(leaf: Indicator, moves: Mapping[KeyPath, int]) -> Fraction:
+    """How fast the leaf's points move with the parameter (1, −1 or 0)."""
+    return Fraction(abs(moves.get(points_path(leaf), 0)))
 
 
 def moved_points(leaf: Indicator, moves: Mapping[KeyPath, int]) -> Callable[[Fraction], Fraction]:

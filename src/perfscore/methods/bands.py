@@ -39,6 +39,7 @@ from ._base import (
     measured_name,
     meeting,
     moved_points,
+    points_sign,
     touched,
 )
 
@@ -377,7 +378,8 @@ class Bands(Method):
                     return Exact(band.fraction or 0) * points(t)
             return None
 
-        return Response(score, tuple(breaks))
+        edges_move = any(signs.values())  # a moved edge may move the value into another band: a jump
+        return Response(score, tuple(breaks), steep=None if edges_move else points_sign(leaf, moves))
 
     # --- perfscore diff --------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from ._base import (
     Trend,
     formula_text,
     moved_points,
+    points_sign,
     touched,
 )
 
@@ -105,7 +106,7 @@ class Boolean(Method):
         if touched(leaf, moves, but=("points",)):
             return None
         points = moved_points(leaf, moves)
-        return Response(points) if recorded[0] is MET else Response.fixed(Decimal(0))
+        return Response(points, steep=points_sign(leaf, moves)) if recorded[0] is MET else Response.fixed(Decimal(0))
 
     def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
         return Method.FullMarks("value", lambda values: [TRUE])

@@ -34,6 +34,7 @@ from ._base import (
     formula_text,
     meeting,
     moved_points,
+    points_sign,
     touched,
 )
 
@@ -190,7 +191,7 @@ class Deduction(Method):
         bends = meeting(taken, w)
         if spec.cap is not None:
             bends += meeting(taken, (Fraction(spec.cap), Fraction(0))) + meeting(w, (Fraction(spec.cap), Fraction(0)))
-        return Response(value, bends)
+        return Response(value, bends, steep=points_sign(leaf, moves) + count * abs(each_sign))
 
     def example(self, draft: Method.Draft) -> dict[str, Any]:
         count = f"n{draft.index}"

@@ -33,6 +33,7 @@ from ._base import (
     each_own,
     meeting,
     moved_points,
+    points_sign,
     touched,
 )
 
@@ -199,7 +200,8 @@ class Rating(Method):
             if sign and points(Fraction(1)) != points(Fraction(0)):
                 return None  # both move: not affine
             default = Fraction(tier.default or 0)
-            return Response(lambda t: (default + sign * t) * points(t))
+            steep = Fraction(leaf.points) * abs(sign) + default * points_sign(leaf, moves)
+            return Response(lambda t: (default + sign * t) * points(t), steep=steep)
         given = Fraction(recorded[2])
         low, high = Fraction(tier.min), Fraction(tier.max)
 
