@@ -772,3 +772,14 @@ def test_over_target_multiple_and_deduction() -> None:
     deduct = found.parameters[[p.parameter.id for p in found.parameters].index("served:over_target.deduct")]
     assert deduct.interval() == "[0, 3.005]"
     assert deduct.high.past == Decimal("3.01") and moves(deduct.high) == [("a", "优", "90.00", "良", "89.99")]
+
+
+def test_python_page_example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/python.md's tuning example runs and prints what its comments say."""
+    text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    section = text.split("## Tuning evidence", 1)[1]
+    code = re.findall(r"^```python\n(.*?)^```", section, re.MULTILINE | re.DOTALL)[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "docs/python.md", "exec"), {})
+    said = [line.split("# ", 1)[1] for line in code.splitlines() if line.startswith("print(") and "# " in line]
+    assert capsys.readouterr().out.splitlines() == said
