@@ -783,3 +783,14 @@ def test_python_page_example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     exec(compile(code, "docs/python.md", "exec"), {})
     said = [line.split("# ", 1)[1] for line in code.splitlines() if line.startswith("print(") and "# " in line]
     assert capsys.readouterr().out.splitlines() == said
+
+
+def test_cli_score_to_from_standard_input(files: Any) -> None:
+    """``perfscore score R - --to --format html`` reads the unit once from standard input."""
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    data = (files / "u02.toml").read_text(encoding="utf-8")
+    code = run(["score", str(files / "r.toml"), "-", "--to", "--format", "html", "--lang", "en"], out, err, io.StringIO(data))
+    assert code == 0, err.getvalue()
+    assert "49.98" in out.getvalue()

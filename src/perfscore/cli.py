@@ -578,9 +578,11 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             if any(output.path.suffix.lower() == ".xlsx" for output in outputs):
                 sheets.require_openpyxl()  # before scoring, not after
         if is_sheet(args.data):
-            batch = sheets.read_sheet_units(args.data, ruleset).score(ruleset)
+            sheet = sheets.read_sheet_units(args.data, ruleset)
+            given, batch = list(sheet.units), sheet.score(ruleset)
         else:
-            batch = ruleset.score_many(_units(args.data, args), workers=args.jobs)
+            given = _units(args.data, args)  # read once (standard input cannot be read again for --to)
+            batch = ruleset.score_many(given, workers=args.jobs)
         single = len(batch.outcomes) == 1
         if single and batch.errors:  # one unit: its error is the command's (exit 1)
             raise batch.errors[0].error
@@ -588,9 +590,6 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             raise _one_unit_only()
         report = _report(ruleset, batch, single, fmt, args.lang)
         if args.to is not None:
-            given = (
-                sheets.read_sheet_units(args.data, ruleset).units if is_sheet(args.data) else _units(args.data, args)
-            )
             report = _with_reach(ruleset, given[0], batch.outcomes[0], args, fmt, report)
         to_stdout = True
         for output in outputs:
@@ -622,11 +621,11 @@ TUNING = words(
         "data": ("单位数据文件（.toml、.json、.jsonl，或表格 .xlsx、.csv），可多个；- 为标准输入。例：units.toml",
                  "the units' data files (.toml, .json, .jsonl, or a sheet, .xlsx or .csv); several may be given; "
                  "- for standard input. Example: units.toml"),
-        "param": ("要分析的参数，可多次使用（默认：每对同级末级指标之间的分值、每个区间端点、每项扣分、每个档次默认值；"
-                  "写法见 docs/tuning.md）。例：--param weight:output.a/output.b",
-                  "a parameter to analyse; may be given more than once (default: points between every two sibling "
-                  "leaves, every band end, every points-per-finding, every tier default; names: docs/tuning.md). "
-                  "Example: --param weight:output.a/output.b"),
+        "param": ("要分析的参数，可多次使用（默认：规则 [tuning] 中列出的参数；没有时为每对同级末级指标之间的分值、每个区间端点、"
+                  "每项扣分、每个档次默认值和规则的分数；写法见 docs/tuning.md）。例：--param weight:output.a/output.b",
+                  "a parameter to analyse; may be given more than once (default: those the ruleset's [tuning] lists, "
+                  "else points between every two sibling leaves, every band end, points per finding, tier default "
+                  "and rule's number; names: docs/tuning.md). Example: --param weight:output.a/output.b"),
         "to": ("在报告中加上「要达到目标需要什么」：每一项输入单独改变多少能达到下一等级（或给定的等级、总分）。例：--to 优、--to 95",
                "add \"what it takes\" to the report: how much each input alone must change to reach the next grade "
                "(or the grade or total given). Example: --to 优, --to 95"),
