@@ -794,3 +794,21 @@ def test_cli_score_to_from_standard_input(files: Any) -> None:
     code = run(["score", str(files / "r.toml"), "-", "--to", "--format", "html", "--lang", "en"], out, err, io.StringIO(data))
     assert code == 0, err.getvalue()
     assert "49.98" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rounding", "interval"),
+    [
+        # u04: done's share 0.5, quality's 1: total = r(0.5 × (30 + t)) + (20 − t) + 42, going down from 77.
+        ('{ mode = "half-up" }', "[24.02, 50]"),  # t = −5.99: 12.005 → 12.01, + 25.99 + 42 = 80.00 良
+        ('{ mode = "half-even" }', "[24.01, 50]"),  # t = −5.99: 12.005 → 12.00, 79.99; t = −6: 12 + 26 + 42 = 80 良
+        ('{ mode = "down" }', "[24.01, 50]"),  # as half-even: 12.005 → 12.00
+        ('{ mode = "up" }', "[24.02, 50]"),  # 12.005 → 12.01 (and at −5.98, 12.01 + 25.98 + 42 = 79.99)
+        ('{ mode = "half-up", stage = "total" }', "[24.02, 50]"),  # r(77 − t/2): 79.995 → 80.00 at t = −5.99
+    ],
+)
+def test_rounding_policy_is_honoured(rounding: str, interval: str) -> None:
+    """The same unit's interval for the weight under each rounding the ruleset may declare."""
+    ruleset = perfscore.loads(RULESET.replace('version = "1"\n', f'version = "1"\nrounding = {rounding}\n', 1))
+    found = perfscore.sensitivity(ruleset, [Unit("u04", None, UNITS["u04"])], ["weight:output.done/output.quality"])
+    assert found.parameters[0].interval() == interval
