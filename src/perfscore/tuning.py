@@ -399,6 +399,7 @@ class _Follow:
         if not self.each_leaf:
             self.rest = sum((Fraction(raw) for i, raw in enumerate(self.raw) if i not in responses), Fraction(0))
         self.base = (result.total, result.grade)
+        self.known: dict[tuple[Fraction, ...], tuple[Decimal, Grade] | None] = {}  # states by the moving scores
         self.start = [self._kept(Fraction(self.raw[index])) for index in responses]
         self.slack = None if known.slack is None else known.slack - 2 * self.half
         at_zero = [response.value(Fraction(0)) for response in responses.values()]
@@ -427,13 +428,22 @@ class _Follow:
         raw, scores = list(self.raw), list(self.scores)
         if values is None:
             values = [response.value(t) for response in self.responses.values()]
-        for index, value in zip(self.responses, values, strict=True):
-            if value is None:
-                return None
+        if any(value is None for value in values):
+            return None
+        moving = tuple(self._kept(value) for value in values if value is not None)
+        if moving in self.known:  # with the moving scores as counted the same, all else is the same
+            return self.known[moving]
+        for index, value in zip(self.responses, moving, strict=True):
             if self.each_leaf:
-                scores[index] = raw[index] = _decimal(_round(value, self.places, self.mode), self.places)
+                scores[index] = raw[index] = _decimal(value, self.places)
             else:
                 raw[index] = _to_decimal(value)
+        found = self.known[moving] = self._outcome(raw, scores)
+        return found
+
+    def _outcome(self, raw: list[Decimal], scores: list[Decimal]) -> tuple[Decimal, Grade] | None:
+        """The total and grade for these leaf scores: the rules on groups and the total, then the grades."""
+        ruleset = self.ruleset
         total = sum(scores, ZERO) if self.each_leaf else sum(raw, ZERO)
         if ruleset.group_rules:
             try:
