@@ -387,7 +387,7 @@ class _Known:
 class _Follow:
     """One unit's grade as one parameter moves: its leaves' responses, and the engine's rules and grades."""
 
-    def __init__(self, ruleset: Ruleset, known: _Known, responses: Mapping[int, Response]) -> None:
+    def __init__(self, ruleset: Ruleset, known: _Known, responses: Mapping[int, Response], fixed: bool) -> None:
         self.ruleset = ruleset
         result = self.result = known.result
         self.responses = responses
@@ -401,7 +401,7 @@ class _Follow:
         self.base = (result.total, result.grade)
         self.known: dict[tuple[Fraction, ...], tuple[Decimal, Grade] | None] = {}  # states by the moving scores
         self.start = [self._kept(Fraction(self.raw[index])) for index in responses]
-        self.slack = None if known.slack is None else known.slack - 2 * self.half
+        self.slack = None if known.slack is None or not fixed else known.slack - 2 * self.half
         at_zero = [response.value(Fraction(0)) for response in responses.values()]
         self.zero = [Fraction(0) if value is None else value for value in at_zero]
         # a segment whose moving raw scores stay this close to their own (added up) cannot move the grade
@@ -587,8 +587,9 @@ def _slack(ruleset: Ruleset, result: ScoreResult) -> Fraction | None:
     """How far the moving leaves' scores (added up, each as far as it moved) must move before the
     grade can change: the distance from the total to the grade's ends (less the total's rounding,
     taken off by :class:`_Follow`). None when the rules on groups and the total may move a total more
-    than its leaves moved (a condition reading scores, a kind that is not steady)."""
-    if any(rule.scores or not rule.kind.steady for rule in ruleset.rules()):
+    than its leaves moved (a kind that is not steady; a condition reading a moving score is checked by
+    :func:`_conditions_fixed`, for each parameter)."""
+    if any(not rule.kind.steady for rule in ruleset.rules()):
         return None
     total, grade = Fraction(result.total), result.grade
     grades = ruleset.meta.grades
@@ -602,6 +603,16 @@ def _slack(ruleset: Ruleset, result: ScoreResult) -> Fraction | None:
     if grade.name != earned.name:  # held down by a veto: any change may matter
         return None
     return min(gaps, default=Fraction(10**9))
+
+
+def _conditions_fixed(ruleset: Ruleset, chosen: Parameter) -> bool:
+    """Whether no rule's condition reads the score of a leaf the parameter moves, or of a group above
+    one: then every condition holds or not whatever the parameter, for each unit."""
+    moving: set[str] = set()
+    for index in chosen.leaves:
+        path = ruleset.leaves[index].path
+        moving.update(".".join(str(part) for part in path[:depth]) for depth in range(1, len(path) + 1))
+    return not any(set(rule.scores.values()) & moving for rule in ruleset.rules())
 
 
 def _same(state: tuple[Decimal, Grade] | None, start: tuple[Decimal, Grade] | None) -> bool:
@@ -800,8 +811,9 @@ def _analyse(
         low = _halving(ruleset, chosen, results, -1, chosen.low, chosen.low_open)
         high = _halving(ruleset, chosen, results, 1, chosen.high, chosen.high_open)
         return ParameterSensitivity(chosen, low, high, verified=True)
+    fixed = _conditions_fixed(ruleset, chosen)
     follows = [
-        (unit, _Follow(ruleset, known, _responses(ruleset, chosen, known.result)), known.result)
+        (unit, _Follow(ruleset, known, _responses(ruleset, chosen, known.result), fixed), known.result)
         for unit, known in scored
     ]
     starts = [(result.total, result.grade) for _, _, result in follows]
