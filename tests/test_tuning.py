@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import perfscore
 from perfscore import TuningError, reach, tuning
 from perfscore.cli import run
+from perfscore.tuningreport import render_sensitivity
 from perfscore.units import Unit
 
 RULESET = """
@@ -812,3 +813,18 @@ def test_rounding_policy_is_honoured(rounding: str, interval: str) -> None:
     ruleset = perfscore.loads(RULESET.replace('version = "1"\n', f'version = "1"\nrounding = {rounding}\n', 1))
     found = perfscore.sensitivity(ruleset, [Unit("u04", None, UNITS["u04"])], ["weight:output.done/output.quality"])
     assert found.parameters[0].interval() == interval
+
+
+def test_too_many_points_refused_or_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parameter whose search would examine too many points (a rule reads a score it moves) is refused
+    when named, and reported beside the others when it is one of the defaults."""
+    text = RULESET + '\n[[indicators.rules]]\nkind = "ceiling"\nwhen = "score(\\"output.done\\") < 20"\nat_most = 85\n'
+    ruleset = perfscore.loads(text)
+    monkeypatch.setattr(tuning, "MOST_POINTS", 50)  # the weight's 50 points at half-cent steps: far more
+    with pytest.raises(TuningError, match="more than 50 points"):
+        perfscore.sensitivity(ruleset, units(), ["weight:output.done/output.quality"])
+    found = perfscore.sensitivity(ruleset, units())
+    assert "--param weight:output.done/output.quality" in [problem.location.file for problem in found.refused]
+    assert all(problem.code == "not-tunable" for problem in found.refused)
+    assert "weight:output.done/output.quality" not in [item.parameter.id for item in found.parameters]
+    assert "Parameters that could not be analysed:" in render_sensitivity(found, "text", "en")

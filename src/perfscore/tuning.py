@@ -63,6 +63,10 @@ WORDS = words(
         "unknown-indicator": ("没有 id 为 {name} 的末级指标", "no leaf indicator with the id {name}"),
         "not-siblings": ("{a} 与 {b} 不是同一指标组下的两个末级指标，分值不能在二者之间移动",
                          "{a} and {b} are not two leaves of one group: points cannot move between them"),
+        "too-many": ("{name} 的取值范围内有超过 {most} 个可能改变得分的点需要逐一计算（规则的条件读取了它所改变的得分）；"
+                     "请在规则的 [tuning] 中用 min、max 缩小范围",
+                     "{name} would need more than {most} points examined one by one (a rule's condition reads a score it "
+                     "moves); narrow its range with min and max in the ruleset's [tuning]"),
         "rules-fall": ("{name} 不能调整：有规则的条件读取得分，或规则类型不能保证总分随它单调变化",
                        "{name} cannot be moved: a rule's condition reads a score, or a kind does not keep the total "
                        "rising with it"),
@@ -424,7 +428,6 @@ class _Follow:
     def state(self, t: Fraction, values: Sequence[Fraction | None] | None = None) -> tuple[Decimal, Grade] | None:
         """The unit's total and grade with the parameter moved by ``t`` (None: its data no longer fits,
         or it fails to score)."""
-        ruleset = self.ruleset
         raw, scores = list(self.raw), list(self.scores)
         if values is None:
             values = [response.value(t) for response in self.responses.values()]
@@ -577,10 +580,22 @@ class _Follow:
             return
         ends = sorted((base + slope * a, base + slope * b))
         first, last = math.ceil(ends[0] / self.half), math.floor(ends[1] / self.half)
+        if last - first > MOST_POINTS:
+            raise _TooMany()
         for k in range(first, last + 1):
             cut = (k * self.half - base) / slope
             if a <= cut <= b:
                 yield cut
+
+
+MOST_POINTS = 200_000
+"""The most points where a rounded score may change that one unit's search examines in one stretch:
+beyond it (rules whose conditions read the scores a parameter moves, many decimal places, a wide
+range) the parameter is refused rather than searched for minutes."""
+
+
+class _TooMany(Exception):
+    """A search would examine more than :data:`MOST_POINTS` points."""
 
 
 def _slack(ruleset: Ruleset, result: ScoreResult) -> Fraction | None:
@@ -736,6 +751,7 @@ class Sensitivity:
     units: int
     parameters: tuple[ParameterSensitivity, ...]
     errors: tuple[UnitError, ...] = ()
+    refused: tuple[Problem, ...] = ()  # default parameters that could not be analysed, and why
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -744,6 +760,7 @@ class Sensitivity:
             "scored": self.units - len(self.errors),
             "parameters": [found.to_dict() for found in self.parameters],
             "errors": [error.to_dict() for error in self.errors],
+            "refused": [problem.to_dict() for problem in self.refused],
         }
 
 
@@ -780,9 +797,17 @@ def sensitivity(
         else:
             scored.append((unit, outcome))
     known = [(unit, _Known(ruleset, result)) for unit, result in scored]
-    found = [_analyse(ruleset, p, known, verify) for p in chosen]
+    found: list[ParameterSensitivity] = []
+    refused: list[Problem] = []
+    for each in chosen:
+        try:
+            found.append(_analyse(ruleset, each, known, verify))
+        except TuningError as error:
+            if params is not None:  # asked for by name: the request is refused
+                raise
+            refused += error.problems  # one of the defaults: said in the report, the others analysed
     found.sort(key=lambda f: (f.moved == 0, -f.moved, f.margin if f.margin is not None else 0, f.parameter.id))
-    return Sensitivity(ruleset, count, tuple(found), tuple(errors))
+    return Sensitivity(ruleset, count, tuple(found), tuple(errors), tuple(refused))
 
 
 def _responses(ruleset: Ruleset, chosen: Parameter, result: ScoreResult) -> dict[int, Response]:
@@ -812,6 +837,16 @@ def _analyse(
         high = _halving(ruleset, chosen, results, 1, chosen.high, chosen.high_open)
         return ParameterSensitivity(chosen, low, high, verified=True)
     fixed = _conditions_fixed(ruleset, chosen)
+    try:
+        return _searched(ruleset, chosen, scored, verify, fixed)
+    except _TooMany:
+        _refuse(chosen.id, WORDS["too-many"].format(name=chosen.id, most=f"{MOST_POINTS:,}"), "not-tunable")
+
+
+def _searched(
+    ruleset: Ruleset, chosen: Parameter, scored: list[tuple[Unit, _Known]], verify: bool, fixed: bool
+) -> ParameterSensitivity:
+    """A parameter of the leaves, searched unit by unit (see :class:`_Follow`)."""
     follows = [
         (unit, _Follow(ruleset, known, _responses(ruleset, chosen, known.result), fixed), known.result)
         for unit, known in scored

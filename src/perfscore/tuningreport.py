@@ -50,6 +50,7 @@ WORDS = words(
         "fails": ("无法计分（数据不再符合规则）", "cannot be scored (the data no longer fits)"),
         "verified": ("两端均已用引擎重新计分核对", "both ends checked by scoring again with the engine"),
         "errors": ("无法计分的单位（未参与分析）：", "Units that could not be scored (left out):"),
+        "refused": ("未能分析的参数：", "Parameters that could not be analysed:"),
         "none": ("没有可调的参数", "no tunable parameters"),
         "col-rank": ("序号", "#"),
         "col-parameter": ("参数", "parameter"),
@@ -165,6 +166,9 @@ def _text(found: Sensitivity, lang: str) -> str:
             lines += ["     " + line for line in said[1:]]
         if item.verified:
             lines.append("   " + WORDS["verified"](lang))
+    if found.refused:
+        lines += ["", WORDS["refused"](lang)]
+        lines += [f"  {gate(problem.render(lang=lang))}" for problem in found.refused]
     if found.errors:
         lines += ["", WORDS["errors"](lang)]
         lines += [f"  {gate(error.label)}: {gate(_why(error, lang))}" for error in found.errors]
@@ -200,6 +204,9 @@ def _markdown(found: Sensitivity, lang: str) -> str:
                 said = _end_line(item, end, side, lang, _cell)
                 lines.append(f"   - {said[0]}")
                 lines += [f"     - {line}" for line in said[1:]]
+    if found.refused:
+        lines += ["", f"## {WORDS['refused'](lang).rstrip('：:')}", ""]
+        lines += [f"- {_cell(problem.render(lang=lang))}" for problem in found.refused]
     if found.errors:
         lines += ["", f"## {WORDS['errors'](lang).rstrip('：:')}", ""]
         lines += [f"- {_cell(error.label)}: {_cell(_why(error, lang))}" for error in found.errors]
@@ -296,6 +303,10 @@ def _html(found: Sensitivity, lang: str) -> str:
                 inner = "".join(f"<li>{e(line)}</li>" for line in said[1:])
                 body.append(f"<li>{e(said[0])}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>")
             body.append("</ul></li>")
+        body.append("</ul>")
+    if found.refused:
+        body.append(f"<h2>{e(WORDS['refused'](lang).rstrip('：:'))}</h2><ul>")
+        body += [f"<li>{e(problem.render(lang=lang))}</li>" for problem in found.refused]
         body.append("</ul>")
     if found.errors:
         body.append(f"<h2>{e(WORDS['errors'](lang).rstrip('：:'))}</h2><ul>")
