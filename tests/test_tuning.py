@@ -828,3 +828,16 @@ def test_too_many_points_refused_or_reported(monkeypatch: pytest.MonkeyPatch) ->
     assert all(problem.code == "not-tunable" for problem in found.refused)
     assert "weight:output.done/output.quality" not in [item.parameter.id for item in found.parameters]
     assert "Parameters that could not be analysed:" in render_sensitivity(found, "text", "en")
+
+
+def test_total_rounding_with_rules_not_tunable() -> None:
+    """A ruleset rounding only its total, with rules on groups or the total: a leaf's parameters are
+    refused (a cap that binds adds a constant of any decimals to an unrounded sum); a rule's own number
+    is still followed, by the engine."""
+    text = CAPPED.replace('version = "1"\n', 'version = "1"\nrounding = { stage = "total" }\n', 1)
+    ruleset = perfscore.loads(text)
+    with pytest.raises(TuningError, match="rounds only its total"):
+        perfscore.sensitivity(ruleset, units(), ["findings:each"])
+    found = perfscore.sensitivity(ruleset, units())
+    assert [item.parameter.id for item in found.parameters] == ["rules.0.at_most"]
+    assert {problem.code for problem in found.refused} == {"not-tunable"}

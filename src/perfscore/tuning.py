@@ -67,6 +67,9 @@ WORDS = words(
                      "请在规则的 [tuning] 中用 min、max 缩小范围",
                      "{name} would need more than {most} points examined one by one (a rule's condition reads a score it "
                      "moves); narrow its range with min and max in the ruleset's [tuning]"),
+        "total-rules": ("{name} 不能调整：本规则只对总分舍入，且有指标组或总分上的规则，得分的变化点无法由各指标算出",
+                        "{name} cannot be moved: the ruleset rounds only its total and has rules on groups or the total, "
+                        "so where the total steps cannot be worked out from the leaves"),
         "rules-fall": ("{name} 不能调整：有规则的条件读取得分，或规则类型不能保证总分随它单调变化",
                        "{name} cannot be moved: a rule's condition reads a score, or a kind does not keep the total "
                        "rising with it"),
@@ -836,6 +839,10 @@ def _analyse(
         low = _halving(ruleset, chosen, results, -1, chosen.low, chosen.low_open)
         high = _halving(ruleset, chosen, results, 1, chosen.high, chosen.high_open)
         return ParameterSensitivity(chosen, low, high, verified=True)
+    if ruleset.group_rules and ruleset.meta.rounding.stage != "leaf":
+        # the rules then act on unrounded sums: a cap that binds adds a constant of any decimals, so where
+        # the rounded total steps is not known from the leaves alone
+        _refuse(chosen.id, WORDS["total-rules"].format(name=chosen.id), "not-tunable")
     fixed = _conditions_fixed(ruleset, chosen)
     try:
         return _searched(ruleset, chosen, scored, verify, fixed)
