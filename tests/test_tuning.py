@@ -792,7 +792,9 @@ def test_cli_score_to_from_standard_input(files: Any) -> None:
 
     out, err = io.StringIO(), io.StringIO()
     data = (files / "u02.toml").read_text(encoding="utf-8")
-    code = run(["score", str(files / "r.toml"), "-", "--to", "--format", "html", "--lang", "en"], out, err, io.StringIO(data))
+    code = run(
+        ["score", str(files / "r.toml"), "-", "--to", "--format", "html", "--lang", "en"], out, err, io.StringIO(data)
+    )
     assert code == 0, err.getvalue()
     assert "49.98" in out.getvalue()
 
@@ -841,3 +843,34 @@ def test_total_rounding_with_rules_not_tunable() -> None:
     found = perfscore.sensitivity(ruleset, units())
     assert [item.parameter.id for item in found.parameters] == ["rules.0.at_most"]
     assert {problem.code for problem in found.refused} == {"not-tunable"}
+
+
+@st.composite
+def generated(draw: st.DrawFn, rules: bool) -> tuple[perfscore.Ruleset, list[Unit]]:
+    """A random valid ruleset (the testing kit's, with rules on groups and the total or not) and units for it."""
+    from perfscore.testing import data_for, rulesets
+
+    ruleset = perfscore.loads(draw(rulesets(rules=rules)), source="generated.toml")
+    drawn = draw(st.lists(data_for(ruleset), min_size=1, max_size=4))
+    return ruleset, [Unit(f"u{i}", None, values) for i, values in enumerate(drawn)]
+
+
+@pytest.mark.parametrize("rules", [False, True])
+def test_random_rulesets_agree_with_the_engine(rules: bool) -> None:
+    """On random rulesets of every method, rounding and rule kind, the analysis of each default
+    parameter agrees with the engine at both ends (``verify``: the ruleset moved and reloaded, every unit
+    scored); a parameter it cannot follow is refused, never answered wrongly."""
+
+    @settings(max_examples=8, deadline=None, database=None)
+    @given(generated(rules))
+    def check(case: tuple[perfscore.Ruleset, list[Unit]]) -> None:
+        ruleset, given_units = case
+        for chosen in tuning.parameters(ruleset)[:3]:
+            try:
+                found = perfscore.sensitivity(ruleset, given_units, [chosen])
+            except TuningError as error:
+                assert {problem.code for problem in error.problems} == {"not-tunable"}
+                continue
+            assert found.parameters[0].verified
+
+    check()
