@@ -38,20 +38,22 @@ from .version import __version__
 if TYPE_CHECKING:
     from .checks import lint, lint_text
     from .reach import what_it_takes
+    from .signals import find_signals
     from .tuning import sensitivity
 
-_LAZY = {  # the static checks and the tuning analyses: not imported to score
+_LAZY = {  # the static checks, the signals and the tuning analyses: not imported to score
     "lint": "checks",
     "lint_text": "checks",
+    "find_signals": "signals",
     "sensitivity": "tuning",
     "what_it_takes": "reach",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.sensitivity`` and
-    ``perfscore.what_it_takes``, imported the first time they are asked for, so that ``import
-    perfscore`` (and ``perfscore score``) does not import the checks or the tuning analyses."""
+    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals``, ``perfscore.sensitivity``
+    and ``perfscore.what_it_takes``, imported the first time they are asked for, so that ``import
+    perfscore`` (and ``perfscore score``) does not import the checks, the signals or the tuning analyses."""
     if name in _LAZY:
         import importlib
 
@@ -86,6 +88,7 @@ __all__ = [
     "UnreadableFileError",
     "__version__",
     "dumps_toml",
+    "find_signals",
     "lint",
     "lint_text",
     "load",

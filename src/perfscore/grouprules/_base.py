@@ -177,6 +177,7 @@ class RuleKind:
     """Whether, once its condition is fixed, it never moves the node's score by more than the node's
     indicators moved, nor the other way (x ↦ min(x, c), max(x + p, 0), 0, …: rising, at most slope 1).
     ``perfscore sensitivity`` then skips the values of a parameter that cannot move a grade."""
+    caps: ClassVar[bool] = False  # its limit is the most its node may score when it applies (a ceiling)
 
     def __repr__(self) -> str:
         return f"<rule kind {self.name}>"

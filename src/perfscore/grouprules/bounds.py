@@ -131,6 +131,7 @@ class Ceiling(_Bound):
     steps = (CAPPED,)
     family = "ceiling"
     key = "at_most"
+    caps = True
     beyond = ">"
     step = CAPPED
     words = Text("至多", "at most")

@@ -16,6 +16,7 @@ from ._base import (
     Case,
     Code,
     FactsTuple,
+    FloatCode,
     FormulaKey,
     KeyPath,
     Method,
@@ -70,6 +71,13 @@ class Boolean(Method):
             code.result(code.const(leaf.points), MET, "True")
         with code.block("else:"):
             code.result("ZERO", MISSED, "False")
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same in the float pass, for a yes/no input read as it is."""
+        with code.block(f"if {code.truth(leaf.formulas['value'])}:"):
+            code.score_constant(leaf.points)
+        with code.block("else:"):
+            code.score_constant(Decimal(0))
 
     def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
         return {"met": display.value(facts["met"], None)} if "met" in facts else {}
