@@ -23,6 +23,7 @@ from .errors import (
     Problem,
     RulesetError,
     ScoringError,
+    TuningError,
     UnreadableFileError,
 )
 from .limits import Limits
@@ -36,14 +37,23 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
+    from .reach import what_it_takes
     from .signals import find_signals
+    from .tuning import sensitivity
 
-_LAZY = {"lint": "checks", "lint_text": "checks", "find_signals": "signals"}  # not imported to score
+_LAZY = {  # the static checks, the signals and the tuning analyses: not imported to score
+    "lint": "checks",
+    "lint_text": "checks",
+    "find_signals": "signals",
+    "sensitivity": "tuning",
+    "what_it_takes": "reach",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint`` and ``perfscore.lint_text``, imported the first time they are asked for, so
-    that ``import perfscore`` (and ``perfscore score``) does not import the checks."""
+    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals``, ``perfscore.sensitivity``
+    and ``perfscore.what_it_takes``, imported the first time they are asked for, so that ``import
+    perfscore`` (and ``perfscore score``) does not import the checks, the signals or the tuning analyses."""
     if name in _LAZY:
         import importlib
 
@@ -72,6 +82,7 @@ __all__ = [
     "ScoreResult",
     "ScoringError",
     "ShippedRuleset",
+    "TuningError",
     "Unit",
     "UnitError",
     "UnreadableFileError",
@@ -84,7 +95,9 @@ __all__ = [
     "loads",
     "loads_dict",
     "read_units",
+    "sensitivity",
     "shipped",
+    "what_it_takes",
 ]
 
 
