@@ -820,6 +820,13 @@ def _check(
     return present, full and present
 
 
+def _score(value: Decimal) -> str:
+    """A score as the reports print scores: at least two places (``51.70``, not ``51.7``); a median
+    between two scores keeps its third place (``9.475``)."""
+    exponent = value.as_tuple().exponent
+    return str(value) if isinstance(exponent, int) and exponent <= -2 else str(CONTEXT.quantize(value, _CENT))
+
+
 def _median(values: Sequence[tuple[Decimal, int]], count: int) -> Decimal | None:
     """The median of ``count`` values given as (value, how many), ascending: the middle one, or the
     mean of the two middle ones (exact)."""
@@ -941,7 +948,7 @@ class Signals:
             _DASH if share is None else percent(share),
             *map(str, distribution.bands),
             *(
-                _DASH if value is None else plain(value)
+                _DASH if value is None else _score(value)
                 for value in (distribution.lowest, distribution.median, distribution.highest)
             ),
         ]
