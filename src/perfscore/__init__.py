@@ -32,17 +32,20 @@ from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset, shipped
 from .toml import dumps_toml
 from .units import Unit, read_units
-from .version import __version__
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
+    from .version import __version__
 
-_LAZY = {"lint": "checks", "lint_text": "checks"}  # the static checks: not imported to score
+# Imported the first time they are asked for: the static checks, and the version (it reads the
+# package metadata, importlib.metadata): scoring needs neither.
+_LAZY = {"lint": "checks", "lint_text": "checks", "__version__": "version"}
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint`` and ``perfscore.lint_text``, imported the first time they are asked for, so
-    that ``import perfscore`` (and ``perfscore score``) does not import the checks."""
+    """``perfscore.lint``, ``perfscore.lint_text`` and ``perfscore.__version__``, imported the first
+    time they are asked for, so that ``import perfscore`` (and ``perfscore score``) does not import
+    the checks or read the package metadata."""
     if name in _LAZY:
         import importlib
 

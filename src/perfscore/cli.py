@@ -43,7 +43,6 @@ from .ruleset import Ruleset
 from .shipped import shipped
 from .text import columns, for_terminal
 from .units import Unit, is_sheet, iter_units, read_units, read_units_bytes
-from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
 EXIT_FINDINGS = 4  # audit --fail-on: a finding at or above the level asked for
@@ -254,6 +253,22 @@ def _format(lang: str, default: str, example: str) -> str:
     return HELP["format"].format(default=default, example=example)(lang)
 
 
+class _Version(argparse.Action):
+    """``--version``, as argparse's own ``version`` action prints it; the version is read (from the
+    package metadata: importlib.metadata, about 10 ms) only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from .version import __version__
+
+        formatter = parser._get_formatter()
+        formatter.add_text(f"perfscore {__version__}")
+        parser._print_message(formatter.format_help(), sys.stdout)
+        parser.exit()
+
+
 def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     """The command line, its help in ``lang``."""
     parser_class = type("Parser", (_Parser,), {"lang": lang})
@@ -261,7 +276,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = parser_class(
         prog="perfscore", description=help_["description"], epilog=help_["epilog"]
     )
-    parser.add_argument("--version", action="version", version=f"perfscore {__version__}", help=help_["version"])
+    parser.add_argument("--version", action=_Version, help=help_["version"])
     parser.add_argument("--lang", choices=LANGS, dest="top_lang", help=help_["lang"])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=help_["commands"])
 
