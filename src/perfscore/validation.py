@@ -13,6 +13,7 @@ same models on every ruleset and on generated tables).
 
 from __future__ import annotations
 
+import copy
 import re
 import types
 import typing
@@ -31,9 +32,22 @@ class _Unsure(Exception):
     """A value :func:`quick` does not read: pydantic is asked."""
 
 
-_Plan = tuple[tuple[tuple[str, Reader], ...], Reader | None, Reader | None]
-"""How a model is read: a reader per key, the model's own check before and after (if any)."""
+class _Plan:
+    """How a model is read: a reader per key (with whether it is required, or its default), the
+    model's own checks before and after (if any)."""
+
+    __slots__ = ("after", "before", "fields", "names")
+
+    def __init__(self, fields: tuple[tuple[str, Reader, bool, Any], ...], before: Reader | None, after: Reader | None):
+        self.fields = fields
+        self.names = frozenset(name for name, *_ in fields)
+        self.before = before
+        self.after = after
+
+
 _PLANS: dict[type[BaseModel], _Plan | None] = {}
+_MUTABLE = (list, dict, set)
+_set = object.__setattr__
 
 
 def quick(cls: type[M], raw: Mapping[str, Any]) -> M | None:
@@ -54,22 +68,26 @@ def _read(cls: type[M], raw: Any) -> M:
         plan = _PLANS[cls] = _plan(cls)
     if plan is None or type(raw) is not dict:
         raise _Unsure
-    fields, before, after = plan
-    if before is not None:
-        raw = before(raw)
+    if plan.before is not None:
+        raw = plan.before(raw)
         if type(raw) is not dict:
             raise _Unsure
-    names = {name for name, _ in fields}
-    if not names.issuperset(raw):
+    if not plan.names.issuperset(raw):
         raise _Unsure  # an unknown key
     values = {}
-    for name, reader in fields:
+    for name, reader, required, default in plan.fields:  # in the model's order, as pydantic keeps them
         if name in raw:
             values[name] = reader(raw[name])
-        elif cls.model_fields[name].is_required():
+        elif required:
             raise _Unsure  # a missing key
-    made = cls.model_construct(_fields_set=set(raw), **values)
-    return made if after is None else after(made)
+        else:
+            values[name] = copy.deepcopy(default) if type(default) in _MUTABLE else default
+    made = cls.__new__(cls)  # what model_construct makes, without its per-call work
+    _set(made, "__dict__", values)
+    _set(made, "__pydantic_fields_set__", set(raw))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made if plan.after is None else plan.after(made)
 
 
 def _plan(cls: type[BaseModel]) -> _Plan | None:
@@ -80,6 +98,8 @@ def _plan(cls: type[BaseModel]) -> _Plan | None:
     known = {"frozen", "extra", "strict", "allow_inf_nan", "defer_build"}
     decorators = cls.__pydantic_decorators__
     if set(config) - known or decorators.field_validators or decorators.validators or decorators.root_validators:
+        return None
+    if cls.__pydantic_post_init__ or cls.__private_attributes__ or cls.__pydantic_root_model__:
         return None
     modes: dict[str, list[Any]] = {}
     for decorator in decorators.model_validators.values():
@@ -93,10 +113,10 @@ def _plan(cls: type[BaseModel]) -> _Plan | None:
         reader = _reader(info.annotation, list(info.metadata))
         if reader is None:
             return None
-        fields.append((name, reader))
+        fields.append((name, reader, info.is_required(), info.default))
     before = modes["before"][0] if "before" in modes else None
     after = modes["after"][0] if "after" in modes else None
-    return tuple(fields), before, after
+    return _Plan(tuple(fields), before, after)
 
 
 def _reader(annotation: Any, metadata: list[Any]) -> Reader | None:
