@@ -6,8 +6,6 @@ keys are :class:`LeafParams` plus its method's own, modelled in the method's mod
 (``perfscore.methods``).
 """
 
-from __future__ import annotations
-
 import decimal
 import re
 from decimal import Decimal
@@ -150,7 +148,7 @@ class Metadata(_Model):
         return {**raw, "grades": scaled}
 
     @model_validator(mode="after")
-    def _grades_descend(self) -> Metadata:
+    def _grades_descend(self) -> "Metadata":
         floors = [grade.min for grade in self.grades]
         if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors):
             raise Refusal(CHECKS["grades-order"])
@@ -209,7 +207,7 @@ class InputSpec(_Model):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> InputSpec:
+    def _consistent(self) -> "InputSpec":
         numeric = self.type in ("number", "percent", "count")
         if not numeric and (self.min is not None or self.max is not None):
             raise Refusal(CHECKS["bounds-kind"].format(kind=self.type))
@@ -273,7 +271,7 @@ class Tier(_Model):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> Tier:
+    def _ordered(self) -> "Tier":
         if self.min > self.max:
             raise Refusal(CHECKS["tier-min-max"].format(min=self.min, max=self.max))
         if self.default is not None and not self.contains(self.default):
@@ -322,7 +320,7 @@ class OverTarget(_Model):
     )
 
     @model_validator(mode="after")
-    def _deduct_given(self) -> OverTarget:
+    def _deduct_given(self) -> "OverTarget":
         if (self.action == "deduct") != (self.deduct is not None):
             raise Refusal(CHECKS["deduct"])
         return self
