@@ -595,8 +595,11 @@ def test_tables_of_one_shape_share_one_compiled_ruleset() -> None:
 
 def _copies(tmp_path: Path) -> list[tuple[TableScore, TableScore]]:
     """Each sample table scored from its own file and from a copy under another name (scored first)."""
+    from perfscore.tables import score as module
     from perfscore.tables.read import read_tables
 
+    module._shared.cache_clear()  # the tables scored by earlier tests share nothing with these
+    module._checked.cache_clear()
     pairs = []
     for sample in sorted((ROOT / "tests" / "tables").glob("*.*")):
         if sample.suffix not in (".csv", ".json", ".toml", ".xlsx"):
