@@ -46,6 +46,7 @@ from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
 from ..text import for_terminal, plain
 from ..toml import dumps_key, dumps_value, parse_toml
+from ..validation import quick
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Assumed, Measure, TextError, parse_actual, parse_target, target_in_name
 
@@ -251,17 +252,17 @@ class _Document:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.paths: dict[KeyPath, tuple[Cell, int | None]] = {}  # for relocating load problems to cells
-        self.own: tuple[int, str] | None = (
-            None  # the part naming the table (its index), and that part said of any table
+        self.own: tuple[int, str, str] | None = (
+            None  # the part naming the table: its index, said of any table, its own keys
         )
 
     def table(self, path: Sequence[str], keys: Mapping[str, Any], own: Collection[str] = ()) -> None:
         """A TOML table; ``own`` are the keys whose values name this table (its file, its title):
         the same document with them said of any table is its shape (:meth:`shape`)."""
         if own:
-            anyone = {key: _ANY_TABLE if isinstance(value, str) else [_ANY_TABLE] for key, value in keys.items()
-                      if key in own and value is not None}  # fmt: skip
-            self.own = (len(self.parts), _part(path, {**keys, **anyone}))
+            named = {key: value for key, value in keys.items() if key in own and value is not None}
+            anyone = {key: _ANY_TABLE if isinstance(value, str) else [_ANY_TABLE] for key, value in named.items()}
+            self.own = (len(self.parts), _part(path, {**keys, **anyone}), _part(path, named))
         self.parts.append(_part(path, keys))
 
     def text(self) -> str:
@@ -271,12 +272,13 @@ class _Document:
         """The text with the table's own names left out: the same for the tables of one shape."""
         if self.own is None:
             return None
-        index, anyone = self.own
+        index, anyone, _ = self.own
         return "\n".join(anyone if number == index else part for number, part in enumerate(self.parts))
 
     def own_part(self) -> str:
+        """The table's own keys alone, as a TOML table: with the shape's other keys, the table's part."""
         assert self.own is not None
-        return self.parts[self.own[0]]
+        return self.own[2]
 
 
 _ANY_TABLE = "table"
@@ -889,8 +891,9 @@ def _shared(text: str, shape: str, own: str, source: str, limits: Limits) -> Rul
     """The table ruleset of ``text`` (as :func:`_compiled` gives it), its rules checked and compiled
     once for all the tables of one ``shape`` (copies of one form: the same rows, another file): the
     shape's ruleset under the table's own ``[ruleset]`` keys (``own``, checked here as loading checks
-    them) and text. None when the shape or the table's own keys have a problem: the table's text,
-    loaded alone, says what is wrong and where, as ever."""
+    them: their size and characters, then the ``[ruleset]`` table they make with the shape's other
+    keys) and its text. None when the shape or the table's own keys have a problem: the table's
+    text, loaded alone, says what is wrong and where, as ever."""
     try:
         shared = _checked(shape, limits)
     except RulesetError:
@@ -898,12 +901,18 @@ def _shared(text: str, shape: str, own: str, source: str, limits: Limits) -> Rul
     if len(text.encode("utf-8", errors="replace")) > limits.max_bytes:
         return None
     try:
-        document = parse_toml(own, source, RulesetError)
-        meta = Metadata.model_validate(document["ruleset"])
-    except (RulesetError, ValidationError):
+        named = parse_toml(own, source, RulesetError)
+    except RulesetError:
         return None
-    if check_document(document, source, limits) or meta.model_dump() != _generic(shared.meta.model_dump(), meta):
+    if check_document(named, source, limits):
         return None
+    table = {**_shape_meta(shape), **named["ruleset"]}  # the table's [ruleset], as loading its text reads it
+    meta = quick(Metadata, table)
+    if meta is None:
+        try:
+            meta = Metadata.model_validate(table)
+        except ValidationError:
+            return None
     return shared._named(source, meta, text)
 
 
@@ -913,9 +922,11 @@ def _checked(shape: str, limits: Limits) -> Ruleset:
     return loads(shape, source="(table shape)", limits=limits)
 
 
-def _generic(shape: dict[str, Any], meta: Metadata) -> dict[str, Any]:
-    """The shape's ``[ruleset]`` with the table's own names: every other key must be the table's."""
-    return {**shape, **{key: getattr(meta, key) for key in _OWN_META}}
+@lru_cache(maxsize=16)
+def _shape_meta(shape: str) -> Mapping[str, Any]:
+    """The shape's ``[ruleset]`` table as read from its text (a shape that loads has one)."""
+    meta: Mapping[str, Any] = parse_toml(shape, None, RulesetError)["ruleset"]
+    return meta
 
 
 def _reason(error: TextError) -> Text:
