@@ -244,10 +244,18 @@ def _pattern(pattern: re.Pattern[str]) -> Reader:
     return check
 
 
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise _Unsure
-    return value
+def _exactly(kind: type) -> Reader:
+    """A value of exactly ``kind`` as it is (text, a whole number, true or false: what TOML gives)."""
+
+    def read(value: Any) -> Any:
+        if type(value) is not kind:
+            raise _Unsure
+        return value
+
+    return read
+
+
+_text, _whole, _bool = _exactly(str), _exactly(int), _exactly(bool)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -258,18 +266,6 @@ def _decimal(value: Any) -> Decimal:
     if type(value) is int:
         return Decimal(value)
     raise _Unsure
-
-
-def _whole(value: Any) -> int:
-    if type(value) is not int:
-        raise _Unsure
-    return value
-
-
-def _bool(value: Any) -> bool:
-    if type(value) is not bool:
-        raise _Unsure
-    return value
 
 
 def _same(value: Any) -> Any:
