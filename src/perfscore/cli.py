@@ -201,6 +201,35 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = ARGPARSE["options"](self.lang)
         self.add_argument("-h", "--help", action="help", help=ARGPARSE["help"](self.lang))
 
+    # argparse makes a formatter to check each argument's metavar and to word the commands' prog,
+    # and throws it away: such a formatter is given a width (see _get_formatter).
+    _sizing = False
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with self._unsized():
+            return super().add_argument(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with self._unsized():
+            return super().add_subparsers(**kwargs)
+
+    @contextlib.contextmanager
+    def _unsized(self) -> Iterator[None]:
+        self._sizing = True
+        try:
+            yield
+        finally:
+            self._sizing = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """argparse's formatter; one made only while the parser is built is given a width, so that
+        building it does not ask the terminal its size 60 times (nor import shutil to ask it): help
+        and usage are laid out as wide as the terminal, as before."""
+        if self._sizing:
+            make: Callable[..., argparse.HelpFormatter] = self.formatter_class
+            return make(prog=self.prog, width=80)
+        return super()._get_formatter()
+
     def error(self, message: str) -> NoReturn:
         """The usage, then the mistake in the parser's language; exit status 2."""
         for pattern, key in _ARGPARSE_ERRORS:
