@@ -147,20 +147,18 @@ ARGPARSE = words(
 )  # fmt: skip
 """argparse's own words, in both languages (its English is matched and translated)."""
 
+# Patterns as text, compiled by re (and kept in its cache) on first use: only a mistake or --help needs them.
 _ARGPARSE_ERRORS = (
-    (re.compile(r"the following arguments are required: (?P<names>.*)"), "required"),
-    (
-        re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)"),
-        "choice",
-    ),
-    (re.compile(r"unrecognized arguments: (?P<names>.*)"), "unrecognized"),
-    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "one-value"),
-    (re.compile(r"argument (?P<argument>\S+): invalid int value: (?P<value>.*)"), "int"),
+    (r"the following arguments are required: (?P<names>.*)", "required"),
+    (r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)", "choice"),
+    (r"unrecognized arguments: (?P<names>.*)", "unrecognized"),
+    (r"argument (?P<argument>\S+): expected one argument", "one-value"),
+    (r"argument (?P<argument>\S+): invalid int value: (?P<value>.*)", "int"),
 )
 
 
 _CLOSING = "，。；：、）」』】？！,.;:)"  # never at the start of a line
-_PIECES = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+")
+_PIECES = r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+"
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -175,7 +173,7 @@ class _Formatter(argparse.HelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         text = " ".join(text.split())
         main, example = text.split("例：", 1) if "例：" in text else (text, None)
-        pieces = _PIECES.findall(main) + ([] if example is None else ["例：" + example])  # the example kept whole
+        pieces = re.findall(_PIECES, main) + ([] if example is None else ["例：" + example])  # the example kept whole
         lines: list[str] = []
         line: list[str] = []  # the pieces of the line being filled
         for piece in pieces:
@@ -233,7 +231,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """The usage, then the mistake in the parser's language; exit status 2."""
         for pattern, key in _ARGPARSE_ERRORS:
-            found = pattern.fullmatch(message)
+            found = re.fullmatch(pattern, message)
             if found:
                 message = ARGPARSE[key].format(**found.groupdict())(self.lang)
                 break
