@@ -35,17 +35,19 @@ from .units import Unit, read_units
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
+    from .signals import find_signals
     from .version import __version__
 
-# Imported the first time they are asked for: the static checks, and the version (it reads the
-# package metadata, importlib.metadata): scoring needs neither.
-_LAZY = {"lint": "checks", "lint_text": "checks", "__version__": "version"}
+# Imported the first time they are asked for: the static checks, the signals, and the version (it
+# reads the package metadata, importlib.metadata): scoring needs none of them.
+_LAZY = {"lint": "checks", "lint_text": "checks", "find_signals": "signals", "__version__": "version"}
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint``, ``perfscore.lint_text`` and ``perfscore.__version__``, imported the first
-    time they are asked for, so that ``import perfscore`` (and ``perfscore score``) does not import
-    the checks or read the package metadata."""
+    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals`` and
+    ``perfscore.__version__``, imported the first time they are asked for, so that ``import
+    perfscore`` (and ``perfscore score``) does not import the checks or the signals, nor read the
+    package metadata."""
     if name in _LAZY:
         import importlib
 
@@ -79,6 +81,7 @@ __all__ = [
     "UnreadableFileError",
     "__version__",
     "dumps_toml",
+    "find_signals",
     "lint",
     "lint_text",
     "load",

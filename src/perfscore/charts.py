@@ -1,8 +1,10 @@
 """Charts as inline SVG, drawn by perfscore: no JavaScript, no fonts or images to load, printable.
 
-Two kinds, enough for the reports: :func:`bars` (a horizontal bar per row: grades, points lost,
-totals) and :func:`movements` (bars either side of a zero line: how each unit moves under a new
-version of a ruleset). Every label passes the HTML gate (:func:`perfscore.text.for_html`); values
+Four kinds, enough for the reports: :func:`bars` (a horizontal bar per row: grades, points lost,
+totals), :func:`movements` (bars either side of a zero line: how each unit moves under a new
+version of a ruleset), :func:`histogram` (a column per range of values, with marked edges: totals
+and the grade boundaries) and :func:`stacked` (a bar per row cut into parts: how many units
+scored in each band of an indicator). Every label passes the HTML gate (:func:`perfscore.text.for_html`); values
 are the exact decimals of the results, and coordinates are computed from them in the pinned decimal
 context and written with one decimal place. A chart is 720 units wide and scales to its container
 (``width: 100%`` in the page's stylesheet), so it never overflows a printed A4 page.
@@ -17,7 +19,7 @@ from decimal import Decimal
 from .exact import CONTEXT, pinned
 from .text import columns, for_html
 
-__all__ = ["Bar", "bars", "movements"]
+__all__ = ["Bar", "Stack", "bars", "histogram", "movements", "stacked"]
 
 WIDTH = 720
 _ROW = 26
@@ -120,5 +122,119 @@ def movements(rows: Sequence[Bar], title: str) -> str:
         )
         parts.append(
             f'<text x="{_n(value_at)}" y="{middle}" text-anchor="{anchor}" fill="#1f2937">{for_html(row.shown)}</text>'
+        )
+    return _svg(height, title, parts)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One row of a :func:`stacked` chart: its label, the value of each part (in the legend's
+    order), and what is shown at the bar's end."""
+
+    label: str
+    parts: tuple[Decimal, ...]
+    shown: str
+
+
+_TONES = ("bad", "warn", "neutral", "muted", "good")  # the parts of a stacked bar, lowest first
+
+
+@pinned
+def stacked(rows: Sequence[Stack], title: str, legend: Sequence[str], tones: Sequence[str] = ()) -> str:
+    """A bar per row cut into its parts, each part's length its share of the row's sum; a part wide
+    enough shows its value, every part carries it as a tooltip (``<title>``). ``legend`` names the
+    parts (drawn above the bars); ``tones`` colours them (by default red, orange, blue, grey, green:
+    lowest first)."""
+    colours = [_COLOURS.get(tone, _COLOURS["neutral"]) for tone in (tones or _TONES[-len(legend) :])]
+    room = WIDTH - _LABEL - _VALUE
+    top = 26  # the legend's line
+    height = top + max(1, len(rows)) * _ROW + 8
+    parts = []
+    x = Decimal(_LABEL)
+    step = CONTEXT.divide(Decimal(room), Decimal(max(1, len(legend))))
+    for index, name in enumerate(legend):
+        at = CONTEXT.add(_LABEL, CONTEXT.multiply(step, index))
+        parts.append(f'<rect x="{_n(at)}" y="6" width="12" height="12" fill="{colours[index % len(colours)]}"/>')
+        parts.append(f'<text x="{_n(CONTEXT.add(at, 16))}" y="16" fill="#344054">{for_html(_fit(name, 14))}</text>')
+    parts.append(f'<line x1="{_LABEL}" y1="{top}" x2="{_LABEL}" y2="{height - 4}" stroke="#98a2b3"/>')
+    for index, row in enumerate(rows):
+        y = top + 4 + index * _ROW
+        middle = y + _BAR // 2 + 5
+        parts.append(
+            f'<text x="{_LABEL - 8}" y="{middle}" text-anchor="end" fill="#344054">'
+            f"{for_html(_fit(row.label, 30))}</text>"
+        )
+        whole = sum((part for part in row.parts if part > 0), Decimal(0))
+        x = Decimal(_LABEL)
+        for number, part in enumerate(row.parts):
+            if part <= 0 or whole <= 0:
+                continue
+            length = CONTEXT.divide(CONTEXT.multiply(part, room), whole)
+            name = legend[number] if number < len(legend) else ""
+            parts.append(
+                f'<rect x="{_n(x)}" y="{y}" width="{_n(length)}" height="{_BAR}" '
+                f'fill="{colours[number % len(colours)]}"><title>{for_html(f"{name}: {part}")}</title></rect>'
+            )
+            if length >= 22:
+                centre = CONTEXT.add(x, CONTEXT.divide(length, 2))
+                parts.append(
+                    f'<text x="{_n(centre)}" y="{middle}" text-anchor="middle" fill="#fff" font-size="11">'
+                    f"{for_html(str(part))}</text>"
+                )
+            x = CONTEXT.add(x, length)
+        parts.append(
+            f'<text x="{_n(CONTEXT.add(_LABEL + room, 6))}" y="{middle}" fill="#1f2937">{for_html(row.shown)}</text>'
+        )
+    return _svg(height, title, parts)
+
+
+@pinned
+def histogram(bins: Sequence[Bar], title: str, *, marks: Sequence[tuple[int, str]] = ()) -> str:
+    """A column per bin, its height ``value / the largest value``, its value as shown above it and its
+    label below (every few bins when they are narrow). ``marks`` are dashed lines at the left edge of
+    the bin of that index (``len(bins)``: the right end), each with its label above the columns."""
+    left, right, top, bottom = 36, 16, 34, 30
+    plot = 200
+    height = top + plot + bottom
+    count = max(1, len(bins))
+    width = CONTEXT.divide(Decimal(WIDTH - left - right), Decimal(count))
+    biggest = max((row.value for row in bins), default=Decimal(0))
+    every = max(1, -(-34 // max(1, int(width))))  # label every few bins, so labels of 34 units never overlap
+    base = top + plot
+    parts = [f'<line x1="{left}" y1="{base}" x2="{WIDTH - right}" y2="{base}" stroke="#98a2b3"/>']
+    for index, row in enumerate(bins):
+        x = CONTEXT.add(left, CONTEXT.multiply(width, index))
+        length = Decimal(0)
+        if biggest > 0 and row.value > 0:
+            length = CONTEXT.divide(CONTEXT.multiply(row.value, plot), biggest)
+        inner = max(Decimal(1), CONTEXT.subtract(width, 2))
+        parts.append(
+            f'<rect x="{_n(CONTEXT.add(x, 1))}" y="{_n(CONTEXT.subtract(base, length))}" width="{_n(inner)}" '
+            f'height="{_n(length)}" fill="{_COLOURS.get(row.tone, _COLOURS["neutral"])}">'
+            f"<title>{for_html(f'{row.label}: {row.shown}')}</title></rect>"
+        )
+        centre = CONTEXT.add(x, CONTEXT.divide(width, 2))
+        if row.value > 0:
+            parts.append(
+                f'<text x="{_n(centre)}" y="{_n(CONTEXT.subtract(base, length + 4))}" text-anchor="middle" '
+                f'fill="#1f2937" font-size="11">{for_html(row.shown)}</text>'
+            )
+        if index % every == 0:
+            parts.append(
+                f'<text x="{_n(x)}" y="{base + 16}" text-anchor="middle" fill="#344054" font-size="11">'
+                f"{for_html(_fit(row.label, 8))}</text>"
+            )
+    previous: Decimal | None = None
+    raised = False
+    for index, label in sorted(marks):
+        x = CONTEXT.add(left, CONTEXT.multiply(width, min(max(index, 0), count)))
+        raised = previous is not None and x - previous < 64 and not raised  # a label close to the last goes up a line
+        previous = x
+        parts.append(
+            f'<line x1="{_n(x)}" y1="{top - 6}" x2="{_n(x)}" y2="{base}" stroke="#b42318" stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{_n(x)}" y="{top - 22 if raised else top - 10}" text-anchor="middle" fill="#b42318" '
+            f'font-size="11">{for_html(_fit(label, 16))}</text>'
         )
     return _svg(height, title, parts)

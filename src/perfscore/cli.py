@@ -29,12 +29,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any, NoReturn, TextIO
 
-from .errors import SEVERITIES, DataError, Diagnostic, PerfscoreError, RulesetError
+from .errors import SEVERITIES, DataError, Diagnostic, PerfscoreError, Refusal, RulesetError
 from .files import Output, check_outputs, write_text
 from .loader import load, load_bytes
 from .messages import LANGS, Lang, check_lang, env_lang, speaking, words
@@ -42,7 +43,7 @@ from .report import RENDERERS, explain_json, explain_ruleset, render_batch, rend
 from .ruleset import Ruleset
 from .shipped import shipped
 from .text import columns, for_terminal
-from .units import Unit, is_sheet, iter_units, read_units, read_units_bytes
+from .units import Unit, is_sheet, iter_units, read_units_bytes
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
 EXIT_FINDINGS = 4  # audit --fail-on: a finding at or above the level asked for
@@ -321,6 +322,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     score.add_argument("--jobs", type=_positive, default=1, metavar="N", help=help_["jobs"])
     languages(score)
     _desk_score_options(score, lang)
+    _signal_options(score, lang)
 
     explain = command("explain")
     explain.add_argument("ruleset", help=help_["ruleset"])
@@ -362,6 +364,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     audit.add_argument("--progress", action="store_true", help=help_["progress"])
     audit.add_argument("--fail-on", choices=("error", "warning"), metavar="error|warning", help=help_["fail-on"])
     audit.add_argument("--strict", action="store_true", help=help_["audit-strict"])
+    _signal_options(audit, lang)
     add_output(audit, lang, "审核报告.html" if lang == "zh" else "audit.html")
 
     _template_command(commands, lang)
@@ -394,6 +397,7 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO, lang: Lang, stdin:
             dashes = sum(arg == STDIN for arg in _named_files(args))
             if dashes > 1:
                 parser.error(ARGPARSE["stdin-twice"].format(count=dashes)(lang))
+            _signal_thresholds(args, parser, lang)
     except SystemExit as exit_:  # argparse has printed its usage message (or --help, --version)
         return int(exit_.code or 0)
     if args.command == "check":
@@ -463,7 +467,7 @@ def _units(name: str, args: argparse.Namespace) -> list[Unit]:
     """The units of a DATA argument: a file, or ``-`` (standard input: JSON when it starts with ``{``)."""
     if name == STDIN:
         return read_units_bytes(args.stdin.read(), "<stdin>")
-    return read_units(name)
+    return list(iter_units(name))  # a JSON Lines file too (the page and --signals hold every unit anyway)
 
 
 def _positive(text: str) -> int:
@@ -541,6 +545,8 @@ def _for_the_desk(args: argparse.Namespace) -> bool:
         args.format = next((SUFFIX_FORMATS[Path(p).suffix.lower()] for p in files if Path(p).suffix.lower() in SUFFIX_FORMATS), None)  # fmt: skip
     if is_sheet(args.data) or args.format == "html" or len(args.output) > 1 or any(map(is_sheet, files)):
         return True
+    if args.signals:  # signals read every unit: the batch is held, as the desk's path holds it
+        return True
     args.format, args.output = args.format or "text", (args.output[0] if args.output else None)  # as _score takes them
     return False
 
@@ -548,6 +554,46 @@ def _for_the_desk(args: argparse.Namespace) -> bool:
 def _desk_score_options(score: argparse.ArgumentParser, lang: str) -> None:
     """``-o FILE`` for ``perfscore score``, which may be given more than once (a workbook and a page)."""
     score.add_argument("-o", "--output", action="append", default=[], metavar="FILE", help=DESK["output"](lang))
+
+
+SIGNALS = words(
+    "cli.signals",
+    {
+        "signals": ("在多个单位（或多张表）的报告后加上跨单位信号和各指标得分分布（网页报告总是包含）。例：--signals",
+                    "add the signals across units (or tables) and each indicator's distribution after the report of "
+                    "many (an HTML page always has them). Example: --signals"),
+        "threshold": ("调整一个信号阈值，可多次使用，名称见 docs/tuning.md。例：--threshold min_units=5",
+                      "change one threshold of the signals; may be given more than once (the names are in "
+                      "docs/tuning.md). Example: --threshold min_units=5"),
+        "jsonl": ("--signals 不能与 --format jsonl 同用（JSON Lines 每行一个单位，没有汇总）",
+                  "--signals does not go with --format jsonl (JSON Lines is one unit a line, with no summary)"),
+    },
+)  # fmt: skip
+
+
+def _signal_options(command: argparse.ArgumentParser, lang: str) -> None:
+    """``--signals`` and ``--threshold NAME=VALUE`` for the commands that read many units."""
+    command.add_argument("--signals", action="store_true", help=SIGNALS["signals"](lang))
+    command.add_argument(
+        "--threshold", action="append", default=[], metavar="NAME=VALUE", help=SIGNALS["threshold"](lang)
+    )
+
+
+def _signal_thresholds(args: argparse.Namespace, parser: argparse.ArgumentParser, lang: str) -> None:
+    """``args.thresholds``: the signals' thresholds from ``--threshold`` (None: the defaults); a bad
+    one is a usage error, as a bad option value is."""
+    args.thresholds = None
+    if not hasattr(args, "threshold"):
+        return
+    if args.signals and args.format == "jsonl":
+        parser.error(SIGNALS["jsonl"](lang))
+    if args.threshold:
+        from .signals import Thresholds  # imported here: only a run that changes a threshold needs it
+
+        try:
+            args.thresholds = Thresholds.parse(args.threshold)
+        except Refusal as refused:
+            parser.error(refused.text(lang))
 
 
 TEMPLATE_ROWS = 200
@@ -579,8 +625,9 @@ def _template(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
-def _report(ruleset: Ruleset, batch: Any, single: bool, fmt: str, lang: str) -> str:
-    """The report of a run: one unit's (its own page) or many units'."""
+def _report(ruleset: Ruleset, batch: Any, single: bool, fmt: str, lang: str, args: argparse.Namespace) -> str:
+    """The report of a run: one unit's (its own page) or many units' (with the signals across them:
+    always on a page, with ``--signals`` in the other formats)."""
     from . import scorepage
 
     if fmt == "jsonl":  # each unit's JSON on a line, as perfscore.stream writes them
@@ -591,9 +638,18 @@ def _report(ruleset: Ruleset, batch: Any, single: bool, fmt: str, lang: str) -> 
         if fmt == "html":
             return scorepage.render_html(outcome, lang, unit=name or outcome.unit)
         return RENDERERS[fmt](outcome, lang)
+    signals = None
+    if fmt == "html" or args.signals:
+        from .signals import find_signals  # imported here: only a report of many units reads signals
+
+        signals = find_signals(batch, thresholds=args.thresholds)
     if fmt == "html":
-        return scorepage.render_batch_html(batch, lang)
-    return render_batch(batch, fmt, lang)
+        return scorepage.render_batch_html(batch, lang, signals=signals)
+    if signals is None:
+        return render_batch(batch, fmt, lang)
+    if fmt == "json":
+        return json.dumps({**batch.to_dict(), "signals": signals.to_dict()}, ensure_ascii=False, indent=2) + "\n"
+    return render_batch(batch, fmt, lang) + "\n" + signals.render(fmt, lang)
 
 
 def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -620,7 +676,7 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         single = len(batch.outcomes) == 1
         if single and batch.errors:  # one unit: its error is the command's (exit 1)
             raise batch.errors[0].error
-        report = _report(ruleset, batch, single, fmt, args.lang)
+        report = _report(ruleset, batch, single, fmt, args.lang, args)
         to_stdout = True
         for output in outputs:
             if is_sheet(output.path):
@@ -700,7 +756,7 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     writers: dict[str, Callable[..., Any]] = {
         "--summary-csv": tables.write_summary_csv,
         "--summary-xlsx": tables.write_summary_xlsx,
-        "--reports": tables.write_reports,
+        "--reports": partial(tables.write_reports, thresholds=args.thresholds),
     }
     written: list[Output] = []
     try:
@@ -720,7 +776,8 @@ def _audit(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if len(rows) == 1 and rows[0].audit is not None:
             write_output(tables.render_audit(rows[0].audit, args.format, args.lang), report, stdout)
         elif audited.audited:
-            write_output(audited.render(args.format, args.lang), report, stdout)
+            signals = audited.signals(args.thresholds) if args.signals or args.format == "html" else None
+            write_output(audited.render(args.format, args.lang, signals=signals), report, stdout)
         for row in audited.failures:
             stderr.write(f"perfscore: {row.message}\n")
         for output in outputs:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from .grouprules import GroupRule, Step
     from .ruleset import Indicator, Ruleset
+    from .signals import Signals, Thresholds
 
 UNIT_COLUMNS = ("id", "name", "total", "grade", "error")
 """The first columns of a batch as a table (:meth:`BatchResult.to_records`, :meth:`BatchResult.to_frame`);
@@ -267,6 +268,12 @@ class ScoreResult:
             for item, said in zip(items, self.said, strict=True):
                 item._cache = dict(zip(LANGS, said, strict=True))
         return items
+
+    @property
+    def leaf_scores(self) -> Sequence[Decimal]:
+        """Every leaf's score (rounded as the ruleset declares), in the ruleset's order: the scores of
+        :attr:`items`, without building them (signals across many units read only these)."""
+        return self._scores
 
     @cached_property
     def tree(self) -> tuple[NodeResult, ...]:
@@ -585,6 +592,12 @@ class BatchResult:
         """One line: how many were scored and how many failed, by kind of failure (in ``lang``; None:
         :func:`~perfscore.messages.chosen_lang`)."""
         return summarize(len(self.outcomes), self.errors, lang)
+
+    def signals(self, thresholds: Thresholds | None = None) -> Signals:
+        """The signals across the units scored (:func:`perfscore.signals.find_signals`)."""
+        from .signals import find_signals  # a layer above: signals read results
+
+        return find_signals(self, thresholds=thresholds)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -23,6 +23,7 @@ from .report import WORDS as REPORT_WORDS
 from .report import _grade, _title  # the text report's names for a ruleset and a grade
 from .result import Adjustment, BatchResult, LeafResult, NodeResult, ScoreResult, UnitError
 from .ruleset import Ruleset
+from .signals import Signals, find_signals
 from .text import plain
 
 __all__ = ["item_label", "ranks", "render_batch_html", "render_html"]
@@ -198,15 +199,17 @@ def _label(batch: BatchResult, index: int) -> str:
 
 
 @pinned
-def render_batch_html(batch: BatchResult, lang: str = "zh") -> str:
+def render_batch_html(batch: BatchResult, lang: str = "zh", *, signals: Signals | None = None) -> str:
     """Many units as one HTML page: counts and the average, the grade distribution, the indicators
-    that lose the most points, the ranking (ties share a rank), each unit that failed with why, then
-    each unit scored in its own section (printed from a new page)."""
+    that lose the most points, the ranking (ties share a rank), the signals across the units with the
+    distributions as charts (``signals``, by default :func:`~perfscore.signals.find_signals` of the
+    batch), each unit that failed with why, then each unit scored in its own section (printed from a
+    new page)."""
     check_lang(lang)
-    return page(WORDS["batch"](lang), _batch_body(batch, lang), lang)
+    return page(WORDS["batch"](lang), _batch_body(batch, lang, signals), lang)
 
 
-def _batch_body(batch: BatchResult, lang: str) -> Iterator[str]:
+def _batch_body(batch: BatchResult, lang: str, signals: Signals | None = None) -> Iterator[str]:
     words = in_lang(WORDS, lang)
     ruleset = batch.ruleset
     scored = [(index, outcome) for index, outcome in enumerate(batch.outcomes) if isinstance(outcome, ScoreResult)]
@@ -225,6 +228,7 @@ def _batch_body(batch: BatchResult, lang: str) -> Iterator[str]:
         yield from _grades(ruleset, [result for _, result in scored], lang)
         yield from _losing(ruleset, [result for _, result in scored], lang)
         yield from _ranking(batch, lang)
+        yield (find_signals(batch) if signals is None else signals).render("html", lang)
     if failed:
         yield f"<h2>{e(words['failed'])}</h2>"
         yield '<table class="failed">'

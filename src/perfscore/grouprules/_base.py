@@ -153,6 +153,7 @@ class RuleKind:
     steps: ClassVar[tuple[Step, ...]]
     family: ClassVar[str | None] = None  # kinds whose clauses on one node are read as one table (overlaps, gaps)
     deliberate: ClassVar[bool] = False  # it lowers a score on purpose when its condition holds (a penalty)
+    caps: ClassVar[bool] = False  # its limit is the most its node may score when it applies (a ceiling)
 
     def __repr__(self) -> str:
         return f"<rule kind {self.name}>"

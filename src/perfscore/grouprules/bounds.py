@@ -116,6 +116,7 @@ class Ceiling(_Bound):
     steps = (CAPPED,)
     family = "ceiling"
     key = "at_most"
+    caps = True
     beyond = ">"
     step = CAPPED
     words = Text("至多", "at most")

@@ -325,6 +325,10 @@ class Method:
     """Cases whose score the leaf's rule lowers on purpose (an over-target deduction): a better input
     that lands in one is not a ``monotone`` failure."""
 
+    qualitative: ClassVar[bool] = False
+    """Whether its score rests on a judgement (a tier chosen, 定性) rather than on measured values
+    (定量): signals across units (:mod:`perfscore.signals`) compare the two kinds within a unit."""
+
     # --- perfscore diff --------------------------------------------------------------------
 
     def show(self, value: Any, lang: str) -> str | None:

@@ -58,6 +58,7 @@ class Rating(Method):
     params = RatingParams
     cases = (RATED, RATED_DEFAULT)
     template_fields = frozenset({"tier", "given", "low", "high", "range", "default"})
+    qualitative = True  # a tier chosen by the unit: a judgement, not a measurement
     key_names: ClassVar[Mapping[str, Text]] = {"input": Text("评定输入", "input")}
 
     def check(self, spec: RatingParams, site: LeafSite) -> bool:

@@ -38,10 +38,12 @@ from ..errors import (
     os_reason,
     suggest,
 )
+from ..exact import CONTEXT, ZERO, pinned
 from ..files import Output, check_outputs, replacing, write_folder
 from ..limits import DEFAULT_LIMITS, Limits
-from ..messages import check_lang, in_lang, words
+from ..messages import Text, check_lang, in_lang, words
 from ..ruleset import Ruleset
+from ..signals import Collector, Column, Part, Signals, Thresholds, caps_of
 from ..text import columns, for_cell, for_markdown, for_terminal, plain_data
 from ..toml import decode, parse_toml
 from .audit import Audit, audit_table
@@ -59,6 +61,7 @@ __all__ = [
     "OutputError",
     "ProgressBar",
     "audit_batch",
+    "audit_signals",
     "read_mapping",
     "render_audit",
     "report_names",
@@ -283,8 +286,18 @@ class BatchAudit:
             f"{counts['warning']} {_plural(counts['warning'], 'warning')}, {counts['info']} info"
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def signals(self, thresholds: Thresholds | None = None) -> Signals:
+        """Signals across the audited tables (:mod:`perfscore.signals`), read from the units' OWN
+        scores as written in the tables: per first-level indicator of the ruleset, the self-scores'
+        distribution and full marks, the self-scores above the recomputed ones; the reported totals
+        against the grade boundaries and the ceilings on the total; qualitative rows self-scored full
+        while a quantitative row of the same table fell short."""
+        return audit_signals(self, thresholds)
+
+    def to_dict(self, signals: Signals | None = None) -> dict[str, Any]:
+        """The batch as plain data; with ``signals`` (:meth:`signals`), those too, under ``signals``."""
         ruleset = self.ruleset
+        extra = {} if signals is None else {"signals": signals.to_dict()}
         return {
             "ruleset": {"id": ruleset.id, "version": ruleset.version, "title": ruleset.title},
             "summary": {
@@ -294,15 +307,18 @@ class BatchAudit:
                 "counts": self.counts,
             },
             "tables": [row.to_dict() for row in self.rows],
+            **extra,
         }
 
-    def render(self, fmt: str = "text", lang: str = "zh") -> str:
-        """Each audited table's report, then the summary: ``text``, ``markdown``, ``json`` or ``html``."""
+    def render(self, fmt: str = "text", lang: str = "zh", *, signals: Signals | None = None) -> str:
+        """Each audited table's report, then the summary: ``text``, ``markdown``, ``json`` or ``html``.
+        With ``signals`` (:meth:`signals`) the signals across the tables follow the summary (an HTML
+        page always has them)."""
         check_lang(lang)
         if fmt == "json":
-            return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+            return json.dumps(self.to_dict(signals), ensure_ascii=False, indent=2) + "\n"
         if fmt == "html":
-            return render_batch_html(self, lang)
+            return render_batch_html(self, lang, signals=signals)
         if fmt == "text":
             lines = _summary_text(self, lang)
         elif fmt == "markdown":
@@ -310,7 +326,77 @@ class BatchAudit:
         else:
             raise ValueError(f"fmt must be one of {', '.join(AUDIT_FORMATS)}, not {fmt!r}")
         reports = [audit.render(fmt, lang) for audit in self.audits]
-        return "\n".join([*reports, "\n".join(lines) + "\n"])
+        after = [] if signals is None else ["", signals.render(fmt, lang).rstrip("\n")]
+        return "\n".join([*reports, "\n".join(lines + after) + "\n"])
+
+
+@pinned
+def audit_signals(batch: BatchAudit, thresholds: Thresholds | None = None) -> Signals:
+    """:meth:`BatchAudit.signals`: each audited table is a unit named by its label, its columns the
+    ruleset's first-level indicators. A table's self-score on one is the sum of the 得分 of its rows
+    under it (and of its budget block, for the budget indicator), out of the sum of their 分值, and is
+    left out when one of those rows has no 得分 or no 分值; rows under a first level the ruleset does
+    not know are left out. The recomputed score sums the same rows' recomputed scores. Every row with
+    points (and the budget block) is an item of the qualitative check, by its leaf's method."""
+    ruleset = batch.ruleset
+    roots = ruleset.roots
+    columns = [Column(root.id, Text(root.label("zh"), root.label("en")), root.points) for root in roots]
+    collector = Collector(
+        columns, source="self", total_points=ruleset.total_points, grades=ruleset.meta.grades,
+        caps=caps_of(ruleset), thresholds=thresholds,
+    )  # fmt: skip
+    place = {root.id: index for index, root in enumerate(roots)}
+    for row in batch.rows:
+        if row.audit is not None:
+            own, worth, again, parts = _self_scores(row.audit, place)
+            capped = [row.audit.reported_total if not cap.node else own[place[cap.node]] if cap.node in place else None
+                      for cap in collector.caps]  # fmt: skip
+            collector.add(
+                row.label, row.audit.reported_total, own, points=worth, parts=parts, recomputed=again,
+                recomputed_total=row.audit.recomputed_total, capped=capped,
+            )  # fmt: skip
+    return collector.result()
+
+
+_Sums = list[Decimal | None]
+
+
+def _self_scores(audit: Audit, place: Mapping[str, int]) -> tuple[_Sums, _Sums, _Sums, list[Part]]:
+    """One table's self-score, points and recomputed score on each first-level indicator (None: not
+    known), and its items for the qualitative check (see :func:`audit_signals`)."""
+    score, table = audit.score, audit.table
+    items = {item.id: item for item in score.result.items}
+    own: _Sums = [ZERO] * len(place)
+    worth: _Sums = [ZERO] * len(place)
+    again: _Sums = [ZERO] * len(place)
+    parts: list[Part] = []
+    rows: list[tuple[str, Decimal | None, Decimal | None, Decimal]] = []  # (root, self-score, points, recomputed)
+    budget, budget_item = table.budget, score.budget_item
+    if budget is not None and budget_item is not None and score.budget_root in place:
+        rows.append((str(score.budget_root), budget.reported, budget_item.points, budget_item.score))
+        if budget.reported is not None and budget_item.points > 0:
+            parts.append(Part("预算执行率", False, budget.reported, budget_item.points))
+    for plan in score.plans:
+        if plan.root not in place:
+            continue  # a first level the ruleset does not know: not one of its indicators
+        item, written = items[plan.leaf], plan.row
+        rows.append((plan.root, written.reported, written.points, item.score))
+        if plan.unreadable is None and written.reported is not None and written.points:
+            judged = bool(item.indicator.method and item.indicator.method.qualitative)
+            parts.append(Part(written.level3, judged, written.reported, written.points))
+    for root, reported, points, recomputed in rows:
+        index = place[root]
+        sum_own, sum_worth, sum_again = own[index], worth[index], again[index]
+        if reported is None or points is None or sum_own is None or sum_worth is None or sum_again is None:
+            own[index] = worth[index] = again[index] = None  # a row without its score: no sum to compare
+            continue
+        own[index] = CONTEXT.add(sum_own, reported)
+        worth[index] = CONTEXT.add(sum_worth, points)
+        again[index] = CONTEXT.add(sum_again, recomputed)
+    for index, points in enumerate(worth):
+        if not points:  # nothing under this first level (or no points): no score on it
+            own[index] = worth[index] = again[index] = None
+    return own, worth, again, parts
 
 
 def _plural(count: int, noun: str) -> str:
@@ -794,7 +880,12 @@ def report_names(batch: BatchAudit, *, limits: Limits = DEFAULT_LIMITS) -> dict[
 
 
 def write_reports(
-    batch: BatchAudit, folder: str | Path, *, lang: str = "zh", limits: Limits | None = None
+    batch: BatchAudit,
+    folder: str | Path,
+    *,
+    lang: str = "zh",
+    limits: Limits | None = None,
+    thresholds: Thresholds | None = None,
 ) -> list[Path]:
     """One Markdown and one HTML report per audited table in ``folder`` (made when missing), named
     by :func:`report_names` (within ``limits``, by default the ruleset's), and ``index.html``: the
@@ -805,7 +896,8 @@ def write_reports(
     hidden staging folder, then moved into place with the index last (an old ``index.html`` is
     removed first), so the folder never holds a half-written page, and a folder whose writing did
     not finish has no index. A folder that is or holds one of the tables read is refused
-    (:class:`OutputError`, ``output-is-input``)."""
+    (:class:`OutputError`, ``output-is-input``). The index shows the signals across the tables
+    (:meth:`BatchAudit.signals`, under ``thresholds``)."""
     check_lang(lang)
     target = _output(batch, "write_reports", folder, folder=True)
     names = report_names(batch, limits=batch.ruleset.limits if limits is None else limits)
@@ -816,5 +908,5 @@ def write_reports(
         pages.append((f"{names[index]}.md", row.audit.render("markdown", lang)))
         pages.append((f"{names[index]}.html", render_html(row.audit, lang)))
     links = {index: quote(f"{name}.html") for index, name in names.items() if batch.rows[index].audit is not None}
-    pages.append(("index.html", render_batch_html(batch, lang, links=links)))
+    pages.append(("index.html", render_batch_html(batch, lang, links=links, signals=batch.signals(thresholds))))
     return write_folder(target, pages, what="the report")

@@ -27,6 +27,7 @@ from .audit import TOLERANCE, Audit, shown_where
 from .audit import WORDS as AUDIT_WORDS
 
 if TYPE_CHECKING:
+    from ..signals import Signals
     from .batch import BatchAudit
 
 __all__ = ["render_batch_html", "render_html", "signed"]
@@ -226,12 +227,17 @@ def render_html(audit: Audit, lang: str = "zh") -> str:
 
 
 @pinned
-def render_batch_html(batch: BatchAudit, lang: str = "zh", *, links: Mapping[int, str] | None = None) -> str:
-    """A batch as one HTML page: the summary (a row per table, the reason for each that failed),
-    then every audit. With ``links`` (row index → a report's URL, already URL-encoded) the summary
-    links each table to its report and the audits are not repeated: that is ``index.html``."""
+def render_batch_html(
+    batch: BatchAudit, lang: str = "zh", *, links: Mapping[int, str] | None = None, signals: Signals | None = None
+) -> str:
+    """A batch as one HTML page: the summary (a row per table, the reason for each that failed), the
+    signals across the tables with the distributions of their self-scores as charts (``signals``, by
+    default ``batch.signals()``), then every audit. With ``links`` (row index → a report's URL,
+    already URL-encoded) the summary links each table to its report and the audits are not
+    repeated: that is ``index.html``."""
     check_lang(lang)
     words = in_lang(WORDS, lang)
+    found = batch.signals() if signals is None else signals
 
     def body() -> Iterator[str]:
         ruleset = batch.ruleset
@@ -241,6 +247,8 @@ def render_batch_html(batch: BatchAudit, lang: str = "zh", *, links: Mapping[int
         yield f"<p>{_e(batch.summary(lang))}</p>"
         yield f"<h2>{_e(words['summary'])}</h2>"
         yield from _summary(batch, lang, links)
+        if batch.audited:
+            yield found.render("html", lang)
         if links is None:
             for index, row in enumerate(batch.rows):
                 if row.audit is not None:
