@@ -647,3 +647,16 @@ def test_a_table_whose_own_names_are_refused_says_so_as_before(tmp_path: Path) -
         ("string-too-long", "t.xlsx", "text of 10027 characters is over the 10000-character limit"),
         ("string-too-long", "t.xlsx", "text of 10080 characters is over the 10000-character limit"),
     ]
+
+
+def test_a_form_whose_ruleset_is_refused_is_refused_for_every_copy() -> None:
+    """Copies of a form whose rows make a ruleset with a problem are each refused at their own row,
+    the second as the first (the refused shape is remembered, the problems are each table's own)."""
+    rows = (row(7, "产出指标", "数量", "长" * 10_001, "≥5个", "5个", "10"),)
+    said = []
+    for source in ("a.xlsx", "b.xlsx", "a.xlsx"):
+        with pytest.raises(DataError) as caught:
+            score_table(Table("long", rows=rows, source=source), base())
+        said.append([(problem.location.render(), problem.message) for problem in caught.value.problems])
+    expected = [("t.xlsx: 自评表!A7", "text of 10001 characters is over the 10000-character limit")]  # the row's cell
+    assert said == [expected, expected, expected]

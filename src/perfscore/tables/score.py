@@ -252,9 +252,8 @@ class _Document:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.paths: dict[KeyPath, tuple[Cell, int | None]] = {}  # for relocating load problems to cells
-        self.own: tuple[int, str, str] | None = (
-            None  # the part naming the table: its index, said of any table, its own keys
-        )
+        # the part naming the table: its index, that part said of any table, and its own keys alone
+        self.own: tuple[int, str, str] | None = None
 
     def table(self, path: Sequence[str], keys: Mapping[str, Any], own: Collection[str] = ()) -> None:
         """A TOML table; ``own`` are the keys whose values name this table (its file, its title):
@@ -894,9 +893,8 @@ def _shared(text: str, shape: str, own: str, source: str, limits: Limits) -> Rul
     them: their size and characters, then the ``[ruleset]`` table they make with the shape's other
     keys) and its text. None when the shape or the table's own keys have a problem: the table's
     text, loaded alone, says what is wrong and where, as ever."""
-    try:
-        shared = _checked(shape, limits)
-    except RulesetError:
+    shared = _checked(shape, limits)
+    if shared is None:
         return None
     if len(text.encode("utf-8", errors="replace")) > limits.max_bytes:
         return None
@@ -917,9 +915,13 @@ def _shared(text: str, shape: str, own: str, source: str, limits: Limits) -> Rul
 
 
 @lru_cache(maxsize=16)
-def _checked(shape: str, limits: Limits) -> Ruleset:
-    """A shape's ruleset, loaded once (its source is never shown: see :func:`_shared`)."""
-    return loads(shape, source="(table shape)", limits=limits)
+def _checked(shape: str, limits: Limits) -> Ruleset | None:
+    """A shape's ruleset, loaded once (its source is never shown: see :func:`_shared`); None, also
+    remembered, when it has a problem (each table's own text then says which, and where)."""
+    try:
+        return loads(shape, source="(table shape)", limits=limits)
+    except RulesetError:
+        return None
 
 
 @lru_cache(maxsize=16)
