@@ -373,12 +373,13 @@ def test_the_command_line_opens_only_the_two_files_it_is_given() -> None:
     assert {event for event, _ in events} - HARMLESS - {"open", "compile", "exec"} == set()
 
 
-#: The names generated code may use besides Python keywords and v_<declared name>, _kN, sN, qN, fN.
+#: The names generated code may use besides Python keywords and v_/o_<declared name>, _kN, sN, qN, fN, nN.
 GENERATED_NAMES = {"score", "leaf", "env", "values", "v", "a", "t", "c", "d", "e", "n", "r", "x", "rate", "raw",
                    "rounded", "facts", "tier", "given", "default", "quantize", "to_integral_value", "rounding", "get", "int",
                    "min", "max", "abs", "type", "len", "Decimal", "str", "bool", "ZERO",
                    "ONE", "TWO", "missing", "fallbacks", "append", "REFUSED",
-                   "ZeroDivisionError", "float"}  # fmt: skip
+                   "ZeroDivisionError", "float", "clear", "dict", "g", "floats", "y", "round", "id", "Close",
+                   "KeyError", "ArithmeticError", "ValueError"}  # fmt: skip
 
 
 def generated_sources(text: str) -> list[str]:
@@ -392,13 +393,13 @@ def generated_sources(text: str) -> list[str]:
 
 def foreign_tokens(source: str, declared: set[str]) -> list[str]:
     """Tokens of generated code that are neither Python syntax nor perfscore's own names."""
-    allowed = set(keyword.kwlist) | GENERATED_NAMES | {f"v_{name}" for name in declared}
+    allowed = set(keyword.kwlist) | GENERATED_NAMES | {f"{kind}_{name}" for name in declared for kind in "vo"}
     foreign = []
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.STRING or (
             token.type == tokenize.NAME
             and token.string not in allowed
-            and not re.fullmatch(r"_k\d+|[sqf]\d*|score_\d+", token.string)
+            and not re.fullmatch(r"_k\d+|[sqfn]\d*|score_\d+", token.string)
         ):
             foreign.append(token.string)
     return foreign
@@ -418,7 +419,8 @@ def test_generated_code_holds_no_ruleset_text(ruleset_path: str) -> None:
     declared = set(ruleset.inputs) | {derived.name for derived in ruleset.derived}
     sources = generated_sources(text)
     generated = ruleset.generated_code()
-    assert len(generated) == 2 + len(ruleset.leaves)  # the two scoring passes and each leaf's reference function
+    # the two scoring passes, the float pass when the ruleset has one, and each leaf's reference function
+    assert len(generated) == 2 + ("floats" in generated) + len(ruleset.leaves)
     # each distinct text is compiled once (leaves of one shape share their code: compiler._code)
     assert sorted(set(sources)) == sorted(set(generated.values()))
     assert len(sources) == len(set(sources))

@@ -22,25 +22,28 @@ builtins. No text from a ruleset is ever compiled. Each function keeps its sourc
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from .errors import Location, Problem, ScoringError
-from .exact import ONE, TWO, ZERO, rounded, unsigned
+from .exact import CONTEXT, ONE, TWO, ZERO, rounded, unsigned
 from .expressions import Expression, source
-from .inputs import NUMERIC, InputCheck
+from .inputs import NUMERIC, InputCheck, Rated
 from .messages import Text
-from .methods import MISSING, Case
+from .methods import MISSING, Case, Num, Unfloatable
+from .methods._base import ULP
 from .reading import Unreadable
 
 if TYPE_CHECKING:
     from .grouprules import GroupRule
+    from .model import Tier
     from .ruleset import Derived, Indicator
 
 CHUNK = 200  # leaves (or inputs checked) per generated function: compile time stays linear, no function is huge
@@ -49,7 +52,7 @@ Pass = Callable[[dict[str, Any], frozenset[str], list[str]], tuple[list[Decimal]
 LeafFunction = Callable[[dict[str, Any]], tuple[Decimal, Facts]]
 Quick = Callable[
     [dict[str, Any], list[str]],
-    "tuple[dict[str, Any], list[Decimal], list[Decimal], list[Facts], Decimal] | None",
+    "tuple[dict[str, Any] | tuple[Any, ...], list[Decimal], list[Decimal], list[Facts], Decimal] | None",
 ]
 
 
@@ -196,17 +199,30 @@ def build_quick(
     """The whole of scoring for the common case, in one function: ``quick(values, fallbacks)``
     checks and converts every value (:func:`_validation`), then scores as
     :func:`build_pass` does with the values already at hand, and returns ``(env, raw, rounded,
-    facts, total)``; None when a value is missing, unknown or refused, for the engine to check the
-    unit in full (:func:`perfscore.inputs.validate`) and say what is wrong."""
+    facts, total)`` (``env`` the values as a tuple, in the order of :func:`quick_names`, when one
+    function does it all; else as a dict by name); None when a value is missing, unknown or
+    refused, for the engine to check the unit in full (:func:`perfscore.inputs.validate`) and say
+    what is wrong."""
     em = _Emitter(inline=True)
     em.line("def score(values, fallbacks):", 0)
-    at_hand = _validation(em, checks)
-    em.line("missing = None")  # every value is given on this path
     chunks = _chunks(leaves)
-    returned = _body(em, chunks[0], derived, frozenset(), rounding, at_hand)
-    _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
+    # one function for every value and leaf: the values stay locals and are returned as one tuple (in
+    # the order of :func:`quick_names`), the unit's mapping of them made only if someone reads it
+    locals_only = len(checks) <= CHUNK and len(derived) <= CHUNK and len(chunks) == 1
+    at_hand = _validation(em, checks, env=not locals_only)
+    em.line("missing = None")  # every value is given on this path
+    returned = _body(em, chunks[0], derived, frozenset(), rounding, at_hand, env=not locals_only)
+    if locals_only:
+        em.line(f"return ({''.join(f'v_{name}, ' for name in quick_names(checks, derived))}), {', '.join(returned)}")
+    else:
+        _rest(em, chunks[1:], frozenset(), rounding, returned, quick=True)
     scorer: Quick = em.compile("score")
     return scorer
+
+
+def quick_names(checks: Sequence[InputCheck], derived: Sequence[Derived]) -> tuple[str, ...]:
+    """The names of the values the quick pass returns as a tuple: the inputs, then the derived values."""
+    return (*(check.name for check in checks), *(value.name for value in derived))
 
 
 def _chunks(leaves: Sequence[Indicator]) -> list[Sequence[Indicator]]:
@@ -250,9 +266,11 @@ def _body(
     optional: frozenset[str],
     rounding: Rounding,
     at_hand: set[str],
+    env: bool = True,
 ) -> tuple[str, str, str, str]:
     """The lines scoring ``leaves`` (after computing ``derived``); the expressions of their raw scores,
-    rounded scores, facts and total. Names in ``at_hand`` are locals already; the rest are read from ``env``."""
+    rounded scores, facts and total. Names in ``at_hand`` are locals already; the rest are read from ``env``
+    (``env``: whether there is one, which the derived values are written into)."""
     maybe_missing = optional | frozenset(d.name for d in derived if d.needs & optional)
     if len(derived) > CHUNK:  # many derived values: functions of their own, writing into env
         for number, start in enumerate(range(0, len(derived), CHUNK)):
@@ -265,7 +283,7 @@ def _body(
         derived = ()
     _read(em, derived, leaves, maybe_missing, at_hand)
     for value in derived:
-        _derived(em, value, optional)
+        _derived(em, value, optional, env)
     em.rounding = rounding
     for number, leaf in enumerate(leaves):
         assert leaf.method is not None
@@ -307,8 +325,9 @@ def _read(
         em.line(f"v_{name} = env.get({key})" if name in maybe_missing else f"v_{name} = env[{key}]")
 
 
-def _derived(em: _Emitter, value: Derived, optional: frozenset[str]) -> None:
-    """``v_name = env[name] = …``; a declared fallback replaces a division by zero (and is listed)."""
+def _derived(em: _Emitter, value: Derived, optional: frozenset[str], env: bool = True) -> None:
+    """``v_name = env[name] = …`` (``v_name = …`` without ``env``); a declared fallback replaces a
+    division by zero (and is listed)."""
     key = em.const(value.name)
     guard = value.needs & optional
     if guard:
@@ -316,14 +335,15 @@ def _derived(em: _Emitter, value: Derived, optional: frozenset[str]) -> None:
         em.depth += 1
     computed = em.value(value.expression)
     if value.spec.fallback is None:
-        em.line(f"v_{value.name} = env[{key}] = {computed}")
+        em.line(f"v_{value.name} = env[{key}] = {computed}" if env else f"v_{value.name} = {computed}")
     else:
         with em.block("try:"):
             em.line(f"v_{value.name} = {computed}")
         with em.block("except ZeroDivisionError:"):  # what every evaluator raises for a divisor of 0
             em.line(f"v_{value.name} = {em.const(value.spec.fallback)}")
             em.line(f"fallbacks.append({key})")
-        em.line(f"env[{key}] = v_{value.name}")
+        if env:
+            em.line(f"env[{key}] = v_{value.name}")
     if guard:
         em.depth -= 1
 
@@ -343,7 +363,7 @@ def build_reference(leaf: Indicator) -> LeafFunction:
 # --- the quick data check ------------------------------------------------------------------------
 
 
-def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
+def _validation(em: _Emitter, checks: Sequence[InputCheck], env: bool = True) -> set[str]:
     """Lines converting each value by its input's converter into ``env``, or returning None (a value
     missing, unknown or refused); the names it leaves as locals ``v_<name>`` (the first :data:`CHUNK`
     inputs; further ones are converted by functions of their own, :data:`CHUNK` inputs each, so no
@@ -359,7 +379,8 @@ def _validation(em: _Emitter, checks: Sequence[InputCheck]) -> set[str]:
         with _refusing(em, "return None"):
             for check in first:
                 _convert(em, check, f"v_{check.name}", len(checks))
-    em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
+    if env:  # (without one, the values stay locals)
+        em.line("env = {" + ", ".join(f"{em.const(check.name)}: v_{check.name}" for check in first) + "}")
     for number, start in enumerate(range(0, len(rest), CHUNK), 1):
         part = _Emitter(inline=True)
         part.line(f"def check_{number}(values, env):", 0)
@@ -409,7 +430,7 @@ class _Floats(dict[float, Decimal]):
         super().__init__()
         self.most = most
 
-    def __missing__(self, value: float) -> Decimal:
+    def __missing__(self, value: float) -> Decimal:  # (the generated quick check writes these lines out)
         number = Decimal(float.__repr__(value))
         if len(self) >= self.most:
             self.clear()
@@ -421,7 +442,9 @@ class _Floats(dict[float, Decimal]):
 def _refusing(em: _Emitter, give_up: str) -> Iterator[None]:
     """The lines written inside, in a ``try`` that gives up (``give_up``) when a value is refused."""
     refused = (Unreadable, KeyError, InvalidOperation)  # a value refused, a key missing, a NaN compared
-    em.namespace.update(type=type, int=int, float=float, Decimal=Decimal, bool=bool, str=str, REFUSED=refused)
+    em.namespace.update(
+        type=type, int=int, float=float, Decimal=Decimal, bool=bool, str=str, dict=dict, REFUSED=refused
+    )
     with em.block("try:"):
         yield
     em.line("except REFUSED:")
@@ -454,13 +477,28 @@ def _convert(em: _Emitter, check: InputCheck, target: str, inputs: int) -> None:
         )
         # a float is read by its shortest text, as the converter reads it, then held to the same tests
         with em.block("elif type(v) is float:"):
-            em.line(f"d = {em.const(_Floats(max(64, _MOST_FLOATS // inputs)))}[v]")
+            floats = _Floats(max(64, _MOST_FLOATS // inputs))
+            remembered = em.const(floats)
+            em.line(f"d = {remembered}.get(v)")
+            with em.block("if d is None:"):  # what _Floats.__missing__ does, written out: no call
+                em.line(f"d = Decimal({em.const(float.__repr__)}(v))")
+                em.line(f"if len({remembered}) >= {floats.most}: {remembered}.clear()")
+                em.line(f"{remembered}[v] = d")
             em.line(f"v = {convert}(v) if not d or not ({low} <= d <= {high}){whole_d} else d")
         em.line(f"else: v = {convert}(v)")
     elif check.spec.type == "bool":
         em.line(f"if type(v) is not bool: v = {convert}(v)")
     elif check.tiers is not None:
-        em.line(f"v = ({em.const(check.tiers)}.get(v) if type(v) is str else None) or {convert}(v)")
+        with em.block("if type(v) is str:"):  # a tier's name: its value (else the converter says why not)
+            em.line(f"v = {em.const(check.tiers)}.get(v) or {convert}(v)")
+        if check.scored:  # {tier, score}: a tier's text and a nonzero Decimal score within its bounds
+            em.line(
+                f"elif type(v) is dict and len(v) == 2 and type(t := v.get({em.const('tier')})) is str"
+                f" and (r := {em.const(check.scored)}.get(t)) is not None"
+                f" and type(g := v.get({em.const('score')})) is Decimal and g"
+                f" and r[1] <= g <= r[2] and (r[3] or g != r[2]): v = {em.const(tuple.__new__)}({em.const(Rated)}, (r[0], g))"
+            )  # the rating's value as its converter makes it (inputs._rated)
+        em.line(f"else: v = {convert}(v)")
     else:
         em.line(f"v = {convert}(v)")
     em.line(f"{target} = v")
@@ -597,3 +635,212 @@ def build_rules(
     em.line("return values, x, applied, grades")
     function: RulesFunction = em.compile("rules")
     return function
+
+
+# --- the float pass ---------------------------------------------------------------------------------
+
+_HUGE, _TINY = 1e290, 1e-290  # a computed value beyond these leaves the unit to the Decimal pass
+_WHOLE = 10**15  # whole numbers below this (and every constant of at most 15 digits) compare exactly as floats
+_MOST_CENTS = 1_000_000  # the most a ruleset's total may be in units of its rounding, for a float pass
+FloatPass = Callable[[dict[str, Any]], "tuple[tuple[Any, ...], tuple[int, ...], int] | None"]
+Exact = Callable[[int, dict[str, Any]], int]
+
+
+class Close(Exception):
+    """A comparison or a rounding in the float pass too close to call: that leaf is scored in Decimal."""
+
+
+def _digits(value: Decimal) -> int:
+    return len(value.normalize(CONTEXT).as_tuple().digits)
+
+
+class _FloatEmitter(_Emitter):
+    """The :class:`~perfscore.methods.FloatCode` methods write their float arithmetic through."""
+
+    def __init__(self, checks: Mapping[str, InputCheck], rounding: Rounding) -> None:
+        super().__init__(inline=True)
+        self.namespace.update(round=round, id=id, type=type, len=len, float=float, int=int, str=str, dict=dict,
+                              bool=bool)  # fmt: skip
+        self.checks = checks
+        self.numbers: dict[str, Num] = {}
+        self.rounds = rounding
+        self.places = -int(rounding.quantum.as_tuple().exponent)
+        self.scale = float(10**self.places)
+        self.number_of_leaf = 0
+        self.most = 0  # the most any leaf scores, in units of the rounding
+
+    def const(self, value: object) -> str:
+        if isinstance(value, Decimal):
+            value = float(value)
+        return super().const(value)
+
+    def number(self, formula: Expression | Decimal) -> Num:
+        if isinstance(formula, Decimal):
+            return self._float_constant(formula)
+        return self._tree(formula.tree)
+
+    def _float_constant(self, value: Decimal) -> Num:
+        as_float = float(value)
+        if not math.isfinite(as_float) or (value and not _TINY < abs(as_float) < _HUGE):
+            raise Unfloatable("constant")
+        return Num(self.const(value), 0.0 if Decimal(as_float) == value else ULP)
+
+    def _tree(self, node: ast.expr) -> Num:
+        if isinstance(node, ast.Name) and node.id in self.numbers:
+            return self.numbers[node.id]
+        if isinstance(node, ast.Constant) and isinstance(node.value, Decimal):
+            return self._float_constant(node.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+            left, right = self._tree(node.left), self._tree(node.right)  # relative errors add, and one rounding
+            return Num(f"({left.expr} {'*' if isinstance(node.op, ast.Mult) else '/'} {right.expr})",
+                       left.err + right.err + 2 * ULP)  # fmt: skip
+        raise Unfloatable("formula")
+
+    def read(self, name: str) -> str:
+        return f"v_{name}"
+
+    def truth(self, formula: Expression | Decimal) -> str:
+        name = formula.bare_name if isinstance(formula, Expression) else None
+        if name is None or name not in self.checks or self.checks[name].spec.type != "bool":
+            raise Unfloatable("yes/no")
+        return f"v_{name}"
+
+    def tiers(self, name: str) -> list[Tier]:
+        check = self.checks[name]
+        return list({id(rated.tier): rated.tier for rated in (check.tiers or {}).values()}.values())
+
+    def decide(self, number: Num, op: str, constant: Decimal) -> str:
+        bound = float(constant)
+        if not math.isfinite(bound):
+            raise Unfloatable("constant")
+        test = f"{number.expr} {op} {self.const(constant)}"
+        if number.given and _digits(constant) <= 15 and (not constant or _TINY < abs(bound) < _HUGE):
+            return test  # the nearest float of each (or a whole number below 10**15): they compare as the Decimals do
+        if not constant:
+            return test  # (a computed value is 0 exactly when the Decimal one is, and has its sign)
+        margin = 2 * number.err + 8 * ULP
+        low, high = sorted((bound * (1 - margin), bound * (1 + margin)))
+        self.line(f"if {self.const(low)} <= {number.expr} <= {self.const(high)}: raise Close")  # too close to say
+        return test
+
+    def _cents(self, value: Decimal) -> int:
+        return int(rounded(value, self.rounds.quantum, self.rounds.mode).scaleb(self.places, CONTEXT))
+
+    def score(self, expression: str, relative: float = 0.0, absolute: float = 0.0) -> None:
+        n = f"n{self.number_of_leaf}"
+        self.line(f"y = ({expression}) * {self.const(self.scale)}")
+        self.line(f"{n} = round(y)")
+        slack_relative = relative + 8 * ULP  # the scaling, and the Decimal pass's own 28-digit roundings
+        slack = absolute * self.scale * (1 + 1e-6) + 1e-9
+        # nearest to one whole number of cents, farther from the halfway points than any error: certain
+        test = f"abs(y - {n}) < {self.const(0.5 - slack)} - abs(y) * {self.const(slack_relative)}"
+        self.line(f"if not ({test} and 0 <= {n} <= {self.const(self.most)}): raise Close")
+
+    def score_constant(self, value: Decimal) -> None:
+        self.line(f"n{self.number_of_leaf} = {self.const(self._cents(value))}")
+
+    def score_from(self, key: str, scores: Mapping[Any, Decimal]) -> None:
+        table = {name: self._cents(value) for name, value in scores.items()}
+        self.line(f"n{self.number_of_leaf} = {self.const(table)}[{key}]")
+
+    def give_up(self) -> None:
+        self.line("return None")
+
+
+def build_floats(
+    checks: Sequence[InputCheck],
+    derived: Sequence[Derived],
+    leaves: Sequence[Indicator],
+    rounding: Rounding,
+    exact: Exact,
+) -> FloatPass:
+    """The float pass: ``floats(values)`` scores a unit whose numbers are given as floats (or whole
+    numbers) without reading them as Decimals, and returns ``(values, cents, total)``: the values as
+    given (a rating's table copied), each
+    leaf's rounded score in units of the rounding (cents), and their sum; or None, for the Decimal
+    pass to score the unit, whenever a value is not of that form. A leaf whose comparisons or
+    rounding are too close to call in floats (a score ending exactly in a half cent) is scored by
+    ``exact(index, values)``: its inputs read by their converters, its reference function, its
+    rounding (see :class:`~perfscore.methods.FloatCode`). Raises Unfloatable when a leaf's method,
+    a formula or an input has no float arithmetic, or the ruleset rounds other than to nearest."""
+    if not rounding.each_leaf or rounding.mode not in (ROUND_HALF_UP, ROUND_HALF_EVEN):
+        raise Unfloatable("rounding")
+    if len(checks) > CHUNK or len(derived) > CHUNK or len(leaves) > CHUNK:
+        raise Unfloatable("size")
+    places = -int(rounding.quantum.as_tuple().exponent)
+    if sum((leaf.points for leaf in leaves), ZERO).scaleb(places, CONTEXT) > _MOST_CENTS:
+        raise Unfloatable("size")  # (every total is looked up in a table of that many Decimals)
+    em = _FloatEmitter({check.name: check for check in checks}, rounding)
+    em.most = int(max((leaf.points for leaf in leaves), default=ZERO).scaleb(em.places, CONTEXT))
+    em.line("def floats(values):", 0)
+    em.line(f"if len(values) != {len(checks)}: return None")
+    with em.block("try:"):
+        first = next((check for check in checks if check.spec.type in NUMERIC), None)
+        for check in checks:
+            _float_input(em, check, check is first)
+        for value in derived:
+            number = em.number(value.expression)
+            em.line(f"v_{value.name} = {number.expr}")
+            em.line(f"if v_{value.name} and not ({_TINY} < abs(v_{value.name}) < {_HUGE}): return None")
+            em.numbers[value.name] = Num(f"v_{value.name}", number.err)
+        for index, leaf in enumerate(leaves):
+            assert leaf.method is not None
+            em.number_of_leaf = index
+            with em.block("try:"):
+                leaf.method.emit_float(leaf, em)
+            with em.block("except Close:"):
+                em.line(f"n{index} = {em.const(exact)}({index}, values)")
+    em.line("except (KeyError, ArithmeticError, ValueError, Close):")  # a key missing, a division by 0, an overflow
+    em.line("    return None")
+    given = "".join(f"{'o' if check.tiers is not None else 'v'}_{check.name}, " for check in checks)
+    cents = "".join(f"n{index}, " for index in range(len(leaves)))
+    em.line(f"return ({given}), ({cents}), {' + '.join(f'n{index}' for index in range(len(leaves))) or '0'}")
+    em.namespace.update(ArithmeticError=ArithmeticError, ValueError=ValueError, KeyError=KeyError, abs=abs, Close=Close)
+    function: FloatPass = em.compile("floats")
+    return function
+
+
+def _float_input(em: _FloatEmitter, check: InputCheck, first: bool = False) -> None:
+    """Lines taking ``values[name]`` as the float pass holds it into ``v_<name>``, or giving up (the
+    ``first`` number input must be a float: units of Decimals and whole numbers take the Decimal pass)."""
+    em.line(f"v = values[{em.const(check.name)}]")
+    kind = check.spec.type
+    if check.bounded_by:
+        raise Unfloatable("bounds")
+    if kind in NUMERIC:
+        assert check.largest is not None
+        big = check.largest
+        lowest = max(check.low, -big) if check.low is not None else -big
+        highest = min(check.high, big) if check.high is not None else big
+        # within the nearest floats of the bounds (strictly, unless a bound has at most 15 digits): the
+        # Decimal of its shortest text is within them (0.0 and -0.0 are read as 0)
+        whole = " or v % 1.0" if kind == "count" else ""
+        above = "<=" if _digits(lowest) <= 15 else "<"
+        below = "<=" if _digits(highest) <= 15 else "<"
+        with em.block("if type(v) is float:"):
+            em.line(f"if not ({em.const(lowest)} {above} v {below} {em.const(highest)}){whole}: return None")
+        low = max(math.ceil(lowest), -_WHOLE + 1)
+        high = min(math.floor(highest), _WHOLE - 1)
+        if not first:
+            with em.block("elif type(v) is int:"):
+                em.line(f"if not ({em.const(low)} <= v <= {em.const(high)}): return None")
+        em.line("else: return None")
+        em.numbers[check.name] = Num(f"v_{check.name}", ULP, given=True)
+    elif kind == "bool":
+        em.line("if type(v) is not bool: return None")
+    elif check.tiers is not None:  # (the value as given is kept in o_<name>: a table copied)
+        em.line(f"if type(v) is str: o_{check.name}, v = v, {em.const(check.tiers)}.get(v)")
+        # a score within the nearest floats of the tier's bounds (at one only if it is short and included)
+        scored = {text: (tier, float(low), float(high), _digits(low) <= 15, included and _digits(high) <= 15)
+                  for text, (tier, low, high, included) in (check.scored or {}).items()}  # fmt: skip
+        em.line(
+            f"elif type(v) is dict and len(v) == 2 and type(t := v.get({em.const('tier')})) is str"
+            f" and (r := {em.const(scored)}.get(t)) is not None and type(g := v.get({em.const('score')})) is float"
+            " and (r[1] < g or (r[3] and r[1] == g)) and (g < r[2] or (r[4] and g == r[2])):"
+            f" o_{check.name}, v = {{{em.const('tier')}: t, {em.const('score')}: g}}, (r[0], g)"
+        )
+        em.line("else: v = None")
+        em.line("if v is None: return None")
+    else:
+        raise Unfloatable(kind)
+    em.line(f"v_{check.name} = v")

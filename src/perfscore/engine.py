@@ -24,10 +24,10 @@ from . import compiler
 from .errors import InternalError, PerfscoreError, Problem, ScoringError
 from .exact import CONTEXT, ROUNDING, ZERO, pinned
 from .expressions import describe
-from .inputs import validate
+from .inputs import NUMERIC, validate
 from .messages import words
-from .methods import MISSING
-from .result import BatchResult, Ruled, ScoreResult, UnitError
+from .methods import MISSING, Unfloatable
+from .result import BatchResult, Ruled, ScoreResult, Settling, UnitError
 from .units import Unit
 
 WORDS = words(
@@ -42,6 +42,7 @@ WORDS = words(
 )  # fmt: skip
 
 if TYPE_CHECKING:
+    from .model import Grade
     from .ruleset import Derived, Indicator, Ruleset
 
 _NOTHING_MISSING: frozenset[str] = frozenset()
@@ -57,6 +58,17 @@ class Engine:
         quantum = Decimal(1).scaleb(-meta.rounding.places, CONTEXT)
         rounding = compiler.Rounding(quantum, ROUNDING[meta.rounding.mode], meta.rounding.stage == "leaf")
         self.rounding = rounding
+        self.names = compiler.quick_names(ruleset.checks, ruleset.derived)  # the quick pass's values, in order
+        self.grades = tuple((grade.min, grade) for grade in meta.grades)
+        # a unit whose first number is a float may take the float pass (built when first needed)
+        self.probe = next((check.name for check in ruleset.checks if check.spec.type in NUMERIC), None)
+
+    def grade(self, total: Decimal) -> Grade:
+        """The grade ``total`` earns: the first whose minimum it reaches, else the last."""
+        for least, grade in self.grades:
+            if total >= least:
+                return grade
+        return self.grades[-1][1]
 
     # Each generated function is compiled the first time it is needed: loading a ruleset to check,
     # explain or compare it compiles nothing, and a ruleset unpickled in a worker compiles on first use.
@@ -66,6 +78,61 @@ class Engine:
         """The scoring pass for a unit's values as given."""
         ruleset = self.ruleset
         return compiler.build_quick(ruleset.checks, ruleset.derived, ruleset.leaves, self.rounding)
+
+    @cached_property
+    def floats(self) -> compiler.FloatPass | None:
+        """The float pass (None when the ruleset has none: a method, formula or input without float
+        arithmetic, rules on groups, rounding other than to nearest)."""
+        ruleset = self.ruleset
+        if ruleset.group_rules:
+            return None
+        try:
+            return compiler.build_floats(ruleset.checks, ruleset.derived, ruleset.leaves, self.rounding, self.exact)
+        except Unfloatable:
+            return None
+
+    def exact(self, index: int, values: dict[str, Any]) -> int:
+        """The leaf ``index`` scored in Decimal (for the float pass, when its floats cannot decide):
+        the values it needs read by their converters, the derived values it needs through their
+        closures, its reference function; its rounded score in units of the rounding. Raises
+        :class:`compiler.Close` on any failure: the unit then goes through the Decimal pass."""
+        try:
+            leaf = self.ruleset.leaves[index]
+            needed = set(leaf.reads)
+            derived = []
+            for value in reversed(self.ruleset.derived):
+                if value.name in needed:
+                    needed |= value.expression.names
+                    derived.append(value)
+            env = {
+                check.name: check.convert(values[check.name]) for check in self.ruleset.checks if check.name in needed
+            }
+            for value in reversed(derived):
+                env[value.name] = value.expression.run(env)
+            raw = self.references[index](env)[0]
+            exponent = int(self.rounding.quantum.as_tuple().exponent)
+            return int(raw.quantize(self.rounding.quantum, self.rounding.mode).scaleb(-exponent))
+        except Exception as error:  # the Decimal pass scores the unit, and says what is wrong
+            raise compiler.Close from error
+
+    @cached_property
+    def cents(self) -> tuple[Decimal, ...]:
+        """Each total the float pass can give, in units of the rounding, as the Decimal the Decimal pass gives."""
+        exponent = int(self.rounding.quantum.as_tuple().exponent)
+        most = int(sum((leaf.points for leaf in self.ruleset.leaves), ZERO).scaleb(-exponent, CONTEXT))
+        return tuple(Decimal(n).scaleb(exponent, CONTEXT) for n in range(most + 1))
+
+    @pinned
+    def settle(self, given: tuple[Any, ...], cents: tuple[int, ...], total: Decimal) -> tuple[Any, ...]:
+        """The quick pass over a unit the float pass scored (its values as given, kept by the float
+        pass): the values as Decimals, every leaf's raw and rounded score and facts; an InternalError
+        if its rounded scores are not the float pass's."""
+        scored = self.quick(dict(zip(self.names, given, strict=False)), [])  # (the names go on to the derived)
+        table = self.cents
+        if scored is None or scored[4] != total or scored[2] != [table[n] for n in cents]:
+            said = WORDS["pass-failed"].format(error="the float pass disagrees with the Decimal pass")
+            raise InternalError(said, None)
+        return scored[:4]
 
     @cached_property
     def run_pass(self) -> compiler.Pass:
@@ -116,6 +183,8 @@ class Engine:
         for name, function in (("score", self.quick), ("pass", self.run_pass)):
             for part in compiler.generated(function):
                 code[name if part is function else f"{name}.{part.__code__.co_filename[11:-1]}"] = str(part.__doc__)
+        if self.floats is not None:  # the float pass, for units whose numbers are floats
+            code["floats"] = str(self.floats.__doc__)
         if self.ruleset.group_rules:  # the rules on groups and the total: the pass's, then the reference's
             code.update({"rules": str(self.rules_pass.__doc__), "rules.reference": str(self.rules_reference.__doc__)})
         code.update(
@@ -131,18 +200,30 @@ class Engine:
         ruleset = self.ruleset
         fallbacks: list[str] = []
         missing = _NOTHING_MISSING
+        ruled = None
+        env: dict[str, Any] | tuple[Any, ...]
         try:
+            if type(values) is dict and type(values.get(self.probe)) is float and not reference and self.floats:
+                floated = self.floats(values)  # numbers given as floats, every decision and rounding certain
+                if floated is not None:
+                    given, cents, summed = floated
+                    total = self.cents[summed]
+                    return Settling(ruleset, unit, total, self.grade(total), given, cents)
             try:
                 scored = self.quick(values, fallbacks) if type(values) is dict and not reference else None
                 if scored is not None:
                     env, raw, scores, facts, total = scored
+                    if ruleset.group_rules and type(env) is tuple:  # the rules read the values by name
+                        env = dict(zip(self.names, env, strict=True))
                 else:
                     env, missing = validate(ruleset.checks, values, unit)
                     if reference:
                         raw, scores, facts, total = self.reference_pass(env, missing, fallbacks)
                     else:
                         raw, scores, facts, total = self.run_pass(env, missing, fallbacks)
-                ruled = self.apply_rules(env, raw, scores, missing, reference, total) if ruleset.group_rules else None
+                if ruleset.group_rules:
+                    assert not isinstance(env, tuple)
+                    ruled = self.apply_rules(env, raw, scores, missing, reference, total)
             except PerfscoreError:
                 raise  # the data's problems, a method's own located stop (a value in no band), the reference path's
             except _FAILED_FORMULA as error:
@@ -152,7 +233,7 @@ class Engine:
                 scores = [ruleset.round(value) for value in raw]
             if ruled is not None:
                 total = ruleset.round(ruled.total)
-            grade = ruled.grade(ruleset, total) if ruled is not None else ruleset.grade(total)
+            grade = ruled.grade(ruleset, total) if ruled is not None else self.grade(total)
         except ScoringError as error:
             error.unit = unit  # say which unit, as a DataError does
             raise
@@ -161,7 +242,10 @@ class Engine:
         except Exception as error:  # a bug in perfscore: say so, with the unit, never a bare traceback
             said = WORDS["failed"].format(error=f"{type(error).__name__}: {error}")
             raise InternalError(said, unit) from error
-        return ScoreResult(ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks), ruled)
+        return ScoreResult(
+            ruleset, unit, env, missing, raw, scores, facts, total, grade, tuple(fallbacks) if fallbacks else (), ruled,
+            self.names,
+        )  # fmt: skip
 
     def locate(self, values: Mapping[str, Any], unit: str | None, error: Exception) -> NoReturn:
         """Raise the located ScoringError for a failure of the pass, found on the reference path; an

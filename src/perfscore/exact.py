@@ -44,6 +44,7 @@ R = TypeVar("R")
 
 
 _OWN = threading.local()  # each thread's copy of CONTEXT (the flags a context collects are per thread)
+_getcontext, _setcontext = decimal.getcontext, decimal.setcontext  # called twice for every unit scored
 
 
 def pinned(function: Callable[P, R]) -> Callable[P, R]:
@@ -52,17 +53,18 @@ def pinned(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def in_context(*args: P.args, **kwargs: P.kwargs) -> R:
-        own = getattr(_OWN, "context", None)
-        if own is None:
+        saved = _getcontext()
+        try:
+            own = _OWN.context
+        except AttributeError:  # this thread's first pinned call
             own = _OWN.context = CONTEXT.copy()
-        saved = decimal.getcontext()
         if saved is own:  # already pinned (a pinned function calling another): nothing to set
             return function(*args, **kwargs)
-        decimal.setcontext(own)
+        _setcontext(own)
         try:
             return function(*args, **kwargs)
         finally:
-            decimal.setcontext(saved)
+            _setcontext(saved)
 
     return in_context
 

@@ -56,6 +56,9 @@ class InputCheck:
     convert: Callable[[Any], Any]  # the value as formulas compute with it; raises Unreadable
     default: Any = None
     tiers: Mapping[str, Rated] | None = None  # a rating's tier names → their value (the quick check's shortcut)
+    # a rating's texts naming a tier → (the tier, the lowest and highest score it takes, whether the highest
+    # is included): a {tier, score} table checked by the quick check (texts as the converter first looks them up)
+    scored: Mapping[str, tuple[Tier, Decimal, Decimal, bool]] | None = None
     low: Decimal | None = None  # a number input's fixed bounds (counts: from 0)
     high: Decimal | None = None
     largest: Decimal | None = None  # a number input's values up to this size are never too large for ``convert``
@@ -104,6 +107,7 @@ def input_check(
     convert: Callable[[Any], Any]
     low = high = largest = None
     tiers: dict[str, Rated] | None = None
+    scored = None
     if spec.type in NUMERIC:
         low = spec.min if isinstance(spec.min, Decimal) else (Decimal(0) if spec.type == "count" else None)
         high = spec.max if isinstance(spec.max, Decimal) else None
@@ -117,7 +121,8 @@ def input_check(
         convert = read_date
     else:
         assert scale is not None
-        convert = rating = _rating(scale, points, limits)
+        rating, scored = _rating(scale, points, limits)
+        convert = rating
         tiers = {}
         for tier in scale.tiers:  # each tier's name as the converter reads it (it may be an earlier tier's alias)
             try:
@@ -130,7 +135,7 @@ def input_check(
             default = convert(spec.default)
         except Unreadable as error:
             raise Refusal(WORDS["default"].format(error=error.text)) from None
-    return InputCheck(name, spec, required and default is None, convert, default, tiers, low, high, largest)
+    return InputCheck(name, spec, required and default is None, convert, default, tiers, scored, low, high, largest)
 
 
 def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: Limits) -> Callable[[Any], Decimal]:
@@ -154,7 +159,12 @@ def _number(spec: InputSpec, low: Decimal | None, high: Decimal | None, limits: 
     return check
 
 
-def _rating(scale: Scale, points: tuple[Decimal, ...], limits: Limits) -> Callable[[Any], Rated]:
+def _rating(
+    scale: Scale, points: tuple[Decimal, ...], limits: Limits
+) -> tuple[Callable[[Any], Rated], dict[str, tuple[Tier, Decimal, Decimal, bool]]]:
+    """A rating input's converter, and what the quick check needs to take a ``{tier, score}`` table
+    as the converter would: each text the converter looks up first, with its tier, the lowest and
+    highest score the tier takes for every leaf's points, and whether the highest is included."""
     names = [tier.name for tier in scale.tiers]
     by_text = {}
     for tier in reversed(scale.tiers):  # the first tier listed wins a shared alias
@@ -162,6 +172,14 @@ def _rating(scale: Scale, points: tuple[Decimal, ...], limits: Limits) -> Callab
             by_text[text.strip().casefold()] = tier
     bounds = {id(tier): [(CONTEXT.multiply(tier.min, worth), CONTEXT.multiply(tier.max, worth), worth)
                          for worth in points] for tier in scale.tiers}  # fmt: skip
+    largest = Decimal((0, (1,), limits.max_exponent))
+    scored = {}
+    for text, tier in by_text.items():
+        if bounds[id(tier)]:  # a score within every leaf's bounds of the tier (the converter's test, once)
+            least = max(low for low, _, _ in bounds[id(tier)])
+            most = min(high for _, high, _ in bounds[id(tier)])
+            if most <= largest:  # (so that read_number takes any score within them as it is)
+                scored[text] = (tier, least, most, tier.max_inclusive)
 
     def check(value: Any) -> Rated:
         text, score = value, None
@@ -196,7 +214,7 @@ def _rating(scale: Scale, points: tuple[Decimal, ...], limits: Limits) -> Callab
                 )
         return _rated(tier, given)
 
-    return check
+    return check, scored
 
 
 def _rated(tier: Tier, given: Decimal | None) -> Rated:

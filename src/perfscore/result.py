@@ -80,13 +80,32 @@ class _OfIndicator:
         return difference(self.indicator.points, self.score)
 
 
-@dataclass(frozen=True, slots=True)
 class _Unit:
-    """What every leaf result of one unit shares: the ruleset, the unit's values and what it left out."""
+    """What every leaf result of one unit shares: the ruleset, the unit's values and what it left out.
+    The scoring pass may give the values as a tuple in the order of ``names``: the mapping by name is
+    made the first time it is read."""
 
-    ruleset: Ruleset
-    values: Mapping[str, Any]
-    missing: frozenset[str]
+    __slots__ = ("_values", "missing", "names", "ruleset")
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        values: Mapping[str, Any] | tuple[Any, ...],
+        missing: frozenset[str],
+        names: tuple[str, ...] = (),
+    ) -> None:
+        self.ruleset = ruleset
+        self._values = values
+        self.missing = missing
+        self.names = names
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        values = self._values
+        if type(values) is tuple:
+            values = self._values = dict(zip(self.names, values, strict=True))
+        assert not isinstance(values, tuple)
+        return values
 
 
 class LeafResult(_OfIndicator):
@@ -227,11 +246,16 @@ class NodeResult(_OfIndicator):
 class ScoreResult:
     """The scored self-evaluation of one unit under one ruleset."""
 
+    # what most units have: set in __init__ only when they differ (one result is made for every unit scored)
+    ruled: Ruled | None = None  # what the rules on groups and the total did, when the ruleset has any
+    fallbacks: tuple[str, ...] = ()  # derived values that divided by zero and took their declared fallback
+    said: Sequence[tuple[str, ...]] | None = None  # each leaf's explanations (in LANGS), made by a worker
+
     def __init__(
         self,
         ruleset: Ruleset,
         unit: str | None,
-        values: Mapping[str, Any],
+        values: Mapping[str, Any] | tuple[Any, ...],
         missing: frozenset[str],
         raw: list[Decimal],
         scores: list[Decimal],
@@ -240,33 +264,58 @@ class ScoreResult:
         grade: Grade,
         fallbacks: tuple[str, ...] = (),
         ruled: Ruled | None = None,
+        names: tuple[str, ...] = (),
     ) -> None:
-        self.ruled = ruled  # what the rules on groups and the total did, when the ruleset has any
-        self.fallbacks = fallbacks  # derived values that divided by zero and took their declared fallback
+        if ruled is not None:
+            self.ruled = ruled
+        if fallbacks:
+            self.fallbacks = fallbacks
         self.ruleset = ruleset
         self.unit = unit
-        self.values = values
-        self.missing = missing
+        self._given = (values, missing, names)  # values as a tuple in the order of names, or by name
         self._raw = raw
         self._scores = scores  # rounded as the ruleset declares
         self._facts = facts
         self.total = total
         self.grade = grade
-        self.said: Sequence[tuple[str, ...]] | None = None  # each leaf's explanations (in LANGS), made by a worker
+
+    @property
+    def _unit(self) -> _Unit:
+        """What every leaf result of this unit shares (made when first needed; kept by hand, as
+        ``functools.cached_property`` takes a lock each first time: this is read for every unit)."""
+        unit: _Unit | None = self.__dict__.get("_shared")
+        if unit is None:
+            values, missing, names = self._given
+            unit = self.__dict__["_shared"] = _Unit(self.ruleset, values, missing, names)
+        return unit
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The unit's values as scored (converted inputs and derived values), by name."""
+        return self._unit.values
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """The inputs the unit left out (allowed to: not required, no default)."""
+        missing: frozenset[str] = self._given[1]
+        return missing
 
     @property
     def points(self) -> Decimal:
         """What the ruleset's total is out of (usually 100)."""
         return self.ruleset.total_points
 
-    @cached_property
+    @property
     def items(self) -> tuple[LeafResult, ...]:
-        """Every leaf indicator's result, in the ruleset's order."""
-        unit = _Unit(self.ruleset, self.values, self.missing)
-        items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
-        if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
-            for item, said in zip(items, self.said, strict=True):
-                item._cache = dict(zip(LANGS, said, strict=True))
+        """Every leaf indicator's result, in the ruleset's order (made when first read, then kept)."""
+        items: tuple[LeafResult, ...] | None = self.__dict__.get("_items")
+        if items is None:
+            unit = self._unit
+            items = tuple(map(LeafResult, self.ruleset.leaves, self._scores, self._raw, self._facts, repeat(unit)))
+            if self.said is not None:  # explained by a worker process (perfscore.parallel): nothing to redo
+                for item, said in zip(items, self.said, strict=True):
+                    item._cache = dict(zip(LANGS, said, strict=True))
+            self.__dict__["_items"] = items
         return items
 
     @property
@@ -375,6 +424,45 @@ class ScoreResult:
 
     def __repr__(self) -> str:
         return f"<ScoreResult {self.unit or ''} total={self.total} grade={self.grade.name}>"
+
+
+class Settling(ScoreResult):
+    """A result of the float pass (:func:`perfscore.compiler.build_floats`): its total and grade are
+    known; the unit's values as Decimals, every leaf's raw and rounded score and facts are made by
+    the Decimal pass the first time any of them is read (the engine checks that it gives the same
+    rounded scores)."""
+
+    def __init__(
+        self, ruleset: Ruleset, unit: str | None, total: Decimal, grade: Grade, given: tuple[Any, ...], cents: Any
+    ) -> None:
+        self.ruleset = ruleset
+        self.unit = unit
+        self.total = total
+        self.grade = grade
+        self._floats = (given, cents)
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes not yet set
+        if name in ("_given", "_raw", "_scores", "_facts"):
+            engine = self.ruleset._engine
+            values, raw, scores, facts = engine.settle(*self._floats, self.total)
+            self._given = (values, frozenset(), engine.names)
+            self._raw, self._scores, self._facts = raw, scores, facts
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """Nothing: the float pass scores only units that give every value."""
+        return frozenset()
+
+    @property
+    def leaf_scores(self) -> Sequence[Decimal]:
+        """Every leaf's rounded score, as the float pass found it (the Decimal pass is not needed)."""
+        scores = self.__dict__.get("_scores")
+        if scores is None:
+            table = self.ruleset._engine.cents
+            scores = [table[n] for n in self._floats[1]]
+        return scores
 
 
 class Ruled(NamedTuple):

@@ -228,10 +228,8 @@ class Ruleset:
         return rounded(value, rounding.quantum, rounding.mode)
 
     def grade(self, total: Decimal) -> Grade:
-        for grade in self.meta.grades:
-            if total >= grade.min:
-                return grade
-        return self.meta.grades[-1]
+        """The grade ``total`` earns (the first listed whose minimum it reaches)."""
+        return self._engine.grade(total)
 
     def score(self, values: Mapping[str, Any], *, unit: str | None = None) -> ScoreResult:
         """Score one unit's input values: an itemized, exact result.

@@ -24,7 +24,7 @@ testing kit         ``landmarks``, ``full_marks``, ``example``, ``rule``, ``uncl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..errors import Problem
 from ..expressions import Expression, Kind
 from ..messages import Text
-from ..model import LeafParams
+from ..model import LeafParams, Tier
 from ..text import plain
 
 if TYPE_CHECKING:
@@ -128,6 +128,82 @@ class Code(Protocol):
         ...
 
 
+ULP = 2.0**-53
+"""The relative error of one rounding in binary floating point (half an ulp of 1)."""
+
+
+class Unfloatable(Exception):
+    """A leaf (or a formula) the float pass does not score: units go through the Decimal pass."""
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number in the float pass: a float expression, and how far its value may lie from the
+    Decimal value the Decimal pass computes. ``err`` bounds the relative difference; ``given``: the
+    float is a value given by the unit (the nearest float to the Decimal it reads, or a whole number
+    below 10**15), so comparing it with a constant of at most 15 significant digits decides exactly."""
+
+    expr: str
+    err: float
+    given: bool = False
+
+
+class FloatCode(Protocol):
+    """Where a method writes its arithmetic a second time, in binary floating point, for the float
+    pass (:func:`perfscore.compiler.build_floats`): the float pass scores units given as floats
+    without reading them as Decimals, and gives up (the unit goes through the Decimal pass) whenever
+    it cannot prove that a comparison decides as the Decimal pass decides, or that a score rounds to
+    what the Decimal pass rounds it to. Raising :class:`Unfloatable` leaves the ruleset without a
+    float pass. The tests hold the two passes to the same totals."""
+
+    def number(self, formula: Formula) -> Num:
+        """``formula``'s value (a name, a constant, products and quotients of them); else Unfloatable."""
+        ...
+
+    def const(self, value: object) -> str:
+        """A name bound to ``value`` (a Decimal is bound as the nearest float)."""
+        ...
+
+    def read(self, name: str) -> str:
+        """The value of the input ``name`` as the float pass holds it (a rating: its tier and the
+        float given as its score, or None)."""
+        ...
+
+    def truth(self, formula: Formula) -> str:
+        """A yes/no formula's value (a yes/no input's name); else Unfloatable."""
+        ...
+
+    def tiers(self, name: str) -> Sequence[Tier]:
+        """The tiers of the rating input ``name``."""
+        ...
+
+    def line(self, text: str) -> None: ...
+
+    def block(self, header: str) -> AbstractContextManager[None]: ...
+
+    def decide(self, number: Num, op: str, constant: Decimal) -> str:
+        """A test ``number op constant`` that decides as the Decimal pass decides; the lines that
+        give up when it cannot are written before it."""
+        ...
+
+    def score(self, expression: str, relative: float = 0.0, absolute: float = 0.0) -> None:
+        """The leaf's score: a float expression within ``relative`` × its value plus ``absolute``
+        of the Decimal pass's raw score; it gives up unless the rounding is certain."""
+        ...
+
+    def score_constant(self, value: Decimal) -> None:
+        """The leaf's score: a constant (rounded as the Decimal pass rounds it)."""
+        ...
+
+    def score_from(self, key: str, scores: Mapping[Any, Decimal]) -> None:
+        """The leaf's score: ``scores[key]`` for the key the expression ``key`` gives (each rounded)."""
+        ...
+
+    def give_up(self) -> None:
+        """A line that leaves the unit to the Decimal pass."""
+        ...
+
+
 class LeafSite(Protocol):
     """What a method's load-time checks may ask and report."""
 
@@ -190,6 +266,11 @@ class Method:
     def emit(self, leaf: Indicator, code: Code) -> None:
         """Write the leaf's arithmetic (see :class:`Code`)."""
         raise NotImplementedError
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """Write the leaf's arithmetic again in floats with proofs (see :class:`FloatCode`), or
+        raise :class:`Unfloatable`: by default a method's leaves are scored by the Decimal pass only."""
+        raise Unfloatable(self.name)
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
         """The facts behind a leaf's score: what the scoring pass recorded, with what the rules add

@@ -21,7 +21,19 @@ from ..intervals import Interval, in_words, intersect, uncovered
 from ..messages import Text, words
 from ..model import FormulaText, Fraction, LeafParams, NonNegative, _Model
 from ..text import plain
-from ._base import Case, Code, FormulaKey, LeafSite, Method, Outlook, Trend, formula_text, measured_name
+from ._base import (
+    Case,
+    Code,
+    FloatCode,
+    FormulaKey,
+    LeafSite,
+    Method,
+    Num,
+    Outlook,
+    Trend,
+    formula_text,
+    measured_name,
+)
 
 LINT = words(
     "methods.bands.checks",
@@ -145,6 +157,27 @@ class Bands(Method):
         name = leaf.name
         with code.block("else:"):
             code.line(code.fail("no-band", lambda value: NO_BAND.format(value=value, name=name), "x"))
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same bands in floats: every boundary decided first (or the unit given up), then the band."""
+        x = code.number(leaf.formulas["value"])
+        code.line(f"x = {x.expr}")
+        value = Num("x", x.err, x.given)
+        tests = []
+        for band in leaf.spec.bands:
+            parts = []
+            if band.min is not None:
+                parts.append(code.decide(value, ">=" if band.min_inclusive else ">", band.min))
+            if band.max is not None:
+                parts.append(code.decide(value, "<=" if band.max_inclusive else "<", band.max))
+            tests.append(" and ".join(parts) or "True")
+        keyword = "if"
+        for test, award in zip(tests, awards(leaf), strict=True):
+            with code.block(f"{keyword} {test}:"):
+                code.score_constant(award)
+            keyword = "elif"
+        with code.block("else:"):  # in no band: the Decimal pass says so, located
+            code.give_up()
 
     # --- words ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from ..expressions import Kind
 from ..intervals import FALSE, TRUE
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams
-from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+from ._base import Case, Code, FloatCode, FormulaKey, Method, Outlook, Trend, formula_text
 
 LINT = words(
     "methods.boolean.checks",
@@ -56,6 +56,13 @@ class Boolean(Method):
             code.result(code.const(leaf.points), MET, "True")
         with code.block("else:"):
             code.result("ZERO", MISSED, "False")
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same in the float pass, for a yes/no input read as it is."""
+        with code.block(f"if {code.truth(leaf.formulas['value'])}:"):
+            code.score_constant(leaf.points)
+        with code.block("else:"):
+            code.score_constant(Decimal(0))
 
     def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
         return {"met": display.value(facts["met"], None)} if "met" in facts else {}

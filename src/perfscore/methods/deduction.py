@@ -18,7 +18,7 @@ from ..intervals import Interval, intersect
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative
 from ..text import plain
-from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+from ._base import ULP, Case, Code, FloatCode, FormulaKey, Method, Num, Outlook, Trend, Unfloatable, formula_text
 
 LINT = words(
     "methods.deduction.checks",
@@ -94,6 +94,30 @@ class Deduction(Method):
             code.result(w, NOTHING, "c", "d")
         with code.block("else:"):
             code.result(f"{w} - d", DEDUCTED, "c", "d")
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same in floats, for a count read as it is (no ``count_rounding``)."""
+        spec: DeductionParams = leaf.spec
+        if spec.count_rounding in _ROUNDINGS:
+            raise Unfloatable("deduction")
+        count = code.number(leaf.formulas["count"])
+        code.line(f"c = {count.expr}")
+        c = Num("c", count.err, count.given)
+        zero = Decimal(0)
+        with code.block(f"if {code.decide(c, '<', zero)}:"):  # the Decimal pass stops, located
+            code.give_up()
+        cap = cap_of(leaf)
+        if spec.each <= 0 or len(spec.each.normalize(CONTEXT).as_tuple().digits) > 11:
+            raise Unfloatable("deduction")  # (c × each, c of at most 17 digits, is then exact in Decimal)
+        code.line(f"d = c * {code.const(spec.each)}")
+        # c × each > cap decided as c > cap / each (exactly, for a count given as it is, when that is short)
+        over, none = code.decide(c, ">", CONTEXT.divide(cap, spec.each)), code.decide(c, "==", zero)
+        with code.block(f"if {over}:"):
+            code.score_constant(CONTEXT.subtract(leaf.points, cap))
+        with code.block(f"elif {none}:"):
+            code.score_constant(leaf.points)
+        with code.block("else:"):  # d ≤ cap ≤ points
+            code.score(f"{code.const(leaf.points)} - d", absolute=2 * float(leaf.points) * (c.err + 4 * ULP))
 
     def facts(self, leaf: Indicator, recorded: dict[str, Any]) -> dict[str, Any]:
         return {**recorded, "each": leaf.spec.each}

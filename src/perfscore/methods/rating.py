@@ -17,7 +17,7 @@ from ..errors import suggest
 from ..exact import CONTEXT
 from ..messages import Text, words
 from ..model import NAME_PATTERN, LeafParams, Tier
-from ._base import Case, Code, Formula, LeafSite, Method, Outlook
+from ._base import ULP, Case, Code, FloatCode, Formula, LeafSite, Method, Outlook
 
 LINT = words(
     "methods.rating.checks",
@@ -83,6 +83,17 @@ class Rating(Method):
             code.result(f"tier.default * {code.const(leaf.points)}", RATED_DEFAULT, "tier")
         with code.block("else:"):
             code.result("given", RATED, "tier", "given")
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same in floats: a tier's default score is a constant of the tier; a score given is
+        the nearest float to its Decimal (``given`` holds that float in the float pass)."""
+        code.line(f"tier, given = {code.read(leaf.spec.input)}")
+        defaults = {id(tier): CONTEXT.multiply(tier.default, leaf.points)
+                    for tier in code.tiers(leaf.spec.input) if tier.default is not None}  # fmt: skip
+        with code.block("if given is None:"):
+            code.score_from("id(tier)", defaults)
+        with code.block("else:"):
+            code.score("given", relative=ULP)
 
     def fields(self, leaf: Indicator, facts: Mapping[str, Any], display: Display) -> dict[str, str]:
         shown = {}

@@ -23,12 +23,26 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..errors import Problem, Refusal
+from ..exact import CONTEXT
 from ..expressions import Expression
 from ..intervals import Interval, at_most, below, largest, multiply, subtract, trend
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative, OverTarget
 from ..text import percent, plain
-from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text, measured_name
+from ._base import (
+    ULP,
+    Case,
+    Code,
+    FloatCode,
+    FormulaKey,
+    Method,
+    Num,
+    Outlook,
+    Trend,
+    Unfloatable,
+    formula_text,
+    measured_name,
+)
 
 LINT = words(
     "methods.ratio.checks",
@@ -199,6 +213,33 @@ class Ratio(Method):
             self._at_most(spec, code, w, t)
         else:
             self._at_least(spec, code, w, t, leaf.points)
+
+    def emit_float(self, leaf: Indicator, code: FloatCode) -> None:
+        """The same arithmetic for a constant target above 0 (``emit``'s folded branches), in floats."""
+        spec: RatioParams = leaf.spec
+        target = leaf.formulas["target"]
+        if not isinstance(target, Decimal) or target <= 0 or _exact(spec) or spec.over_target is not None:
+            raise Unfloatable("ratio")
+        given = code.number(leaf.formulas["actual"])
+        code.line(f"a = {given.expr}")
+        a = Num("a", given.err, given.given)
+        t, w = code.const(target), code.const(leaf.points)
+        if spec.direction != "<=":
+            with code.block(f"if {code.decide(a, '<', target)}:"):  # below: a negative actual counts as 0
+                code.score(f"(a if a > 0.0 else 0.0) / {t} * {w}", relative=a.err + 4 * ULP)
+            with code.block("else:"):
+                code.score_constant(leaf.points)
+            return
+        with code.block(f"if {code.decide(a, '<=', target)}:"):
+            code.score_constant(leaf.points)
+        with code.block("else:"):  # above a positive target
+            if spec.reverse == "inverse":
+                code.score(f"{t} / a * {w}", relative=a.err + 4 * ULP)
+                return
+            with code.block(f"if {code.decide(a, '>=', CONTEXT.multiply(target, 2))}:"):
+                code.score_constant(Decimal(0))
+            with code.block("else:"):  # target < actual < 2 × target: 1 − (a − t)/t within 7 ulps + 2 errs of a
+                code.score(f"(1.0 - (a - {t}) / {t}) * {w}", absolute=float(leaf.points) * (10 * ULP + 2 * a.err))
 
     def _at_most(self, spec: RatioParams, code: Code, w: str, t: str) -> None:
         with code.block(f"if c <= {t}:"):
