@@ -227,6 +227,8 @@ def commands(v: Values) -> dict[str, tuple[str, list[str]]]:
             found[f"score many {fmt} {lang}"] = (fmt, ["score", "rules.toml", units, "--format", fmt, "--lang", lang])
             diff = ["diff", "rules.toml", "rules-new.toml", units, "--format", fmt, "--lang", lang]
             found[f"diff {fmt} {lang}"] = (fmt, diff)
+            found[f"sensitivity {fmt} {lang}"] = (fmt, ["sensitivity", "rules.toml", units, "--format", fmt, "--lang", lang])
+            found[f"score to {fmt} {lang}"] = (fmt, ["score", "rules.toml", one, "--to", "--format", fmt, "--lang", lang])
         for fmt in ("text", "json"):
             found[f"explain {fmt} {lang}"] = (fmt, ["explain", "rules.toml", "--format", fmt, "--lang", lang])
         for fmt in ("text", "markdown", "json", "html"):

@@ -31,7 +31,7 @@ TESTS = ROOT / "tests"
 def _models() -> list[type[BaseModel]]:
     """Every model the loader reads a table into, and the models inside them."""
     found: list[type[BaseModel]] = []
-    todo: list[Any] = [model.Metadata, model.InputSpec, model.DerivedSpec, model.Scale, model.Group,
+    todo: list[Any] = [model.Metadata, model.InputSpec, model.DerivedSpec, model.Scale, model.Group, model.TuningSpec,
                        model.TablePolicy, *(m.params for m in METHODS.values()), *(k.params for k in RULE_KINDS.values())]  # fmt: skip
     while todo:
         cls = todo.pop()

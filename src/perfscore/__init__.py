@@ -23,6 +23,7 @@ from .errors import (
     Problem,
     RulesetError,
     ScoringError,
+    TuningError,
     UnreadableFileError,
 )
 from .limits import Limits
@@ -35,19 +36,28 @@ from .units import Unit, read_units
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
+    from .reach import what_it_takes
     from .signals import find_signals
+    from .tuning import sensitivity
     from .version import __version__
 
-# Imported the first time they are asked for: the static checks, the signals, and the version (it
-# reads the package metadata, importlib.metadata): scoring needs none of them.
-_LAZY = {"lint": "checks", "lint_text": "checks", "find_signals": "signals", "__version__": "version"}
+# Imported the first time they are asked for: the static checks, the signals, the tuning analyses
+# and the version (it reads the package metadata, importlib.metadata): scoring needs none of them.
+_LAZY = {
+    "lint": "checks",
+    "lint_text": "checks",
+    "find_signals": "signals",
+    "sensitivity": "tuning",
+    "what_it_takes": "reach",
+    "__version__": "version",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals`` and
-    ``perfscore.__version__``, imported the first time they are asked for, so that ``import
-    perfscore`` (and ``perfscore score``) does not import the checks or the signals, nor read the
-    package metadata."""
+    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals``, ``perfscore.sensitivity``,
+    ``perfscore.what_it_takes`` and ``perfscore.__version__``, imported the first time they are asked
+    for, so that ``import perfscore`` (and ``perfscore score``) does not import the checks, the
+    signals or the tuning analyses, nor read the package metadata."""
     if name in _LAZY:
         import importlib
 
@@ -76,6 +86,7 @@ __all__ = [
     "ScoreResult",
     "ScoringError",
     "ShippedRuleset",
+    "TuningError",
     "Unit",
     "UnitError",
     "UnreadableFileError",
@@ -88,7 +99,9 @@ __all__ = [
     "loads",
     "loads_dict",
     "read_units",
+    "sensitivity",
     "shipped",
+    "what_it_takes",
 ]
 
 

@@ -1,10 +1,11 @@
 """Charts as inline SVG, drawn by perfscore: no JavaScript, no fonts or images to load, printable.
 
-Four kinds, enough for the reports: :func:`bars` (a horizontal bar per row: grades, points lost,
+The kinds, enough for the reports: :func:`bars` (a horizontal bar per row: grades, points lost,
 totals), :func:`movements` (bars either side of a zero line: how each unit moves under a new
 version of a ruleset), :func:`histogram` (a column per range of values, with marked edges: totals
-and the grade boundaries) and :func:`stacked` (a bar per row cut into parts: how many units
-scored in each band of an indicator). Every label passes the HTML gate (:func:`perfscore.text.for_html`); values
+and the grade boundaries), :func:`stacked` (a bar per row cut into parts: how many units scored in
+each band of an indicator) and :func:`spans` (an interval on its own axis per row: how far a tuning
+parameter may move before a unit changes grade). Every label passes the HTML gate (:func:`perfscore.text.for_html`); values
 are the exact decimals of the results, and coordinates are computed from them in the pinned decimal
 context and written with one decimal place. A chart is 720 units wide and scales to its container
 (``width: 100%`` in the page's stylesheet), so it never overflows a printed A4 page.
@@ -19,7 +20,7 @@ from decimal import Decimal
 from .exact import CONTEXT, pinned
 from .text import columns, for_html
 
-__all__ = ["Bar", "Stack", "bars", "histogram", "movements", "stacked"]
+__all__ = ["Bar", "Span", "Stack", "bars", "histogram", "movements", "spans", "stacked"]
 
 WIDTH = 720
 _ROW = 26
@@ -122,6 +123,78 @@ def movements(rows: Sequence[Bar], title: str) -> str:
         )
         parts.append(
             f'<text x="{_n(value_at)}" y="{middle}" text-anchor="{anchor}" fill="#1f2937">{for_html(row.shown)}</text>'
+        )
+    return _svg(height, title, parts)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One row of :func:`spans`: a parameter's axis from ``low`` to ``high`` (values of the
+    parameter), the interval ``start``–``end`` on it (an end ``open`` is drawn hollow: excluded), the
+    current ``value`` (a tick), the label on the left and the interval as shown (exact) on the right.
+    ``tone`` colours the interval; an end that is the axis's own bound and no grade changes there is
+    ``free`` (drawn without a marker)."""
+
+    label: str
+    low: Decimal
+    high: Decimal
+    start: Decimal
+    end: Decimal
+    value: Decimal
+    shown: str
+    start_open: bool = False
+    end_open: bool = False
+    start_free: bool = False
+    end_free: bool = False
+    tone: str = "good"
+
+
+@pinned
+def spans(rows: Sequence[Span], title: str) -> str:
+    """An axis per row, each on its own scale (parameters differ in kind): a grey track for the values
+    shown, the interval in colour, a dark tick at the current value, a filled dot at an end that is
+    included and a hollow one at an end that is excluded; the label on the left, the interval's exact
+    text on the right."""
+    room = WIDTH - _LABEL - 2 * _VALUE - 30
+    height = max(1, len(rows)) * _ROW + 8
+    parts: list[str] = []
+    for index, row in enumerate(rows):
+        y = 4 + index * _ROW
+        middle = y + _BAR // 2
+        width = CONTEXT.subtract(row.high, row.low)
+
+        def x(value: Decimal, width: Decimal = width, row: Span = row) -> Decimal:
+            if width <= 0:
+                return Decimal(_LABEL + room // 2)
+            share = CONTEXT.divide(CONTEXT.subtract(min(max(value, row.low), row.high), row.low), width)
+            return CONTEXT.add(_LABEL, CONTEXT.multiply(share, room))
+
+        parts.append(
+            f'<text x="{_LABEL - 8}" y="{middle + 5}" text-anchor="end" fill="#344054">'
+            f"{for_html(_fit(row.label, 30))}</text>"
+        )
+        parts.append(
+            f'<line x1="{_LABEL}" y1="{middle}" x2="{_LABEL + room}" y2="{middle}" stroke="#d0d5dd" stroke-width="4"/>'
+        )
+        left, right = x(row.start), x(row.end)
+        colour = _COLOURS.get(row.tone, _COLOURS["good"])
+        parts.append(
+            f'<rect x="{_n(left)}" y="{middle - 5}" width="{_n(max(CONTEXT.subtract(right, left), Decimal(1)))}" '
+            f'height="10" rx="2" fill="{colour}" opacity="0.85"/>'
+        )
+        for at, hollow, free in ((left, row.start_open, row.start_free), (right, row.end_open, row.end_free)):
+            if not free:
+                fill = "#ffffff" if hollow else "#1f2937"
+                parts.append(  # a dot: a rounded square (these charts draw only lines, rects and text)
+                    f'<rect x="{_n(CONTEXT.subtract(at, 4))}" y="{middle - 4}" width="8" height="8" rx="4" '
+                    f'fill="{fill}" stroke="#1f2937" stroke-width="1.5"/>'
+                )
+        tick = x(row.value)
+        parts.append(
+            f'<line x1="{_n(tick)}" y1="{middle - 9}" x2="{_n(tick)}" y2="{middle + 9}" stroke="#1f2937" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{_LABEL + room + 10}" y="{middle + 5}" fill="#1f2937">{for_html(_fit(row.shown, 34))}</text>'
         )
     return _svg(height, title, parts)
 

@@ -323,6 +323,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     languages(score)
     _desk_score_options(score, lang)
     _signal_options(score, lang)
+    score.add_argument("--to", nargs="?", const="", metavar="GOAL", help=TUNING["to"](lang))
 
     explain = command("explain")
     explain.add_argument("ruleset", help=help_["ruleset"])
@@ -368,6 +369,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     add_output(audit, lang, "审核报告.html" if lang == "zh" else "audit.html")
 
     _template_command(commands, lang)
+    _sensitivity_command(commands, lang)
 
     listing = command("rulesets")
     listing.add_argument("--format", choices=("json", "text"), default="text", help=_format(lang, "text", "json"))
@@ -408,6 +410,8 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO, lang: Lang, stdin:
         return _audit(args, stdout, stderr)
     if args.command == "template":
         return _template(args, stdout, stderr)
+    if args.command == "sensitivity":
+        return _sensitivity(args, stdout, stderr)
     if args.command == "score" and _for_the_desk(args):
         return _desk_score(args, stdout, stderr)
     try:
@@ -492,8 +496,10 @@ def _score(
     second = next(units, None)
     if first is not None and second is None and args.format != "jsonl":
         result = ruleset.score(first.values, unit=first.source or first.id)
-        write_output(RENDERERS[args.format](result, args.lang), output, stdout)
+        write_output(_with_reach(ruleset, first, result, args), output, stdout)
         return EXIT_OK
+    if args.to is not None:
+        raise _one_unit_only()
     from .stream import write_batch, write_batch_file  # imported here: one unit's report does not need them
 
     given = chain([unit for unit in (first, second) if unit is not None], units)
@@ -670,13 +676,19 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             if any(output.path.suffix.lower() == ".xlsx" for output in outputs):
                 sheets.require_openpyxl()  # before scoring, not after
         if is_sheet(args.data):
-            batch = sheets.read_sheet_units(args.data, ruleset).score(ruleset)
+            sheet = sheets.read_sheet_units(args.data, ruleset)
+            given, batch = list(sheet.units), sheet.score(ruleset)
         else:
-            batch = ruleset.score_many(_units(args.data, args), workers=args.jobs)
+            given = _units(args.data, args)  # read once (standard input cannot be read again for --to)
+            batch = ruleset.score_many(given, workers=args.jobs)
         single = len(batch.outcomes) == 1
         if single and batch.errors:  # one unit: its error is the command's (exit 1)
             raise batch.errors[0].error
+        if args.to is not None and not single:
+            raise _one_unit_only()
         report = _report(ruleset, batch, single, fmt, args.lang, args)
+        if args.to is not None:
+            report = _with_reach(ruleset, given[0], batch.outcomes[0], args, fmt, report)
         to_stdout = True
         for output in outputs:
             if is_sheet(output.path):
@@ -695,6 +707,109 @@ def _desk_score(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     for failure in batch.errors:
         stderr.write(f"perfscore: {said(failure.error)}\n")
     return EXIT_UNITS_FAILED if batch.errors else EXIT_OK
+
+
+# --- tuning: perfscore sensitivity, and perfscore score --to -------------------------------------
+
+TUNING = words(
+    "cli.tuning",
+    {
+        "sensitivity": ("调参分析：各参数不改变任何单位等级的区间，越过两端时谁的等级如何变化",
+                        "tuning: the interval of each parameter that changes no unit's grade, and who changes past it"),
+        "data": ("单位数据文件（.toml、.json、.jsonl，或表格 .xlsx、.csv），可多个；- 为标准输入。例：units.toml",
+                 "the units' data files (.toml, .json, .jsonl, or a sheet, .xlsx or .csv); several may be given; "
+                 "- for standard input. Example: units.toml"),
+        "param": ("要分析的参数，可多次使用（默认：规则 [tuning] 中列出的参数；没有时为每对同级末级指标之间的分值、每个区间端点、"
+                  "每项扣分、每个档次默认值和规则的分数；写法见 docs/tuning.md）。例：--param weight:output.a/output.b",
+                  "a parameter to analyse; may be given more than once (default: those the ruleset's [tuning] lists, "
+                  "else points between every two sibling leaves, every band end, points per finding, tier default "
+                  "and rule's number; names: docs/tuning.md). Example: --param weight:output.a/output.b"),
+        "to": ("在报告中加上「要达到目标需要什么」：每一项输入单独改变多少能达到下一等级（或给定的等级、总分）。例：--to 优、--to 95",
+               "add \"what it takes\" to the report: how much each input alone must change to reach the next grade "
+               "(or the grade or total given). Example: --to 优, --to 95"),
+        "one-unit": ("--to 只用于一个单位的报告", "--to works on one unit's report"),
+        "format": ("输出格式（默认 text；用 -o 时按文件后缀）；html 为含区间图的网页报告。例：--format html",
+                   "output format (default: text; with -o, from the file's suffix); html: a page with a chart of the "
+                   "intervals. Example: --format html"),
+        "output": ("写入文件而不是打印。例：-o 敏感性.html", "write into FILE instead of printing. Example: -o sensitivity.html"),
+    },
+)  # fmt: skip
+
+
+def _one_unit_only() -> PerfscoreError:
+    from .errors import Location, Problem, TuningError
+
+    return TuningError([Problem(Location(file="--to"), TUNING["one-unit"], code="unknown-goal")], "--to")
+
+
+def _with_reach(
+    ruleset: Ruleset,
+    unit: Unit,
+    result: Any,
+    args: argparse.Namespace,
+    fmt: str | None = None,
+    report: str | None = None,
+) -> str:
+    """One unit's report, with what it takes when ``--to`` asks (``report``: the page made already)."""
+    fmt = fmt or args.format
+    if args.to is None:
+        return report if report is not None else RENDERERS[fmt](result, args.lang)
+    from .reach import what_it_takes  # imported here: scoring without --to does not need it
+    from .tuningreport import reach_html, reach_lines
+
+    found = what_it_takes(ruleset, unit.values, to=args.to or None, unit=result.unit)
+    if fmt == "json":
+        data = result.to_dict()
+        data["what_it_takes"] = found.to_dict()
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from . import scorepage
+
+        return scorepage.render_html(
+            result, args.lang, unit=unit.name or result.unit, extra=reach_html(found, args.lang)
+        )
+    return (report if report is not None else RENDERERS[fmt](result, args.lang)) + reach_lines(found, fmt, args.lang)
+
+
+def _sensitivity_command(commands: Any, lang: str) -> None:
+    said = TUNING["sensitivity"](lang)
+    command = commands.add_parser("sensitivity", help=said, description=said)
+    command.add_argument("ruleset", help=HELP["ruleset"](lang))
+    command.add_argument("data", nargs="+", metavar="DATA", help=TUNING["data"](lang))
+    command.add_argument("--param", action="append", default=None, metavar="PARAM", help=TUNING["param"](lang))
+    command.add_argument("--format", choices=("text", "markdown", "json", "html"), help=TUNING["format"](lang))
+    command.add_argument("--lang", choices=LANGS, help=HELP["lang"](lang))
+    command.add_argument("-o", "--output", metavar="FILE", help=TUNING["output"](lang))
+
+
+def _sensitivity(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``perfscore sensitivity RULESET DATA… [--param P…]``: units that cannot be scored are reported
+    (on stderr and in the report) and left out; the others are analysed (exit 3 when some failed)."""
+    from .tuning import sensitivity  # imported here: scoring does not need it
+    from .tuningreport import render_sensitivity
+
+    try:
+        output = output_path(args, [args.ruleset, *args.data])
+        if args.format is None:
+            suffix = Path(args.output).suffix.lower() if args.output and args.output != STDIN else ""
+            args.format = SUFFIX_FORMATS.get(suffix, "text")
+        ruleset = _load(args.ruleset, args)
+        units: list[Unit] = []
+        for name in args.data:
+            if is_sheet(name):
+                from .sheets import read_sheet_units
+
+                units += read_sheet_units(name, ruleset).units
+            else:
+                units += _units(name, args)
+        found = sensitivity(ruleset, units, args.param)
+        write_output(render_sensitivity(found, args.format, args.lang), output, stdout)
+    except PerfscoreError as error:
+        stderr.write(f"perfscore: {said(error)}\n")
+        return EXIT_INPUT
+    for failure in found.errors:
+        stderr.write(f"perfscore: {said(failure.error)}\n")
+    return EXIT_UNITS_FAILED if found.errors else EXIT_OK
 
 
 def _diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -44,6 +44,7 @@ WORDS = words(
         "count-one": ("{source}: {summary}有 {count} 处问题", "{source}: {count} problem in {summary}"),
         "the-ruleset": ("规则", "the ruleset"),
         "the-data": ("数据", "the data"),
+        "the-parameters": ("调参请求", "the tuning request"),
         "problems": ("问题", "problems"),
         "unit": ("{unit}: {message}", "{unit}: {message}"),
     },
@@ -344,6 +345,13 @@ class DataError(_ProblemsError, ValueError):
     summary = WORDS["the-data"]
 
 
+class TuningError(_ProblemsError, ValueError):
+    """A request of ``perfscore sensitivity`` or ``--to`` names a parameter, an indicator or a goal the
+    ruleset does not have, or one that cannot be moved (``docs/tuning.md``)."""
+
+    summary = WORDS["the-parameters"]
+
+
 class ScoringError(PerfscoreError, ArithmeticError):
     """Scoring could not finish for one unit (e.g. a formula divided by zero)."""
 
@@ -530,6 +538,10 @@ _CODES: dict[str, tuple[str, str]] = {
     "grade": ("填写的等级与总分不符", "a written grade that does not fit the total"),
     "assumed": ("读取单元格时作了假设，需核对", "an assumption made to read a cell, to be checked"),
     "above-total": ("总分超过满分，不评定等级", "a total above the full score, given no grade"),
+    # tuning: perfscore sensitivity and --to
+    "unknown-parameter": ("未知的调参参数或指标", "an unknown tuning parameter or indicator"),
+    "not-tunable": ("该参数不能调整（计分方法未说明得分如何随它变化）", "a parameter that cannot be moved (its method does not say how the score depends on it)"),
+    "unknown-goal": ("未知的目标等级或总分", "an unknown goal grade or total"),
     # writing summaries and reports
     "output-is-input": ("输出文件就是输入之一（或含有输入）", "an output that is one of the inputs (or holds one)"),
     "same-output": ("两个输出指向同一个文件", "two outputs that name the same file"),

@@ -95,3 +95,11 @@ def unsigned(value: Decimal) -> Decimal:
     perfscore makes it 0 wherever one could enter: when data is read, when a score is recorded, when
     a value is rounded."""
     return value.copy_abs() if not value and value.is_signed() else value
+
+
+def places(value: Decimal | None) -> int:
+    """How many decimal places ``value`` is written with (``2.50`` → 2, ``3`` and ``1E+2`` → 0; None → 0)."""
+    if value is None or not value.is_finite():
+        return 0
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -39,6 +39,7 @@ from .model import (
     Metadata,
     Scale,
     TablePolicy,
+    TuningSpec,
 )
 from .positions import Positions
 from .ruleset import Derived, Indicator, Ruleset
@@ -338,6 +339,8 @@ class _Loader:
             policy = self.model(TablePolicy, document["tables"], ("tables",))
             if policy is not None:
                 self.check_policy(policy, scales, roots)
+        if "tuning" in document:  # its names are read by perfscore.tuning, against the compiled ruleset
+            self.model(TuningSpec, document["tuning"], ("tuning",))
         if self.problems or meta is None:
             raise RulesetError(self.problems, self.source)
         return Ruleset(

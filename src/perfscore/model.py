@@ -440,7 +440,27 @@ class TablePolicy(_Model):
     )
 
 
+class TuningParam(_Model):
+    """One ``[[tuning.params]]`` table: a parameter ``perfscore sensitivity`` analyses by default."""
+
+    name: str = Field(
+        min_length=1,
+        description="参数名：weight:A/B（分值从 B 移到 A）、LEAF:bands.0.max、LEAF:each、scales.SCALE.TIER.default（见 docs/tuning.md）"
+        " / the parameter: weight:A/B (points moved to A from B), LEAF:bands.0.max, LEAF:each, scales.SCALE.TIER.default (docs/tuning.md)",
+    )
+    min: Decimal | None = Field(default=None, description="它可取的最小值 / the lowest value it may take")
+    max: Decimal | None = Field(default=None, description="它可取的最大值 / the highest value it may take")
+
+
+class TuningSpec(_Model):
+    """The ``[tuning]`` table: the parameters ``perfscore sensitivity`` analyses when the command names none."""
+
+    params: list[TuningParam] = Field(
+        default=[], description="可调参数，逐个列出 / the tunable parameters, one table each"
+    )
+
+
 RULES_KEY = "rules"
 """The key of a group's (or, under ``[indicators]``, the total's) list of rules: an array, never an indicator."""
 
-TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables")
+TOP_LEVEL_KEYS = ("ruleset", "inputs", "derived", "scales", "indicators", "tables", "tuning")

@@ -38,7 +38,18 @@ from .files import write_text
 from .grouprules import RULE_KINDS
 from .messages import words
 from .methods import METHODS, Method
-from .model import NAME_PATTERN, RULES_KEY, TOP_LEVEL_KEYS, DerivedSpec, Group, InputSpec, Metadata, Scale, TablePolicy
+from .model import (
+    NAME_PATTERN,
+    RULES_KEY,
+    TOP_LEVEL_KEYS,
+    DerivedSpec,
+    Group,
+    InputSpec,
+    Metadata,
+    Scale,
+    TablePolicy,
+    TuningSpec,
+)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect of both schemas (they use no keyword newer than draft 7, so older
@@ -73,6 +84,8 @@ WORDS = words(
                        "its sub-tables; a table with a method is a leaf"),
         "tables": ("自评表计分规则：按本规则为填好的自评表计分时，如何读取各行",
                    "how a filled self-evaluation table (自评表) is read and scored under this ruleset"),
+        "tuning": ("调参分析：perfscore sensitivity 默认分析的参数及其取值范围",
+                   "the parameters perfscore sensitivity analyses by default, and the values each may take"),
         # the parts of the tree no single model describes
         "indicator": ("指标：有 method 的表为末级指标，按该方法计分；没有 method 的表为指标组，得分为下级指标之和，"
                       "下级指标写成其子表，如 [indicators.output.quantity]",
@@ -281,6 +294,7 @@ def ruleset_schema(methods: Mapping[str, Method] | None = None) -> dict[str, Any
             "additionalProperties": {"$ref": _DEFS + "indicator"},
         },
         "tables": _table(TablePolicy),
+        "tuning": _table(TuningSpec),
     }
     return {
         "$schema": DIALECT,

@@ -181,13 +181,14 @@ def _deductions(result: ScoreResult, lang: str) -> Iterator[str]:
 
 
 @pinned
-def render_html(result: ScoreResult, lang: str = "zh", *, unit: str | None = None) -> str:
+def render_html(result: ScoreResult, lang: str = "zh", *, unit: str | None = None, extra: Sequence[str] = ()) -> str:
     """One unit's score as a self-contained HTML page (``unit``: how to name the unit; its id or file
     by default): total, grade and points lost, a chart of the first-level indicators, the itemized
-    table and every deduction explained."""
+    table and every deduction explained; then ``extra`` (lines of HTML: what it takes, ``--to``)."""
     check_lang(lang)
     name = unit or result.unit or ""
-    return page(f"{WORDS['title'](lang)}{WORDS['colon'](lang)}{name}", _unit_body(result, lang, name), lang)
+    body = [*_unit_body(result, lang, name), *extra]
+    return page(f"{WORDS['title'](lang)}{WORDS['colon'](lang)}{name}", body, lang)
 
 
 # --- many units ----------------------------------------------------------------------------------

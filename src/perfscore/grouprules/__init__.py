@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ._base import TOTAL, GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places, points_words
+from ._base import TOTAL, GroupRule, RuleCode, RuleKind, RuleSite, RuleTunable, Step, check_places, points_words
 from .adjust import ADJUST
 from .bonus import BONUS
 from .bounds import CEILING, FLOOR
@@ -35,6 +35,7 @@ __all__ = [
     "RuleCode",
     "RuleKind",
     "RuleSite",
+    "RuleTunable",
     "Step",
     "check_places",
     "points_words",

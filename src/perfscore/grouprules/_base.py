@@ -63,6 +63,26 @@ TOTAL = Text("总分", "the total")
 """How the total is named in explanations (its rules are declared under ``[indicators]``)."""
 
 
+@dataclass(frozen=True)
+class RuleTunable:
+    """A number of a rule that ``perfscore sensitivity`` may move (its ``key``, its ``value``, the values
+    it may take, its words): a number of a steady kind, so that the node's score never falls as it
+    rises (``docs/tuning.md``)."""
+
+    key: str
+    value: Decimal
+    label: Text
+    low: Decimal | None = None
+    high: Decimal | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+
+def tunable_label(template: Text, rule: GroupRule) -> Text:
+    """``template`` filled with the rule's node (in each language's own name) and its id."""
+    return Text(template.zh.format(node=rule.label.zh, id=rule.id), template.en.format(node=rule.label.en, id=rule.id))
+
+
 @dataclass(frozen=True, eq=False)
 class GroupRule:
     """One compiled rule: its kind and keys, the node it acts on and its condition."""
@@ -153,6 +173,10 @@ class RuleKind:
     steps: ClassVar[tuple[Step, ...]]
     family: ClassVar[str | None] = None  # kinds whose clauses on one node are read as one table (overlaps, gaps)
     deliberate: ClassVar[bool] = False  # it lowers a score on purpose when its condition holds (a penalty)
+    steady: ClassVar[bool] = False
+    """Whether, once its condition is fixed, it never moves the node's score by more than the node's
+    indicators moved, nor the other way (x ↦ min(x, c), max(x + p, 0), 0, …: rising, at most slope 1).
+    ``perfscore sensitivity`` then skips the values of a parameter that cannot move a grade."""
     caps: ClassVar[bool] = False  # its limit is the most its node may score when it applies (a ceiling)
 
     def __repr__(self) -> str:
@@ -166,6 +190,10 @@ class RuleKind:
     def check(self, spec: Any, site: RuleSite) -> bool:
         """Checks beyond the params model; False when the rule cannot be built."""
         return True
+
+    def tunables(self, rule: GroupRule) -> list[RuleTunable]:
+        """The rule's numbers that ``perfscore sensitivity`` may move (none by default)."""
+        return []
 
     def limit(self, spec: Any, points: Decimal) -> Decimal | None:
         """The points the rule compares with or sets, for a node worth ``points``."""

@@ -15,7 +15,7 @@ from ..errors import Refusal
 from ..messages import Text, words
 from ..model import RuleParams
 from ..text import plain
-from ._base import GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places
+from ._base import GroupRule, RuleCode, RuleKind, RuleSite, RuleTunable, Step, check_places, tunable_label
 
 ZERO_ADJUSTMENT = words(
     "grouprules.adjust",
@@ -40,6 +40,11 @@ class AdjustParams(RuleParams):
         return self
 
 
+TUNING = words(
+    "grouprules.adjust.tuning",
+    {"points": ("{node}的固定加减分（{id}）", "the fixed adjustment of {node} ({id})")},
+)
+
 DEDUCTED = Step(
     "deducted",
     "{node}：{cause}，扣 {change} 分",
@@ -54,6 +59,7 @@ ADDED = Step(
 
 class Adjust(RuleKind):
     name = "adjust"
+    steady = True  # max(x + p, 0), or min(x + p, max(x, points))
     title = Text("固定加减分", "fixed adjustment")
     params = AdjustParams
     stage = 3
@@ -66,6 +72,15 @@ class Adjust(RuleKind):
 
     def check(self, spec: Any, site: RuleSite) -> bool:
         return check_places(spec.points, ("points",), site)
+
+    def tunables(self, rule: GroupRule) -> list[RuleTunable]:
+        """Its points: a deduction stays a deduction (from minus the node's points up to, not including,
+        0), an addition an addition (above 0, up to the node's points)."""
+        value: Decimal = rule.spec.points
+        label = tunable_label(TUNING["points"], rule)
+        if value < 0:
+            return [RuleTunable("points", value, label, low=-rule.points, high=Decimal(0), high_open=True)]
+        return [RuleTunable("points", value, label, low=Decimal(0), high=rule.points, low_open=True)]
 
     def emit(self, rule: GroupRule, code: RuleCode) -> None:  # the arithmetic, stated once
         x, amount = code.score, code.const(rule.limit)

@@ -33,6 +33,7 @@ BONUS_ADDED = Step(
 
 class Bonus(RuleKind):
     name = "bonus"
+    steady = True  # min(x + p, max(x, ceiling))
     title = Text("加分项", "bonus")
     params = BonusParams
     stage = 4

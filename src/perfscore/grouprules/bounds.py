@@ -14,7 +14,7 @@ from ..exact import CONTEXT
 from ..messages import Text, words
 from ..model import Fraction, NonNegative, RuleParams
 from ..text import plain
-from ._base import GroupRule, RuleCode, RuleKind, RuleSite, Step, check_places
+from ._base import GroupRule, RuleCode, RuleKind, RuleSite, RuleTunable, Step, check_places, tunable_label
 
 WORDS = words(
     "grouprules.bounds",
@@ -66,6 +66,12 @@ class FloorParams(RuleParams):
         return self
 
 
+TUNING = words(
+    "grouprules.bounds.tuning",
+    {"at_most": ("{node}的封顶分数（{id}）", "the cap of {node} ({id})"),
+     "at_least": ("{node}的保底分数（{id}）", "the floor of {node} ({id})")},
+)  # fmt: skip
+
 CAPPED = Step(
     "capped",
     "{node}按{cause} 封顶 {limit} 分，扣减 {change} 分",
@@ -79,12 +85,21 @@ FLOORED = Step(
 
 
 class _Bound(RuleKind):
+    steady = True  # min(x, c) or max(x, c)
     """A ceiling or a floor: the same arithmetic, the other way round."""
 
     key: ClassVar[str]  # at_most / at_least
     beyond: ClassVar[str]  # how a score passes the limit: ">" (above a ceiling), "<" (below a floor)
     step: ClassVar[Step]
     words: ClassVar[Text]  # 至多 / at most
+
+    def tunables(self, rule: GroupRule) -> list[RuleTunable]:
+        """Its limit in points, from 0 to the node's points (a limit given as a share is not moved)."""
+        value = getattr(rule.spec, self.key)
+        if value is None:
+            return []
+        label = tunable_label(TUNING[self.key], rule)
+        return [RuleTunable(self.key, value, label, low=Decimal(0), high=rule.points)]
 
     def emit(self, rule: GroupRule, code: RuleCode) -> None:  # the arithmetic, stated once
         limit = code.const(rule.limit)

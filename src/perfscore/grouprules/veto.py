@@ -61,6 +61,7 @@ VETOED_GRADED = Step(
 
 class Veto(RuleKind):
     name = "veto"
+    steady = True  # 0, and a grade at most the one it names
     title = Text("一票否决", "veto")
     params = VetoParams
     stage = 5

@@ -16,6 +16,8 @@ explanation         ``cases`` (their zh/en wording), ``facts``, ``fields``, ``bo
 ``perfscore check``  ``lint``, ``outlook``, ``trend`` (for monotonicity), ``rewards``
 testing kit         ``landmarks``, ``full_marks``, ``example``, ``rule``, ``unclamped``, ``deliberate``
 ``perfscore diff``   ``title``, ``key_names``, ``show``
+tuning              ``tunables`` (which of its parameters ``perfscore sensitivity`` may move),
+                    ``response`` (the leaf's score as one moves), ``least_points``
 ==================  ==========================================================================
 
 ``docs/architecture.md`` walks through adding a method.
@@ -28,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..errors import Problem
@@ -234,6 +237,85 @@ class Trend:
     rises: tuple[Decimal, Decimal] | None = None
 
 
+KeyPath = tuple[str | int, ...]
+"""A key path in the ruleset's document (``("indicators", "output", "each")``)."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """A leaf's raw score for one unit as a tuning parameter moves by ``t`` (``t = 0``: the ruleset as
+    written). ``value(t)`` is exact (None: the unit's data no longer fits the leaf there, a rated score
+    outside its tier); between two consecutive ``breaks`` it is affine in ``t`` (at a break it may jump
+    or bend)."""
+
+    value: Callable[[Fraction], Fraction | None]
+    breaks: tuple[Fraction, ...] = ()
+    steep: Fraction | None = None
+    """At most how fast the score moves: |value(t) − value(u)| ≤ steep × |t − u| everywhere, and the
+    value is never None (None: not said, it may jump or stop): lets the search skip a unit far from
+    its grade's edges."""
+
+    @staticmethod
+    def fixed(score: Decimal) -> Response:
+        """A score that does not move."""
+        held = Fraction(score)
+        return Response(lambda t: held, steep=Fraction(0))
+
+
+@dataclass(frozen=True)
+class Tunable:
+    """A parameter of a leaf's rule that ``perfscore sensitivity`` may move: ``name`` as the command
+    line writes it after the leaf's id (``each``, ``bands.1.max``) or in full for a parameter outside
+    the leaf (``scales.default.部分达成.default``); its document ``path`` and current ``value``; the
+    values it may take (``low``/``high``: None for no bound; open ends excluded); and every document
+    value that moves with it (``moves``: path and sign; two bands sharing an edge move together)."""
+
+    name: str
+    path: KeyPath
+    value: Decimal
+    label: Text
+    moves: tuple[tuple[KeyPath, int], ...]
+    low: Decimal | None = None
+    high: Decimal | None = None
+    low_open: bool = False
+    high_open: bool = False
+    whole: bool = False  # it scopes the whole ruleset (a scale's tier), not the leaf: named in full
+
+
+def each_own(text: Text, zh: Mapping[str, object], en: Mapping[str, object]) -> Text:
+    """``text`` filled with values of each language's own (an indicator's Chinese and English names)."""
+    return Text(text.format(**zh).zh, text.format(**en).en)
+
+
+def points_path(leaf: Indicator) -> KeyPath:
+    """Where the leaf's points are written in the document."""
+    return ("indicators", *leaf.path, "points")
+
+
+def touched(leaf: Indicator, moves: Mapping[KeyPath, int], *, but: tuple[str, ...] = ()) -> bool:
+    """Whether a value of the leaf's own keys moves (other than the keys ``but`` names)."""
+    own = ("indicators", *leaf.path)
+    return any(path[: len(own)] == own and path[len(own)] not in but for path in moves)
+
+
+def meeting(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple[Fraction, ...]:
+    """Where two affine functions of ``t`` (each ``(value at 0, slope)``) meet, if at one point."""
+    if a[1] == b[1]:
+        return ()
+    return ((b[0] - a[0]) / (a[1] - b[1]),)
+
+
+def points_sign(leaf: Indicator, moves: Mapping[KeyPath, int]) -> Fraction:
+    """How fast the leaf's points move with the parameter (1, −1 or 0)."""
+    return Fraction(abs(moves.get(points_path(leaf), 0)))
+
+
+def moved_points(leaf: Indicator, moves: Mapping[KeyPath, int]) -> Callable[[Fraction], Fraction]:
+    """The leaf's points as the parameter moves by ``t``."""
+    points, sign = Fraction(leaf.points), moves.get(points_path(leaf), 0)
+    return lambda t: points + sign * t
+
+
 class Method:
     """A scoring method. Subclasses fill in the class attributes and override the hooks they need."""
 
@@ -416,6 +498,34 @@ class Method:
         """One of this method's own parameter values (a band, an over_target rule) in words for
         ``perfscore diff``; None for any other value."""
         return None
+
+    # --- tuning (perfscore sensitivity) ----------------------------------------------------
+
+    def tunables(self, leaf: Indicator, ruleset: Any) -> list[Tunable]:
+        """The parameters of this leaf's rule, besides its points, that sensitivity may move."""
+        return []
+
+    tuned: ClassVar[tuple[str, ...]] = ()
+    """The leaf's own keys besides ``points`` that :meth:`response` follows (``each``, ``bands``)."""
+
+    def follows(self, leaf: Indicator, moves: Mapping[KeyPath, int]) -> bool:
+        """Whether :meth:`response` can say how the score depends on the values in ``moves``: a method
+        that does not implement it follows nothing of its own."""
+        if type(self).response is Method.response:
+            return not touched(leaf, moves)
+        return not touched(leaf, moves, but=("points", *self.tuned))
+
+    def least_points(self, leaf: Indicator) -> Decimal:
+        """The fewest points the leaf's rule allows it (a band's own points must fit in them)."""
+        return Decimal(0)
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """The leaf's raw score for one unit (it scored ``raw``, with the facts ``recorded``) as the
+        document values in ``moves`` move by ``t`` times their sign; None when the method cannot say.
+        A leaf none of whose values move keeps its score."""
+        return Response.fixed(raw) if not touched(leaf, moves) else None
 
 
 def formula_text(formula: Formula) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction as Exact
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -24,15 +25,24 @@ from ..text import plain
 from ._base import (
     Case,
     Code,
+    FactsTuple,
     FloatCode,
     FormulaKey,
+    KeyPath,
     LeafSite,
     Method,
     Num,
     Outlook,
+    Response,
     Trend,
+    Tunable,
+    each_own,
     formula_text,
     measured_name,
+    meeting,
+    moved_points,
+    points_sign,
+    touched,
 )
 
 LINT = words(
@@ -54,6 +64,14 @@ LINT = words(
         "ranges": ("（取值 {formula} 的范围为 {values}）", "(the value {formula} ranges over {values})"),
         "all": ("取值能达到的每个区间都给满 {points} 分{said}", "every band its value can reach gives all {points} points {said}"),
         "none": ("取值能达到的每个区间都给 0 分{said}", "every band its value can reach gives 0 points {said}"),
+    },
+)  # fmt: skip
+
+TUNING = words(
+    "methods.bands.tuning",
+    {
+        "max": ("{name}：区间 {band}（bands[{index}]）的上限", "{name}: the upper end of the band {band} (bands[{index}])"),
+        "min": ("{name}：区间 {band}（bands[{index}]）的下限", "{name}: the lower end of the band {band} (bands[{index}])"),
     },
 )  # fmt: skip
 
@@ -129,6 +147,7 @@ class Bands(Method):
     cases = (IN_BAND,)
     template_fields = frozenset({"value", "band"})
     key_names: ClassVar[Mapping[str, Text]] = {"value": Text("取值", "value"), "bands": Text("分档", "bands")}
+    tuned = ("bands",)
 
     def check(self, spec: BandsParams, site: LeafSite) -> bool:
         for index, band in enumerate(spec.bands):
@@ -299,6 +318,91 @@ class Bands(Method):
 
         bands = [text(band, award) for band, award in zip(leaf.spec.bands, awards(leaf), strict=True)]
         return {"value": formula_text(leaf.formulas["value"]), "bands": bands}
+
+    # --- tuning --------------------------------------------------------------------------
+
+    def tunables(self, leaf: Indicator, ruleset: Any) -> list[Tunable]:
+        """Each band's ends (thresholds). Where one band ends at the value the next one starts at, the
+        two move together as one threshold, named by the lower band's ``max`` (``bands.0.max``)."""
+        bands: list[Band] = leaf.spec.bands
+        found = []
+        shared: set[tuple[int, str]] = set()
+        for index, band in enumerate(bands):
+            for end in ("max", "min"):
+                edge = getattr(band, end)
+                if edge is None or (index, end) in shared:
+                    continue
+                path = ("indicators", *leaf.path, "bands", index, end)
+                moves: list[tuple[KeyPath, int]] = [(path, 1)]
+                low, high = (band.min, None) if end == "max" else (None, band.max)
+                facing = "min" if end == "max" else "max"
+                other = next((j for j, o in enumerate(bands) if j != index and getattr(o, facing) == edge), None)
+                if other is not None:  # the band on the other side of this edge moves with it
+                    moves.append((("indicators", *leaf.path, "bands", other, facing), 1))
+                    shared.add((other, facing))
+                    if end == "max":
+                        high = bands[other].max
+                    else:
+                        low = bands[other].min
+                shared_values = {"band": band_text(band), "index": index}
+                label = each_own(
+                    TUNING[end],
+                    {"name": leaf.name, **shared_values},
+                    {"name": leaf.name_en or leaf.name, **shared_values},
+                )
+                found.append(Tunable(f"bands.{index}.{end}", path, edge, label, tuple(moves), low=low, high=high))
+        return found
+
+    def least_points(self, leaf: Indicator) -> Decimal:
+        """A band's own points must fit in the indicator's."""
+        return max((band.points for band in leaf.spec.bands if band.points is not None), default=Decimal(0))
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """The first band holding the unit's value (its ends moved) gives its award; a value that falls
+        in no band stops scoring (None). The band changes where a moved end passes the value; an award of
+        points bends where the indicator's points pass them."""
+        if touched(leaf, moves, but=("points", "bands")):
+            return None
+        own = ("indicators", *leaf.path, "bands")
+        value = Exact(recorded[1])
+        points = moved_points(leaf, moves)
+        bands: list[Band] = leaf.spec.bands
+        signs = {
+            (index, end): moves.get((*own, index, end), 0) for index in range(len(bands)) for end in ("min", "max")
+        }
+        breaks: list[Exact] = []
+        for (index, end), sign in signs.items():
+            edge = getattr(bands[index], end)
+            if sign and edge is not None:
+                breaks.append((value - Exact(edge)) / sign)
+        w = (points(Exact(0)), points(Exact(1)) - points(Exact(0)))
+        for band in bands:
+            if band.points is not None:
+                breaks += meeting(w, (Exact(band.points), Exact(0)))
+
+        def holds(index: int, band: Band, t: Exact) -> bool:
+            if band.min is not None:
+                low = Exact(band.min) + signs[index, "min"] * t
+                if value < low or (value == low and not band.min_inclusive):
+                    return False
+            if band.max is not None:
+                high = Exact(band.max) + signs[index, "max"] * t
+                if value > high or (value == high and not band.max_inclusive):
+                    return False
+            return True
+
+        def score(t: Exact) -> Exact | None:
+            for index, band in enumerate(bands):
+                if holds(index, band, t):
+                    if band.points is not None:
+                        return min(Exact(band.points), points(t))
+                    return Exact(band.fraction or 0) * points(t)
+            return None
+
+        edges_move = any(signs.values())  # a moved edge may move the value into another band: a jump
+        return Response(score, tuple(breaks), steep=None if edges_move else points_sign(leaf, moves))
 
     # --- perfscore diff --------------------------------------------------------------------
 

@@ -12,7 +12,22 @@ from ..expressions import Kind
 from ..intervals import FALSE, TRUE
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams
-from ._base import Case, Code, FloatCode, FormulaKey, Method, Outlook, Trend, formula_text
+from ._base import (
+    Case,
+    Code,
+    FactsTuple,
+    FloatCode,
+    FormulaKey,
+    KeyPath,
+    Method,
+    Outlook,
+    Response,
+    Trend,
+    formula_text,
+    moved_points,
+    points_sign,
+    touched,
+)
 
 LINT = words(
     "methods.boolean.checks",
@@ -89,6 +104,17 @@ class Boolean(Method):
 
     def landmarks(self, leaf: Indicator) -> dict[str, list[Decimal]]:
         return {}
+
+    # --- tuning --------------------------------------------------------------------------
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """All the points when the condition holds, none when not."""
+        if touched(leaf, moves, but=("points",)):
+            return None
+        points = moved_points(leaf, moves)
+        return Response(points, steep=points_sign(leaf, moves)) if recorded[0] is MET else Response.fixed(Decimal(0))
 
     def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
         return Method.FullMarks("value", lambda values: [TRUE])

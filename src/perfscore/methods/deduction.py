@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -18,7 +19,28 @@ from ..intervals import Interval, intersect
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams, NonNegative
 from ..text import plain
-from ._base import ULP, Case, Code, FloatCode, FormulaKey, Method, Num, Outlook, Trend, Unfloatable, formula_text
+from ._base import (
+    ULP,
+    Case,
+    Code,
+    FactsTuple,
+    FloatCode,
+    FormulaKey,
+    KeyPath,
+    Method,
+    Num,
+    Outlook,
+    Response,
+    Trend,
+    Tunable,
+    Unfloatable,
+    each_own,
+    formula_text,
+    meeting,
+    moved_points,
+    points_sign,
+    touched,
+)
 
 LINT = words(
     "methods.deduction.checks",
@@ -31,6 +53,10 @@ LINT = words(
     },
 )  # fmt: skip
 NEGATIVE = LINT["negative"]
+TUNING = words(
+    "methods.deduction.tuning",
+    {"each": ("{name}：每项扣分", "{name}: points off per finding")},
+)
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -72,6 +98,7 @@ class Deduction(Method):
     formulas: ClassVar[Mapping[str, FormulaKey]] = {"count": FormulaKey()}
     cases = (DEDUCTED, NOTHING, CAPPED)
     template_fields = frozenset({"count", "each", "deducted"})
+    tuned = ("each",)
     key_names: ClassVar[Mapping[str, Text]] = {
         "count": Text("计数", "count"),
         "each": Text("每项扣分", "each"),
@@ -159,6 +186,40 @@ class Deduction(Method):
 
     def full_marks(self, leaf: Indicator, context: Context) -> Method.FullMarks:
         return Method.FullMarks("count", lambda values: [Interval(ZERO, ZERO)])  # nothing found
+
+    # --- tuning --------------------------------------------------------------------------
+
+    def tunables(self, leaf: Indicator, ruleset: Any) -> list[Tunable]:
+        """The points off per finding (``each``, above 0)."""
+        path = ("indicators", *leaf.path, "each")
+        label = each_own(TUNING["each"], {"name": leaf.name}, {"name": leaf.name_en or leaf.name})
+        return [Tunable("each", path, leaf.spec.each, label, ((path, 1),), low=ZERO, low_open=True)]
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """W − min(c × each, cap) with the cap at most W, for the unit's count c (after its rounding):
+        it bends where c × each reaches the cap, and where W passes a cap written above it."""
+        if touched(leaf, moves, but=("points", "each")):
+            return None
+        spec: DeductionParams = leaf.spec
+        count = Fraction(recorded[1])
+        points = moved_points(leaf, moves)
+        each_sign = moves.get(("indicators", *leaf.path, "each"), 0)
+        each = Fraction(spec.each)
+
+        def cap(t: Fraction) -> Fraction:
+            return points(t) if spec.cap is None else min(Fraction(spec.cap), points(t))
+
+        def value(t: Fraction) -> Fraction:
+            return points(t) - min(count * (each + each_sign * t), cap(t))
+
+        w = (points(Fraction(0)), points(Fraction(1)) - points(Fraction(0)))
+        taken = (count * each, count * each_sign)
+        bends = meeting(taken, w)
+        if spec.cap is not None:
+            bends += meeting(taken, (Fraction(spec.cap), Fraction(0))) + meeting(w, (Fraction(spec.cap), Fraction(0)))
+        return Response(value, bends, steep=points_sign(leaf, moves) + count * abs(each_sign))
 
     def example(self, draft: Method.Draft) -> dict[str, Any]:
         count = f"n{draft.index}"

@@ -6,7 +6,10 @@ clamped, and the explanation says so.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -16,7 +19,22 @@ from ..intervals import in_words
 from ..messages import Text, words
 from ..model import FormulaText, LeafParams
 from ..text import plain
-from ._base import Case, Code, FormulaKey, Method, Outlook, Trend, formula_text
+from ._base import (
+    Case,
+    Code,
+    FactsTuple,
+    FormulaKey,
+    KeyPath,
+    Method,
+    Outlook,
+    Response,
+    Trend,
+    formula_text,
+    meeting,
+    moved_points,
+    points_path,
+    touched,
+)
 
 LINT = words(
     "methods.formula.checks",
@@ -124,6 +142,34 @@ class Formula(Method):
         return Text(
             "公式法指标没有统一的“达到目标”，无法构造满分数据", "a formula indicator has no general target to meet"
         )
+
+    # --- tuning --------------------------------------------------------------------------
+
+    def follows(self, leaf: Indicator, moves: Mapping[KeyPath, int]) -> bool:
+        """Not when its points move and its formula reads ``points`` (how it depends on them is then
+        the formula's own affair)."""
+        formula = leaf.formulas["formula"]
+        reads = not isinstance(formula, Decimal) and any(  # as written (the loaded tree has the points folded in)
+            isinstance(node, ast.Name) and node.id == "points"
+            for node in ast.walk(ast.parse(formula.text.strip(), mode="eval"))
+        )
+        return super().follows(leaf, moves) and not (reads and points_path(leaf) in moves)
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """The formula's result r kept within [0, W]: min(max(r, 0), W), when the formula does not read
+        ``points`` itself (then how it depends on them is the formula's own affair: not said)."""
+        if touched(leaf, moves, but=("points",)):
+            return None
+        points = moved_points(leaf, moves)
+        if points(Fraction(1)) == points(Fraction(0)):
+            return Response.fixed(raw)
+        if not self.follows(leaf, moves):
+            return None
+        result = max(Fraction(recorded[1]), Fraction(0))
+        bend = meeting((points(Fraction(0)), points(Fraction(1)) - points(Fraction(0))), (result, Fraction(0)))
+        return Response(lambda t: min(result, points(t)), bend)
 
     def example(self, draft: Method.Draft) -> dict[str, Any]:
         i = draft.index

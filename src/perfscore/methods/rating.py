@@ -9,6 +9,8 @@ unit's data, before anything is scored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -17,7 +19,25 @@ from ..errors import suggest
 from ..exact import CONTEXT
 from ..messages import Text, words
 from ..model import NAME_PATTERN, LeafParams, Tier
-from ._base import ULP, Case, Code, FloatCode, Formula, LeafSite, Method, Outlook
+from ._base import (
+    ULP,
+    Case,
+    Code,
+    FactsTuple,
+    FloatCode,
+    Formula,
+    KeyPath,
+    LeafSite,
+    Method,
+    Outlook,
+    Response,
+    Tunable,
+    each_own,
+    meeting,
+    moved_points,
+    points_sign,
+    touched,
+)
 
 LINT = words(
     "methods.rating.checks",
@@ -29,6 +49,16 @@ LINT = words(
         "none": ("档次表 '{name}' 的每个档次都给 0 分", "every tier of the scale '{name}' gives 0"),
     },
 )  # fmt: skip
+
+TUNING = words(
+    "methods.rating.tuning",
+    {
+        "default": (
+            "档次表 {scale} 中「{tier}」的默认得分比例",
+            "the default share of the tier “{tier}” of the scale {scale}",
+        )
+    },
+)
 
 if TYPE_CHECKING:
     from ..checks import Context
@@ -138,6 +168,67 @@ class Rating(Method):
 
     def example(self, draft: Method.Draft) -> dict[str, Any]:
         return {"input": draft.declare(f"g{draft.index}", "rating")}
+
+    # --- tuning --------------------------------------------------------------------------
+
+    def tunables(self, leaf: Indicator, ruleset: Any) -> list[Tunable]:
+        """The default share of each tier of the input's scale that has one (it must stay inside its
+        tier); shared by every rating indicator on that scale, so named in full."""
+        scale = ruleset.inputs[leaf.spec.input].scale
+        found = []
+        for index, tier in enumerate(ruleset.scales[scale].tiers):
+            if tier.default is None:
+                continue
+            path = ("scales", scale, "tiers", index, "default")
+            label = each_own(
+                TUNING["default"], {"scale": scale, "tier": tier.name}, {"scale": scale, "tier": tier.name_en}
+            )
+            found.append(
+                Tunable(
+                    f"scales.{scale}.{tier.name}.default",
+                    path,
+                    tier.default,
+                    label,
+                    ((path, 1),),
+                    low=tier.min,
+                    high=tier.max,
+                    high_open=not tier.max_inclusive,
+                    whole=True,
+                )
+            )
+        return found
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """A tier named without a score earns its default share of the points; a score given stays as
+        given while it fits its tier's share of the points (the unit's data is refused outside it)."""
+        if touched(leaf, moves, but=("points",)):
+            return None
+        points = moved_points(leaf, moves)
+        tier: Tier = recorded[1]
+        scale = ruleset.inputs[leaf.spec.input].scale
+        index = next(i for i, other in enumerate(ruleset.scales[scale].tiers) if other is tier)
+        sign = moves.get(("scales", scale, "tiers", index, "default"), 0)
+        if recorded[0] is RATED_DEFAULT:
+            if sign and points(Fraction(1)) != points(Fraction(0)):
+                return None  # both move: not affine
+            default = Fraction(tier.default or 0)
+            steep = Fraction(leaf.points) * abs(sign) + default * points_sign(leaf, moves)
+            return Response(lambda t: (default + sign * t) * points(t), steep=steep)
+        given = Fraction(recorded[2])
+        low, high = Fraction(tier.min), Fraction(tier.max)
+
+        def value(t: Fraction) -> Fraction | None:
+            w = points(t)
+            fits = low * w <= given and (given < high * w or (tier.max_inclusive and given == high * w))
+            return given if fits else None
+
+        w = (points(Fraction(0)), points(Fraction(1)) - points(Fraction(0)))
+        given_line = (given, Fraction(0))
+        return Response(
+            value, meeting((low * w[0], low * w[1]), given_line) + meeting((high * w[0], high * w[1]), given_line)
+        )
 
 
 RATING = Rating()

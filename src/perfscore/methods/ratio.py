@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -33,16 +34,30 @@ from ._base import (
     ULP,
     Case,
     Code,
+    FactsTuple,
     FloatCode,
     FormulaKey,
+    KeyPath,
     Method,
     Num,
     Outlook,
+    Response,
     Trend,
+    Tunable,
     Unfloatable,
+    each_own,
     formula_text,
     measured_name,
+    meeting,
+    moved_points,
+    touched,
 )
+
+TUNING = words(
+    "methods.ratio.tuning",
+    {"above": ("{name}：超目标扣分的起点（目标值的倍数）", "{name}: the multiple of the target from which points are deducted"),
+     "deduct": ("{name}：超目标扣分的分数", "{name}: the points deducted for a target far exceeded")},
+)  # fmt: skip
 
 LINT = words(
     "methods.ratio.checks",
@@ -184,6 +199,7 @@ class Ratio(Method):
         "tolerance": Text("允差", "tolerance"),
         "over_target": Text("超目标处理", "over_target"),
     }
+    tuned = ("over_target",)
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -541,6 +557,56 @@ class Ratio(Method):
 
     # --- perfscore diff --------------------------------------------------------------------
 
+    # --- tuning --------------------------------------------------------------------------
+
+    def tunables(self, leaf: Indicator, ruleset: Any) -> list[Tunable]:
+        """With points deducted for a target far exceeded: the multiple of the target from which they are
+        (``over_target.above``, above 1) and the points taken off (``over_target.deduct``, up to W)."""
+        over: OverTarget | None = leaf.spec.over_target
+        if over is None or over.deduct is None or _exact(leaf.spec):
+            return []
+        own = ("indicators", *leaf.path, "over_target")
+        name, name_en = leaf.name, leaf.name_en or leaf.name
+        found = []
+        for key, bounds in (
+            ("above", {"low": Decimal(1), "low_open": True}),
+            ("deduct", {"low": Decimal(0), "high": leaf.points}),
+        ):
+            label = each_own(TUNING[key], {"name": name}, {"name": name_en})
+            found.append(
+                Tunable(f"over_target.{key}", (*own, key), getattr(over, key), label, (((*own, key), 1),), **bounds)
+            )
+        return found
+
+    def response(
+        self, leaf: Indicator, moves: Mapping[KeyPath, int], recorded: FactsTuple, raw: Decimal, ruleset: Any
+    ) -> Response | None:
+        """Every case is a share of the points (the share fixed by the unit's data), except a target far
+        exceeded with points deducted: W − min(deduct, W), from an actual of ``above`` × the target."""
+        if touched(leaf, moves, but=("points", "over_target")):
+            return None
+        points = moved_points(leaf, moves)
+        case, facts = recorded[0], dict(zip(recorded[0].fields, recorded[1:], strict=True))
+        over: OverTarget | None = leaf.spec.over_target
+        own = ("indicators", *leaf.path, "over_target")
+        above_sign, deduct_sign = moves.get((*own, "above"), 0), moves.get((*own, "deduct"), 0)
+        reached = case in (MET, OVER_FLAGGED, OVER_DEDUCTED) and not _exact(leaf.spec) and facts["target"] > 0
+        if over is not None and over.deduct is not None and reached:
+            ratio = Fraction(facts["actual"]) / Fraction(facts["target"])  # compared, as the pass does: a ≥ above × t
+            above, deduct = Fraction(over.above), Fraction(over.deduct)
+
+            def value(t: Fraction) -> Fraction:
+                far = ratio >= above + above_sign * t
+                return points(t) - min(deduct + deduct_sign * t, points(t)) if far else points(t)
+
+            w = (points(Fraction(0)), points(Fraction(1)) - points(Fraction(0)))
+            breaks = meeting(w, (deduct, Fraction(deduct_sign)))
+            if above_sign:
+                breaks += ((ratio - above) / above_sign,)
+            return Response(value, breaks)
+        share = Fraction(_share(case, facts))
+        return Response(lambda t: share * points(t))
+
     def show(self, value: Any, lang: str) -> str | None:
         if isinstance(value, OverTarget):
             if value.action == "flag":
@@ -550,6 +616,19 @@ class Ratio(Method):
             return (f"超过目标 {plain(value.above)} 倍扣 {deduct} 分" if lang == "zh"
                     else f"{deduct} points deducted beyond {plain(value.above)} × the target")  # fmt: skip
         return None
+
+
+def _share(case: Case, facts: Mapping[str, Any]) -> Decimal:
+    """The share of the points a case gives, as the scoring pass computes it (see :meth:`Ratio.emit`)."""
+    if case in (MET, OVER_FLAGGED):
+        return Decimal(1)
+    if case is BELOW:
+        return Decimal(facts["rate"])
+    if case is ABOVE_LINEAR:
+        return CONTEXT.subtract(1, CONTEXT.divide(facts["excess"], facts["target"]))
+    if case is ABOVE_INVERSE:  # above a positive target: the actual is positive
+        return CONTEXT.divide(facts["target"], facts["actual"])
+    return Decimal(0)  # missed, or twice the target or more
 
 
 def _exact(spec: RatioParams) -> bool:
