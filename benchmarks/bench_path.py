@@ -5,7 +5,10 @@ measure two trees side by side: the working tree ("after") and, with ``--before 
 of a git commit exported to a temporary folder ("before"). Scoring rows are ratios to the
 hand-written exact Decimal scorer of ``bench_scoring.py``, timed in the same child, alternating,
 best of several rounds; the command-line rows are wall-clock seconds and peak resident memory of
-the whole ``perfscore`` process (``ru_maxrss``), best of a few runs.
+the whole ``perfscore`` process (``ru_maxrss``), best of a few runs. Each tree's modules are compiled
+to bytecode first, as ``pip install`` leaves them: a process that compiles perfscore's source every
+time it starts (a checkout run with ``PYTHONDONTWRITEBYTECODE``) measures Python's compiler, not
+perfscore.
 
 Before anything is timed, every fast technique is checked: for every benchmark unit and every unit
 of a half-cent tie set (units whose leaves' exact scores end in a half cent, where binary floating
@@ -309,6 +312,13 @@ def export_tree(ref: str, folder: Path) -> Path:
     return folder
 
 
+def compiled(tree: Path) -> None:
+    """Compile the tree's modules to bytecode (``__pycache__`` beside them), as installing them does."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "src")], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+
+
 def in_tree(tree: Path, argv: Sequence[str], timeout: float | None = None) -> tuple[float, float, str, int]:
     """Run ``python argv`` with perfscore from ``tree``: wall seconds, peak RSS in MB, stdout, status."""
     probe = (
@@ -463,6 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     trees = {"after": ROOT}
     if options.before:
         trees = {"before": export_tree(options.before, scratch / "before"), **trees}
+    for tree in trees.values():
+        compiled(tree)
     results: dict[str, dict[str, Any]] = {name: {} for name in trees}
     load = os.getloadavg()
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores, load average {load[0]:.2f} "

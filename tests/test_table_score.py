@@ -591,3 +591,72 @@ def test_tables_of_one_shape_share_one_compiled_ruleset() -> None:
     assert different.ruleset.text != scored.ruleset.text
     # the values are each table's own: 480/500 × 10 = 9.6 for the first, full marks for the second
     assert (scored.item(0).score, shared.item(0).score, different.item(0).score) == (D("9.60"), D("10.00"), D("10.00"))
+
+
+def _copies(tmp_path: Path) -> list[tuple[TableScore, TableScore]]:
+    """Each sample table scored from its own file and from a copy under another name (scored first)."""
+    from perfscore.tables import score as module
+    from perfscore.tables.read import read_tables
+
+    module._shared.cache_clear()  # the tables scored by earlier tests share nothing with these
+    module._checked.cache_clear()
+    pairs = []
+    for sample in sorted((ROOT / "tests" / "tables").glob("*.*")):
+        if sample.suffix not in (".csv", ".json", ".toml", ".xlsx"):
+            continue
+        copy = tmp_path / f"copy-of-{sample.name}"
+        copy.write_bytes(sample.read_bytes())
+        for table, other in zip(read_tables(sample), read_tables(copy), strict=True):
+            try:
+                copied = score_table(other, MOF)
+            except DataError:
+                continue  # a table the ruleset refuses: nothing is shared (the next test holds its errors)
+            pairs.append((score_table(table, MOF), copied))
+    return pairs
+
+
+def test_tables_of_one_form_check_their_rules_once(tmp_path: Path) -> None:
+    """Copies of one form (another file, the same rows) share their checked rules, each ruleset named
+    after its own file, and each is what loading its own text alone gives, to the byte."""
+    pairs = _copies(tmp_path)
+    assert len(pairs) >= 10
+    for scored, copied in pairs:
+        assert scored.ruleset.leaves is copied.ruleset.leaves  # checked once
+        alone = perfscore.loads(scored.ruleset.text, source=scored.ruleset.source)
+        assert scored.ruleset.source == alone.source and scored.ruleset.source != copied.ruleset.source
+        assert scored.ruleset.meta == alone.meta and scored.ruleset.text == alone.text
+        assert scored.ruleset.meta.sources != copied.ruleset.meta.sources  # each names its own file
+        assert scored.ruleset.to_dict() == alone.to_dict()
+        assert scored.ruleset.generated_code() == alone.generated_code()
+        values = scored.values
+        assert scored.ruleset.score(values).to_dict() == alone.score(values).to_dict()
+        again = pickle.loads(pickle.dumps(scored.ruleset))
+        assert (again.source, again.text, again.meta) == (alone.source, alone.text, alone.meta)
+
+
+def test_a_table_whose_own_names_are_refused_says_so_as_before(tmp_path: Path) -> None:
+    """A table whose title breaks a limit of the ruleset it makes is refused at the title, as when
+    its ruleset was loaded alone, even when a table of the same form was scored before."""
+    first = training()
+    score_table(first, MOF)
+    long = Table(first.id, "某" * 10_001, first.year, first.budget, first.rows, None, None, first.source)
+    with pytest.raises(DataError) as refused:
+        score_table(long, MOF)
+    said = [(problem.code, problem.location.file, problem.message) for problem in refused.value.problems]
+    assert said == [  # its title and its English title, each with the ruleset's title after it
+        ("string-too-long", "t.xlsx", "text of 10027 characters is over the 10000-character limit"),
+        ("string-too-long", "t.xlsx", "text of 10080 characters is over the 10000-character limit"),
+    ]
+
+
+def test_a_form_whose_ruleset_is_refused_is_refused_for_every_copy() -> None:
+    """Copies of a form whose rows make a ruleset with a problem are each refused at their own row,
+    the second as the first (the refused shape is remembered, the problems are each table's own)."""
+    rows = (row(7, "产出指标", "数量", "长" * 10_001, "≥5个", "5个", "10"),)
+    said = []
+    for source in ("a.xlsx", "b.xlsx", "a.xlsx"):
+        with pytest.raises(DataError) as caught:
+            score_table(Table("long", rows=rows, source=source), base())
+        said.append([(problem.location.render(), problem.message) for problem in caught.value.problems])
+    expected = [("t.xlsx: 自评表!A7", "text of 10001 characters is over the 10000-character limit")]  # the row's cell
+    assert said == [expected, expected, expected]

@@ -33,27 +33,31 @@ from .ruleset import Indicator, Ruleset
 from .shipped import ShippedRuleset, shipped
 from .toml import dumps_toml
 from .units import Unit, read_units
-from .version import __version__
 
 if TYPE_CHECKING:
     from .checks import lint, lint_text
     from .reach import what_it_takes
     from .signals import find_signals
     from .tuning import sensitivity
+    from .version import __version__
 
-_LAZY = {  # the static checks, the signals and the tuning analyses: not imported to score
+# Imported the first time they are asked for: the static checks, the signals, the tuning analyses
+# and the version (it reads the package metadata, importlib.metadata): scoring needs none of them.
+_LAZY = {
     "lint": "checks",
     "lint_text": "checks",
     "find_signals": "signals",
     "sensitivity": "tuning",
     "what_it_takes": "reach",
+    "__version__": "version",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals``, ``perfscore.sensitivity``
-    and ``perfscore.what_it_takes``, imported the first time they are asked for, so that ``import
-    perfscore`` (and ``perfscore score``) does not import the checks, the signals or the tuning analyses."""
+    """``perfscore.lint``, ``perfscore.lint_text``, ``perfscore.find_signals``, ``perfscore.sensitivity``,
+    ``perfscore.what_it_takes`` and ``perfscore.__version__``, imported the first time they are asked
+    for, so that ``import perfscore`` (and ``perfscore score``) does not import the checks, the
+    signals or the tuning analyses, nor read the package metadata."""
     if name in _LAZY:
         import importlib
 

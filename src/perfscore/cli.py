@@ -44,7 +44,6 @@ from .ruleset import Ruleset
 from .shipped import shipped
 from .text import columns, for_terminal
 from .units import Unit, is_sheet, iter_units, read_units_bytes
-from .version import __version__
 
 EXIT_OK, EXIT_INPUT, EXIT_UNITS_FAILED = 0, 1, 3  # argparse itself exits 2 on a usage mistake
 EXIT_FINDINGS = 4  # audit --fail-on: a finding at or above the level asked for
@@ -149,20 +148,18 @@ ARGPARSE = words(
 )  # fmt: skip
 """argparse's own words, in both languages (its English is matched and translated)."""
 
+# Patterns as text, compiled by re (and kept in its cache) on first use: only a mistake or --help needs them.
 _ARGPARSE_ERRORS = (
-    (re.compile(r"the following arguments are required: (?P<names>.*)"), "required"),
-    (
-        re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)"),
-        "choice",
-    ),
-    (re.compile(r"unrecognized arguments: (?P<names>.*)"), "unrecognized"),
-    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "one-value"),
-    (re.compile(r"argument (?P<argument>\S+): invalid int value: (?P<value>.*)"), "int"),
+    (r"the following arguments are required: (?P<names>.*)", "required"),
+    (r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)", "choice"),
+    (r"unrecognized arguments: (?P<names>.*)", "unrecognized"),
+    (r"argument (?P<argument>\S+): expected one argument", "one-value"),
+    (r"argument (?P<argument>\S+): invalid int value: (?P<value>.*)", "int"),
 )
 
 
 _CLOSING = "，。；：、）」』】？！,.;:)"  # never at the start of a line
-_PIECES = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+")
+_PIECES = r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+"
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -177,7 +174,7 @@ class _Formatter(argparse.HelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         text = " ".join(text.split())
         main, example = text.split("例：", 1) if "例：" in text else (text, None)
-        pieces = _PIECES.findall(main) + ([] if example is None else ["例：" + example])  # the example kept whole
+        pieces = re.findall(_PIECES, main) + ([] if example is None else ["例：" + example])  # the example kept whole
         lines: list[str] = []
         line: list[str] = []  # the pieces of the line being filled
         for piece in pieces:
@@ -203,10 +200,39 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = ARGPARSE["options"](self.lang)
         self.add_argument("-h", "--help", action="help", help=ARGPARSE["help"](self.lang))
 
+    # argparse makes a formatter to check each argument's metavar and to word the commands' prog,
+    # and throws it away: such a formatter is given a width (see _get_formatter).
+    _sizing = False
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with self._unsized():
+            return super().add_argument(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with self._unsized():
+            return super().add_subparsers(**kwargs)
+
+    @contextlib.contextmanager
+    def _unsized(self) -> Iterator[None]:
+        self._sizing = True
+        try:
+            yield
+        finally:
+            self._sizing = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """argparse's formatter; one made only while the parser is built is given a width, so that
+        building it does not ask the terminal its size 60 times (nor import shutil to ask it): help
+        and usage are laid out as wide as the terminal, as before."""
+        if self._sizing:
+            make: Callable[..., argparse.HelpFormatter] = self.formatter_class
+            return make(prog=self.prog, width=80)
+        return super()._get_formatter()
+
     def error(self, message: str) -> NoReturn:
         """The usage, then the mistake in the parser's language; exit status 2."""
         for pattern, key in _ARGPARSE_ERRORS:
-            found = pattern.fullmatch(message)
+            found = re.fullmatch(pattern, message)
             if found:
                 message = ARGPARSE[key].format(**found.groupdict())(self.lang)
                 break
@@ -255,6 +281,22 @@ def _format(lang: str, default: str, example: str) -> str:
     return HELP["format"].format(default=default, example=example)(lang)
 
 
+class _Version(argparse.Action):
+    """``--version``, as argparse's own ``version`` action prints it; the version is read (from the
+    package metadata: importlib.metadata, about 10 ms) only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from .version import __version__
+
+        formatter = parser._get_formatter()
+        formatter.add_text(f"perfscore {__version__}")
+        parser._print_message(formatter.format_help(), sys.stdout)
+        parser.exit()
+
+
 def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     """The command line, its help in ``lang``."""
     parser_class = type("Parser", (_Parser,), {"lang": lang})
@@ -262,7 +304,7 @@ def _parser(lang: Lang = "zh") -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = parser_class(
         prog="perfscore", description=help_["description"], epilog=help_["epilog"]
     )
-    parser.add_argument("--version", action="version", version=f"perfscore {__version__}", help=help_["version"])
+    parser.add_argument("--version", action=_Version, help=help_["version"])
     parser.add_argument("--lang", choices=LANGS, dest="top_lang", help=help_["lang"])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=help_["commands"])
 

@@ -13,7 +13,6 @@ of a catalog filled with its values); rendering chooses the language: ``lang=`` 
 
 from __future__ import annotations
 
-import difflib
 import errno
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -92,6 +91,8 @@ def format_key_path(path: KeyPath, lang: str | None = None) -> str:
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest known name to a misspelt one, if any is close enough."""
+    import difflib  # here: only a mistake needs it, and scoring a unit never imports it
+
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -20,14 +20,13 @@ import ast
 import datetime
 import decimal
 import enum
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-
-import simpleeval
 
 from .errors import Location, Problem, Refusal, ScoringError, Span, suggest
 from .exact import CONTEXT
@@ -531,7 +530,7 @@ class Expression:
 
     def evaluate_reference(self, env: Env) -> Any:
         """Evaluate through simpleeval, the slow reference the fast path is tested against."""
-        evaluator = _ReferenceEval(env)
+        evaluator = _reference_eval()(env)
         try:
             with decimal.localcontext(CONTEXT):
                 return evaluator.eval(self.text, previously_parsed=self.tree)
@@ -730,26 +729,34 @@ def _nonzero_divisor(base: Callable[[Any, Any], Any]) -> Callable[[Any, Any], An
     return divide
 
 
-class _ReferenceEval(simpleeval.SimpleEval):  # type: ignore[misc]
-    """simpleeval with nothing of its defaults: our operators, functions and names only."""
+@functools.cache
+def _reference_eval() -> Any:
+    """simpleeval's evaluator with nothing of its defaults (made once: simpleeval is imported here,
+    for the reference path only, so that scoring does not import it)."""
+    import simpleeval
 
-    def __init__(self, names: Env) -> None:
-        operators: dict[type[ast.AST], Callable[..., Any]] = {}
-        for table in (_ARITHMETIC, _COMPARISONS, _UNARY):
-            operators.update(table)  # type: ignore[arg-type]
-        for division in _DIVISIONS:
-            operators[division] = _nonzero_divisor(_ARITHMETIC[division])
-        functions = {name: function.call for name, function in FUNCTIONS.items()}
-        super().__init__(operators=operators, functions=functions, names=dict(names))
-        allowed = (ast.Name, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.Constant)
-        self.nodes: dict[type[ast.AST], Callable[[Any], Any]] = {
-            node: handler for node, handler in self.nodes.items() if node in allowed
-        }
+    class _ReferenceEval(simpleeval.SimpleEval):  # type: ignore[misc]
+        """simpleeval with nothing of its defaults: our operators, functions and names only."""
 
-    def _eval_name(self, node: ast.Name) -> Any:
-        if node.id in ("True", "False"):
-            return node.id == "True"
-        return self.names[node.id]
+        def __init__(self, names: Env) -> None:
+            operators: dict[type[ast.AST], Callable[..., Any]] = {}
+            for table in (_ARITHMETIC, _COMPARISONS, _UNARY):
+                operators.update(table)  # type: ignore[arg-type]
+            for division in _DIVISIONS:
+                operators[division] = _nonzero_divisor(_ARITHMETIC[division])
+            functions = {name: function.call for name, function in FUNCTIONS.items()}
+            super().__init__(operators=operators, functions=functions, names=dict(names))
+            allowed = (ast.Name, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.Constant)
+            self.nodes: dict[type[ast.AST], Callable[[Any], Any]] = {
+                node: handler for node, handler in self.nodes.items() if node in allowed
+            }
+
+        def _eval_name(self, node: ast.Name) -> Any:
+            if node.id in ("True", "False"):
+                return node.id == "True"
+            return self.names[node.id]
+
+    return _ReferenceEval
 
 
 # --- the same tree as Python source, for the compiled scoring pass ---------------------------

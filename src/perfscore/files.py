@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import shutil
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -96,6 +93,8 @@ def _make_parent(target: Path) -> None:
 def _create(folder: Path, name: str) -> tuple[int, Path]:
     """A new empty file in ``folder`` that no one else has opened: a hidden name drawn at random,
     created exclusively (never through a link) with the umask's permissions."""
+    import secrets  # here, as tempfile and shutil below: imported when a file is written, not to print a score
+
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
         path = folder / f".{name[:40]}.{secrets.token_hex(6)}{TEMPORARY_SUFFIX}"
@@ -232,6 +231,9 @@ def write_folder(
     into place in the order given, with SIGINT/SIGTERM/SIGHUP held back, after the old copy of the
     last one (``index.html``) was removed; the staging folder is removed whatever happens. Files of
     ``folder`` not named in ``files`` are left alone. Returns the paths written, in order."""
+    import shutil
+    import tempfile
+
     target = Path(folder)
     names = [name for name, _ in files]
     if not names or not all(_plain_name(name) for name in names) or len(set(names)) != len(names):

@@ -46,6 +46,7 @@ from .ruleset import Derived, Indicator, Ruleset
 from .shipped import find_shipped, looks_like_id, unknown
 from .text import plain, shown
 from .toml import decode, parse_toml, plain_document, write_plain
+from .validation import quick
 from .wording import COMMON_FIELDS, not_fields, template_fields
 
 _NAME = re.compile(NAME_PATTERN)
@@ -277,6 +278,9 @@ class _Loader:
         if not isinstance(raw, Mapping):
             self.problem(path, WORDS["expected-table"].format(value=_show(raw)), code="not-a-table")
             return None
+        read = quick(cls, raw)  # a valid table, read without building the model's validator
+        if read is not None:
+            return read
         try:
             return cls.model_validate(raw)
         except ValidationError as error:

@@ -6,8 +6,6 @@ keys are :class:`LeafParams` plus its method's own, modelled in the method's mod
 (``perfscore.methods``).
 """
 
-from __future__ import annotations
-
 import decimal
 import re
 from decimal import Decimal
@@ -45,7 +43,8 @@ Fraction = Annotated[Decimal, Field(ge=0, le=1)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False, allow_inf_nan=False)
+    # Built on first use: a valid document is read without building them (perfscore.validation).
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False, allow_inf_nan=False, defer_build=True)
 
 
 class Rounding(_Model):
@@ -83,10 +82,10 @@ class Grade(_Model):
 
 
 DEFAULT_GRADES = (
-    Grade(name="优", name_en="Excellent", min=Decimal(90)),
-    Grade(name="良", name_en="Good", min=Decimal(80)),
-    Grade(name="中", name_en="Fair", min=Decimal(60)),
-    Grade(name="差", name_en="Poor", min=Decimal(0)),
+    Grade.model_construct(name="优", name_en="Excellent", min=Decimal(90)),
+    Grade.model_construct(name="良", name_en="Good", min=Decimal(80)),
+    Grade.model_construct(name="中", name_en="Fair", min=Decimal(60)),
+    Grade.model_construct(name="差", name_en="Poor", min=Decimal(0)),
 )
 
 
@@ -116,7 +115,7 @@ class Metadata(_Model):
         description="总分，大于 0；一级指标分值之和须等于它 / the total, more than 0; the first-level indicators' points add up to it",
     )
     rounding: Rounding = Field(
-        default=Rounding(),
+        default=Rounding.model_construct(),
         description="舍入规则：默认每个末级指标四舍五入到 2 位小数，再相加"
         " / how scores are rounded: by default each leaf half-up to 2 places, then added",
     )
@@ -149,7 +148,7 @@ class Metadata(_Model):
         return {**raw, "grades": scaled}
 
     @model_validator(mode="after")
-    def _grades_descend(self) -> Metadata:
+    def _grades_descend(self) -> "Metadata":
         floors = [grade.min for grade in self.grades]
         if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors):
             raise Refusal(CHECKS["grades-order"])
@@ -208,7 +207,7 @@ class InputSpec(_Model):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> InputSpec:
+    def _consistent(self) -> "InputSpec":
         numeric = self.type in ("number", "percent", "count")
         if not numeric and (self.min is not None or self.max is not None):
             raise Refusal(CHECKS["bounds-kind"].format(kind=self.type))
@@ -272,7 +271,7 @@ class Tier(_Model):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> Tier:
+    def _ordered(self) -> "Tier":
         if self.min > self.max:
             raise Refusal(CHECKS["tier-min-max"].format(min=self.min, max=self.max))
         if self.default is not None and not self.contains(self.default):
@@ -291,13 +290,13 @@ class Scale(_Model):
 
 
 # 财预〔2020〕10号: 达成年度指标 80%–100%, 部分达成 60%–80%, 未达成 0–60% (lower bound included).
-DEFAULT_SCALE = Scale(
+DEFAULT_SCALE = Scale.model_construct(
     tiers=[
-        Tier(name="达成", name_en="achieved", aliases=["达成年度指标", "达到", "完成", "achieved"],
+        Tier.model_construct(name="达成", name_en="achieved", aliases=["达成年度指标", "达到", "完成", "achieved"],
              min=Decimal("0.8"), max=Decimal(1), max_inclusive=True, default=Decimal(1)),
-        Tier(name="部分达成", name_en="partly achieved", aliases=["部分达成年度指标并具有一定效果", "部分完成", "partly achieved"],
+        Tier.model_construct(name="部分达成", name_en="partly achieved", aliases=["部分达成年度指标并具有一定效果", "部分完成", "partly achieved"],
              min=Decimal("0.6"), max=Decimal("0.8"), default=Decimal("0.6")),
-        Tier(name="未达成", name_en="not achieved", aliases=["未达成年度指标且效果较差", "未完成", "not achieved"],
+        Tier.model_construct(name="未达成", name_en="not achieved", aliases=["未达成年度指标且效果较差", "未完成", "not achieved"],
              min=Decimal(0), max=Decimal("0.6"), default=Decimal(0)),
     ]
 )  # fmt: skip
@@ -321,7 +320,7 @@ class OverTarget(_Model):
     )
 
     @model_validator(mode="after")
-    def _deduct_given(self) -> OverTarget:
+    def _deduct_given(self) -> "OverTarget":
         if (self.action == "deduct") != (self.deduct is not None):
             raise Refusal(CHECKS["deduct"])
         return self

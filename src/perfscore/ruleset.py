@@ -206,6 +206,17 @@ class Ruleset:
             return (_reload_document, (self._document, self.source, self.limits, self.methods))
         return (_reload, (self._text, self.source, self.limits, self.methods))
 
+    def _named(self, source: str | None, meta: Metadata, text: str) -> Ruleset:
+        """This ruleset's rules under another ``source``, ``[ruleset]`` table (``meta``, already
+        checked) and ``text``, nothing checked or compiled again: for rulesets generated alike that
+        differ only in their names (the rulesets of tables of one form, :mod:`perfscore.tables`).
+        The checked rules are shared (immutable); the scoring functions are made for the copy on
+        first use (from the code compiled once per text, :mod:`perfscore.compiler`). The locations
+        its rules were checked with keep the first source: its user places its problems itself."""
+        return Ruleset(meta, self.inputs, self.checks, self.derived, self.roots, self.leaves, self.scales, text,
+                       source, limits=self.limits, table_policy=self.table_policy, methods=self.methods,
+                       document=self._document, group_rules=self.group_rules)  # fmt: skip
+
     def __repr__(self) -> str:
         return f"<Ruleset {self.meta.id} {self.meta.version} ({len(self.leaves)} indicators)>"
 

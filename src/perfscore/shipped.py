@@ -4,7 +4,6 @@ command taking a RULESET accept their ids (a file of that name still wins)."""
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +48,8 @@ class ShippedRuleset:
 
 
 def _folder() -> Path | None:
+    import importlib.resources  # here, not at the top: it imports tempfile and shutil, which scoring never needs
+
     try:
         root = importlib.resources.files(PACKAGE)
     except ModuleNotFoundError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import functools
-import html
 import json
 import re
 import unicodedata
@@ -295,6 +294,8 @@ def for_html(text: str) -> str:
     """Text as HTML text or inside a quoted attribute: the terminal gate's visible codes, then ``&``,
     ``<``, ``>`` and both quotes escaped, so a cell holding ``<script>`` or ``"><img …>`` reads as
     that text and a line break typed in it shows as ``\\u000a``."""
+    import html  # here: only HTML pages need it, and scoring a unit never imports it
+
     return html.escape(for_terminal(text), quote=True)
 
 

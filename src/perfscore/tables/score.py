@@ -28,22 +28,25 @@ from __future__ import annotations
 import decimal
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from ..errors import DataError, KeyPath, Location, Problem, RulesetError, ScoringError, suggest
 from ..exact import ZERO, pinned
-from ..limits import Limits
+from ..limits import Limits, check_document
 from ..loader import loads
 from ..messages import Text, check_lang, words
-from ..model import Scale, TablePolicy, Tier
+from ..model import Metadata, Scale, TablePolicy, Tier
 from ..result import LeafResult, ScoreResult
 from ..ruleset import Indicator, Ruleset
 from ..text import for_terminal, plain
-from ..toml import dumps_key, dumps_value
+from ..toml import dumps_key, dumps_value, parse_toml
+from ..validation import quick
 from .model import BudgetBlock, Cell, IndicatorRow, Table
 from .targets import Assumed, Measure, TextError, parse_actual, parse_target, target_in_name
 
@@ -249,14 +252,42 @@ class _Document:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.paths: dict[KeyPath, tuple[Cell, int | None]] = {}  # for relocating load problems to cells
+        # the part naming the table: its index, that part said of any table, and its own keys alone
+        self.own: tuple[int, str, str] | None = None
 
-    def table(self, path: Sequence[str], keys: Mapping[str, Any]) -> None:
-        lines = [f"[{'.'.join(dumps_key(part) for part in path)}]"]
-        lines += [f"{dumps_key(key)} = {dumps_value(value)}" for key, value in keys.items() if value is not None]
-        self.parts.append("\n".join(lines) + "\n")
+    def table(self, path: Sequence[str], keys: Mapping[str, Any], own: Collection[str] = ()) -> None:
+        """A TOML table; ``own`` are the keys whose values name this table (its file, its title):
+        the same document with them said of any table is its shape (:meth:`shape`)."""
+        if own:
+            named = {key: value for key, value in keys.items() if key in own and value is not None}
+            anyone = {key: _ANY_TABLE if isinstance(value, str) else [_ANY_TABLE] for key, value in named.items()}
+            self.own = (len(self.parts), _part(path, {**keys, **anyone}), _part(path, named))
+        self.parts.append(_part(path, keys))
 
     def text(self) -> str:
         return "\n".join(self.parts)
+
+    def shape(self) -> str | None:
+        """The text with the table's own names left out: the same for the tables of one shape."""
+        if self.own is None:
+            return None
+        index, anyone, _ = self.own
+        return "\n".join(anyone if number == index else part for number, part in enumerate(self.parts))
+
+    def own_part(self) -> str:
+        """The table's own keys alone, as a TOML table: with the shape's other keys, the table's part."""
+        assert self.own is not None
+        return self.own[2]
+
+
+_ANY_TABLE = "table"
+"""What a table's own names are replaced with in its shape: valid wherever they stand (an id, a title)."""
+
+
+def _part(path: Sequence[str], keys: Mapping[str, Any]) -> str:
+    lines = [f"[{'.'.join(dumps_key(part) for part in path)}]"]
+    lines += [f"{dumps_key(key)} = {dumps_value(value)}" for key, value in keys.items() if value is not None]
+    return "\n".join(lines) + "\n"
 
 
 class _Builder:
@@ -631,6 +662,7 @@ class _Builder:
                     "定性指标按实际完成值的文字定档；单位自评分在该档内的保留，否则按该档默认分计。",
                 ],
             },
+            own=_OWN_META,
         )
 
     def read_budget(self, budget: BudgetBlock) -> Unreadable | None:
@@ -814,8 +846,13 @@ class _Builder:
 
     def compile(self, document: _Document) -> Ruleset:
         source = self.table.source or self.table.id
+        text, shape = document.text(), document.shape()
         try:
-            return _compiled(document.text(), f"{source} (table ruleset)", self.base.limits)
+            if shape is not None:
+                shared = _shared(text, shape, document.own_part(), f"{source} (table ruleset)", self.base.limits)
+                if shared is not None:
+                    return shared
+            return _compiled(text, f"{source} (table ruleset)", self.base.limits)
         except RulesetError as error:
             # A row's text can appear twice (a leaf's name and its input's label): one message each.
             problems = list(dict.fromkeys(self.relocate(problem, document) for problem in error.problems))
@@ -842,6 +879,56 @@ def _compiled(text: str, source: str, limits: Limits) -> Ruleset:
     scored again (an audit, then its scores) shares one ruleset, which is immutable. A text that
     does not compile raises again each time (errors are not remembered)."""
     return loads(text, source=source, limits=limits)
+
+
+_OWN_META = frozenset({"id", "title", "title_en", "sources", "description", "description_en"})
+"""The keys of a table ruleset's ``[ruleset]`` that name the table: tables of one shape differ only there."""
+
+
+@lru_cache(maxsize=64)
+def _shared(text: str, shape: str, own: str, source: str, limits: Limits) -> Ruleset | None:
+    """The table ruleset of ``text`` (as :func:`_compiled` gives it), its rules checked and compiled
+    once for all the tables of one ``shape`` (copies of one form: the same rows, another file): the
+    shape's ruleset under the table's own ``[ruleset]`` keys (``own``, checked here as loading checks
+    them: their size and characters, then the ``[ruleset]`` table they make with the shape's other
+    keys) and its text. None when the shape or the table's own keys have a problem: the table's
+    text, loaded alone, says what is wrong and where, as ever."""
+    shared = _checked(shape, limits)
+    if shared is None:
+        return None
+    if len(text.encode("utf-8", errors="replace")) > limits.max_bytes:
+        return None
+    try:
+        named = parse_toml(own, source, RulesetError)
+    except RulesetError:
+        return None
+    if check_document(named, source, limits):
+        return None
+    table = {**_shape_meta(shape), **named["ruleset"]}  # the table's [ruleset], as loading its text reads it
+    meta = quick(Metadata, table)
+    if meta is None:
+        try:
+            meta = Metadata.model_validate(table)
+        except ValidationError:
+            return None
+    return shared._named(source, meta, text)
+
+
+@lru_cache(maxsize=16)
+def _checked(shape: str, limits: Limits) -> Ruleset | None:
+    """A shape's ruleset, loaded once (its source is never shown: see :func:`_shared`); None, also
+    remembered, when it has a problem (each table's own text then says which, and where)."""
+    try:
+        return loads(shape, source="(table shape)", limits=limits)
+    except RulesetError:
+        return None
+
+
+@lru_cache(maxsize=16)
+def _shape_meta(shape: str) -> Mapping[str, Any]:
+    """The shape's ``[ruleset]`` table as read from its text (a shape that loads has one)."""
+    meta: Mapping[str, Any] = parse_toml(shape, None, RulesetError)["ruleset"]
+    return meta
 
 
 def _reason(error: TextError) -> Text:
