@@ -705,6 +705,27 @@ def test_random_rules_on_random_rulesets_agree_on_every_path(case: tuple[perfsco
                 assert _after_rules(result, node) == result.subtotals[node.id]
 
 
+def test_steps_are_followed_across_the_grouping_of_unrounded_sums() -> None:
+    """A ruleset rounding only its total adds 28-digit raw scores in its own grouping (9.9 + (0.1698… + 0.9)):
+    the kit still follows the floor from the sum it started from (found by hypothesis: 11.0 against 11.1)."""
+    from perfscore.testing.properties import _after_rules
+
+    ruleset = perfscore.loads(
+        '[ruleset]\nid = "t"\ntitle = "t"\nversion = "1"\nsources = ["t"]\ntotal = 43.3\n'
+        '[ruleset.rounding]\nplaces = 1\nmode = "half-up"\nstage = "total"\n'
+        '[inputs.x1]\ntype = "number"\nlabel = "x1"\n[inputs.x3]\ntype = "number"\nlabel = "x3"\n[inputs.x4]\ntype = "number"\nlabel = "x4"\n'
+        '[indicators.g1]\nname = "组"\npoints = 33.8\n'
+        '[indicators.g1.k1]\nname = "一"\npoints = 33.8\nmethod = "ratio"\nactual = "x1"\ntarget = 1\n'
+        '[indicators.k3]\nname = "三"\npoints = 8.6\nmethod = "ratio"\nactual = "x3"\ntarget = 197\n'
+        '[indicators.k4]\nname = "四"\npoints = 0.9\nmethod = "ratio"\nactual = "x4"\ntarget = 1\n'
+        '[[indicators.g1.rules]]\nkind = "floor"\nwhen = "x1 < 1"\nat_least = 9.9\n'
+        '[[indicators.rules]]\nkind = "floor"\nwhen = "x1 < 1"\nat_least = 11.1\n'
+    )
+    result = ruleset.score({"x1": 0, "x3": Decimal("3.89"), "x4": 1})
+    # 9.9 + 3.89 / 197 × 8.6 + 0.9 = 10.9698…, raised by the floor to 11.1
+    assert result.total == Decimal("11.1")
+    assert _after_rules(result, None) == result.total
+
 def test_a_condition_may_span_lines() -> None:
     """A long condition written over several lines is read as one, like any formula."""
     ruleset = rules('[[indicators.rules]]\nkind = "ceiling"\nwhen = """a < 50\n  and b < 50"""\nat_most = 30\n')

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from ..checks import better_directions
 from ..errors import DataError, PerfscoreError, ScoringError
-from ..exact import ONE, ZERO, pinned, total
+from ..exact import CONTEXT, ONE, ZERO, pinned, total
 from ..expressions import Expression
 from ..messages import Text, words
 from ..result import ScoreResult
@@ -496,10 +496,22 @@ def _after_rules(result: ScoreResult, node: Indicator | None) -> Decimal:
     for adjustment in result.adjustments:
         if adjustment.node != ("" if node is None else node.id):
             continue
-        if adjustment.before != value:
+        if not _same_sum(adjustment.before, value, len(result.items)):
             return ruleset.round(base)
         value = adjustment.after
     return ruleset.round(value)
+
+
+@pinned
+def _same_sum(first: Decimal, second: Decimal, terms: int) -> bool:
+    """Whether two sums of the same ``terms`` numbers, added in different orders, are the same sum: each
+    addition in the pinned context may round the last of its 28 digits, so unrounded raw scores (a stage
+    "total" ruleset) added in another grouping than the engine's may differ there and nowhere else."""
+    largest = max(abs(first), abs(second))
+    if not largest:
+        return first == second
+    last_digit = Decimal(1).scaleb(largest.adjusted() - CONTEXT.prec + 1)
+    return abs(first - second) <= last_digit * terms
 
 
 def _most(ruleset: Ruleset, node: Indicator | None) -> Decimal:
