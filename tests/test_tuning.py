@@ -442,6 +442,8 @@ def test_cli_sensitivity_formats(files: Any) -> None:
     assert cli(*base, "-o", str(files / "s.html"))[0] == 3  # written; the bad unit is reported
     page = (files / "s.html").read_text(encoding="utf-8")
     assert "<svg" in page and "[0.8, 0.95]" in page and "<script" not in page
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert ">1. 预算执行" in chart  # the chart's label starts with the table's number, found even when cut
 
 
 def test_cli_bad_parameter(files: Any) -> None:

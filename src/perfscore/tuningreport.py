@@ -245,7 +245,7 @@ def chart_rows(found: Sensitivity, lang: str, most: int = 30) -> list[Span]:
     """One :class:`~perfscore.charts.Span` per parameter (the ``most`` most fragile): its axis shows
     the interval and a margin around it; an unbounded end is drawn to the axis's edge."""
     rows = []
-    for item in found.parameters[:most]:
+    for number, item in enumerate(found.parameters[:most], 1):
         p = item.parameter
         value = Decimal(p.value)
         ends = [None if end.change is None else _approx(p.at(end.change)) for end in (item.low, item.high)]
@@ -260,7 +260,7 @@ def chart_rows(found: Sensitivity, lang: str, most: int = 30) -> list[Span]:
         pad = max(CONTEXT.multiply(stop - start, Decimal("0.15")), Decimal(p.step))
         rows.append(
             Span(
-                label=_label(p.label, lang),
+                label=f"{number}. {_label(p.label, lang)}",  # the table's 序号: a cut label is still found
                 low=start - pad if item.low.change is not None else start,
                 high=stop + pad if item.high.change is not None else stop,
                 start=start,
