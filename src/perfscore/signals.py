@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 from .charts import Bar, Stack, histogram, stacked
 from .errors import Refusal
-from .exact import CONTEXT, ZERO, pinned
+from .exact import CONTEXT, ZERO, pinned, unsigned
 from .messages import Text, check_lang, in_lang, verbatim, words
 from .page import e
 from .result import BatchResult, ScoreResult
@@ -823,6 +823,7 @@ def _check(
 def _score(value: Decimal) -> str:
     """A score as the reports print scores: at least two places (``51.70``, not ``51.7``); a median
     between two scores keeps its third place (``9.475``)."""
+    value = unsigned(value)  # a table's −0 is shown as 0
     exponent = value.as_tuple().exponent
     return str(value) if isinstance(exponent, int) and exponent <= -2 else str(CONTEXT.quantize(value, _CENT))
 
