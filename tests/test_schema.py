@@ -476,6 +476,28 @@ def test_a_result_missing_a_key_or_with_an_extra_one_is_invalid() -> None:
     assert not RESULTS.is_valid({**data, "total": 99.75})  # decimals are exact text, never a float
 
 
+
+@pytest.mark.parametrize(
+    ("data", "extra", "model"),
+    [
+        ("examples/liwan-2023.toml", "--to", "ReachedResultData"),
+        ("examples/desk-units.csv", "--signals", "SignalledBatchData"),
+    ],
+)
+def test_the_command_line_json_with_to_or_signals_is_valid(data: str, extra: str, model: str) -> None:
+    """``perfscore score … --to`` and ``--signals`` as JSON are documents of the result schema too, with their
+    extra key listed and required (the schema stays closed: without the key they are the plain documents)."""
+    from perfscore.cli import run
+
+    out = io.StringIO()
+    assert run(["score", "department-wide", str(Path(__file__).parents[1] / data), extra, "--format", "json"], out, io.StringIO()) == 0
+    document = json.loads(out.getvalue())
+    assert list(RESULTS.iter_errors(document)) == []
+    keys_match(document, result_schema()["$defs"][model])
+    key = "what_it_takes" if extra == "--to" else "signals"
+    plain = {name: value for name, value in document.items() if name != key}
+    assert RESULTS.is_valid(plain) and not RESULTS.is_valid({**plain, key: []})
+
 def keys_match(instance: Any, schema: dict[str, Any]) -> None:
     """Each object in ``instance`` has exactly the keys its schema requires, all of them, and no other."""
     defs = result_schema()["$defs"]

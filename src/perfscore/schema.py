@@ -538,6 +538,25 @@ class BatchResultData(_Data):
     units: list[ScoreResultData | UnitErrorData] = _about("各单位的结果或错误", "each unit's result or error, in order")
 
 
+class ReachedResultData(ScoreResultData):
+    """One unit's result with what it takes to reach a goal (``perfscore score … --to 优 --format json``)."""
+
+    what_it_takes: dict[str, Any] = _about(
+        "达到目标所需的单项改变：目标、是否已达到、每项输入的最小改变及其证明（见 docs/tuning.md）",
+        "what it takes to reach the goal: the goal, whether it is reached, each input's smallest change and its proof"
+        " (see docs/tuning.md)",
+    )
+
+
+class SignalledBatchData(BatchResultData):
+    """Many units' results with the signals across them (``perfscore score … --signals --format json``)."""
+
+    signals: dict[str, Any] = _about(
+        "跨单位信号与各指标得分分布（见 docs/tuning.md）",
+        "the signals across the units and each indicator's distribution of scores (see docs/tuning.md)",
+    )
+
+
 class ErrorData(_Data):
     """Any ``PerfscoreError`` as data (``error.to_dict()``): what a web service returns for bad input."""
 
@@ -552,9 +571,10 @@ class ErrorData(_Data):
     unit: str | None = _about("出错的单位（评分和内部错误）", "the unit at fault (scoring and internal errors)")
 
 
-RESULTS = (ScoreResultData, BatchResultData, UnitErrorData, ErrorData)
+RESULTS = (ScoreResultData, BatchResultData, UnitErrorData, ErrorData, ReachedResultData, SignalledBatchData)
 """The documents ``to_dict()`` gives: ``ScoreResult``'s, ``BatchResult``'s, ``UnitError``'s and every
-``PerfscoreError``'s."""
+``PerfscoreError``'s; and the command line's JSON with ``--to`` (a result with ``what_it_takes``) or
+``--signals`` (a batch with ``signals``)."""
 
 
 class _ResultSchema(GenerateJsonSchema):
@@ -566,9 +586,10 @@ class _ResultSchema(GenerateJsonSchema):
 
 def result_schema() -> dict[str, Any]:
     """The JSON Schema of what ``ScoreResult.to_dict()`` or ``BatchResult.to_dict()`` gives (either
-    one); each document, and those of ``UnitError.to_dict()`` and ``PerfscoreError.to_dict()``, is
-    under ``$defs`` by its model's name (``#/$defs/ScoreResultData``, ``#/$defs/BatchResultData``,
-    ``#/$defs/UnitErrorData``, ``#/$defs/ErrorData``)."""
+    one, or the command line's JSON with ``--to`` or ``--signals``); each document, and those of
+    ``UnitError.to_dict()`` and ``PerfscoreError.to_dict()``, is under ``$defs`` by its model's name
+    (``#/$defs/ScoreResultData``, ``#/$defs/BatchResultData``, ``#/$defs/UnitErrorData``,
+    ``#/$defs/ErrorData``, ``#/$defs/ReachedResultData``, ``#/$defs/SignalledBatchData``)."""
     _, top = models_json_schema(
         [(model, "validation") for model in RESULTS], ref_template=_DEFS + "{model}", schema_generator=_ResultSchema
     )
@@ -576,7 +597,10 @@ def result_schema() -> dict[str, Any]:
         "$schema": DIALECT,
         "title": _said("results"),
         "description": _said("results-about"),
-        "oneOf": [{"$ref": _DEFS + ScoreResultData.__name__}, {"$ref": _DEFS + BatchResultData.__name__}],
+        "oneOf": [
+            {"$ref": _DEFS + model.__name__}
+            for model in (ScoreResultData, BatchResultData, ReachedResultData, SignalledBatchData)
+        ],
         "$defs": top["$defs"],
     }
 
